@@ -1,0 +1,306 @@
+"""The independent plan checker: feasibility and cost recomputed from the problem alone.
+
+It never trusts a solver: it reads the plan's stops and times, recomputes travel from
+the travel model, windows and shifts from the problem, and reports every violation as
+data (:class:`Violation`) with a sentence. The objective is recomputed with
+:mod:`optimizer.objective` from the plan's times and the travel matrix, and compared
+with the objective the plan states.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+
+from optimizer.instance import default_travel, location_arrays
+from optimizer.models import Order, Plan, Problem, Route, Stop, StopKind, Technician
+from optimizer.objective import late_minutes, objective_terms
+from optimizer.travel import TravelProvider
+
+_TOLERANCE_S = 1e-6
+_RELATIVE_COST_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule: its kind (e.g. ``"window"``), a sentence, and where."""
+
+    kind: str
+    message: str
+    technician_id: str | None = None
+    date: dt.date | None = None
+    order_id: str | None = None
+
+    def __str__(self) -> str:
+        where = " ".join(str(x) for x in (self.technician_id, self.date, self.order_id) if x)
+        return f"[{self.kind}] {where + ': ' if where else ''}{self.message}"
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """The checker's verdict: violations (empty when feasible) and the recomputed objective."""
+
+    violations: tuple[Violation, ...]
+    objective: float
+    terms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """Whether the plan is feasible and states its objective correctly."""
+        return not self.violations
+
+    def kinds(self) -> set[str]:
+        """The kinds of violation found."""
+        return {v.kind for v in self.violations}
+
+    def __str__(self) -> str:
+        if self.ok:
+            return f"plan is valid; objective {self.objective:.2f}"
+        lines = "\n".join(f"  {v}" for v in self.violations)
+        return f"plan has {len(self.violations)} violation(s):\n{lines}"
+
+
+def check(problem: Problem, plan: Plan, *, travel: TravelProvider | None = None) -> CheckReport:
+    """Check ``plan`` against ``problem``; ``travel`` must be the provider it was planned with."""
+    return _Checker(problem, travel).run(plan)
+
+
+class _Checker:
+    def __init__(self, problem: Problem, travel: TravelProvider | None) -> None:
+        self.problem = problem
+        lat, lon = location_arrays(problem)
+        matrix = (travel or default_travel(problem)).matrix(lat, lon)
+        self.travel_s = matrix.duration_s
+        self.distance_m = matrix.distance_m
+        n_techs, n_orders = len(problem.technicians), len(problem.orders)
+        self.tech_loc = {t.id: i for i, t in enumerate(problem.technicians)}
+        self.order_loc = {o.id: n_techs + i for i, o in enumerate(problem.orders)}
+        self.depot_loc = {d.id: n_techs + n_orders + i for i, d in enumerate(problem.depots)}
+        self.violations: list[Violation] = []
+
+    def flag(self, kind: str, message: str, route: Route | None = None, order: str | None = None) -> None:
+        self.violations.append(
+            Violation(
+                kind,
+                message,
+                technician_id=route.technician_id if route else None,
+                date=route.date if route else None,
+                order_id=order,
+            )
+        )
+
+    def run(self, plan: Plan) -> CheckReport:
+        problem = self.problem
+        travel_s_total = 0
+        lateness: list[tuple] = []
+        overtime_min = 0.0
+        seen: Counter[str] = Counter()
+        route_keys: Counter[tuple[str, dt.date]] = Counter()
+        for route in plan.routes:
+            route_keys[(route.technician_id, route.date)] += 1
+            tech = problem.technician_by_id.get(route.technician_id)
+            if tech is None:
+                self.flag("unknown_technician", "route of a technician not in the problem", route)
+                continue
+            travelled, ot = self.route(route, tech)
+            travel_s_total += travelled
+            overtime_min += ot
+            for stop in route.stops:
+                if stop.kind is StopKind.ORDER and stop.order_id in problem.order_by_id:
+                    seen[stop.order_id] += 1
+                    order = problem.order_by_id[stop.order_id]
+                    lateness.append(
+                        (order.urgency, late_minutes(stop.start, order.due, problem.horizon_start))
+                    )
+        for key, count in route_keys.items():
+            if count > 1:
+                self.flag("duplicate_route", f"{count} routes for {key[0]} on {key[1]}")
+        unplanned_ids = Counter(u.order_id for u in plan.unplanned)
+        for order in problem.orders:
+            total = seen[order.id] + unplanned_ids[order.id]
+            if seen[order.id] > 1:
+                self.flag("duplicate_order", f"visited {seen[order.id]} times", order=order.id)
+            if seen[order.id] and unplanned_ids[order.id]:
+                self.flag("duplicate_order", "both visited and reported unplanned", order=order.id)
+            if total == 0:
+                self.flag("missing_order", "neither visited nor reported unplanned", order=order.id)
+            if unplanned_ids[order.id] > 1:
+                self.flag("duplicate_order", "reported unplanned more than once", order=order.id)
+        for order_id in set(unplanned_ids) - set(problem.order_by_id):
+            self.flag("unknown_order", "unplanned order not in the problem", order=order_id)
+
+        unplanned = [
+            problem.order_by_id[o].urgency for o in unplanned_ids if o in problem.order_by_id
+        ]
+        unplanned += [o.urgency for o in problem.orders if seen[o.id] + unplanned_ids[o.id] == 0]
+        terms = objective_terms(
+            problem.weights,
+            unplanned=unplanned,
+            lateness=lateness,
+            overtime_min=overtime_min,
+            travel_min=travel_s_total / 60,
+        )
+        objective = sum(terms.values())
+        stated = plan.kpis.objective
+        if abs(stated - objective) > _RELATIVE_COST_TOLERANCE * max(1.0, abs(objective)):
+            self.flag(
+                "objective_mismatch",
+                f"plan states objective {stated:.4f}, recomputed {objective:.4f}",
+            )
+        return CheckReport(tuple(self.violations), objective, terms)
+
+    # -- one route -------------------------------------------------------------------
+
+    def route(self, route: Route, tech: Technician) -> tuple[int, float]:
+        """Check one route; returns its travel seconds (from the matrix) and overtime minutes."""
+        problem, stops = self.problem, route.stops
+        if route.date not in problem.dates:
+            self.flag("outside_horizon", "route date is outside the horizon", route)
+        if not tech.works_on(route.date):
+            self.flag("not_a_workday", "technician does not work on this date", route)
+        if len(stops) < 2 or stops[0].kind is not StopKind.START or stops[-1].kind is not StopKind.END:
+            self.flag("route_shape", "a route must begin with a start and finish with an end", route)
+            return 0, 0.0
+        if any(s.kind in (StopKind.START, StopKind.END) for s in stops[1:-1]):
+            self.flag("route_shape", "start or end stop in the middle of a route", route)
+
+        def local(clock: dt.time) -> dt.datetime:
+            return dt.datetime.combine(route.date, clock, tzinfo=problem.zone)
+
+        shift_start, shift_end = local(tech.shift.start), local(tech.shift.end)
+        latest_end = shift_end + dt.timedelta(minutes=tech.max_overtime_min)
+        if stops[0].end < shift_start:
+            self.flag("shift", f"leaves home at {stops[0].end:%H:%M}, before the shift starts", route)
+        if stops[-1].arrival > latest_end:
+            self.flag(
+                "shift",
+                f"back home at {stops[-1].arrival:%H:%M}, after shift end plus allowed overtime "
+                f"({latest_end:%H:%M})",
+                route,
+            )
+        for stop in stops:
+            if not stop.arrival <= stop.start <= stop.end:
+                self.flag("time_order", f"{stop.kind.value} stop has arrival > start or start > end",
+                          route, stop.order_id)
+
+        travelled = 0
+        load = 0.0
+        prev, prev_loc = stops[0], self.tech_loc[tech.id]
+        pending_breaks: list[Stop] = []
+        for stop in stops[1:]:
+            if stop.kind is StopKind.BREAK:
+                pending_breaks.append(stop)
+                continue
+            loc = self.location(stop, tech, route)
+            if loc is None:
+                prev = stop
+                pending_breaks = []
+                continue
+            drive = int(self.travel_s[prev_loc, loc])
+            travelled += drive
+            self.leg(route, prev, stop, drive, int(self.distance_m[prev_loc, loc]), pending_breaks)
+            if stop.kind is StopKind.ORDER and stop.order_id:
+                order = problem.order_by_id[stop.order_id]
+                self.visit(route, tech, order, stop)
+                load += order.load
+            prev, prev_loc, pending_breaks = stop, loc, []
+        if tech.capacity is not None and load > tech.capacity + 1e-9:
+            self.flag("capacity", f"load {load:g} exceeds van capacity {tech.capacity:g}", route)
+        self.breaks(route, tech, latest_end)
+        overtime = max(0.0, (stops[-1].arrival - shift_end).total_seconds() / 60)
+        return travelled, overtime
+
+    def location(self, stop: Stop, tech: Technician, route: Route) -> int | None:
+        if stop.kind is StopKind.END:
+            return self.tech_loc[tech.id]
+        if stop.kind is StopKind.ORDER:
+            if stop.order_id not in self.order_loc:
+                self.flag("unknown_order", "visit of an order not in the problem", route, stop.order_id)
+                return None
+            return self.order_loc[stop.order_id]
+        if stop.kind is StopKind.PICKUP:
+            if stop.depot_id not in self.depot_loc:
+                self.flag("unknown_depot", f"pickup at unknown depot {stop.depot_id!r}", route)
+                return None
+            return self.depot_loc[stop.depot_id]
+        return None
+
+    def leg(
+        self, route: Route, prev: Stop, stop: Stop, drive_s: int, distance_m: int, breaks: list[Stop]
+    ) -> None:
+        """The drive from ``prev`` to ``stop`` with the breaks taken in between."""
+        gap_s = (stop.start - prev.end).total_seconds()
+        rest_s = sum((b.end - b.start).total_seconds() for b in breaks)
+        label = stop.order_id or stop.kind.value
+        if (stop.arrival - prev.end).total_seconds() < drive_s - _TOLERANCE_S:
+            self.flag(
+                "travel",
+                f"arrives at {label} {stop.arrival:%H:%M:%S} but the drive from the previous stop "
+                f"(left {prev.end:%H:%M:%S}) takes {drive_s / 60:.1f} min",
+                route,
+                stop.order_id,
+            )
+        if gap_s < drive_s + rest_s - _TOLERANCE_S:
+            self.flag("travel", f"the gap before {label} cannot hold the drive and the break",
+                      route, stop.order_id)
+        for b in breaks:
+            if b.start < prev.end or b.end > stop.start:
+                self.flag("break", "break overlaps the stops around it", route)
+        if abs(stop.travel_min - drive_s / 60) > 0.01 or abs(stop.travel_km - distance_m / 1000) > 0.01:
+            self.flag(
+                "travel_stated",
+                f"states {stop.travel_min:.2f} min / {stop.travel_km:.3f} km to {label}, "
+                f"the travel model gives {drive_s / 60:.2f} min / {distance_m / 1000:.3f} km",
+                route,
+                stop.order_id,
+            )
+
+    def visit(self, route: Route, tech: Technician, order: Order, stop: Stop) -> None:
+        """Qualification and timing of one visit."""
+        flag = lambda kind, msg: self.flag(kind, msg, route, order.id)  # noqa: E731
+        for skill, level in order.skills.items():
+            if tech.skills.get(skill, 0) < level:
+                flag("skill", f"needs {skill}:{level}, technician has level {tech.skills.get(skill, 0)}")
+        for part, qty in order.parts.items():
+            if tech.van_stock.get(part, 0) < qty:
+                flag("parts", f"needs {qty} x {part}, the van holds {tech.van_stock.get(part, 0)}")
+        for tool in sorted(order.tools - tech.tools):
+            flag("tools", f"needs tool {tool!r}, which the technician does not carry")
+        if order.technician is not None and order.technician != tech.id:
+            flag("required_technician", f"must be served by {order.technician}")
+        service_s = (stop.end - stop.start).total_seconds()
+        if service_s < 60 * order.duration_min - _TOLERANCE_S:
+            flag("duration", f"service of {service_s / 60:.1f} min, needs {order.duration_min} min")
+        if order.release is not None and stop.start < order.release:
+            flag("release", f"starts {stop.start:%Y-%m-%d %H:%M}, before release {order.release:%Y-%m-%d %H:%M}")
+        if order.windows and not any(w.start <= stop.start <= w.end for w in order.windows):
+            flag("window", f"starts {stop.start:%Y-%m-%d %H:%M}, outside every time window")
+
+    def breaks(self, route: Route, tech: Technician, latest_end: dt.datetime) -> None:
+        """The break rule of :mod:`optimizer.scheduling`."""
+        rest = tech.break_
+        taken = [s for s in route.stops if s.kind is StopKind.BREAK]
+        if rest is None:
+            if taken:
+                self.flag("break", "break taken by a technician without a break", route)
+            return
+        opens = dt.datetime.combine(route.date, rest.start, tzinfo=self.problem.zone)
+        closes = dt.datetime.combine(route.date, rest.end, tzinfo=self.problem.zone)
+        if not taken:
+            if route.stops[-1].arrival > closes:
+                self.flag("break", f"works past {closes:%H:%M} without a {rest.duration_min}-minute break",
+                          route)
+            return
+        if len(taken) > 1:
+            self.flag("break", f"{len(taken)} breaks taken, expected one", route)
+        for b in taken:
+            if not opens <= b.start <= closes:
+                self.flag("break", f"break starts {b.start:%H:%M}, outside {opens:%H:%M}-{closes:%H:%M}",
+                          route)
+            if (b.end - b.start).total_seconds() < 60 * rest.duration_min - _TOLERANCE_S:
+                self.flag("break", f"break is shorter than {rest.duration_min} minutes", route)
+
+
+__all__ = ["CheckReport", "Violation", "check"]

@@ -1,0 +1,332 @@
+"""Compile a :class:`~optimizer.models.Problem` into an immutable numeric instance.
+
+Every solver back-end consumes this instance and nothing else: no back-end reads the
+pydantic models. Index conventions:
+
+* technicians ``t`` in ``0..n_technicians-1`` (problem order), orders ``o`` likewise;
+* vehicles ``v``: one per technician and workday (technician not absent), sorted by
+  technician then day;
+* locations: ``0..n_technicians-1`` are the technicians' homes, then one per order
+  (``order_loc[o] == n_technicians + o``), then one per depot.
+
+Times are integer seconds since the horizon start (see :mod:`optimizer.timeaxis`);
+costs are in objective units per minute, as in :class:`~optimizer.models.ObjectiveWeights`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+
+import numpy as np
+import numpy.typing as npt
+
+from optimizer.models import Problem
+from optimizer.models.base import URGENCIES
+from optimizer.reasons import Reason
+from optimizer.timeaxis import TimeAxis
+from optimizer.travel import HaversineTravel, TravelMatrix, TravelProvider
+
+NO_DUE_S = np.iinfo(np.int64).max // 4
+"""Due time of an order without SLA deadline (never late)."""
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True, eq=False)
+class Instance:
+    """The problem as immutable numpy arrays (read-only), built once per solve."""
+
+    order_ids: tuple[str, ...]
+    technician_ids: tuple[str, ...]
+    dates: tuple[dt.date, ...]
+    axis: TimeAxis
+    horizon_s: int
+    travel_s: npt.NDArray[np.int32]
+    distance_m: npt.NDArray[np.int32]
+    # orders [O]
+    order_loc: IntArray
+    order_duration_s: IntArray
+    order_windows_s: IntArray
+    """[O, W, 2] effective start windows (release and horizon applied), padded with -1."""
+    order_n_windows: IntArray
+    order_due_s: IntArray
+    order_urgency: IntArray
+    """Index into ``URGENCIES`` (0 = emergency)."""
+    order_unplanned_cost: FloatArray
+    order_late_cost_per_min: FloatArray
+    order_load: FloatArray
+    # vehicles [V]
+    vehicle_technician: IntArray
+    vehicle_day: IntArray
+    vehicle_loc: IntArray
+    vehicle_shift_start_s: IntArray
+    vehicle_shift_end_s: IntArray
+    vehicle_latest_end_s: IntArray
+    """Shift end plus the allowed overtime."""
+    vehicle_break_start_s: IntArray
+    """Earliest break start; -1 where the technician has no break."""
+    vehicle_break_end_s: IntArray
+    """Latest break start; -1 where the technician has no break."""
+    vehicle_break_duration_s: IntArray
+    vehicle_capacity: FloatArray
+    """Load limit per day; ``inf`` where unlimited."""
+    compatible: BoolArray
+    """[V, O] whether vehicle ``v`` may serve order ``o`` (qualified and reachable in time)."""
+    presolve_reason: tuple[Reason | None, ...]
+    """[O] why an order cannot be planned at all, or ``None`` if some vehicle may serve it."""
+    overtime_cost_per_min: float
+    travel_cost_per_min: float
+
+    def __post_init__(self) -> None:
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, np.ndarray):
+                value.setflags(write=False)
+
+    @property
+    def n_orders(self) -> int:
+        """Number of orders."""
+        return len(self.order_ids)
+
+    @property
+    def n_vehicles(self) -> int:
+        """Number of technician-days."""
+        return int(self.vehicle_technician.shape[0])
+
+    @property
+    def n_technicians(self) -> int:
+        """Number of technicians."""
+        return len(self.technician_ids)
+
+
+def default_travel(problem: Problem) -> TravelProvider:
+    """The embedded great-circle travel model with the problem's settings."""
+    return HaversineTravel(problem.travel.detour_factor, problem.travel.speed_kmh)
+
+
+def location_arrays(problem: Problem) -> tuple[FloatArray, FloatArray]:
+    """Latitudes and longitudes of all locations, in the instance's location order."""
+    points = [*problem.technicians, *problem.orders, *problem.depots]
+    return (
+        np.array([p.lat for p in points], dtype=np.float64),
+        np.array([p.lon for p in points], dtype=np.float64),
+    )
+
+
+def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> Instance:
+    """Build the numeric instance of ``problem`` (travel from ``travel`` or the default)."""
+    axis = TimeAxis(problem.horizon_start, problem.zone)
+    horizon_s = axis.seconds(problem.horizon_end)
+    lat, lon = location_arrays(problem)
+    matrix: TravelMatrix = (travel or default_travel(problem)).matrix(lat, lon)
+
+    orders, techs = problem.orders, problem.technicians
+    n_techs = len(techs)
+    windows, n_windows = _order_windows(problem, axis, horizon_s)
+    urgency = np.array([URGENCIES.index(o.urgency) for o in orders], dtype=np.int64)
+    weights = problem.weights
+    vehicles = [
+        (t, d)
+        for t, tech in enumerate(techs)
+        for d, day in enumerate(problem.dates)
+        if tech.works_on(day)
+    ]
+    vehicle_technician = np.array([t for t, _ in vehicles], dtype=np.int64)
+    vehicle_day = np.array([d for _, d in vehicles], dtype=np.int64)
+
+    def clock_seconds(clocks: list[dt.time | None]) -> IntArray:
+        """Seconds of each vehicle's local wall-clock time on its day (-1 for None)."""
+        return np.array(
+            [-1 if c is None else axis.local_seconds(problem.dates[d], c)
+             for c, (_, d) in zip(clocks, vehicles)],
+            dtype=np.int64,
+        ).reshape(len(vehicles))
+
+    vehicle_techs = [techs[t] for t, _ in vehicles]
+    breaks = [tech.break_ for tech in vehicle_techs]
+    shift_start = clock_seconds([tech.shift.start for tech in vehicle_techs])
+    shift_end = clock_seconds([tech.shift.end for tech in vehicle_techs])
+    overtime_s = np.array([60 * t.max_overtime_min for t in vehicle_techs], dtype=np.int64)
+    latest_end = shift_end + overtime_s.reshape(len(vehicles))
+    break_start = clock_seconds([b and b.start for b in breaks])
+    break_end = clock_seconds([b and b.end for b in breaks])
+    break_duration = np.array(
+        [0 if b is None else 60 * b.duration_min for b in breaks], dtype=np.int64
+    ).reshape(len(vehicles))
+    capacity = np.array(
+        [np.inf if t.capacity is None else t.capacity for t in vehicle_techs], dtype=np.float64
+    ).reshape(len(vehicles))
+
+    qualified, presolve = _qualification(problem, windows_exist=n_windows > 0)
+    order_loc = n_techs + np.arange(len(orders), dtype=np.int64)
+    duration_s = np.array([60 * o.duration_min for o in orders], dtype=np.int64)
+    reachable = _reachable(
+        travel_s=matrix.duration_s,
+        home=vehicle_technician,
+        order_loc=order_loc,
+        duration_s=duration_s,
+        windows=windows,
+        shift_start=shift_start,
+        latest_end=latest_end,
+    )
+    compatible = qualified[vehicle_technician] & reachable
+    for o in range(len(orders)):
+        if presolve[o] is None and not compatible[:, o].any():
+            has_day = qualified[vehicle_technician, o].any()
+            presolve[o] = Reason.NO_SHIFT_FITS if has_day else Reason.NO_TECHNICIAN_AVAILABLE
+    compatible[:, [o for o, r in enumerate(presolve) if r is not None]] = False
+
+    return Instance(
+        order_ids=tuple(o.id for o in orders),
+        technician_ids=tuple(t.id for t in techs),
+        dates=tuple(problem.dates),
+        axis=axis,
+        horizon_s=horizon_s,
+        travel_s=matrix.duration_s,
+        distance_m=matrix.distance_m,
+        order_loc=order_loc,
+        order_duration_s=duration_s,
+        order_windows_s=windows,
+        order_n_windows=n_windows,
+        order_due_s=np.array(
+            [NO_DUE_S if o.due is None else max(0, axis.seconds(o.due)) for o in orders],
+            dtype=np.int64,
+        ),
+        order_urgency=urgency,
+        order_unplanned_cost=np.array([weights.unplanned[o.urgency] for o in orders], dtype=float),
+        order_late_cost_per_min=np.array(
+            [weights.late_per_min[o.urgency] for o in orders], dtype=float
+        ),
+        order_load=np.array([o.load for o in orders], dtype=np.float64),
+        vehicle_technician=vehicle_technician,
+        vehicle_day=vehicle_day,
+        vehicle_loc=vehicle_technician.copy(),
+        vehicle_shift_start_s=shift_start,
+        vehicle_shift_end_s=shift_end,
+        vehicle_latest_end_s=latest_end,
+        vehicle_break_start_s=break_start,
+        vehicle_break_end_s=break_end,
+        vehicle_break_duration_s=break_duration,
+        vehicle_capacity=capacity,
+        compatible=compatible,
+        presolve_reason=tuple(presolve),
+        overtime_cost_per_min=weights.overtime_per_min,
+        travel_cost_per_min=weights.travel_per_min,
+    )
+
+
+def _order_windows(problem: Problem, axis: TimeAxis, horizon_s: int) -> tuple[IntArray, IntArray]:
+    """Effective start windows [O, W, 2] in seconds: stated windows (or the whole
+    horizon) clipped to the horizon and to the release time; padded with -1."""
+    clipped: list[list[tuple[int, int]]] = []
+    for order in problem.orders:
+        spans = [(axis.seconds(w.start), axis.seconds(w.end)) for w in order.windows]
+        spans = spans or [(0, horizon_s)]
+        earliest = 0 if order.release is None else max(0, axis.seconds(order.release))
+        clipped.append([
+            (max(a, earliest), min(b, horizon_s))
+            for a, b in spans
+            if max(a, earliest) <= min(b, horizon_s)
+        ])
+    width = max([1, *map(len, clipped)])
+    windows = np.full((len(clipped), width, 2), -1, dtype=np.int64)
+    for o, spans in enumerate(clipped):
+        if spans:
+            windows[o, : len(spans)] = spans
+    return windows, np.array([len(s) for s in clipped], dtype=np.int64)
+
+
+def _covers(held: FloatArray, needed: FloatArray) -> BoolArray:
+    """[T, O] whether each technician's amounts are >= each order's needs in every column."""
+    return (held[:, None, :] >= needed[None, :, :]).all(axis=2)
+
+
+def _amounts(rows: list[dict[str, int]], columns: list[str]) -> FloatArray:
+    table = np.zeros((len(rows), len(columns)), dtype=np.float64)
+    index = {name: c for c, name in enumerate(columns)}
+    for r, row in enumerate(rows):
+        for name, amount in row.items():
+            table[r, index[name]] = amount
+    return table
+
+
+def _qualification(
+    problem: Problem, *, windows_exist: BoolArray
+) -> tuple[BoolArray, list[Reason | None]]:
+    """[T, O] technicians qualified for orders (skills, van parts, tools, required
+    technician, load), and the first reason in :class:`Reason` order that rules an
+    order out for everyone."""
+    orders, techs = problem.orders, problem.technicians
+    skills = sorted({s for x in (*orders, *techs) for s in x.skills})
+    parts = sorted({p for o in orders for p in o.parts} | {p for t in techs for p in t.van_stock})
+    tools = sorted({k for x in (*orders, *techs) for k in x.tools})
+    skilled = _covers(_amounts([t.skills for t in techs], skills),
+                      _amounts([o.skills for o in orders], skills))
+    stocked = _covers(_amounts([t.van_stock for t in techs], parts),
+                      _amounts([o.parts for o in orders], parts))
+    equipped = _covers(_amounts([{k: 1 for k in t.tools} for t in techs], tools),
+                       _amounts([{k: 1 for k in o.tools} for o in orders], tools))
+    capacity = np.array([np.inf if t.capacity is None else t.capacity for t in techs])
+    fits = capacity[:, None] >= np.array([o.load for o in orders])[None, :]
+    tech_index = {t.id: i for i, t in enumerate(techs)}
+    allowed = np.ones((len(techs), len(orders)), dtype=bool)
+    for o, order in enumerate(orders):
+        if order.technician is not None:
+            allowed[:, o] = False
+            allowed[tech_index[order.technician], o] = True
+
+    qualified = skilled & stocked & equipped & fits & allowed
+    reasons: list[Reason | None] = []
+    horizon_start = problem.horizon_start
+    for o, order in enumerate(orders):
+        reason: Reason | None = None
+        if not windows_exist[o]:
+            before = order.windows and order.windows[-1].end < horizon_start
+            reason = Reason.OUTSIDE_ALL_WINDOWS if before else Reason.AFTER_HORIZON
+        elif not qualified[:, o].any():
+            stages = [
+                (Reason.NO_SKILLED_TECHNICIAN, skilled),
+                (Reason.NO_TECHNICIAN_WITH_PARTS, stocked),
+                (Reason.NO_TECHNICIAN_WITH_TOOLS, equipped),
+                (Reason.LOAD_EXCEEDS_CAPACITY, fits),
+            ]
+            if order.technician is not None:
+                reason = Reason.REQUIRED_TECHNICIAN_UNQUALIFIED
+            else:
+                passing = np.ones(len(techs), dtype=bool)
+                for stage_reason, ok in stages:
+                    passing &= ok[:, o]
+                    if not passing.any():
+                        reason = stage_reason
+                        break
+        reasons.append(reason)
+    return qualified, reasons
+
+
+def _reachable(
+    *,
+    travel_s: npt.NDArray[np.int32],
+    home: IntArray,
+    order_loc: IntArray,
+    duration_s: IntArray,
+    windows: IntArray,
+    shift_start: IntArray,
+    latest_end: IntArray,
+) -> BoolArray:
+    """[V, O] whether a route home -> order -> home fits a window and the working day.
+
+    A relaxation (the break is ignored): it only rules out what no route can do.
+    """
+    out_s = travel_s[np.ix_(home, order_loc)].astype(np.int64)
+    back_s = travel_s[np.ix_(order_loc, home)].T.astype(np.int64)
+    arrival = shift_start[:, None] + out_s
+    ok = np.zeros(arrival.shape, dtype=bool)
+    for k in range(windows.shape[1]):
+        opens, closes = windows[:, k, 0][None, :], windows[:, k, 1][None, :]
+        start = np.maximum(arrival, opens)
+        done = start + duration_s[None, :] + back_s
+        ok |= (opens >= 0) & (start <= closes) & (done <= latest_end[:, None])
+    return ok

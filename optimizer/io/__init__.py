@@ -1,0 +1,1 @@
+"""Readers and writers for the data contract (CSV, Parquet, DataFrames, plan folders)."""

@@ -1,0 +1,168 @@
+"""Parsers for the cells of the data contract: one function per cell format.
+
+Each parser takes a raw cell (string, number, timestamp or missing) and returns a
+Python value, or raises ``ValueError`` with a sentence saying what was expected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from optimizer.models.base import Weekday
+
+LIST_SEPARATOR = ";"
+PAIR_SEPARATOR = ":"
+
+
+def is_blank(value: Any) -> bool:
+    """Whether a cell is empty (None, NaN, NA or only whitespace)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def text(value: Any) -> str:
+    """A non-empty string."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def number(value: Any) -> float:
+    """A finite decimal number (``.`` as the decimal mark)."""
+    try:
+        result = float(str(value).strip()) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        raise ValueError("expected a number") from None
+    if not math.isfinite(result):
+        raise ValueError("expected a finite number")
+    return result
+
+
+def whole(value: Any) -> int:
+    """A whole number (``90`` or ``90.0``)."""
+    result = number(value)
+    if not result.is_integer():
+        raise ValueError("expected a whole number")
+    return int(result)
+
+
+def instant(value: Any, zone: ZoneInfo) -> dt.datetime:
+    """An ISO 8601 date-time; naive values are local time in ``zone``."""
+    if isinstance(value, pd.Timestamp):
+        parsed = value.to_pydatetime()
+    elif isinstance(value, dt.datetime):
+        parsed = value
+    else:
+        try:
+            parsed = dt.datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ValueError("expected an ISO date-time like 2026-11-23T08:00") from None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=zone)
+    return parsed.astimezone(zone)
+
+
+def windows(value: Any, zone: ZoneInfo) -> list[dict[str, dt.datetime]]:
+    """``start/end`` intervals separated by ``;``."""
+    spans = []
+    for part in _items(value):
+        pieces = part.split("/")
+        if len(pieces) != 2:
+            raise ValueError(f"expected start/end intervals separated by ';', got {part!r}")
+        spans.append({"start": instant(pieces[0], zone), "end": instant(pieces[1], zone)})
+    return spans
+
+
+def levels(value: Any) -> dict[str, int]:
+    """``name:level`` pairs separated by ``;`` (level defaults to 1)."""
+    return {name: amount for name, amount in _pairs(value, "level")}
+
+
+def quantities(value: Any) -> dict[str, int]:
+    """``SKU:quantity`` pairs separated by ``;`` (quantity defaults to 1)."""
+    out: dict[str, int] = {}
+    for name, amount in _pairs(value, "quantity"):
+        out[name] = out.get(name, 0) + amount
+    return out
+
+
+def names(value: Any) -> frozenset[str]:
+    """Names separated by ``;``."""
+    return frozenset(_items(value))
+
+
+def clock(value: str) -> dt.time:
+    """A wall-clock time ``HH:MM``."""
+    try:
+        return dt.time.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"expected a time like 08:00, got {value.strip()!r}") from None
+
+
+def clock_interval(value: Any) -> dict[str, dt.time]:
+    """A daily interval ``HH:MM-HH:MM``."""
+    pieces = str(value).strip().split("-")
+    if len(pieces) != 2:
+        raise ValueError("expected a daily interval like 08:00-17:00")
+    return {"start": clock(pieces[0]), "end": clock(pieces[1])}
+
+
+def break_rule(value: Any) -> dict[str, Any]:
+    """A break ``HH:MM-HH:MM/minutes``: that many minutes starting within the interval."""
+    interval, _, minutes = str(value).strip().partition("/")
+    if not minutes:
+        raise ValueError("expected a break like 12:00-13:30/30")
+    return {**clock_interval(interval), "duration_min": whole(minutes)}
+
+
+def weekdays(value: Any) -> frozenset[Weekday]:
+    """Weekdays ``Mon;Tue;...`` (case-insensitive)."""
+    lookup = {d.value.lower(): d for d in Weekday}
+    days = set()
+    for item in _items(value):
+        key = item[:3].lower()
+        if key not in lookup:
+            raise ValueError(f"unknown weekday {item!r} (use Mon, Tue, Wed, Thu, Fri, Sat, Sun)")
+        days.add(lookup[key])
+    return frozenset(days)
+
+
+def dates(value: Any) -> frozenset[dt.date]:
+    """Calendar dates ``YYYY-MM-DD`` separated by ``;``."""
+    try:
+        return frozenset(dt.date.fromisoformat(item) for item in _items(value))
+    except ValueError:
+        raise ValueError("expected dates like 2026-11-24 separated by ';'") from None
+
+
+def lowercase(value: Any) -> str:
+    """A keyword, compared case-insensitively."""
+    return str(value).strip().lower()
+
+
+def _items(value: Any) -> list[str]:
+    return [item.strip() for item in str(value).split(LIST_SEPARATOR) if item.strip()]
+
+
+def _pairs(value: Any, what: str) -> list[tuple[str, int]]:
+    pairs = []
+    for item in _items(value):
+        name, sep, amount = item.partition(PAIR_SEPARATOR)
+        if not name.strip():
+            raise ValueError(f"empty name in {item!r}")
+        if not sep:
+            pairs.append((name.strip(), 1))
+            continue
+        try:
+            pairs.append((name.strip(), whole(amount)))
+        except ValueError:
+            raise ValueError(f"expected name:{what} with a whole {what}, got {item!r}") from None
+    return pairs

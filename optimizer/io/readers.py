@@ -1,0 +1,221 @@
+"""Read the contract's tables (CSV, Parquet or DataFrames) into a validated Problem.
+
+Every problem found is collected, each naming its source, row and column, and raised
+together as one :class:`~optimizer.exceptions.InvalidProblemError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from pydantic import BaseModel, ValidationError
+
+from optimizer.exceptions import InputIssue, InvalidProblemError
+from optimizer.io import cells
+from optimizer.io.schema import DEPOTS, ORDERS, TECHNICIANS, Table
+from optimizer.models import Problem
+from optimizer.models.problem import relation_issues
+
+PathLike = str | os.PathLike[str]
+
+
+@dataclass
+class _Source:
+    """A table as read, with how to name its rows in messages."""
+
+    frame: pd.DataFrame
+    name: str
+    row_kind: str  # "line" (CSV, header = line 1), "row" (Parquet, 1-based) or "index"
+
+    def label(self, position: int) -> int | str:
+        if self.row_kind == "line":
+            return position + 2
+        if self.row_kind == "row":
+            return position + 1
+        return str(self.frame.index[position])
+
+
+@dataclass
+class _Parsed:
+    items: list[BaseModel] = field(default_factory=list)
+    rows: dict[str, int | str] = field(default_factory=dict)
+
+
+def problem_from_files(
+    orders: PathLike,
+    technicians: PathLike,
+    depots: PathLike | None = None,
+    **settings: Any,
+) -> Problem:
+    """Read CSV or Parquet files (by extension) into a problem; see :func:`problem_from_frames`."""
+    issues: list[InputIssue] = []
+    sources = {}
+    for table, path in ((ORDERS, orders), (TECHNICIANS, technicians), (DEPOTS, depots)):
+        if path is None:
+            continue
+        try:
+            sources[table.name] = read_source(Path(path))
+        except InvalidProblemError as error:
+            issues.extend(error.issues)
+    if issues:
+        raise InvalidProblemError(issues)
+    return _build(sources, settings)
+
+
+def problem_from_frames(
+    orders: pd.DataFrame,
+    technicians: pd.DataFrame,
+    depots: pd.DataFrame | None = None,
+    **settings: Any,
+) -> Problem:
+    """Build a problem from DataFrames in the contract; messages name the index label.
+
+    ``settings``: ``start`` (date or ISO string), ``days``, ``tz``, ``weights``, ``travel``.
+    """
+    sources = {
+        table.name: _Source(frame, table.name, "index")
+        for table, frame in ((ORDERS, orders), (TECHNICIANS, technicians), (DEPOTS, depots))
+        if frame is not None
+    }
+    return _build(sources, settings)
+
+
+def read_source(path: Path) -> _Source:
+    """Read one CSV or Parquet file with every cell as text (CSV) or as stored (Parquet)."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+            return _Source(frame, path.name, "line")
+        if suffix in (".parquet", ".pq"):
+            return _Source(pd.read_parquet(path), path.name, "row")
+    except FileNotFoundError:
+        raise InvalidProblemError([InputIssue(str(path), None, None, "file not found")]) from None
+    except (OSError, ValueError, pd.errors.ParserError) as error:
+        message = f"cannot be read: {error}".splitlines()[0]
+        raise InvalidProblemError([InputIssue(str(path), None, None, message)]) from None
+    raise InvalidProblemError(
+        [InputIssue(str(path), None, None, "unsupported file type (use .csv or .parquet)")]
+    )
+
+
+def _build(sources: dict[str, _Source], settings: dict[str, Any]) -> Problem:
+    tz = settings.get("tz", "UTC")
+    try:
+        zone = ZoneInfo(tz)
+    except Exception:
+        raise InvalidProblemError(
+            [InputIssue("settings", None, "tz", f"unknown time zone {tz!r}", row_kind="")]
+        ) from None
+    issues: list[InputIssue] = []
+    parsed: dict[str, _Parsed] = {}
+    for table in (ORDERS, TECHNICIANS, DEPOTS):
+        if table.name in sources:
+            parsed[table.name] = _read_table(sources[table.name], table, zone, issues)
+    if issues:
+        raise InvalidProblemError(issues)
+
+    tables = {t.name: t for t in (ORDERS, TECHNICIANS, DEPOTS)}
+    relation = [
+        InputIssue(
+            sources[issue.source].name,
+            parsed[issue.source].rows.get(issue.entity_id or ""),
+            tables[issue.source].column_of(issue.column or "id"),
+            issue.message,
+            value=issue.value,
+            entity_id=issue.entity_id,
+            row_kind=sources[issue.source].row_kind,
+        )
+        for issue in relation_issues(
+            *(parsed[name].items if name in parsed else [] for name in tables)
+        )
+    ]
+    if relation:
+        raise InvalidProblemError(relation)
+    try:
+        return Problem(
+            orders=tuple(parsed["orders"].items),
+            technicians=tuple(parsed["technicians"].items),
+            depots=tuple(parsed["depots"].items) if "depots" in parsed else (),
+            **_settings(settings),
+        )
+    except ValidationError as error:
+        raise InvalidProblemError(
+            [
+                InputIssue("settings", None, ".".join(map(str, e["loc"])), _message(e), row_kind="")
+                for e in error.errors()
+            ]
+        ) from None
+
+
+def _settings(settings: dict[str, Any]) -> dict[str, Any]:
+    out = dict(settings)
+    if isinstance(out.get("start"), str):
+        try:
+            out["start"] = dt.date.fromisoformat(out["start"])
+        except ValueError:
+            pass  # pydantic reports it with the field name
+    return out
+
+
+def _read_table(source: _Source, table: Table, zone: ZoneInfo, issues: list[InputIssue]) -> _Parsed:
+    frame = source.frame.rename(columns=lambda c: str(c).strip())
+    out = _Parsed()
+    missing = [c.name for c in table.columns if c.required and c.name not in frame.columns]
+    for name in missing:
+        issues.append(InputIssue(source.name, None, name, "required column is missing", row_kind=source.row_kind))
+    if missing:
+        return out
+    present = [c for c in table.columns if c.name in frame.columns]
+    records = frame[[c.name for c in present]].to_dict("records")
+    for position, record in enumerate(records):
+        row = source.label(position)
+        where = dict(source=source.name, row=row, row_kind=source.row_kind)
+        entity = None if cells.is_blank(record[table.id_column]) else cells.text(record[table.id_column])
+        values: dict[str, Any] = {}
+        bad = False
+        for column in present:
+            raw = record[column.name]
+            if cells.is_blank(raw):
+                if column.required:
+                    issues.append(InputIssue(**where, column=column.name, message="value is required",
+                                             entity_id=entity))
+                    bad = True
+                continue
+            try:
+                values[column.field] = column.parse(raw, zone)
+            except ValueError as error:
+                issues.append(InputIssue(**where, column=column.name, message=str(error),
+                                         value=str(raw), entity_id=entity))
+                bad = True
+        if bad:
+            continue
+        try:
+            item = table.model.model_validate(values)
+        except ValidationError as error:
+            for e in error.errors():
+                column = table.column_of(str(e["loc"][0])) if e["loc"] else None
+                raw = record.get(column) if column else None
+                issues.append(InputIssue(**where, column=column, message=_message(e),
+                                         value=None if raw is None else str(raw), entity_id=entity))
+            continue
+        key = item.id  # type: ignore[attr-defined]
+        if key in out.rows:
+            first = out.rows[key]
+            issues.append(InputIssue(**where, column=table.id_column, entity_id=key,
+                                     message=f"duplicate id (first on {source.row_kind} {first})"))
+            continue
+        out.items.append(item)
+        out.rows[key] = row
+    return out
+
+
+def _message(error: Any) -> str:
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return message[0].lower() + message[1:] if message else message

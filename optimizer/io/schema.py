@@ -1,0 +1,113 @@
+"""The data contract: every table, column, its model field and its cell format.
+
+This module names every column the readers accept; ``docs/data-contract.md``
+describes them for users.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel
+
+from optimizer.io import cells
+from optimizer.models import Depot, Order, Technician
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: the model field it fills and how to parse its cells."""
+
+    name: str
+    field: str
+    parse: Callable[[Any, ZoneInfo], Any]
+    required: bool = False
+
+
+def _plain(parser: Callable[[Any], Any]) -> Callable[[Any, ZoneInfo], Any]:
+    return lambda value, _zone: parser(value)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the contract and the model each row becomes."""
+
+    name: str
+    model: type[BaseModel]
+    columns: tuple[Column, ...]
+
+    @property
+    def id_column(self) -> str:
+        """The column holding the row's id."""
+        return self.columns[0].name
+
+    def column_of(self, field: str) -> str:
+        """The column that fills a model field."""
+        for column in self.columns:
+            if column.field == field:
+                return column.name
+        return field
+
+
+def _id(name: str) -> Column:
+    return Column(name, "id", _plain(cells.text), required=True)
+
+
+_LOCATION = (
+    Column("lat", "lat", _plain(cells.number), required=True),
+    Column("lon", "lon", _plain(cells.number), required=True),
+)
+
+ORDERS = Table(
+    "orders",
+    Order,
+    (
+        _id("order_id"),
+        Column("type", "type", _plain(cells.lowercase)),
+        *_LOCATION,
+        Column("duration_min", "duration_min", _plain(cells.whole), required=True),
+        Column("urgency", "urgency", _plain(cells.lowercase)),
+        Column("windows", "windows", cells.windows),
+        Column("due", "due", cells.instant),
+        Column("release", "release", cells.instant),
+        Column("skills", "skills", _plain(cells.levels)),
+        Column("parts", "parts", _plain(cells.quantities)),
+        Column("tools", "tools", _plain(cells.names)),
+        Column("load", "load", _plain(cells.number)),
+        Column("technician", "technician", _plain(cells.text)),
+    ),
+)
+
+TECHNICIANS = Table(
+    "technicians",
+    Technician,
+    (
+        _id("technician_id"),
+        Column("name", "name", _plain(cells.text)),
+        *_LOCATION,
+        Column("shift", "shift", _plain(cells.clock_interval), required=True),
+        Column("workdays", "workdays", _plain(cells.weekdays)),
+        Column("absent", "absent", _plain(cells.dates)),
+        Column("break", "break_", _plain(cells.break_rule)),
+        Column("skills", "skills", _plain(cells.levels)),
+        Column("van_stock", "van_stock", _plain(cells.quantities)),
+        Column("tools", "tools", _plain(cells.names)),
+        Column("capacity", "capacity", _plain(cells.number)),
+        Column("max_overtime_min", "max_overtime_min", _plain(cells.whole)),
+    ),
+)
+
+DEPOTS = Table(
+    "depots",
+    Depot,
+    (
+        _id("depot_id"),
+        *_LOCATION,
+        Column("hours", "hours", _plain(cells.clock_interval), required=True),
+        Column("stock", "stock", _plain(cells.quantities)),
+        Column("tools", "tools", _plain(cells.names)),
+    ),
+)

@@ -1,0 +1,40 @@
+"""Pydantic models of the domain: what the user gives (problem) and gets back (plan)."""
+
+from optimizer.models.base import (
+    Break,
+    ClockInterval,
+    Location,
+    OrderType,
+    TimeWindow,
+    Urgency,
+    Weekday,
+)
+from optimizer.models.depot import Depot
+from optimizer.models.order import Order
+from optimizer.models.plan import Kpis, Plan, Route, SolverInfo, Stop, StopKind, UnplannedOrder
+from optimizer.models.problem import Problem
+from optimizer.models.settings import ObjectiveWeights, TravelSettings
+from optimizer.models.technician import Technician
+
+__all__ = [
+    "Break",
+    "ClockInterval",
+    "Depot",
+    "Kpis",
+    "Location",
+    "ObjectiveWeights",
+    "Order",
+    "OrderType",
+    "Plan",
+    "Problem",
+    "Route",
+    "SolverInfo",
+    "Stop",
+    "StopKind",
+    "Technician",
+    "TimeWindow",
+    "TravelSettings",
+    "UnplannedOrder",
+    "Urgency",
+    "Weekday",
+]

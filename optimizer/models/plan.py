@@ -1,0 +1,162 @@
+"""The plan: per technician and day, the ordered stops with times; unplanned orders; KPIs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from pydantic import AwareDatetime, Field, PrivateAttr
+
+from optimizer.models.base import Frozen, Quantities, Urgency
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from optimizer.check import CheckReport
+    from optimizer.models.problem import Problem
+    from optimizer.travel import TravelProvider
+
+
+class StopKind(str, Enum):
+    """What happens at a stop of a route."""
+
+    START = "start"
+    PICKUP = "pickup"
+    ORDER = "order"
+    BREAK = "break"
+    END = "end"
+
+
+class Stop(Frozen):
+    """One point of a route: leaving home, a depot pickup, a visit, the break, coming home.
+
+    ``travel_min``/``travel_km`` are the drive from the previous located stop (0 for the
+    start and the break). ``arrival`` <= ``start`` (waiting in between); ``end`` is when
+    the technician leaves. A break has no location: it is taken in the gap between the
+    stops around it, on site or on the road.
+    """
+
+    kind: StopKind
+    order_id: str | None = None
+    depot_id: str | None = None
+    arrival: AwareDatetime
+    start: AwareDatetime
+    end: AwareDatetime
+    travel_min: float = Field(default=0.0, ge=0)
+    travel_km: float = Field(default=0.0, ge=0)
+    late_min: float = Field(default=0.0, ge=0, description="minutes the start is after due")
+    picked: Quantities = Field(default_factory=dict, description="parts collected at a pickup")
+
+
+class Route(Frozen):
+    """The stops of one technician on one day, from leaving home to coming back."""
+
+    technician_id: str
+    date: dt.date
+    stops: tuple[Stop, ...]
+
+    @property
+    def order_ids(self) -> list[str]:
+        """The orders visited, in sequence."""
+        return [s.order_id for s in self.stops if s.kind is StopKind.ORDER and s.order_id]
+
+    @property
+    def travel_min(self) -> float:
+        """Total driving time, minutes."""
+        return sum(s.travel_min for s in self.stops)
+
+    @property
+    def travel_km(self) -> float:
+        """Total driving distance, kilometres."""
+        return sum(s.travel_km for s in self.stops)
+
+
+class UnplannedOrder(Frozen):
+    """An order the plan does not serve, with a machine-readable reason and a sentence."""
+
+    order_id: str
+    urgency: Urgency
+    reason: str
+    detail: str = ""
+
+
+class Kpis(Frozen):
+    """Key figures of a plan. Costs in objective units; times in minutes; distances in km."""
+
+    orders_total: int
+    orders_planned: int
+    unplanned_by_urgency: dict[Urgency, int]
+    planned_by_urgency: dict[Urgency, int]
+    technician_days_used: int
+    travel_km: float
+    travel_min: float
+    service_min: float
+    wait_min: float
+    overtime_min: float
+    late_visits: int
+    late_min: float
+    objective: float
+    objective_terms: dict[str, float]
+
+
+class SolverInfo(Frozen):
+    """How the plan was found: back-end, limits, timings (seconds) and its own objective."""
+
+    solver: str
+    seed: int = 0
+    time_limit_s: float | None = None
+    solve_s: float = 0.0
+    total_s: float = 0.0
+    status: str = ""
+    solver_objective: float | None = None
+
+
+class Plan(Frozen):
+    """Routes per technician-day, unplanned orders with reasons, and KPIs.
+
+    A plan produced by :func:`optimizer.solve` remembers its problem, so
+    :meth:`check` works without arguments.
+    """
+
+    routes: tuple[Route, ...]
+    unplanned: tuple[UnplannedOrder, ...]
+    kpis: Kpis
+    info: SolverInfo
+    tz: str
+
+    _problem: Problem | None = PrivateAttr(default=None)
+    _travel: TravelProvider | None = PrivateAttr(default=None)
+
+    def with_problem(self, problem: Problem, travel: TravelProvider | None = None) -> Plan:
+        """Attach the problem (and travel provider) this plan answers, for :meth:`check`."""
+        self._problem = problem
+        self._travel = travel
+        return self
+
+    def check(self, problem: Problem | None = None) -> CheckReport:
+        """Re-check feasibility and recompute the objective from the problem alone."""
+        from optimizer.check import check
+
+        chosen = problem or self._problem
+        if chosen is None:
+            raise ValueError("this plan has no problem attached; pass check(problem)")
+        return check(chosen, self, travel=self._travel)
+
+    def visits_frame(self) -> pd.DataFrame:
+        """One row per stop (see ``docs/data-contract.md`` for columns and dtypes)."""
+        from optimizer.io.frames import visits_frame
+
+        return visits_frame(self)
+
+    routes_frame = visits_frame
+
+    def unassigned_frame(self) -> pd.DataFrame:
+        """One row per unplanned order: ``order_id, urgency, reason, detail``."""
+        from optimizer.io.frames import unassigned_frame
+
+        return unassigned_frame(self)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """Everything in the plan as JSON-ready data (ISO timestamps with offsets)."""
+        return self.model_dump(mode="json")

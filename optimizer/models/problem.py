@@ -1,0 +1,133 @@
+"""The problem: orders, technicians and depots over a horizon of days, with settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from functools import cached_property
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator, model_validator
+
+from optimizer.exceptions import InputIssue
+from optimizer.models.base import Frozen
+from optimizer.models.depot import Depot
+from optimizer.models.order import Order
+from optimizer.models.settings import ObjectiveWeights, TravelSettings
+from optimizer.models.technician import Technician
+
+
+def relation_issues(
+    orders: Sequence[Order], technicians: Sequence[Technician], depots: Sequence[Depot]
+) -> list[InputIssue]:
+    """Problems across objects: duplicate ids and unknown references (empty if none).
+
+    Each issue names the table (``source``), the entity id and the model field.
+    """
+    issues: list[InputIssue] = []
+    for source, items in (("orders", orders), ("technicians", technicians), ("depots", depots)):
+        for key, count in Counter(item.id for item in items).items():
+            if count > 1:
+                issues.append(
+                    InputIssue(source, None, "id", f"id appears {count} times", entity_id=key)
+                )
+    known = {t.id for t in technicians}
+    for order in orders:
+        if order.technician is not None and order.technician not in known:
+            issues.append(
+                InputIssue(
+                    "orders",
+                    None,
+                    "technician",
+                    "required technician is not in the technicians table",
+                    value=order.technician,
+                    entity_id=order.id,
+                )
+            )
+    return issues
+
+
+class Problem(Frozen):
+    """Everything a solve needs: what to do, who can do it, when, and how to score it.
+
+    The horizon is ``days`` calendar days from local midnight of ``start`` in ``tz``.
+    Build it from DataFrames or files with :meth:`from_frames` / :meth:`from_files`,
+    or directly from models. Duplicate ids and unknown references are rejected.
+    """
+
+    orders: tuple[Order, ...]
+    technicians: tuple[Technician, ...]
+    depots: tuple[Depot, ...] = ()
+    start: dt.date
+    days: int = Field(default=1, ge=1, le=366)
+    tz: str = "UTC"
+    weights: ObjectiveWeights = Field(default_factory=ObjectiveWeights)
+    travel: TravelSettings = Field(default_factory=TravelSettings)
+
+    model_config = Frozen.model_config | {"ignored_types": (cached_property,)}
+
+    @field_validator("tz")
+    @classmethod
+    def _known_zone(cls, tz: str) -> str:
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {tz!r} (use an IANA name like 'Europe/Berlin')")
+        return tz
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The problem's time zone."""
+        return ZoneInfo(self.tz)
+
+    @property
+    def dates(self) -> list[dt.date]:
+        """The calendar dates of the horizon, in order."""
+        return [self.start + dt.timedelta(days=d) for d in range(self.days)]
+
+    @property
+    def horizon_start(self) -> dt.datetime:
+        """Local midnight at the start of the horizon (timezone-aware)."""
+        return dt.datetime.combine(self.start, dt.time(), tzinfo=self.zone)
+
+    @property
+    def horizon_end(self) -> dt.datetime:
+        """Local midnight after the last day of the horizon (timezone-aware)."""
+        return dt.datetime.combine(self.dates[-1] + dt.timedelta(days=1), dt.time(), tzinfo=self.zone)
+
+    @cached_property
+    def order_by_id(self) -> dict[str, Order]:
+        """Orders keyed by id."""
+        return {o.id: o for o in self.orders}
+
+    @cached_property
+    def technician_by_id(self) -> dict[str, Technician]:
+        """Technicians keyed by id."""
+        return {t.id: t for t in self.technicians}
+
+    @model_validator(mode="after")
+    def _related(self) -> Problem:
+        issues = relation_issues(self.orders, self.technicians, self.depots)
+        if issues:
+            raise ValueError("; ".join(str(i) for i in issues))
+        return self
+
+    @classmethod
+    def from_frames(cls, orders, technicians, depots=None, **settings):  # type: ignore[no-untyped-def]
+        """Build a problem from pandas DataFrames in the data contract (see ``docs/``).
+
+        ``settings`` are the other fields: ``start``, ``days``, ``tz``, ``weights``,
+        ``travel``. Raises :class:`~optimizer.exceptions.InvalidProblemError` listing
+        every bad cell and every broken reference.
+        """
+        from optimizer.io.readers import problem_from_frames
+
+        return problem_from_frames(orders, technicians, depots, **settings)
+
+    @classmethod
+    def from_files(cls, orders, technicians, depots=None, **settings):  # type: ignore[no-untyped-def]
+        """Build a problem from CSV or Parquet files in the data contract (see ``docs/``)."""
+        from optimizer.io.readers import problem_from_files
+
+        return problem_from_files(orders, technicians, depots, **settings)

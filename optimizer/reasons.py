@@ -1,0 +1,41 @@
+"""Why an order is not planned: the machine-readable codes and their sentences."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Reason(str, Enum):
+    """Reason codes for unplanned orders, checked in this order before solving."""
+
+    AFTER_HORIZON = "after_horizon"
+    OUTSIDE_ALL_WINDOWS = "outside_all_windows"
+    REQUIRED_TECHNICIAN_UNQUALIFIED = "required_technician_unqualified"
+    NO_SKILLED_TECHNICIAN = "no_skilled_technician"
+    NO_TECHNICIAN_WITH_PARTS = "no_technician_with_parts"
+    NO_TECHNICIAN_WITH_TOOLS = "no_technician_with_tools"
+    LOAD_EXCEEDS_CAPACITY = "load_exceeds_capacity"
+    NO_TECHNICIAN_AVAILABLE = "no_technician_available"
+    NO_SHIFT_FITS = "no_shift_fits"
+    NOT_ENOUGH_CAPACITY = "not_enough_capacity"
+
+
+EXPLANATION: dict[Reason, str] = {
+    Reason.AFTER_HORIZON: "its earliest start or all its windows lie after the planning horizon",
+    Reason.OUTSIDE_ALL_WINDOWS: "all its time windows lie before the planning horizon",
+    Reason.REQUIRED_TECHNICIAN_UNQUALIFIED: (
+        "the required technician lacks a skill level, part or tool it needs, or its load"
+    ),
+    Reason.NO_SKILLED_TECHNICIAN: "no technician has all the skills at the levels it needs",
+    Reason.NO_TECHNICIAN_WITH_PARTS: "no skilled technician carries the parts it needs on the van",
+    Reason.NO_TECHNICIAN_WITH_TOOLS: "no skilled technician with the parts carries the tools it needs",
+    Reason.LOAD_EXCEEDS_CAPACITY: "its load exceeds the van capacity of every qualified technician",
+    Reason.NO_TECHNICIAN_AVAILABLE: "no qualified technician works on a day of the horizon",
+    Reason.NO_SHIFT_FITS: (
+        "no qualified technician can drive there, serve it within a window and get home "
+        "within shift plus allowed overtime on any day"
+    ),
+    Reason.NOT_ENOUGH_CAPACITY: (
+        "qualified technicians could serve it, but their time was better spent on other orders"
+    ),
+}

@@ -1,0 +1,169 @@
+"""Turn a sequence of orders for one technician-day into times: the one place that does.
+
+Solvers decide *who* visits *what* in *which order*; this module decides *when*.
+Every visit starts as early as possible (the objective never rewards waiting longer),
+the technician leaves home no earlier than the shift start, and the break is taken in
+the gap between two stops where it costs least.
+
+Break rule (shared with the checker): a technician whose day ends (back home) no later
+than the latest break start takes no break. Otherwise the break of ``d`` seconds starts
+within ``[break_start, break_end]`` in some gap between consecutive stops, and that gap
+must hold the drive plus the break: ``next.start - prev.end >= travel + d``. Inside a
+gap the break starts as early as the window allows; if that is before the drive would
+end, it delays the arrival (a break at the origin or on the road), otherwise it is
+taken on site while waiting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from optimizer.instance import Instance
+
+
+@dataclass(frozen=True)
+class RouteSchedule:
+    """Times of one technician-day in seconds since the horizon start.
+
+    ``arrival_s``, ``start_s``, ``end_s`` and ``travel_s`` have one entry per visit,
+    followed by one for the return home (where arrival = start = end).
+    ``break_gap`` is the index of the visit before which the break is taken
+    (``len(visits)`` = before coming home), or ``None`` for no break.
+    """
+
+    vehicle: int
+    visits: tuple[int, ...]
+    depart_s: int
+    arrival_s: tuple[int, ...]
+    start_s: tuple[int, ...]
+    end_s: tuple[int, ...]
+    travel_s: tuple[int, ...]
+    distance_m: tuple[int, ...]
+    break_gap: int | None
+    break_start_s: int | None
+    late_s: tuple[int, ...]
+    overtime_s: int
+
+    @property
+    def return_s(self) -> int:
+        """When the technician is back home."""
+        return self.end_s[-1]
+
+    def cost(self, instance: Instance) -> float:
+        """Lateness and overtime cost of these times, in objective units."""
+        late = sum(
+            instance.order_late_cost_per_min[o] * s / 60 for o, s in zip(self.visits, self.late_s)
+        )
+        return float(late + instance.overtime_cost_per_min * self.overtime_s / 60)
+
+
+def schedule_route(instance: Instance, vehicle: int, visits: list[int] | tuple[int, ...]) -> RouteSchedule | None:
+    """Earliest feasible times for ``visits`` (order indices) on ``vehicle``, or ``None``.
+
+    Tries the break in every gap and keeps the cheapest schedule (ties: the earliest gap).
+    """
+    visits = tuple(int(o) for o in visits)
+    if not visits:
+        return None
+    plain = _forward(instance, vehicle, visits, break_gap=None)
+    needs_break = instance.vehicle_break_duration_s[vehicle] > 0
+    if plain is not None and (not needs_break or plain.return_s <= instance.vehicle_break_end_s[vehicle]):
+        return plain
+    if not needs_break:
+        return None
+    best: RouteSchedule | None = None
+    for gap in range(len(visits) + 1):
+        candidate = _forward(instance, vehicle, visits, break_gap=gap)
+        if candidate is not None and (best is None or candidate.cost(instance) < best.cost(instance)):
+            best = candidate
+    return best
+
+
+def _forward(
+    instance: Instance, vehicle: int, visits: tuple[int, ...], *, break_gap: int | None
+) -> RouteSchedule | None:
+    """One forward pass with the break in gap ``break_gap`` (or none)."""
+    home = int(instance.vehicle_loc[vehicle])
+    shift_start = int(instance.vehicle_shift_start_s[vehicle])
+    break_open = int(instance.vehicle_break_start_s[vehicle])
+    break_close = int(instance.vehicle_break_end_s[vehicle])
+    break_len = int(instance.vehicle_break_duration_s[vehicle])
+
+    arrival, start, end, travel, distance, late = [], [], [], [], [], []
+    prev_loc, prev_end = home, shift_start
+    break_start: int | None = None
+    for position, order in enumerate((*visits, -1)):
+        loc = home if order < 0 else int(instance.order_loc[order])
+        drive = int(instance.travel_s[prev_loc, loc])
+        reach = prev_end + drive
+        earliest = reach
+        if position == break_gap:
+            break_start = max(prev_end, break_open)
+            if break_start > break_close:
+                return None
+            if break_start < reach:
+                reach += break_len
+                earliest = reach
+            else:
+                earliest = break_start + break_len
+        if order < 0:
+            begin = earliest
+            finish = begin
+        else:
+            begin = _first_start(instance, order, earliest)
+            if begin is None:
+                return None
+            finish = begin + int(instance.order_duration_s[order])
+            late.append(max(0, begin - int(instance.order_due_s[order])))
+        arrival.append(reach)
+        start.append(begin)
+        end.append(finish)
+        travel.append(drive)
+        distance.append(int(instance.distance_m[prev_loc, loc]))
+        prev_loc, prev_end = loc, finish
+
+    back = end[-1]
+    if back > instance.vehicle_latest_end_s[vehicle]:
+        return None
+    depart = shift_start
+    if break_gap != 0:
+        depart = max(shift_start, start[0] - travel[0])
+    return RouteSchedule(
+        vehicle=vehicle,
+        visits=visits,
+        depart_s=depart,
+        arrival_s=tuple(max(a, depart + travel[0]) if i == 0 else a for i, a in enumerate(arrival)),
+        start_s=tuple(start),
+        end_s=tuple(end),
+        travel_s=tuple(travel),
+        distance_m=tuple(distance),
+        break_gap=break_gap,
+        break_start_s=break_start,
+        late_s=tuple(late),
+        overtime_s=max(0, back - int(instance.vehicle_shift_end_s[vehicle])),
+    )
+
+
+def _first_start(instance: Instance, order: int, earliest: int) -> int | None:
+    """The earliest start >= ``earliest`` inside one of the order's windows, or ``None``."""
+    for opens, closes in instance.order_windows_s[order, : instance.order_n_windows[order]]:
+        if earliest <= closes:
+            return int(max(earliest, opens))
+    return None
+
+
+def schedule_all(instance: Instance, routes: dict[int, list[int]]) -> dict[int, RouteSchedule]:
+    """Schedules for every non-empty route; raises ``ValueError`` if one is infeasible."""
+    out: dict[int, RouteSchedule] = {}
+    for vehicle, visits in routes.items():
+        if not visits:
+            continue
+        timed = schedule_route(instance, vehicle, visits)
+        if timed is None:
+            raise ValueError(
+                f"route of vehicle {vehicle} ({instance.technician_ids[instance.vehicle_technician[vehicle]]}, "
+                f"{instance.dates[instance.vehicle_day[vehicle]]}) has no feasible schedule"
+            )
+        out[vehicle] = timed
+    return out
+

@@ -1,0 +1,58 @@
+"""The solver interface: a numeric instance and limits in, routes out.
+
+Back-ends speak only in instance indices (vehicles and orders of
+:class:`~optimizer.instance.Instance`); their own node or variable indices stay in
+their module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from optimizer.instance import Instance
+
+
+@dataclass(frozen=True)
+class SolveLimits:
+    """When a back-end must stop.
+
+    ``time_limit_s`` bounds the whole ``solve`` call (model building included) in
+    seconds of wall-clock time. ``max_solutions`` additionally stops the search after
+    that many improving solutions: a work limit, so that the same input gives the same
+    plan on any machine.
+    """
+
+    time_limit_s: float = 30.0
+    max_solutions: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.time_limit_s <= 0:
+            raise ValueError("time_limit_s must be > 0")
+        if self.max_solutions is not None and self.max_solutions < 1:
+            raise ValueError("max_solutions must be >= 1")
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    """What a back-end found.
+
+    ``routes`` maps a vehicle index to its order indices in visiting sequence (only
+    vehicles that serve something). ``objective`` is the back-end's own value of the
+    full objective in cost units (``None`` if it has none); the checker recomputes it.
+    """
+
+    routes: dict[int, tuple[int, ...]]
+    objective: float | None
+    status: str
+    solve_s: float
+
+
+class Solver(Protocol):
+    """A back-end. Holds configuration only; ``solve`` is pure."""
+
+    name: str
+
+    def solve(self, instance: Instance, limits: SolveLimits, *, seed: int = 0) -> SolveResult:
+        """Routes for ``instance`` within ``limits``."""
+        ...

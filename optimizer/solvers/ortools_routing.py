@@ -1,0 +1,206 @@
+"""OR-tools routing back-end: one vehicle per technician-day.
+
+This module is the only place that knows OR-tools' nodes and indices. The model:
+
+* nodes: the technicians' homes (vehicle start and end) and the plannable orders;
+* arc cost: travel seconds x the travel weight; a "Time" dimension whose transit is the
+  service time at the origin plus the drive, with waiting allowed (slack);
+* windows: an order's effective start windows (several per order: the gaps between
+  them are removed from its time variable); release is folded into them;
+* SLA due times: soft upper bounds on the start, priced by urgency per second late;
+* shifts: a vehicle starts no earlier than its shift start and ends no later than shift
+  end + allowed overtime; the time past shift end is priced as overtime;
+* the break: a fixed-duration interval within its window (OR-tools places it in a gap
+  between visits, or after the day's end when the day ends early enough);
+* every order is optional (a disjunction) with its urgency's penalty; orders that the
+  instance rules out for everyone never enter the model; allowed vehicles come from
+  the instance's compatibility matrix (skills, parts, tools, required technician,
+  reachability); optional loads use a capacity dimension.
+
+Costs are integers: cost units x 600 per second (weights have a resolution of 0.1
+cost units per minute). ``SolveResult.objective`` converts back to cost units and adds
+the penalties of orders kept out of the model, so it is the full objective.
+
+The search is deterministic: OR-tools' routing search has no random seed, so ``seed``
+is accepted for the common interface and not used. With ``max_solutions`` the result is
+the same on every run; with a time limit alone it depends on how far the search got.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from optimizer.instance import Instance
+from optimizer.solvers.base import SolveLimits, SolveResult
+
+_UNITS_PER_COST = 600
+"""Solver cost units per objective cost unit."""
+_LOAD_SCALE = 1000
+"""Loads are integers in thousandths of the user's unit."""
+_MIN_SEARCH_S = 0.05
+
+
+def _per_second(weight_per_min: float) -> int:
+    """An objective weight per minute as an integer solver coefficient per second."""
+    return int(round(weight_per_min * _UNITS_PER_COST / 60))
+
+
+@dataclass(frozen=True)
+class OrToolsRouting:
+    """OR-tools vehicle routing with guided local search.
+
+    ``first_solution`` and ``metaheuristic`` name members of OR-tools'
+    ``FirstSolutionStrategy`` and ``LocalSearchMetaheuristic`` enums.
+    """
+
+    first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
+    metaheuristic: str = "GUIDED_LOCAL_SEARCH"
+    log_search: bool = False
+    name: str = "ortools"
+
+    def solve(self, instance: Instance, limits: SolveLimits, *, seed: int = 0) -> SolveResult:
+        """Build the routing model of ``instance`` and search within ``limits``."""
+        began = time.perf_counter()
+        plannable = np.flatnonzero(instance.compatible.any(axis=0))
+        excluded_cost = float(
+            instance.order_unplanned_cost.sum() - instance.order_unplanned_cost[plannable].sum()
+        )
+        if plannable.size == 0 or instance.n_vehicles == 0:
+            return SolveResult({}, excluded_cost, "nothing to plan", time.perf_counter() - began)
+
+        model = _Model(instance, plannable)
+        params = pywrapcp.DefaultRoutingSearchParameters()
+        params.first_solution_strategy = getattr(
+            routing_enums_pb2.FirstSolutionStrategy, self.first_solution
+        )
+        params.local_search_metaheuristic = getattr(
+            routing_enums_pb2.LocalSearchMetaheuristic, self.metaheuristic
+        )
+        remaining = max(_MIN_SEARCH_S, limits.time_limit_s - (time.perf_counter() - began))
+        params.time_limit.FromMilliseconds(int(remaining * 1000))
+        if limits.max_solutions is not None:
+            params.solution_limit = limits.max_solutions
+        params.log_search = self.log_search
+
+        assignment = model.routing.SolveWithParameters(params)
+        status = _status_name(model.routing)
+        if assignment is None:
+            total = float(instance.order_unplanned_cost.sum())
+            return SolveResult({}, total, status, time.perf_counter() - began)
+        routes = model.routes(assignment)
+        objective = assignment.ObjectiveValue() / _UNITS_PER_COST + excluded_cost
+        return SolveResult(routes, objective, status, time.perf_counter() - began)
+
+
+def _status_name(routing: pywrapcp.RoutingModel) -> str:
+    """OR-tools' search status as a lower-case word (``success``, ``partial_success_...``)."""
+    name = routing_enums_pb2.RoutingSearchStatus.Value.Name(routing.status())
+    return name.removeprefix("ROUTING_").lower()
+
+
+class _Model:
+    """The OR-tools model of one instance; maps nodes back to instance orders."""
+
+    def __init__(self, instance: Instance, plannable: np.ndarray) -> None:
+        self.instance = instance
+        homes = np.unique(instance.vehicle_loc)
+        # node -> instance location; homes first, then the plannable orders
+        self.node_loc = np.concatenate([homes, instance.order_loc[plannable]])
+        self.node_order = np.concatenate([np.full(homes.size, -1), plannable])
+        home_node = {int(loc): n for n, loc in enumerate(homes)}
+        starts = [home_node[int(loc)] for loc in instance.vehicle_loc]
+        self.manager = pywrapcp.RoutingIndexManager(len(self.node_loc), instance.n_vehicles, starts, starts)
+        self.routing = pywrapcp.RoutingModel(self.manager)
+
+        travel = instance.travel_s[np.ix_(self.node_loc, self.node_loc)].astype(np.int64)
+        service = np.where(self.node_order >= 0, instance.order_duration_s[np.maximum(self.node_order, 0)], 0)
+        cost = travel * _per_second(instance.travel_cost_per_min)
+        cost_cb = self.routing.RegisterTransitMatrix(cost.tolist())
+        self.routing.SetArcCostEvaluatorOfAllVehicles(cost_cb)
+        time_cb = self.routing.RegisterTransitMatrix((travel + service[:, None]).tolist())
+        horizon = int(max(instance.vehicle_latest_end_s.max(), instance.horizon_s)) + 1
+        self.routing.AddDimension(time_cb, horizon, horizon, False, "Time")
+        self.time = self.routing.GetDimensionOrDie("Time")
+
+        self._add_orders(plannable)
+        self._add_shifts_and_breaks(service)
+        self._add_loads(plannable)
+
+    def _add_orders(self, plannable: np.ndarray) -> None:
+        inst, routing, manager = self.instance, self.routing, self.manager
+        for node, order in enumerate(self.node_order):
+            if order < 0:
+                continue
+            index = manager.NodeToIndex(node)
+            routing.AddDisjunction([index], int(round(inst.order_unplanned_cost[order] * _UNITS_PER_COST)))
+            allowed = np.flatnonzero(inst.compatible[:, order])
+            if allowed.size < inst.n_vehicles:  # -1: the order may stay unperformed
+                routing.VehicleVar(index).SetValues([-1, *allowed.tolist()])
+            windows = inst.order_windows_s[order, : inst.order_n_windows[order]]
+            cumul = self.time.CumulVar(index)
+            cumul.SetRange(int(windows[0, 0]), int(windows[-1, 1]))
+            for (_, closes), (opens, _) in zip(windows[:-1], windows[1:]):
+                cumul.RemoveInterval(int(closes) + 1, int(opens) - 1)
+            due = int(inst.order_due_s[order])
+            late = _per_second(inst.order_late_cost_per_min[order])
+            if due < windows[-1, 1] and late > 0:
+                self.time.SetCumulVarSoftUpperBound(index, max(due, 0), late)
+
+    def _add_shifts_and_breaks(self, service: np.ndarray) -> None:
+        inst, routing = self.instance, self.routing
+        solver = routing.solver()
+        overtime = _per_second(inst.overtime_cost_per_min)
+        visit_transit = [int(service[self.manager.IndexToNode(i)]) for i in range(routing.Size())]
+        for v in range(inst.n_vehicles):
+            start, end = routing.Start(v), routing.End(v)
+            shift_start = int(inst.vehicle_shift_start_s[v])
+            shift_end = int(inst.vehicle_shift_end_s[v])
+            latest = int(inst.vehicle_latest_end_s[v])
+            self.time.CumulVar(start).SetRange(shift_start, latest)
+            self.time.CumulVar(end).SetRange(shift_start, latest)
+            if latest > shift_end and overtime > 0:
+                self.time.SetCumulVarSoftUpperBound(end, shift_end, overtime)
+            length = int(inst.vehicle_break_duration_s[v])
+            if length > 0:
+                interval = solver.FixedDurationIntervalVar(
+                    int(inst.vehicle_break_start_s[v]),
+                    int(inst.vehicle_break_end_s[v]),
+                    length,
+                    False,
+                    f"break {v}",
+                )
+                self.time.SetBreakIntervalsOfVehicle([interval], v, visit_transit)
+
+    def _add_loads(self, plannable: np.ndarray) -> None:
+        inst = self.instance
+        capacity = inst.vehicle_capacity
+        if not np.isfinite(capacity).any() or not (inst.order_load[plannable] > 0).any():
+            return
+        demand = np.where(
+            self.node_order >= 0, inst.order_load[np.maximum(self.node_order, 0)], 0.0
+        )
+        demand_cb = self.routing.RegisterUnaryTransitVector(
+            np.ceil(demand * _LOAD_SCALE).astype(np.int64).tolist()
+        )
+        big = int(np.ceil(inst.order_load.sum() * _LOAD_SCALE)) + 1
+        capacities = [
+            big if not np.isfinite(c) else int(np.floor(c * _LOAD_SCALE)) for c in capacity
+        ]
+        self.routing.AddDimensionWithVehicleCapacity(demand_cb, 0, capacities, True, "Load")
+
+    def routes(self, assignment: pywrapcp.Assignment) -> dict[int, tuple[int, ...]]:
+        """Order indices per vehicle, in visiting order, from a solution."""
+        out: dict[int, tuple[int, ...]] = {}
+        for v in range(self.instance.n_vehicles):
+            index = assignment.Value(self.routing.NextVar(self.routing.Start(v)))
+            visits = []
+            while not self.routing.IsEnd(index):
+                visits.append(int(self.node_order[self.manager.IndexToNode(index)]))
+                index = assignment.Value(self.routing.NextVar(index))
+            if visits:
+                out[v] = tuple(visits)
+        return out

@@ -1,0 +1,34 @@
+"""Conversion between the problem's instants and the solvers' integer seconds.
+
+Solvers see time as integer seconds since the start of the horizon (local midnight of
+``Problem.start``). Differences of timezone-aware instants are absolute, so a day with
+a daylight-saving change has 23 or 25 hours on this axis, as it has on the clock.
+This is the one module that converts between the two.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class TimeAxis:
+    """Seconds since ``origin``; ``zone`` is used for local wall-clock times."""
+
+    origin: dt.datetime
+    zone: ZoneInfo
+
+    def seconds(self, instant: dt.datetime) -> int:
+        """Whole seconds from the origin to a timezone-aware ``instant``."""
+        return int((instant - self.origin).total_seconds())
+
+    def local_seconds(self, day: dt.date, clock: dt.time) -> int:
+        """Seconds from the origin to wall-clock ``clock`` on ``day`` in the zone."""
+        return self.seconds(dt.datetime.combine(day, clock, tzinfo=self.zone))
+
+    def instant(self, seconds: int | float) -> dt.datetime:
+        """The timezone-aware instant ``seconds`` after the origin, in the zone."""
+        utc = self.origin.astimezone(dt.timezone.utc) + dt.timedelta(seconds=float(seconds))
+        return utc.astimezone(self.zone)

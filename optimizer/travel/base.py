@@ -1,0 +1,46 @@
+"""The travel-provider interface: coordinates in, duration and distance matrices out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+
+@dataclass(frozen=True)
+class TravelMatrix:
+    """Travel between n points: ``duration_s[i, j]`` seconds and ``distance_m[i, j]`` metres.
+
+    Both are read-only ``int32`` arrays of shape (n, n) with a zero diagonal.
+    """
+
+    duration_s: npt.NDArray[np.int32]
+    distance_m: npt.NDArray[np.int32]
+
+    def __post_init__(self) -> None:
+        for name in ("duration_s", "distance_m"):
+            array = np.ascontiguousarray(getattr(self, name), dtype=np.int32)
+            if array.ndim != 2 or array.shape[0] != array.shape[1]:
+                raise ValueError(f"{name} must be a square matrix, got shape {array.shape}")
+            if (array < 0).any():
+                raise ValueError(f"{name} has negative entries")
+            array.setflags(write=False)
+            object.__setattr__(self, name, array)
+        if self.duration_s.shape != self.distance_m.shape:
+            raise ValueError("duration and distance matrices differ in shape")
+
+    @property
+    def size(self) -> int:
+        """Number of points."""
+        return int(self.duration_s.shape[0])
+
+
+@runtime_checkable
+class TravelProvider(Protocol):
+    """Anything that turns points (WGS84 degrees) into a :class:`TravelMatrix`."""
+
+    def matrix(self, lat: npt.ArrayLike, lon: npt.ArrayLike) -> TravelMatrix:
+        """Travel between every pair of the points ``(lat[i], lon[i])``."""
+        ...
