@@ -1,0 +1,92 @@
+"""Shared fixtures: tiny hand-made problems and the sample instance.
+
+Builders take keyword overrides so each test states only what it is about. All
+tiny problems live around Mannheim (49.49 N, 8.47 E) on Monday 2026-11-23,
+time zone Europe/Berlin (UTC+1 in November).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+import optimizer
+from optimizer.models import Break, ClockInterval, Order, Plan, Problem, Technician, TimeWindow
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "data" / "samples"
+ZONE = "Europe/Berlin"
+MONDAY = dt.date(2026, 11, 23)
+HOME = (49.49, 8.47)
+
+
+def at(clock: str, day: int = 0) -> dt.datetime:
+    """A local instant on the horizon's day ``day`` (0 = Monday 2026-11-23)."""
+    local = dt.datetime.combine(MONDAY + dt.timedelta(days=day), dt.time.fromisoformat(clock))
+    return local.replace(tzinfo=ZoneInfo(ZONE))
+
+
+def window(start: str, end: str, day: int = 0) -> TimeWindow:
+    """A time window on one day of the horizon."""
+    return TimeWindow(start=at(start, day), end=at(end, day))
+
+
+def make_order(order_id: str = "O1", **fields: Any) -> Order:
+    """An order 60 minutes long near home with no constraints, overridden by ``fields``."""
+    base: dict[str, Any] = {"id": order_id, "lat": 49.50, "lon": 8.48, "duration_min": 60}
+    return Order(**(base | fields))
+
+
+def make_technician(technician_id: str = "T1", **fields: Any) -> Technician:
+    """A Mon-Fri 08:00-17:00 technician at home, no break, overridden by ``fields``."""
+    base: dict[str, Any] = {
+        "id": technician_id,
+        "lat": HOME[0],
+        "lon": HOME[1],
+        "shift": ClockInterval(start=dt.time(8), end=dt.time(17)),
+    }
+    return Technician(**(base | fields))
+
+
+def lunch(start: str = "12:00", end: str = "13:00", minutes: int = 30) -> Break:
+    """A break of ``minutes`` starting between ``start`` and ``end``."""
+    return Break(start=dt.time.fromisoformat(start), end=dt.time.fromisoformat(end), duration_min=minutes)
+
+
+def make_problem(orders: list[Order], technicians: list[Technician], **fields: Any) -> Problem:
+    """A one-day problem on Monday 2026-11-23 in Europe/Berlin, overridden by ``fields``."""
+    base: dict[str, Any] = {"start": MONDAY, "days": 1, "tz": ZONE}
+    return Problem(orders=tuple(orders), technicians=tuple(technicians), **(base | fields))
+
+
+def solve_checked(problem: Problem, **options: Any) -> Plan:
+    """Solve with a work limit, then re-check the plan independently.
+
+    Asserts that the checker accepts the plan and that its recomputed objective equals
+    both the plan's stated objective and the solver's own objective.
+    """
+    options = {"time_limit": 10.0, "max_solutions": 200} | options
+    plan = optimizer.solve(problem, **options)
+    report = plan.check()
+    assert report.ok, str(report)
+    assert report.objective == pytest.approx(plan.kpis.objective, rel=1e-9, abs=1e-6)
+    if plan.info.solver_objective is not None:
+        assert report.objective == pytest.approx(plan.info.solver_objective, rel=1e-9, abs=1e-6)
+    return plan
+
+
+@pytest.fixture(scope="session")
+def sample_problem() -> Problem:
+    """The bundled Rhein-Neckar sample: 150 orders, 12 technicians, 2 depots, 3 days."""
+    return Problem.from_files(
+        SAMPLES / "orders.csv",
+        SAMPLES / "technicians.csv",
+        SAMPLES / "depots.csv",
+        start=MONDAY,
+        days=3,
+        tz=ZONE,
+    )
