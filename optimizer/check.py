@@ -78,6 +78,8 @@ class _Checker:
         self.tech_loc = {t.id: i for i, t in enumerate(problem.technicians)}
         self.order_loc = {o.id: n_techs + i for i, o in enumerate(problem.orders)}
         self.depot_loc = {d.id: n_techs + n_orders + i for i, d in enumerate(problem.depots)}
+        self.orders = problem.order_by_id
+        self.technicians = problem.technician_by_id
         self.violations: list[Violation] = []
 
     def flag(self, kind: str, message: str, route: Route | None = None, order: str | None = None) -> None:
@@ -100,7 +102,7 @@ class _Checker:
         route_keys: Counter[tuple[str, dt.date]] = Counter()
         for route in plan.routes:
             route_keys[(route.technician_id, route.date)] += 1
-            tech = problem.technician_by_id.get(route.technician_id)
+            tech = self.technicians.get(route.technician_id)
             if tech is None:
                 self.flag("unknown_technician", "route of a technician not in the problem", route)
                 continue
@@ -108,9 +110,9 @@ class _Checker:
             travel_s_total += travelled
             overtime_min += ot
             for stop in route.stops:
-                if stop.kind is StopKind.ORDER and stop.order_id in problem.order_by_id:
+                if stop.kind is StopKind.ORDER and stop.order_id in self.orders:
                     seen[stop.order_id] += 1
-                    order = problem.order_by_id[stop.order_id]
+                    order = self.orders[stop.order_id]
                     lateness.append(
                         (order.urgency, late_minutes(stop.start, order.due, problem.horizon_start))
                     )
@@ -128,11 +130,11 @@ class _Checker:
                 self.flag("missing_order", "neither visited nor reported unplanned", order=order.id)
             if unplanned_ids[order.id] > 1:
                 self.flag("duplicate_order", "reported unplanned more than once", order=order.id)
-        for order_id in set(unplanned_ids) - set(problem.order_by_id):
+        for order_id in set(unplanned_ids) - set(self.orders):
             self.flag("unknown_order", "unplanned order not in the problem", order=order_id)
 
         unplanned = [
-            problem.order_by_id[o].urgency for o in unplanned_ids if o in problem.order_by_id
+            self.orders[o].urgency for o in unplanned_ids if o in self.orders
         ]
         unplanned += [o.urgency for o in problem.orders if seen[o.id] + unplanned_ids[o.id] == 0]
         terms = objective_terms(
@@ -202,7 +204,7 @@ class _Checker:
             travelled += drive
             self.leg(route, prev, stop, drive, int(self.distance_m[prev_loc, loc]), pending_breaks)
             if stop.kind is StopKind.ORDER and stop.order_id:
-                order = problem.order_by_id[stop.order_id]
+                order = self.orders[stop.order_id]
                 self.visit(route, tech, order, stop)
                 load += order.load
             prev, prev_loc, pending_breaks = stop, loc, []

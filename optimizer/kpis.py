@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from optimizer.models import Kpis, Problem, Route, StopKind, UnplannedOrder, Urgency
+from optimizer.models import Kpis, Problem, Route, StopKind, Technician, UnplannedOrder, Urgency
 from optimizer.objective import late_minutes, objective_terms
 
 
-def route_overtime_min(problem: Problem, route: Route) -> float:
+def route_overtime_min(problem: Problem, route: Route, tech: Technician) -> float:
     """Minutes the route ends after the technician's shift end that day."""
-    tech = problem.technician_by_id[route.technician_id]
     shift_end = dt.datetime.combine(route.date, tech.shift.end, tzinfo=problem.zone)
     return max(0.0, (route.stops[-1].end - shift_end).total_seconds() / 60)
 
@@ -26,7 +25,8 @@ def compute_kpis(
         (orders[s.order_id].urgency, late_minutes(s.start, orders[s.order_id].due, problem.horizon_start))
         for s in visits
     ]
-    overtime = sum(route_overtime_min(problem, r) for r in routes)
+    technicians = problem.technician_by_id
+    overtime = sum(route_overtime_min(problem, r, technicians[r.technician_id]) for r in routes)
     travel_min = sum(r.travel_min for r in routes)
     terms = objective_terms(
         problem.weights,
@@ -43,8 +43,8 @@ def compute_kpis(
         planned_by_urgency={u: planned.get(u, 0) for u in Urgency},
         unplanned_by_urgency={u: missed.get(u, 0) for u in Urgency},
         technician_days_used=len(routes),
-        travel_km=round(sum(r.travel_km for r in routes), 3),
-        travel_min=round(travel_min, 3),
+        travel_km=sum(r.travel_km for r in routes),
+        travel_min=travel_min,
         service_min=float(sum((s.end - s.start).total_seconds() for s in visits) / 60),
         wait_min=float(sum((s.start - s.arrival).total_seconds() for s in visits) / 60),
         overtime_min=overtime,

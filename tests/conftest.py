@@ -69,7 +69,7 @@ def solve_checked(problem: Problem, **options: Any) -> Plan:
     Asserts that the checker accepts the plan and that its recomputed objective equals
     both the plan's stated objective and the solver's own objective.
     """
-    options = {"time_limit": 10.0, "max_solutions": 200} | options
+    options = {"time_limit": 2.0, "max_solutions": 200} | options
     plan = optimizer.solve(problem, **options)
     report = plan.check()
     assert report.ok, str(report)

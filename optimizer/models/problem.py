@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
-from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
@@ -65,8 +64,6 @@ class Problem(Frozen):
     weights: ObjectiveWeights = Field(default_factory=ObjectiveWeights)
     travel: TravelSettings = Field(default_factory=TravelSettings)
 
-    model_config = Frozen.model_config | {"ignored_types": (cached_property,)}
-
     @field_validator("tz")
     @classmethod
     def _known_zone(cls, tz: str) -> str:
@@ -96,14 +93,14 @@ class Problem(Frozen):
         """Local midnight after the last day of the horizon (timezone-aware)."""
         return dt.datetime.combine(self.dates[-1] + dt.timedelta(days=1), dt.time(), tzinfo=self.zone)
 
-    @cached_property
+    @property
     def order_by_id(self) -> dict[str, Order]:
-        """Orders keyed by id."""
+        """Orders keyed by id (built on each call: keep it in a local in loops)."""
         return {o.id: o for o in self.orders}
 
-    @cached_property
+    @property
     def technician_by_id(self) -> dict[str, Technician]:
-        """Technicians keyed by id."""
+        """Technicians keyed by id (built on each call: keep it in a local in loops)."""
         return {t.id: t for t in self.technicians}
 
     @model_validator(mode="after")
