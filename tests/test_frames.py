@@ -1,0 +1,57 @@
+"""Plans as DataFrames and JSON, and the atomic plan-folder writer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import lunch, make_order, make_problem, make_technician, solve_checked
+from optimizer.io.frames import UNASSIGNED_COLUMNS, VISIT_COLUMNS
+from optimizer.io.writers import PLAN_FILES, write_plan
+from optimizer.models import Plan
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    """A small solved plan with a break and one unplanned order."""
+    orders = [make_order(f"O{i}", lat=49.45 + 0.01 * i, duration_min=100) for i in range(6)]
+    orders.append(make_order("GAS", skills={"gas": 1}))
+    return solve_checked(make_problem(orders, [make_technician(break_=lunch())]))
+
+
+def test_frames_visits_columns_and_dtypes(plan: Plan) -> None:
+    """Visits have the documented columns; timestamps are tz-aware in the plan's zone."""
+    frame = plan.visits_frame()
+    assert list(frame.columns) == list(VISIT_COLUMNS)
+    assert str(frame["start"].dt.tz) == "Europe/Berlin"
+    assert frame["seq"].dtype == "int64"
+    assert frame.groupby(["technician_id", "date"])["seq"].apply(list).map(
+        lambda s: s == list(range(len(s)))
+    ).all()
+    assert len(frame) == sum(len(r.stops) for r in plan.routes)
+
+
+def test_frames_unassigned(plan: Plan) -> None:
+    """Unplanned orders come with urgency, reason and explanation."""
+    frame = plan.unassigned_frame()
+    assert list(frame.columns) == list(UNASSIGNED_COLUMNS)
+    assert frame.set_index("order_id").loc["GAS", "reason"] == "no_skilled_technician"
+
+
+def test_frames_json_round_trip(plan: Plan) -> None:
+    """A plan written to JSON and read back holds the same data and writes the same JSON."""
+    loaded = Plan.model_validate_json(plan.model_dump_json())
+    assert loaded.model_dump() == plan.model_dump()
+    assert loaded.model_dump_json() == plan.model_dump_json()
+
+
+def test_writer_replaces_files_atomically(plan: Plan, tmp_path: Path) -> None:
+    """Writing twice replaces the files and leaves no temporary folders behind."""
+    out = tmp_path / "plan"
+    write_plan(plan, out)
+    write_plan(plan, out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(PLAN_FILES)
+    assert len(pd.read_csv(out / "visits.csv")) == len(plan.visits_frame())
