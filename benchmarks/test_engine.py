@@ -1,0 +1,74 @@
+"""Fixed-work benchmarks of the engine's hot paths (pytest-benchmark).
+
+Run: ``python -m pytest benchmarks -p no:cacheprovider --benchmark-enable``.
+Each benchmark does the same work on every run (no time limits), so numbers compare
+across commits; the sample solve uses a solution limit, not a time limit.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from conftest import MONDAY, SAMPLES, ZONE  # noqa: E402
+
+import optimizer  # noqa: E402
+from optimizer.instance import compile_instance  # noqa: E402
+from optimizer.scheduling import schedule_route  # noqa: E402
+from optimizer.travel import HaversineTravel  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def sample() -> optimizer.Problem:
+    """The bundled sample problem."""
+    return optimizer.Problem.from_files(
+        SAMPLES / "orders.csv", SAMPLES / "technicians.csv", SAMPLES / "depots.csv",
+        start=MONDAY, days=3, tz=ZONE,
+    )
+
+
+def test_bench_haversine_matrix_2000(benchmark) -> None:
+    """Travel matrix of 2,000 points (4 million pairs)."""
+    rng = np.random.default_rng(0)
+    lat, lon = rng.uniform(47, 55, 2000), rng.uniform(6, 15, 2000)
+    matrix = benchmark(HaversineTravel().matrix, lat, lon)
+    assert matrix.size == 2000
+
+
+def test_bench_read_sample(benchmark) -> None:
+    """Reading and validating the sample CSVs."""
+    problem = benchmark(
+        optimizer.Problem.from_files,
+        SAMPLES / "orders.csv", SAMPLES / "technicians.csv", SAMPLES / "depots.csv",
+        start=MONDAY, days=3, tz=ZONE,
+    )
+    assert len(problem.orders) == 150
+
+
+def test_bench_compile_sample(benchmark, sample: optimizer.Problem) -> None:
+    """Compiling the sample into its numeric instance."""
+    instance = benchmark(compile_instance, sample)
+    assert instance.n_vehicles > 0
+
+
+def test_bench_schedule_route(benchmark, sample: optimizer.Problem) -> None:
+    """Timing one 8-visit route with a break (tried in every gap)."""
+    instance = compile_instance(sample)
+    vehicle = 0
+    candidates = np.flatnonzero(instance.compatible[vehicle])[:8].tolist()
+    benchmark(schedule_route, instance, vehicle, candidates)
+
+
+def test_bench_solve_sample_fixed_work(benchmark, sample: optimizer.Problem) -> None:
+    """Solving the sample to 100 improving solutions (fixed work), plan re-checked."""
+    plan = benchmark.pedantic(
+        optimizer.solve, args=(sample,), kwargs={"time_limit": 120, "max_solutions": 100},
+        rounds=1, iterations=1,
+    )
+    assert plan.check().ok
