@@ -1,0 +1,577 @@
+"""Tests of the readers: CSV, Parquet and DataFrames into a Problem, and their error reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import pytest
+from conftest import MONDAY, SAMPLES, ZONE
+
+import optimizer
+from optimizer import InputIssue, InvalidProblemError, Problem
+from optimizer.io import cells
+from optimizer.models import Break, ClockInterval, OrderType, TimeWindow, Urgency, Weekday
+
+BERLIN = ZoneInfo(ZONE)
+SETTINGS: dict[str, Any] = {"start": MONDAY, "days": 3, "tz": ZONE}
+TABLES = ("orders", "technicians", "depots")
+TECHNICIANS_CSV = "technician_id,lat,lon,shift\nT-01,49.49,8.47,08:00-17:00\n"
+
+
+def local(text: str) -> dt.datetime:
+    """A wall-clock instant in Berlin from an ISO string without offset."""
+    return dt.datetime.fromisoformat(text).replace(tzinfo=BERLIN)
+
+
+def write(folder: Path, name: str, content: str) -> Path:
+    """Write ``content`` to ``folder/name`` and return the path."""
+    path = folder / name
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
+def issues_from_files(
+    orders: Path, technicians: Path, depots: Path | None = None
+) -> tuple[InputIssue, ...]:
+    """The issues of the InvalidProblemError that reading these files must raise."""
+    with pytest.raises(InvalidProblemError) as caught:
+        Problem.from_files(orders, technicians, depots, **SETTINGS)
+    return caught.value.issues
+
+
+def issues_from_csv(
+    folder: Path, orders_csv: str, technicians_csv: str = TECHNICIANS_CSV
+) -> tuple[InputIssue, ...]:
+    """The issues raised for an orders and a technicians CSV given as text."""
+    return issues_from_files(
+        write(folder, "orders.csv", orders_csv), write(folder, "technicians.csv", technicians_csv)
+    )
+
+
+def where(issues: tuple[InputIssue, ...]) -> list[tuple[str, int | str | None, str | None]]:
+    """The (source, row, column) of each issue, in order."""
+    return [(i.source, i.row, i.column) for i in issues]
+
+
+@pytest.fixture(scope="module")
+def sample_frames() -> list[pd.DataFrame]:
+    """The three sample tables as DataFrames with pandas' inferred dtypes."""
+    return [pd.read_csv(SAMPLES / f"{name}.csv") for name in TABLES]
+
+
+# --- the sample instance ------------------------------------------------------------------
+
+
+def test_from_files_sample_has_150_orders_12_technicians_2_depots(sample_problem: Problem):
+    """The bundled sample reads into 150 orders, 12 technicians and 2 depots over 3 days."""
+    assert len(sample_problem.orders) == 150
+    assert len(sample_problem.technicians) == 12
+    assert [d.id for d in sample_problem.depots] == ["D-MA", "D-HD"]
+    assert sample_problem.orders[0].id == "O-001" and sample_problem.orders[-1].id == "O-150"
+    assert sample_problem.dates == [MONDAY, dt.date(2026, 11, 24), dt.date(2026, 11, 25)]
+    assert sample_problem.tz == ZONE
+
+
+def test_from_files_sample_order_with_two_windows(sample_problem: Problem):
+    """Line 5 (O-004): two local windows, a due date and a skill without level (level 1)."""
+    order = sample_problem.order_by_id["O-004"]
+
+    assert order.type is OrderType.INSPECTION
+    assert (order.lat, order.lon, order.duration_min) == (49.48052, 8.49720, 40)
+    assert order.urgency is Urgency.LOW
+    assert order.windows == (
+        TimeWindow(start=local("2026-11-24T13:00"), end=local("2026-11-24T17:00")),
+        TimeWindow(start=local("2026-11-25T08:00"), end=local("2026-11-25T12:00")),
+    )
+    assert all(w.start.tzinfo == BERLIN for w in order.windows)
+    assert order.windows[0].start.utcoffset() == dt.timedelta(hours=1)
+    assert order.due == local("2026-12-01T18:00")
+    assert order.release is None
+    assert order.skills == {"electrical": 1}
+    assert order.parts == {} and order.tools == frozenset() and order.technician is None
+
+
+def test_from_files_sample_order_with_parts(sample_problem: Problem):
+    """Line 26 (O-025): part quantities and two skills at the default level."""
+    order = sample_problem.order_by_id["O-025"]
+
+    assert order.urgency is Urgency.HIGH
+    assert order.windows == ()
+    assert order.due == local("2026-11-23T17:00")
+    assert order.skills == {"plumbing": 1, "electrical": 1}
+    assert order.parts == {"P-300": 2, "P-600": 1}
+
+
+def test_from_files_sample_order_with_release_and_load(sample_problem: Problem):
+    """Lines 14 (O-013) and 43 (O-042): a release time, a load and a skill with level."""
+    repair = sample_problem.order_by_id["O-013"]
+    installation = sample_problem.order_by_id["O-042"]
+
+    assert repair.release == local("2026-11-24T13:00")
+    assert repair.skills == {"plumbing": 2, "electrical": 1}
+    assert repair.parts == {"P-310": 1}
+    assert installation.type is OrderType.INSTALLATION
+    assert installation.duration_min == 160
+    assert installation.load == 3.0
+    assert installation.skills == {"hvac": 2, "electrical": 1}
+
+
+def test_from_files_sample_order_with_required_technician(sample_problem: Problem):
+    """Line 82 (O-081) names its required technician T-12."""
+    assert sample_problem.order_by_id["O-081"].technician == "T-12"
+
+
+def test_from_files_sample_technician_all_fields(sample_problem: Problem):
+    """Line 2 (T-01): shift, Mon-Fri, break, skill levels, van stock, tools, capacity, overtime."""
+    technician = sample_problem.technician_by_id["T-01"]
+
+    assert technician.name == "Jonas Becker"
+    assert (technician.lat, technician.lon) == (49.48923, 8.46482)
+    assert technician.shift == ClockInterval(start=dt.time(7, 30), end=dt.time(16, 30))
+    assert technician.workdays == frozenset(
+        {Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI}
+    )
+    assert technician.break_ == Break(start=dt.time(12), end=dt.time(13, 30), duration_min=30)
+    assert technician.skills == {"hvac": 3, "electrical": 2, "refrigeration": 1}
+    assert technician.van_stock == {"P-100": 2, "P-110": 1, "P-200": 2, "P-600": 3}
+    assert technician.tools == frozenset({"thermal-camera"})
+    assert technician.capacity == 5.0
+    assert technician.max_overtime_min == 60
+
+
+def test_from_files_sample_technicians_with_short_weeks(sample_problem: Problem):
+    """Lines 5 (T-04, no Tuesday) and 10 (T-09, Tue-Thu, 45-minute break)."""
+    wagner = sample_problem.technician_by_id["T-04"]
+    rossi = sample_problem.technician_by_id["T-09"]
+
+    assert wagner.workdays == frozenset({Weekday.MON, Weekday.WED, Weekday.THU, Weekday.FRI})
+    assert not wagner.works_on(dt.date(2026, 11, 24))
+    assert rossi.workdays == frozenset({Weekday.TUE, Weekday.WED, Weekday.THU})
+    assert rossi.break_ == Break(start=dt.time(12), end=dt.time(14), duration_min=45)
+
+
+def test_from_files_sample_depot(sample_problem: Problem):
+    """Line 3 of depots.csv (D-HD): hours, stock quantities and tools."""
+    depot = sample_problem.depots[1]
+
+    assert depot.id == "D-HD"
+    assert depot.hours == ClockInterval(start=dt.time(7), end=dt.time(18))
+    assert depot.stock == {
+        "P-100": 20, "P-200": 15, "P-300": 10, "P-310": 20, "P-400": 8, "P-500": 2, "P-600": 30,
+    }
+    assert depot.tools == frozenset({"leak-detector", "thermal-camera"})
+
+
+def test_from_files_parquet_equals_csv(
+    sample_problem: Problem, sample_frames: list[pd.DataFrame], tmp_path: Path
+):
+    """The sample tables written as Parquet read into the same problem as the CSV files."""
+    paths = []
+    for name, frame in zip(TABLES, sample_frames):
+        paths.append(tmp_path / f"{name}.parquet")
+        frame.to_parquet(paths[-1])
+
+    problem = Problem.from_files(*paths, **SETTINGS)
+
+    assert problem.model_dump() == sample_problem.model_dump()
+
+
+def test_from_frames_equals_csv(sample_problem: Problem, sample_frames: list[pd.DataFrame]):
+    """The sample tables given as typed DataFrames build the same problem as the CSV files."""
+    problem = Problem.from_frames(*sample_frames, start="2026-11-23", days=3, tz=ZONE)
+
+    assert problem.model_dump() == sample_problem.model_dump()
+
+
+def test_from_frames_text_frames_equal_csv(sample_problem: Problem):
+    """DataFrames holding every cell as text (empty strings for blanks) give the same problem."""
+    frames = [pd.read_csv(SAMPLES / f"{n}.csv", dtype=str, keep_default_na=False) for n in TABLES]
+
+    problem = Problem.from_frames(*frames, **SETTINGS)
+
+    assert problem.model_dump() == sample_problem.model_dump()
+
+
+# --- error reports ------------------------------------------------------------------------
+
+
+def test_from_files_reports_every_bad_cell(tmp_path: Path):
+    """Every bad cell of both files is listed in one error with its file, line and column."""
+    orders = (
+        "order_id,lat,lon,duration_min,urgency,windows,skills\n"
+        "O1,49.5,8.4,60,normal,,\n"
+        "O2,49.5x,8.4,60,normal,,\n"
+        "O3,49.5,8.4,60,normal,2026-11-23T10:00,\n"
+        "O4,49.5,8.4,60,normal,,hvac:x\n"
+        "O5,49.5,8.4,60,urgent,,\n"
+        "O6,49.5,8.4,1h,normal,2026-11-23T12:00/2026-11-23T08:00,\n"
+    )
+    technicians = TECHNICIANS_CSV + "T-02,49.49,8.47,8am-5pm\n"
+
+    issues = issues_from_csv(tmp_path, orders, technicians)
+
+    assert where(issues) == [
+        ("orders.csv", 3, "lat"),
+        ("orders.csv", 4, "windows"),
+        ("orders.csv", 5, "skills"),
+        ("orders.csv", 6, "urgency"),
+        ("orders.csv", 7, "duration_min"),
+        ("technicians.csv", 3, "shift"),
+    ]
+    assert [i.value for i in issues] == ["49.5x", "2026-11-23T10:00", "hvac:x", "urgent", "1h", "8am-5pm"]
+    assert [i.entity_id for i in issues] == ["O2", "O3", "O4", "O5", "O6", "T-02"]
+    assert {i.row_kind for i in issues} == {"line"}
+    assert [i.message for i in issues] == [
+        "expected a number",
+        "expected start/end intervals separated by ';', got '2026-11-23T10:00'",
+        "expected name:level with a whole level, got 'hvac:x'",
+        "input should be 'emergency', 'high', 'normal' or 'low'",
+        "expected a number",
+        "expected a time like 08:00, got '8am'",
+    ]
+
+
+def test_from_files_reports_model_errors_with_their_column(tmp_path: Path):
+    """Values that parse but break a model rule name their column (reversed window, shift)."""
+    orders = (
+        "order_id,lat,lon,duration_min,windows\n"
+        "O1,49.5,8.4,-5,2026-11-23T12:00/2026-11-23T08:00\n"
+    )
+    technicians = TECHNICIANS_CSV + "T-02,49.49,8.47,17:00-08:00\n"
+
+    issues = issues_from_csv(tmp_path, orders, technicians)
+
+    assert where(issues) == [
+        ("orders.csv", 2, "duration_min"),
+        ("orders.csv", 2, "windows"),
+        ("technicians.csv", 3, "shift"),
+    ]
+    assert issues[1].message.startswith("window ends before it starts")
+    assert issues[2].message == "ends before it starts (17:00 >= 08:00)"
+
+
+def test_from_files_reports_blank_required_value(tmp_path: Path):
+    """An empty cell in a required column is reported as required, by line and column."""
+    issues = issues_from_csv(tmp_path, "order_id,lat,lon,duration_min\nO1,49.5,,60\n")
+
+    assert issues == (
+        InputIssue("orders.csv", 2, "lon", "value is required", entity_id="O1", row_kind="line"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("table", "header", "column"),
+    [
+        pytest.param("orders", "order_id,lon,duration_min\nO1,8.4,60\n", "lat", id="orders-lat"),
+        pytest.param(
+            "technicians", "technician_id,lat,lon\nT-01,49.49,8.47\n", "shift", id="technicians-shift"
+        ),
+    ],
+)
+def test_from_files_reports_missing_required_column(tmp_path: Path, table: str, header: str, column: str):
+    """A missing required column is reported once, by name, without a row."""
+    files = {"orders": "order_id,lat,lon,duration_min\nO1,49.5,8.4,60\n", "technicians": TECHNICIANS_CSV}
+    files[table] = header
+
+    issues = issues_from_csv(tmp_path, files["orders"], files["technicians"])
+
+    assert issues == (
+        InputIssue(f"{table}.csv", None, column, "required column is missing", row_kind="line"),
+    )
+
+
+def test_from_files_reports_duplicate_id_with_both_lines(tmp_path: Path):
+    """A repeated order id is reported on its line, naming the line of the first occurrence."""
+    orders = (
+        "order_id,lat,lon,duration_min\n"
+        "O1,49.5,8.4,60\n"
+        "O2,49.5,8.4,60\n"
+        "O1,49.6,8.5,30\n"
+    )
+
+    issues = issues_from_csv(tmp_path, orders)
+
+    assert issues == (
+        InputIssue(
+            "orders.csv", 4, "order_id", "duplicate id (first on line 2)", entity_id="O1", row_kind="line"
+        ),
+    )
+
+
+def test_from_files_reports_unknown_required_technician(tmp_path: Path):
+    """An order requiring a technician who is not in the table is reported on its line."""
+    orders = "order_id,lat,lon,duration_min,technician\nO1,49.5,8.4,60,T-01\nO2,49.5,8.4,60,T-99\n"
+
+    issues = issues_from_csv(tmp_path, orders)
+
+    assert issues == (
+        InputIssue(
+            "orders.csv",
+            3,
+            "technician",
+            "required technician is not in the technicians table",
+            value="T-99",
+            entity_id="O2",
+            row_kind="line",
+        ),
+    )
+
+
+def test_from_frames_error_names_index_label(sample_frames: list[pd.DataFrame]):
+    """Errors in a DataFrame name the row by its index label."""
+    orders = sample_frames[0].head(3).set_axis(["first", "second", "third"])
+    orders.loc["second", "duration_min"] = -4
+
+    with pytest.raises(InvalidProblemError) as caught:
+        Problem.from_frames(orders, sample_frames[1], **SETTINGS)
+
+    assert caught.value.issues == (
+        InputIssue(
+            "orders",
+            "second",
+            "duration_min",
+            "input should be greater than or equal to 0",
+            value="-4",
+            entity_id="O-002",
+            row_kind="index",
+        ),
+    )
+    assert "orders index second ('O-002'), column 'duration_min'" in str(caught.value)
+
+
+def test_from_files_parquet_error_uses_1_based_rows(sample_frames: list[pd.DataFrame], tmp_path: Path):
+    """Errors in a Parquet file name the row counting from 1."""
+    orders = sample_frames[0].head(3).copy()
+    orders["lat"] = ["49.5", "49.6", "north"]
+    orders.to_parquet(tmp_path / "orders.parquet")
+    sample_frames[1].to_parquet(tmp_path / "technicians.parquet")
+
+    issues = issues_from_files(tmp_path / "orders.parquet", tmp_path / "technicians.parquet")
+
+    assert issues == (
+        InputIssue(
+            "orders.parquet", 3, "lat", "expected a number", value="north", entity_id="O-003", row_kind="row"
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        pytest.param("missing.csv", "file not found", id="missing-csv"),
+        pytest.param("missing.parquet", "file not found", id="missing-parquet"),
+        pytest.param(
+            "orders.xlsx", "unsupported file type (use .csv or .parquet)", id="unsupported-extension"
+        ),
+    ],
+)
+def test_from_files_reports_unreadable_file(tmp_path: Path, name: str, message: str):
+    """A missing file or an unsupported extension is one clear issue naming the path."""
+    technicians = write(tmp_path, "technicians.csv", TECHNICIANS_CSV)
+
+    issues = issues_from_files(tmp_path / name, technicians)
+
+    assert issues == (InputIssue(str(tmp_path / name), None, None, message),)
+
+
+def test_from_files_reports_problems_of_every_file_at_once(tmp_path: Path):
+    """Unreadable orders and depots files are both reported in one error."""
+    technicians = write(tmp_path, "technicians.csv", TECHNICIANS_CSV)
+
+    issues = issues_from_files(tmp_path / "orders.csv", technicians, tmp_path / "depots.txt")
+
+    assert [i.message for i in issues] == ["file not found", "unsupported file type (use .csv or .parquet)"]
+
+
+def test_invalid_problem_error_message_names_file_line_and_column(tmp_path: Path):
+    """str(error) counts the problems and shows file, line, id, column and value of each."""
+    orders = "order_id,lat,lon,duration_min\nO1,49.5,8.4,60\nO2,49.5,8.4,sixty\n"
+
+    with pytest.raises(InvalidProblemError) as caught:
+        Problem.from_files(
+            write(tmp_path, "orders.csv", orders),
+            write(tmp_path, "technicians.csv", TECHNICIANS_CSV),
+            **SETTINGS,
+        )
+
+    text = str(caught.value)
+    assert "orders.csv" in text and "line 3" in text and "'duration_min'" in text
+    assert text == (
+        "1 problem in the input:\n"
+        "  - orders.csv line 3 ('O2'), column 'duration_min': expected a number (value 'sixty')"
+    )
+    assert isinstance(caught.value, optimizer.OptimizerError)
+    assert isinstance(caught.value, ValueError)
+
+
+def test_from_frames_rejects_unknown_time_zone(sample_frames: list[pd.DataFrame]):
+    """An unknown time zone setting is reported as a settings issue."""
+    expected = "settings, column 'tz': unknown time zone 'Europe/Mannheim'"
+    with pytest.raises(InvalidProblemError, match=expected):
+        Problem.from_frames(sample_frames[0], sample_frames[1], start=MONDAY, tz="Europe/Mannheim")
+
+
+# --- cell parsers -------------------------------------------------------------------------
+
+
+def test_cells_windows_converts_offsets_to_zone():
+    """Instants with an offset are converted to the zone; naive ones are local wall-clock."""
+    spans = cells.windows(
+        "2026-11-23T07:00Z/2026-11-23T10:00+00:00; 2026-11-24T08:00/2026-11-24T09:30", BERLIN
+    )
+
+    assert spans == [
+        {"start": local("2026-11-23T08:00"), "end": local("2026-11-23T11:00")},
+        {"start": local("2026-11-24T08:00"), "end": local("2026-11-24T09:30")},
+    ]
+    assert all(s["start"].tzinfo is BERLIN for s in spans)
+
+
+def test_cells_windows_summer_offset_follows_the_zone():
+    """A UTC instant in July becomes Berlin summer time (UTC+2)."""
+    (span,) = cells.windows("2026-07-01T06:00Z/2026-07-01T10:00-04:00", BERLIN)
+
+    assert span == {"start": local("2026-07-01T08:00"), "end": local("2026-07-01T16:00")}
+    assert span["start"].utcoffset() == dt.timedelta(hours=2)
+
+
+def test_cells_instant_accepts_timestamps():
+    """pandas Timestamps (as Parquet gives them) are converted like strings."""
+    assert cells.instant(pd.Timestamp("2026-11-23 07:00", tz="UTC"), BERLIN) == local("2026-11-23T08:00")
+    assert cells.instant(pd.Timestamp("2026-11-23 07:00"), BERLIN) == local("2026-11-23T07:00")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        pytest.param("2026-11-23T08:00", "expected start/end intervals", id="no-end"),
+        pytest.param("a/b/c", "expected start/end intervals", id="three-parts"),
+        pytest.param("tomorrow/2026-11-23T10:00", "expected an ISO date-time", id="not-a-date"),
+    ],
+)
+def test_cells_windows_rejects_malformed_intervals(value: str, message: str):
+    """A window cell that is not ``start/end`` pairs raises ValueError."""
+    with pytest.raises(ValueError, match=message):
+        cells.windows(value, BERLIN)
+
+
+def test_cells_quantities_sum_duplicates_and_default_to_one():
+    """Repeated SKUs add up; a SKU without a quantity counts once."""
+    assert cells.quantities("P-1:2; P-2 ;P-1:3;P-3:4.0") == {"P-1": 5, "P-2": 1, "P-3": 4}
+
+
+def test_cells_levels_default_to_one():
+    """A skill without a level has level 1."""
+    assert cells.levels("hvac:3;electrical") == {"hvac": 3, "electrical": 1}
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        pytest.param("hvac:x", "expected name:level with a whole level, got 'hvac:x'", id="text-level"),
+        pytest.param("hvac:1.5", "expected name:level with a whole level", id="fractional-level"),
+        pytest.param(":2", "empty name in ':2'", id="empty-name"),
+    ],
+)
+def test_cells_levels_reject_bad_pairs(value: str, message: str):
+    """A skill pair with a non-whole level or no name raises ValueError."""
+    with pytest.raises(ValueError, match=message):
+        cells.levels(value)
+
+
+def test_cells_weekdays_are_case_insensitive():
+    """Weekday names match case-insensitively, with spaces and full names allowed."""
+    assert cells.weekdays("mon;TUE; wed ;Thursday") == frozenset(
+        {Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU}
+    )
+
+
+def test_cells_weekdays_rejects_unknown_day():
+    """An unknown weekday raises ValueError naming it."""
+    with pytest.raises(ValueError, match="unknown weekday 'Xyz'"):
+        cells.weekdays("Mon;Xyz")
+
+
+def test_cells_clock_interval_parses_times():
+    """``HH:MM-HH:MM`` becomes start and end wall-clock times."""
+    assert cells.clock_interval(" 07:30-16:30 ") == {"start": dt.time(7, 30), "end": dt.time(16, 30)}
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        pytest.param("08:00", "expected a daily interval like 08:00-17:00", id="one-time"),
+        pytest.param("08:00-12:00-17:00", "expected a daily interval like 08:00-17:00", id="three-times"),
+        pytest.param("8am-5pm", "expected a time like 08:00, got '8am'", id="am-pm"),
+        pytest.param("08:00-25:00", "expected a time like 08:00, got '25:00'", id="hour-25"),
+    ],
+)
+def test_cells_clock_interval_rejects_malformed(value: str, message: str):
+    """A shift or opening-hours cell that is not ``HH:MM-HH:MM`` raises ValueError."""
+    with pytest.raises(ValueError, match=message):
+        cells.clock_interval(value)
+
+
+def test_cells_break_rule_parses_window_and_minutes():
+    """``12:00-13:30/30`` is a 30-minute break starting between 12:00 and 13:30."""
+    assert cells.break_rule("12:00-13:30/30") == {
+        "start": dt.time(12),
+        "end": dt.time(13, 30),
+        "duration_min": 30,
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        pytest.param("12:00-13:30", "expected a break like 12:00-13:30/30", id="no-minutes"),
+        pytest.param("12:00-13:30/half", "expected a number", id="minutes-not-a-number"),
+        pytest.param("12:00-13:30/22.5", "expected a whole number", id="fractional-minutes"),
+        pytest.param("noon/30", "expected a daily interval like 08:00-17:00", id="bad-window"),
+    ],
+)
+def test_cells_break_rule_rejects_malformed(value: str, message: str):
+    """A break cell that is not ``HH:MM-HH:MM/minutes`` raises ValueError."""
+    with pytest.raises(ValueError, match=message):
+        cells.break_rule(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, True),
+        (float("nan"), True),
+        (pd.NA, True),
+        (pd.NaT, True),
+        ("  ", True),
+        ("0", False),
+        (0, False),
+    ],
+)
+def test_cells_is_blank_recognises_missing_values(value: Any, expected: bool):
+    """None, NaN, NA, NaT and whitespace are blank; zero is a value."""
+    assert cells.is_blank(value) is expected
+
+
+def test_cells_numbers_parse_decimal_and_whole():
+    """Numbers use ``.`` as decimal mark; whole numbers accept ``90.0`` but not ``90.5``."""
+    assert cells.number(" 1.5 ") == 1.5
+    assert cells.whole("90.0") == 90
+    assert cells.text(12.0) == "12"
+    with pytest.raises(ValueError, match="expected a number"):
+        cells.number("1,5")
+    with pytest.raises(ValueError, match="expected a finite number"):
+        cells.number("inf")
+    with pytest.raises(ValueError, match="expected a whole number"):
+        cells.whole("90.5")
+
+
+def test_cells_dates_parse_iso_list():
+    """Absent dates are ISO dates separated by ``;``; other formats raise ValueError."""
+    assert cells.dates("2026-11-24; 2026-11-25") == frozenset({dt.date(2026, 11, 24), dt.date(2026, 11, 25)})
+    with pytest.raises(ValueError, match="expected dates like 2026-11-24"):
+        cells.dates("24.11.2026")
