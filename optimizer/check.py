@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from optimizer.instance import default_travel, location_arrays
 from optimizer.models import Order, Plan, Problem, Route, Stop, StopKind, Technician
 from optimizer.objective import late_minutes, objective_terms
+from optimizer.timeaxis import elapsed_s, utc
 from optimizer.travel import TravelProvider
 
 _TOLERANCE_S = 1e-6
@@ -67,6 +68,13 @@ def check(problem: Problem, plan: Plan, *, travel: TravelProvider | None = None)
     return _Checker(problem, travel).run(plan)
 
 
+def _in_utc(stop: Stop) -> Stop:
+    """The stop with its instants in UTC, so comparisons are exact across DST changes."""
+    return stop.model_copy(
+        update={"arrival": utc(stop.arrival), "start": utc(stop.start), "end": utc(stop.end)}
+    )
+
+
 class _Checker:
     def __init__(self, problem: Problem, travel: TravelProvider | None) -> None:
         self.problem = problem
@@ -81,6 +89,10 @@ class _Checker:
         self.orders = problem.order_by_id
         self.technicians = problem.technician_by_id
         self.violations: list[Violation] = []
+
+    def clock(self, instant: dt.datetime, with_date: bool = False) -> str:
+        """An instant as local time for messages."""
+        return instant.astimezone(self.problem.zone).strftime("%Y-%m-%d %H:%M:%S" if with_date else "%H:%M:%S")
 
     def flag(self, kind: str, message: str, route: Route | None = None, order: str | None = None) -> None:
         self.violations.append(
@@ -157,7 +169,8 @@ class _Checker:
 
     def route(self, route: Route, tech: Technician) -> tuple[int, float]:
         """Check one route; returns its travel seconds (from the matrix) and overtime minutes."""
-        problem, stops = self.problem, route.stops
+        problem = self.problem
+        stops = tuple(_in_utc(s) for s in route.stops)
         if route.date not in problem.dates:
             self.flag("outside_horizon", "route date is outside the horizon", route)
         if not tech.works_on(route.date):
@@ -169,17 +182,17 @@ class _Checker:
             self.flag("route_shape", "start or end stop in the middle of a route", route)
 
         def local(clock: dt.time) -> dt.datetime:
-            return dt.datetime.combine(route.date, clock, tzinfo=problem.zone)
+            return utc(dt.datetime.combine(route.date, clock, tzinfo=problem.zone))
 
         shift_start, shift_end = local(tech.shift.start), local(tech.shift.end)
         latest_end = shift_end + dt.timedelta(minutes=tech.max_overtime_min)
         if stops[0].end < shift_start:
-            self.flag("shift", f"leaves home at {stops[0].end:%H:%M}, before the shift starts", route)
+            self.flag("shift", f"leaves home at {self.clock(stops[0].end)}, before the shift starts", route)
         if stops[-1].arrival > latest_end:
             self.flag(
                 "shift",
-                f"back home at {stops[-1].arrival:%H:%M}, after shift end plus allowed overtime "
-                f"({latest_end:%H:%M})",
+                f"back home at {self.clock(stops[-1].arrival)}, after shift end plus allowed "
+                f"overtime ({self.clock(latest_end)})",
                 route,
             )
         for stop in stops:
@@ -210,8 +223,8 @@ class _Checker:
             prev, prev_loc, pending_breaks = stop, loc, []
         if tech.capacity is not None and load > tech.capacity + 1e-9:
             self.flag("capacity", f"load {load:g} exceeds van capacity {tech.capacity:g}", route)
-        self.breaks(route, tech, latest_end)
-        overtime = max(0.0, (stops[-1].arrival - shift_end).total_seconds() / 60)
+        self.breaks(route, tech, stops)
+        overtime = max(0.0, elapsed_s(stops[-1].arrival, shift_end) / 60)
         return travelled, overtime
 
     def location(self, stop: Stop, tech: Technician, route: Route) -> int | None:
@@ -233,14 +246,14 @@ class _Checker:
         self, route: Route, prev: Stop, stop: Stop, drive_s: int, distance_m: int, breaks: list[Stop]
     ) -> None:
         """The drive from ``prev`` to ``stop`` with the breaks taken in between."""
-        gap_s = (stop.start - prev.end).total_seconds()
-        rest_s = sum((b.end - b.start).total_seconds() for b in breaks)
+        gap_s = elapsed_s(stop.start, prev.end)
+        rest_s = sum(elapsed_s(b.end, b.start) for b in breaks)
         label = stop.order_id or stop.kind.value
-        if (stop.arrival - prev.end).total_seconds() < drive_s - _TOLERANCE_S:
+        if elapsed_s(stop.arrival, prev.end) < drive_s - _TOLERANCE_S:
             self.flag(
                 "travel",
-                f"arrives at {label} {stop.arrival:%H:%M:%S} but the drive from the previous stop "
-                f"(left {prev.end:%H:%M:%S}) takes {drive_s / 60:.1f} min",
+                f"arrives at {label} {self.clock(stop.arrival)} but the drive from the previous "
+                f"stop (left {self.clock(prev.end)}) takes {drive_s / 60:.1f} min",
                 route,
                 stop.order_id,
             )
@@ -272,36 +285,37 @@ class _Checker:
             flag("tools", f"needs tool {tool!r}, which the technician does not carry")
         if order.technician is not None and order.technician != tech.id:
             flag("required_technician", f"must be served by {order.technician}")
-        service_s = (stop.end - stop.start).total_seconds()
+        service_s = elapsed_s(stop.end, stop.start)
         if service_s < 60 * order.duration_min - _TOLERANCE_S:
             flag("duration", f"service of {service_s / 60:.1f} min, needs {order.duration_min} min")
-        if order.release is not None and stop.start < order.release:
-            flag("release", f"starts {stop.start:%Y-%m-%d %H:%M}, before release {order.release:%Y-%m-%d %H:%M}")
-        if order.windows and not any(w.start <= stop.start <= w.end for w in order.windows):
-            flag("window", f"starts {stop.start:%Y-%m-%d %H:%M}, outside every time window")
+        if order.release is not None and stop.start < utc(order.release):
+            flag("release", f"starts {self.clock(stop.start, True)}, before release "
+                            f"{self.clock(order.release, True)}")
+        if order.windows and not any(utc(w.start) <= stop.start <= utc(w.end) for w in order.windows):
+            flag("window", f"starts {self.clock(stop.start, True)}, outside every time window")
 
-    def breaks(self, route: Route, tech: Technician, latest_end: dt.datetime) -> None:
+    def breaks(self, route: Route, tech: Technician, stops: tuple[Stop, ...]) -> None:
         """The break rule of :mod:`optimizer.scheduling`."""
         rest = tech.break_
-        taken = [s for s in route.stops if s.kind is StopKind.BREAK]
+        taken = [s for s in stops if s.kind is StopKind.BREAK]
         if rest is None:
             if taken:
                 self.flag("break", "break taken by a technician without a break", route)
             return
-        opens = dt.datetime.combine(route.date, rest.start, tzinfo=self.problem.zone)
-        closes = dt.datetime.combine(route.date, rest.end, tzinfo=self.problem.zone)
+        opens = utc(dt.datetime.combine(route.date, rest.start, tzinfo=self.problem.zone))
+        closes = utc(dt.datetime.combine(route.date, rest.end, tzinfo=self.problem.zone))
         if not taken:
-            if route.stops[-1].arrival > closes:
-                self.flag("break", f"works past {closes:%H:%M} without a {rest.duration_min}-minute break",
-                          route)
+            if stops[-1].arrival > closes:
+                self.flag("break", f"works past {self.clock(closes)} without a "
+                                   f"{rest.duration_min}-minute break", route)
             return
         if len(taken) > 1:
             self.flag("break", f"{len(taken)} breaks taken, expected one", route)
         for b in taken:
             if not opens <= b.start <= closes:
-                self.flag("break", f"break starts {b.start:%H:%M}, outside {opens:%H:%M}-{closes:%H:%M}",
-                          route)
-            if (b.end - b.start).total_seconds() < 60 * rest.duration_min - _TOLERANCE_S:
+                self.flag("break", f"break starts {self.clock(b.start)}, outside "
+                                   f"{self.clock(opens)}-{self.clock(closes)}", route)
+            if elapsed_s(b.end, b.start) < 60 * rest.duration_min - _TOLERANCE_S:
                 self.flag("break", f"break is shorter than {rest.duration_min} minutes", route)
 
 

@@ -7,12 +7,13 @@ from collections import Counter
 
 from optimizer.models import Kpis, Problem, Route, StopKind, Technician, UnplannedOrder, Urgency
 from optimizer.objective import late_minutes, objective_terms
+from optimizer.timeaxis import elapsed_s
 
 
 def route_overtime_min(problem: Problem, route: Route, tech: Technician) -> float:
     """Minutes the route ends after the technician's shift end that day."""
     shift_end = dt.datetime.combine(route.date, tech.shift.end, tzinfo=problem.zone)
-    return max(0.0, (route.stops[-1].end - shift_end).total_seconds() / 60)
+    return max(0.0, elapsed_s(route.stops[-1].end, shift_end) / 60)
 
 
 def compute_kpis(
@@ -45,8 +46,8 @@ def compute_kpis(
         technician_days_used=len(routes),
         travel_km=sum(r.travel_km for r in routes),
         travel_min=travel_min,
-        service_min=float(sum((s.end - s.start).total_seconds() for s in visits) / 60),
-        wait_min=float(sum((s.start - s.arrival).total_seconds() for s in visits) / 60),
+        service_min=sum(elapsed_s(s.end, s.start) for s in visits) / 60,
+        wait_min=sum(elapsed_s(s.start, s.arrival) for s in visits) / 60,
         overtime_min=overtime,
         late_visits=sum(1 for _, m in lateness if m > 0),
         late_min=sum(m for _, m in lateness),

@@ -17,6 +17,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from optimizer.models import ObjectiveWeights, Urgency
+from optimizer.timeaxis import elapsed_s, utc
 
 TERMS = ("unplanned", "lateness", "overtime", "travel")
 
@@ -25,7 +26,7 @@ def late_minutes(start: dt.datetime, due: dt.datetime | None, horizon_start: dt.
     """Minutes a service starting at ``start`` is late for ``due`` (0 if on time or no due)."""
     if due is None:
         return 0.0
-    return max(0.0, (start - max(due, horizon_start)).total_seconds() / 60)
+    return max(0.0, elapsed_s(start, max(utc(due), utc(horizon_start))) / 60)
 
 
 def objective_terms(

@@ -13,6 +13,21 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 
+def utc(instant: dt.datetime) -> dt.datetime:
+    """The same instant in UTC.
+
+    Python compares and subtracts two datetimes that share a ``tzinfo`` object by their
+    wall-clock readings, which is wrong across a daylight-saving change; in UTC both
+    are exact. Compare and subtract instants of the plan through this.
+    """
+    return instant.astimezone(dt.timezone.utc)
+
+
+def elapsed_s(later: dt.datetime, earlier: dt.datetime) -> float:
+    """Seconds of real time from ``earlier`` to ``later`` (negative if before)."""
+    return (utc(later) - utc(earlier)).total_seconds()
+
+
 @dataclass(frozen=True)
 class TimeAxis:
     """Seconds since ``origin``; ``zone`` is used for local wall-clock times."""
@@ -22,7 +37,7 @@ class TimeAxis:
 
     def seconds(self, instant: dt.datetime) -> int:
         """Whole seconds from the origin to a timezone-aware ``instant``."""
-        return int((instant - self.origin).total_seconds())
+        return int(elapsed_s(instant, self.origin))
 
     def local_seconds(self, day: dt.date, clock: dt.time) -> int:
         """Seconds from the origin to wall-clock ``clock`` on ``day`` in the zone."""
@@ -30,5 +45,4 @@ class TimeAxis:
 
     def instant(self, seconds: int | float) -> dt.datetime:
         """The timezone-aware instant ``seconds`` after the origin, in the zone."""
-        utc = self.origin.astimezone(dt.timezone.utc) + dt.timedelta(seconds=float(seconds))
-        return utc.astimezone(self.zone)
+        return (utc(self.origin) + dt.timedelta(seconds=float(seconds))).astimezone(self.zone)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from optimizer.models import Plan
+from optimizer.timeaxis import elapsed_s
 
 VISIT_COLUMNS = (
     "technician_id", "date", "seq", "kind", "order_id", "depot_id",
@@ -32,7 +33,7 @@ def visits_frame(plan: Plan) -> pd.DataFrame:
             "end": stop.end,
             "travel_min": round(stop.travel_min, 3),
             "travel_km": round(stop.travel_km, 3),
-            "wait_min": round((stop.start - stop.arrival).total_seconds() / 60, 3),
+            "wait_min": round(elapsed_s(stop.start, stop.arrival) / 60, 3),
             "late_min": round(stop.late_min, 3),
             "picked": ";".join(f"{k}:{v}" for k, v in sorted(stop.picked.items())),
         }
