@@ -79,11 +79,6 @@ def test_order_is_frozen_and_rejects_unknown_fields():
             id="overlapping-windows",
         ),
         pytest.param(
-            {"windows": (window("08:00", "10:00"), window("10:00", "12:00"))},
-            "windows overlap",
-            id="touching-windows",
-        ),
-        pytest.param(
             {"windows": ({"start": at("12:00"), "end": at("08:00")},)},
             "window ends before it starts",
             id="window-end-before-start",
@@ -96,7 +91,7 @@ def test_order_is_frozen_and_rejects_unknown_fields():
         pytest.param({"due": dt.datetime(2026, 11, 23, 17)}, "timezone info", id="naive-due"),
         pytest.param(
             {"windows": (window("08:00", "12:00"),), "release": at("12:01")},
-            "release is after the last window ends",
+            "is after the last window ends",
             id="release-after-last-window",
         ),
     ],

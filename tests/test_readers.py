@@ -14,6 +14,7 @@ from conftest import MONDAY, SAMPLES, ZONE
 import optimizer
 from optimizer import InputIssue, InvalidProblemError, Problem
 from optimizer.io import cells
+from optimizer.io.readers import problem_from_files
 from optimizer.models import Break, ClockInterval, OrderType, TimeWindow, Urgency, Weekday
 
 BERLIN = ZoneInfo(ZONE)
@@ -227,8 +228,8 @@ def test_from_files_reports_every_bad_cell(tmp_path: Path):
     assert {i.row_kind for i in issues} == {"line"}
     assert [i.message for i in issues] == [
         "expected a number",
-        "expected start/end intervals separated by ';', got '2026-11-23T10:00'",
-        "expected name:level with a whole level, got 'hvac:x'",
+        "expected start/end intervals separated by ';' in '2026-11-23T10:00'",
+        "expected name:level with a whole level in 'hvac:x'",
         "input should be 'emergency', 'high', 'normal' or 'low'",
         "expected a number",
         "expected a time like 08:00, got '8am'",
@@ -472,7 +473,7 @@ def test_cells_levels_default_to_one():
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        pytest.param("hvac:x", "expected name:level with a whole level, got 'hvac:x'", id="text-level"),
+        pytest.param("hvac:x", "expected name:level with a whole level in 'hvac:x'", id="text-level"),
         pytest.param("hvac:1.5", "expected name:level with a whole level", id="fractional-level"),
         pytest.param(":2", "empty name in ':2'", id="empty-name"),
     ],
@@ -529,8 +530,8 @@ def test_cells_break_rule_parses_window_and_minutes():
     ("value", "message"),
     [
         pytest.param("12:00-13:30", "expected a break like 12:00-13:30/30", id="no-minutes"),
-        pytest.param("12:00-13:30/half", "expected a number", id="minutes-not-a-number"),
-        pytest.param("12:00-13:30/22.5", "expected a whole number", id="fractional-minutes"),
+        pytest.param("12:00-13:30/half", "minutes after the '/'", id="minutes-not-a-number"),
+        pytest.param("12:00-13:30/22.5", "minutes after the '/'", id="fractional-minutes"),
         pytest.param("noon/30", "expected a daily interval like 08:00-17:00", id="bad-window"),
     ],
 )
@@ -575,3 +576,68 @@ def test_cells_dates_parse_iso_list():
     assert cells.dates("2026-11-24; 2026-11-25") == frozenset({dt.date(2026, 11, 24), dt.date(2026, 11, 25)})
     with pytest.raises(ValueError, match="expected dates like 2026-11-24"):
         cells.dates("24.11.2026")
+
+
+def test_from_files_line_numbers_survive_blank_lines(tmp_path: Path):
+    """A blank line in the CSV does not shift the reported line of a later bad cell."""
+    issues = issues_from_csv(tmp_path, "order_id,lat,lon,duration_min\nO1,49.5,8.4,60\n\nO2,49.5,8.4,x\n")
+    assert where(issues) == [("orders.csv", 4, "duration_min")]
+
+
+def test_from_files_extra_field_is_an_error(tmp_path: Path):
+    """A row with one field too many is reported, not read shifted by one column."""
+    with pytest.raises(InvalidProblemError) as error:
+        problem_from_files(
+            write(tmp_path, "orders.csv", "order_id,lat,lon,duration_min\nO1,49.5,8.4,60,7\n"),
+            write(tmp_path, "technicians.csv", TECHNICIANS_CSV),
+            start=MONDAY,
+        )
+    assert error.value.issues[0].source.endswith("orders.csv")
+
+
+def test_from_files_duplicate_and_semicolon_headers(tmp_path: Path):
+    """A column named twice, and a ';'-separated header, are explained."""
+    twice = issues_from_csv(tmp_path, "order_id,lat,lon,lat,duration_min\nO1,49.5,8.4,49.6,60\n")
+    assert [(i.column, i.message) for i in twice] == [("lat", "column appears more than once")]
+    semicolons = issues_from_csv(tmp_path, "order_id;lat;lon;duration_min\nO1;49.5;8.4;60\n")
+    assert "use ',' to separate columns" in semicolons[-1].message
+
+
+def test_from_files_release_error_names_its_column(tmp_path: Path):
+    """A release after the last window is reported in the release column."""
+    issues = issues_from_csv(
+        tmp_path,
+        "order_id,lat,lon,duration_min,windows,release\n"
+        "O1,49.5,8.4,60,2026-11-23T08:00/2026-11-23T12:00,2026-11-23T13:00\n",
+    )
+    assert where(issues) == [("orders.csv", 2, "release")]
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [("7:30-16:30", (dt.time(7, 30), dt.time(16, 30))), ("08:00-17:00", (dt.time(8), dt.time(17)))],
+)
+def test_cells_clock_accepts_one_digit_hours(cell: str, expected: tuple[dt.time, dt.time]):
+    """Shifts may be written with one-digit hours."""
+    assert tuple(cells.clock_interval(cell).values()) == expected
+
+
+def test_cells_weekdays_exact_names():
+    """Weekdays are three-letter or full names; anything else is rejected."""
+    assert cells.weekdays("mon;Tuesday") == {Weekday.MON, Weekday.TUE}
+    with pytest.raises(ValueError, match="unknown weekday 'Monkey'"):
+        cells.weekdays("Monkey")
+
+
+def test_cells_levels_repeated_name_keeps_highest():
+    """A skill named twice keeps its highest level."""
+    assert cells.levels("hvac:3;hvac:2") == {"hvac": 3}
+
+
+def test_from_files_line_numbers_survive_quoted_newlines(tmp_path: Path):
+    """A quoted cell spanning two lines does not shift later line numbers."""
+    issues = issues_from_csv(
+        tmp_path,
+        'order_id,lat,lon,duration_min,name\nO1,49.5,8.4,60,"two\nlines"\nO2,north,8.4,60,x\n',
+    )
+    assert where(issues) == [("orders.csv", 4, "lat")]

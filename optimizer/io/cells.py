@@ -6,8 +6,10 @@ Python value, or raises ``ValueError`` with a sentence saying what was expected.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
+import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -76,14 +78,18 @@ def windows(value: Any, zone: ZoneInfo) -> list[dict[str, dt.datetime]]:
     for part in _items(value):
         pieces = part.split("/")
         if len(pieces) != 2:
-            raise ValueError(f"expected start/end intervals separated by ';', got {part!r}")
+            raise ValueError(f"expected start/end intervals separated by ';' in {part!r}")
         spans.append({"start": instant(pieces[0], zone), "end": instant(pieces[1], zone)})
     return spans
 
 
 def levels(value: Any) -> dict[str, int]:
-    """``name:level`` pairs separated by ``;`` (level defaults to 1)."""
-    return {name: amount for name, amount in _pairs(value, "level")}
+    """``name:level`` pairs separated by ``;`` (level defaults to 1; a repeated name keeps
+    its highest level)."""
+    out: dict[str, int] = {}
+    for name, amount in _pairs(value, "level"):
+        out[name] = max(out.get(name, 0), amount)
+    return out
 
 
 def quantities(value: Any) -> dict[str, int]:
@@ -99,12 +105,15 @@ def names(value: Any) -> frozenset[str]:
     return frozenset(_items(value))
 
 
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
 def clock(value: str) -> dt.time:
-    """A wall-clock time ``HH:MM``."""
-    try:
-        return dt.time.fromisoformat(value.strip())
-    except ValueError:
-        raise ValueError(f"expected a time like 08:00, got {value.strip()!r}") from None
+    """A wall-clock time ``HH:MM`` (or ``H:MM``)."""
+    match = _CLOCK.match(value.strip())
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise ValueError(f"expected a time like 08:00, got {value.strip()!r}")
+    return dt.time(int(match[1]), int(match[2]))
 
 
 def clock_interval(value: Any) -> dict[str, dt.time]:
@@ -120,15 +129,20 @@ def break_rule(value: Any) -> dict[str, Any]:
     interval, _, minutes = str(value).strip().partition("/")
     if not minutes:
         raise ValueError("expected a break like 12:00-13:30/30")
-    return {**clock_interval(interval), "duration_min": whole(minutes)}
+    try:
+        duration = whole(minutes)
+    except ValueError:
+        raise ValueError("expected a break like 12:00-13:30/30 (minutes after the '/')") from None
+    return {**clock_interval(interval), "duration_min": duration}
 
 
 def weekdays(value: Any) -> frozenset[Weekday]:
-    """Weekdays ``Mon;Tue;...`` (case-insensitive)."""
+    """Weekdays ``Mon;Tue;...`` or ``Monday;...`` (case-insensitive)."""
     lookup = {d.value.lower(): d for d in Weekday}
+    lookup |= {calendar.day_name[i].lower(): d for i, d in enumerate(Weekday)}
     days = set()
     for item in _items(value):
-        key = item[:3].lower()
+        key = item.lower()
         if key not in lookup:
             raise ValueError(f"unknown weekday {item!r} (use Mon, Tue, Wed, Thu, Fri, Sat, Sun)")
         days.add(lookup[key])
@@ -164,5 +178,5 @@ def _pairs(value: Any, what: str) -> list[tuple[str, int]]:
         try:
             pairs.append((name.strip(), whole(amount)))
         except ValueError:
-            raise ValueError(f"expected name:{what} with a whole {what}, got {item!r}") from None
+            raise ValueError(f"expected name:{what} with a whole {what} in {item!r}") from None
     return pairs

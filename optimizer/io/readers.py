@@ -6,8 +6,10 @@ together as one :class:`~optimizer.exceptions.InvalidProblemError`.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,15 +29,21 @@ PathLike = str | os.PathLike[str]
 
 @dataclass
 class _Source:
-    """A table as read, with how to name its rows in messages."""
+    """A table as read, with how to name its rows in messages.
+
+    ``row_kind`` is "line" (CSV: the file line a record starts on, header = line 1),
+    "row" (Parquet: 1-based position) or "index" (DataFrame: the index label).
+    """
 
     frame: pd.DataFrame
     name: str
-    row_kind: str  # "line" (CSV, header = line 1), "row" (Parquet, 1-based) or "index"
+    row_kind: str
+    lines: list[int] | None = None
+    issues: list[InputIssue] = field(default_factory=list)
 
     def label(self, position: int) -> int | str:
-        if self.row_kind == "line":
-            return position + 2
+        if self.lines is not None:
+            return self.lines[position]
         if self.row_kind == "row":
             return position + 1
         return str(self.frame.index[position])
@@ -91,18 +99,45 @@ def read_source(path: Path) -> _Source:
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-            return _Source(frame, path.name, "line")
+            return _read_csv(path)
         if suffix in (".parquet", ".pq"):
             return _Source(pd.read_parquet(path), path.name, "row")
     except FileNotFoundError:
         raise InvalidProblemError([InputIssue(str(path), None, None, "file not found")]) from None
-    except (OSError, ValueError, pd.errors.ParserError) as error:
+    except (OSError, ValueError, csv.Error, pd.errors.ParserError) as error:
         message = f"cannot be read: {error}".splitlines()[0]
         raise InvalidProblemError([InputIssue(str(path), None, None, message)]) from None
     raise InvalidProblemError(
         [InputIssue(str(path), None, None, "unsupported file type (use .csv or .parquet)")]
     )
+
+
+def _read_csv(path: Path) -> _Source:
+    """Every cell as text, each record with the file line it starts on.
+
+    Read with the csv module rather than pandas, so that line numbers stay exact with
+    blank lines and quoted cells spanning lines, and a record with more fields than the
+    header is reported instead of silently shifted.
+    """
+    issues: list[InputIssue] = []
+    records: list[list[str]] = []
+    lines: list[int] = []
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle, skipinitialspace=True)
+        header = next(reader, [])
+        last_line = reader.line_num
+        for record in reader:
+            first_line, last_line = last_line + 1, reader.line_num
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(record) > len(header):
+                issues.append(InputIssue(path.name, first_line, None,
+                                         f"{len(record)} fields, but the header names {len(header)}"))
+                continue
+            records.append(record + [""] * (len(header) - len(record)))
+            lines.append(first_line)
+    frame = pd.DataFrame(records, columns=header, dtype=object)
+    return _Source(frame, path.name, "line", lines=lines, issues=issues)
 
 
 def _build(sources: dict[str, _Source], settings: dict[str, Any]) -> Problem:
@@ -167,14 +202,21 @@ def _settings(settings: dict[str, Any]) -> dict[str, Any]:
 def _read_table(source: _Source, table: Table, zone: ZoneInfo, issues: list[InputIssue]) -> _Parsed:
     frame = source.frame.rename(columns=lambda c: str(c).strip())
     out = _Parsed()
+    issues.extend(source.issues)
+    header = _header_issues(frame, table)
     missing = [c.name for c in table.columns if c.required and c.name not in frame.columns]
-    for name in missing:
-        issues.append(InputIssue(source.name, None, name, "required column is missing", row_kind=source.row_kind))
-    if missing:
+    header += [(name, "required column is missing") for name in missing]
+    if missing and len(frame.columns) == 1 and ";" in str(frame.columns[0]):
+        header.append((None, "the header holds ';': use ',' to separate columns"))
+    for column, message in header:
+        issues.append(InputIssue(source.name, None, column, message, row_kind=source.row_kind))
+    if header:
         return out
     present = [c for c in table.columns if c.name in frame.columns]
     records = frame[[c.name for c in present]].to_dict("records")
     for position, record in enumerate(records):
+        if all(cells.is_blank(value) for value in record.values()):
+            continue  # an empty line
         row = source.label(position)
         where = dict(source=source.name, row=row, row_kind=source.row_kind)
         entity = None if cells.is_blank(record[table.id_column]) else cells.text(record[table.id_column])
@@ -214,6 +256,13 @@ def _read_table(source: _Source, table: Table, zone: ZoneInfo, issues: list[Inpu
         out.items.append(item)
         out.rows[key] = row
     return out
+
+
+def _header_issues(frame: pd.DataFrame, table: Table) -> list[tuple[str | None, str]]:
+    """Known columns named more than once."""
+    known = {c.name for c in table.columns}
+    counts = Counter(str(c) for c in frame.columns)
+    return [(name, "column appears more than once") for name, n in counts.items() if n > 1 and name in known]
 
 
 def _message(error: Any) -> str:

@@ -114,7 +114,7 @@ class TimeWindow(Frozen):
 
     @model_validator(mode="after")
     def _ordered(self) -> TimeWindow:
-        if self.end < self.start:
+        if self.end.astimezone(dt.timezone.utc) < self.start.astimezone(dt.timezone.utc):
             raise ValueError(
                 f"window ends before it starts ({self.start.isoformat()} > {self.end.isoformat()})"
             )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import AwareDatetime, Field, field_validator, model_validator
+import datetime as dt
+
+from pydantic import AwareDatetime, Field, ValidationInfo, field_validator
 
 from optimizer.models.base import (
     Frozen,
@@ -14,6 +16,7 @@ from optimizer.models.base import (
     TimeWindow,
     Urgency,
 )
+from optimizer.timeaxis import utc
 
 
 class Order(Frozen):
@@ -42,16 +45,22 @@ class Order(Frozen):
 
     @field_validator("windows")
     @classmethod
-    def _sorted(cls, windows: tuple[TimeWindow, ...]) -> tuple[TimeWindow, ...]:
-        return tuple(sorted(windows, key=lambda w: w.start))
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Order:
-        for first, second in zip(self.windows, self.windows[1:]):
-            if second.start <= first.end:
+    def _sorted_apart(cls, windows: tuple[TimeWindow, ...]) -> tuple[TimeWindow, ...]:
+        ordered = tuple(sorted(windows, key=lambda w: utc(w.start)))
+        for first, second in zip(ordered, ordered[1:]):
+            if utc(second.start) < utc(first.end):
                 raise ValueError(
-                    f"windows overlap ({first.end.isoformat()} >= {second.start.isoformat()})"
+                    f"windows overlap ({first.end.isoformat()} > {second.start.isoformat()})"
                 )
-        if self.release and self.windows and self.release > self.windows[-1].end:
-            raise ValueError("release is after the last window ends")
-        return self
+        return ordered
+
+    @field_validator("release")
+    @classmethod
+    def _before_last_window(cls, release: dt.datetime | None, info: ValidationInfo) -> dt.datetime | None:
+        windows = info.data.get("windows") or ()
+        if release is not None and windows and utc(release) > utc(windows[-1].end):
+            raise ValueError(
+                f"release {release.isoformat()} is after the last window ends "
+                f"({windows[-1].end.isoformat()})"
+            )
+        return release

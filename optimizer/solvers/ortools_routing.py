@@ -144,7 +144,8 @@ class _Model:
             cumul = self.time.CumulVar(index)
             cumul.SetRange(int(windows[0, 0]), int(windows[-1, 1]))
             for (_, closes), (opens, _) in zip(windows[:-1], windows[1:]):
-                cumul.RemoveInterval(int(closes) + 1, int(opens) - 1)
+                if opens - closes > 1:
+                    cumul.RemoveInterval(int(closes) + 1, int(opens) - 1)
             due = int(inst.order_due_s[order])
             late = _per_second(inst.order_late_cost_per_min[order])
             if due < windows[-1, 1] and late > 0:

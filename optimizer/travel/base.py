@@ -21,11 +21,16 @@ class TravelMatrix:
 
     def __post_init__(self) -> None:
         for name in ("duration_s", "distance_m"):
-            array = np.ascontiguousarray(getattr(self, name), dtype=np.int32)
-            if array.ndim != 2 or array.shape[0] != array.shape[1]:
-                raise ValueError(f"{name} must be a square matrix, got shape {array.shape}")
-            if (array < 0).any():
-                raise ValueError(f"{name} has negative entries")
+            given = np.asarray(getattr(self, name))
+            if given.ndim != 2 or given.shape[0] != given.shape[1]:
+                raise ValueError(f"{name} must be a square matrix, got shape {given.shape}")
+            if given.dtype.kind == "f":
+                if not np.isfinite(given).all():
+                    raise ValueError(f"{name} has NaN or infinite entries")
+                given = np.rint(given)
+            if given.size and (given.min() < 0 or given.max() > np.iinfo(np.int32).max):
+                raise ValueError(f"{name} has entries outside 0..2**31-1")
+            array = np.array(given, dtype=np.int32, order="C", copy=True)
             array.setflags(write=False)
             object.__setattr__(self, name, array)
         if self.duration_s.shape != self.distance_m.shape:

@@ -9,14 +9,16 @@ import numpy.typing as npt
 
 from optimizer.travel.base import TravelMatrix
 
-EARTH_RADIUS_M = 6_371_008.8
-"""Mean earth radius (IUGG), metres; the radius geopy's great-circle distance uses."""
+EARTH_RADIUS_M = 6_371_009.0
+"""Mean earth radius, metres: the radius of geopy's ``great_circle`` (6371.009 km)."""
 
 
 def great_circle_m(lat: npt.ArrayLike, lon: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """Pairwise great-circle distances in metres (haversine formula), shape (n, n)."""
-    phi = np.radians(np.asarray(lat, dtype=np.float64))
-    lam = np.radians(np.asarray(lon, dtype=np.float64))
+    lat_a, lon_a = np.asarray(lat, dtype=np.float64), np.asarray(lon, dtype=np.float64)
+    if lat_a.ndim != 1 or lat_a.shape != lon_a.shape:
+        raise ValueError(f"need equal-length 1-d lat and lon, got {lat_a.shape} and {lon_a.shape}")
+    phi, lam = np.radians(lat_a), np.radians(lon_a)
     dphi = phi[:, None] - phi[None, :]
     dlam = lam[:, None] - lam[None, :]
     h = np.sin(dphi / 2) ** 2 + np.cos(phi)[:, None] * np.cos(phi)[None, :] * np.sin(dlam / 2) ** 2
