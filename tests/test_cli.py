@@ -92,3 +92,34 @@ def test_cli_bad_arguments(tmp_path: Path, flag: list[str], capsys) -> None:
         main([*plan_args(tmp_path / "plan"), *flag])
     assert exit_info.value.code == EXIT_INVALID_INPUT
     assert "usage" in capsys.readouterr().err
+
+
+def test_cli_unseen_instance_plans_urgent_first(tmp_path: Path) -> None:
+    """A generated instance it has never seen: valid plan, urgent work planned first."""
+    from optimizer import synthetic
+
+    tables = synthetic.generate(300, 20, days=2, seed=11)
+    for name, frame in tables.items():
+        frame.to_csv(tmp_path / f"{name}.csv", index=False)
+    out = tmp_path / "plan"
+    args = [
+        "plan", "--orders", str(tmp_path / "orders.csv"),
+        "--technicians", str(tmp_path / "technicians.csv"), "--depots", str(tmp_path / "depots.csv"),
+        "--start", "2026-11-23", "--days", "2", "--tz", "Europe/Berlin",
+        "--time-limit", "5", "--out", str(out),
+    ]
+    assert main(args) == EXIT_OK
+    problem = Problem.from_files(
+        tmp_path / "orders.csv", tmp_path / "technicians.csv", tmp_path / "depots.csv",
+        start="2026-11-23", days=2, tz="Europe/Berlin",
+    )
+    plan = Plan.model_validate_json((out / "plan.json").read_text())
+    assert check(problem, plan).ok
+    kpis = plan.kpis
+    share = {
+        u: kpis.planned_by_urgency[u] / max(1, kpis.planned_by_urgency[u] + kpis.unplanned_by_urgency[u])
+        for u in kpis.planned_by_urgency
+    }
+    assert kpis.unplanned_by_urgency["emergency"] == 0
+    assert share["emergency"] >= share["high"] >= share["normal"] >= share["low"]
+    assert kpis.unplanned_by_urgency["low"] > 0  # the instance is overloaded, so this means something

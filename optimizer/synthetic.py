@@ -1,0 +1,147 @@
+"""Seeded synthetic instances of any size, in the data contract, for tests and benchmarks.
+
+The instances are plausible rather than real: orders scattered around a centre with
+a realistic mix of types, urgencies, durations, windows, SLA due times, skills and
+parts; technicians with shifts, lunch breaks, skills and van stock. Every order is
+built from one technician's skills and stock, so some technician is qualified for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from optimizer.models import Problem
+
+SKILLS = ("hvac", "electrical", "plumbing", "gas", "refrigeration")
+PARTS = ("P-100", "P-110", "P-200", "P-210", "P-300", "P-310", "P-400", "P-500")
+TOOLS = ("lift", "leak-detector", "thermal-camera")
+TYPES = ("maintenance", "repair", "complaint", "installation", "inspection")
+TYPE_SHARE = (0.35, 0.30, 0.12, 0.06, 0.17)
+DURATION_MIN = {"maintenance": (45, 120), "repair": (30, 150), "complaint": (30, 60),
+                "installation": (120, 240), "inspection": (30, 90)}
+URGENCIES = ("emergency", "high", "normal", "low")
+URGENCY_SHARE = (0.04, 0.16, 0.55, 0.25)
+KM_PER_DEGREE_LAT = 111.2
+
+
+def generate(
+    n_orders: int,
+    n_technicians: int,
+    *,
+    days: int = 1,
+    start: dt.date = dt.date(2026, 11, 23),
+    seed: int = 0,
+    center: tuple[float, float] = (49.45, 8.55),
+    radius_km: float = 35.0,
+    n_depots: int = 2,
+) -> dict[str, pd.DataFrame]:
+    """Tables ``orders``, ``technicians`` and ``depots`` as DataFrames of contract cells.
+
+    Times are naive local ISO strings (for any time zone); ``radius_km`` bounds how far
+    from ``center`` (lat, lon in degrees) orders and homes lie.
+    """
+    rng = np.random.default_rng(seed)
+    technicians = _technicians(rng, n_technicians, center, radius_km)
+    orders = _orders(rng, n_orders, technicians, days, start, center, radius_km)
+    depots = pd.DataFrame(
+        {
+            "depot_id": [f"D-{k + 1:02d}" for k in range(n_depots)],
+            **_scatter(rng, n_depots, center, radius_km / 3),
+            "hours": "07:00-18:00",
+            "stock": ";".join(f"{p}:20" for p in PARTS),
+            "tools": ";".join(TOOLS),
+        }
+    )
+    return {"orders": orders, "technicians": technicians, "depots": depots}
+
+
+def problem(n_orders: int, n_technicians: int, *, tz: str = "Europe/Berlin", **options: object) -> Problem:
+    """A :class:`Problem` from :func:`generate` (same options)."""
+    tables = generate(n_orders, n_technicians, **options)  # type: ignore[arg-type]
+    return Problem.from_frames(
+        tables["orders"], tables["technicians"], tables["depots"],
+        start=options.get("start", dt.date(2026, 11, 23)), days=options.get("days", 1), tz=tz,
+    )
+
+
+def _scatter(rng: np.random.Generator, n: int, center: tuple[float, float], radius_km: float) -> dict:
+    distance = radius_km * np.sqrt(rng.uniform(0, 1, n))
+    angle = rng.uniform(0, 2 * np.pi, n)
+    lat = center[0] + distance * np.sin(angle) / KM_PER_DEGREE_LAT
+    lon = center[1] + distance * np.cos(angle) / (KM_PER_DEGREE_LAT * np.cos(np.radians(center[0])))
+    return {"lat": np.round(lat, 5), "lon": np.round(lon, 5)}
+
+
+def _technicians(rng: np.random.Generator, n: int, center: tuple[float, float], radius_km: float) -> pd.DataFrame:
+    rows = []
+    for k in range(n):
+        skills = rng.choice(SKILLS, size=rng.integers(2, 4), replace=False)
+        stock = rng.choice(PARTS, size=4, replace=False)
+        rows.append(
+            {
+                "technician_id": f"T-{k + 1:03d}",
+                "shift": ("07:30-16:30", "08:00-17:00", "09:00-18:00")[k % 3],
+                "workdays": "Mon;Tue;Wed;Thu;Fri" if k % 7 else "Mon;Tue;Wed;Thu",
+                "break": "12:00-13:30/30",
+                "skills": ";".join(f"{s}:{rng.integers(1, 4)}" for s in skills),
+                "van_stock": ";".join(f"{p}:{rng.integers(1, 4)}" for p in stock),
+                "tools": TOOLS[k % len(TOOLS)],
+                "max_overtime_min": (0, 30, 60)[k % 3],
+                "capacity": 6,
+            }
+        )
+    return pd.DataFrame(rows).assign(**_scatter(rng, n, center, radius_km))
+
+
+def _orders(
+    rng: np.random.Generator,
+    n: int,
+    technicians: pd.DataFrame,
+    days: int,
+    start: dt.date,
+    center: tuple[float, float],
+    radius_km: float,
+) -> pd.DataFrame:
+    types = rng.choice(TYPES, size=n, p=TYPE_SHARE)
+    urgency = rng.choice(URGENCIES, size=n, p=URGENCY_SHARE)
+    template = rng.integers(0, len(technicians), size=n)
+    day = rng.integers(0, days, size=n)
+    rows = []
+    for i in range(n):
+        tech = technicians.iloc[template[i]]
+        held = dict(pair.split(":") for pair in tech["skills"].split(";"))
+        name = rng.choice(sorted(held))
+        low, high = DURATION_MIN[types[i]]
+        date = start + dt.timedelta(days=int(day[i]))
+        row = {
+            "order_id": f"O-{i + 1:05d}",
+            "type": types[i],
+            "duration_min": int(rng.integers(low // 5, high // 5 + 1) * 5),
+            "urgency": urgency[i],
+            "skills": f"{name}:{rng.integers(1, int(held[name]) + 1)}",
+            "windows": "",
+            "due": "",
+            "parts": "",
+            "tools": "",
+            "load": "",
+        }
+        if urgency[i] == "emergency":
+            row["type"] = "repair"
+            row["due"] = f"{start}T{rng.integers(11, 16)}:00"
+        elif urgency[i] == "high":
+            row["due"] = f"{date}T17:00"
+        elif rng.uniform() < 0.4:
+            opens = int(rng.integers(8, 14))
+            row["windows"] = f"{date}T{opens:02d}:00/{date}T{opens + 4:02d}:00"
+        if rng.uniform() < 0.1:
+            stock = dict(pair.split(":") for pair in tech["van_stock"].split(";"))
+            row["parts"] = f"{rng.choice(sorted(stock))}:1"
+        if rng.uniform() < 0.05:
+            row["tools"] = tech["tools"]
+        if types[i] == "installation":
+            row["load"] = str(int(rng.integers(1, 4)))
+        rows.append(row)
+    return pd.DataFrame(rows).assign(**_scatter(rng, n, center, radius_km))
