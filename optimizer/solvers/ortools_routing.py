@@ -28,6 +28,7 @@ the same on every run; with a time limit alone it depends on how far the search 
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 
@@ -36,6 +37,9 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from optimizer.instance import Instance
 from optimizer.solvers.base import SolveLimits, SolveResult
+from optimizer.solvers.insertion import insert_orders
+
+logger = logging.getLogger("optimizer")
 
 _UNITS_PER_COST = 600
 """Solver cost units per objective cost unit."""
@@ -54,11 +58,16 @@ class OrToolsRouting:
     """OR-tools vehicle routing with guided local search.
 
     ``first_solution`` and ``metaheuristic`` name members of OR-tools'
-    ``FirstSolutionStrategy`` and ``LocalSearchMetaheuristic`` enums.
+    ``FirstSolutionStrategy`` and ``LocalSearchMetaheuristic`` enums. With
+    ``warm_start`` the search starts from the urgency-first cheapest insertion
+    (:mod:`optimizer.solvers.insertion`), which may use up to ``warm_start_share`` of
+    the time limit; OR-tools' own first-solution strategy is then not used.
     """
 
     first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
+    warm_start: bool = True
+    warm_start_share: float = 0.5
     log_search: bool = False
     name: str = "ortools"
 
@@ -80,15 +89,32 @@ class OrToolsRouting:
         params.local_search_metaheuristic = getattr(
             routing_enums_pb2.LocalSearchMetaheuristic, self.metaheuristic
         )
-        remaining = max(_MIN_SEARCH_S, limits.time_limit_s - (time.perf_counter() - began))
-        params.time_limit.FromMilliseconds(int(remaining * 1000))
+        params.log_search = self.log_search
         if limits.max_solutions is not None:
             params.solution_limit = limits.max_solutions
-        params.log_search = self.log_search
+        params.time_limit.FromMilliseconds(int(limits.time_limit_s * 1000))
+        model.routing.CloseModelWithParameters(params)
 
-        assignment = model.routing.SolveWithParameters(params)
+        start_routes: dict[int, tuple[int, ...]] = {}
+        initial = None
+        if self.warm_start:
+            deadline = began + self.warm_start_share * limits.time_limit_s
+            start_routes = insert_orders(instance, deadline=deadline)
+            initial = model.assignment_from(start_routes)
+            if initial is None:
+                logger.warning("OR-tools rejected the warm start; searching from scratch")
+        remaining = max(_MIN_SEARCH_S, limits.time_limit_s - (time.perf_counter() - began))
+        params.time_limit.FromMilliseconds(int(remaining * 1000))
+
+        if initial is not None:
+            assignment = model.routing.SolveFromAssignmentWithParameters(initial, params)
+        else:
+            assignment = model.routing.SolveWithParameters(params)
         status = _status_name(model.routing)
         if assignment is None:
+            if initial is not None:
+                objective = initial.ObjectiveValue() / _UNITS_PER_COST + excluded_cost
+                return SolveResult(start_routes, objective, "warm start only", time.perf_counter() - began)
             total = float(instance.order_unplanned_cost.sum())
             return SolveResult({}, total, status, time.perf_counter() - began)
         routes = model.routes(assignment)
@@ -192,6 +218,15 @@ class _Model:
             big if not np.isfinite(c) else int(np.floor(c * _LOAD_SCALE)) for c in capacity
         ]
         self.routing.AddDimensionWithVehicleCapacity(demand_cb, 0, capacities, True, "Load")
+
+    def assignment_from(self, routes: dict[int, tuple[int, ...]]) -> pywrapcp.Assignment | None:
+        """An OR-tools assignment of instance routes, or ``None`` if OR-tools rejects it."""
+        node_of = {int(order): node for node, order in enumerate(self.node_order) if order >= 0}
+        indices = [
+            [self.manager.NodeToIndex(node_of[o]) for o in routes.get(v, ())]
+            for v in range(self.instance.n_vehicles)
+        ]
+        return self.routing.ReadAssignmentFromRoutes(indices, True)
 
     def routes(self, assignment: pywrapcp.Assignment) -> dict[int, tuple[int, ...]]:
         """Order indices per vehicle, in visiting order, from a solution."""
