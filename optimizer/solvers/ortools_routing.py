@@ -37,7 +37,7 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from optimizer.instance import Instance
 from optimizer.solvers.base import SolveLimits, SolveResult
-from optimizer.solvers.insertion import insert_orders
+from optimizer.solvers.insertion import insert_orders, route_cost
 
 logger = logging.getLogger("optimizer")
 
@@ -59,9 +59,12 @@ class OrToolsRouting:
 
     ``first_solution`` and ``metaheuristic`` name members of OR-tools'
     ``FirstSolutionStrategy`` and ``LocalSearchMetaheuristic`` enums. With
-    ``warm_start`` the search starts from the urgency-first cheapest insertion
-    (:mod:`optimizer.solvers.insertion`), which may use up to ``warm_start_share`` of
-    the time limit; OR-tools' own first-solution strategy is then not used.
+    ``warm_start`` (the default) there are two starts: the urgency-first cheapest
+    insertion (:mod:`optimizer.solvers.insertion`, at most ``warm_start_share`` of
+    the time) and OR-tools' own first solution improved for half the time left; the
+    rest of the time improves the better of the two. The insertion guarantees a plan
+    when OR-tools' first solution takes longer than the limit; OR-tools' own start
+    is often better packed on tightly loaded days.
     """
 
     first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
@@ -81,7 +84,34 @@ class OrToolsRouting:
         if plannable.size == 0 or instance.n_vehicles == 0:
             return SolveResult({}, excluded_cost, "nothing to plan", time.perf_counter() - began)
 
-        model = _Model(instance, plannable)
+        params = self._parameters(limits)
+        model = _Model(instance, plannable, params)
+        deadline = began + limits.time_limit_s
+
+        def left() -> float:
+            return max(_MIN_SEARCH_S, deadline - time.perf_counter())
+
+        if not self.warm_start:
+            found = model.search(params, seconds=left())
+            best = found or (float(instance.order_unplanned_cost[plannable].sum()), {})
+            status = _status_name(model.routing) if found else "no solution"
+            return SolveResult(best[1], best[0] + excluded_cost, status, time.perf_counter() - began)
+
+        # Two starts, then one search from the better: the insertion (fast, urgency
+        # first) and OR-tools' own first solution improved for half the time left.
+        inserted = insert_orders(instance, deadline=began + self.warm_start_share * limits.time_limit_s)
+        starts = [(route_cost(instance, inserted) - excluded_cost, inserted)]
+        own = model.search(params, seconds=left() / 2)
+        if own is not None:
+            starts.append(own)
+        start = min(starts, key=lambda s: s[0])
+        model = _Model(instance, plannable, params)  # a solved model cannot search again
+        improved = model.search(params, seconds=left(), start=start[1])
+        best = min([start, improved], key=lambda s: s[0]) if improved else start
+        status = _status_name(model.routing) if improved else "start only"
+        return SolveResult(best[1], best[0] + excluded_cost, status, time.perf_counter() - began)
+
+    def _parameters(self, limits: SolveLimits) -> pywrapcp.RoutingSearchParameters:
         params = pywrapcp.DefaultRoutingSearchParameters()
         params.first_solution_strategy = getattr(
             routing_enums_pb2.FirstSolutionStrategy, self.first_solution
@@ -93,33 +123,7 @@ class OrToolsRouting:
         if limits.max_solutions is not None:
             params.solution_limit = limits.max_solutions
         params.time_limit.FromMilliseconds(int(limits.time_limit_s * 1000))
-        model.routing.CloseModelWithParameters(params)
-
-        start_routes: dict[int, tuple[int, ...]] = {}
-        initial = None
-        if self.warm_start:
-            deadline = began + self.warm_start_share * limits.time_limit_s
-            start_routes = insert_orders(instance, deadline=deadline)
-            initial = model.assignment_from(start_routes)
-            if initial is None:
-                logger.warning("OR-tools rejected the warm start; searching from scratch")
-        remaining = max(_MIN_SEARCH_S, limits.time_limit_s - (time.perf_counter() - began))
-        params.time_limit.FromMilliseconds(int(remaining * 1000))
-
-        if initial is not None:
-            assignment = model.routing.SolveFromAssignmentWithParameters(initial, params)
-        else:
-            assignment = model.routing.SolveWithParameters(params)
-        status = _status_name(model.routing)
-        if assignment is None:
-            if initial is not None:
-                objective = initial.ObjectiveValue() / _UNITS_PER_COST + excluded_cost
-                return SolveResult(start_routes, objective, "warm start only", time.perf_counter() - began)
-            total = float(instance.order_unplanned_cost.sum())
-            return SolveResult({}, total, status, time.perf_counter() - began)
-        routes = model.routes(assignment)
-        objective = assignment.ObjectiveValue() / _UNITS_PER_COST + excluded_cost
-        return SolveResult(routes, objective, status, time.perf_counter() - began)
+        return params
 
 
 def _status_name(routing: pywrapcp.RoutingModel) -> str:
@@ -131,7 +135,9 @@ def _status_name(routing: pywrapcp.RoutingModel) -> str:
 class _Model:
     """The OR-tools model of one instance; maps nodes back to instance orders."""
 
-    def __init__(self, instance: Instance, plannable: np.ndarray) -> None:
+    def __init__(
+        self, instance: Instance, plannable: np.ndarray, params: pywrapcp.RoutingSearchParameters
+    ) -> None:
         self.instance = instance
         homes = np.unique(instance.vehicle_loc)
         # node -> instance location; homes first, then the plannable orders
@@ -155,6 +161,7 @@ class _Model:
         self._add_orders(plannable)
         self._add_shifts_and_breaks(service)
         self._add_loads(plannable)
+        self.routing.CloseModelWithParameters(params)
 
     def _add_orders(self, plannable: np.ndarray) -> None:
         inst, routing, manager = self.instance, self.routing, self.manager
@@ -219,14 +226,35 @@ class _Model:
         ]
         self.routing.AddDimensionWithVehicleCapacity(demand_cb, 0, capacities, True, "Load")
 
-    def assignment_from(self, routes: dict[int, tuple[int, ...]]) -> pywrapcp.Assignment | None:
-        """An OR-tools assignment of instance routes, or ``None`` if OR-tools rejects it."""
-        node_of = {int(order): node for node, order in enumerate(self.node_order) if order >= 0}
-        indices = [
-            [self.manager.NodeToIndex(node_of[o]) for o in routes.get(v, ())]
-            for v in range(self.instance.n_vehicles)
-        ]
-        return self.routing.ReadAssignmentFromRoutes(indices, True)
+    def search(
+        self,
+        params: pywrapcp.RoutingSearchParameters,
+        *,
+        seconds: float,
+        start: dict[int, tuple[int, ...]] | None = None,
+    ) -> tuple[float, dict[int, tuple[int, ...]]] | None:
+        """Search for ``seconds`` (from ``start`` routes, or OR-tools' first solution).
+
+        Returns (objective of the modelled orders in cost units, routes), or ``None``
+        if nothing was found or OR-tools rejected the start.
+        """
+        params.time_limit.FromMilliseconds(int(seconds * 1000))
+        if start is None:
+            assignment = self.routing.SolveWithParameters(params)
+        else:
+            node_of = {int(order): node for node, order in enumerate(self.node_order) if order >= 0}
+            indices = [
+                [self.manager.NodeToIndex(node_of[o]) for o in start.get(v, ())]
+                for v in range(self.instance.n_vehicles)
+            ]
+            initial = self.routing.ReadAssignmentFromRoutes(indices, True)
+            if initial is None:
+                logger.warning("OR-tools rejected the start routes")
+                return None
+            assignment = self.routing.SolveFromAssignmentWithParameters(initial, params)
+        if assignment is None:
+            return None
+        return assignment.ObjectiveValue() / _UNITS_PER_COST, self.routes(assignment)
 
     def routes(self, assignment: pywrapcp.Assignment) -> dict[int, tuple[int, ...]]:
         """Order indices per vehicle, in visiting order, from a solution."""
