@@ -13,7 +13,6 @@ from pydantic import ValidationError
 from optimizer.models import (
     ClockInterval,
     Depot,
-    Location,
     ObjectiveWeights,
     Order,
     OrderType,
@@ -114,10 +113,10 @@ def test_time_window_rejects_naive_datetime():
         TimeWindow(start=dt.datetime(2026, 11, 23, 8), end=at("09:00"))
 
 
-def test_location_rejects_latitude_out_of_range():
-    """A location's latitude must lie within [-90, 90]."""
+def test_technician_rejects_latitude_out_of_range():
+    """A technician's home latitude must lie within [-90, 90]."""
     with pytest.raises(ValidationError, match="lat"):
-        Location(lat=-90.01, lon=8.0)
+        make_technician(lat=-90.01)
 
 
 def test_technician_valid_construction_uses_defaults_and_break_alias():

@@ -3,7 +3,6 @@
 from optimizer.models.base import (
     Break,
     ClockInterval,
-    Location,
     OrderType,
     TimeWindow,
     Urgency,
@@ -21,7 +20,6 @@ __all__ = [
     "ClockInterval",
     "Depot",
     "Kpis",
-    "Location",
     "ObjectiveWeights",
     "Order",
     "OrderType",

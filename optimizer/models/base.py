@@ -119,10 +119,3 @@ class TimeWindow(Frozen):
                 f"window ends before it starts ({self.start.isoformat()} > {self.end.isoformat()})"
             )
         return self
-
-
-class Location(Frozen):
-    """A point on the earth in WGS84 degrees."""
-
-    lat: Latitude
-    lon: Longitude

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
@@ -15,6 +17,9 @@ from optimizer.models.depot import Depot
 from optimizer.models.order import Order
 from optimizer.models.settings import ObjectiveWeights, TravelSettings
 from optimizer.models.technician import Technician
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def relation_issues(
@@ -111,7 +116,13 @@ class Problem(Frozen):
         return self
 
     @classmethod
-    def from_frames(cls, orders, technicians, depots=None, **settings):  # type: ignore[no-untyped-def]
+    def from_frames(
+        cls,
+        orders: pd.DataFrame,
+        technicians: pd.DataFrame,
+        depots: pd.DataFrame | None = None,
+        **settings: Any,
+    ) -> Problem:
         """Build a problem from pandas DataFrames in the data contract (see ``docs/``).
 
         ``settings`` are the other fields: ``start``, ``days``, ``tz``, ``weights``,
@@ -123,7 +134,13 @@ class Problem(Frozen):
         return problem_from_frames(orders, technicians, depots, **settings)
 
     @classmethod
-    def from_files(cls, orders, technicians, depots=None, **settings):  # type: ignore[no-untyped-def]
+    def from_files(
+        cls,
+        orders: str | os.PathLike[str],
+        technicians: str | os.PathLike[str],
+        depots: str | os.PathLike[str] | None = None,
+        **settings: Any,
+    ) -> Problem:
         """Build a problem from CSV or Parquet files in the data contract (see ``docs/``)."""
         from optimizer.io.readers import problem_from_files
 
