@@ -286,8 +286,8 @@ class _Checker:
         if order.technician is not None and order.technician != tech.id:
             flag("required_technician", f"must be served by {order.technician}")
         service_s = elapsed_s(stop.end, stop.start)
-        if service_s < 60 * order.duration_min - _TOLERANCE_S:
-            flag("duration", f"service of {service_s / 60:.1f} min, needs {order.duration_min} min")
+        if service_s < round(60 * order.duration_min) - _TOLERANCE_S:
+            flag("duration", f"service of {service_s / 60:.1f} min, needs {order.duration_min:g} min")
         if order.release is not None and stop.start < utc(order.release):
             flag("release", f"starts {self.clock(stop.start, True)}, before release "
                             f"{self.clock(order.release, True)}")

@@ -162,7 +162,7 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
 
     qualified, presolve = _qualification(problem, windows_exist=n_windows > 0)
     order_loc = n_techs + np.arange(len(orders), dtype=np.int64)
-    duration_s = np.array([60 * o.duration_min for o in orders], dtype=np.int64)
+    duration_s = np.rint([60 * o.duration_min for o in orders]).astype(np.int64).reshape(len(orders))
     reachable = _reachable(
         travel_s=matrix.duration_s,
         home=vehicle_technician,

@@ -68,7 +68,7 @@ ORDERS = Table(
         _id("order_id"),
         Column("type", "type", _plain(cells.lowercase)),
         *_LOCATION,
-        Column("duration_min", "duration_min", _plain(cells.whole), required=True),
+        Column("duration_min", "duration_min", _plain(cells.number), required=True),
         Column("urgency", "urgency", _plain(cells.lowercase)),
         Column("windows", "windows", cells.windows),
         Column("due", "due", cells.instant),

@@ -32,7 +32,9 @@ class Order(Frozen):
     type: OrderType = OrderType.REPAIR
     lat: Latitude
     lon: Longitude
-    duration_min: int = Field(ge=0, le=24 * 60, description="on-site service time, minutes")
+    duration_min: float = Field(
+        ge=0, le=24 * 60, description="on-site service time, minutes (whole seconds are kept)"
+    )
     urgency: Urgency = Urgency.NORMAL
     windows: tuple[TimeWindow, ...] = ()
     due: AwareDatetime | None = None
