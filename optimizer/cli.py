@@ -61,7 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--max-solutions", type=_positive(int), default=None,
                       help="stop after this many improving solutions (reproducible plans)")
     plan.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    plan.add_argument("--solver", choices=sorted(SOLVERS), default="ortools", help="back-end")
+    plan.add_argument("--solver", choices=sorted(SOLVERS), default="auto",
+                      help="back-end (default auto: PyVRP or OR-tools by what the problem needs)")
     plan.add_argument("--out", required=True, help="folder to write the plan into")
     plan.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     return parser

@@ -20,7 +20,7 @@ def solve(
     *,
     time_limit: float = 30.0,
     seed: int = 0,
-    solver: str | Solver = "ortools",
+    solver: str | Solver = "auto",
     travel: TravelProvider | None = None,
     max_solutions: int | None = None,
 ) -> Plan:
@@ -36,9 +36,10 @@ def solve(
         for a few hundred orders; travel-matrix time grows with the square of the
         number of locations).
     seed
-        Random seed for back-ends that use one (OR-tools routing does not).
+        Random seed for back-ends that use one (PyVRP does; OR-tools routing does not).
     solver
-        A registered back-end name (see ``optimizer.solvers.SOLVERS``) or an instance.
+        A registered back-end name (see ``optimizer.solvers.SOLVERS``) or an instance;
+        ``"auto"`` picks PyVRP or OR-tools by what the problem needs.
     travel
         Travel provider; default: great-circle x detour at the problem's speed.
     max_solutions

@@ -3,8 +3,15 @@
 from optimizer.solvers.base import SolveLimits, SolveResult, Solver
 from optimizer.solvers.insertion import CheapestInsertion
 from optimizer.solvers.ortools_routing import OrToolsRouting
+from optimizer.solvers.portfolio import Portfolio
+from optimizer.solvers.pyvrp_hgs import PyVrpHgs
 
-SOLVERS: dict[str, type[Solver]] = {"ortools": OrToolsRouting, "insertion": CheapestInsertion}
+SOLVERS: dict[str, type[Solver]] = {
+    "auto": Portfolio,
+    "ortools": OrToolsRouting,
+    "pyvrp": PyVrpHgs,
+    "insertion": CheapestInsertion,
+}
 """Back-ends by name, as accepted by ``optimizer.solve(solver=...)`` and the CLI."""
 
-__all__ = ["SOLVERS", "CheapestInsertion", "OrToolsRouting", "SolveLimits", "SolveResult", "Solver"]
+__all__ = ["SOLVERS", "CheapestInsertion", "OrToolsRouting", "Portfolio", "PyVrpHgs", "SolveLimits", "SolveResult", "Solver"]

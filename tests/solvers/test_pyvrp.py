@@ -1,0 +1,88 @@
+"""PyVRP back-end: the routing core it models exactly, and a clear refusal of the rest."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import lunch, make_order, make_problem, make_technician, solve_checked, window
+from optimizer.instance import compile_instance
+from optimizer.models import Urgency
+from optimizer.solvers import PyVrpHgs
+from optimizer.solvers.base import SolveLimits
+from optimizer.solvers.pyvrp_hgs import unsupported
+
+FAR = {"lat": 49.60, "lon": 8.60}
+
+
+def routing_core():
+    """Ten orders with windows and loads, two technicians at different homes, vans of 4."""
+    orders = [
+        make_order(
+            f"O{i}",
+            lat=49.45 + 0.02 * (i % 5),
+            lon=8.45 + 0.03 * (i // 5),
+            duration_min=45,
+            load=1.0,
+            windows=(window("08:00", "12:00") if i % 2 else window("12:00", "16:00"),),
+        )
+        for i in range(10)
+    ]
+    techs = [make_technician("A", capacity=4.0), make_technician("B", **FAR, capacity=6.0)]
+    return make_problem(orders, techs)
+
+
+def test_pyvrp_solves_routing_core() -> None:
+    """Windows, capacities and two homes: every order served, the checker agrees."""
+    plan = solve_checked(routing_core(), solver="pyvrp", max_solutions=300)
+    assert plan.kpis.orders_planned == 10
+    loads = {r.technician_id: len(r.order_ids) for r in plan.routes}
+    assert loads.get("A", 0) <= 4 and loads.get("B", 0) <= 6
+
+
+def test_pyvrp_deterministic_with_iteration_limit() -> None:
+    """Same problem, seed and iteration limit: the same routes."""
+    first = solve_checked(routing_core(), solver="pyvrp", max_solutions=200, seed=3)
+    second = solve_checked(routing_core(), solver="pyvrp", max_solutions=200, seed=3)
+    assert first.routes == second.routes
+
+
+def test_pyvrp_keeps_the_urgent_order_when_short_of_time() -> None:
+    """Optional orders carry their unplanned cost as prize: the emergency wins the slot."""
+    tech = make_technician(shift={"start": "08:00", "end": "10:00"})
+    orders = [
+        make_order("LOW", urgency=Urgency.LOW, duration_min=90),
+        make_order("EMERGENCY", urgency=Urgency.EMERGENCY, duration_min=90),
+    ]
+    plan = solve_checked(make_problem(orders, [tech]), solver="pyvrp", max_solutions=200)
+    assert plan.routes[0].order_ids == ["EMERGENCY"]
+    assert [u.order_id for u in plan.unplanned] == ["LOW"]
+
+
+def test_auto_uses_pyvrp_for_the_routing_core() -> None:
+    """The default back-end picks PyVRP where it models the problem exactly."""
+    plan = solve_checked(routing_core(), solver="auto", max_solutions=200)
+    assert plan.info.status.startswith("pyvrp:")
+
+
+@pytest.mark.parametrize(
+    ("order_fields", "technician_fields", "reason"),
+    [
+        ({}, {"break_": lunch()}, "lunch breaks"),
+        ({"windows": (window("08:00", "09:00"), window("14:00", "15:00"))}, {}, "several time windows"),
+        ({"due": window("09:00", "09:00").start}, {}, "SLA due times"),
+        ({}, {"max_overtime_min": 30}, "priced overtime"),
+        ({"skills": {"gas": 1}}, {"skills": {"gas": 1}}, "technician-order restrictions"),
+    ],
+)
+def test_pyvrp_refuses_what_it_cannot_model(order_fields, technician_fields, reason) -> None:
+    """Breaks, several windows, binding due times, priced overtime and restrictions are named."""
+    problem = make_problem(
+        [make_order("A", **order_fields), make_order("B")],
+        [make_technician("T1", **technician_fields), make_technician("T2", **FAR)],
+    )
+    instance = compile_instance(problem)
+    assert reason in (unsupported(instance) or "")
+    with pytest.raises(ValueError, match=reason):
+        PyVrpHgs().solve(instance, SolveLimits(time_limit_s=1))
+    plan = solve_checked(problem, solver="auto")
+    assert plan.info.status.startswith("ortools:")
