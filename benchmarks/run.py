@@ -1,0 +1,142 @@
+"""Benchmark runner: our engine (and open-source peers) on VRPTW best-known-solution sets.
+
+    python benchmarks/run.py vrptw --set solomon --time-limit 10 --out results/solomon
+    python benchmarks/run.py vrptw --set homberger --instances C1_10_1,R1_10_1 --time-limit 60 \
+        --peers pyvrp,vroom,ortools --out results/gh1000
+    python benchmarks/run.py vrptw --files path/to/X.txt --time-limit 5 --out results/x
+
+Writes ``OUT/<instance>.sol`` (VRPLIB form) and ``OUT/results.csv`` and prints a table:
+instance, best-known (DIMACS distance), our cost, gap %, routes, seconds, valid, and per
+peer its cost, validity and the ratio of our cost to the peer's. Every solution, ours
+and the peers', is re-timed by our scheduler and re-checked by our checker.
+Instances come from ``../shared/instances`` (beside the project checkout).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import optimizer  # noqa: E402
+from optimizer.assemble import assemble_plan  # noqa: E402
+from optimizer.instance import compile_instance  # noqa: E402
+from optimizer.models import SolverInfo  # noqa: E402
+from optimizer.solvers.base import SolveResult  # noqa: E402
+from vrptw import Benchmark, read, route_distance, to_problem, write_sol  # noqa: E402
+
+INSTANCES = Path(__file__).resolve().parents[1].parent / "shared" / "instances"
+SETS = {
+    "solomon": ("solomon", "*.txt", "bks.csv", "dimacs_distance"),
+    "homberger": ("homberger", "*.vrp", "bks.csv", "cost"),
+    "homberger_200": ("homberger_200", "*.txt", "bks.csv", "dimacs_distance"),
+}
+
+
+def best_known(set_name: str) -> dict[str, float]:
+    """Best-known DIMACS distances of a set, by instance name."""
+    folder, _, table, column = SETS[set_name]
+    with (INSTANCES / folder / table).open() as handle:
+        return {row["instance"]: float(row[column]) for row in csv.DictReader(handle)}
+
+
+def checked(bench: Benchmark, routes: list[list[int]]) -> tuple[float, bool]:
+    """DIMACS cost of routes given as customer numbers, and whether our checker accepts them."""
+    problem, travel = to_problem(bench)
+    instance = compile_instance(problem, travel)
+    by_vehicle = {k: tuple(c - 1 for c in r) for k, r in enumerate(routes) if r}
+    served = sorted(c for r in routes for c in r)
+    try:
+        plan = assemble_plan(problem, instance, SolveResult(by_vehicle, None, "", 0.0), SolverInfo(solver="peer"))
+    except ValueError:
+        return route_distance(bench, routes), False
+    valid = optimizer.check(problem, plan, travel=travel).ok
+    complete = served == list(range(1, bench.customers + 1)) and len(routes) <= bench.vehicles
+    return route_distance(bench, routes), valid and complete
+
+
+def ours(bench: Benchmark, seconds: float, seed: int) -> list[list[int]]:
+    """Our engine's routes (customer numbers), default back-end."""
+    problem, travel = to_problem(bench)
+    plan = optimizer.solve(problem, time_limit=seconds, seed=seed, travel=travel)
+    return [[int(o) for o in route.order_ids] for route in plan.routes]
+
+
+def _shown(value: float | None) -> str:
+    return "none" if value is None else f"{value:g}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="VRPTW benchmark runner")
+    parser.add_argument("problem", choices=["vrptw"])
+    parser.add_argument("--set", choices=sorted(SETS), default="solomon")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--instances", help="comma-separated instance names (default: all of the set)")
+    group.add_argument("--files", nargs="+", type=Path, help="instance files instead of a set")
+    parser.add_argument("--time-limit", type=float, default=10.0, help="seconds per instance and solver")
+    parser.add_argument("--peers", default="", help="comma-separated: pyvrp,vroom,ortools")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+
+    if args.files:
+        files, bks = args.files, {}
+    else:
+        folder, pattern, _, _ = SETS[args.set]
+        if not (INSTANCES / folder).is_dir():
+            print(f"skipped: benchmark instances not found at {INSTANCES / folder} "
+                  "(expected ../shared/instances beside the project checkout)")
+            return 0
+        bks = best_known(args.set)
+        files = sorted((INSTANCES / folder).glob(pattern))
+        if args.instances:
+            wanted = args.instances.split(",")
+            files = [f for f in files if f.stem in wanted]
+    from peers import PEERS  # noqa: E402 - optional extra for vroom
+
+    peers = [p for p in args.peers.split(",") if p]
+    args.out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    header = f"{'instance':<10} {'bks':>9} {'cost':>9} {'gap%':>6} {'routes':>6} {'sec':>6} valid"
+    print(header + "".join(f" {p:>9} {'ours/' + p:>11}" for p in peers))
+    for path in files:
+        bench = read(path)
+        began = time.perf_counter()
+        routes = ours(bench, args.time_limit, args.seed)
+        seconds = time.perf_counter() - began
+        cost, valid = checked(bench, routes)
+        write_sol(args.out / f"{bench.name}.sol", routes, cost)
+        known = bks.get(bench.name)
+        row = {
+            "instance": bench.name, "bks": known, "cost": cost,
+            "gap_pct": None if known is None else round(100 * (cost - known) / known, 3),
+            "routes": len([r for r in routes if r]), "seconds": round(seconds, 2), "valid": valid,
+        }
+        for peer in peers:
+            peer_routes = PEERS[peer](bench, args.time_limit, args.seed)
+            peer_cost, peer_valid = checked(bench, peer_routes) if peer_routes else (None, False)
+            row |= {f"{peer}_cost": peer_cost, f"{peer}_valid": peer_valid,
+                    f"ratio_{peer}": round(cost / peer_cost, 4) if peer_valid else None}
+        rows.append(row)
+        gap = "" if row["gap_pct"] is None else f"{row['gap_pct']:6.2f}"
+        print(f"{bench.name:<10} {known or '':>9} {cost:>9.1f} {gap:>6} {row['routes']:>6} "
+              f"{seconds:>6.1f} {valid}"
+              + "".join(f" {_shown(row[f'{p}_cost']):>9} {_shown(row[f'ratio_{p}']):>11}" for p in peers),
+              flush=True)
+    with (args.out / "results.csv").open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else ["instance"])
+        writer.writeheader()
+        writer.writerows(rows)
+    gaps = [r["gap_pct"] for r in rows if r["gap_pct"] is not None]
+    if gaps:
+        print(f"mean gap {sum(gaps) / len(gaps):.3f}% over {len(gaps)} instances; "
+              f"all valid: {all(r['valid'] for r in rows)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
