@@ -18,9 +18,12 @@ seed give the same plan on every run; with a time limit alone they may not.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyvrp
@@ -33,6 +36,8 @@ from optimizer.solvers.insertion import route_cost
 
 _UNITS_PER_COST = 600
 _LOAD_SCALE = 1000
+_PROCESS_OVERHEAD_S = 0.15
+"""Time kept back for starting worker processes and collecting their results."""
 
 
 def unsupported(instance: Instance) -> str | None:
@@ -60,8 +65,11 @@ def unsupported(instance: Instance) -> str | None:
 
 @dataclass(frozen=True)
 class PyVrpHgs:
-    """PyVRP's hybrid genetic search (one thread)."""
+    """PyVRP's hybrid genetic search; ``workers`` independent runs (seeds ``seed``,
+    ``seed + 1``, ...) in parallel processes, keeping the best. The default uses every
+    core up to two."""
 
+    workers: int = field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
     name: str = "pyvrp"
 
     def solve(self, instance: Instance, limits: SolveLimits, *, seed: int = 0) -> SolveResult:
@@ -74,14 +82,33 @@ class PyVrpHgs:
         if plannable.size == 0 or instance.n_vehicles == 0:
             return SolveResult({}, route_cost(instance, {}), "nothing to plan", time.perf_counter() - began)
         model = _Model(instance, plannable)
-        budget = max(0.01, limits.time_limit_s - (time.perf_counter() - began))
-        stop = MaxRuntime(budget)
-        if limits.max_solutions is not None:
-            stop = MultipleCriteria([stop, MaxIterations(limits.max_solutions)])
-        result = pyvrp.solve(model.data, stop=stop, seed=seed, collect_stats=False, display=False)
-        routes = model.routes(result.best)
-        status = "feasible" if result.best.is_feasible() else "infeasible, kept feasible routes"
+        budget = max(0.01, limits.time_limit_s - (time.perf_counter() - began) - _PROCESS_OVERHEAD_S)
+        seeds = [seed + k for k in range(self.workers)]
+        if self.workers == 1:
+            runs = [_search(model.data, budget, limits.max_solutions, seeds[0])]
+        else:
+            context = multiprocessing.get_context(
+                "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            )
+            with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
+                runs = list(pool.map(_search, [model.data] * self.workers, [budget] * self.workers,
+                                     [limits.max_solutions] * self.workers, seeds))
+        feasible, _, found = min(runs, key=lambda run: (not run[0], run[1]))
+        routes = model.routes(found)
+        status = "feasible" if feasible else "infeasible, kept feasible routes"
         return SolveResult(routes, route_cost(instance, routes), status, time.perf_counter() - began)
+
+
+def _search(
+    data: pyvrp.ProblemData, seconds: float, iterations: int | None, seed: int
+) -> tuple[bool, float, list[tuple[int, list[int]]]]:
+    """One HGS run: (feasible, cost, [(vehicle type, client indices)])."""
+    stop = MaxRuntime(seconds)
+    if iterations is not None:
+        stop = MultipleCriteria([stop, MaxIterations(iterations)])
+    best = pyvrp.solve(data, stop=stop, seed=seed, collect_stats=False, display=False).best
+    routes = [(r.vehicle_type(), [a.idx for a in r if a.is_client()]) for r in best.routes()]
+    return best.is_feasible(), float(best.distance_cost() + best.uncollected_prizes()), routes
 
 
 class _Model:
@@ -141,15 +168,14 @@ class _Model:
         travel = instance.travel_s[np.ix_(locations, locations)].astype(np.int64)
         self.data = pyvrp.ProblemData(points, clients, depots, vehicle_types, [travel], [travel])
 
-    def routes(self, solution: pyvrp.Solution) -> dict[int, tuple[int, ...]]:
+    def routes(self, found: list[tuple[int, list[int]]]) -> dict[int, tuple[int, ...]]:
         """Order indices per instance vehicle; routes our scheduler finds infeasible are dropped."""
         used: dict[int, int] = defaultdict(int)
         out: dict[int, tuple[int, ...]] = {}
-        for route in solution.routes():
-            vtype = route.vehicle_type()
+        for vtype, clients in found:
             vehicle = self.type_vehicles[vtype][used[vtype]]
             used[vtype] += 1
-            visits = tuple(int(self.plannable[a.idx]) for a in route if a.is_client())
+            visits = tuple(int(self.plannable[c]) for c in clients)
             if visits and schedule_route(self.instance, vehicle, visits) is not None:
                 out[vehicle] = visits
         return out
