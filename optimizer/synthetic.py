@@ -1,7 +1,7 @@
 """Seeded synthetic instances of any size, in the data contract, for tests and benchmarks.
 
-The instances are plausible rather than real: orders scattered around a centre with
-a realistic mix of types, urgencies, durations, windows, SLA due times, skills and
+The instances are plausible rather than real: orders clustered in towns of unequal size
+around a centre (most work where most people live), with a realistic mix of types, urgencies, durations, windows, SLA due times, skills and
 parts; technicians with shifts, lunch breaks, skills and van stock. Every order is
 built from one technician's skills and stock, so some technician is qualified for it.
 """
@@ -44,8 +44,10 @@ def generate(
     from ``center`` (lat, lon in degrees) orders and homes lie.
     """
     rng = np.random.default_rng(seed)
-    technicians = _technicians(rng, n_technicians, center, radius_km)
-    orders = _orders(rng, n_orders, technicians, days, start, center, radius_km)
+    towns = _scatter(rng, max(3, (n_orders + n_technicians) // 40), center, radius_km)
+    size = 1 / np.arange(1, len(towns["lat"]) + 1)  # Zipf: the first town is the largest
+    technicians = _technicians(rng, n_technicians).assign(**_around(rng, n_technicians, towns, size))
+    orders = _orders(rng, n_orders, technicians, days, start).assign(**_around(rng, n_orders, towns, size))
     depots = pd.DataFrame(
         {
             "depot_id": [f"D-{k + 1:02d}" for k in range(n_depots)],
@@ -75,7 +77,17 @@ def _scatter(rng: np.random.Generator, n: int, center: tuple[float, float], radi
     return {"lat": np.round(lat, 5), "lon": np.round(lon, 5)}
 
 
-def _technicians(rng: np.random.Generator, n: int, center: tuple[float, float], radius_km: float) -> pd.DataFrame:
+def _around(rng: np.random.Generator, n: int, towns: dict, size: np.ndarray, spread_km: float = 3.0) -> dict:
+    """``n`` points scattered ~``spread_km`` around towns picked in proportion to ``size``."""
+    pick = rng.choice(len(size), size=n, p=size / size.sum())
+    lat = towns["lat"][pick] + rng.normal(0, spread_km, n) / KM_PER_DEGREE_LAT
+    lon = towns["lon"][pick] + rng.normal(0, spread_km, n) / (
+        KM_PER_DEGREE_LAT * np.cos(np.radians(towns["lat"][pick]))
+    )
+    return {"lat": np.round(lat, 5), "lon": np.round(lon, 5)}
+
+
+def _technicians(rng: np.random.Generator, n: int) -> pd.DataFrame:
     rows = []
     for k in range(n):
         skills = rng.choice(SKILLS, size=rng.integers(2, 4), replace=False)
@@ -93,7 +105,7 @@ def _technicians(rng: np.random.Generator, n: int, center: tuple[float, float], 
                 "capacity": 6,
             }
         )
-    return pd.DataFrame(rows).assign(**_scatter(rng, n, center, radius_km))
+    return pd.DataFrame(rows)
 
 
 def _orders(
@@ -102,8 +114,6 @@ def _orders(
     technicians: pd.DataFrame,
     days: int,
     start: dt.date,
-    center: tuple[float, float],
-    radius_km: float,
 ) -> pd.DataFrame:
     types = rng.choice(TYPES, size=n, p=TYPE_SHARE)
     urgency = rng.choice(URGENCIES, size=n, p=URGENCY_SHARE)
@@ -144,4 +154,4 @@ def _orders(
         if types[i] == "installation":
             row["load"] = str(int(rng.integers(1, 4)))
         rows.append(row)
-    return pd.DataFrame(rows).assign(**_scatter(rng, n, center, radius_km))
+    return pd.DataFrame(rows)
