@@ -3,7 +3,7 @@
 Each peer returns routes as lists of customer numbers; the runner re-checks them with
 our scheduler and checker. Matrices are DIMACS distances x 10 as integers (exact), used
 as both travel time and cost, with windows, service times and the depot window x 10.
-Requires the ``[bench]`` extra (pyvroom); PyVRP and OR-tools are core dependencies.
+PyVRP, VROOM (pyvroom) and OR-tools are all core dependencies of the engine.
 """
 
 from __future__ import annotations

@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.instances:
             wanted = args.instances.split(",")
             files = [f for f in files if f.stem in wanted]
-    from peers import PEERS  # noqa: E402 - optional extra for vroom
+    from peers import PEERS
 
     peers = [p for p in args.peers.split(",") if p]
     args.out.mkdir(parents=True, exist_ok=True)

@@ -118,3 +118,21 @@ def route_cost(instance: Instance, routes: dict[int, tuple[int, ...]]) -> float:
         served[list(seq)] = True
         total += timed.cost(instance) + sum(timed.travel_s) * instance.travel_cost_per_min / 60
     return total + float(instance.order_unplanned_cost[~served].sum())
+
+
+def feasible_subsequence(instance: Instance, vehicle: int, visits: list[int]) -> tuple[int, ...]:
+    """``visits`` in their order, keeping each one only if the route so far stays feasible
+    (qualified, within capacity, on time for its window, home within shift and overtime):
+    how routes from a search with a different model are made valid for ours."""
+    kept: list[int] = []
+    load = 0.0
+    for order in visits:
+        fits = load + instance.order_load[order] <= instance.vehicle_capacity[vehicle]
+        if (
+            fits
+            and instance.compatible[vehicle, order]
+            and schedule_route(instance, vehicle, [*kept, order]) is not None
+        ):
+            kept.append(order)
+            load += float(instance.order_load[order])
+    return tuple(kept)

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+from ortools.util import optional_boolean_pb2
 
 from optimizer.instance import Instance
 from optimizer.solvers.base import SolveLimits, SolveResult
@@ -71,28 +72,24 @@ class OrToolsRouting:
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
     warm_start: bool = True
     warm_start_share: float = 0.5
+    operators: tuple[str, ...] = ()
+    """Local-search operators to switch on beyond OR-tools' defaults (names of the
+    ``use_...`` fields of ``local_search_operators``, without ``use_``)."""
     log_search: bool = False
     name: str = "ortools"
 
     def solve(self, instance: Instance, limits: SolveLimits, *, seed: int = 0) -> SolveResult:
         """Build the routing model of ``instance`` and search within ``limits``."""
         began = time.perf_counter()
-        plannable = np.flatnonzero(instance.compatible.any(axis=0))
-        excluded_cost = float(
-            instance.order_unplanned_cost.sum() - instance.order_unplanned_cost[plannable].sum()
-        )
+        plannable, excluded_cost = _plannable(instance)
         if plannable.size == 0 or instance.n_vehicles == 0:
             return SolveResult({}, excluded_cost, "nothing to plan", time.perf_counter() - began)
 
         params = self._parameters(limits)
         model = _Model(instance, plannable, params)
         deadline = began + limits.time_limit_s
-
-        def left() -> float:
-            return max(_MIN_SEARCH_S, deadline - time.perf_counter())
-
         if not self.warm_start:
-            found = model.search(params, seconds=left())
+            found = model.search(params, seconds=_left(deadline))
             best = found or (float(instance.order_unplanned_cost[plannable].sum()), {})
             status = _status_name(model.routing) if found else "no solution"
             return SolveResult(best[1], best[0] + excluded_cost, status, time.perf_counter() - began)
@@ -101,12 +98,38 @@ class OrToolsRouting:
         # first) and OR-tools' own first solution improved for half the time left.
         inserted = insert_orders(instance, deadline=began + self.warm_start_share * limits.time_limit_s)
         starts = [(route_cost(instance, inserted) - excluded_cost, inserted)]
-        own = model.search(params, seconds=left() / 2)
+        own = model.search(params, seconds=_left(deadline) / 2)
         if own is not None:
             starts.append(own)
         start = min(starts, key=lambda s: s[0])
+        return self._improve(instance, plannable, params, start, deadline, began)
+
+    def improve(
+        self, instance: Instance, routes: dict[int, tuple[int, ...]], limits: SolveLimits
+    ) -> SolveResult:
+        """Search from ``routes`` (feasible for ``instance``) within ``limits``; never
+        returns anything worse than ``routes``."""
+        began = time.perf_counter()
+        plannable, excluded_cost = _plannable(instance)
+        if plannable.size == 0 or instance.n_vehicles == 0:
+            return SolveResult({}, excluded_cost, "nothing to plan", time.perf_counter() - began)
+        start = (route_cost(instance, routes) - excluded_cost, routes)
+        params = self._parameters(limits)
+        return self._improve(instance, plannable, params, start, began + limits.time_limit_s, began)
+
+    def _improve(
+        self,
+        instance: Instance,
+        plannable: np.ndarray,
+        params: pywrapcp.RoutingSearchParameters,
+        start: tuple[float, dict[int, tuple[int, ...]]],
+        deadline: float,
+        began: float,
+    ) -> SolveResult:
+        """One search from ``start`` (objective of the modelled orders, routes) until ``deadline``."""
+        excluded_cost = _plannable(instance)[1]
         model = _Model(instance, plannable, params)  # a solved model cannot search again
-        improved = model.search(params, seconds=left(), start=start[1])
+        improved = model.search(params, seconds=_left(deadline), start=start[1])
         best = min([start, improved], key=lambda s: s[0]) if improved else start
         status = _status_name(model.routing) if improved else "start only"
         return SolveResult(best[1], best[0] + excluded_cost, status, time.perf_counter() - began)
@@ -120,10 +143,24 @@ class OrToolsRouting:
             routing_enums_pb2.LocalSearchMetaheuristic, self.metaheuristic
         )
         params.log_search = self.log_search
+        for operator in self.operators:
+            setattr(params.local_search_operators, f"use_{operator}", optional_boolean_pb2.BOOL_TRUE)
         if limits.max_solutions is not None:
             params.solution_limit = limits.max_solutions
         params.time_limit.FromMilliseconds(int(limits.time_limit_s * 1000))
         return params
+
+
+def _plannable(instance: Instance) -> tuple[np.ndarray, float]:
+    """Orders some vehicle may serve (the model's), and the unplanned cost of the others."""
+    plannable = np.flatnonzero(instance.compatible.any(axis=0))
+    excluded = float(instance.order_unplanned_cost.sum() - instance.order_unplanned_cost[plannable].sum())
+    return plannable, excluded
+
+
+def _left(deadline: float) -> float:
+    """Seconds until ``deadline``, at least a token search."""
+    return max(_MIN_SEARCH_S, deadline - time.perf_counter())
 
 
 def _status_name(routing: pywrapcp.RoutingModel) -> str:

@@ -1,16 +1,20 @@
 """PyVRP back-end: hybrid genetic search for the routing core of a problem.
 
-This module is the only place that knows PyVRP's clients, depots and vehicle types.
-PyVRP expresses time windows (one per order), service times, shifts, release times,
-capacities, several homes (depots) and optional orders with a prize; it has no lunch
-breaks and no soft due times, and prices overtime by route duration rather than by
-clock time. :func:`unsupported` says why an instance is outside what this back-end
-models exactly; the portfolio then uses OR-tools instead.
+This module is the only place that knows PyVRP's clients, depots, vehicle types and
+profiles. PyVRP expresses time windows (one per order), service times, shifts with
+priced overtime, capacities, several homes (depots), optional orders with a prize and,
+through per-vehicle-type routing profiles, which technician may serve which order. It
+has no lunch breaks, no soft due times and one window per order.
+
+The back-end only takes instances :func:`unsupported` accepts, where PyVRP's model
+is ours, and raises ``ValueError`` otherwise.
 
 Mapping: distance and duration matrices are travel seconds; a vehicle type per
-distinct (home, shift, capacity) with as many vehicles as technician-days share it;
-an order is an optional client whose prize is its unplanned cost. Costs are integers:
-cost units x 600 (travel weights have a resolution of 0.1 per minute).
+distinct (home, shift, overtime, capacity, profile) with as many vehicles as
+technician-days share it; the vehicle leaves home at shift start, so PyVRP's overtime
+(route duration past ``shift_duration``) is our overtime (clock time past shift end).
+A profile per distinct set of orders a technician may serve: arcs into the others take
+:data:`_FORBIDDEN_S`. Costs are integers: cost units x 600.
 
 ``max_solutions`` is taken as a number of HGS iterations: with it, the same input and
 seed give the same plan on every run; with a time limit alone they may not.
@@ -30,14 +34,17 @@ import pyvrp
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
 from optimizer.instance import Instance
-from optimizer.scheduling import schedule_route
 from optimizer.solvers.base import SolveLimits, SolveResult
-from optimizer.solvers.insertion import route_cost
+from optimizer.solvers.insertion import feasible_subsequence, route_cost
 
 _UNITS_PER_COST = 600
 _LOAD_SCALE = 1000
 _PROCESS_OVERHEAD_S = 0.15
 """Time kept back for starting worker processes and collecting their results."""
+_FORBIDDEN_S = 10_000_000
+"""Travel seconds (and distance) of an arc into an order the vehicle type may not serve."""
+MAX_PROFILE_BYTES = 2 * 1024**3
+"""Largest total size of the routing profiles' matrices a model may take."""
 
 
 def unsupported(instance: Instance) -> str | None:
@@ -53,14 +60,16 @@ def unsupported(instance: Instance) -> str | None:
     )
     if binding_due.any():
         return "SLA due times inside time windows"
-    if (
-        (instance.vehicle_latest_end_s > instance.vehicle_shift_end_s).any()
-        and instance.overtime_cost_per_min > 0
-    ):
-        return "priced overtime"
-    if not instance.compatible[:, plannable].all():
-        return "technician-order restrictions (skills, parts, tools, required technician)"
     return None
+
+
+def profile_bytes(instance: Instance) -> int:
+    """Memory the routing profiles of ``instance``'s model take (both matrices)."""
+    plannable = np.flatnonzero(instance.compatible.any(axis=0))
+    masks = _profiles(instance, plannable)[1]
+    n_profiles = 1 if len(masks) == 1 and masks[0].all() else 1 + len(masks)
+    size = np.unique(instance.vehicle_loc).size + plannable.size
+    return 2 * 8 * n_profiles * size * size
 
 
 @dataclass(frozen=True)
@@ -73,7 +82,7 @@ class PyVrpHgs:
     name: str = "pyvrp"
 
     def solve(self, instance: Instance, limits: SolveLimits, *, seed: int = 0) -> SolveResult:
-        """Solve ``instance`` if PyVRP models it exactly; raises ``ValueError`` otherwise."""
+        """Routes for ``instance`` within ``limits``."""
         began = time.perf_counter()
         reason = unsupported(instance)
         if reason is not None:
@@ -108,7 +117,20 @@ def _search(
         stop = MultipleCriteria([stop, MaxIterations(iterations)])
     best = pyvrp.solve(data, stop=stop, seed=seed, collect_stats=False, display=False).best
     routes = [(r.vehicle_type(), [a.idx for a in r if a.is_client()]) for r in best.routes()]
-    return best.is_feasible(), float(best.distance_cost() + best.uncollected_prizes()), routes
+    cost = best.distance_cost() + best.duration_cost() + best.uncollected_prizes()
+    return best.is_feasible(), float(cost), routes
+
+
+def _profiles(instance: Instance, plannable: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Profile index per vehicle, and per profile the mask of plannable orders it may serve.
+
+    A technician's profile is the union over their days of the orders they may serve
+    (reachability on a given day is left to the time windows).
+    """
+    by_technician = np.zeros((instance.n_technicians, plannable.size), dtype=bool)
+    np.logical_or.at(by_technician, instance.vehicle_technician, instance.compatible[:, plannable])
+    masks, technician_profile = np.unique(by_technician, axis=0, return_inverse=True)
+    return technician_profile.reshape(-1)[instance.vehicle_technician], list(masks)
 
 
 class _Model:
@@ -120,62 +142,82 @@ class _Model:
         homes = np.unique(instance.vehicle_loc)
         locations = np.concatenate([homes, instance.order_loc[plannable]])
         depot_of = {int(loc): k for k, loc in enumerate(homes)}
+        vehicle_profile, masks = _profiles(instance, plannable)
+        restricted = not (len(masks) == 1 and masks[0].all())
+        if profile_bytes(instance) > MAX_PROFILE_BYTES:
+            raise ValueError(f"PyVRP model too large: {len(masks)} routing profiles of {locations.size} locations")
 
-        groups: dict[tuple[int, int, int, int], list[int]] = defaultdict(list)
         capacity = np.where(
             np.isfinite(instance.vehicle_capacity),
             np.floor(np.nan_to_num(instance.vehicle_capacity, posinf=0) * _LOAD_SCALE),
             np.iinfo(np.int64).max // 4,
         ).astype(np.int64)
+        groups: dict[tuple[int, ...], list[int]] = defaultdict(list)
         for v in range(instance.n_vehicles):
             key = (
                 depot_of[int(instance.vehicle_loc[v])],
                 int(instance.vehicle_shift_start_s[v]),
+                int(instance.vehicle_shift_end_s[v]),
                 int(instance.vehicle_latest_end_s[v]),
                 int(capacity[v]),
+                int(vehicle_profile[v]),
             )
             groups[key].append(v)
         self.type_vehicles = list(groups.values())
         per_second = int(round(instance.travel_cost_per_min * _UNITS_PER_COST / 60))
+        overtime_per_second = int(round(instance.overtime_cost_per_min * _UNITS_PER_COST / 60))
         vehicle_types = [
             pyvrp.VehicleType(
                 num_available=len(vehicles),
                 capacity=[cap],
                 start_depot=depot,
                 end_depot=depot,
-                tw_early=early,
-                tw_late=late,
+                tw_early=start,
+                start_late=start,
+                tw_late=latest,
+                shift_duration=end - start,
+                max_overtime=latest - end,
                 unit_distance_cost=per_second,
                 unit_duration_cost=0,
+                unit_overtime_cost=overtime_per_second,
+                profile=profile + 1 if restricted else 0,
             )
-            for (depot, early, late, cap), vehicles in groups.items()
+            for (depot, start, end, latest, cap, profile), vehicles in groups.items()
         ]
-        windows = instance.order_windows_s[plannable, 0]
         clients = [
             pyvrp.Client(
                 location=homes.size + k,
                 delivery=[int(np.ceil(instance.order_load[o] * _LOAD_SCALE))],
                 service_duration=int(instance.order_duration_s[o]),
-                tw_early=int(windows[k, 0]),
-                tw_late=int(windows[k, 1]),
+                tw_early=int(opens),
+                tw_late=int(closes),
                 prize=int(round(instance.order_unplanned_cost[o] * _UNITS_PER_COST)),
                 required=False,
             )
-            for k, o in enumerate(plannable.tolist())
+            for k, (o, (opens, closes)) in enumerate(zip(plannable.tolist(), instance.order_windows_s[plannable, 0]))
         ]
         depots = [pyvrp.Depot(location=k) for k in range(homes.size)]
         points = [pyvrp.Location(x=0, y=0) for _ in range(locations.size)]
         travel = instance.travel_s[np.ix_(locations, locations)].astype(np.int64)
-        self.data = pyvrp.ProblemData(points, clients, depots, vehicle_types, [travel], [travel])
+        # Profile 0 is the true travel (PyVRP's neighbourhoods are built from it); the
+        # vehicle types use the restricted profiles 1, 2, ... where there are any.
+        matrices = [travel]
+        for mask in masks if restricted else []:
+            matrix = travel.copy()
+            matrix[:, homes.size + np.flatnonzero(~mask)] = _FORBIDDEN_S
+            np.fill_diagonal(matrix, 0)
+            matrices.append(matrix)
+        self.data = pyvrp.ProblemData(points, clients, depots, vehicle_types, matrices, matrices)
 
     def routes(self, found: list[tuple[int, list[int]]]) -> dict[int, tuple[int, ...]]:
-        """Order indices per instance vehicle; routes our scheduler finds infeasible are dropped."""
+        """Order indices per instance vehicle (from an infeasible search result, only
+        the visits that keep each route feasible)."""
         used: dict[int, int] = defaultdict(int)
         out: dict[int, tuple[int, ...]] = {}
         for vtype, clients in found:
             vehicle = self.type_vehicles[vtype][used[vtype]]
             used[vtype] += 1
-            visits = tuple(int(self.plannable[c]) for c in clients)
-            if visits and schedule_route(self.instance, vehicle, visits) is not None:
+            visits = feasible_subsequence(self.instance, vehicle, [int(self.plannable[c]) for c in clients])
+            if visits:
                 out[vehicle] = visits
         return out

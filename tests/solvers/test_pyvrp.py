@@ -70,12 +70,11 @@ def test_auto_uses_pyvrp_for_the_routing_core() -> None:
         ({}, {"break_": lunch()}, "lunch breaks"),
         ({"windows": (window("08:00", "09:00"), window("14:00", "15:00"))}, {}, "several time windows"),
         ({"due": window("09:00", "09:00").start}, {}, "SLA due times"),
-        ({}, {"max_overtime_min": 30}, "priced overtime"),
-        ({"skills": {"gas": 1}}, {"skills": {"gas": 1}}, "technician-order restrictions"),
     ],
 )
 def test_pyvrp_refuses_what_it_cannot_model(order_fields, technician_fields, reason) -> None:
-    """Breaks, several windows, binding due times, priced overtime and restrictions are named."""
+    """Breaks, several windows and binding due times are named; ``auto`` then starts
+    from VROOM and polishes with OR-tools on the full model."""
     problem = make_problem(
         [make_order("A", **order_fields), make_order("B")],
         [make_technician("T1", **technician_fields), make_technician("T2", **FAR)],
@@ -85,4 +84,27 @@ def test_pyvrp_refuses_what_it_cannot_model(order_fields, technician_fields, rea
     with pytest.raises(ValueError, match=reason):
         PyVrpHgs().solve(instance, SolveLimits(time_limit_s=1))
     plan = solve_checked(problem, solver="auto")
-    assert plan.info.status.startswith("ortools:")
+    assert "polished by ortools" in plan.info.status
+    assert plan.kpis.orders_planned == 2
+
+
+def test_pyvrp_prices_overtime_exactly() -> None:
+    """Overtime past shift end is allowed up to the maximum and priced per minute: the
+    technician works over (150 minutes of work in a 120-minute shift) rather than leave a normal order unplanned."""
+    tech = make_technician(shift={"start": "08:00", "end": "10:00"}, max_overtime_min=45)
+    orders = [make_order("A", duration_min=75), make_order("B", duration_min=75)]
+    problem = make_problem(orders, [tech])
+    assert unsupported(compile_instance(problem)) is None
+    plan = solve_checked(problem, solver="pyvrp")
+    assert plan.kpis.orders_planned == 2
+    assert 30 < plan.kpis.overtime_min <= 45  # 150 minutes of work plus the drives
+
+
+def test_pyvrp_respects_skills_through_profiles() -> None:
+    """Technician-order restrictions are routing profiles: the gas order goes to the
+    only gas technician even though the other one lives next door."""
+    orders = [make_order("GAS", skills={"gas": 2}), make_order("ANY", **FAR)]
+    techs = [make_technician("NEAR"), make_technician("GASMAN", **FAR, skills={"gas": 2})]
+    plan = solve_checked(make_problem(orders, techs), solver="pyvrp")
+    served_by = {o: r.technician_id for r in plan.routes for o in r.order_ids}
+    assert served_by == {"GAS": "GASMAN", "ANY": "GASMAN"}

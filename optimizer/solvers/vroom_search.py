@@ -1,0 +1,143 @@
+"""VROOM back-end: fast, strong routes for the field-service model, as a start.
+
+This module is the only place that knows VROOM's jobs, vehicles and skills. VROOM
+(pyvroom) expresses several time windows per order, shifts, lunch breaks with their
+own window, capacities and, through skills, which technician-day may serve which
+order; it chooses which optional orders to serve by integer priorities. It has no soft
+due times and no price on overtime, so it models our problem approximately:
+
+* priority of an order: its unplanned cost relative to the largest (100 for the
+  default emergency weight, 30 high, 10 normal, 3 low): VROOM first maximises the
+  served priority, then minimises travel time;
+* an order priced for lateness must start by its due time (its windows are cut there,
+  where some window opens before it); overtime may be used up to the allowed maximum;
+* compatibility: one skill per order, held by the technician-days that may serve it.
+
+The routes are then re-timed by our scheduler (a visit that no longer fits is dropped)
+and the orders left out are offered once more to the urgency-first insertion, which
+may serve them late where that costs less than leaving them out. The result is always
+feasible for the full model and is meant to be polished by OR-tools.
+
+VROOM is deterministic for a given input and number of threads when it finishes
+before its time limit; when the limit cuts it short, how far it got depends on load.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import numpy as np
+import vroom
+
+from optimizer.instance import Instance
+from optimizer.solvers.base import SolveLimits, SolveResult
+from optimizer.solvers.insertion import feasible_subsequence, insert_orders, route_cost
+
+_LOAD_SCALE = 1000
+_INSERTION_SHARE = 0.1
+"""Part of the time kept for inserting the orders VROOM left out."""
+
+
+@dataclass(frozen=True)
+class VroomSearch:
+    """VROOM's local search with ``threads`` threads at ``exploration`` level (0-5);
+    with ``top_up`` the orders it leaves out are offered to the insertion afterwards."""
+
+    threads: int = field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
+    exploration: int = 5
+    top_up: bool = True
+    name: str = "vroom"
+
+    def solve(self, instance: Instance, limits: SolveLimits, *, seed: int = 0) -> SolveResult:
+        """Routes for ``instance`` within ``limits`` (``seed`` is unused: VROOM has none)."""
+        began = time.perf_counter()
+        deadline = began + limits.time_limit_s
+        plannable = np.flatnonzero(instance.compatible.any(axis=0))
+        if plannable.size == 0 or instance.n_vehicles == 0:
+            return SolveResult({}, route_cost(instance, {}), "nothing to plan", time.perf_counter() - began)
+        problem = _input(instance, plannable)
+        share = 1 - _INSERTION_SHARE if self.top_up else 1.0
+        seconds = max(0.01, share * (deadline - time.perf_counter()))
+        solution = problem.solve(
+            exploration_level=self.exploration,
+            nb_threads=self.threads,
+            timeout=timedelta(seconds=seconds),
+        )
+        steps = solution.routes
+        visits = steps[steps["type"] == "job"]
+        routes: dict[int, tuple[int, ...]] = {}
+        dropped = 0
+        for vehicle_id, group in visits.groupby("vehicle_id", sort=True):
+            vehicle = int(vehicle_id) - 1
+            found = [int(j) - 1 for j in group["id"]]
+            kept = feasible_subsequence(instance, vehicle, found)
+            dropped += len(found) - len(kept)
+            if kept:
+                routes[vehicle] = kept
+        served = sum(map(len, routes.values()))
+        if self.top_up:
+            routes = insert_orders(instance, deadline=deadline, routes=routes)
+        added = sum(map(len, routes.values())) - served
+        status = f"{served + dropped} visits, {dropped} dropped in re-timing, {added} inserted after"
+        return SolveResult(routes, route_cost(instance, routes), status, time.perf_counter() - began)
+
+
+def _input(instance: Instance, plannable: np.ndarray) -> vroom.Input:
+    """The VROOM problem of ``instance``; vehicle ids are instance vehicles + 1, job ids orders + 1."""
+    problem = vroom.Input()
+    problem.set_durations_matrix(profile="car", matrix_input=instance.travel_s.astype(np.int64).tolist())
+    loads = np.isfinite(instance.vehicle_capacity).any()
+    vehicles = []
+    for v in range(instance.n_vehicles):
+        extra: dict = {}
+        if loads:
+            capacity = instance.vehicle_capacity[v]
+            big = np.ceil(instance.order_load.sum() * _LOAD_SCALE) + 1
+            extra["capacity"] = [int(np.floor(capacity * _LOAD_SCALE) if np.isfinite(capacity) else big)]
+        if instance.vehicle_break_duration_s[v] > 0:
+            extra["breaks"] = [vroom.Break(
+                v + 1,
+                time_windows=[vroom.TimeWindow(int(instance.vehicle_break_start_s[v]),
+                                               int(instance.vehicle_break_end_s[v]))],
+                service=int(instance.vehicle_break_duration_s[v]),
+            )]
+        vehicles.append(vroom.Vehicle(
+            v + 1,
+            start=int(instance.vehicle_loc[v]),
+            end=int(instance.vehicle_loc[v]),
+            time_window=vroom.TimeWindow(int(instance.vehicle_shift_start_s[v]),
+                                         int(instance.vehicle_latest_end_s[v])),
+            skills={int(o) + 1 for o in np.flatnonzero(instance.compatible[v])},
+            **extra,
+        ))
+    problem.add_vehicle(vehicles)
+    top = float(instance.order_unplanned_cost[plannable].max()) or 1.0
+    jobs = []
+    for o in plannable.tolist():
+        extra = {}
+        if loads:
+            extra["delivery"] = [int(np.ceil(instance.order_load[o] * _LOAD_SCALE))]
+        windows = instance.order_windows_s[o, : instance.order_n_windows[o]]
+        if instance.order_late_cost_per_min[o] > 0:
+            windows = _before(windows, int(instance.order_due_s[o]))
+        jobs.append(vroom.Job(
+            o + 1,
+            location=int(instance.order_loc[o]),
+            default_service=int(instance.order_duration_s[o]),
+            skills={o + 1},
+            priority=int(np.clip(round(100 * instance.order_unplanned_cost[o] / top), 0, 100)),
+            time_windows=[vroom.TimeWindow(int(a), int(b)) for a, b in windows],
+            **extra,
+        ))
+    problem.add_job(jobs)
+    return problem
+
+
+def _before(windows: np.ndarray, due_s: int) -> np.ndarray:
+    """Start windows cut at ``due_s``, or unchanged where none opens by then."""
+    cut = windows[windows[:, 0] <= due_s].copy()
+    cut[:, 1] = np.minimum(cut[:, 1], due_s)
+    return cut if cut.size else windows

@@ -1,0 +1,47 @@
+"""VROOM back-end: its approximation of the model, and what the engine adds on top."""
+
+from __future__ import annotations
+
+from conftest import at, make_order, make_problem, make_technician, solve_checked
+from optimizer.instance import compile_instance
+from optimizer.models import Urgency
+from optimizer.solvers import VroomSearch
+from optimizer.solvers.base import SolveLimits
+
+
+def overdue_emergency():
+    """An emergency due at 07:00, before the only shift starts at 08:00."""
+    orders = [make_order("EMERGENCY", urgency=Urgency.EMERGENCY, due=at("07:00")), make_order("NORMAL")]
+    return make_problem(orders, [make_technician()])
+
+
+def test_vroom_leaves_out_what_misses_its_deadline_and_the_top_up_serves_it_late() -> None:
+    """VROOM treats the due time as a deadline and cannot serve the emergency; the
+    insertion top-up serves it late, which costs far less than leaving it out."""
+    instance = compile_instance(overdue_emergency())
+    alone = VroomSearch(top_up=False).solve(instance, SolveLimits(time_limit_s=2))
+    assert 0 not in {o for r in alone.routes.values() for o in r}
+    plan = solve_checked(overdue_emergency(), solver="vroom")
+    assert "1 inserted after" in plan.info.status
+    assert plan.kpis.orders_planned == 2
+    assert plan.routes[0].order_ids[0] == "EMERGENCY"
+
+
+def test_vroom_priorities_keep_the_urgent_order() -> None:
+    """Room for one order: the emergency's priority beats the low order's."""
+    tech = make_technician(shift={"start": "08:00", "end": "10:00"})
+    orders = [
+        make_order("LOW", urgency=Urgency.LOW, duration_min=90),
+        make_order("EMERGENCY", urgency=Urgency.EMERGENCY, duration_min=90),
+    ]
+    plan = solve_checked(make_problem(orders, [tech]), solver="vroom")
+    assert [r.order_ids for r in plan.routes] == [["EMERGENCY"]]
+
+
+def test_auto_polishes_vroom_with_ortools() -> None:
+    """Where PyVRP cannot model the problem (an SLA due time), ``auto`` chains VROOM and
+    the OR-tools polish, and the polish is no worse than VROOM's start."""
+    plan = solve_checked(overdue_emergency(), solver="auto")
+    assert plan.info.status.startswith("vroom (")
+    assert "polished by ortools" in plan.info.status
+    assert plan.kpis.orders_planned == 2
