@@ -18,8 +18,9 @@ from optimizer.solvers.base import SolveLimits
 
 
 def vroom_routes(instance: Instance, seconds: float) -> dict[int, tuple[int, ...]]:
-    """VROOM alone (both threads, our encoding, no top-up or polish), re-timed by our scheduler."""
-    return VroomSearch(top_up=False).solve(instance, SolveLimits(time_limit_s=seconds)).routes
+    """VROOM alone as its users run it (exploration level 5, both threads, cut at the
+    time limit), with our encoding, no top-up or polish; re-timed by our scheduler."""
+    return VroomSearch(exploration=5, top_up=False).solve(instance, SolveLimits(time_limit_s=seconds)).routes
 
 
 def ortools_plain_routes(instance: Instance, seconds: float) -> dict[int, tuple[int, ...]]:
