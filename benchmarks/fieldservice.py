@@ -20,7 +20,8 @@ from optimizer.solvers.base import SolveLimits
 def vroom_routes(instance: Instance, seconds: float) -> dict[int, tuple[int, ...]]:
     """VROOM alone as its users run it (exploration level 5, both threads, cut at the
     time limit), with our encoding, no top-up or polish; re-timed by our scheduler."""
-    return VroomSearch(exploration=5, top_up=False).solve(instance, SolveLimits(time_limit_s=seconds)).routes
+    alone = VroomSearch(exploration=5, top_up=False, by_parts=False)
+    return alone.solve(instance, SolveLimits(time_limit_s=seconds)).routes
 
 
 def ortools_plain_routes(instance: Instance, seconds: float) -> dict[int, tuple[int, ...]]:

@@ -89,7 +89,7 @@ class OrToolsRouting:
         model = _Model(instance, plannable, params)
         deadline = began + limits.time_limit_s
         if not self.warm_start:
-            found = model.search(params, seconds=_left(deadline))
+            found = model.search(params, deadline=deadline)
             best = found or (float(instance.order_unplanned_cost[plannable].sum()), {})
             status = _status_name(model.routing) if found else "no solution"
             return SolveResult(best[1], best[0] + excluded_cost, status, time.perf_counter() - began)
@@ -98,7 +98,7 @@ class OrToolsRouting:
         # first) and OR-tools' own first solution improved for half the time left.
         inserted = insert_orders(instance, deadline=began + self.warm_start_share * limits.time_limit_s)
         starts = [(route_cost(instance, inserted) - excluded_cost, inserted)]
-        own = model.search(params, seconds=_left(deadline) / 2)
+        own = model.search(params, deadline=time.perf_counter() + _left(deadline) / 2)
         if own is not None:
             starts.append(own)
         start = min(starts, key=lambda s: s[0])
@@ -129,7 +129,7 @@ class OrToolsRouting:
         """One search from ``start`` (objective of the modelled orders, routes) until ``deadline``."""
         excluded_cost = _plannable(instance)[1]
         model = _Model(instance, plannable, params)  # a solved model cannot search again
-        improved = model.search(params, seconds=_left(deadline), start=start[1])
+        improved = model.search(params, deadline=deadline, start=start[1])
         best = min([start, improved], key=lambda s: s[0]) if improved else start
         status = _status_name(model.routing) if improved else "start only"
         return SolveResult(best[1], best[0] + excluded_cost, status, time.perf_counter() - began)
@@ -267,16 +267,18 @@ class _Model:
         self,
         params: pywrapcp.RoutingSearchParameters,
         *,
-        seconds: float,
+        deadline: float,
         start: dict[int, tuple[int, ...]] | None = None,
     ) -> tuple[float, dict[int, tuple[int, ...]]] | None:
-        """Search for ``seconds`` (from ``start`` routes, or OR-tools' first solution).
+        """Search until ``deadline`` (``time.perf_counter()`` seconds) from ``start``
+        routes, or from OR-tools' first solution.
 
         Returns (objective of the modelled orders in cost units, routes), or ``None``
-        if nothing was found or OR-tools rejected the start.
+        if nothing was found or OR-tools rejected the start. Reading the start counts
+        against the deadline (it takes about a second for 1,000 orders).
         """
-        params.time_limit.FromMilliseconds(int(seconds * 1000))
         if start is None:
+            params.time_limit.FromMilliseconds(int(_left(deadline) * 1000))
             assignment = self.routing.SolveWithParameters(params)
         else:
             node_of = {int(order): node for node, order in enumerate(self.node_order) if order >= 0}
@@ -288,6 +290,7 @@ class _Model:
             if initial is None:
                 logger.warning("OR-tools rejected the start routes")
                 return None
+            params.time_limit.FromMilliseconds(int(_left(deadline) * 1000))
             assignment = self.routing.SolveFromAssignmentWithParameters(initial, params)
         if assignment is None:
             return None

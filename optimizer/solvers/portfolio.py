@@ -29,6 +29,11 @@ from optimizer.solvers.pyvrp_hgs import MAX_PROFILE_BYTES, PyVrpHgs, profile_byt
 from optimizer.solvers.vroom_search import VroomSearch
 
 
+_POLISH_S_PER_ORDER = 0.01
+"""Polish only with at least this many seconds per plannable order: OR-tools takes 1-5 s
+just to read a start of 1,000 orders, and its first moves on large models are slow."""
+
+
 @dataclass(frozen=True)
 class Portfolio:
     """Chooses and chains PyVRP, VROOM and OR-tools per instance."""
@@ -38,7 +43,7 @@ class Portfolio:
     start: VroomSearch = field(default_factory=VroomSearch)
     polish: OrToolsRouting = field(default_factory=OrToolsRouting)
     share: float = 0.85
-    """Most of the time for VROOM's start (it often needs less); the rest polishes."""
+    """Part of the time for VROOM's start; the rest polishes."""
 
     def solve(self, instance: Instance, limits: SolveLimits, *, seed: int = 0) -> SolveResult:
         """Solve with the back-ends that model ``instance`` best."""
@@ -47,7 +52,12 @@ class Portfolio:
             result = self.genetic.solve(instance, limits, seed=seed)
             return replace(result, status=f"{self.genetic.name}: {result.status}")
 
-        first = self.start.solve(instance, replace(limits, time_limit_s=self.share * limits.time_limit_s))
+        plannable = int(instance.compatible.any(axis=0).sum())
+        polish_s = (1 - self.share) * limits.time_limit_s
+        if polish_s < _POLISH_S_PER_ORDER * plannable:
+            first = self.start.solve(instance, limits)
+            return replace(first, status=f"{self.start.name} ({first.status}), no time to polish")
+        first = self.start.solve(instance, replace(limits, time_limit_s=limits.time_limit_s - polish_s))
         left = max(1e-3, limits.time_limit_s - (time.perf_counter() - began))
         polished = self.polish.improve(instance, first.routes, replace(limits, time_limit_s=left))
         return replace(
