@@ -36,14 +36,16 @@ def solve(
         for a few hundred orders; travel-matrix time grows with the square of the
         number of locations).
     seed
-        Random seed for back-ends that use one (PyVRP does; OR-tools routing does not).
+        Random seed for back-ends that use one (PyVRP's search and the choice of parts
+        the VROOM search re-solves; OR-tools routing has none).
     solver
         A registered back-end name (see ``optimizer.solvers.SOLVERS``) or an instance;
-        ``"auto"`` picks PyVRP or OR-tools by what the problem needs.
+        ``"auto"`` picks PyVRP, or VROOM polished by OR-tools, by what the problem needs.
     travel
         Travel provider; default: great-circle x detour at the problem's speed.
     max_solutions
-        Stop after this many improving solutions (a work limit: reproducible plans).
+        A work limit for reproducible plans: improving solutions (OR-tools), iterations
+        (PyVRP), parts tried (VROOM search); see the README's "Reproducibility".
     """
     began = time.perf_counter()
     backend = SOLVERS[solver]() if isinstance(solver, str) else solver

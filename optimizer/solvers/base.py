@@ -18,9 +18,9 @@ class SolveLimits:
     """When a back-end must stop.
 
     ``time_limit_s`` bounds the whole ``solve`` call (model building included) in
-    seconds of wall-clock time. ``max_solutions`` additionally stops the search after
-    that many improving solutions: a work limit, so that the same input gives the same
-    plan on any machine.
+    seconds of wall-clock time. ``max_solutions`` is a work limit in each back-end's
+    own unit (OR-tools: improving solutions; PyVRP: iterations; VROOM search: parts
+    re-solved), so that the same input and seed give the same plan on any machine.
     """
 
     time_limit_s: float = 30.0
