@@ -72,7 +72,7 @@ def test_bench_solve_sample_fixed_work(benchmark, sample: optimizer.Problem) -> 
     """Solving the sample with VROOM (one run, no parts) and the insertion top-up, which run to completion
     well within the limit (fixed work); plan re-checked."""
     plan = benchmark.pedantic(
-        optimizer.solve, args=(sample,), kwargs={"time_limit": 60, "solver": VroomSearch(by_parts=False)},
+        optimizer.solve, args=(sample,), kwargs={"time_limit": 60, "solver": VroomSearch(exploration=5, by_parts=False)},
         rounds=1, iterations=1,
     )
     assert plan.check().ok

@@ -124,6 +124,14 @@ def feasible_subsequence(instance: Instance, vehicle: int, visits: list[int]) ->
     """``visits`` in their order, keeping each one only if the route so far stays feasible
     (qualified, within capacity, on time for its window, home within shift and overtime):
     how routes from a search with a different model are made valid for ours."""
+    whole = tuple(int(o) for o in visits)
+    capacity = instance.vehicle_capacity[vehicle]
+    if (
+        instance.compatible[vehicle, list(whole)].all()
+        and instance.order_load[list(whole)].sum() <= capacity
+        and schedule_route(instance, vehicle, whole) is not None
+    ):
+        return whole
     kept: list[int] = []
     load = 0.0
     for order in visits:

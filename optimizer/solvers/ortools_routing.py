@@ -34,7 +34,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
-from ortools.util import optional_boolean_pb2
 
 from optimizer.instance import Instance
 from optimizer.solvers.base import SolveLimits, SolveResult
@@ -72,9 +71,6 @@ class OrToolsRouting:
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
     warm_start: bool = True
     warm_start_share: float = 0.5
-    operators: tuple[str, ...] = ()
-    """Local-search operators to switch on beyond OR-tools' defaults (names of the
-    ``use_...`` fields of ``local_search_operators``, without ``use_``)."""
     log_search: bool = False
     name: str = "ortools"
 
@@ -102,7 +98,7 @@ class OrToolsRouting:
         if own is not None:
             starts.append(own)
         start = min(starts, key=lambda s: s[0])
-        return self._improve(instance, plannable, params, start, deadline, began)
+        return self._improve(instance, plannable, excluded_cost, params, start, deadline, began)
 
     def improve(
         self, instance: Instance, routes: dict[int, tuple[int, ...]], limits: SolveLimits
@@ -115,21 +111,29 @@ class OrToolsRouting:
             return SolveResult({}, excluded_cost, "nothing to plan", time.perf_counter() - began)
         start = (route_cost(instance, routes) - excluded_cost, routes)
         params = self._parameters(limits)
-        return self._improve(instance, plannable, params, start, began + limits.time_limit_s, began)
+        return self._improve(
+            instance, plannable, excluded_cost, params, start, began + limits.time_limit_s, began
+        )
 
     def _improve(
         self,
         instance: Instance,
         plannable: np.ndarray,
+        excluded_cost: float,
         params: pywrapcp.RoutingSearchParameters,
         start: tuple[float, dict[int, tuple[int, ...]]],
         deadline: float,
         began: float,
     ) -> SolveResult:
-        """One search from ``start`` (objective of the modelled orders, routes) until ``deadline``."""
-        excluded_cost = _plannable(instance)[1]
+        """One search from ``start`` (objective of the modelled orders, routes) until
+        ``deadline``; the result is scored by our own cost and never worse than ``start``."""
         model = _Model(instance, plannable, params)  # a solved model cannot search again
         improved = model.search(params, deadline=deadline, start=start[1])
+        if improved is not None:
+            try:
+                improved = (route_cost(instance, improved[1]) - excluded_cost, improved[1])
+            except ValueError:  # our scheduler disagrees (e.g. break placement): keep the start
+                improved = None
         best = min([start, improved], key=lambda s: s[0]) if improved else start
         status = _status_name(model.routing) if improved else "start only"
         return SolveResult(best[1], best[0] + excluded_cost, status, time.perf_counter() - began)
@@ -143,8 +147,6 @@ class OrToolsRouting:
             routing_enums_pb2.LocalSearchMetaheuristic, self.metaheuristic
         )
         params.log_search = self.log_search
-        for operator in self.operators:
-            setattr(params.local_search_operators, f"use_{operator}", optional_boolean_pb2.BOOL_TRUE)
         if limits.max_solutions is not None:
             params.solution_limit = limits.max_solutions
         params.time_limit.FromMilliseconds(int(limits.time_limit_s * 1000))

@@ -3,7 +3,7 @@
 * Problems PyVRP models exactly (no lunch breaks, no SLA due time inside a window, one
   window per order; shifts, priced overtime, capacities and technician-order
   restrictions are fine): PyVRP's hybrid genetic search, the state of the art for
-  VRPTW, one run per core.
+  VRPTW, one run per core (up to two).
 * Everything else: VROOM on its approximation of the problem (due times as deadlines,
   priorities for the unplanned costs; see :mod:`optimizer.solvers.vroom_search`) on
   every core for up to ``share`` of the time, its routes re-timed by our scheduler and
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from optimizer.instance import Instance
 from optimizer.solvers.base import SolveLimits, SolveResult
 from optimizer.solvers.ortools_routing import OrToolsRouting
-from optimizer.solvers.pyvrp_hgs import MAX_PROFILE_BYTES, PyVrpHgs, profile_bytes, unsupported
+from optimizer.solvers.pyvrp_hgs import PyVrpHgs, unsupported
 from optimizer.solvers.vroom_search import VroomSearch
 
 
@@ -48,17 +48,19 @@ class Portfolio:
     def solve(self, instance: Instance, limits: SolveLimits, *, seed: int = 0) -> SolveResult:
         """Solve with the back-ends that model ``instance`` best."""
         began = time.perf_counter()
-        if unsupported(instance) is None and profile_bytes(instance) <= MAX_PROFILE_BYTES:
+        if unsupported(instance) is None:
             result = self.genetic.solve(instance, limits, seed=seed)
             return replace(result, status=f"{self.genetic.name}: {result.status}")
 
-        plannable = int(instance.compatible.any(axis=0).sum())
+        needed_s = _POLISH_S_PER_ORDER * int(instance.compatible.any(axis=0).sum())
         polish_s = (1 - self.share) * limits.time_limit_s
-        if polish_s < _POLISH_S_PER_ORDER * plannable:
-            first = self.start.solve(instance, limits)
+        if polish_s < needed_s:
+            first = self.start.solve(instance, limits, seed=seed)
             return replace(first, status=f"{self.start.name} ({first.status}), no time to polish")
-        first = self.start.solve(instance, replace(limits, time_limit_s=limits.time_limit_s - polish_s))
-        left = max(1e-3, limits.time_limit_s - (time.perf_counter() - began))
+        first = self.start.solve(instance, replace(limits, time_limit_s=limits.time_limit_s - polish_s), seed=seed)
+        left = limits.time_limit_s - (time.perf_counter() - began)
+        if left < needed_s:
+            return replace(first, status=f"{self.start.name} ({first.status}), no time left to polish")
         polished = self.polish.improve(instance, first.routes, replace(limits, time_limit_s=left))
         return replace(
             polished,

@@ -8,15 +8,17 @@ due times and no price on overtime, so it models our problem approximately:
 
 * priority of an order: its unplanned cost relative to the largest (100 for the
   default emergency weight, 30 high, 10 normal, 3 low): VROOM first maximises the
-  served priority, then minimises travel time;
+  served priority, then the number of served orders, then minimises travel time;
 * an order priced for lateness must start by its due time (its windows are cut there,
   where some window opens before it); overtime may be used up to the allowed maximum;
 * compatibility: one skill per order, held by the technician-days that may serve it.
 
 The routes are then re-timed by our scheduler (a visit that no longer fits is dropped)
 and the orders left out are offered once more to the urgency-first insertion, which
-may serve them late where that costs less than leaving them out. The result is always
-feasible for the full model and is meant to be polished by OR-tools.
+may serve them late where that costs less than leaving them out. Then parts of the
+plan are re-solved by VROOM and kept where our own objective improves (a large
+neighbourhood search with VROOM as the repair). The result is always feasible for the
+full model.
 
 VROOM is deterministic for a given input and number of threads when it finishes
 before its time limit; when the limit cuts it short, how far it got depends on load.
@@ -37,6 +39,7 @@ from optimizer.solvers.base import SolveLimits, SolveResult
 from optimizer.solvers.insertion import feasible_subsequence, insert_orders, route_cost
 
 _LOAD_SCALE = 1000
+"""Loads are integers in thousandths of the user's unit."""
 _INSERTION_SHARE = 0.1
 """Part of the time kept for inserting the orders VROOM left out."""
 _PART_VEHICLES = 8
@@ -45,6 +48,7 @@ _PART_LEVEL = 5
 _PART_S = 2.0
 """Time limit of one part's VROOM run, seconds."""
 _MIN_PART_S = 0.05
+"""Seconds below which no further part is started."""
 _LEVEL_COST = (1, 4, 10, 19, 34, 50)
 """VROOM's run time at exploration level 0..5 in multiples of level 0's, as measured on
 generated field-service instances of 300 and 1,000 orders (2 threads)."""
@@ -58,8 +62,8 @@ class VroomSearch:
     """VROOM's local search with ``threads`` threads; with ``top_up`` the orders it
     leaves out are offered to the insertion afterwards.
 
-    ``exploration`` (0-5) fixes VROOM's level. By default (``None``) the level is
-    chosen for the time limit: a level-0 run measures the instance, then the highest
+    ``exploration`` (0-5) fixes VROOM's level. By default (``None``) the level is 5
+    under a work limit (``max_solutions``) and otherwise chosen for the time limit: a level-0 run measures the instance, then the highest
     level expected to (nearly) finish in the time left runs, and the better of the two
     is kept. On 300 orders this is level 5 in ~5 s; on 1,000 orders in 30 s level 2,
     which beats level 5 cut short by 2-6%.
@@ -67,7 +71,9 @@ class VroomSearch:
     With ``by_parts`` the first run gets ``start_share`` of the time and the rest
     re-solves parts of the plan (see :meth:`_by_parts`), which on generated
     field-service instances gains 5-10% over the first run. ``max_solutions`` bounds
-    the number of parts tried, so that with it the result does not depend on speed.
+    the number of parts tried and lifts the per-part time cap, so that with it the
+    result does not depend on speed as long as the time limit is not reached (VROOM's
+    threads follow the number of cores, up to two).
     """
 
     threads: int = field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
@@ -93,11 +99,13 @@ class VroomSearch:
         def left() -> float:
             return max(0.01, vroom_deadline - time.perf_counter())
 
-        level = 0 if self.exploration is None else self.exploration
+        # A work limit asks for results independent of speed: no timed probe then.
+        probing = self.exploration is None and limits.max_solutions is None
+        level = 0 if probing else (self.exploration if self.exploration is not None else 5)
         probe_began = time.perf_counter()
         everyone = np.arange(instance.n_vehicles)
         runs = [(level, *self._run(instance, everyone, plannable, level, left()))]
-        if self.exploration is None:
+        if probing:
             probe_s = time.perf_counter() - probe_began
             fitting = [k for k in range(1, 6) if probe_s * _LEVEL_COST[k] <= _TRUNCATION * left()]
             if fitting:
@@ -124,7 +132,7 @@ class VroomSearch:
     ) -> tuple[dict[int, tuple[int, ...]], int]:
         """One VROOM run of ``vehicles`` over ``orders``: routes re-timed by our
         scheduler, and the number of visits that dropped in re-timing."""
-        top = float(instance.order_unplanned_cost[instance.compatible.any(axis=0)].max())
+        top = max(1e-9, float(instance.order_unplanned_cost[instance.compatible.any(axis=0)].max()))
         solution = _input(instance, vehicles, orders, top).solve(
             exploration_level=level, nb_threads=self.threads, timeout=timedelta(seconds=seconds)
         )
@@ -174,7 +182,9 @@ class VroomSearch:
             if orders.size == 0:
                 continue
             before = {v: routes[v] for v in part.tolist() if v in routes}
-            seconds = min(_PART_S, deadline - time.perf_counter())
+            seconds = max(_MIN_PART_S, deadline - time.perf_counter())
+            if max_parts is None:
+                seconds = min(_PART_S, seconds)
             after, _ = self._run(instance, part, orders, _PART_LEVEL, seconds)
             if route_cost(instance, after) < route_cost(instance, before) - 1e-6:
                 routes = {v: seq for v, seq in routes.items() if v not in before} | after
@@ -197,7 +207,7 @@ def _input(instance: Instance, vehicles: np.ndarray, orders: np.ndarray, top: fl
     big = int(np.ceil(instance.order_load.sum() * _LOAD_SCALE)) + 1
     fleet = []
     for v, loc in zip(vehicles.tolist(), vehicle_loc.tolist()):
-        extra: dict = {}
+        extra: dict[str, object] = {}
         if loads:
             capacity = instance.vehicle_capacity[v]
             extra["capacity"] = [int(np.floor(capacity * _LOAD_SCALE)) if np.isfinite(capacity) else big]
