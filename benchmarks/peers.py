@@ -26,7 +26,7 @@ def _scaled(bench: Benchmark) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
 
 
 def pyvrp_alone(bench: Benchmark, seconds: float, seed: int = 0) -> Routes:
-    """PyVRP's hybrid genetic search straight on the benchmark (one thread)."""
+    """PyVRP's search straight on the benchmark (one process)."""
     import pyvrp
     from pyvrp.stop import MaxRuntime
 

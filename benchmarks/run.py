@@ -170,13 +170,14 @@ def main(argv: list[str] | None = None) -> int:
         known = bks.get(bench.name)
         row = {
             "instance": bench.name, "bks": known, "cost": cost,
-            "gap_pct": None if known is None else round(100 * (cost - known) / known, 3),
+            "gap_pct": _gap(cost, known),
             "routes": len([r for r in routes if r]), "seconds": round(seconds, 2), "valid": valid,
         }
         for peer in peers:
             peer_routes = PEERS[peer](bench, args.time_limit, args.seed)
             peer_cost, peer_valid = checked(bench, peer_routes) if peer_routes else (None, False)
             row |= {f"{peer}_cost": peer_cost, f"{peer}_valid": peer_valid,
+                    f"{peer}_gap_pct": _gap(peer_cost, known) if peer_valid else None,
                     f"ratio_{peer}": round(cost / peer_cost, 4) if peer_valid else None}
         rows.append(row)
         gap = "" if row["gap_pct"] is None else f"{row['gap_pct']:6.2f}"
@@ -185,11 +186,27 @@ def main(argv: list[str] | None = None) -> int:
               + "".join(f" {_shown(row[f'{p}_cost']):>9} {_shown(row[f'ratio_{p}']):>11}" for p in peers),
               flush=True)
     _write_csv(args.out / "results.csv", rows)
-    gaps = [r["gap_pct"] for r in rows if r["gap_pct"] is not None]
-    if gaps:
-        print(f"mean gap {sum(gaps) / len(gaps):.3f}% over {len(gaps)} instances; "
-              f"all valid: {all(r['valid'] for r in rows)}")
+    for who in ["ours", *peers]:
+        print(_summary(who, rows, "" if who == "ours" else f"{who}_"))
     return 0
+
+
+def _gap(cost: float, known: float | None) -> float | None:
+    """Gap of ``cost`` above the best-known value, per cent."""
+    return None if known is None else round(100 * (cost - known) / known, 3)
+
+
+def _summary(who: str, rows: list[dict], prefix: str) -> str:
+    """One line: mean gap, mean ratio of our cost to this solver's, how many valid."""
+    gaps = [r[f"{prefix}gap_pct"] for r in rows if r[f"{prefix}gap_pct"] is not None]
+    valid = sum(bool(r[f"{prefix}valid"]) for r in rows)
+    line = f"{who:<8} valid {valid}/{len(rows)}"
+    if gaps:
+        line += f", mean gap {sum(gaps) / len(gaps):.3f}% over {len(gaps)}"
+    ratios = [r[f"ratio_{who}"] for r in rows if r.get(f"ratio_{who}") is not None]
+    if ratios:
+        line += f", mean ours/{who} {sum(ratios) / len(ratios):.4f}"
+    return line
 
 
 if __name__ == "__main__":

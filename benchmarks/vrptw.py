@@ -2,8 +2,8 @@
 
 DIMACS convention: every arc's distance is the Euclidean distance truncated to one
 decimal, used as travel time too; the objective is total distance. An instance time
-unit maps to ``SECONDS_PER_UNIT`` seconds, so 0.1 unit is a whole 2 seconds and the
-longest horizon (3,914 units) fits in one day. Vehicles become technicians at the
+unit maps to ``SECONDS_PER_UNIT`` seconds, so 0.1 unit is a whole second and the
+longest horizon (Gehring-Homberger R2_10_x, 7,697 units) fits in one day. Vehicles become technicians at the
 depot whose shift is the depot's window; customers become orders with their window
 (on the service start), service time and demand as load; leaving a customer out costs
 ``UNSERVED_COST``, far above any route, so all are served when the fleet allows.
@@ -22,7 +22,7 @@ from optimizer.models import ClockInterval, ObjectiveWeights, Order, Problem, Te
 from optimizer.models.base import TimeWindow, Urgency
 from optimizer.travel import PrecomputedTravel
 
-SECONDS_PER_UNIT = 20
+SECONDS_PER_UNIT = 10
 UNSERVED_COST = 1_000_000.0
 DAY = dt.date(2026, 11, 23)
 ZONE = "UTC"
@@ -103,6 +103,8 @@ def _instant(units: float) -> dt.datetime:
 
 def to_problem(bench: Benchmark) -> tuple[Problem, PrecomputedTravel]:
     """The benchmark as a problem and the travel provider holding its DIMACS matrix."""
+    if bench.due[0] * SECONDS_PER_UNIT >= 24 * 3600:
+        raise ValueError(f"{bench.name}: horizon of {bench.due[0]:g} units does not fit in one day")
     lat = bench.xy[:, 1] * COORDINATE_SCALE
     lon = bench.xy[:, 0] * COORDINATE_SCALE
     shift = ClockInterval(start=_instant(bench.ready[0]).time(), end=_instant(bench.due[0]).time())
@@ -143,6 +145,15 @@ def write_sol(path: Path, routes: list[list[int]], cost: float) -> None:
     tmp = path.with_suffix(".sol.tmp")
     tmp.write_text("\n".join([*lines, f"Cost {cost:.1f}"]) + "\n")
     tmp.replace(path)
+
+
+def read_sol(path: Path) -> list[list[int]]:
+    """Routes (customer numbers) of a VRPLIB solution file, as :func:`write_sol` writes them."""
+    return [
+        [int(c) for c in line.split(":", 1)[1].split()]
+        for line in path.read_text().splitlines()
+        if line.startswith("Route #")
+    ]
 
 
 def route_distance(bench: Benchmark, routes: list[list[int]]) -> float:

@@ -4,16 +4,16 @@ from optimizer.solvers.base import SolveLimits, SolveResult, Solver
 from optimizer.solvers.insertion import CheapestInsertion
 from optimizer.solvers.ortools_routing import OrToolsRouting
 from optimizer.solvers.portfolio import Portfolio
-from optimizer.solvers.pyvrp_hgs import PyVrpHgs
+from optimizer.solvers.pyvrp_search import PyVrpSearch
 from optimizer.solvers.vroom_search import VroomSearch
 
 SOLVERS: dict[str, type[Solver]] = {
     "auto": Portfolio,
     "ortools": OrToolsRouting,
-    "pyvrp": PyVrpHgs,
+    "pyvrp": PyVrpSearch,
     "insertion": CheapestInsertion,
     "vroom": VroomSearch,
 }
 """Back-ends by name, as accepted by ``optimizer.solve(solver=...)`` and the CLI."""
 
-__all__ = ["SOLVERS", "CheapestInsertion", "OrToolsRouting", "Portfolio", "PyVrpHgs", "SolveLimits", "VroomSearch", "SolveResult", "Solver"]
+__all__ = ["SOLVERS", "CheapestInsertion", "OrToolsRouting", "Portfolio", "PyVrpSearch", "SolveLimits", "VroomSearch", "SolveResult", "Solver"]

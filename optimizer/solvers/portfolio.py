@@ -2,8 +2,8 @@
 
 * Problems PyVRP models exactly (no lunch breaks, no SLA due time inside a window, one
   window per order; shifts, priced overtime, capacities and technician-order
-  restrictions are fine): PyVRP's hybrid genetic search, the state of the art for
-  VRPTW, one run per core (up to two).
+  restrictions are fine): PyVRP's search, the state of the art for VRPTW, one
+  run per core (up to two).
 * Everything else: VROOM on its approximation of the problem (due times as deadlines,
   priorities for the unplanned costs; see :mod:`optimizer.solvers.vroom_search`) on
   every core for up to ``share`` of the time, its routes re-timed by our scheduler and
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from optimizer.instance import Instance
 from optimizer.solvers.base import SolveLimits, SolveResult
 from optimizer.solvers.ortools_routing import OrToolsRouting
-from optimizer.solvers.pyvrp_hgs import PyVrpHgs, unsupported
+from optimizer.solvers.pyvrp_search import PyVrpSearch, unsupported
 from optimizer.solvers.vroom_search import VroomSearch
 
 
@@ -39,7 +39,7 @@ class Portfolio:
     """Chooses and chains PyVRP, VROOM and OR-tools per instance."""
 
     name: str = "auto"
-    genetic: PyVrpHgs = field(default_factory=PyVrpHgs)
+    routing: PyVrpSearch = field(default_factory=PyVrpSearch)
     start: VroomSearch = field(default_factory=VroomSearch)
     polish: OrToolsRouting = field(default_factory=OrToolsRouting)
     share: float = 0.85
@@ -49,8 +49,8 @@ class Portfolio:
         """Solve with the back-ends that model ``instance`` best."""
         began = time.perf_counter()
         if unsupported(instance) is None:
-            result = self.genetic.solve(instance, limits, seed=seed)
-            return replace(result, status=f"{self.genetic.name}: {result.status}")
+            result = self.routing.solve(instance, limits, seed=seed)
+            return replace(result, status=f"{self.routing.name}: {result.status}")
 
         needed_s = _POLISH_S_PER_ORDER * int(instance.compatible.any(axis=0).sum())
         polish_s = (1 - self.share) * limits.time_limit_s

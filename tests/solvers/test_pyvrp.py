@@ -7,9 +7,9 @@ import pytest
 from conftest import lunch, make_order, make_problem, make_technician, solve_checked, window
 from optimizer.instance import compile_instance
 from optimizer.models import Urgency
-from optimizer.solvers import PyVrpHgs
+from optimizer.solvers import PyVrpSearch
 from optimizer.solvers.base import SolveLimits
-from optimizer.solvers.pyvrp_hgs import unsupported
+from optimizer.solvers.pyvrp_search import unsupported
 
 FAR = {"lat": 49.60, "lon": 8.60}
 
@@ -32,9 +32,11 @@ def routing_core():
 
 
 def test_pyvrp_solves_routing_core() -> None:
-    """Windows, capacities and two homes: every order served, the checker agrees."""
+    """Windows, capacities and two homes: every order served, the checker agrees; the
+    probe with every order required succeeds, so the search keeps them required."""
     plan = solve_checked(routing_core(), solver="pyvrp", max_solutions=300)
     assert plan.kpis.orders_planned == 10
+    assert "all orders required" in plan.info.status
     loads = {r.technician_id: len(r.order_ids) for r in plan.routes}
     assert loads.get("A", 0) <= 4 and loads.get("B", 0) <= 6
 
@@ -47,7 +49,8 @@ def test_pyvrp_deterministic_with_iteration_limit() -> None:
 
 
 def test_pyvrp_keeps_the_urgent_order_when_short_of_time() -> None:
-    """Optional orders carry their unplanned cost as prize: the emergency wins the slot."""
+    """Where not every order fits, orders become optional with their unplanned cost as
+    prize: the emergency wins the slot."""
     tech = make_technician(shift={"start": "08:00", "end": "10:00"})
     orders = [
         make_order("LOW", urgency=Urgency.LOW, duration_min=90),
@@ -56,6 +59,7 @@ def test_pyvrp_keeps_the_urgent_order_when_short_of_time() -> None:
     plan = solve_checked(make_problem(orders, [tech]), solver="pyvrp", max_solutions=200)
     assert plan.routes[0].order_ids == ["EMERGENCY"]
     assert [u.order_id for u in plan.unplanned] == ["LOW"]
+    assert "orders optional" in plan.info.status
 
 
 def test_auto_uses_pyvrp_for_the_routing_core() -> None:
@@ -82,7 +86,7 @@ def test_pyvrp_refuses_what_it_cannot_model(order_fields, technician_fields, rea
     instance = compile_instance(problem)
     assert reason in (unsupported(instance) or "")
     with pytest.raises(ValueError, match=reason):
-        PyVrpHgs().solve(instance, SolveLimits(time_limit_s=1))
+        PyVrpSearch().solve(instance, SolveLimits(time_limit_s=1))
     plan = solve_checked(problem, solver="auto")
     assert "polished by ortools" in plan.info.status
     assert plan.kpis.orders_planned == 2

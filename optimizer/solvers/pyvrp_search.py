@@ -1,4 +1,5 @@
-"""PyVRP back-end: hybrid genetic search for the routing core of a problem.
+"""PyVRP back-end: PyVRP's search (iterated local search since PyVRP 0.14, hybrid
+genetic search before) for the routing core of a problem.
 
 This module is the only place that knows PyVRP's clients, depots, vehicle types and
 profiles. PyVRP expresses time windows (one per order), service times, shifts with
@@ -10,18 +11,19 @@ The back-end only takes instances :func:`unsupported` accepts, where PyVRP's mod
 is ours, and raises ``ValueError`` otherwise.
 
 Mapping: distance and duration matrices are travel seconds; a vehicle type per
-distinct (home, shift, overtime, capacity, profile) with as many vehicles as
+distinct (home place, shift, overtime, capacity, profile) with as many vehicles as
 technician-days share it; the vehicle leaves home at shift start, so PyVRP's overtime
 (route duration past ``shift_duration``) is our overtime (clock time past shift end).
 A profile per distinct set of orders a technician may serve: arcs into the others take
-:data:`_FORBIDDEN_S`. Costs are integers: cost units x 600.
+:data:`_FORBIDDEN_S`. Costs are integers in seconds of travel (see :func:`_cost_unit`).
 
-``max_solutions`` is taken as a number of HGS iterations: with it, the same input and
+``max_solutions`` is taken as a number of PyVRP iterations: with it, the same input and
 seed give the same plan on every run; with a time limit alone they may not.
 """
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 import time
@@ -37,8 +39,10 @@ from optimizer.instance import Instance
 from optimizer.solvers.base import SolveLimits, SolveResult
 from optimizer.solvers.insertion import feasible_subsequence, route_cost
 
-_UNITS_PER_COST = 600
 _LOAD_SCALE = 1000
+_PROBE_SHARE = 0.1
+"""Part of each run's budget (time, and iterations under a work limit) spent with
+every order required, to learn whether all of them can be served."""
 _PROCESS_OVERHEAD_S = 0.15
 """Time kept back for starting worker processes and collecting their results."""
 _FORBIDDEN_S = 10_000_000
@@ -69,21 +73,21 @@ def _profile_bytes(instance: Instance, plannable: np.ndarray) -> int:
     """Memory the routing profiles of ``instance``'s model take (both matrices)."""
     masks = _profiles(instance, plannable)[1]
     n_profiles = 1 if len(masks) == 1 and masks[0].all() else 1 + len(masks)
-    size = np.unique(instance.vehicle_loc).size + plannable.size
+    size = _home_places(instance)[0].size + plannable.size
     return 2 * 8 * n_profiles * size * size
 
 
 @dataclass(frozen=True)
-class PyVrpHgs:
-    """PyVRP's hybrid genetic search; ``workers`` independent runs (seeds ``seed``,
+class PyVrpSearch:
+    """PyVRP's iterated local search; ``workers`` independent runs (seeds ``seed``,
     ``seed + 1``, ...) in parallel processes, keeping the best by our own cost. The
     default uses one run per core, up to two.
 
-    Orders are optional clients with their unplanned cost as prize. With two or more
-    workers every other run makes them required instead: where everything can be
-    served (the VRPTW benchmarks), HGS searches better without the optional-client
-    moves; where it cannot, that run's best is infeasible, its routes are cut back to
-    feasible ones and the optional run wins.
+    Each run first searches with every order required for a tenth of its budget. If
+    that finds a feasible plan serving them all (the VRPTW benchmarks, lightly loaded
+    days), it goes on from there with every order required: PyVRP searches better
+    without the moves that drop clients. Otherwise it goes on from there with orders
+    optional, each worth its unplanned cost as prize.
     """
 
     workers: int = field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
@@ -99,41 +103,75 @@ class PyVrpHgs:
         if plannable.size == 0 or instance.n_vehicles == 0:
             return SolveResult({}, route_cost(instance, {}), "nothing to plan", time.perf_counter() - began)
         model = _Model(instance, plannable, required=False)
-        datas = [model.data]
-        if self.workers > 1:  # every other run must serve every order (see the class notes)
-            datas.append(_Model(instance, plannable, required=True).data)
-        datas = [datas[k % len(datas)] for k in range(self.workers)]
+        models = (_Model(instance, plannable, required=True).data, model.data)
         budget = max(0.01, limits.time_limit_s - (time.perf_counter() - began) - _PROCESS_OVERHEAD_S)
         seeds = [seed + k for k in range(self.workers)]
-        iterations = [limits.max_solutions] * self.workers
+        arguments = ([models] * self.workers, [budget] * self.workers, [limits.max_solutions] * self.workers, seeds)
         if self.workers == 1:
-            runs = [_search(datas[0], budget, limits.max_solutions, seeds[0])]
+            runs = list(map(_search, *arguments))
         else:
             context = multiprocessing.get_context(
                 "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
             )
             with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
-                runs = list(pool.map(_search, datas, [budget] * self.workers, iterations, seeds))
+                runs = list(pool.map(_search, *arguments))
         scored = []
-        for k, (feasible, found) in enumerate(runs):
+        for k, (feasible, all_required, found) in enumerate(runs):
             routes = model.routes(found)  # both models share vehicle types and clients
-            scored.append((route_cost(instance, routes), k, feasible, routes))
-        cost, k, feasible, routes = min(scored, key=lambda run: run[:2])
-        kind = "all orders required" if k % 2 else "orders optional"
+            scored.append((route_cost(instance, routes), k, feasible, all_required, routes))
+        cost, k, feasible, all_required, routes = min(scored, key=lambda run: run[:2])
+        kind = "all orders required" if all_required else "orders optional"
         status = f"{'feasible' if feasible else 'infeasible, kept feasible routes'} ({kind}, seed {seeds[k]})"
         return SolveResult(routes, cost, status, time.perf_counter() - began)
 
 
 def _search(
-    data: pyvrp.ProblemData, seconds: float, iterations: int | None, seed: int
-) -> tuple[bool, list[tuple[int, list[int]]]]:
-    """One HGS run: (feasible, [(vehicle type, client indices)])."""
+    models: tuple[pyvrp.ProblemData, pyvrp.ProblemData], seconds: float, iterations: int | None, seed: int
+) -> tuple[bool, bool, list[tuple[int, list[int]]]]:
+    """One run over ``models`` (every order required, orders optional): (feasible,
+    whether every order stayed required, [(vehicle type, client indices)])."""
+    began = time.perf_counter()
+    required, optional = models
+    probe_iterations = None if iterations is None else max(1, math.ceil(_PROBE_SHARE * iterations))
+    probe = _run(required, _PROBE_SHARE * seconds, probe_iterations, seed, None)
+    data = required if probe.is_feasible() else optional
+    start = pyvrp.Solution(data, [
+        pyvrp.Route(data, [pyvrp.Activity(pyvrp.ActivityType.CLIENT, a.idx) for a in r if a.is_client()],
+                    r.vehicle_type())
+        for r in probe.routes()
+    ])
+    rest_s = max(0.01, seconds - (time.perf_counter() - began))
+    rest_iterations = None if iterations is None else max(1, iterations - probe_iterations)
+    best = _run(data, rest_s, rest_iterations, seed, start)
+    routes = [(r.vehicle_type(), [a.idx for a in r if a.is_client()]) for r in best.routes()]
+    return best.is_feasible(), data is required, routes
+
+
+def _run(
+    data: pyvrp.ProblemData, seconds: float, iterations: int | None, seed: int, start: pyvrp.Solution | None
+) -> pyvrp.Solution:
+    """PyVRP's best solution within ``seconds`` (and ``iterations``), from ``start``."""
     stop = MaxRuntime(seconds)
     if iterations is not None:
         stop = MultipleCriteria([stop, MaxIterations(iterations)])
-    best = pyvrp.solve(data, stop=stop, seed=seed, collect_stats=False, display=False).best
-    routes = [(r.vehicle_type(), [a.idx for a in r if a.is_client()]) for r in best.routes()]
-    return best.is_feasible(), routes
+    result = pyvrp.solve(
+        data, stop=stop, seed=seed, collect_stats=False, display=False, initial_solution=start
+    )
+    return result.best
+
+
+def _cost_unit(instance: Instance) -> float:
+    """Objective cost of one PyVRP cost unit: one second of travel (1/600 where travel
+    is free).
+
+    PyVRP's search is tuned for costs of about one per time unit (its penalty bounds,
+    among others, are absolute): on Gehring-Homberger R1_10_1 in 20 s, costs of 30 per
+    second of travel gave 2-3% longer routes than 1 per second, even with the penalty
+    bounds scaled alike. Overtime and prizes are rounded to this unit; our own cost
+    judges the result.
+    """
+    per_second = instance.travel_cost_per_min / 60
+    return per_second if per_second > 0 else 1 / 600
 
 
 def _profiles(instance: Instance, plannable: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -148,15 +186,32 @@ def _profiles(instance: Instance, plannable: np.ndarray) -> tuple[np.ndarray, li
     return technician_profile.reshape(-1)[instance.vehicle_technician], list(masks)
 
 
+def _home_places(instance: Instance) -> tuple[np.ndarray, np.ndarray]:
+    """One location per distinct home place, and each vehicle's index into them.
+
+    Homes at the same place (the same travel time and distance to and from every
+    location) become one PyVRP depot, so that technicians sharing a base share a
+    vehicle type: hundreds of one-vehicle types at one depot slow PyVRP's search
+    down many times over.
+    """
+    homes = np.unique(instance.vehicle_loc)
+    signature = np.concatenate(
+        [instance.travel_s[homes], instance.travel_s[:, homes].T,
+         instance.distance_m[homes], instance.distance_m[:, homes].T],
+        axis=1,
+    )
+    _, first, place = np.unique(signature, axis=0, return_index=True, return_inverse=True)
+    return homes[first], place.reshape(-1)[np.searchsorted(homes, instance.vehicle_loc)]
+
+
 class _Model:
     """PyVRP data of one instance, and the way back to instance indices."""
 
     def __init__(self, instance: Instance, plannable: np.ndarray, *, required: bool) -> None:
         self.instance = instance
         self.plannable = plannable
-        homes = np.unique(instance.vehicle_loc)
+        homes, vehicle_depot = _home_places(instance)
         locations = np.concatenate([homes, instance.order_loc[plannable]])
-        depot_of = {int(loc): k for k, loc in enumerate(homes)}
         vehicle_profile, masks = _profiles(instance, plannable)
         restricted = not (len(masks) == 1 and masks[0].all())
 
@@ -168,7 +223,7 @@ class _Model:
         groups: dict[tuple[int, ...], list[int]] = defaultdict(list)
         for v in range(instance.n_vehicles):
             key = (
-                depot_of[int(instance.vehicle_loc[v])],
+                int(vehicle_depot[v]),
                 int(instance.vehicle_shift_start_s[v]),
                 int(instance.vehicle_shift_end_s[v]),
                 int(instance.vehicle_latest_end_s[v]),
@@ -177,8 +232,9 @@ class _Model:
             )
             groups[key].append(v)
         self.type_vehicles = list(groups.values())
-        per_second = int(round(instance.travel_cost_per_min * _UNITS_PER_COST / 60))
-        overtime_per_second = int(round(instance.overtime_cost_per_min * _UNITS_PER_COST / 60))
+        unit = _cost_unit(instance)
+        per_second = int(round(instance.travel_cost_per_min / 60 / unit))
+        overtime_per_second = int(round(instance.overtime_cost_per_min / 60 / unit))
         vehicle_types = [
             pyvrp.VehicleType(
                 num_available=len(vehicles),
@@ -204,7 +260,7 @@ class _Model:
                 service_duration=int(instance.order_duration_s[o]),
                 tw_early=int(opens),
                 tw_late=int(closes),
-                prize=int(round(instance.order_unplanned_cost[o] * _UNITS_PER_COST)),
+                prize=int(round(instance.order_unplanned_cost[o] / unit)),
                 required=required,
             )
             for k, (o, (opens, closes)) in enumerate(zip(plannable.tolist(), instance.order_windows_s[plannable, 0]))
