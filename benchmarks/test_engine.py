@@ -1,6 +1,6 @@
 """Fixed-work benchmarks of the engine's hot paths (pytest-benchmark).
 
-Run: ``python -m pytest benchmarks --benchmark-enable``. The test suite also runs them
+Run: ``python -m pytest benchmarks/test_engine.py --benchmark-enable``. The test suite also runs them
 once each with timing disabled (``--benchmark-disable`` in pyproject), so they do not rot.
 Each benchmark does the same work on every run (no time limits), so numbers compare
 across commits; the sample solve is one that finishes before its time limit.

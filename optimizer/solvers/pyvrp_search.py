@@ -83,11 +83,14 @@ class PyVrpSearch:
     ``seed + 1``, ...) in parallel processes, keeping the best by our own cost. The
     default uses one run per core, up to two.
 
-    Each run first searches with every order required for a tenth of its budget. If
-    that finds a feasible plan serving them all (the VRPTW benchmarks, lightly loaded
-    days), it goes on from there with every order required: PyVRP searches better
-    without the moves that drop clients. Otherwise it goes on from there with orders
-    optional, each worth its unplanned cost as prize.
+    Every order required, PyVRP searches better than with optional orders (no moves
+    that drop clients), but it needs a plan that serves them all. So the first run
+    keeps every order required throughout, as PyVRP alone would, and every other run
+    probes: it searches with every order required for a tenth of its budget and, if
+    that serves them all feasibly (the VRPTW benchmarks, lightly loaded days), goes on
+    required from there with its own seed; otherwise (overloaded days) it goes on with
+    orders optional, each worth its unplanned cost as prize. With one worker, that one
+    probes.
     """
 
     workers: int = field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
@@ -106,7 +109,9 @@ class PyVrpSearch:
         models = (_Model(instance, plannable, required=True).data, model.data)
         budget = max(0.01, limits.time_limit_s - (time.perf_counter() - began) - _PROCESS_OVERHEAD_S)
         seeds = [seed + k for k in range(self.workers)]
-        arguments = ([models] * self.workers, [budget] * self.workers, [limits.max_solutions] * self.workers, seeds)
+        probing = [self.workers == 1 or k > 0 for k in range(self.workers)]
+        arguments = ([models] * self.workers, [budget] * self.workers, [limits.max_solutions] * self.workers,
+                     seeds, probing)
         if self.workers == 1:
             runs = list(map(_search, *arguments))
         else:
@@ -118,20 +123,28 @@ class PyVrpSearch:
         scored = []
         for k, (feasible, all_required, found) in enumerate(runs):
             routes = model.routes(found)  # both models share vehicle types and clients
-            scored.append((route_cost(instance, routes), k, feasible, all_required, routes))
-        cost, k, feasible, all_required, routes = min(scored, key=lambda run: run[:2])
+            scored.append((route_cost(instance, routes), not feasible, k, all_required, routes))
+        cost, infeasible, k, all_required, routes = min(scored, key=lambda run: run[:3])
         kind = "all orders required" if all_required else "orders optional"
-        status = f"{'feasible' if feasible else 'infeasible, kept feasible routes'} ({kind}, seed {seeds[k]})"
+        status = f"{'infeasible, kept feasible routes' if infeasible else 'feasible'} ({kind}, seed {seeds[k]})"
         return SolveResult(routes, cost, status, time.perf_counter() - began)
 
 
 def _search(
-    models: tuple[pyvrp.ProblemData, pyvrp.ProblemData], seconds: float, iterations: int | None, seed: int
+    models: tuple[pyvrp.ProblemData, pyvrp.ProblemData],
+    seconds: float,
+    iterations: int | None,
+    seed: int,
+    probing: bool,
 ) -> tuple[bool, bool, list[tuple[int, list[int]]]]:
-    """One run over ``models`` (every order required, orders optional): (feasible,
-    whether every order stayed required, [(vehicle type, client indices)])."""
+    """One run over ``models`` (every order required, orders optional), with or
+    without the probe that decides between them: (feasible, whether every order stayed
+    required, [(vehicle type, client indices)])."""
     began = time.perf_counter()
     required, optional = models
+    if not probing:
+        best = _run(required, seconds, iterations, seed, None)
+        return best.is_feasible(), True, _found(best)
     probe_iterations = None if iterations is None else max(1, math.ceil(_PROBE_SHARE * iterations))
     probe = _run(required, _PROBE_SHARE * seconds, probe_iterations, seed, None)
     data = required if probe.is_feasible() else optional
@@ -143,8 +156,12 @@ def _search(
     rest_s = max(0.01, seconds - (time.perf_counter() - began))
     rest_iterations = None if iterations is None else max(1, iterations - probe_iterations)
     best = _run(data, rest_s, rest_iterations, seed, start)
-    routes = [(r.vehicle_type(), [a.idx for a in r if a.is_client()]) for r in best.routes()]
-    return best.is_feasible(), data is required, routes
+    return best.is_feasible(), data is required, _found(best)
+
+
+def _found(solution: pyvrp.Solution) -> list[tuple[int, list[int]]]:
+    """The routes of ``solution`` as (vehicle type, client indices)."""
+    return [(r.vehicle_type(), [a.idx for a in r if a.is_client()]) for r in solution.routes()]
 
 
 def _run(
