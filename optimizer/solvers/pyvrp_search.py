@@ -105,8 +105,8 @@ class PyVrpSearch:
         plannable = np.flatnonzero(instance.compatible.any(axis=0))
         if plannable.size == 0 or instance.n_vehicles == 0:
             return SolveResult({}, route_cost(instance, {}), "nothing to plan", time.perf_counter() - began)
-        model = _Model(instance, plannable, required=False)
-        models = (_Model(instance, plannable, required=True).data, model.data)
+        model = _Model(instance, plannable)
+        models = (model.required, model.optional)
         budget = max(0.01, limits.time_limit_s - (time.perf_counter() - began) - _PROCESS_OVERHEAD_S)
         seeds = [seed + k for k in range(self.workers)]
         probing = [self.workers == 1 or k > 0 for k in range(self.workers)]
@@ -222,9 +222,11 @@ def _home_places(instance: Instance) -> tuple[np.ndarray, np.ndarray]:
 
 
 class _Model:
-    """PyVRP data of one instance, and the way back to instance indices."""
+    """PyVRP data of one instance, with orders optional (``optional``: each worth its
+    unplanned cost as prize) and with every order required (``required``), and the way
+    back to instance indices."""
 
-    def __init__(self, instance: Instance, plannable: np.ndarray, *, required: bool) -> None:
+    def __init__(self, instance: Instance, plannable: np.ndarray) -> None:
         self.instance = instance
         self.plannable = plannable
         homes, vehicle_depot = _home_places(instance)
@@ -270,18 +272,22 @@ class _Model:
             )
             for (depot, start, end, latest, cap, profile), vehicles in groups.items()
         ]
-        clients = [
-            pyvrp.Client(
-                location=homes.size + k,
-                delivery=[int(np.ceil(instance.order_load[o] * _LOAD_SCALE))],
-                service_duration=int(instance.order_duration_s[o]),
-                tw_early=int(opens),
-                tw_late=int(closes),
-                prize=int(round(instance.order_unplanned_cost[o] / unit)),
-                required=required,
-            )
-            for k, (o, (opens, closes)) in enumerate(zip(plannable.tolist(), instance.order_windows_s[plannable, 0]))
-        ]
+        def clients(required: bool) -> list[pyvrp.Client]:
+            return [
+                pyvrp.Client(
+                    location=homes.size + k,
+                    delivery=[int(np.ceil(instance.order_load[o] * _LOAD_SCALE))],
+                    service_duration=int(instance.order_duration_s[o]),
+                    tw_early=int(opens),
+                    tw_late=int(closes),
+                    prize=int(round(instance.order_unplanned_cost[o] / unit)),
+                    required=required,
+                )
+                for k, (o, (opens, closes)) in enumerate(
+                    zip(plannable.tolist(), instance.order_windows_s[plannable, 0])
+                )
+            ]
+
         depots = [pyvrp.Depot(location=k) for k in range(homes.size)]
         points = [pyvrp.Location(x=0, y=0) for _ in range(locations.size)]
         travel = instance.travel_s[np.ix_(locations, locations)].astype(np.int64)
@@ -293,7 +299,8 @@ class _Model:
             matrix[:, homes.size + np.flatnonzero(~mask)] = _FORBIDDEN_S
             np.fill_diagonal(matrix, 0)
             matrices.append(matrix)
-        self.data = pyvrp.ProblemData(points, clients, depots, vehicle_types, matrices, matrices)
+        self.optional = pyvrp.ProblemData(points, clients(False), depots, vehicle_types, matrices, matrices)
+        self.required = self.optional.replace(clients=clients(True))
 
     def routes(self, found: list[tuple[int, list[int]]]) -> dict[int, tuple[int, ...]]:
         """Order indices per instance vehicle (from an infeasible search result, only
