@@ -29,6 +29,7 @@ import os
 import time
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -41,10 +42,12 @@ from optimizer.solvers.insertion import feasible_subsequence, route_cost
 
 _LOAD_SCALE = 1000
 _PROBE_SHARE = 0.1
-"""Part of each run's budget (time, and iterations under a work limit) spent with
-every order required, to learn whether all of them can be served."""
-_PROCESS_OVERHEAD_S = 0.15
-"""Time kept back for starting worker processes and collecting their results."""
+"""Part of the budget (time, and iterations under a work limit) spent with every order
+required, to learn whether all of them can be served."""
+_ROUNDS = 4
+"""Rounds after the probe; each starts every worker from the best plan so far."""
+_ROUND_OVERHEAD_S = 0.05
+"""Time kept back per round for handing plans to the workers and collecting them."""
 _FORBIDDEN_S = 10_000_000
 """Travel seconds (and distance) of an arc into an order the vehicle type may not serve."""
 MAX_PROFILE_BYTES = 2 * 1024**3
@@ -77,20 +80,25 @@ def _profile_bytes(instance: Instance, plannable: np.ndarray) -> int:
     return 2 * 8 * n_profiles * size * size
 
 
+Found = list[tuple[int, list[int]]]
+"""Routes of a PyVRP solution as (vehicle type, client indices)."""
+
+
 @dataclass(frozen=True)
 class PyVrpSearch:
-    """PyVRP's iterated local search; ``workers`` independent runs (seeds ``seed``,
-    ``seed + 1``, ...) in parallel processes, keeping the best by our own cost. The
-    default uses one run per core, up to two.
+    """PyVRP's iterated local search, run by ``workers`` processes in rounds, keeping
+    the best plan by our own cost. The default uses one worker per core, up to two.
 
-    Every order required, PyVRP searches better than with optional orders (no moves
-    that drop clients), but it needs a plan that serves them all. So the first run
-    keeps every order required throughout, as PyVRP alone would, and every other run
-    probes: it searches with every order required for a tenth of its budget and, if
-    that serves them all feasibly (the VRPTW benchmarks, lightly loaded days), goes on
-    required from there with its own seed; otherwise (overloaded days) it goes on with
-    orders optional, each worth its unplanned cost as prize. With one worker, that one
-    probes.
+    1. Probe: every worker searches with every order required (seeds ``seed``,
+       ``seed + 1``, ...) for a tenth of the budget. With every order required, PyVRP
+       searches better (no moves that drop clients), but it needs a plan that serves
+       them all.
+    2. If a probe served every order feasibly (the VRPTW benchmarks, lightly loaded
+       days), the rounds keep them required; otherwise (overloaded days) orders are
+       optional, each worth its unplanned cost as prize.
+    3. Each of :data:`_ROUNDS` rounds starts every worker from the best plan so far
+       with a seed of its own, so both cores work on the most promising plan rather
+       than on two independent runs.
     """
 
     workers: int = field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
@@ -106,75 +114,115 @@ class PyVrpSearch:
         if plannable.size == 0 or instance.n_vehicles == 0:
             return SolveResult({}, route_cost(instance, {}), "nothing to plan", time.perf_counter() - began)
         model = _Model(instance, plannable)
-        models = (model.required, model.optional)
-        budget = max(0.01, limits.time_limit_s - (time.perf_counter() - began) - _PROCESS_OVERHEAD_S)
-        seeds = [seed + k for k in range(self.workers)]
-        probing = [self.workers == 1 or k > 0 for k in range(self.workers)]
-        arguments = ([models] * self.workers, [budget] * self.workers, [limits.max_solutions] * self.workers,
-                     seeds, probing)
-        if self.workers == 1:
-            runs = list(map(_search, *arguments))
-        else:
+        deadline = began + limits.time_limit_s
+        iterations = limits.max_solutions
+        probe_iterations = None if iterations is None else max(1, math.ceil(_PROBE_SHARE * iterations))
+        round_iterations = None if iterations is None else max(1, (iterations - probe_iterations) // _ROUNDS)
+        seeds = iter(range(seed, seed + self.workers * (_ROUNDS + 1)))
+        with _Workers(self.workers, (model.required, model.optional)) as workers:
+            probe_s = _PROBE_SHARE * max(0.01, deadline - time.perf_counter() - (_ROUNDS + 1) * _ROUND_OVERHEAD_S)
+            probes = workers.run(True, probe_s, probe_iterations, seeds, None)
+            required = any(feasible for feasible, _ in probes)
+            best = _best(instance, model, probes)
+            for k in range(_ROUNDS):
+                seconds = (deadline - time.perf_counter()) / (_ROUNDS - k) - _ROUND_OVERHEAD_S
+                runs = workers.run(required, max(0.01, seconds), round_iterations, seeds, best[-1])
+                best = _best(instance, model, [(best[2], best[4]), *runs])
+        cost, infeasible, _, routes, _ = best
+        kind = "all orders required" if required else "orders optional"
+        status = (f"{'infeasible, kept feasible routes' if infeasible else 'feasible'} "
+                  f"({kind}, {self.workers} worker(s), {_ROUNDS} rounds)")
+        return SolveResult(routes, cost, status, time.perf_counter() - began)
+
+
+def _best(
+    instance: Instance, model: _Model, runs: list[tuple[bool, Found]]
+) -> tuple[float, bool, bool, dict[int, tuple[int, ...]], Found]:
+    """The best of ``runs`` by our own cost, feasible first where costs tie, then the
+    earliest: (cost, infeasible, feasible, routes, found)."""
+    scored = []
+    for feasible, found in runs:
+        routes = model.routes(found)
+        scored.append((route_cost(instance, routes), not feasible, feasible, routes, found))
+    return min(scored, key=lambda run: run[:2])
+
+
+class _Workers:
+    """Processes that each hold both PyVRP models (every order required, orders
+    optional) and run one search per call; the calling process where there is one
+    worker. Each search is a pure function of its arguments, so which process runs
+    it does not change the plan."""
+
+    def __init__(self, count: int, models: tuple[pyvrp.ProblemData, pyvrp.ProblemData]) -> None:
+        self.count = count
+        self.models = models
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> _Workers:
+        if self.count > 1:
             context = multiprocessing.get_context(
                 "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
             )
-            with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
-                runs = list(pool.map(_search, *arguments))
-        scored = []
-        for k, (feasible, all_required, found) in enumerate(runs):
-            routes = model.routes(found)  # both models share vehicle types and clients
-            scored.append((route_cost(instance, routes), not feasible, k, all_required, routes))
-        cost, infeasible, k, all_required, routes = min(scored, key=lambda run: run[:3])
-        kind = "all orders required" if all_required else "orders optional"
-        status = f"{'infeasible, kept feasible routes' if infeasible else 'feasible'} ({kind}, seed {seeds[k]})"
-        return SolveResult(routes, cost, status, time.perf_counter() - began)
+            self.pool = ProcessPoolExecutor(
+                self.count, mp_context=context, initializer=_hold, initargs=(self.models,)
+            )
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+
+    def run(
+        self, required: bool, seconds: float, iterations: int | None, seeds: Iterator[int], start: Found | None
+    ) -> list[tuple[bool, Found]]:
+        """One search per worker, each with the next seed of ``seeds``: (feasible, routes)."""
+        arguments = [(required, seconds, iterations, next(seeds), start) for _ in range(self.count)]
+        if self.pool is None:
+            return [_search(self.models, *args) for args in arguments]
+        return list(self.pool.map(_search_held, *zip(*arguments)))
+
+
+_held: tuple[pyvrp.ProblemData, pyvrp.ProblemData] | None = None
+"""The models a worker process holds (set once per process by :func:`_hold`)."""
+
+
+def _hold(models: tuple[pyvrp.ProblemData, pyvrp.ProblemData]) -> None:
+    """Keep ``models`` in this worker process for its searches."""
+    global _held
+    _held = models
+
+
+def _search_held(*args: object) -> tuple[bool, Found]:
+    """:func:`_search` over the models this worker process holds."""
+    assert _held is not None, "worker started without models"
+    return _search(_held, *args)
 
 
 def _search(
     models: tuple[pyvrp.ProblemData, pyvrp.ProblemData],
+    required: bool,
     seconds: float,
     iterations: int | None,
     seed: int,
-    probing: bool,
-) -> tuple[bool, bool, list[tuple[int, list[int]]]]:
-    """One run over ``models`` (every order required, orders optional), with or
-    without the probe that decides between them: (feasible, whether every order stayed
-    required, [(vehicle type, client indices)])."""
-    began = time.perf_counter()
-    required, optional = models
-    if not probing:
-        best = _run(required, seconds, iterations, seed, None)
-        return best.is_feasible(), True, _found(best)
-    probe_iterations = None if iterations is None else max(1, math.ceil(_PROBE_SHARE * iterations))
-    probe = _run(required, _PROBE_SHARE * seconds, probe_iterations, seed, None)
-    data = required if probe.is_feasible() else optional
-    start = pyvrp.Solution(data, [
-        pyvrp.Route(data, [pyvrp.Activity(pyvrp.ActivityType.CLIENT, a.idx) for a in r if a.is_client()],
-                    r.vehicle_type())
-        for r in probe.routes()
-    ])
-    rest_s = max(0.01, seconds - (time.perf_counter() - began))
-    rest_iterations = None if iterations is None else max(1, iterations - probe_iterations)
-    best = _run(data, rest_s, rest_iterations, seed, start)
-    return best.is_feasible(), data is required, _found(best)
-
-
-def _found(solution: pyvrp.Solution) -> list[tuple[int, list[int]]]:
-    """The routes of ``solution`` as (vehicle type, client indices)."""
-    return [(r.vehicle_type(), [a.idx for a in r if a.is_client()]) for r in solution.routes()]
-
-
-def _run(
-    data: pyvrp.ProblemData, seconds: float, iterations: int | None, seed: int, start: pyvrp.Solution | None
-) -> pyvrp.Solution:
-    """PyVRP's best solution within ``seconds`` (and ``iterations``), from ``start``."""
+    start: Found | None,
+) -> tuple[bool, Found]:
+    """PyVRP's best solution within ``seconds`` (and ``iterations``) on the model with
+    every order required or orders optional, from ``start`` where given:
+    (feasible, routes)."""
+    data = models[0] if required else models[1]
+    initial = None
+    if start is not None:
+        initial = pyvrp.Solution(data, [
+            pyvrp.Route(data, [pyvrp.Activity(pyvrp.ActivityType.CLIENT, c) for c in clients], vehicle_type)
+            for vehicle_type, clients in start
+        ])
     stop = MaxRuntime(seconds)
     if iterations is not None:
         stop = MultipleCriteria([stop, MaxIterations(iterations)])
-    result = pyvrp.solve(
-        data, stop=stop, seed=seed, collect_stats=False, display=False, initial_solution=start
-    )
-    return result.best
+    best = pyvrp.solve(
+        data, stop=stop, seed=seed, collect_stats=False, display=False, initial_solution=initial
+    ).best
+    return best.is_feasible(), [(r.vehicle_type(), [a.idx for a in r if a.is_client()]) for r in best.routes()]
 
 
 def _cost_unit(instance: Instance) -> float:
