@@ -3,7 +3,10 @@
 Each peer gets the same numeric instance (travel seconds, effective windows, shifts,
 breaks, capacities, technician-order compatibility) and the same wall time; its routes
 are re-timed by our scheduler and scored by our checker with our objective, so the
-comparison is in one currency. VROOM alone is our own VROOM encoding
+comparison is in one currency. Neither peer models parts being used up or depot
+pickups, so their routes go through the same supply pass as ours
+(:func:`optimizer.solvers.supply.supply`, without its top-up insertion): orders a
+van cannot supply get a pickup or leave the route. VROOM alone is our own VROOM encoding
 (:mod:`optimizer.solvers.vroom_search`: due times as deadlines, priorities in
 proportion to the unplanned costs, overtime allowed but not priced) without the
 insertion top-up and the OR-tools polish that our engine adds; compatibility is
@@ -12,19 +15,28 @@ exact (one VROOM skill per order, held by the technician-days that may serve it)
 
 from __future__ import annotations
 
+import time
+
 from optimizer.instance import Instance
-from optimizer.solvers import OrToolsRouting, VroomSearch
-from optimizer.solvers.base import SolveLimits
+from optimizer.solvers import OrToolsRouting, Solver, VroomSearch
+from optimizer.solvers.base import SolveLimits, SolveResult
+from optimizer.solvers.supply import supply
 
 
-def vroom_routes(instance: Instance, seconds: float) -> dict[int, tuple[int, ...]]:
+def vroom_alone(instance: Instance, seconds: float) -> SolveResult:
     """VROOM alone as its users run it (exploration level 5, both threads, cut at the
     time limit), with our encoding, no top-up or polish; re-timed by our scheduler."""
-    alone = VroomSearch(exploration=5, top_up=False, by_parts=False)
-    return alone.solve(instance, SolveLimits(time_limit_s=seconds)).routes
+    return _supplied(VroomSearch(exploration=5, top_up=False, by_parts=False), instance, seconds)
 
 
-def ortools_plain_routes(instance: Instance, seconds: float) -> dict[int, tuple[int, ...]]:
+def ortools_plain(instance: Instance, seconds: float) -> SolveResult:
     """Plain OR-tools on our full model: path-cheapest-arc and guided local search, no warm start."""
-    solver = OrToolsRouting(first_solution="PATH_CHEAPEST_ARC", warm_start=False)
-    return solver.solve(instance, SolveLimits(time_limit_s=seconds)).routes
+    return _supplied(OrToolsRouting(first_solution="PATH_CHEAPEST_ARC", warm_start=False), instance, seconds)
+
+
+def _supplied(solver: Solver, instance: Instance, seconds: float) -> SolveResult:
+    """The solver's routes, supplied with parts and tools where orders need them."""
+    result = solver.solve(instance, SolveLimits(time_limit_s=seconds))
+    if not instance.needs_supply:
+        return result
+    return supply(instance, result, deadline=time.perf_counter(), top_up=False)

@@ -6,6 +6,7 @@
     python benchmarks/run.py vrptw --files path/to/X.txt --time-limit 5 --out results/x
     python benchmarks/run.py fieldservice --sizes 300,1000 --time-limit 30 \
         --peers vroom,ortools --out results/fs
+    python benchmarks/run.py parts --sizes 300 --days 5 --time-limit 60 --out results/parts
 
 Writes ``OUT/<instance>.sol`` (VRPLIB form) and ``OUT/results.csv`` and prints a table:
 instance, best-known (DIMACS distance), our cost, gap %, routes, seconds, valid, and per
@@ -74,11 +75,11 @@ def _shown(value: float | None) -> str:
 
 def fieldservice(args: argparse.Namespace) -> int:
     """Generated field-service instances: our objective against peers at equal time."""
-    from fieldservice import ortools_plain_routes, vroom_routes
+    from fieldservice import ortools_plain, vroom_alone
 
     from optimizer import synthetic
 
-    peers = {"vroom": vroom_routes, "ortools": ortools_plain_routes}
+    peers = {"vroom": vroom_alone, "ortools": ortools_plain}
     chosen = [p for p in args.peers.split(",") if p]
     args.out.mkdir(parents=True, exist_ok=True)
     rows = []
@@ -96,10 +97,9 @@ def fieldservice(args: argparse.Namespace) -> int:
                "valid": plan.check().ok}
         instance = compile_instance(problem)
         for peer in chosen:
-            routes = peers[peer](instance, args.time_limit)
+            found = peers[peer](instance, args.time_limit)
             try:
-                peer_plan = assemble_plan(problem, instance, SolveResult(routes, None, "", 0.0),
-                                          SolverInfo(solver=peer))
+                peer_plan = assemble_plan(problem, instance, found, SolverInfo(solver=peer))
                 report = optimizer.check(problem, peer_plan)
                 cost, valid = report.objective, report.ok
             except ValueError:
@@ -125,9 +125,9 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark runner")
-    parser.add_argument("problem", choices=["vrptw", "fieldservice"])
-    parser.add_argument("--sizes", default="300,1000", help="fieldservice: numbers of orders")
-    parser.add_argument("--days", type=int, default=2, help="fieldservice: days in the horizon")
+    parser.add_argument("problem", choices=["vrptw", "fieldservice", "parts"])
+    parser.add_argument("--sizes", default="300,1000", help="fieldservice, parts: numbers of orders")
+    parser.add_argument("--days", type=int, default=2, help="fieldservice, parts: days in the horizon")
     parser.add_argument("--set", choices=sorted(SETS), default="solomon", help="vrptw: instance set")
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--instances", help="comma-separated instance names (default: all of the set)")
@@ -139,6 +139,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.problem == "fieldservice":
         return fieldservice(args)
+    if args.problem == "parts":
+        from parts import run
+
+        args.out.mkdir(parents=True, exist_ok=True)
+        rows = run(args)
+        _write_csv(args.out / "results.csv", rows)
+        return 0 if all(r["valid"] for r in rows) else 1
 
     if args.files:
         files, bks = args.files, {}

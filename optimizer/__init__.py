@@ -13,6 +13,7 @@ import logging
 from optimizer.check import CheckReport, Violation, check
 from optimizer.exceptions import InputIssue, InvalidProblemError, OptimizerError
 from optimizer.models import (
+    Delivery,
     Depot,
     ObjectiveWeights,
     Order,
@@ -30,6 +31,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CheckReport",
+    "Delivery",
     "Depot",
     "InputIssue",
     "InvalidProblemError",

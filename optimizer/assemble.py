@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
-
+from optimizer.explain import late_cause, unplanned_order
 from optimizer.instance import Instance
 from optimizer.kpis import compute_kpis
-from optimizer.models import Plan, Problem, Route, SolverInfo, Stop, StopKind, UnplannedOrder
-from optimizer.reasons import EXPLANATION, Reason
+from optimizer.models import Plan, Problem, Route, SolverInfo, Stop, StopKind
 from optimizer.scheduling import RouteSchedule, schedule_all
-from optimizer.solvers.base import SolveResult
+from optimizer.solvers.base import Pickup, SolveResult
 
 
 def assemble_plan(
@@ -17,18 +15,17 @@ def assemble_plan(
 ) -> Plan:
     """Times, stops, unplanned reasons and KPIs for ``result``; raises if a route is infeasible."""
     schedules = schedule_all(instance, {v: list(seq) for v, seq in result.routes.items()})
-    routes = tuple(_route(problem, instance, s) for _, s in sorted(schedules.items()))
+    routes = tuple(_route(instance, s, result.pickups) for _, s in sorted(schedules.items()))
     planned = {o for s in schedules.values() for o in s.visits}
     unplanned = tuple(
-        _unplanned(problem, instance, o) for o in range(instance.n_orders) if o not in planned
+        unplanned_order(problem, instance, result, o) for o in range(instance.n_orders) if o not in planned
     )
     kpis = compute_kpis(problem, routes, unplanned)
     return Plan(routes=routes, unplanned=unplanned, kpis=kpis, info=info, tz=problem.tz)
 
 
-def _route(problem: Problem, instance: Instance, timed: RouteSchedule) -> Route:
-    axis = instance.axis
-    at = axis.instant
+def _route(instance: Instance, timed: RouteSchedule, pickups: dict[tuple[int, int], Pickup]) -> Route:
+    at = instance.axis.instant
     vehicle = timed.vehicle
     depart = at(timed.depart_s)
     stops = [Stop(kind=StopKind.START, arrival=depart, start=depart, end=depart)]
@@ -37,37 +34,38 @@ def _route(problem: Problem, instance: Instance, timed: RouteSchedule) -> Route:
             begin = at(timed.break_start_s)
             finish = at(timed.break_start_s + int(instance.vehicle_break_duration_s[vehicle]))
             stops.append(Stop(kind=StopKind.BREAK, arrival=begin, start=begin, end=finish))
-        is_end = position == len(timed.visits)
-        order = None if is_end else problem.orders[timed.visits[position]]
-        stops.append(
-            Stop(
-                kind=StopKind.END if is_end else StopKind.ORDER,
-                order_id=None if order is None else order.id,
-                arrival=at(timed.arrival_s[position]),
-                start=at(timed.start_s[position]),
-                end=at(timed.end_s[position]),
-                travel_min=timed.travel_s[position] / 60,
-                travel_km=timed.distance_m[position] / 1000,
-                late_min=0.0 if is_end else timed.late_s[position] / 60,
-            )
+        times = dict(
+            arrival=at(timed.arrival_s[position]),
+            start=at(timed.start_s[position]),
+            end=at(timed.end_s[position]),
+            travel_min=timed.travel_s[position] / 60,
+            travel_km=timed.distance_m[position] / 1000,
         )
+        if position == len(timed.visits):
+            stops.append(Stop(kind=StopKind.END, **times))
+            continue
+        stop = timed.visits[position]
+        if instance.is_pickup(stop):
+            depot = instance.depot_of(stop)
+            taken = pickups.get((vehicle, depot), Pickup(()))
+            stops.append(Stop(
+                kind=StopKind.PICKUP,
+                depot_id=instance.depot_ids[depot],
+                picked={instance.stock.part_ids[p]: units for p, units in taken.parts},
+                picked_tools=frozenset(instance.stock.tool_ids[k] for k in taken.tools),
+                **times,
+            ))
+            continue
+        stops.append(Stop(
+            kind=StopKind.ORDER,
+            order_id=instance.order_ids[stop],
+            late_min=timed.late_s[position] / 60,
+            late_cause=late_cause(instance, stop, timed.start_s[position]),
+            **times,
+        ))
     technician = instance.technician_ids[instance.vehicle_technician[vehicle]]
     return Route(
         technician_id=technician,
         date=instance.dates[instance.vehicle_day[vehicle]],
         stops=tuple(stops),
-    )
-
-
-def _unplanned(problem: Problem, instance: Instance, order: int) -> UnplannedOrder:
-    reason = instance.presolve_reason[order] or Reason.NOT_ENOUGH_CAPACITY
-    detail = EXPLANATION[reason]
-    if reason is Reason.NOT_ENOUGH_CAPACITY:
-        days = int(np.count_nonzero(instance.compatible[:, order]))
-        detail += f" ({days} technician-day{'s' if days != 1 else ''} could serve it)"
-    return UnplannedOrder(
-        order_id=instance.order_ids[order],
-        urgency=problem.orders[order].urgency,
-        reason=reason.value,
-        detail=detail,
     )

@@ -10,12 +10,12 @@ with the objective the plan states.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 
 from optimizer.instance import default_travel, location_arrays
-from optimizer.models import Order, Plan, Problem, Route, Stop, StopKind, Technician
+from optimizer.models import Depot, Order, Plan, Problem, Route, Stop, StopKind, Technician
 from optimizer.objective import late_minutes, objective_terms
 from optimizer.timeaxis import elapsed_s, utc
 from optimizer.travel import TravelProvider
@@ -144,6 +144,7 @@ class _Checker:
                 self.flag("duplicate_order", "reported unplanned more than once", order=order.id)
         for order_id in set(unplanned_ids) - set(self.orders):
             self.flag("unknown_order", "unplanned order not in the problem", order=order_id)
+        self.supplies(plan)
 
         unplanned = [
             self.orders[o].urgency for o in unplanned_ids if o in self.orders
@@ -278,11 +279,6 @@ class _Checker:
         for skill, level in order.skills.items():
             if tech.skills.get(skill, 0) < level:
                 flag("skill", f"needs {skill}:{level}, technician has level {tech.skills.get(skill, 0)}")
-        for part, qty in order.parts.items():
-            if tech.van_stock.get(part, 0) < qty:
-                flag("parts", f"needs {qty} x {part}, the van holds {tech.van_stock.get(part, 0)}")
-        for tool in sorted(order.tools - tech.tools):
-            flag("tools", f"needs tool {tool!r}, which the technician does not carry")
         if order.technician is not None and order.technician != tech.id:
             flag("required_technician", f"must be served by {order.technician}")
         service_s = elapsed_s(stop.end, stop.start)
@@ -293,6 +289,71 @@ class _Checker:
                             f"{self.clock(order.release, True)}")
         if order.windows and not any(utc(w.start) <= stop.start <= utc(w.end) for w in order.windows):
             flag("window", f"starts {self.clock(stop.start, True)}, outside every time window")
+
+    # -- parts and tools over the horizon ------------------------------------------
+
+    def supplies(self, plan: Plan) -> None:
+        """Vans, pickups and depot stock (the rules of :mod:`optimizer.solvers.supply`):
+        each technician's van over their days in order, and each depot's stock over time."""
+        depots = {d.id: d for d in self.problem.depots}
+        takes: dict[str, list[tuple[dt.datetime, Stop, Route]]] = defaultdict(list)
+        by_technician: dict[str, list[Route]] = defaultdict(list)
+        for route in plan.routes:
+            if route.technician_id in self.technicians:
+                by_technician[route.technician_id].append(route)
+        for tech_id, routes in by_technician.items():
+            tech = self.technicians[tech_id]
+            van: Counter[str] = Counter(tech.van_stock)
+            tools = set(tech.tools)
+            for route in sorted(routes, key=lambda r: r.date):
+                for stop in route.stops:
+                    if stop.kind is StopKind.PICKUP and stop.depot_id in depots:
+                        depot = depots[stop.depot_id]
+                        self.pickup(route, depot, _in_utc(stop))
+                        takes[depot.id].append((utc(stop.start), stop, route))
+                        van.update(stop.picked)
+                        tools |= stop.picked_tools
+                    elif stop.kind is StopKind.ORDER and stop.order_id in self.orders:
+                        order = self.orders[stop.order_id]
+                        for part, qty in sorted(order.parts.items()):
+                            if van[part] < qty:
+                                self.flag("parts", f"needs {qty} x {part}, the van holds {van[part]} by then",
+                                          route, order.id)
+                            van[part] = max(0, van[part] - qty)
+                        for tool in sorted(order.tools - tools):
+                            self.flag("tools", f"needs tool {tool!r}, which the technician has not got by then",
+                                      route, order.id)
+        for depot_id, taken in takes.items():
+            self.depot_stock(depots[depot_id], taken)
+
+    def pickup(self, route: Route, depot: Depot, stop: Stop) -> None:
+        """Opening hours, duration and lent tools of one pickup."""
+        zone = self.problem.zone
+        opens = utc(dt.datetime.combine(route.date, depot.hours.start, tzinfo=zone))
+        closes = utc(dt.datetime.combine(route.date, depot.hours.end, tzinfo=zone))
+        if stop.start < opens or stop.end > closes:
+            self.flag("depot_hours", f"pickup at {depot.id} {self.clock(stop.start)}-{self.clock(stop.end)}, "
+                                     f"outside its hours {depot.hours.start:%H:%M}-{depot.hours.end:%H:%M}", route)
+        if elapsed_s(stop.end, stop.start) < 60 * self.problem.pickup_min - _TOLERANCE_S:
+            self.flag("duration", f"pickup at {depot.id} is shorter than {self.problem.pickup_min:g} min", route)
+        for tool in sorted(stop.picked_tools - depot.tools):
+            self.flag("tools", f"collects tool {tool!r} at {depot.id}, which does not lend it", route)
+
+    def depot_stock(self, depot: Depot, taken: list[tuple[dt.datetime, Stop, Route]]) -> None:
+        """The depot's stock never goes below zero: initial stock and deliveries (counted
+        before a pickup at the same instant) against every pickup, in time order."""
+        events = [(utc(x.at), 0, {x.part: x.quantity}, None) for x in depot.incoming]
+        events += [(at, 1, stop.picked, route) for at, stop, route in taken]
+        level: Counter[str] = Counter(depot.stock)
+        for at, kind, parts, route in sorted(events, key=lambda e: e[:2]):
+            if kind == 0:
+                level.update(parts)
+                continue
+            for part, qty in sorted(parts.items()):
+                if level[part] < qty:
+                    self.flag("depot_stock", f"takes {qty} x {part} at {depot.id} at {self.clock(at, True)}, "
+                                             f"which holds {level[part]} then", route)
+                level[part] -= qty
 
     def breaks(self, route: Route, tech: Technician, stops: tuple[Stop, ...]) -> None:
         """The break rule of :mod:`optimizer.scheduling`."""

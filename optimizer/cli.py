@@ -56,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--start", required=True, type=_date, help="first day of the horizon (YYYY-MM-DD)")
     plan.add_argument("--days", type=_positive(int), default=1, help="days in the horizon (default 1)")
     plan.add_argument("--tz", default="UTC", help="IANA time zone of all times (default UTC)")
+    plan.add_argument("--pickup-min", type=float, default=10.0,
+                      help="minutes a depot pickup takes on site (default 10)")
     plan.add_argument("--time-limit", type=_positive(float), default=30.0,
                       help="seconds for the solver (default 30)")
     plan.add_argument("--max-solutions", type=_positive(int), default=None,
@@ -75,7 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     try:
         problem = Problem.from_files(
-            args.orders, args.technicians, args.depots, start=args.start, days=args.days, tz=args.tz
+            args.orders, args.technicians, args.depots,
+            start=args.start, days=args.days, tz=args.tz, pickup_min=args.pickup_min,
         )
     except InvalidProblemError as error:
         print(f"optimizer: invalid input\n{error}", file=sys.stderr)
@@ -112,7 +115,7 @@ def summary(plan: Plan, out: str) -> str:
             f"technician-days; objective {k.objective:.2f}",
             f"  unplanned by urgency: {unplanned}",
             f"  travel {k.travel_km:.1f} km ({k.travel_min:.0f} min), overtime {k.overtime_min:.0f} min, "
-            f"late visits {k.late_visits} ({k.late_min:.0f} min)",
+            f"late visits {k.late_visits} ({k.late_min:.0f} min), depot pickups {k.pickups}",
             f"  solver {plan.info.solver}: {plan.info.status}, {plan.info.solve_s:.1f} s "
             f"(total {plan.info.total_s:.1f} s)",
             f"Plan written to {out} ({', '.join(PLAN_FILES)})",

@@ -7,7 +7,11 @@ pydantic models. Index conventions:
 * vehicles ``v``: one per technician and workday (technician not absent), sorted by
   technician then day;
 * locations: ``0..n_technicians-1`` are the technicians' homes, then one per order
-  (``order_loc[o] == n_technicians + o``), then one per depot.
+  (``order_loc[o] == n_technicians + o``), then one per depot (``depot_loc``);
+* stops of a route: order ``o`` is stop ``o``; stop ``n_orders + k`` is a pickup of
+  kind ``k``: at depot ``pickup_depot[k]``, starting no earlier than
+  ``pickup_from_s[k]`` (0, or the arrival of a delivery there), see
+  :meth:`Instance.is_pickup`.
 
 Times are integer seconds since the horizon start (see :mod:`optimizer.timeaxis`);
 costs are in objective units per minute, as in :class:`~optimizer.models.ObjectiveWeights`.
@@ -22,8 +26,9 @@ import numpy as np
 import numpy.typing as npt
 
 from optimizer.models import Problem
-from optimizer.models.base import URGENCIES
+from optimizer.models.base import URGENCIES, Urgency
 from optimizer.reasons import Reason
+from optimizer.stock import NEVER_S, Stock, compile_stock, parts_ready_s, tools_obtainable
 from optimizer.timeaxis import TimeAxis
 from optimizer.travel import HaversineTravel, TravelMatrix, TravelProvider
 
@@ -79,6 +84,33 @@ class Instance:
     """[O] why an order cannot be planned at all, or ``None`` if some vehicle may serve it."""
     overtime_cost_per_min: float
     travel_cost_per_min: float
+    # parts, tools and depots
+    stock: Stock
+    order_parts_ready_s: IntArray
+    """[O] the earliest second a qualified technician could hold the order's parts (0 if
+    a van has them or none are needed; ``NEVER_S`` if no van or depot will)."""
+    depot_ids: tuple[str, ...]
+    depot_loc: IntArray
+    depot_hours_s: IntArray
+    """[D, days, 2] opening and closing second of each depot on each day of the horizon."""
+    pickup_duration_s: int
+    pickup_depot: IntArray
+    """[S] the depot of each kind of pickup stop: each depot from the start, and again
+    from each arrival of a delivery there."""
+    pickup_from_s: IntArray
+    """[S] the earliest start of each kind of pickup stop."""
+
+    def is_pickup(self, stop: int) -> bool:
+        """Whether route stop ``stop`` is a depot pickup (else it is an order)."""
+        return stop >= len(self.order_ids)
+
+    def depot_of(self, stop: int) -> int:
+        """The depot of pickup stop ``stop``."""
+        return int(self.pickup_depot[stop - len(self.order_ids)])
+
+    def pickup_stops(self, depot: int) -> list[int]:
+        """The pickup stops at ``depot``, earliest start first."""
+        return (len(self.order_ids) + np.flatnonzero(self.pickup_depot == depot)).tolist()
 
     def __post_init__(self) -> None:
         for field in fields(self):
@@ -100,6 +132,17 @@ class Instance:
     def n_technicians(self) -> int:
         """Number of technicians."""
         return len(self.technician_ids)
+
+    @property
+    def n_depots(self) -> int:
+        """Number of depots."""
+        return len(self.depot_ids)
+
+    @property
+    def needs_supply(self) -> bool:
+        """Whether some order consumes parts or needs tools (then routes get checked
+        and completed with pickups by :mod:`optimizer.solvers.supply`)."""
+        return bool(self.stock.order_parts.any() or self.stock.order_tools.any())
 
 
 def default_travel(problem: Problem) -> TravelProvider:
@@ -160,10 +203,27 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
         [np.inf if t.capacity is None else t.capacity for t in vehicle_techs], dtype=np.float64
     ).reshape(len(vehicles))
 
-    qualified, presolve = _qualification(problem, windows_exist=n_windows > 0)
+    depot_hours = np.array(
+        [[(axis.local_seconds(day, d.hours.start), axis.local_seconds(day, d.hours.end)) for day in problem.dates]
+         for d in problem.depots],
+        dtype=np.int64,
+    ).reshape(len(problem.depots), len(problem.dates), 2)
+    pickup_s = int(round(60 * problem.pickup_min))
+    stock = compile_stock(problem, axis)
+    pickup_kinds = np.array(
+        sorted({(d, 0) for d in range(len(problem.depots))}
+               | {(int(d), int(at)) for d, at in zip(stock.delivery_depot, stock.delivery_s) if at <= horizon_s}),
+        dtype=np.int64,
+    ).reshape(-1, 2)
+    ready = parts_ready_s(stock, horizon_s, depot_hours, pickup_s)
+    qualified, presolve = _qualification(problem, stock, ready, windows_exist=n_windows > 0)
+    qualified = _van_first(qualified, ready)
+    order_ready = np.where(qualified, ready, NEVER_S).min(axis=0, initial=NEVER_S)
+    order_ready = np.where(qualified.any(axis=0), order_ready, 0)
+    windows, n_windows = _clipped(windows, order_ready, np.full(len(orders), horizon_s))
     order_loc = n_techs + np.arange(len(orders), dtype=np.int64)
     duration_s = np.rint([60 * o.duration_min for o in orders]).astype(np.int64).reshape(len(orders))
-    reachable = _reachable(
+    reach = dict(
         travel_s=matrix.duration_s,
         home=vehicle_technician,
         order_loc=order_loc,
@@ -172,12 +232,25 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
         shift_start=shift_start,
         latest_end=latest_end,
     )
-    compatible = qualified[vehicle_technician] & reachable
+    in_time = _reachable(**reach, ready=ready[vehicle_technician])
+    compatible = qualified[vehicle_technician] & in_time
+    ignoring_parts: BoolArray | None = None
     for o in range(len(orders)):
         if presolve[o] is None and not compatible[:, o].any():
             has_day = qualified[vehicle_technician, o].any()
-            presolve[o] = Reason.NO_SHIFT_FITS if has_day else Reason.NO_TECHNICIAN_AVAILABLE
+            if order_ready[o] > 0 and n_windows[o] > 0 and ignoring_parts is None:
+                ignoring_parts = qualified[vehicle_technician] & _reachable(**reach)
+            late_parts = order_ready[o] > 0 and (n_windows[o] == 0 or bool(ignoring_parts[:, o].any()))
+            presolve[o] = (
+                Reason.PARTS_UNAVAILABLE_UNTIL if late_parts
+                else Reason.NO_SHIFT_FITS if has_day
+                else Reason.NO_TECHNICIAN_AVAILABLE
+            )
     compatible[:, [o for o, r in enumerate(presolve) if r is not None]] = False
+    midnights = [axis.seconds(dt.datetime.combine(day, dt.time(), tzinfo=problem.zone))
+                 for day in [*problem.dates, problem.dates[-1] + dt.timedelta(days=1)]]
+    day_from, day_to = _earliest_day_for_emergencies(compatible, vehicle_day, urgency, np.array(midnights))
+    windows, n_windows = _clipped(windows, day_from, day_to)
 
     return Instance(
         order_ids=tuple(o.id for o in orders),
@@ -215,6 +288,14 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
         presolve_reason=tuple(presolve),
         overtime_cost_per_min=weights.overtime_per_min,
         travel_cost_per_min=weights.travel_per_min,
+        stock=stock,
+        order_parts_ready_s=order_ready,
+        depot_ids=tuple(d.id for d in problem.depots),
+        depot_loc=n_techs + len(orders) + np.arange(len(problem.depots), dtype=np.int64),
+        depot_hours_s=depot_hours,
+        pickup_duration_s=pickup_s,
+        pickup_depot=pickup_kinds[:, 0].copy(),
+        pickup_from_s=pickup_kinds[:, 1].copy(),
     )
 
 
@@ -254,21 +335,17 @@ def _amounts(rows: list[dict[str, int]], columns: list[str]) -> FloatArray:
 
 
 def _qualification(
-    problem: Problem, *, windows_exist: BoolArray
+    problem: Problem, stock: Stock, ready: IntArray, *, windows_exist: BoolArray
 ) -> tuple[BoolArray, list[Reason | None]]:
-    """[T, O] technicians qualified for orders (skills, van parts, tools, required
-    technician, load), and the first reason in :class:`Reason` order that rules an
-    order out for everyone."""
+    """[T, O] technicians qualified for orders (skills, parts from the van or a depot
+    within the horizon, tools carried or lent by a depot, required technician, load),
+    and the first reason in :class:`Reason` order that rules an order out for everyone."""
     orders, techs = problem.orders, problem.technicians
     skills = sorted({s for x in (*orders, *techs) for s in x.skills})
-    parts = sorted({p for o in orders for p in o.parts} | {p for t in techs for p in t.van_stock})
-    tools = sorted({k for x in (*orders, *techs) for k in x.tools})
     skilled = _covers(_amounts([t.skills for t in techs], skills),
                       _amounts([o.skills for o in orders], skills))
-    stocked = _covers(_amounts([t.van_stock for t in techs], parts),
-                      _amounts([o.parts for o in orders], parts))
-    equipped = _covers(_amounts([{k: 1 for k in t.tools} for t in techs], tools),
-                       _amounts([{k: 1 for k in o.tools} for o in orders], tools))
+    stocked = ready < NEVER_S
+    equipped = tools_obtainable(stock)
     capacity = np.array([np.inf if t.capacity is None else t.capacity for t in techs])
     fits = capacity[:, None] >= np.array([o.load for o in orders])[None, :]
     tech_index = {t.id: i for i, t in enumerate(techs)}
@@ -289,7 +366,7 @@ def _qualification(
         elif not qualified[:, o].any():
             stages = [
                 (Reason.NO_SKILLED_TECHNICIAN, skilled),
-                (Reason.NO_TECHNICIAN_WITH_PARTS, stocked),
+                (Reason.NO_STOCK_IN_REACH, stocked),
                 (Reason.NO_TECHNICIAN_WITH_TOOLS, equipped),
                 (Reason.LOAD_EXCEEDS_CAPACITY, fits),
             ]
@@ -306,6 +383,46 @@ def _qualification(
     return qualified, reasons
 
 
+def _van_first(qualified: BoolArray, ready: IntArray) -> BoolArray:
+    """[T, O] ``qualified`` narrowed, for each order some qualified technician's van can
+    supply, to the technicians whose van can: the routing back-ends do not see pickup
+    detours, so an order goes to a van that carries its parts where one does (a
+    pickup is still made if that van runs out); orders only depots can supply stay
+    open to everyone qualified."""
+    from_van = qualified & (ready == 0)
+    return np.where(from_van.any(axis=0)[None, :], from_van, qualified)
+
+
+def _clipped(windows: IntArray, lo: IntArray, hi: IntArray) -> tuple[IntArray, IntArray]:
+    """Start windows [O, W, 2] cut to ``[lo, hi]`` per order (windows outside dropped),
+    and the number left per order."""
+    opens, closes = windows[:, :, 0], windows[:, :, 1]
+    keep = (opens >= 0) & (closes >= lo[:, None]) & (opens <= hi[:, None])
+    cut = np.full_like(windows, -1)
+    counts = keep.sum(axis=1)
+    for o in np.flatnonzero(counts):
+        spans = windows[o][keep[o]]
+        spans[:, 0] = np.maximum(spans[:, 0], lo[o])
+        spans[:, 1] = np.minimum(spans[:, 1], hi[o])
+        cut[o, : len(spans)] = spans
+    return cut, counts.astype(np.int64)
+
+
+def _earliest_day_for_emergencies(
+    compatible: BoolArray, vehicle_day: IntArray, urgency: IntArray, midnights: IntArray
+) -> tuple[IntArray, IntArray]:
+    """Emergencies go on the earliest day some qualified technician can serve them: their
+    other days are ruled out (``compatible`` in place), and the bounds [lo, hi] per
+    order to cut their windows to that day are returned (the whole axis for others)."""
+    lo = np.zeros(compatible.shape[1], dtype=np.int64)
+    hi = np.full(compatible.shape[1], midnights[-1], dtype=np.int64)
+    for o in np.flatnonzero((urgency == URGENCIES.index(Urgency.EMERGENCY)) & compatible.any(axis=0)):
+        first = vehicle_day[compatible[:, o]].min()
+        compatible[vehicle_day != first, o] = False
+        lo[o], hi[o] = midnights[first], midnights[first + 1]
+    return lo, hi
+
+
 def _reachable(
     *,
     travel_s: npt.NDArray[np.int32],
@@ -315,14 +432,19 @@ def _reachable(
     windows: IntArray,
     shift_start: IntArray,
     latest_end: IntArray,
+    ready: IntArray | None = None,
 ) -> BoolArray:
-    """[V, O] whether a route home -> order -> home fits a window and the working day.
+    """[V, O] whether a route home -> order -> home fits a window and the working day,
+    starting no earlier than the parts are ``ready`` [V, O] where given.
 
-    A relaxation (the break is ignored): it only rules out what no route can do.
+    A relaxation (the break and the pickup detour are ignored): it only rules out what
+    no route can do.
     """
     out_s = travel_s[np.ix_(home, order_loc)].astype(np.int64)
     back_s = travel_s[np.ix_(order_loc, home)].T.astype(np.int64)
     arrival = shift_start[:, None] + out_s
+    if ready is not None:
+        arrival = np.maximum(arrival, ready)
     ok = np.zeros(arrival.shape, dtype=bool)
     for k in range(windows.shape[1]):
         opens, closes = windows[:, k, 0][None, :], windows[:, k, 1][None, :]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from typing import Any
 
-from optimizer.models import Kpis, Problem, Route, StopKind, Technician, UnplannedOrder, Urgency
+from optimizer.models import DayKpis, Kpis, Problem, Route, StopKind, Technician, UnplannedOrder, Urgency
 from optimizer.objective import late_minutes, objective_terms
 from optimizer.timeaxis import elapsed_s
 
@@ -19,38 +20,55 @@ def route_overtime_min(problem: Problem, route: Route, tech: Technician) -> floa
 def compute_kpis(
     problem: Problem, routes: tuple[Route, ...], unplanned: tuple[UnplannedOrder, ...]
 ) -> Kpis:
-    """KPIs and the objective of routes + unplanned orders (see :mod:`optimizer.objective`)."""
+    """KPIs and the objective of routes + unplanned orders (see :mod:`optimizer.objective`),
+    in total and per day of the horizon."""
     orders = problem.order_by_id
     visits = [s for r in routes for s in r.stops if s.kind is StopKind.ORDER and s.order_id]
     lateness = [
         (orders[s.order_id].urgency, late_minutes(s.start, orders[s.order_id].due, problem.horizon_start))
         for s in visits
     ]
-    technicians = problem.technician_by_id
-    overtime = sum(route_overtime_min(problem, r, technicians[r.technician_id]) for r in routes)
-    travel_min = sum(r.travel_min for r in routes)
+    figures = _figures(problem, routes)
     terms = objective_terms(
         problem.weights,
         unplanned=[u.urgency for u in unplanned],
         lateness=lateness,
-        overtime_min=overtime,
-        travel_min=travel_min,
+        overtime_min=figures["overtime_min"],
+        travel_min=figures["travel_min"],
     )
     planned = Counter(orders[s.order_id].urgency for s in visits)
     missed = Counter(u.urgency for u in unplanned)
+    days = tuple(
+        DayKpis(date=day, **_figures(problem, tuple(r for r in routes if r.date == day)))
+        for day in problem.dates
+    )
     return Kpis(
         orders_total=len(problem.orders),
-        orders_planned=len(visits),
         planned_by_urgency={u: planned.get(u, 0) for u in Urgency},
         unplanned_by_urgency={u: missed.get(u, 0) for u in Urgency},
-        technician_days_used=len(routes),
-        travel_km=sum(r.travel_km for r in routes),
-        travel_min=travel_min,
-        service_min=sum(elapsed_s(s.end, s.start) for s in visits) / 60,
         wait_min=sum(elapsed_s(s.start, s.arrival) for s in visits) / 60,
-        overtime_min=overtime,
-        late_visits=sum(1 for _, m in lateness if m > 0),
         late_min=sum(m for _, m in lateness),
         objective=sum(terms.values()),
         objective_terms=terms,
+        days=days,
+        **figures,
     )
+
+
+def _figures(problem: Problem, routes: tuple[Route, ...]) -> dict[str, Any]:
+    """The figures reported both in total and per day, over ``routes``."""
+    orders = problem.order_by_id
+    technicians = problem.technician_by_id
+    visits = [s for r in routes for s in r.stops if s.kind is StopKind.ORDER and s.order_id]
+    return {
+        "orders_planned": len(visits),
+        "technician_days_used": len(routes),
+        "pickups": sum(1 for r in routes for s in r.stops if s.kind is StopKind.PICKUP),
+        "travel_km": sum(r.travel_km for r in routes),
+        "travel_min": sum(r.travel_min for r in routes),
+        "service_min": sum(elapsed_s(s.end, s.start) for s in visits) / 60,
+        "overtime_min": sum(route_overtime_min(problem, r, technicians[r.technician_id]) for r in routes),
+        "late_visits": sum(
+            1 for s in visits if late_minutes(s.start, orders[s.order_id].due, problem.horizon_start) > 0
+        ),
+    }

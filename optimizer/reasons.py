@@ -12,11 +12,12 @@ class Reason(str, Enum):
     OUTSIDE_ALL_WINDOWS = "outside_all_windows"
     REQUIRED_TECHNICIAN_UNQUALIFIED = "required_technician_unqualified"
     NO_SKILLED_TECHNICIAN = "no_skilled_technician"
-    NO_TECHNICIAN_WITH_PARTS = "no_technician_with_parts"
+    NO_STOCK_IN_REACH = "no_stock_in_reach"
     NO_TECHNICIAN_WITH_TOOLS = "no_technician_with_tools"
     LOAD_EXCEEDS_CAPACITY = "load_exceeds_capacity"
     NO_TECHNICIAN_AVAILABLE = "no_technician_available"
     NO_SHIFT_FITS = "no_shift_fits"
+    PARTS_UNAVAILABLE_UNTIL = "parts_unavailable_until"
     NOT_ENOUGH_CAPACITY = "not_enough_capacity"
 
 
@@ -27,13 +28,21 @@ EXPLANATION: dict[Reason, str] = {
         "the required technician lacks a skill level, part or tool it needs, or its load"
     ),
     Reason.NO_SKILLED_TECHNICIAN: "no technician has all the skills at the levels it needs",
-    Reason.NO_TECHNICIAN_WITH_PARTS: "no skilled technician carries the parts it needs on the van",
-    Reason.NO_TECHNICIAN_WITH_TOOLS: "no skilled technician with the parts carries the tools it needs",
+    Reason.NO_STOCK_IN_REACH: (
+        "the parts it needs are not on the van of a skilled technician who could come, "
+        "nor in stock at a depot one could stop at before it"
+    ),
+    Reason.NO_TECHNICIAN_WITH_TOOLS: (
+        "no skilled technician who can get the parts carries the tools it needs, and no depot lends them"
+    ),
     Reason.LOAD_EXCEEDS_CAPACITY: "its load exceeds the van capacity of every qualified technician",
     Reason.NO_TECHNICIAN_AVAILABLE: "no qualified technician works on a day of the horizon",
     Reason.NO_SHIFT_FITS: (
         "no qualified technician can drive there, serve it within a window and get home "
         "within shift plus allowed overtime on any day"
+    ),
+    Reason.PARTS_UNAVAILABLE_UNTIL: (
+        "its parts arrive too late: after the last time a technician could still serve it"
     ),
     Reason.NOT_ENOUGH_CAPACITY: (
         "qualified technicians could serve it, but their time was better spent on other orders"

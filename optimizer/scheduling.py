@@ -1,6 +1,10 @@
 """Turn a sequence of orders for one technician-day into times: the one place that does.
 
-Solvers decide *who* visits *what* in *which order*; this module decides *when*.
+Solvers decide *who* visits *what* in *which order*; this module decides *when*. A
+route's stops are orders and depot pickups (see :class:`~optimizer.instance.Instance`):
+a pickup takes ``pickup_duration_s``, starts no earlier than its kind allows (a
+delivery's arrival) and must start and end within the depot's hours on the vehicle's
+day.
 Every visit starts as early as possible (the objective never rewards waiting longer),
 the technician leaves home no earlier than the shift start, and the break is taken in
 the gap between two stops where it costs least.
@@ -25,8 +29,9 @@ from optimizer.instance import Instance
 class RouteSchedule:
     """Times of one technician-day in seconds since the horizon start.
 
-    ``arrival_s``, ``start_s``, ``end_s`` and ``travel_s`` have one entry per visit,
-    followed by one for the return home (where arrival = start = end).
+    ``visits`` are the route's stops (orders and pickups). ``arrival_s``, ``start_s``,
+    ``end_s`` and ``travel_s`` have one entry per stop, followed by one for the return
+    home (where arrival = start = end); ``late_s`` one per stop (0 for pickups).
     ``break_gap`` is the index of the visit before which the break is taken
     (``len(visits)`` = before coming home), or ``None`` for no break.
     """
@@ -52,7 +57,9 @@ class RouteSchedule:
     def cost(self, instance: Instance) -> float:
         """Lateness and overtime cost of these times, in objective units."""
         late = sum(
-            instance.order_late_cost_per_min[o] * s / 60 for o, s in zip(self.visits, self.late_s)
+            instance.order_late_cost_per_min[o] * s / 60
+            for o, s in zip(self.visits, self.late_s)
+            if s > 0
         )
         return float(late + instance.overtime_cost_per_min * self.overtime_s / 60)
 
@@ -93,7 +100,7 @@ def _forward(
     prev_loc, prev_end = home, shift_start
     break_start: int | None = None
     for position, order in enumerate((*visits, -1)):
-        loc = home if order < 0 else int(instance.order_loc[order])
+        loc = home if order < 0 else stop_location(instance, order)
         drive = int(instance.travel_s[prev_loc, loc])
         reach = prev_end + drive
         earliest = reach
@@ -109,6 +116,13 @@ def _forward(
         if order < 0:
             begin = earliest
             finish = begin
+        elif instance.is_pickup(order):
+            opens, closes = instance.depot_hours_s[instance.depot_of(order), instance.vehicle_day[vehicle]]
+            begin = max(earliest, int(opens), int(instance.pickup_from_s[order - instance.n_orders]))
+            finish = begin + instance.pickup_duration_s
+            if finish > closes:
+                return None
+            late.append(0)
         else:
             begin = _first_start(instance, order, earliest)
             if begin is None:
@@ -142,6 +156,13 @@ def _forward(
         late_s=tuple(late),
         overtime_s=max(0, back - int(instance.vehicle_shift_end_s[vehicle])),
     )
+
+
+def stop_location(instance: Instance, stop: int) -> int:
+    """The location index of route stop ``stop`` (an order or a depot pickup)."""
+    if instance.is_pickup(stop):
+        return int(instance.depot_loc[instance.depot_of(stop)])
+    return int(instance.order_loc[stop])
 
 
 def _first_start(instance: Instance, order: int, earliest: int) -> int | None:

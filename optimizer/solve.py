@@ -10,9 +10,14 @@ from optimizer.instance import compile_instance
 from optimizer.models import Plan, Problem, SolverInfo
 from optimizer.solvers import SOLVERS, Solver
 from optimizer.solvers.base import SolveLimits
+from optimizer.solvers.supply import supply
 from optimizer.travel import TravelProvider
 
 logger = logging.getLogger("optimizer")
+
+_SUPPLY_SHARE = 0.1
+"""Part of the time kept, where orders need parts or tools, for supplying the routes
+(van stock, depot pickups) and inserting the orders that became free."""
 
 
 def solve(
@@ -31,7 +36,9 @@ def solve(
     problem
         The orders, technicians and settings.
     time_limit
-        Seconds the solver may use, model building included. Compiling the instance
+        Seconds the solver may use, model building included (where orders need parts
+        or tools, a tenth of it goes to supplying the routes with van stock and
+        depot pickups, see :mod:`optimizer.solvers.supply`). Compiling the instance
         before and assembling the plan after add a small overhead (well under a second
         for a few hundred orders; travel-matrix time grows with the square of the
         number of locations).
@@ -51,10 +58,12 @@ def solve(
     backend = SOLVERS[solver]() if isinstance(solver, str) else solver
     instance = compile_instance(problem, travel)
     compiled = time.perf_counter()
-    limits = SolveLimits(
-        time_limit_s=max(1e-3, time_limit - (compiled - began)), max_solutions=max_solutions
-    )
+    left_s = max(1e-3, time_limit - (compiled - began))
+    routing_s = (1 - _SUPPLY_SHARE) * left_s if instance.needs_supply else left_s
+    limits = SolveLimits(time_limit_s=routing_s, max_solutions=max_solutions)
     result = backend.solve(instance, limits, seed=seed)
+    if instance.needs_supply:
+        result = supply(instance, result, deadline=compiled + left_s)
     logger.info("solver %s: %s in %.2f s", backend.name, result.status, result.solve_s)
     info = SolverInfo(
         solver=backend.name,

@@ -2,8 +2,10 @@
 
 The instances are plausible rather than real: orders clustered in towns of unequal size
 around a centre (most work where most people live), with a realistic mix of types, urgencies, durations, windows, SLA due times, skills and
-parts; technicians with shifts, lunch breaks, skills and van stock. Every order is
-built from one technician's skills and stock, so some technician is qualified for it.
+parts; technicians with shifts, lunch breaks, skills and van stock; depots with stock
+and deliveries arriving during the horizon. Every order is built from one technician's
+skills, so some technician is qualified for it; its parts come from that technician's
+van stock or, for a share of them, are held by no van at all, only by depots.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from optimizer.models import Problem
 
 SKILLS = ("hvac", "electrical", "plumbing", "gas", "refrigeration")
 PARTS = ("P-100", "P-110", "P-200", "P-210", "P-300", "P-310", "P-400", "P-500")
+DEPOT_PARTS = ("P-900", "P-910", "P-920", "P-930")
+"""Parts no van carries: only depots stock them, some arriving during the horizon."""
 TOOLS = ("lift", "leak-detector", "thermal-camera")
 TYPES = ("maintenance", "repair", "complaint", "installation", "inspection")
 TYPE_SHARE = (0.35, 0.30, 0.12, 0.06, 0.17)
@@ -37,23 +41,32 @@ def generate(
     center: tuple[float, float] = (49.45, 8.55),
     radius_km: float = 35.0,
     n_depots: int = 2,
+    parts_share: float = 0.1,
+    off_van_share: float = 0.0,
 ) -> dict[str, pd.DataFrame]:
     """Tables ``orders``, ``technicians`` and ``depots`` as DataFrames of contract cells.
 
     Times are naive local ISO strings (for any time zone); ``radius_km`` bounds how far
-    from ``center`` (lat, lon in degrees) orders and homes lie.
+    from ``center`` (lat, lon in degrees) orders and homes lie. ``parts_share`` of the
+    orders need a part; ``off_van_share`` of those need one that no van carries (a
+    :data:`DEPOT_PARTS` SKU: each depot holds a few and receives more on the second
+    day at 10:00).
     """
     rng = np.random.default_rng(seed)
     towns = _scatter(rng, max(3, (n_orders + n_technicians) // 40), center, radius_km)
     size = 1 / np.arange(1, len(towns["lat"]) + 1)  # Zipf: the first town is the largest
     technicians = _technicians(rng, n_technicians).assign(**_around(rng, n_technicians, towns, size))
-    orders = _orders(rng, n_orders, technicians, days, start).assign(**_around(rng, n_orders, towns, size))
+    orders = _orders(rng, n_orders, technicians, days, start, parts_share, off_van_share)
+    orders = orders.assign(**_around(rng, n_orders, towns, size))
+    off_van = max(1, int(round(n_orders * parts_share * off_van_share / max(1, n_depots) / len(DEPOT_PARTS))))
+    second_day = start + dt.timedelta(days=min(1, days - 1))
     depots = pd.DataFrame(
         {
             "depot_id": [f"D-{k + 1:02d}" for k in range(n_depots)],
             **_scatter(rng, n_depots, center, radius_km / 3),
             "hours": "07:00-18:00",
-            "stock": ";".join(f"{p}:20" for p in PARTS),
+            "stock": ";".join([*(f"{p}:20" for p in PARTS), *(f"{p}:{off_van}" for p in DEPOT_PARTS)]),
+            "incoming": ";".join(f"{p}:{off_van}@{second_day}T10:00" for p in DEPOT_PARTS),
             "tools": ";".join(TOOLS),
         }
     )
@@ -114,6 +127,8 @@ def _orders(
     technicians: pd.DataFrame,
     days: int,
     start: dt.date,
+    parts_share: float,
+    off_van_share: float,
 ) -> pd.DataFrame:
     types = rng.choice(TYPES, size=n, p=TYPE_SHARE)
     urgency = rng.choice(URGENCIES, size=n, p=URGENCY_SHARE)
@@ -146,9 +161,10 @@ def _orders(
         elif rng.uniform() < 0.4:
             opens = int(rng.integers(8, 14))
             row["windows"] = f"{date}T{opens:02d}:00/{date}T{opens + 4:02d}:00"
-        if rng.uniform() < 0.1:
+        if rng.uniform() < parts_share:
             stock = dict(pair.split(":") for pair in tech["van_stock"].split(";"))
-            row["parts"] = f"{rng.choice(sorted(stock))}:1"
+            pool = DEPOT_PARTS if off_van_share > 0 and rng.uniform() < off_van_share else sorted(stock)
+            row["parts"] = f"{rng.choice(pool)}:1"
         if rng.uniform() < 0.05:
             row["tools"] = tech["tools"]
         if types[i] == "installation":

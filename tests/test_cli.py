@@ -40,7 +40,9 @@ def test_cli_sample_end_to_end(tmp_path: Path, sample_problem: Problem, capsys) 
     ]
     visits = pd.read_csv(out / "visits.csv")
     assert list(visits.columns) == list(VISIT_COLUMNS)
-    assert set(visits["kind"]) <= {"start", "order", "break", "end"}
+    assert set(visits["kind"]) <= {"start", "pickup", "order", "break", "end"}
+    pickups = visits[visits["kind"] == "pickup"]
+    assert pickups["depot_id"].notna().all() and pickups["order_id"].isna().all()
     plan = Plan.model_validate_json((out / "plan.json").read_text())
     report = check(sample_problem, plan)
     assert report.ok, str(report)

@@ -59,9 +59,9 @@ def test_instance_is_read_only() -> None:
 
 
 def test_instance_reason_order_follows_stages() -> None:
-    """A skilled technician without the part gives no_technician_with_parts, not a skill reason."""
+    """A skilled technician without the part (and no depot) gives no_stock_in_reach, not a skill reason."""
     order = make_order(skills={"gas": 1}, parts={"P-1": 1})
     techs = [make_technician("T1", skills={"gas": 1}), make_technician("T2", van_stock={"P-1": 1})]
     instance = compile_instance(make_problem([order], techs))
-    assert instance.presolve_reason == (Reason.NO_TECHNICIAN_WITH_PARTS,)
+    assert instance.presolve_reason == (Reason.NO_STOCK_IN_REACH,)
     assert not np.any(instance.compatible)

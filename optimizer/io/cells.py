@@ -100,6 +100,19 @@ def quantities(value: Any) -> dict[str, int]:
     return out
 
 
+def deliveries(value: Any, zone: ZoneInfo) -> list[dict[str, Any]]:
+    """``SKU:quantity@date-time`` deliveries separated by ``;`` (e.g.
+    ``P-100:5@2026-11-25T10:00``; naive times are local in ``zone``)."""
+    out = []
+    for item in _items(value):
+        pair, sep, when = item.partition("@")
+        if not sep or not pair.strip():
+            raise ValueError(f"expected SKU:quantity@date-time in {item!r}")
+        ((part, quantity),) = _pairs(pair, "quantity")
+        out.append({"part": part, "quantity": quantity, "at": instant(when, zone)})
+    return out
+
+
 def names(value: Any) -> frozenset[str]:
     """Names separated by ``;``."""
     return frozenset(_items(value))

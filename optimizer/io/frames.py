@@ -9,9 +9,10 @@ from optimizer.timeaxis import elapsed_s
 
 VISIT_COLUMNS = (
     "technician_id", "date", "seq", "kind", "order_id", "depot_id",
-    "arrival", "start", "end", "travel_min", "travel_km", "wait_min", "late_min", "picked",
+    "arrival", "start", "end", "travel_min", "travel_km", "wait_min", "late_min", "late_cause",
+    "picked", "picked_tools",
 )
-UNASSIGNED_COLUMNS = ("order_id", "urgency", "reason", "detail")
+UNASSIGNED_COLUMNS = ("order_id", "urgency", "reason", "detail", "until")
 
 
 def visits_frame(plan: Plan) -> pd.DataFrame:
@@ -35,7 +36,9 @@ def visits_frame(plan: Plan) -> pd.DataFrame:
             "travel_km": round(stop.travel_km, 3),
             "wait_min": round(elapsed_s(stop.start, stop.arrival) / 60, 3),
             "late_min": round(stop.late_min, 3),
+            "late_cause": stop.late_cause,
             "picked": ";".join(f"{k}:{v}" for k, v in sorted(stop.picked.items())),
+            "picked_tools": ";".join(sorted(stop.picked_tools)),
         }
         for route in sorted(plan.routes, key=lambda r: (r.technician_id, r.date))
         for seq, stop in enumerate(route.stops)

@@ -84,7 +84,8 @@ def problem_from_frames(
 ) -> Problem:
     """Build a problem from DataFrames in the contract; messages name the index label.
 
-    ``settings``: ``start`` (date or ISO string), ``days``, ``tz``, ``weights``, ``travel``.
+    ``settings``: ``start`` (date or ISO string), ``days``, ``tz``, ``weights``, ``travel``,
+    ``pickup_min``.
     """
     sources = {
         table.name: _Source(frame, table.name, "index")

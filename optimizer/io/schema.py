@@ -108,6 +108,7 @@ DEPOTS = Table(
         *_LOCATION,
         Column("hours", "hours", _plain(cells.clock_interval), required=True),
         Column("stock", "stock", _plain(cells.quantities)),
+        Column("incoming", "incoming", cells.deliveries),
         Column("tools", "tools", _plain(cells.names)),
     ),
 )

@@ -8,9 +8,9 @@ from optimizer.models.base import (
     Urgency,
     Weekday,
 )
-from optimizer.models.depot import Depot
+from optimizer.models.depot import Delivery, Depot
 from optimizer.models.order import Order
-from optimizer.models.plan import Kpis, Plan, Route, SolverInfo, Stop, StopKind, UnplannedOrder
+from optimizer.models.plan import DayKpis, Kpis, Plan, Route, SolverInfo, Stop, StopKind, UnplannedOrder
 from optimizer.models.problem import Problem
 from optimizer.models.settings import ObjectiveWeights, TravelSettings
 from optimizer.models.technician import Technician
@@ -18,6 +18,8 @@ from optimizer.models.technician import Technician
 __all__ = [
     "Break",
     "ClockInterval",
+    "DayKpis",
+    "Delivery",
     "Depot",
     "Kpis",
     "ObjectiveWeights",

@@ -47,6 +47,8 @@ class Stop(Frozen):
     travel_km: float = Field(default=0.0, ge=0)
     late_min: float = Field(default=0.0, ge=0, description="minutes the start is after due")
     picked: Quantities = Field(default_factory=dict, description="parts collected at a pickup")
+    picked_tools: frozenset[str] = Field(default=frozenset(), description="tools collected at a pickup")
+    late_cause: str = Field(default="", description="why a late visit could not start earlier")
 
 
 class Route(Frozen):
@@ -79,6 +81,23 @@ class UnplannedOrder(Frozen):
     urgency: Urgency
     reason: str
     detail: str = ""
+    until: AwareDatetime | None = Field(
+        default=None, description="for parts_unavailable_until: when the parts arrive"
+    )
+
+
+class DayKpis(Frozen):
+    """Key figures of one day of a plan (units as in :class:`Kpis`)."""
+
+    date: dt.date
+    orders_planned: int
+    technician_days_used: int
+    pickups: int
+    travel_km: float
+    travel_min: float
+    service_min: float
+    overtime_min: float
+    late_visits: int
 
 
 class Kpis(Frozen):
@@ -96,8 +115,11 @@ class Kpis(Frozen):
     overtime_min: float
     late_visits: int
     late_min: float
+    pickups: int
     objective: float
     objective_terms: dict[str, float]
+    days: tuple[DayKpis, ...] = ()
+    """The same figures per day of the horizon (the objective only in total)."""
 
 
 class SolverInfo(Frozen):

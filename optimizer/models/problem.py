@@ -56,6 +56,7 @@ class Problem(Frozen):
     """Everything a solve needs: what to do, who can do it, when, and how to score it.
 
     The horizon is ``days`` calendar days from local midnight of ``start`` in ``tz``.
+    A stop at a depot to collect parts or tools takes ``pickup_min`` minutes.
     Build it from DataFrames or files with :meth:`from_frames` / :meth:`from_files`,
     or directly from models. Duplicate ids and unknown references are rejected.
     """
@@ -66,6 +67,7 @@ class Problem(Frozen):
     start: dt.date
     days: int = Field(default=1, ge=1, le=366)
     tz: str = "UTC"
+    pickup_min: float = Field(default=10.0, ge=0, le=240, description="minutes a depot pickup takes on site")
     weights: ObjectiveWeights = Field(default_factory=ObjectiveWeights)
     travel: TravelSettings = Field(default_factory=TravelSettings)
 
@@ -126,7 +128,7 @@ class Problem(Frozen):
         """Build a problem from pandas DataFrames in the data contract (see ``docs/``).
 
         ``settings`` are the other fields: ``start``, ``days``, ``tz``, ``weights``,
-        ``travel``. Raises :class:`~optimizer.exceptions.InvalidProblemError` listing
+        ``travel``, ``pickup_min``. Raises :class:`~optimizer.exceptions.InvalidProblemError` listing
         every bad cell and every broken reference.
         """
         from optimizer.io.readers import problem_from_frames

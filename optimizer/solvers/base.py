@@ -7,7 +7,7 @@ their module.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from optimizer.instance import Instance
@@ -34,18 +34,31 @@ class SolveLimits:
 
 
 @dataclass(frozen=True)
+class Pickup:
+    """What one pickup stop collects: (part index, units) pairs and tool indices."""
+
+    parts: tuple[tuple[int, int], ...]
+    tools: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class SolveResult:
     """What a back-end found.
 
-    ``routes`` maps a vehicle index to its order indices in visiting sequence (only
-    vehicles that serve something). ``objective`` is the back-end's own value of the
-    full objective in cost units (``None`` if it has none); the checker recomputes it.
+    ``routes`` maps a vehicle index to its stops in visiting sequence (only vehicles
+    that serve something): orders, and depot pickups (stops ``>= n_orders``, see
+    :class:`~optimizer.instance.Instance`).
+    ``pickups`` says what each pickup collects, keyed by (vehicle, depot); the routing
+    back-ends return orders only, and :mod:`optimizer.solvers.supply` adds the
+    pickups. ``objective`` is the back-end's own value of the full objective in cost
+    units (``None`` if it has none); the checker recomputes it.
     """
 
     routes: dict[int, tuple[int, ...]]
     objective: float | None
     status: str
     solve_s: float
+    pickups: dict[tuple[int, int], Pickup] = field(default_factory=dict)
 
 
 class Solver(Protocol):

@@ -108,14 +108,15 @@ def insert_orders(
 
 
 def route_cost(instance: Instance, routes: dict[int, tuple[int, ...]]) -> float:
-    """The full objective of ``routes`` in cost units (unplanned orders included)."""
+    """The full objective of ``routes`` (orders and pickups) in cost units, unplanned
+    orders included."""
     served = np.zeros(instance.n_orders, dtype=bool)
     total = 0.0
     for v, seq in routes.items():
         timed = schedule_route(instance, v, seq)
         if timed is None:
             raise ValueError(f"route of vehicle {v} is infeasible")
-        served[list(seq)] = True
+        served[[s for s in seq if s < instance.n_orders]] = True
         total += timed.cost(instance) + sum(timed.travel_s) * instance.travel_cost_per_min / 60
     return total + float(instance.order_unplanned_cost[~served].sum())
 

@@ -229,7 +229,7 @@ def test_contract_later_day_window(solver: str) -> None:
     ("order_fields", "technician_fields", "reason"),
     [
         ({"skills": {"gas": 1}}, {}, "no_skilled_technician"),
-        ({"parts": {"P-9": 1}}, {}, "no_technician_with_parts"),
+        ({"parts": {"P-9": 1}}, {}, "no_stock_in_reach"),
         ({"tools": frozenset({"lift"})}, {}, "no_technician_with_tools"),
         ({"load": 9.0}, {"capacity": 5.0}, "load_exceeds_capacity"),
         ({"technician": "T1", "skills": {"gas": 1}}, {}, "required_technician_unqualified"),

@@ -1,0 +1,157 @@
+"""Parts and tools as numbers: what vans and depots hold, what orders need, and from
+when a technician could have an order's parts.
+
+Used by :mod:`optimizer.instance` while compiling; everything here works on plain
+arrays with parts and tools as column indices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from optimizer.models import Problem
+from optimizer.timeaxis import TimeAxis
+
+NEVER_S = np.iinfo(np.int64).max // 4
+"""A time that never comes: parts that no van or depot will ever hold."""
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class Stock:
+    """Parts (``P`` SKUs) and tools (``K``) of a problem as arrays.
+
+    Deliveries are one row each (``E``), sorted by arrival; a delivery that arrives
+    before the horizon starts counts as arriving at its start (second 0).
+    """
+
+    part_ids: tuple[str, ...]
+    tool_ids: tuple[str, ...]
+    order_parts: IntArray
+    """[O, P] units each order consumes."""
+    order_tools: BoolArray
+    """[O, K] tools each order needs on site."""
+    technician_van: IntArray
+    """[T, P] units on each van at the start of the horizon."""
+    technician_tools: BoolArray
+    """[T, K] tools each technician carries from the start."""
+    depot_stock: IntArray
+    """[D, P] units in each depot at the start of the horizon."""
+    depot_tools: BoolArray
+    """[D, K] tools each depot lends."""
+    delivery_depot: IntArray
+    delivery_part: IntArray
+    delivery_units: IntArray
+    delivery_s: IntArray
+    """[E] arrival of each delivery, seconds since the horizon start."""
+
+    def __post_init__(self) -> None:
+        for value in vars(self).values():
+            if isinstance(value, np.ndarray):
+                value.setflags(write=False)
+
+
+def compile_stock(problem: Problem, axis: TimeAxis) -> Stock:
+    """The parts and tools of ``problem`` as arrays."""
+    orders, techs, depots = problem.orders, problem.technicians, problem.depots
+    deliveries = sorted(
+        ((max(0, axis.seconds(x.at)), d, x.part, x.quantity) for d, depot in enumerate(depots) for x in depot.incoming),
+        key=lambda x: (x[0], x[1], x[2]),
+    )
+    part_ids = sorted(
+        {p for o in orders for p in o.parts}
+        | {p for t in techs for p in t.van_stock}
+        | {p for d in depots for p in d.stock}
+        | {x[2] for x in deliveries}
+    )
+    tool_ids = sorted({k for x in (*orders, *techs, *depots) for k in x.tools})
+    part_index = {p: i for i, p in enumerate(part_ids)}
+    return Stock(
+        part_ids=tuple(part_ids),
+        tool_ids=tuple(tool_ids),
+        order_parts=_units([o.parts for o in orders], part_ids),
+        order_tools=_flags([o.tools for o in orders], tool_ids),
+        technician_van=_units([t.van_stock for t in techs], part_ids),
+        technician_tools=_flags([t.tools for t in techs], tool_ids),
+        depot_stock=_units([d.stock for d in depots], part_ids),
+        depot_tools=_flags([d.tools for d in depots], tool_ids),
+        delivery_depot=np.array([x[1] for x in deliveries], dtype=np.int64),
+        delivery_part=np.array([part_index[x[2]] for x in deliveries], dtype=np.int64),
+        delivery_units=np.array([x[3] for x in deliveries], dtype=np.int64),
+        delivery_s=np.array([x[0] for x in deliveries], dtype=np.int64),
+    )
+
+
+def parts_ready_s(stock: Stock, horizon_s: int, depot_hours_s: IntArray, pickup_s: int) -> IntArray:
+    """[T, O] the earliest second at which each technician could hold each order's parts:
+    0 where the van has them all, else the end of the earliest pickup at one depot that
+    holds what the van lacks (its stock plus the deliveries arrived by then, ignoring
+    what other orders take) within its opening hours ``depot_hours_s`` [D, days, 2];
+    :data:`NEVER_S` if no depot can hand them over within the horizon."""
+    van, need = stock.technician_van, stock.order_parts
+    ready = np.zeros((van.shape[0], need.shape[0]), dtype=np.int64)
+    times, held = _depot_holdings(stock, horizon_s)
+    handover = np.array([[_handover(hours, at, pickup_s) for at in times] for hours in depot_hours_s],
+                        dtype=np.int64).reshape(held.shape[:2])
+    for o in np.flatnonzero(need.any(axis=1)):
+        columns = np.flatnonzero(need[o])
+        short = np.clip(need[o, columns][None, :] - van[:, columns], 0, None)  # [T, c]
+        best = np.full(van.shape[0], NEVER_S, dtype=np.int64)
+        for d in range(held.shape[0]):
+            covered = (held[d][:, columns][None, :, :] >= short[:, None, :]).all(axis=2)  # [T, times]
+            first = np.where(covered.any(axis=1), handover[d][covered.argmax(axis=1)], NEVER_S)
+            best = np.minimum(best, first)
+        ready[:, o] = np.where((short == 0).all(axis=1), 0, best)
+    return ready
+
+
+def _handover(hours: IntArray, at: int, pickup_s: int) -> int:
+    """End of the earliest pickup starting at or after ``at`` within one of the daily
+    opening ``hours`` [days, 2] (:data:`NEVER_S` if none)."""
+    for opens, closes in hours.tolist():
+        start = max(at, opens)
+        if start + pickup_s <= closes:
+            return start + pickup_s
+    return NEVER_S
+
+
+def tools_obtainable(stock: Stock) -> BoolArray:
+    """[T, O] whether each technician carries, or some depot lends, every tool an order needs."""
+    reachable = stock.technician_tools | stock.depot_tools.any(axis=0)[None, :]
+    return ~(stock.order_tools[None, :, :] & ~reachable[:, None, :]).any(axis=2)
+
+
+def _depot_holdings(stock: Stock, horizon_s: int) -> tuple[IntArray, IntArray]:
+    """Arrival times within the horizon (0 first) [K] and what each depot holds from
+    each of them on, before any pickup [D, K, P]."""
+    within = stock.delivery_s <= horizon_s
+    times = np.unique(np.concatenate([[0], stock.delivery_s[within]]))
+    held = np.repeat(stock.depot_stock[:, None, :], times.size, axis=1)
+    for d, p, units, at in zip(
+        stock.delivery_depot[within], stock.delivery_part[within],
+        stock.delivery_units[within], stock.delivery_s[within],
+    ):
+        held[d, np.searchsorted(times, at):, p] += units
+    return times, held
+
+
+def _units(rows: list[dict[str, int]], columns: list[str]) -> IntArray:
+    table = np.zeros((len(rows), len(columns)), dtype=np.int64)
+    index = {name: c for c, name in enumerate(columns)}
+    for r, row in enumerate(rows):
+        for name, amount in row.items():
+            table[r, index[name]] = amount
+    return table
+
+
+def _flags(rows: list[frozenset[str]], columns: list[str]) -> BoolArray:
+    table = np.zeros((len(rows), len(columns)), dtype=bool)
+    index = {name: c for c, name in enumerate(columns)}
+    for r, row in enumerate(rows):
+        table[r, [index[name] for name in row]] = True
+    return table

@@ -1,0 +1,248 @@
+"""Spare parts, tools, depots and the multi-day horizon: small problems whose right
+answer is known by hand, each plan re-checked, and the checker catching broken plans."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from conftest import MONDAY, at, make_order, make_problem, make_technician, solve_checked, window
+from optimizer.models import ClockInterval, Delivery, Depot, Plan, StopKind, Urgency
+
+TUESDAY = dt.date(2026, 11, 24)
+
+
+def depot(depot_id: str = "D1", hours: tuple[int, int] = (7, 18), **fields) -> Depot:
+    """A depot a few kilometres from home, open ``hours``, overridden by ``fields``."""
+    base = {"id": depot_id, "lat": 49.52, "lon": 8.50,
+            "hours": ClockInterval(start=dt.time(hours[0]), end=dt.time(hours[1]))}
+    return Depot(**(base | fields))
+
+
+def stops_of(plan: Plan, kind: StopKind) -> list:
+    """(route, stop) pairs of one kind, routes in date order."""
+    return [(r, s) for r in sorted(plan.routes, key=lambda r: r.date) for s in r.stops if s.kind is kind]
+
+
+def reasons(plan: Plan) -> dict[str, str]:
+    """Unplanned order id -> reason code."""
+    return {u.order_id: u.reason for u in plan.unplanned}
+
+
+def test_last_van_unit_goes_to_the_more_urgent_order() -> None:
+    """One unit on the van, two orders needing it, no depot: the emergency gets it and
+    the other is unplanned because the stock went elsewhere."""
+    tech = make_technician(van_stock={"P-100": 1})
+    orders = [
+        make_order("LOW", urgency=Urgency.LOW, parts={"P-100": 1}, lat=49.495),
+        make_order("EMG", urgency=Urgency.EMERGENCY, parts={"P-100": 1}, lat=49.51),
+    ]
+    plan = solve_checked(make_problem(orders, [tech]))
+    assert [s.order_id for _, s in stops_of(plan, StopKind.ORDER)] == ["EMG"]
+    assert reasons(plan) == {"LOW": "no_stock_in_reach"}
+
+
+def test_van_stock_is_used_up_over_the_days() -> None:
+    """Two units on the van serve two of three orders on three days; nothing is restocked overnight."""
+    tech = make_technician(van_stock={"P-100": 2})
+    orders = [make_order(f"O{d}", parts={"P-100": 1}, windows=(window("08:00", "16:00", d),)) for d in range(3)]
+    plan = solve_checked(make_problem(orders, [tech], days=3))
+    assert plan.kpis.orders_planned == 2
+    assert list(reasons(plan).values()) == ["no_stock_in_reach"]
+
+
+def test_pickup_is_inserted_only_where_the_van_lacks_the_part() -> None:
+    """The van holds P-100 but not P-200: a pickup of exactly one P-200 comes before the
+    order that needs it, none for the other."""
+    tech = make_technician(van_stock={"P-100": 1})
+    orders = [
+        make_order("HAS", parts={"P-100": 1}, windows=(window("08:00", "10:00"),)),
+        make_order("LACKS", parts={"P-200": 1}, lat=49.53, windows=(window("13:00", "15:00"),)),
+    ]
+    plan = solve_checked(make_problem(orders, [tech], depots=(depot(stock={"P-200": 3}),)))
+    assert plan.kpis.orders_planned == 2
+    ((route, pickup),) = stops_of(plan, StopKind.PICKUP)
+    assert pickup.depot_id == "D1" and pickup.picked == {"P-200": 1}
+    kinds = [(s.kind, s.order_id) for s in route.stops if s.kind in (StopKind.ORDER, StopKind.PICKUP)]
+    assert kinds.index((StopKind.PICKUP, None)) == kinds.index((StopKind.ORDER, "LACKS")) - 1
+    frame = plan.visits_frame()
+    assert frame.loc[frame.kind == "pickup", "picked"].tolist() == ["P-200:1"]
+    assert plan.kpis.pickups == 1
+
+
+def test_no_pickup_when_the_van_has_everything() -> None:
+    """A depot nearby changes nothing when the van holds the parts."""
+    tech = make_technician(van_stock={"P-100": 2})
+    orders = [make_order("A", parts={"P-100": 1}), make_order("B", parts={"P-100": 1}, lat=49.51)]
+    plan = solve_checked(make_problem(orders, [tech], depots=(depot(stock={"P-100": 5}),)))
+    assert plan.kpis.orders_planned == 2 and plan.kpis.pickups == 0
+
+
+def test_depot_stock_is_shared_and_goes_to_the_more_urgent_order() -> None:
+    """Two technicians without the part, one unit at the depot: the high-urgency order
+    gets it, the low one is unplanned for lack of stock."""
+    techs = [make_technician("T1"), make_technician("T2", lat=49.47)]
+    orders = [
+        make_order("LOW", urgency=Urgency.LOW, parts={"P-200": 1}, technician="T1"),
+        make_order("HIGH", urgency=Urgency.HIGH, parts={"P-200": 1}, technician="T2", lat=49.47),
+    ]
+    plan = solve_checked(make_problem(orders, techs, depots=(depot(stock={"P-200": 1}),)))
+    assert [s.order_id for _, s in stops_of(plan, StopKind.ORDER)] == ["HIGH"]
+    assert reasons(plan) == {"LOW": "no_stock_in_reach"}
+
+
+def test_pickup_respects_depot_hours() -> None:
+    """The depot opens at 13:00: an order that must start by 12:00 cannot get its part
+    (its parts are not to be had before 13:10); one starting after 13:10 can, with the
+    pickup inside the opening hours."""
+    tech = make_technician()
+    orders = [
+        make_order("MORNING", parts={"P-200": 1}, windows=(window("08:00", "12:00"),)),
+        make_order("AFTERNOON", parts={"P-200": 1}, lat=49.53, windows=(window("13:00", "16:00"),)),
+    ]
+    plan = solve_checked(make_problem(orders, [tech], depots=(depot(hours=(13, 14), stock={"P-200": 5}),)))
+    assert [s.order_id for _, s in stops_of(plan, StopKind.ORDER)] == ["AFTERNOON"]
+    ((_, pickup),) = stops_of(plan, StopKind.PICKUP)
+    assert at("13:00") <= pickup.start and pickup.end <= at("14:00")
+    (unplanned,) = plan.unplanned
+    assert unplanned.reason == "parts_unavailable_until" and unplanned.until == at("13:10")
+
+
+def test_order_waits_for_the_parts_delivery_and_names_it_when_late() -> None:
+    """The only P-300 arrives at the depot on Tuesday 10:00: the order due Tuesday 10:05
+    is served on Tuesday after a pickup from 10:00, a few minutes late, and the cause
+    names the part."""
+    tech = make_technician()
+    orders = [make_order("WAIT", parts={"P-300": 1}, due=at("10:05", 1), urgency=Urgency.HIGH)]
+    arriving = depot(incoming=(Delivery(part="P-300", quantity=1, at=at("10:00", 1)),))
+    plan = solve_checked(make_problem(orders, [tech], days=2, depots=(arriving,)))
+    ((route, pickup),) = stops_of(plan, StopKind.PICKUP)
+    ((_, visit),) = stops_of(plan, StopKind.ORDER)
+    assert route.date == TUESDAY and pickup.start >= at("10:00", 1)
+    assert visit.late_min > 0 and "waiting for part P-300" in visit.late_cause
+
+
+def test_parts_arriving_after_the_last_window_are_named_with_their_time() -> None:
+    """Parts that arrive after the order's only window: unplanned, parts_unavailable_until
+    with the arrival time."""
+    tech = make_technician()
+    orders = [make_order("TOO-LATE", parts={"P-300": 1}, windows=(window("08:00", "12:00"),))]
+    arriving = depot(incoming=(Delivery(part="P-300", quantity=1, at=at("15:00")),))
+    plan = solve_checked(make_problem(orders, [tech], depots=(arriving,)))
+    (unplanned,) = plan.unplanned
+    assert unplanned.reason == "parts_unavailable_until" and unplanned.until == at("15:10")  # after the pickup
+
+
+def test_release_is_the_earliest_start() -> None:
+    """An order released on Tuesday 10:00 (a part arriving) starts no earlier."""
+    plan = solve_checked(make_problem([make_order("R", release=at("10:00", 1))], [make_technician()], days=2))
+    ((route, visit),) = stops_of(plan, StopKind.ORDER)
+    assert route.date == TUESDAY and visit.start >= at("10:00", 1)
+
+
+def test_absent_technician_gets_nothing_on_that_day() -> None:
+    """A technician absent on Tuesday has no route on Tuesday, though work would fit there."""
+    tech = make_technician(absent=frozenset({TUESDAY}))
+    orders = [make_order(f"O{i}", duration_min=240, lat=49.50 + 0.005 * i) for i in range(5)]
+    plan = solve_checked(make_problem(orders, [tech], days=3))
+    assert TUESDAY not in {r.date for r in plan.routes}
+    assert plan.kpis.orders_planned == 4
+    assert [d.orders_planned for d in plan.kpis.days] == [2, 0, 2]
+
+
+def test_emergency_goes_on_the_earliest_day() -> None:
+    """With room on both days, the emergency is served on Monday."""
+    orders = [make_order("EMG", urgency=Urgency.EMERGENCY), make_order("N", lat=49.51)]
+    plan = solve_checked(make_problem(orders, [make_technician()], days=2))
+    ((route, _),) = [(r, s) for r, s in stops_of(plan, StopKind.ORDER) if s.order_id == "EMG"]
+    assert route.date == MONDAY
+
+
+
+def test_tool_is_collected_once_and_kept() -> None:
+    """A lift lent by the depot is collected before the first order needing it and kept
+    for the second order on the next day: one pickup in all."""
+    tech = make_technician()
+    orders = [
+        make_order("LIFT-1", tools=frozenset({"lift"}), windows=(window("10:00", "12:00"),)),
+        make_order("LIFT-2", tools=frozenset({"lift"}), windows=(window("10:00", "12:00", 1),)),
+    ]
+    plan = solve_checked(make_problem(orders, [tech], days=2, depots=(depot(tools=frozenset({"lift"})),)))
+    assert plan.kpis.orders_planned == 2
+    ((route, pickup),) = stops_of(plan, StopKind.PICKUP)
+    assert route.date == MONDAY and pickup.picked_tools == {"lift"}
+
+
+def test_tool_no_depot_lends_is_a_presolve_reason() -> None:
+    """No technician carries the tool and no depot lends it."""
+    orders = [make_order("T", tools=frozenset({"crane"}))]
+    plan = solve_checked(make_problem(orders, [make_technician()], depots=(depot(tools=frozenset({"lift"})),)))
+    assert reasons(plan) == {"T": "no_technician_with_tools"}
+
+
+# -- the checker rejects plans that break the rules ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def supplied():
+    """A plan with one pickup of P-200 (the depot holds one) and a van unit of P-100 used."""
+    tech = make_technician(van_stock={"P-100": 1})
+    orders = [
+        make_order("HAS", parts={"P-100": 1}, windows=(window("08:00", "10:00"),)),
+        make_order("LACKS", parts={"P-200": 1}, lat=49.53, tools=frozenset({"lift"}),
+                   windows=(window("13:00", "15:00"),)),
+    ]
+    problem = make_problem(orders, [tech], depots=(depot(stock={"P-200": 1}, tools=frozenset({"lift"})),))
+    plan = solve_checked(problem)
+    assert plan.kpis.pickups == 1
+    return problem, plan
+
+
+def _edited(plan: Plan, edit) -> Plan:
+    """``plan`` with each stop replaced by ``edit(stop)`` (None drops it)."""
+    routes = []
+    for route in plan.routes:
+        stops = tuple(s for s in (edit(stop) for stop in route.stops) if s is not None)
+        routes.append(route.model_copy(update={"stops": stops}))
+    return plan.model_copy(update={"routes": tuple(routes)})
+
+
+@pytest.mark.parametrize(
+    ("edit", "kind"),
+    [
+        (lambda s: s.model_copy(update={"picked": {"P-200": 2}}) if s.kind is StopKind.PICKUP else s,
+         "depot_stock"),
+        (lambda s: s.model_copy(update={"picked": {}}) if s.kind is StopKind.PICKUP else s, "parts"),
+        (lambda s: s.model_copy(update={"picked_tools": frozenset()}) if s.kind is StopKind.PICKUP else s,
+         "tools"),
+        (lambda s: s.model_copy(update={"picked_tools": frozenset({"lift", "crane"})})
+         if s.kind is StopKind.PICKUP else s, "tools"),
+        (lambda s: s.model_copy(update={"arrival": at("06:00"), "start": at("06:00"), "end": at("06:10")})
+         if s.kind is StopKind.PICKUP else s, "depot_hours"),
+        (lambda s: s.model_copy(update={"end": s.start}) if s.kind is StopKind.PICKUP else s, "duration"),
+    ],
+)
+def test_checker_rejects_broken_supply(supplied, edit, kind) -> None:
+    """Over-drawn depot, parts or tools not on hand, a pickup outside opening hours or too short."""
+    problem, plan = supplied
+    report = _edited(plan, edit).check(problem)
+    assert kind in report.kinds(), str(report)
+
+
+def test_checker_rejects_a_van_unit_used_twice() -> None:
+    """Two orders served from a single van unit: the second has no part by then."""
+    tech = make_technician(van_stock={"P-100": 2})
+    orders = [make_order("A", parts={"P-100": 1}), make_order("B", parts={"P-100": 1}, lat=49.51)]
+    plan = solve_checked(make_problem(orders, [tech]))
+    poorer = make_problem(orders, [make_technician(van_stock={"P-100": 1})])
+    report = plan.check(poorer)
+    assert "parts" in report.kinds()
+
+
+def test_checker_rejects_a_route_on_an_absent_day() -> None:
+    """A plan made for a technician who works Tuesday, checked against their absence."""
+    orders = [make_order("O", windows=(window("08:00", "12:00", 1),))]
+    plan = solve_checked(make_problem(orders, [make_technician()], days=2))
+    absent = make_problem(orders, [make_technician(absent=frozenset({TUESDAY}))], days=2)
+    assert "not_a_workday" in plan.check(absent).kinds()
