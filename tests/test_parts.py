@@ -92,6 +92,19 @@ def test_depot_stock_is_shared_and_goes_to_the_more_urgent_order() -> None:
     assert reasons(plan) == {"LOW": "no_stock_in_reach"}
 
 
+def test_a_less_valuable_order_makes_room_for_a_pickup() -> None:
+    """Both orders fit the short day, but not with the pickup the emergency needs: the
+    low-urgency order gives way."""
+    tech = make_technician(shift=ClockInterval(start=dt.time(8), end=dt.time(11, 20)))
+    orders = [
+        make_order("LOW", urgency=Urgency.LOW, duration_min=60),
+        make_order("EMG", urgency=Urgency.EMERGENCY, duration_min=120, parts={"P-200": 1}, lat=49.505),
+    ]
+    plan = solve_checked(make_problem(orders, [tech], depots=(depot(stock={"P-200": 1}),)))
+    assert [s.order_id for _, s in stops_of(plan, StopKind.ORDER)] == ["EMG"]
+    assert plan.kpis.pickups == 1 and reasons(plan) == {"LOW": "not_enough_capacity"}
+
+
 def test_pickup_respects_depot_hours() -> None:
     """The depot opens at 13:00: an order that must start by 12:00 cannot get its part
     (its parts are not to be had before 13:10); one starting after 13:10 can, with the

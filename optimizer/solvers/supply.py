@@ -10,7 +10,8 @@ this pass runs after every one of them:
    already makes earlier in the horizon or a new stop on the order's route at the
    depot and position that cost least. A new stop is only made when it costs less
    than leaving the order out.
-2. An order that cannot be supplied leaves its route, and the technician's other
+2. An order that cannot be supplied takes a less valuable order off its route to make
+   room for the pickup, or else leaves the route itself; then the technician's other
    orders are supplied again from their van (their pickup times may have moved).
 3. Orders left out are inserted where they cost least, with a pickup right before
    them where the van lacks something (most urgent first, as in
@@ -39,6 +40,8 @@ from optimizer.solvers.insertion import insertion_order, route_cost
 
 _DEPOT_CHOICES = 3
 """Depots tried for a new pickup while inserting an order: the nearest that qualify."""
+_ROOM_TRIES = 3
+"""Less valuable orders tried for taking off a route to make room for a pickup."""
 
 
 def supply(instance: Instance, result: SolveResult, *, deadline: float, top_up: bool = True) -> SolveResult:
@@ -204,7 +207,7 @@ class _Supply:
             vehicle = self.vehicle_of(order)
             if order in self.claims or vehicle is None:
                 continue  # supplied again, or taken out, after another order was taken out
-            if not self.supply_order(order, vehicle):
+            if not self.supply_order(order, vehicle) and not self.make_room(order, vehicle):
                 self.take_out(order, vehicle)
 
     def is_needy(self, stop: int) -> bool:
@@ -309,6 +312,36 @@ class _Supply:
         self.ledger.apply(self.retimed(vehicle, timed))
         self.routes[vehicle] = list(timed.visits)
         self.schedules[vehicle] = timed
+
+    def make_room(self, order: int, vehicle: int) -> bool:
+        """Supply ``order`` after taking a less valuable order off its route (one that
+        uses no pickup, least valuable first, at most :data:`_ROOM_TRIES`); the order
+        taken off is left out. False, with nothing changed, if none makes room."""
+        instance = self.instance
+        technician = int(instance.vehicle_technician[vehicle])
+        value = instance.order_unplanned_cost[order]
+        others = sorted(
+            (o for o in self.routes[vehicle]
+             if o != order and not instance.is_pickup(o) and instance.order_unplanned_cost[o] < value
+             and (o not in self.claims or self.claims[o].pickup is None)),
+            key=lambda o: (instance.order_unplanned_cost[o], o),
+        )
+        before = self.schedules[vehicle]
+        for other in others[:_ROOM_TRIES]:
+            timed = schedule_route(instance, vehicle, [s for s in self.routes[vehicle] if s != other])
+            if timed is None or not self.ledger.fits(self.retimed(vehicle, timed)):
+                continue
+            claim = self.claims.pop(other, None)
+            if claim is not None:
+                self.van_left[technician] += claim.van
+            self.set_route(vehicle, timed)
+            if self.supply_order(order, vehicle):
+                return True
+            if claim is not None:
+                self.van_left[technician] -= claim.van
+                self.claims[other] = claim
+            self.set_route(vehicle, before)
+        return False
 
     def take_out(self, order: int, vehicle: int) -> None:
         """Remove ``order`` from its route, then supply the technician's other orders again
