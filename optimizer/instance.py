@@ -28,7 +28,7 @@ import numpy.typing as npt
 from optimizer.models import Problem
 from optimizer.models.base import URGENCIES, Urgency
 from optimizer.reasons import Reason
-from optimizer.stock import NEVER_S, Stock, compile_stock, parts_ready_s, tools_obtainable
+from optimizer.stock import NEVER_S, Stock, amounts, compile_stock, parts_ready_s, tools_obtainable
 from optimizer.timeaxis import TimeAxis
 from optimizer.travel import HaversineTravel, TravelMatrix, TravelProvider
 
@@ -320,18 +320,9 @@ def _order_windows(problem: Problem, axis: TimeAxis, horizon_s: int) -> tuple[In
     return windows, np.array([len(s) for s in clipped], dtype=np.int64)
 
 
-def _covers(held: FloatArray, needed: FloatArray) -> BoolArray:
+def _covers(held: IntArray, needed: IntArray) -> BoolArray:
     """[T, O] whether each technician's amounts are >= each order's needs in every column."""
     return (held[:, None, :] >= needed[None, :, :]).all(axis=2)
-
-
-def _amounts(rows: list[dict[str, int]], columns: list[str]) -> FloatArray:
-    table = np.zeros((len(rows), len(columns)), dtype=np.float64)
-    index = {name: c for c, name in enumerate(columns)}
-    for r, row in enumerate(rows):
-        for name, amount in row.items():
-            table[r, index[name]] = amount
-    return table
 
 
 def _qualification(
@@ -342,8 +333,7 @@ def _qualification(
     and the first reason in :class:`Reason` order that rules an order out for everyone."""
     orders, techs = problem.orders, problem.technicians
     skills = sorted({s for x in (*orders, *techs) for s in x.skills})
-    skilled = _covers(_amounts([t.skills for t in techs], skills),
-                      _amounts([o.skills for o in orders], skills))
+    skilled = _covers(amounts([t.skills for t in techs], skills), amounts([o.skills for o in orders], skills))
     stocked = ready < NEVER_S
     equipped = tools_obtainable(stock)
     capacity = np.array([np.inf if t.capacity is None else t.capacity for t in techs])

@@ -74,11 +74,11 @@ def compile_stock(problem: Problem, axis: TimeAxis) -> Stock:
     return Stock(
         part_ids=tuple(part_ids),
         tool_ids=tuple(tool_ids),
-        order_parts=_units([o.parts for o in orders], part_ids),
+        order_parts=amounts([o.parts for o in orders], part_ids),
         order_tools=_flags([o.tools for o in orders], tool_ids),
-        technician_van=_units([t.van_stock for t in techs], part_ids),
+        technician_van=amounts([t.van_stock for t in techs], part_ids),
         technician_tools=_flags([t.tools for t in techs], tool_ids),
-        depot_stock=_units([d.stock for d in depots], part_ids),
+        depot_stock=amounts([d.stock for d in depots], part_ids),
         depot_tools=_flags([d.tools for d in depots], tool_ids),
         delivery_depot=np.array([x[1] for x in deliveries], dtype=np.int64),
         delivery_part=np.array([part_index[x[2]] for x in deliveries], dtype=np.int64),
@@ -140,7 +140,8 @@ def _depot_holdings(stock: Stock, horizon_s: int) -> tuple[IntArray, IntArray]:
     return times, held
 
 
-def _units(rows: list[dict[str, int]], columns: list[str]) -> IntArray:
+def amounts(rows: list[dict[str, int]], columns: list[str]) -> IntArray:
+    """[rows, columns] the amount each row gives each named column (0 where none)."""
     table = np.zeros((len(rows), len(columns)), dtype=np.int64)
     index = {name: c for c, name in enumerate(columns)}
     for r, row in enumerate(rows):

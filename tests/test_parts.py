@@ -259,3 +259,14 @@ def test_checker_rejects_a_route_on_an_absent_day() -> None:
     plan = solve_checked(make_problem(orders, [make_technician()], days=2))
     absent = make_problem(orders, [make_technician(absent=frozenset({TUESDAY}))], days=2)
     assert "not_a_workday" in plan.check(absent).kinds()
+
+
+def test_checker_rejects_a_pickup_before_the_delivery_arrives() -> None:
+    """Moving the pickup of a part that arrives at 10:00 to 08:00 over-draws the depot."""
+    tech = make_technician()
+    orders = [make_order("WAIT", parts={"P-300": 1}, windows=(window("08:00", "16:00"),))]
+    problem = make_problem(orders, [tech], depots=(depot(incoming=(Delivery(part="P-300", quantity=1, at=at("10:00")),)),))
+    plan = solve_checked(problem)
+    early = _edited(plan, lambda s: s.model_copy(update={"arrival": at("08:00"), "start": at("08:00"), "end": at("08:10")})
+                    if s.kind is StopKind.PICKUP else s)
+    assert "depot_stock" in early.check(problem).kinds()
