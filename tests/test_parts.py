@@ -270,3 +270,17 @@ def test_checker_rejects_a_pickup_before_the_delivery_arrives() -> None:
     early = _edited(plan, lambda s: s.model_copy(update={"arrival": at("08:00"), "start": at("08:00"), "end": at("08:10")})
                     if s.kind is StopKind.PICKUP else s)
     assert "depot_stock" in early.check(problem).kinds()
+
+
+def test_pickup_on_an_earlier_day_when_the_depot_is_closed_before_the_order() -> None:
+    """The depot opens 16:00-18:00 only; the order is Tuesday morning: the part is
+    collected on Monday's route (with Monday's other order) and kept overnight."""
+    tech = make_technician(shift=ClockInterval(start=dt.time(8), end=dt.time(18)))
+    orders = [
+        make_order("MON", windows=(window("15:00", "17:00"),)),
+        make_order("TUE", parts={"P-200": 1}, windows=(window("08:00", "10:00", 1),)),
+    ]
+    plan = solve_checked(make_problem(orders, [tech], days=2, depots=(depot(hours=(16, 18), stock={"P-200": 1}),)))
+    assert plan.kpis.orders_planned == 2
+    ((route, pickup),) = stops_of(plan, StopKind.PICKUP)
+    assert route.date == MONDAY and pickup.picked == {"P-200": 1}

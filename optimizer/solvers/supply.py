@@ -7,8 +7,8 @@ this pass runs after every one of them:
 1. The orders on the routes are supplied most valuable first (unplanned cost, then
    earliest start): from what is left on the technician's van; what the van lacks
    comes from one depot at a pickup before the order, either a pickup the technician
-   already makes earlier in the horizon or a new stop on the order's route at the
-   depot and position that cost least. A new stop is only made when it costs less
+   already makes earlier in the horizon or a new stop at the depot, route (the
+   order's, or the technician's on an earlier day) and position that cost least. A new stop is only made when it costs less
    than leaving the order out.
 2. An order that cannot be supplied takes a less valuable order off its route to make
    room for the pickup, or else leaves the route itself; then the technician's other
@@ -253,48 +253,54 @@ class _Supply:
         return all(self.instance.stock.depot_tools[depot, k] for k in tools)
 
     def new_pickup(self, order: int, vehicle: int, from_van: np.ndarray, short: np.ndarray, missing: set[int]) -> bool:
-        """A new pickup stop on ``vehicle``'s route before ``order``, where it costs least
-        and less than leaving ``order`` out."""
+        """A new pickup stop before ``order``, on its route or on the technician's route of
+        an earlier day, where it costs least and less than leaving ``order`` out."""
         instance = self.instance
-        seq = self.routes[vehicle]
-        home = int(instance.vehicle_loc[vehicle])
-        here = seq.index(order)
-        locations = [home, *(stop_location(instance, s) for s in seq), home]
-        on_route = {instance.depot_of(s) for s in seq if instance.is_pickup(s)}
+        technician = instance.vehicle_technician[vehicle]
+        day = instance.vehicle_day[vehicle]
+        targets = [(vehicle, self.routes[vehicle].index(order) + 1)] + [
+            (v, len(seq) + 1) for v, seq in self.routes.items()
+            if seq and instance.vehicle_technician[v] == technician and instance.vehicle_day[v] < day
+        ]
         per_s = instance.travel_cost_per_min / 60
         candidates = []
-        for d in range(instance.n_depots):
-            if d in on_route or not self.lends(d, missing):
-                continue
-            depot_loc = int(instance.depot_loc[d])
-            for position in range(here + 1):
-                before, after = locations[position], locations[position + 1]
-                added = int(instance.travel_s[before, depot_loc]) + int(instance.travel_s[depot_loc, after]) \
-                    - int(instance.travel_s[before, after])
-                candidates.extend((added * per_s, stop, position) for stop in instance.pickup_stops(d))
+        for v, positions in targets:
+            seq = self.routes[v]
+            home = int(instance.vehicle_loc[v])
+            locations = [home, *(stop_location(instance, s) for s in seq), home]
+            on_route = {instance.depot_of(s) for s in seq if instance.is_pickup(s)}
+            for d in range(instance.n_depots):
+                if d in on_route or not self.lends(d, missing):
+                    continue
+                depot_loc = int(instance.depot_loc[d])
+                for position in range(positions):
+                    before, after = locations[position], locations[position + 1]
+                    added = int(instance.travel_s[before, depot_loc]) + int(instance.travel_s[depot_loc, after]) \
+                        - int(instance.travel_s[before, after])
+                    candidates.extend((added * per_s, v, stop, position) for stop in instance.pickup_stops(d))
         candidates.sort()
-        old = self.cost(self.schedules[vehicle])
         limit = float(instance.order_unplanned_cost[order])
-        best: tuple[float, int, RouteSchedule] | None = None
-        for bound, stop, position in candidates:
+        best: tuple[float, int, int, RouteSchedule] | None = None
+        for bound, v, stop, position in candidates:
             if bound >= limit or (best is not None and bound >= best[0]):
                 break
-            timed = schedule_route(instance, vehicle, [*seq[:position], stop, *seq[position:]])
+            seq = self.routes[v]
+            timed = schedule_route(instance, v, [*seq[:position], stop, *seq[position:]])
             if timed is None:
                 continue
-            delta = self.cost(timed) - old
+            delta = self.cost(timed) - self.cost(self.schedules[v])
             if delta >= limit or (best is not None and delta >= best[0]):
                 continue
-            changes = self.retimed(vehicle, timed)
-            changes[(vehicle, instance.depot_of(stop))] = (timed.start_s[position], short)
+            changes = self.retimed(v, timed)
+            changes[(v, instance.depot_of(stop))] = (timed.start_s[position], short)
             if self.ledger.fits(changes):
-                best = (delta, instance.depot_of(stop), timed)
+                best = (delta, v, instance.depot_of(stop), timed)
         if best is None:
             return False
-        _, d, timed = best
-        self.pickups[(vehicle, d)] = _Taken(np.zeros_like(short))
-        self.set_route(vehicle, timed)
-        self.claim(order, int(instance.vehicle_technician[vehicle]), _Claim(from_van, (vehicle, d), short, missing))
+        _, v, d, timed = best
+        self.pickups[(v, d)] = _Taken(np.zeros_like(short))
+        self.set_route(v, timed)
+        self.claim(order, int(technician), _Claim(from_van, (v, d), short, missing))
         return True
 
     def claim(self, order: int, technician: int, claim: _Claim) -> None:
