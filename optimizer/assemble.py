@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from optimizer.explain import late_cause, unplanned_order
+from optimizer.explain import late_cause, unplanned_orders
 from optimizer.instance import Instance
 from optimizer.kpis import compute_kpis
 from optimizer.models import Plan, Problem, Route, SolverInfo, Stop, StopKind
@@ -16,10 +16,7 @@ def assemble_plan(
     """Times, stops, unplanned reasons and KPIs for ``result``; raises if a route is infeasible."""
     schedules = schedule_all(instance, {v: list(seq) for v, seq in result.routes.items()})
     routes = tuple(_route(instance, s, result.pickups) for _, s in sorted(schedules.items()))
-    planned = {o for s in schedules.values() for o in s.visits}
-    unplanned = tuple(
-        unplanned_order(problem, instance, result, o) for o in range(instance.n_orders) if o not in planned
-    )
+    unplanned = unplanned_orders(problem, instance, result, schedules)
     kpis = compute_kpis(problem, routes, unplanned)
     return Plan(routes=routes, unplanned=unplanned, kpis=kpis, info=info, tz=problem.tz)
 

@@ -13,24 +13,35 @@ import numpy as np
 from optimizer.instance import Instance
 from optimizer.models import Problem, UnplannedOrder
 from optimizer.reasons import EXPLANATION, Reason
-from optimizer.solvers.base import SolveResult
+from optimizer.scheduling import RouteSchedule
+from optimizer.solvers.base import Pickup, SolveResult
 
 
-def unplanned_order(problem: Problem, instance: Instance, result: SolveResult, order: int) -> UnplannedOrder:
-    """The unplanned record of ``order``: reason code, sentence and (for parts arriving
-    too late) when they arrive."""
+def unplanned_orders(
+    problem: Problem, instance: Instance, result: SolveResult, schedules: dict[int, RouteSchedule]
+) -> tuple[UnplannedOrder, ...]:
+    """The unplanned record of every order the routes (with their ``schedules``) leave
+    out: reason code, sentence and, for parts arriving too late, when they arrive."""
+    planned = {s for timed in schedules.values() for s in timed.visits}
+    left = _Leftovers(instance, result, schedules)
+    return tuple(
+        _unplanned(problem, instance, left, o) for o in range(instance.n_orders) if o not in planned
+    )
+
+
+def _unplanned(problem: Problem, instance: Instance, left: _Leftovers, order: int) -> UnplannedOrder:
     reason = instance.presolve_reason[order] or Reason.NOT_ENOUGH_CAPACITY
     until = None
     if reason is Reason.PARTS_UNAVAILABLE_UNTIL:
         until = instance.axis.instant(int(instance.order_parts_ready_s[order]))
-    elif reason is Reason.NOT_ENOUGH_CAPACITY and not _parts_left(instance, result, order):
+    elif reason is Reason.NOT_ENOUGH_CAPACITY and not left.cover(order):
         reason = Reason.NO_STOCK_IN_REACH
     detail = EXPLANATION[reason]
     if reason is Reason.NOT_ENOUGH_CAPACITY:
         days = int(np.count_nonzero(instance.compatible[:, order]))
         detail += f" ({days} technician-day{'s' if days != 1 else ''} could serve it)"
     elif reason is Reason.NO_STOCK_IN_REACH and instance.presolve_reason[order] is None:
-        detail += " (what vans and depots held went to more valuable orders)"
+        detail += " (what vans and depots held in time went to more valuable orders)"
     elif until is not None:
         detail += f" (from {until:%Y-%m-%d %H:%M})"
     return UnplannedOrder(
@@ -59,30 +70,55 @@ def late_cause(instance: Instance, order: int, start_s: int) -> str:
     return "no earlier slot: the qualified technicians' time went to other orders"
 
 
-def _parts_left(instance: Instance, result: SolveResult, order: int) -> bool:
-    """Whether, after the plan's consumption and pickups, some qualified technician's
-    van plus one depot's remaining stock still covers the order's parts."""
-    need = instance.stock.order_parts[order]
-    if not need.any():
-        return True
-    stock = instance.stock
-    van = stock.technician_van.copy()
-    for v, seq in result.routes.items():
-        t = instance.vehicle_technician[v]
-        for stop in seq:
-            if stop < instance.n_orders:
-                van[t] -= stock.order_parts[stop]
-    depot = stock.depot_stock.copy()
-    arrived = stock.delivery_s <= instance.horizon_s
-    np.add.at(depot, (stock.delivery_depot[arrived], stock.delivery_part[arrived]), stock.delivery_units[arrived])
-    for (v, d), pickup in result.pickups.items():
-        for p, units in pickup.parts:
-            depot[d, p] -= units
-        t = instance.vehicle_technician[v]
-        for p, units in pickup.parts:
-            van[t, p] += units
-    technicians = np.unique(instance.vehicle_technician[instance.compatible[:, order]])
-    short = np.clip(need[None, :] - np.clip(van[technicians], 0, None), 0, None)
-    if (short == 0).all(axis=1).any():
-        return True
-    return bool((depot[:, None, :] >= short[None, :, :]).all(axis=2).any())
+class _Leftovers:
+    """What the plan leaves of the parts: on each van at the end, and what each depot
+    could still hand over up to a given time without running short later."""
+
+    def __init__(self, instance: Instance, result: SolveResult, schedules: dict[int, RouteSchedule]) -> None:
+        self.instance = instance
+        stock = instance.stock
+        self.van = stock.technician_van.copy()
+        events: list[list[tuple[int, np.ndarray]]] = [[] for _ in range(instance.n_depots)]
+        for at, d, p, units in zip(stock.delivery_s, stock.delivery_depot, stock.delivery_part, stock.delivery_units):
+            delta = np.zeros(len(stock.part_ids), dtype=np.int64)
+            delta[p] = units
+            events[d].append((int(at), delta))
+        for v, timed in schedules.items():
+            t = instance.vehicle_technician[v]
+            for position, stop in enumerate(timed.visits):
+                if not instance.is_pickup(stop):
+                    self.van[t] -= stock.order_parts[stop]
+                    continue
+                d = instance.depot_of(stop)
+                taken = np.zeros(len(stock.part_ids), dtype=np.int64)
+                for p, units in result.pickups.get((v, d), Pickup(())).parts:
+                    taken[p] = units
+                self.van[t] += taken
+                events[d].append((timed.start_s[position], -taken))
+        self.times: list[np.ndarray] = []
+        self.takeable: list[np.ndarray] = []
+        for d, happening in enumerate(events):
+            happening.sort(key=lambda e: (e[0], e[1].sum() < 0))
+            times = np.array([0, *(at for at, _ in happening)], dtype=np.int64)
+            level = np.cumsum([stock.depot_stock[d], *(delta for _, delta in happening)], axis=0)
+            self.times.append(times)
+            self.takeable.append(np.minimum.accumulate(level[::-1], axis=0)[::-1])
+
+    def cover(self, order: int) -> bool:
+        """Whether a qualified technician's van, with what one depot could still hand over
+        before the order's last window closes, covers its parts."""
+        instance = self.instance
+        need = instance.stock.order_parts[order]
+        if not need.any():
+            return True
+        technicians = np.unique(instance.vehicle_technician[instance.compatible[:, order]])
+        short = np.clip(need[None, :] - np.clip(self.van[technicians], 0, None), 0, None)
+        if (short == 0).all(axis=1).any():
+            return True
+        n_windows = int(instance.order_n_windows[order])
+        closes = int(instance.order_windows_s[order, n_windows - 1, 1]) if n_windows else instance.horizon_s
+        for times, takeable in zip(self.times, self.takeable):
+            k = int(np.searchsorted(times, closes, side="right")) - 1
+            if (takeable[k][None, :] >= short).all(axis=1).any():
+                return True
+        return False

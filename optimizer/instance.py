@@ -28,7 +28,9 @@ import numpy.typing as npt
 from optimizer.models import Problem
 from optimizer.models.base import URGENCIES, Urgency
 from optimizer.reasons import Reason
-from optimizer.stock import NEVER_S, Stock, amounts, compile_stock, parts_ready_s, tools_obtainable
+from optimizer.stock import (
+    NEVER_S, Stock, amounts, compile_stock, parts_ready_s, tools_carried, tools_obtainable,
+)
 from optimizer.timeaxis import TimeAxis
 from optimizer.travel import HaversineTravel, TravelMatrix, TravelProvider
 
@@ -217,7 +219,7 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
     ).reshape(-1, 2)
     ready = parts_ready_s(stock, horizon_s, depot_hours, pickup_s)
     qualified, presolve = _qualification(problem, stock, ready, windows_exist=n_windows > 0)
-    qualified = _van_first(qualified, ready)
+    qualified = _van_first(qualified, (ready == 0) & tools_carried(stock))
     order_ready = np.where(qualified, ready, NEVER_S).min(axis=0, initial=NEVER_S)
     order_ready = np.where(qualified.any(axis=0), order_ready, 0)
     windows, n_windows = _clipped(windows, order_ready, np.full(len(orders), horizon_s))
@@ -373,13 +375,13 @@ def _qualification(
     return qualified, reasons
 
 
-def _van_first(qualified: BoolArray, ready: IntArray) -> BoolArray:
-    """[T, O] ``qualified`` narrowed, for each order some qualified technician's van can
-    supply, to the technicians whose van can: the routing back-ends do not see pickup
-    detours, so an order goes to a van that carries its parts where one does (a
-    pickup is still made if that van runs out); orders only depots can supply stay
-    open to everyone qualified."""
-    from_van = qualified & (ready == 0)
+def _van_first(qualified: BoolArray, on_van: BoolArray) -> BoolArray:
+    """[T, O] ``qualified`` narrowed, for each order some qualified technician could
+    serve from the van (its parts in the van stock, its tools carried: ``on_van``), to
+    those technicians: the routing back-ends do not see pickup detours, so an order
+    goes to a van that carries what it needs where one does (a pickup is still made if
+    that van runs out); the other orders stay open to everyone qualified."""
+    from_van = qualified & on_van
     return np.where(from_van.any(axis=0)[None, :], from_van, qualified)
 
 

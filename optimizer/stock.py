@@ -126,6 +126,11 @@ def tools_obtainable(stock: Stock) -> BoolArray:
     return ~(stock.order_tools[None, :, :] & ~reachable[:, None, :]).any(axis=2)
 
 
+def tools_carried(stock: Stock) -> BoolArray:
+    """[T, O] whether each technician carries from the start every tool an order needs."""
+    return ~(stock.order_tools[None, :, :] & ~stock.technician_tools[:, None, :]).any(axis=2)
+
+
 def _depot_holdings(stock: Stock, horizon_s: int) -> tuple[IntArray, IntArray]:
     """Arrival times within the horizon (0 first) [K] and what each depot holds from
     each of them on, before any pickup [D, K, P]."""

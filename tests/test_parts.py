@@ -284,3 +284,17 @@ def test_pickup_on_an_earlier_day_when_the_depot_is_closed_before_the_order() ->
     assert plan.kpis.orders_planned == 2
     ((route, pickup),) = stops_of(plan, StopKind.PICKUP)
     assert route.date == MONDAY and pickup.picked == {"P-200": 1}
+
+
+def test_stock_arriving_after_the_window_does_not_count_as_left() -> None:
+    """One unit on Monday goes to the high order; a second unit arrives on Tuesday, after
+    the low order's only window: the low order is unplanned for lack of stock in time."""
+    techs = [make_technician("T1"), make_technician("T2", lat=49.47)]
+    orders = [
+        make_order("HIGH", urgency=Urgency.HIGH, parts={"P-910": 1}, windows=(window("08:00", "12:00"),)),
+        make_order("LOW", urgency=Urgency.LOW, parts={"P-910": 1}, lat=49.47, windows=(window("08:00", "12:00"),)),
+    ]
+    stocked = depot(stock={"P-910": 1}, incoming=(Delivery(part="P-910", quantity=1, at=at("10:00", 1)),))
+    plan = solve_checked(make_problem(orders, techs, days=2, depots=(stocked,)))
+    assert [s.order_id for _, s in stops_of(plan, StopKind.ORDER)] == ["HIGH"]
+    assert reasons(plan) == {"LOW": "no_stock_in_reach"}
