@@ -76,3 +76,18 @@ def test_bench_solve_sample_fixed_work(benchmark, sample: optimizer.Problem) -> 
         rounds=1, iterations=1,
     )
     assert plan.check().ok
+
+
+def test_bench_supply_generated_week(benchmark) -> None:
+    """Supplying fixed routes of a generated 300-order, 5-day problem where a third of
+    the orders need parts (van stock used up, pickups, no top-up): fixed work."""
+    from optimizer import synthetic
+    from optimizer.solvers import CheapestInsertion
+    from optimizer.solvers.base import SolveLimits
+    from optimizer.solvers.supply import supply
+
+    problem = synthetic.problem(300, 20, days=5, seed=0, parts_share=1 / 3, off_van_share=0.2)
+    instance = compile_instance(problem)
+    routes = CheapestInsertion().solve(instance, SolveLimits(time_limit_s=60))
+    supplied = benchmark(supply, instance, routes, deadline=0.0, top_up=False)
+    assert supplied.pickups and sum(len(r) for r in supplied.routes.values()) > 0

@@ -45,7 +45,12 @@ _PROBE_SHARE = 0.1
 """Part of the budget (time, and iterations under a work limit) spent with every order
 required, to learn whether all of them can be served."""
 _ROUNDS = 4
-"""Rounds after the probe; each starts every worker from the best plan so far."""
+"""Rounds after the probe on large instances; each starts every worker from the best
+plan so far. Gehring-Homberger 1,000 at 60 s: mean gap 1.108% against 1.206% for
+PyVRP alone in the same run (two independent runs had been level with it)."""
+_ROUNDS_FROM_ORDERS = 400
+"""Below this many plannable orders one round follows the probe: on Solomon's 100
+customers at 10 s, four rounds lost to PyVRP alone on 11 of 56 instances (R1 most)."""
 _ROUND_OVERHEAD_S = 0.05
 """Time kept back per round for handing plans to the workers and collecting them."""
 _FORBIDDEN_S = 10_000_000
@@ -96,9 +101,9 @@ class PyVrpSearch:
     2. If a probe served every order feasibly (the VRPTW benchmarks, lightly loaded
        days), the rounds keep them required; otherwise (overloaded days) orders are
        optional, each worth its unplanned cost as prize.
-    3. Each of :data:`_ROUNDS` rounds starts every worker from the best plan so far
-       with a seed of its own, so both cores work on the most promising plan rather
-       than on two independent runs.
+    3. Each round starts every worker from the best plan so far with a seed of its
+       own, so both cores work on the most promising plan rather than on two
+       independent runs: :data:`_ROUNDS` rounds on large instances, one on small ones.
     """
 
     workers: int = field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
@@ -117,21 +122,22 @@ class PyVrpSearch:
         deadline = began + limits.time_limit_s
         iterations = limits.max_solutions
         probe_iterations = None if iterations is None else max(1, math.ceil(_PROBE_SHARE * iterations))
-        round_iterations = None if iterations is None else max(1, (iterations - probe_iterations) // _ROUNDS)
-        seeds = iter(range(seed, seed + self.workers * (_ROUNDS + 1)))
+        rounds = _ROUNDS if plannable.size >= _ROUNDS_FROM_ORDERS else 1
+        round_iterations = None if iterations is None else max(1, (iterations - probe_iterations) // rounds)
+        seeds = iter(range(seed, seed + self.workers * (rounds + 1)))
         with _Workers(self.workers, (model.required, model.optional)) as workers:
-            probe_s = _PROBE_SHARE * max(0.01, deadline - time.perf_counter() - (_ROUNDS + 1) * _ROUND_OVERHEAD_S)
+            probe_s = _PROBE_SHARE * max(0.01, deadline - time.perf_counter() - (rounds + 1) * _ROUND_OVERHEAD_S)
             probes = workers.run(True, probe_s, probe_iterations, seeds, None)
             required = any(feasible for feasible, _ in probes)
             best = _best(instance, model, probes)
-            for k in range(_ROUNDS):
-                seconds = (deadline - time.perf_counter()) / (_ROUNDS - k) - _ROUND_OVERHEAD_S
+            for k in range(rounds):
+                seconds = (deadline - time.perf_counter()) / (rounds - k) - _ROUND_OVERHEAD_S
                 runs = workers.run(required, max(0.01, seconds), round_iterations, seeds, best[-1])
                 best = _best(instance, model, [(best[2], best[4]), *runs])
         cost, infeasible, _, routes, _ = best
         kind = "all orders required" if required else "orders optional"
         status = (f"{'infeasible, kept feasible routes' if infeasible else 'feasible'} "
-                  f"({kind}, {self.workers} worker(s), {_ROUNDS} rounds)")
+                  f"({kind}, {self.workers} worker(s), {rounds} round{'s' if rounds > 1 else ''})")
         return SolveResult(routes, cost, status, time.perf_counter() - began)
 
 

@@ -6,6 +6,8 @@ re-checked by the independent checker (``solve_checked``).
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from conftest import (
@@ -17,7 +19,7 @@ from conftest import (
     solve_checked,
     window,
 )
-from optimizer.models import Plan, StopKind, Urgency
+from optimizer.models import ClockInterval, Depot, Plan, StopKind, Urgency
 from optimizer.solvers import SOLVERS
 
 FULL_MODEL = sorted(set(SOLVERS) - {"pyvrp"})
@@ -257,3 +259,26 @@ def test_contract_deterministic_under_work_limit(solver: str) -> None:
     first = solve_checked(problem, solver=solver, max_solutions=30)
     second = solve_checked(problem, solver=solver, max_solutions=30)
     assert first.routes == second.routes and first.unplanned == second.unplanned
+
+
+def test_contract_van_stock_is_used_up(solver: str) -> None:
+    """Supplied after every back-end: one van unit, two orders needing it, the emergency gets it."""
+    tech = make_technician(van_stock={"P-100": 1})
+    orders = [
+        make_order("LOW", urgency=Urgency.LOW, parts={"P-100": 1}),
+        make_order("EMG", urgency=Urgency.EMERGENCY, parts={"P-100": 1}, lat=49.51),
+    ]
+    plan = solve_checked(make_problem(orders, [tech]), solver=solver)
+    assert set(visits(plan)) == {"EMG"} and reasons(plan) == {"LOW": "no_stock_in_reach"}
+
+
+def test_contract_pickup_where_the_van_lacks_the_part(solver: str) -> None:
+    """After every back-end, a part no van carries is collected at the depot first."""
+    depot = Depot(id="D1", lat=49.52, lon=8.50, hours=ClockInterval(start=dt.time(7), end=dt.time(18)),
+                  stock={"P-200": 2})
+    plan = solve_checked(
+        make_problem([make_order("NEEDS", parts={"P-200": 1})], [make_technician()], depots=(depot,)),
+        solver=solver,
+    )
+    kinds = [s.kind for r in plan.routes for s in r.stops]
+    assert kinds.index(StopKind.PICKUP) == kinds.index(StopKind.ORDER) - 1

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from conftest import lunch, make_order, make_problem, make_technician, solve_checked, window
 from optimizer.instance import compile_instance
-from optimizer.models import Urgency
+from optimizer.models import ClockInterval, Depot, StopKind, Urgency
 from optimizer.solvers import PyVrpSearch
 from optimizer.solvers.base import SolveLimits
 from optimizer.solvers.pyvrp_search import unsupported
@@ -112,3 +114,19 @@ def test_pyvrp_respects_skills_through_profiles() -> None:
     plan = solve_checked(make_problem(orders, techs), solver="pyvrp")
     served_by = {o: r.technician_id for r in plan.routes for o in r.order_ids}
     assert served_by == {"GAS": "GASMAN", "ANY": "GASMAN"}
+
+
+def test_pyvrp_routes_are_supplied_with_parts() -> None:
+    """PyVRP does not see parts; the supply pass after it uses the van unit for the
+    emergency and fetches the second unit at the depot for the other order."""
+    tech = make_technician(van_stock={"P-100": 1})
+    depot = Depot(id="D1", lat=49.52, lon=8.50, hours=ClockInterval(start=dt.time(7), end=dt.time(18)),
+                  stock={"P-100": 1})
+    orders = [
+        make_order("EMG", urgency=Urgency.EMERGENCY, parts={"P-100": 1}),
+        make_order("NORMAL", parts={"P-100": 1}, lat=49.53, windows=(window("13:00", "16:00"),)),
+    ]
+    plan = solve_checked(make_problem(orders, [tech], depots=(depot,)), solver="pyvrp")
+    assert plan.kpis.orders_planned == 2 and plan.kpis.pickups == 1
+    pickup = next(s for r in plan.routes for s in r.stops if s.kind is StopKind.PICKUP)
+    assert pickup.picked == {"P-100": 1}
