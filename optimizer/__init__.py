@@ -11,6 +11,7 @@ True
 import logging
 
 from optimizer.check import CheckReport, Violation, check
+from optimizer.diff import compare
 from optimizer.exceptions import InputIssue, InvalidProblemError, OptimizerError
 from optimizer.models import (
     Delivery,
@@ -45,5 +46,6 @@ __all__ = [
     "Urgency",
     "Violation",
     "check",
+    "compare",
     "solve",
 ]
