@@ -38,7 +38,7 @@ def _unplanned(problem: Problem, instance: Instance, left: _Leftovers, order: in
         reason = Reason.NO_STOCK_IN_REACH
     detail = EXPLANATION[reason]
     if reason is Reason.NOT_ENOUGH_CAPACITY:
-        days = int(np.count_nonzero(instance.compatible[:, order]))
+        days = int(np.count_nonzero(instance.supply_compatible[:, order]))
         detail += f" ({days} technician-day{'s' if days != 1 else ''} could serve it)"
     elif reason is Reason.NO_STOCK_IN_REACH and instance.presolve_reason[order] is None:
         detail += " (what vans and depots held in time went to more valuable orders)"
@@ -72,7 +72,8 @@ def late_cause(instance: Instance, order: int, start_s: int) -> str:
 
 class _Leftovers:
     """What the plan leaves of the parts: on each van at the end, and what each depot
-    could still hand over up to a given time without running short later."""
+    could still hand over, within its hours, up to a given time without running short
+    later (tools are not considered: depots lend them without a count)."""
 
     def __init__(self, instance: Instance, result: SolveResult, schedules: dict[int, RouteSchedule]) -> None:
         self.instance = instance
@@ -111,14 +112,25 @@ class _Leftovers:
         need = instance.stock.order_parts[order]
         if not need.any():
             return True
-        technicians = np.unique(instance.vehicle_technician[instance.compatible[:, order]])
+        technicians = np.unique(instance.vehicle_technician[instance.supply_compatible[:, order]])
         short = np.clip(need[None, :] - np.clip(self.van[technicians], 0, None), 0, None)
         if (short == 0).all(axis=1).any():
             return True
         n_windows = int(instance.order_n_windows[order])
         closes = int(instance.order_windows_s[order, n_windows - 1, 1]) if n_windows else instance.horizon_s
-        for times, takeable in zip(self.times, self.takeable):
-            k = int(np.searchsorted(times, closes, side="right")) - 1
+        for d, (times, takeable) in enumerate(zip(self.times, self.takeable)):
+            latest = self.latest_pickup(d, closes)
+            if latest is None:
+                continue
+            k = int(np.searchsorted(times, latest, side="right")) - 1
             if (takeable[k][None, :] >= short).all(axis=1).any():
                 return True
         return False
+
+    def latest_pickup(self, depot: int, closes: int) -> int | None:
+        """The latest start of a pickup at ``depot`` that ends within its hours and by
+        ``closes`` (None if no day allows one)."""
+        pickup = self.instance.pickup_duration_s
+        starts = [min(closes, int(shut)) - pickup for opens, shut in self.instance.depot_hours_s[depot]
+                  if min(closes, int(shut)) - pickup >= opens]
+        return max(starts, default=None)

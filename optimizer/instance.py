@@ -81,7 +81,12 @@ class Instance:
     vehicle_capacity: FloatArray
     """Load limit per day; ``inf`` where unlimited."""
     compatible: BoolArray
-    """[V, O] whether vehicle ``v`` may serve order ``o`` (qualified and reachable in time)."""
+    """[V, O] whether vehicle ``v`` may serve order ``o`` (qualified and reachable in
+    time); where some vehicle's van carries the order's parts and tools, only those
+    (the routing back-ends do not see pickup detours)."""
+    supply_compatible: BoolArray
+    """[V, O] ``compatible`` before that narrowing: who may serve the order, fetching at a
+    depot what the van lacks (used when inserting orders with pickups)."""
     presolve_reason: tuple[Reason | None, ...]
     """[O] why an order cannot be planned at all, or ``None`` if some vehicle may serve it."""
     overtime_cost_per_min: float
@@ -201,6 +206,11 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
     break_duration = np.array(
         [0 if b is None else 60 * b.duration_min for b in breaks], dtype=np.int64
     ).reshape(len(vehicles))
+    # A day that must end by the latest break start never takes the break (the break
+    # rule of optimizer.scheduling): drop it, so no back-end is asked to place it.
+    never = (break_duration > 0) & (latest_end <= break_end)
+    break_start[never], break_end[never], break_duration[never] = -1, -1, 0
+    unbreakable = (break_duration > 0) & (break_end < shift_start)  # no route can take that break
     capacity = np.array(
         [np.inf if t.capacity is None else t.capacity for t in vehicle_techs], dtype=np.float64
     ).reshape(len(vehicles))
@@ -219,10 +229,9 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
     ).reshape(-1, 2)
     ready = parts_ready_s(stock, horizon_s, depot_hours, pickup_s)
     qualified, presolve = _qualification(problem, stock, ready, windows_exist=n_windows > 0)
-    qualified = _van_first(qualified, (ready == 0) & tools_carried(stock))
     order_ready = np.where(qualified, ready, NEVER_S).min(axis=0, initial=NEVER_S)
     order_ready = np.where(qualified.any(axis=0), order_ready, 0)
-    windows, n_windows = _clipped(windows, order_ready, np.full(len(orders), horizon_s))
+    cut, n_cut = _clipped(windows, order_ready, np.full(len(orders), horizon_s))
     order_loc = n_techs + np.arange(len(orders), dtype=np.int64)
     duration_s = np.rint([60 * o.duration_min for o in orders]).astype(np.int64).reshape(len(orders))
     reach = dict(
@@ -230,29 +239,30 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
         home=vehicle_technician,
         order_loc=order_loc,
         duration_s=duration_s,
-        windows=windows,
         shift_start=shift_start,
         latest_end=latest_end,
     )
-    in_time = _reachable(**reach, ready=ready[vehicle_technician])
-    compatible = qualified[vehicle_technician] & in_time
+    supplied = qualified[vehicle_technician] & _reachable(**reach, windows=cut, ready=ready[vehicle_technician])
+    supplied[unbreakable] = False
     ignoring_parts: BoolArray | None = None
     for o in range(len(orders)):
-        if presolve[o] is None and not compatible[:, o].any():
+        if presolve[o] is None and not supplied[:, o].any():
             has_day = qualified[vehicle_technician, o].any()
-            if order_ready[o] > 0 and n_windows[o] > 0 and ignoring_parts is None:
-                ignoring_parts = qualified[vehicle_technician] & _reachable(**reach)
-            late_parts = order_ready[o] > 0 and (n_windows[o] == 0 or bool(ignoring_parts[:, o].any()))
+            if order_ready[o] > 0 and ignoring_parts is None:
+                ignoring_parts = qualified[vehicle_technician] & _reachable(**reach, windows=windows)
+            late_parts = order_ready[o] > 0 and bool(ignoring_parts[:, o].any())
             presolve[o] = (
                 Reason.PARTS_UNAVAILABLE_UNTIL if late_parts
                 else Reason.NO_SHIFT_FITS if has_day
                 else Reason.NO_TECHNICIAN_AVAILABLE
             )
-    compatible[:, [o for o, r in enumerate(presolve) if r is not None]] = False
+    windows, n_windows = cut, n_cut
+    supplied[:, [o for o, r in enumerate(presolve) if r is not None]] = False
     midnights = [axis.seconds(dt.datetime.combine(day, dt.time(), tzinfo=problem.zone))
                  for day in [*problem.dates, problem.dates[-1] + dt.timedelta(days=1)]]
-    day_from, day_to = _earliest_day_for_emergencies(compatible, vehicle_day, urgency, np.array(midnights))
+    day_from, day_to = _earliest_day_for_emergencies(supplied, vehicle_day, urgency, np.array(midnights))
     windows, n_windows = _clipped(windows, day_from, day_to)
+    compatible = _van_first(supplied, ((ready == 0) & tools_carried(stock))[vehicle_technician])
 
     return Instance(
         order_ids=tuple(o.id for o in orders),
@@ -287,6 +297,7 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
         vehicle_break_duration_s=break_duration,
         vehicle_capacity=capacity,
         compatible=compatible,
+        supply_compatible=supplied,
         presolve_reason=tuple(presolve),
         overtime_cost_per_min=weights.overtime_per_min,
         travel_cost_per_min=weights.travel_per_min,
@@ -306,9 +317,9 @@ def _order_windows(problem: Problem, axis: TimeAxis, horizon_s: int) -> tuple[In
     horizon) clipped to the horizon and to the release time; padded with -1."""
     clipped: list[list[tuple[int, int]]] = []
     for order in problem.orders:
-        spans = [(axis.seconds(w.start), axis.seconds(w.end)) for w in order.windows]
+        spans = [(axis.seconds_from(w.start), axis.seconds(w.end)) for w in order.windows]
         spans = spans or [(0, horizon_s)]
-        earliest = 0 if order.release is None else max(0, axis.seconds(order.release))
+        earliest = 0 if order.release is None else max(0, axis.seconds_from(order.release))
         clipped.append([
             (max(a, earliest), min(b, horizon_s))
             for a, b in spans
@@ -375,14 +386,15 @@ def _qualification(
     return qualified, reasons
 
 
-def _van_first(qualified: BoolArray, on_van: BoolArray) -> BoolArray:
-    """[T, O] ``qualified`` narrowed, for each order some qualified technician could
-    serve from the van (its parts in the van stock, its tools carried: ``on_van``), to
-    those technicians: the routing back-ends do not see pickup detours, so an order
-    goes to a van that carries what it needs where one does (a pickup is still made if
-    that van runs out); the other orders stay open to everyone qualified."""
-    from_van = qualified & on_van
-    return np.where(from_van.any(axis=0)[None, :], from_van, qualified)
+def _van_first(compatible: BoolArray, on_van: BoolArray) -> BoolArray:
+    """[V, O] ``compatible`` narrowed, for each order some compatible vehicle could
+    serve from its van (its parts in the van stock, its tools carried: ``on_van``), to
+    those vehicles: the routing back-ends do not see pickup detours, so an order goes
+    to a van that carries what it needs where one does (a pickup is still made if that
+    van runs out, and the insertion with pickups may still use the others); the other
+    orders stay open to every compatible vehicle."""
+    from_van = compatible & on_van
+    return np.where(from_van.any(axis=0)[None, :], from_van, compatible)
 
 
 def _clipped(windows: IntArray, lo: IntArray, hi: IntArray) -> tuple[IntArray, IntArray]:

@@ -60,7 +60,7 @@ def compile_stock(problem: Problem, axis: TimeAxis) -> Stock:
     """The parts and tools of ``problem`` as arrays."""
     orders, techs, depots = problem.orders, problem.technicians, problem.depots
     deliveries = sorted(
-        ((max(0, axis.seconds(x.at)), d, x.part, x.quantity) for d, depot in enumerate(depots) for x in depot.incoming),
+        ((max(0, axis.seconds_from(x.at)), d, x.part, x.quantity) for d, depot in enumerate(depots) for x in depot.incoming),
         key=lambda x: (x[0], x[1], x[2]),
     )
     part_ids = sorted(

@@ -9,6 +9,7 @@ This is the one module that converts between the two.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -36,8 +37,15 @@ class TimeAxis:
     zone: ZoneInfo
 
     def seconds(self, instant: dt.datetime) -> int:
-        """Whole seconds from the origin to a timezone-aware ``instant``."""
+        """Whole seconds from the origin to a timezone-aware ``instant`` (rounded towards
+        the origin: right for the ends of intervals)."""
         return int(elapsed_s(instant, self.origin))
+
+    def seconds_from(self, instant: dt.datetime) -> int:
+        """Whole seconds from the origin to ``instant``, rounded up: right for "not
+        before" times (window opens, releases, deliveries), so that a sub-second instant
+        is never moved earlier."""
+        return math.ceil(elapsed_s(instant, self.origin))
 
     def local_seconds(self, day: dt.date, clock: dt.time) -> int:
         """Seconds from the origin to wall-clock ``clock`` on ``day`` in the zone."""

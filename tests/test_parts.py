@@ -314,3 +314,55 @@ def test_generated_weeks_with_scarce_parts_are_valid(seed: int, solver: str) -> 
         assert unplanned.reason and unplanned.detail, unplanned
     planned_parts = sum(1 for r in plan.routes for o in r.order_ids if orders[o].parts)
     assert planned_parts > 0
+
+
+def test_van_holders_are_preferred_not_required() -> None:
+    """The only van with the part cannot come on Monday: the emergency goes to the other
+    technician on Monday with a pickup, not to the van holder on Tuesday."""
+    holder = make_technician("A", van_stock={"P-100": 1}, absent=frozenset({MONDAY}))
+    orders = [make_order("EMG", urgency=Urgency.EMERGENCY, parts={"P-100": 1})]
+    plan = solve_checked(make_problem(orders, [holder, make_technician("B")], days=2,
+                                      depots=(depot(stock={"P-100": 5}),)))
+    ((route, _),) = stops_of(plan, StopKind.ORDER)
+    assert (route.technician_id, route.date) == ("B", MONDAY) and plan.kpis.pickups == 1
+
+
+def test_other_technicians_fetch_what_the_one_van_lacks() -> None:
+    """One van unit and six two-hour orders needing the part: the technician without it
+    takes some of them with a pickup; all six are planned."""
+    techs = [make_technician("A", van_stock={"P-100": 1}), make_technician("B")]
+    orders = [make_order(f"O{i}", parts={"P-100": 1}, duration_min=120, lat=49.50 + 0.003 * i) for i in range(6)]
+    plan = solve_checked(make_problem(orders, techs, depots=(depot(stock={"P-100": 10}),)))
+    assert plan.kpis.orders_planned == 6 and {r.technician_id for r in plan.routes} == {"A", "B"}
+
+
+def test_parts_arriving_too_late_in_a_short_day_are_named() -> None:
+    """The part arrives at 11:40, the window closes at 12:00 and the day at 12:30: the
+    order is unplanned because of the part, not the shift."""
+    tech = make_technician(shift=ClockInterval(start=dt.time(8), end=dt.time(12, 30)))
+    orders = [make_order("X", parts={"P-300": 1}, windows=(window("08:00", "12:00"),))]
+    arriving = depot(incoming=(Delivery(part="P-300", quantity=1, at=at("11:40")),))
+    plan = solve_checked(make_problem(orders, [tech], depots=(arriving,)))
+    assert reasons(plan) == {"X": "parts_unavailable_until"}
+
+
+def test_stock_in_a_closed_depot_does_not_count_as_left() -> None:
+    """The depot with stock opens only after the orders' windows: the low order that the
+    van's single unit did not go to is unplanned for lack of stock in reach."""
+    tech = make_technician(van_stock={"P-100": 1})
+    orders = [
+        make_order("HI", urgency=Urgency.HIGH, parts={"P-100": 1}, windows=(window("08:00", "12:00"),)),
+        make_order("LO", urgency=Urgency.LOW, parts={"P-100": 1}, lat=49.51, windows=(window("08:00", "12:00"),)),
+    ]
+    plan = solve_checked(make_problem(orders, [tech], depots=(depot(hours=(13, 17), stock={"P-100": 5}),)))
+    assert reasons(plan) == {"LO": "no_stock_in_reach"}
+
+
+def test_a_delivery_half_a_second_after_ten_is_not_picked_at_ten() -> None:
+    """Not-before times are rounded up to whole seconds, so the pickup never precedes the delivery."""
+    tech = make_technician()
+    orders = [make_order("W", parts={"P-300": 1}, windows=(window("08:00", "16:00"),))]
+    arrival = at("10:00") + dt.timedelta(milliseconds=500)
+    plan = solve_checked(make_problem(orders, [tech], depots=(depot(incoming=(Delivery(part="P-300", quantity=1, at=arrival),)),)))
+    ((_, pickup),) = stops_of(plan, StopKind.PICKUP)
+    assert pickup.start >= arrival

@@ -414,7 +414,7 @@ class _Supply:
         loc = int(instance.order_loc[order])
         per_s = instance.travel_cost_per_min / 60
         candidates = []
-        for v in np.flatnonzero(instance.compatible[:, order]).tolist():
+        for v in np.flatnonzero(instance.supply_compatible[:, order]).tolist():
             seq = self.routes.get(v, [])
             load = float(instance.order_load[[s for s in seq if not instance.is_pickup(s)]].sum())
             if load + instance.order_load[order] > instance.vehicle_capacity[v]:

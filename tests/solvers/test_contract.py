@@ -282,3 +282,11 @@ def test_contract_pickup_where_the_van_lacks_the_part(solver: str) -> None:
     )
     kinds = [s.kind for r in plan.routes for s in r.stops]
     assert kinds.index(StopKind.PICKUP) == kinds.index(StopKind.ORDER) - 1
+
+
+def test_contract_break_after_the_shift_is_never_taken(solver: str) -> None:
+    """A 07:00-12:00 shift with a 12:00-13:00 lunch window: the day ends before any break
+    could be due, so every back-end plans it without one."""
+    tech = make_technician(shift=ClockInterval(start=dt.time(7), end=dt.time(12)), break_=lunch())
+    plan = solve_checked(make_problem([make_order("A"), make_order("B", lat=49.51)], [tech]), solver=solver)
+    assert set(visits(plan)) == {"A", "B"}
