@@ -102,12 +102,9 @@ class _Ledger:
         merged = {**self.takes, **changes}
         for depot in {d for _, d in changes}:
             events = [(at, 0, p, units) for at, p, units in self.deliveries[depot]]
-            rows = []
-            for (_, d), taken in merged.items():
-                if d == depot and taken is not None:
-                    rows.append(taken)
+            events += [(taken[0], 1, -1, taken[1]) for (_, d), taken in merged.items() if d == depot and taken]
             level = self.base[depot].astype(np.int64).copy()
-            timeline = sorted([*events, *((at, 1, -1, units) for at, units in rows)], key=lambda e: e[:2])
+            timeline = sorted(events, key=lambda e: e[:2])  # deliveries before takes at the same second
             for _, kind, p, units in timeline:
                 if kind == 0:
                     level[p] += units
