@@ -15,6 +15,7 @@ from optimizer.models import Problem, UnplannedOrder
 from optimizer.reasons import EXPLANATION, Reason
 from optimizer.scheduling import RouteSchedule
 from optimizer.solvers.base import Pickup, SolveResult
+from optimizer.stock import latest_pickup_start
 
 
 def unplanned_orders(
@@ -119,7 +120,7 @@ class _Leftovers:
         n_windows = int(instance.order_n_windows[order])
         closes = int(instance.order_windows_s[order, n_windows - 1, 1]) if n_windows else instance.horizon_s
         for d, (times, takeable) in enumerate(zip(self.times, self.takeable)):
-            latest = self.latest_pickup(d, closes)
+            latest = latest_pickup_start(instance.depot_hours_s[d], closes, instance.pickup_duration_s)
             if latest is None:
                 continue
             k = int(np.searchsorted(times, latest, side="right")) - 1
@@ -127,10 +128,3 @@ class _Leftovers:
                 return True
         return False
 
-    def latest_pickup(self, depot: int, closes: int) -> int | None:
-        """The latest start of a pickup at ``depot`` that ends within its hours and by
-        ``closes`` (None if no day allows one)."""
-        pickup = self.instance.pickup_duration_s
-        starts = [min(closes, int(shut)) - pickup for opens, shut in self.instance.depot_hours_s[depot]
-                  if min(closes, int(shut)) - pickup >= opens]
-        return max(starts, default=None)

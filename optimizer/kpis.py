@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from optimizer.models import DayKpis, Kpis, Problem, Route, StopKind, Technician, UnplannedOrder, Urgency
+from optimizer.models import DayKpis, Kpis, Order, Problem, Route, StopKind, Technician, UnplannedOrder, Urgency
 from optimizer.objective import late_minutes, objective_terms
 from optimizer.timeaxis import elapsed_s
 
@@ -28,7 +28,8 @@ def compute_kpis(
         (orders[s.order_id].urgency, late_minutes(s.start, orders[s.order_id].due, problem.horizon_start))
         for s in visits
     ]
-    figures = _figures(problem, routes)
+    technicians = problem.technician_by_id
+    figures = _figures(problem, routes, orders, technicians)
     terms = objective_terms(
         problem.weights,
         unplanned=[u.urgency for u in unplanned],
@@ -39,7 +40,7 @@ def compute_kpis(
     planned = Counter(orders[s.order_id].urgency for s in visits)
     missed = Counter(u.urgency for u in unplanned)
     days = tuple(
-        DayKpis(date=day, **_figures(problem, tuple(r for r in routes if r.date == day)))
+        DayKpis(date=day, **_figures(problem, tuple(r for r in routes if r.date == day), orders, technicians))
         for day in problem.dates
     )
     return Kpis(
@@ -55,10 +56,10 @@ def compute_kpis(
     )
 
 
-def _figures(problem: Problem, routes: tuple[Route, ...]) -> dict[str, Any]:
+def _figures(
+    problem: Problem, routes: tuple[Route, ...], orders: dict[str, Order], technicians: dict[str, Technician]
+) -> dict[str, Any]:
     """The figures reported both in total and per day, over ``routes``."""
-    orders = problem.order_by_id
-    technicians = problem.technician_by_id
     visits = [s for r in routes for s in r.stops if s.kind is StopKind.ORDER and s.order_id]
     return {
         "orders_planned": len(visits),

@@ -120,6 +120,14 @@ def _handover(hours: IntArray, at: int, pickup_s: int) -> int:
     return NEVER_S
 
 
+def latest_pickup_start(hours: IntArray, by: int, pickup_s: int) -> int | None:
+    """Start of the latest pickup within one of the daily opening ``hours`` [days, 2]
+    that ends by ``by`` (None if none does): the twin of :func:`_handover`."""
+    starts = [min(by, int(closes)) - pickup_s for opens, closes in hours.tolist()
+              if min(by, int(closes)) - pickup_s >= opens]
+    return max(starts, default=None)
+
+
 def tools_obtainable(stock: Stock) -> BoolArray:
     """[T, O] whether each technician carries, or some depot lends, every tool an order needs."""
     reachable = stock.technician_tools | stock.depot_tools.any(axis=0)[None, :]

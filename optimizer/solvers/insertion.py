@@ -116,7 +116,7 @@ def route_cost(instance: Instance, routes: dict[int, tuple[int, ...]]) -> float:
         timed = schedule_route(instance, v, seq)
         if timed is None:
             raise ValueError(f"route of vehicle {v} is infeasible")
-        served[[s for s in seq if s < instance.n_orders]] = True
+        served[[s for s in seq if not instance.is_pickup(s)]] = True
         total += timed.cost(instance) + sum(timed.travel_s) * instance.travel_cost_per_min / 60
     return total + float(instance.order_unplanned_cost[~served].sum())
 

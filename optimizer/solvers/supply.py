@@ -270,11 +270,12 @@ class _Supply:
                 if d in on_route or not self.lends(d, missing):
                     continue
                 depot_loc = int(instance.depot_loc[d])
+                kinds = instance.pickup_stops(d)
                 for position in range(positions):
                     before, after = locations[position], locations[position + 1]
                     added = int(instance.travel_s[before, depot_loc]) + int(instance.travel_s[depot_loc, after]) \
                         - int(instance.travel_s[before, after])
-                    candidates.extend((added * per_s, v, stop, position) for stop in instance.pickup_stops(d))
+                    candidates.extend((added * per_s, v, stop, position) for stop in kinds)
         candidates.sort()
         limit = float(instance.order_unplanned_cost[order])
         best: tuple[float, int, int, RouteSchedule] | None = None

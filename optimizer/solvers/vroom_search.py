@@ -72,8 +72,9 @@ class VroomSearch:
     ``exploration`` (0-5) fixes VROOM's level. By default (``None``) the level is 5
     under a work limit (``max_solutions``) and otherwise chosen for the time limit: a
     level-0 run measures the instance, then the highest level expected to (nearly)
-    finish in the time left runs, and the better of the two is kept. On 300 orders this is level 5 in ~5 s; on 1,000 orders in 30 s level 2,
-    which beats level 5 cut short by 2-6%.
+    finish in the time left runs, and the better of the two is kept. On 300 orders
+    this is level 5 in ~5 s; on 1,000 orders in 30 s level 2, which beats level 5 cut
+    short by 2-6%.
 
     With ``by_parts`` the first run gets ``start_share`` of the time and the rest
     re-solves parts of the plan (see :meth:`_by_parts`), which on generated
