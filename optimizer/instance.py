@@ -7,11 +7,17 @@ pydantic models. Index conventions:
 * vehicles ``v``: one per technician and workday (technician not absent), sorted by
   technician then day;
 * locations: ``0..n_technicians-1`` are the technicians' homes, then one per order
-  (``order_loc[o] == n_technicians + o``), then one per depot (``depot_loc``);
+  (``order_loc[o] == n_technicians + o``), then one per depot (``depot_loc``), then,
+  in a re-plan, one per technician-day that resumes after fixed stops;
 * stops of a route: order ``o`` is stop ``o``; stop ``n_orders + k`` is a pickup of
   kind ``k``: at depot ``pickup_depot[k]``, starting no earlier than
   ``pickup_from_s[k]`` (0, or the arrival of a delivery there), see
   :meth:`Instance.is_pickup`.
+
+A problem with progress (a re-plan, see :mod:`optimizer.progress`) compiles to what is
+left: orders no fixed stop serves, vehicles starting where and when their day resumes
+(and no earlier than ``now``), stock the fixed stops left, and each promised order's
+vehicle and start for the stability cost.
 
 Times are integer seconds since the horizon start (see :mod:`optimizer.timeaxis`);
 costs are in objective units per minute, as in :class:`~optimizer.models.ObjectiveWeights`.
@@ -21,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, fields
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -31,7 +38,8 @@ from optimizer.reasons import Reason
 from optimizer.stock import (
     NEVER_S, Stock, amounts, compile_stock, parts_ready_s, tools_carried, tools_obtainable,
 )
-from optimizer.timeaxis import TimeAxis
+from optimizer.progress import Promises, WorkingTime, remaining, resume_points
+from optimizer.timeaxis import TimeAxis, utc
 from optimizer.travel import HaversineTravel, TravelMatrix, TravelProvider
 
 NO_DUE_S = np.iinfo(np.int64).max // 4
@@ -68,8 +76,13 @@ class Instance:
     # vehicles [V]
     vehicle_technician: IntArray
     vehicle_day: IntArray
-    vehicle_loc: IntArray
+    vehicle_start_loc: IntArray
+    """Where each vehicle's route begins: home, or where its day resumes in a re-plan."""
+    vehicle_end_loc: IntArray
+    """Where each vehicle's route ends: home."""
     vehicle_shift_start_s: IntArray
+    """The earliest departure: the shift start (in a re-plan, no earlier than ``now`` or
+    the end of the last fixed stop)."""
     vehicle_shift_end_s: IntArray
     vehicle_latest_end_s: IntArray
     """Shift end plus the allowed overtime."""
@@ -106,6 +119,18 @@ class Instance:
     from each arrival of a delivery there."""
     pickup_from_s: IntArray
     """[S] the earliest start of each kind of pickup stop."""
+    # re-planning: what customers were told
+    order_promised_vehicle: IntArray
+    """[O] the vehicle a customer was told would come (-1: no promise;
+    :data:`optimizer.progress.GONE`: the promised technician-day takes no new work)."""
+    order_promised_s: IntArray
+    """[O] the promised start (0 where no promise)."""
+    order_reassign_cost: FloatArray
+    """[O] cost of serving a promised order by another vehicle, or not at all (also
+    included in ``order_unplanned_cost``)."""
+    order_retime_cost_per_min: FloatArray
+    """[O] cost per minute a promised start moves beyond ``retime_tolerance_s``."""
+    retime_tolerance_s: int
 
     def is_pickup(self, stop: int) -> bool:
         """Whether route stop ``stop`` is a depot pickup (else it is an order)."""
@@ -145,6 +170,26 @@ class Instance:
         """Number of depots."""
         return len(self.depot_ids)
 
+    @cached_property
+    def promises(self) -> bool:
+        """Whether some order has a promised visit (a re-plan)."""
+        return bool((self.order_promised_vehicle != -1).any())
+
+    def stability_cost(self, vehicle: int, visits: tuple[int, ...], starts: tuple[int, ...]) -> float:
+        """The stability cost of serving ``visits`` (route stops) at ``starts`` on
+        ``vehicle``: reassignments and retimes of promised orders, in cost units."""
+        total = 0.0
+        for stop, start in zip(visits, starts):
+            if self.is_pickup(stop) or self.order_promised_vehicle[stop] == -1:
+                continue
+            if self.order_promised_vehicle[stop] != vehicle:
+                total += self.order_reassign_cost[stop]
+                continue
+            moved_s = abs(start - int(self.order_promised_s[stop])) - self.retime_tolerance_s
+            if moved_s > 0:
+                total += self.order_retime_cost_per_min[stop] * moved_s / 60
+        return float(total)
+
     @property
     def needs_supply(self) -> bool:
         """Whether some order consumes parts or needs tools (then routes get checked
@@ -167,22 +212,29 @@ def location_arrays(problem: Problem) -> tuple[FloatArray, FloatArray]:
 
 
 def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> Instance:
-    """Build the numeric instance of ``problem`` (travel from ``travel`` or the default)."""
+    """Build the numeric instance of ``problem`` (travel from ``travel`` or the default);
+    for a problem with progress, of what is left to plan (see the module docstring)."""
     axis = TimeAxis(problem.horizon_start, problem.zone)
     horizon_s = axis.seconds(problem.horizon_end)
+    days_on = WorkingTime(problem, axis)
+    resumes = resume_points(problem)
+    full_progress = problem.progress
+    problem = remaining(problem)
     lat, lon = location_arrays(problem)
+    lat = np.concatenate([lat, [r.lat for r in resumes.values()]])
+    lon = np.concatenate([lon, [r.lon for r in resumes.values()]])
     matrix: TravelMatrix = (travel or default_travel(problem)).matrix(lat, lon)
 
     orders, techs = problem.orders, problem.technicians
     n_techs = len(techs)
-    windows, n_windows = _order_windows(problem, axis, horizon_s)
+    windows, n_windows = _order_windows(problem, axis, horizon_s, not_before_s=days_on.now_s)
     urgency = np.array([URGENCIES.index(o.urgency) for o in orders], dtype=np.int64)
     weights = problem.weights
     vehicles = [
         (t, d)
         for t, tech in enumerate(techs)
         for d, day in enumerate(problem.dates)
-        if tech.works_on(day)
+        if days_on.works(tech, day) or (tech.id, day) in resumes
     ]
     vehicle_technician = np.array([t for t, _ in vehicles], dtype=np.int64)
     vehicle_day = np.array([d for _, d in vehicles], dtype=np.int64)
@@ -206,6 +258,22 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
     break_duration = np.array(
         [0 if b is None else 60 * b.duration_min for b in breaks], dtype=np.int64
     ).reshape(len(vehicles))
+    start_loc = vehicle_technician.copy()
+    if days_on.now_s is not None:
+        resumed = [resumes.get((techs[t].id, problem.dates[d])) for t, d in vehicles]
+        first_resume = len(lat) - len(resumes)
+        loc_of = {key: first_resume + k for k, key in enumerate(resumes)}
+        for v, ((t, d), resume) in enumerate(zip(vehicles, resumed)):
+            free_s = days_on.now_s if resume is None else max(days_on.now_s, axis.seconds_from(resume.at))
+            shift_start[v], latest_end[v] = days_on.bounds(techs[t], int(shift_start[v]), int(latest_end[v]))
+            shift_start[v] = max(shift_start[v], free_s)
+            if resume is not None:
+                start_loc[v] = loc_of[(techs[t].id, problem.dates[d])]
+                if resume.break_taken:
+                    break_duration[v] = 0
+        # A break whose latest start passed before the day resumes is forgone.
+        forgone = (break_duration == 0) | (break_end < shift_start)
+        break_start[forgone], break_end[forgone], break_duration[forgone] = -1, -1, 0
     # A day that must end by the latest break start never takes the break (the break
     # rule of optimizer.scheduling): drop it, so no back-end is asked to place it.
     never = (break_duration > 0) & (latest_end <= break_end)
@@ -228,7 +296,9 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
         dtype=np.int64,
     ).reshape(-1, 2)
     ready = parts_ready_s(stock, horizon_s, depot_hours, pickup_s)
-    qualified, presolve = _qualification(problem, stock, ready, windows_exist=n_windows > 0)
+    qualified, presolve = _qualification(
+        problem, stock, ready, windows_exist=n_windows > 0, not_before=days_on.not_before
+    )
     order_ready = np.where(qualified, ready, NEVER_S).min(axis=0, initial=NEVER_S)
     order_ready = np.where(qualified.any(axis=0), order_ready, 0)
     cut, n_cut = _clipped(windows, order_ready, np.full(len(orders), horizon_s))
@@ -236,6 +306,7 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
     duration_s = np.rint([60 * o.duration_min for o in orders]).astype(np.int64).reshape(len(orders))
     reach = dict(
         travel_s=matrix.duration_s,
+        start=start_loc,
         home=vehicle_technician,
         order_loc=order_loc,
         duration_s=duration_s,
@@ -263,6 +334,7 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
     day_from, day_to = _earliest_day_for_emergencies(supplied, vehicle_day, urgency, np.array(midnights))
     windows, n_windows = _clipped(windows, day_from, day_to)
     compatible = _van_first(supplied, ((ready == 0) & tools_carried(stock))[vehicle_technician])
+    promises = Promises.of(full_progress, problem, axis, vehicles, shift_start < latest_end)
 
     return Instance(
         order_ids=tuple(o.id for o in orders),
@@ -281,14 +353,16 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
             dtype=np.int64,
         ),
         order_urgency=urgency,
-        order_unplanned_cost=np.array([weights.unplanned[o.urgency] for o in orders], dtype=float),
+        order_unplanned_cost=np.array([weights.unplanned[o.urgency] for o in orders], dtype=float)
+        + promises.reassign_cost,
         order_late_cost_per_min=np.array(
             [weights.late_per_min[o.urgency] for o in orders], dtype=float
         ),
         order_load=np.array([o.load for o in orders], dtype=np.float64),
         vehicle_technician=vehicle_technician,
         vehicle_day=vehicle_day,
-        vehicle_loc=vehicle_technician.copy(),
+        vehicle_start_loc=start_loc,
+        vehicle_end_loc=vehicle_technician.copy(),
         vehicle_shift_start_s=shift_start,
         vehicle_shift_end_s=shift_end,
         vehicle_latest_end_s=latest_end,
@@ -309,17 +383,26 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
         pickup_duration_s=pickup_s,
         pickup_depot=pickup_kinds[:, 0].copy(),
         pickup_from_s=pickup_kinds[:, 1].copy(),
+        order_promised_vehicle=promises.vehicle,
+        order_promised_s=promises.start_s,
+        order_reassign_cost=promises.reassign_cost,
+        order_retime_cost_per_min=promises.retime_cost_per_min,
+        retime_tolerance_s=int(round(60 * weights.stability.tolerance_min)),
     )
 
 
-def _order_windows(problem: Problem, axis: TimeAxis, horizon_s: int) -> tuple[IntArray, IntArray]:
+def _order_windows(
+    problem: Problem, axis: TimeAxis, horizon_s: int, *, not_before_s: int | None
+) -> tuple[IntArray, IntArray]:
     """Effective start windows [O, W, 2] in seconds: stated windows (or the whole
-    horizon) clipped to the horizon and to the release time; padded with -1."""
+    horizon) clipped to the horizon, to the release time and to ``not_before_s`` (a
+    re-plan's now); padded with -1."""
     clipped: list[list[tuple[int, int]]] = []
     for order in problem.orders:
         spans = [(axis.seconds_from(w.start), axis.seconds(w.end)) for w in order.windows]
         spans = spans or [(0, horizon_s)]
         earliest = 0 if order.release is None else max(0, axis.seconds_from(order.release))
+        earliest = max(earliest, not_before_s or 0)
         clipped.append([
             (max(a, earliest), min(b, horizon_s))
             for a, b in spans
@@ -339,7 +422,7 @@ def _covers(held: IntArray, needed: IntArray) -> BoolArray:
 
 
 def _qualification(
-    problem: Problem, stock: Stock, ready: IntArray, *, windows_exist: BoolArray
+    problem: Problem, stock: Stock, ready: IntArray, *, windows_exist: BoolArray, not_before: dt.datetime
 ) -> tuple[BoolArray, list[Reason | None]]:
     """[T, O] technicians qualified for orders (skills, parts from the van or a depot
     within the horizon, tools carried or lent by a depot, required technician, load),
@@ -360,11 +443,10 @@ def _qualification(
 
     qualified = skilled & stocked & equipped & fits & allowed
     reasons: list[Reason | None] = []
-    horizon_start = problem.horizon_start
     for o, order in enumerate(orders):
         reason: Reason | None = None
         if not windows_exist[o]:
-            before = order.windows and order.windows[-1].end < horizon_start
+            before = order.windows and utc(order.windows[-1].end) < utc(not_before)
             reason = Reason.OUTSIDE_ALL_WINDOWS if before else Reason.AFTER_HORIZON
         elif not qualified[:, o].any():
             stages = [
@@ -430,6 +512,7 @@ def _earliest_day_for_emergencies(
 def _reachable(
     *,
     travel_s: npt.NDArray[np.int32],
+    start: IntArray,
     home: IntArray,
     order_loc: IntArray,
     duration_s: IntArray,
@@ -438,13 +521,13 @@ def _reachable(
     latest_end: IntArray,
     ready: IntArray | None = None,
 ) -> BoolArray:
-    """[V, O] whether a route home -> order -> home fits a window and the working day,
+    """[V, O] whether a route start -> order -> home fits a window and the working day,
     starting no earlier than the parts are ``ready`` [V, O] where given.
 
     A relaxation (the break and the pickup detour are ignored): it only rules out what
     no route can do.
     """
-    out_s = travel_s[np.ix_(home, order_loc)].astype(np.int64)
+    out_s = travel_s[np.ix_(start, order_loc)].astype(np.int64)
     back_s = travel_s[np.ix_(order_loc, home)].T.astype(np.int64)
     arrival = shift_start[:, None] + out_s
     if ready is not None:

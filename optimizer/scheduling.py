@@ -55,13 +55,17 @@ class RouteSchedule:
         return self.end_s[-1]
 
     def cost(self, instance: Instance) -> float:
-        """Lateness and overtime cost of these times, in objective units."""
+        """Lateness, overtime and (in a re-plan) stability cost of these times, in
+        objective units."""
         late = sum(
             instance.order_late_cost_per_min[o] * s / 60
             for o, s in zip(self.visits, self.late_s)
             if s > 0
         )
-        return float(late + instance.overtime_cost_per_min * self.overtime_s / 60)
+        cost = late + instance.overtime_cost_per_min * self.overtime_s / 60
+        if instance.promises:
+            cost += instance.stability_cost(self.vehicle, self.visits, self.start_s)
+        return float(cost)
 
 
 def schedule_route(instance: Instance, vehicle: int, visits: list[int] | tuple[int, ...]) -> RouteSchedule | None:
@@ -90,14 +94,14 @@ def _forward(
     instance: Instance, vehicle: int, visits: tuple[int, ...], *, break_gap: int | None
 ) -> RouteSchedule | None:
     """One forward pass with the break in gap ``break_gap`` (or none)."""
-    home = int(instance.vehicle_loc[vehicle])
+    home = int(instance.vehicle_end_loc[vehicle])
     shift_start = int(instance.vehicle_shift_start_s[vehicle])
     break_open = int(instance.vehicle_break_start_s[vehicle])
     break_close = int(instance.vehicle_break_end_s[vehicle])
     break_len = int(instance.vehicle_break_duration_s[vehicle])
 
     arrival, start, end, travel, distance, late = [], [], [], [], [], []
-    prev_loc, prev_end = home, shift_start
+    prev_loc, prev_end = int(instance.vehicle_start_loc[vehicle]), shift_start
     break_start: int | None = None
     for position, order in enumerate((*visits, -1)):
         loc = home if order < 0 else stop_location(instance, order)

@@ -12,10 +12,12 @@ from optimizer.models.depot import Delivery, Depot
 from optimizer.models.order import Order
 from optimizer.models.plan import DayKpis, Kpis, Plan, Route, SolverInfo, Stop, StopKind, UnplannedOrder
 from optimizer.models.problem import Problem
-from optimizer.models.settings import ObjectiveWeights, TravelSettings
+from optimizer.models.progress import Appointment, Progress, Unavailable
+from optimizer.models.settings import ObjectiveWeights, StabilityWeights, TravelSettings
 from optimizer.models.technician import Technician
 
 __all__ = [
+    "Appointment",
     "Break",
     "ClockInterval",
     "DayKpis",
@@ -27,13 +29,16 @@ __all__ = [
     "OrderType",
     "Plan",
     "Problem",
+    "Progress",
     "Route",
     "SolverInfo",
+    "StabilityWeights",
     "Stop",
     "StopKind",
     "Technician",
     "TimeWindow",
     "TravelSettings",
+    "Unavailable",
     "UnplannedOrder",
     "Urgency",
     "Weekday",

@@ -15,6 +15,7 @@ from optimizer.exceptions import InputIssue
 from optimizer.models.base import Frozen
 from optimizer.models.depot import Depot
 from optimizer.models.order import Order
+from optimizer.models.progress import Progress
 from optimizer.models.settings import ObjectiveWeights, TravelSettings
 from optimizer.models.technician import Technician
 
@@ -57,6 +58,8 @@ class Problem(Frozen):
 
     The horizon is ``days`` calendar days from local midnight of ``start`` in ``tz``.
     A stop at a depot to collect parts or tools takes ``pickup_min`` minutes.
+    With ``progress`` the problem is planned from ``progress.now`` on, keeping what is
+    fixed (see :class:`~optimizer.models.progress.Progress`).
     Build it from DataFrames or files with :meth:`from_frames` / :meth:`from_files`,
     or directly from models. Duplicate ids and unknown references are rejected.
     """
@@ -70,6 +73,9 @@ class Problem(Frozen):
     pickup_min: float = Field(default=10.0, ge=0, le=240, description="minutes a depot pickup takes on site")
     weights: ObjectiveWeights = Field(default_factory=ObjectiveWeights)
     travel: TravelSettings = Field(default_factory=TravelSettings)
+    progress: Progress | None = Field(
+        default=None, description="the day so far, for a re-plan (see optimizer.replan)"
+    )
 
     @field_validator("tz")
     @classmethod
@@ -113,6 +119,17 @@ class Problem(Frozen):
     @model_validator(mode="after")
     def _related(self) -> Problem:
         issues = relation_issues(self.orders, self.technicians, self.depots)
+        if self.progress is not None:
+            known = {
+                "technician": {t.id for t in self.technicians},
+                "order": {o.id for o in self.orders},
+                "depot": {d.id for d in self.depots},
+            }
+            issues += [
+                InputIssue("progress", None, where, f"names a {kind} not in the problem", value=key)
+                for where, kind, key in self.progress.references()
+                if key not in known[kind]
+            ]
         if issues:
             raise ValueError("; ".join(str(i) for i in issues))
         return self

@@ -78,8 +78,11 @@ def insert_orders(
         vehicles = vehicles[fits]
         candidates = []  # (added travel seconds, vehicle, position)
         for v in vehicles.tolist():
-            home = int(instance.vehicle_loc[v])
-            stops = [home, *(int(instance.order_loc[o]) for o in sequences.get(v, ())), home]
+            stops = [
+                int(instance.vehicle_start_loc[v]),
+                *(int(instance.order_loc[o]) for o in sequences.get(v, ())),
+                int(instance.vehicle_end_loc[v]),
+            ]
             before, after = np.array(stops[:-1]), np.array(stops[1:])
             added = travel[before, loc].astype(np.int64) + travel[loc, after] - travel[before, after]
             candidates.extend(zip(added.tolist(), [v] * len(added), range(len(added))))

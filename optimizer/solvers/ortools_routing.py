@@ -178,13 +178,14 @@ class _Model:
         self, instance: Instance, plannable: np.ndarray, params: pywrapcp.RoutingSearchParameters
     ) -> None:
         self.instance = instance
-        homes = np.unique(instance.vehicle_loc)
-        # node -> instance location; homes first, then the plannable orders
+        homes = np.unique(np.concatenate([instance.vehicle_start_loc, instance.vehicle_end_loc]))
+        # node -> instance location; homes (and re-plan start places) first, then the plannable orders
         self.node_loc = np.concatenate([homes, instance.order_loc[plannable]])
         self.node_order = np.concatenate([np.full(homes.size, -1), plannable])
         home_node = {int(loc): n for n, loc in enumerate(homes)}
-        starts = [home_node[int(loc)] for loc in instance.vehicle_loc]
-        self.manager = pywrapcp.RoutingIndexManager(len(self.node_loc), instance.n_vehicles, starts, starts)
+        starts = [home_node[int(loc)] for loc in instance.vehicle_start_loc]
+        ends = [home_node[int(loc)] for loc in instance.vehicle_end_loc]
+        self.manager = pywrapcp.RoutingIndexManager(len(self.node_loc), instance.n_vehicles, starts, ends)
         self.routing = pywrapcp.RoutingModel(self.manager)
 
         travel = instance.travel_s[np.ix_(self.node_loc, self.node_loc)].astype(np.int64)

@@ -257,22 +257,25 @@ def _profiles(instance: Instance, plannable: np.ndarray) -> tuple[np.ndarray, li
     return technician_profile.reshape(-1)[instance.vehicle_technician], list(masks)
 
 
-def _home_places(instance: Instance) -> tuple[np.ndarray, np.ndarray]:
-    """One location per distinct home place, and each vehicle's index into them.
+def _home_places(instance: Instance) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One location per distinct place a route starts or ends at (homes; in a
+    re-plan, also where days resume), and each vehicle's start and end index into them.
 
     Homes at the same place (the same travel time and distance to and from every
     location) become one PyVRP depot, so that technicians sharing a base share a
     vehicle type: hundreds of one-vehicle types at one depot slow PyVRP's search
     down many times over.
     """
-    homes = np.unique(instance.vehicle_loc)
+    ends = np.concatenate([instance.vehicle_start_loc, instance.vehicle_end_loc])
+    homes = np.unique(ends)
     signature = np.concatenate(
         [instance.travel_s[homes], instance.travel_s[:, homes].T,
          instance.distance_m[homes], instance.distance_m[:, homes].T],
         axis=1,
     )
     _, first, place = np.unique(signature, axis=0, return_index=True, return_inverse=True)
-    return homes[first], place.reshape(-1)[np.searchsorted(homes, instance.vehicle_loc)]
+    depot = place.reshape(-1)[np.searchsorted(homes, ends)]
+    return homes[first], depot[: instance.n_vehicles], depot[instance.n_vehicles:]
 
 
 class _Model:
@@ -283,7 +286,7 @@ class _Model:
     def __init__(self, instance: Instance, plannable: np.ndarray) -> None:
         self.instance = instance
         self.plannable = plannable
-        homes, vehicle_depot = _home_places(instance)
+        homes, start_depot, end_depot = _home_places(instance)
         locations = np.concatenate([homes, instance.order_loc[plannable]])
         vehicle_profile, masks = _profiles(instance, plannable)
         restricted = not (len(masks) == 1 and masks[0].all())
@@ -296,7 +299,8 @@ class _Model:
         groups: dict[tuple[int, ...], list[int]] = defaultdict(list)
         for v in range(instance.n_vehicles):
             key = (
-                int(vehicle_depot[v]),
+                int(start_depot[v]),
+                int(end_depot[v]),
                 int(instance.vehicle_shift_start_s[v]),
                 int(instance.vehicle_shift_end_s[v]),
                 int(instance.vehicle_latest_end_s[v]),
@@ -312,8 +316,8 @@ class _Model:
             pyvrp.VehicleType(
                 num_available=len(vehicles),
                 capacity=[cap],
-                start_depot=depot,
-                end_depot=depot,
+                start_depot=first,
+                end_depot=last,
                 tw_early=start,
                 start_late=start,
                 tw_late=latest,
@@ -324,7 +328,7 @@ class _Model:
                 unit_overtime_cost=overtime_per_second,
                 profile=profile + 1 if restricted else 0,
             )
-            for (depot, start, end, latest, cap, profile), vehicles in groups.items()
+            for (first, last, start, end, latest, cap, profile), vehicles in groups.items()
         ]
         def clients(required: bool) -> list[pyvrp.Client]:
             return [

@@ -263,8 +263,8 @@ class _Supply:
         candidates = []
         for v, positions in targets:
             seq = self.routes[v]
-            home = int(instance.vehicle_loc[v])
-            locations = [home, *(stop_location(instance, s) for s in seq), home]
+            locations = [int(instance.vehicle_start_loc[v]), *(stop_location(instance, s) for s in seq),
+                         int(instance.vehicle_end_loc[v])]
             on_route = {instance.depot_of(s) for s in seq if instance.is_pickup(s)}
             for d in range(instance.n_depots):
                 if d in on_route or not self.lends(d, missing):
@@ -417,8 +417,8 @@ class _Supply:
             load = float(instance.order_load[[s for s in seq if not instance.is_pickup(s)]].sum())
             if load + instance.order_load[order] > instance.vehicle_capacity[v]:
                 continue
-            home = int(instance.vehicle_loc[v])
-            stops = np.array([home, *(stop_location(instance, s) for s in seq), home])
+            stops = np.array([int(instance.vehicle_start_loc[v]), *(stop_location(instance, s) for s in seq),
+                              int(instance.vehicle_end_loc[v])])
             added = instance.travel_s[stops[:-1], loc].astype(np.int64) + instance.travel_s[loc, stops[1:]] \
                 - instance.travel_s[stops[:-1], stops[1:]]
             candidates.extend(zip((added * per_s).tolist(), [v] * len(added), range(len(added))))

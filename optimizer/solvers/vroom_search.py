@@ -173,7 +173,7 @@ class VroomSearch:
         Returns the routes and the number of parts that improved.
         """
         rng = np.random.default_rng(seed)
-        homes = instance.vehicle_loc
+        homes = instance.vehicle_start_loc
         size = min(instance.n_vehicles, _PART_VEHICLES)
         tries = 1 if size == instance.n_vehicles else max_parts
         improved = 0
@@ -216,16 +216,19 @@ def _input(instance: Instance, vehicles: np.ndarray, orders: np.ndarray, top: fl
     ids are instance vehicles + 1, job ids orders + 1; ``top`` is the unplanned cost
     that maps to priority 100."""
     locations, local = np.unique(
-        np.concatenate([instance.vehicle_loc[vehicles], instance.order_loc[orders]]), return_inverse=True
+        np.concatenate([instance.vehicle_start_loc[vehicles], instance.vehicle_end_loc[vehicles],
+                        instance.order_loc[orders]]),
+        return_inverse=True,
     )
-    vehicle_loc, order_loc = local[: vehicles.size], local[vehicles.size:]
+    start_loc, end_loc = local[: vehicles.size], local[vehicles.size: 2 * vehicles.size]
+    order_loc = local[2 * vehicles.size:]
     problem = vroom.Input()
     matrix = instance.travel_s[np.ix_(locations, locations)].astype(np.int64)
     problem.set_durations_matrix(profile="car", matrix_input=matrix.tolist())
     loads = np.isfinite(instance.vehicle_capacity).any()
     big = int(np.ceil(instance.order_load.sum() * _LOAD_SCALE)) + 1
     fleet = []
-    for v, loc in zip(vehicles.tolist(), vehicle_loc.tolist()):
+    for v, start, end in zip(vehicles.tolist(), start_loc.tolist(), end_loc.tolist()):
         extra: dict[str, object] = {}
         if loads:
             capacity = instance.vehicle_capacity[v]
@@ -239,8 +242,8 @@ def _input(instance: Instance, vehicles: np.ndarray, orders: np.ndarray, top: fl
             )]
         fleet.append(vroom.Vehicle(
             v + 1,
-            start=loc,
-            end=loc,
+            start=start,
+            end=end,
             time_window=vroom.TimeWindow(int(instance.vehicle_shift_start_s[v]),
                                          int(instance.vehicle_latest_end_s[v])),
             skills={int(o) + 1 for o in orders[instance.compatible[v, orders]]},
