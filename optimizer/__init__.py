@@ -24,6 +24,9 @@ from optimizer.models import (
     TravelSettings,
     Urgency,
 )
+from optimizer.models.events import Events, Pin, VisitReport
+from optimizer.models.progress import Unavailable
+from optimizer.replan import replan
 from optimizer.solve import solve
 
 logging.getLogger("optimizer").addHandler(logging.NullHandler())
@@ -34,18 +37,23 @@ __all__ = [
     "CheckReport",
     "Delivery",
     "Depot",
+    "Events",
     "InputIssue",
     "InvalidProblemError",
     "ObjectiveWeights",
     "Order",
+    "Pin",
     "OptimizerError",
     "Plan",
     "Problem",
     "Technician",
     "TravelSettings",
+    "Unavailable",
     "Urgency",
     "Violation",
+    "VisitReport",
     "check",
     "compare",
+    "replan",
     "solve",
 ]

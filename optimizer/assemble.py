@@ -1,4 +1,8 @@
-"""Turn a back-end's routes (instance indices) into a domain :class:`Plan`."""
+"""Turn a back-end's routes (instance indices) into a domain :class:`Plan`.
+
+In a re-plan each technician-day with fixed stops begins with them, exactly as given;
+the new stops follow (or, if there are none, the drive home).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from optimizer.explain import late_cause, unplanned_orders
 from optimizer.instance import Instance
 from optimizer.kpis import compute_kpis
 from optimizer.models import Plan, Problem, Route, SolverInfo, Stop, StopKind
+from optimizer.progress import fixed_routes
 from optimizer.scheduling import RouteSchedule, schedule_all
 from optimizer.solvers.base import Pickup, SolveResult
 
@@ -15,10 +20,34 @@ def assemble_plan(
 ) -> Plan:
     """Times, stops, unplanned reasons and KPIs for ``result``; raises if a route is infeasible."""
     schedules = schedule_all(instance, {v: list(seq) for v, seq in result.routes.items()})
-    routes = tuple(_route(instance, s, result.pickups) for _, s in sorted(schedules.items()))
-    unplanned = unplanned_orders(problem, instance, result, schedules)
-    kpis = compute_kpis(problem, routes, unplanned)
-    return Plan(routes=routes, unplanned=unplanned, kpis=kpis, info=info, tz=problem.tz)
+    fixed = fixed_routes(problem)
+    routes = []
+    for v in range(instance.n_vehicles):
+        technician = instance.technician_ids[instance.vehicle_technician[v]]
+        prefix = fixed.get((technician, instance.dates[instance.vehicle_day[v]]))
+        if v in schedules:
+            route = _route(instance, schedules[v], result.pickups)
+            routes.append(route if prefix is None else _after(prefix, route))
+        elif prefix is not None:
+            routes.append(_home_after(instance, v, prefix))
+    unplanned = unplanned_orders(instance, result, schedules)
+    kpis = compute_kpis(problem, tuple(routes), unplanned)
+    return Plan(routes=tuple(routes), unplanned=unplanned, kpis=kpis, info=info, tz=problem.tz)
+
+
+def _after(prefix: Route, route: Route) -> Route:
+    """The fixed stops of ``prefix``, then ``route``'s stops after its start."""
+    return route.model_copy(update={"stops": (*prefix.stops, *route.stops[1:])})
+
+
+def _home_after(instance: Instance, vehicle: int, prefix: Route) -> Route:
+    """The fixed stops of ``prefix``, then the drive home from the last of them."""
+    origin, home = int(instance.vehicle_start_loc[vehicle]), int(instance.vehicle_end_loc[vehicle])
+    drive_s = int(instance.travel_s[origin, home])
+    back = instance.axis.instant(instance.axis.seconds_from(max(s.end for s in prefix.stops)) + drive_s)
+    end = Stop(kind=StopKind.END, arrival=back, start=back, end=back,
+               travel_min=drive_s / 60, travel_km=int(instance.distance_m[origin, home]) / 1000)
+    return prefix.model_copy(update={"stops": (*prefix.stops, end)})
 
 
 def _route(instance: Instance, timed: RouteSchedule, pickups: dict[tuple[int, int], Pickup]) -> Route:

@@ -5,6 +5,11 @@ the travel model, windows and shifts from the problem, and reports every violati
 data (:class:`Violation`) with a sentence. The objective is recomputed with
 :mod:`optimizer.objective` from the plan's times and the travel matrix, and compared
 with the objective the plan states.
+
+In a re-plan (a problem with progress) each fixed route must open its technician-day
+exactly as given; fixed stops are history and not checked again. Every other stop
+starts no earlier than ``now``, no new work falls where a technician is unavailable,
+and the stability cost of changed promises is part of the objective.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from dataclasses import dataclass, field
 
 from optimizer.instance import default_travel, location_arrays
 from optimizer.models import Depot, Order, Plan, Problem, Route, Stop, StopKind, Technician
-from optimizer.objective import late_minutes, objective_terms
+from optimizer.objective import late_minutes, objective_terms, stability_total
 from optimizer.timeaxis import elapsed_s, utc
 from optimizer.travel import TravelProvider
 
@@ -88,6 +93,8 @@ class _Checker:
         self.depot_loc = {d.id: n_techs + n_orders + i for i, d in enumerate(problem.depots)}
         self.orders = problem.order_by_id
         self.technicians = problem.technician_by_id
+        self.fixed = {(r.technician_id, r.date): r for r in problem.progress.fixed} if problem.progress else {}
+        self.now = utc(problem.progress.now) if problem.progress else None
         self.violations: list[Violation] = []
 
     def clock(self, instant: dt.datetime, with_date: bool = False) -> str:
@@ -131,6 +138,8 @@ class _Checker:
         for key, count in route_keys.items():
             if count > 1:
                 self.flag("duplicate_route", f"{count} routes for {key[0]} on {key[1]}")
+        for key in set(self.fixed) - set(route_keys):
+            self.flag("fixed_changed", f"the fixed stops of {key[0]} on {key[1]} are not in the plan")
         unplanned_ids = Counter(u.order_id for u in plan.unplanned)
         for order in problem.orders:
             total = seen[order.id] + unplanned_ids[order.id]
@@ -150,12 +159,17 @@ class _Checker:
             self.orders[o].urgency for o in unplanned_ids if o in self.orders
         ]
         unplanned += [o.urgency for o in problem.orders if seen[o.id] + unplanned_ids[o.id] == 0]
+        visits = {
+            s.order_id: (r.technician_id, utc(s.start))
+            for r in plan.routes for s in r.stops if s.kind is StopKind.ORDER and s.order_id
+        }
         terms = objective_terms(
             problem.weights,
             unplanned=unplanned,
             lateness=lateness,
             overtime_min=overtime_min,
             travel_min=travel_s_total / 60,
+            stability=stability_total(problem, visits),
         )
         objective = sum(terms.values())
         stated = plan.kpis.objective
@@ -187,9 +201,17 @@ class _Checker:
 
         shift_start, shift_end = local(tech.shift.start), local(tech.shift.end)
         latest_end = shift_end + dt.timedelta(minutes=tech.max_overtime_min)
+        n_fixed = self.fixed_prefix(route, stops)
+        new = stops[n_fixed:-1]
         if stops[0].end < shift_start:
             self.flag("shift", f"leaves home at {self.clock(stops[0].end)}, before the shift starts", route)
-        if stops[-1].arrival > latest_end:
+        if self.now is not None:
+            for stop in new:
+                if stop.start < self.now:
+                    self.flag("before_now", f"{stop.kind.value} stop starts {self.clock(stop.start)}, before "
+                                            f"now ({self.clock(self.now)})", route, stop.order_id)
+            self.availability(route, tech, new, stops[-1], shift_start, latest_end)
+        if stops[-1].arrival > latest_end and new:
             self.flag(
                 "shift",
                 f"back home at {self.clock(stops[-1].arrival)}, after shift end plus allowed "
@@ -205,7 +227,7 @@ class _Checker:
         load = 0.0
         prev, prev_loc = stops[0], self.tech_loc[tech.id]
         pending_breaks: list[Stop] = []
-        for stop in stops[1:]:
+        for position, stop in enumerate(stops[1:], start=1):
             if stop.kind is StopKind.BREAK:
                 pending_breaks.append(stop)
                 continue
@@ -216,15 +238,19 @@ class _Checker:
                 continue
             drive = int(self.travel_s[prev_loc, loc])
             travelled += drive
-            self.leg(route, prev, stop, drive, int(self.distance_m[prev_loc, loc]), pending_breaks)
+            history = position < n_fixed
+            if not history:
+                self.leg(route, prev, stop, drive, int(self.distance_m[prev_loc, loc]), pending_breaks)
             if stop.kind is StopKind.ORDER and stop.order_id:
                 order = self.orders[stop.order_id]
-                self.visit(route, tech, order, stop)
+                if not history:
+                    self.visit(route, tech, order, stop)
                 load += order.load
             prev, prev_loc, pending_breaks = stop, loc, []
         if tech.capacity is not None and load > tech.capacity + 1e-9:
             self.flag("capacity", f"load {load:g} exceeds van capacity {tech.capacity:g}", route)
-        self.breaks(route, tech, stops)
+        resumes = max([shift_start, *([self.now] if self.now else []), *(s.end for s in stops[1:n_fixed])])
+        self.breaks(route, tech, stops, resumes=resumes)
         overtime = max(0.0, elapsed_s(stops[-1].arrival, shift_end) / 60)
         return travelled, overtime
 
@@ -355,8 +381,50 @@ class _Checker:
                                              f"which holds {level[part]} then", route)
                 level[part] -= qty
 
-    def breaks(self, route: Route, tech: Technician, stops: tuple[Stop, ...]) -> None:
-        """The break rule of :mod:`optimizer.scheduling`."""
+    def fixed_prefix(self, route: Route, stops: tuple[Stop, ...]) -> int:
+        """How many of the route's first stops are its fixed stops (0 if it has none);
+        flags a route that does not begin with them exactly."""
+        prefix = self.fixed.get((route.technician_id, route.date))
+        if prefix is None:
+            return 0
+        given = tuple(_in_utc(s) for s in prefix.stops)
+        same = len(stops) > len(given) and all(
+            (a.kind, a.order_id, a.depot_id, a.start, a.end) == (b.kind, b.order_id, b.depot_id, b.start, b.end)
+            for a, b in zip(stops, given)
+        )
+        if not same:
+            self.flag("fixed_changed", "the route does not begin with its fixed stops as given", route)
+        return len(given)
+
+    def availability(
+        self, route: Route, tech: Technician, new: tuple[Stop, ...], end: Stop,
+        first: dt.datetime, last: dt.datetime,
+    ) -> None:
+        """No new work where the technician is unavailable (the rule of
+        :class:`~optimizer.models.Unavailable`): ``new`` are the route's stops after the
+        fixed ones (and before the end), ``[first, last]`` the working day."""
+        if not new:
+            return
+        for gap in self.problem.progress.unavailable if self.problem.progress else ():
+            if gap.technician_id != tech.id:
+                continue
+            begins = utc(gap.start)
+            ends = utc(gap.end) if gap.end else utc(self.problem.horizon_end)
+            if begins <= first and ends >= last:
+                broken = True
+            elif begins <= first < ends:
+                broken = any(s.start < ends for s in new)
+            elif first < begins < last:
+                broken = any(s.end > begins for s in new) or end.arrival > begins
+            else:
+                broken = False
+            if broken:
+                self.flag("unavailable", f"new work while unavailable from {self.clock(begins, True)}", route)
+
+    def breaks(self, route: Route, tech: Technician, stops: tuple[Stop, ...], *, resumes: dt.datetime) -> None:
+        """The break rule of :mod:`optimizer.scheduling`; in a re-plan a break whose
+        latest start is before the day ``resumes`` (now, or the end of the fixed stops)
+        and was not taken is forgone."""
         rest = tech.break_
         taken = [s for s in stops if s.kind is StopKind.BREAK]
         if rest is None:
@@ -366,7 +434,7 @@ class _Checker:
         opens = utc(dt.datetime.combine(route.date, rest.start, tzinfo=self.problem.zone))
         closes = utc(dt.datetime.combine(route.date, rest.end, tzinfo=self.problem.zone))
         if not taken:
-            if stops[-1].arrival > closes:
+            if stops[-1].arrival > closes and not (self.now is not None and resumes > closes):
                 self.flag("break", f"works past {self.clock(closes)} without a "
                                    f"{rest.duration_min}-minute break", route)
             return

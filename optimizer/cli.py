@@ -1,4 +1,5 @@
-"""Command line: ``optimizer plan ...`` writes a plan folder from order exports.
+"""Command line: ``optimizer plan ...`` writes a plan folder from order exports;
+``optimizer replan ...`` re-plans a plan folder after the day's events.
 
 Exit codes: 0 plan written; 2 invalid input (message on stderr, nothing written);
 4 solver or internal failure (nothing written). Only this module prints.
@@ -12,9 +13,14 @@ import logging
 import sys
 from collections.abc import Sequence
 
+import pandas as pd
+
+from optimizer.diff import compare
 from optimizer.exceptions import InvalidProblemError
-from optimizer.io.writers import PLAN_FILES, write_plan
+from optimizer.io.events import read_events
+from optimizer.io.writers import CHANGES_FILE, PLAN_FILES, read_plan, write_plan
 from optimizer.models import Plan, Problem, Urgency
+from optimizer.replan import replan_problem
 from optimizer.solve import solve
 from optimizer.solvers import SOLVERS
 
@@ -67,6 +73,17 @@ def build_parser() -> argparse.ArgumentParser:
                       help="back-end (default auto: PyVRP or OR-tools by what the problem needs)")
     plan.add_argument("--out", required=True, help="folder to write the plan into")
     plan.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+
+    again = commands.add_parser("replan", help="re-plan a plan folder after events (emergencies, sickness, ...)")
+    again.add_argument("--plan", required=True, help="plan folder written by 'optimizer plan' or 'replan'")
+    again.add_argument("--events", required=True, help="events file (.csv or .json, see docs/data-contract.md)")
+    again.add_argument("--time-limit", type=_positive(float), default=10.0,
+                       help="seconds for the solver (default 10)")
+    again.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    again.add_argument("--solver", choices=sorted(SOLVERS), default="auto",
+                       help="back-end (default auto: the warm-started repair)")
+    again.add_argument("--out", required=True, help="folder to write the new plan and changes.csv into")
+    again.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     return parser
 
 
@@ -75,11 +92,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.verbose:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    before: Plan | None = None
     try:
-        problem = Problem.from_files(
-            args.orders, args.technicians, args.depots,
-            start=args.start, days=args.days, tz=args.tz, pickup_min=args.pickup_min,
-        )
+        if args.command == "replan":
+            previous, before = read_plan(args.plan)
+            problem = replan_problem(previous, before, read_events(args.events, previous.tz))
+        else:
+            problem = Problem.from_files(
+                args.orders, args.technicians, args.depots,
+                start=args.start, days=args.days, tz=args.tz, pickup_min=args.pickup_min,
+            )
     except InvalidProblemError as error:
         print(f"optimizer: invalid input\n{error}", file=sys.stderr)
         return EXIT_INVALID_INPUT
@@ -89,19 +111,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             time_limit=args.time_limit,
             seed=args.seed,
             solver=args.solver,
-            max_solutions=args.max_solutions,
+            max_solutions=getattr(args, "max_solutions", None),
         )
         report = plan.check()
         if not report.ok:
             print(f"optimizer: the solver returned an invalid plan, not written\n{report}",
                   file=sys.stderr)
             return EXIT_FAILURE
-        write_plan(plan, args.out)
+        changes = None if before is None else compare(before, plan)
+        write_plan(plan, args.out, changes=changes)
     except Exception as error:  # noqa: BLE001 - any failure here is ours, not the user's
         logging.getLogger("optimizer").exception("plan failed")
         print(f"optimizer: internal failure: {type(error).__name__}: {error}", file=sys.stderr)
         return EXIT_FAILURE
     print(summary(plan, args.out))
+    if changes is not None:
+        print(change_summary(changes))
     return EXIT_OK
 
 
@@ -121,6 +146,13 @@ def summary(plan: Plan, out: str) -> str:
             f"Plan written to {out} ({', '.join(PLAN_FILES)})",
         ]
     )
+
+
+def change_summary(changes: pd.DataFrame) -> str:
+    """One line on what a re-plan changed (the rows of ``changes.csv`` by kind)."""
+    counts = changes["change"].value_counts(sort=False)
+    shown = ", ".join(f"{kind} {int(n)}" for kind, n in counts.items() if n)
+    return f"Changes against the previous plan: {shown or 'none'} (in {CHANGES_FILE})"
 
 
 if __name__ == "__main__":

@@ -11,7 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 from optimizer.instance import Instance
-from optimizer.models import Problem, UnplannedOrder
+from optimizer.models import UnplannedOrder
+from optimizer.models.base import URGENCIES
+from optimizer.progress import GONE
 from optimizer.reasons import EXPLANATION, Reason
 from optimizer.scheduling import RouteSchedule
 from optimizer.solvers.base import Pickup, SolveResult
@@ -19,18 +21,18 @@ from optimizer.stock import latest_pickup_start
 
 
 def unplanned_orders(
-    problem: Problem, instance: Instance, result: SolveResult, schedules: dict[int, RouteSchedule]
+    instance: Instance, result: SolveResult, schedules: dict[int, RouteSchedule]
 ) -> tuple[UnplannedOrder, ...]:
     """The unplanned record of every order the routes (with their ``schedules``) leave
     out: reason code, sentence and, for parts arriving too late, when they arrive."""
     planned = {s for timed in schedules.values() for s in timed.visits}
     left = _Leftovers(instance, result, schedules)
     return tuple(
-        _unplanned(problem, instance, left, o) for o in range(instance.n_orders) if o not in planned
+        _unplanned(instance, left, o) for o in range(instance.n_orders) if o not in planned
     )
 
 
-def _unplanned(problem: Problem, instance: Instance, left: _Leftovers, order: int) -> UnplannedOrder:
+def _unplanned(instance: Instance, left: _Leftovers, order: int) -> UnplannedOrder:
     reason = instance.presolve_reason[order] or Reason.NOT_ENOUGH_CAPACITY
     until = None
     if reason is Reason.PARTS_UNAVAILABLE_UNTIL:
@@ -45,9 +47,11 @@ def _unplanned(problem: Problem, instance: Instance, left: _Leftovers, order: in
         detail += " (what vans and depots held in time went to more valuable orders)"
     elif until is not None:
         detail += f" (from {until:%Y-%m-%d %H:%M})"
+    if instance.order_promised_vehicle[order] == GONE:
+        detail += "; its promised technician can take no more work that day"
     return UnplannedOrder(
         order_id=instance.order_ids[order],
-        urgency=problem.orders[order].urgency,
+        urgency=URGENCIES[int(instance.order_urgency[order])],
         reason=reason.value,
         detail=detail,
         until=until,

@@ -271,6 +271,9 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
                 start_loc[v] = loc_of[(techs[t].id, problem.dates[d])]
                 if resume.break_taken:
                     break_duration[v] = 0
+        # A day that resumes too late for new work keeps its vehicle (for the drive home
+        # after the fixed stops) with an empty working time.
+        latest_end = np.maximum(latest_end, shift_start)
         # A break whose latest start passed before the day resumes is forgone.
         forgone = (break_duration == 0) | (break_end < shift_start)
         break_start[forgone], break_end[forgone], break_duration[forgone] = -1, -1, 0
@@ -314,7 +317,7 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
         latest_end=latest_end,
     )
     supplied = qualified[vehicle_technician] & _reachable(**reach, windows=cut, ready=ready[vehicle_technician])
-    supplied[unbreakable] = False
+    supplied[unbreakable | (shift_start >= latest_end)] = False
     ignoring_parts: BoolArray | None = None
     for o in range(len(orders)):
         if presolve[o] is None and not supplied[:, o].any():

@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Any
 
 from optimizer.models import DayKpis, Kpis, Order, Problem, Route, StopKind, Technician, UnplannedOrder, Urgency
-from optimizer.objective import late_minutes, objective_terms
+from optimizer.objective import late_minutes, objective_terms, stability_total
 from optimizer.timeaxis import elapsed_s
 
 
@@ -36,6 +36,10 @@ def compute_kpis(
         lateness=lateness,
         overtime_min=figures["overtime_min"],
         travel_min=figures["travel_min"],
+        stability=stability_total(problem, {
+            s.order_id: (r.technician_id, s.start)
+            for r in routes for s in r.stops if s.kind is StopKind.ORDER and s.order_id
+        }),
     )
     planned = Counter(orders[s.order_id].urgency for s in visits)
     missed = Counter(u.urgency for u in unplanned)

@@ -45,7 +45,7 @@ def visits_frame(plan: Plan) -> pd.DataFrame:
     ]
     frame = pd.DataFrame(rows, columns=list(VISIT_COLUMNS))
     for column in ("arrival", "start", "end"):
-        frame[column] = pd.to_datetime(frame[column]).dt.tz_convert(plan.tz) if rows else \
+        frame[column] = pd.to_datetime(frame[column], utc=True).dt.tz_convert(plan.tz) if rows else \
             pd.Series([], dtype=f"datetime64[ns, {plan.tz}]")
     return frame.astype(
         {

@@ -28,7 +28,7 @@ PathLike = str | os.PathLike[str]
 
 
 @dataclass
-class _Source:
+class Source:
     """A table as read, with how to name its rows in messages.
 
     ``row_kind`` is "line" (CSV: the file line a record starts on, header = line 1),
@@ -88,21 +88,21 @@ def problem_from_frames(
     ``pickup_min``.
     """
     sources = {
-        table.name: _Source(frame, table.name, "index")
+        table.name: Source(frame, table.name, "index")
         for table, frame in ((ORDERS, orders), (TECHNICIANS, technicians), (DEPOTS, depots))
         if frame is not None
     }
     return _build(sources, settings)
 
 
-def read_source(path: Path) -> _Source:
+def read_source(path: Path) -> Source:
     """Read one CSV or Parquet file with every cell as text (CSV) or as stored (Parquet)."""
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
             return _read_csv(path)
         if suffix in (".parquet", ".pq"):
-            return _Source(pd.read_parquet(path), path.name, "row")
+            return Source(pd.read_parquet(path), path.name, "row")
     except FileNotFoundError:
         raise InvalidProblemError([InputIssue(str(path), None, None, "file not found")]) from None
     except (OSError, ValueError, csv.Error, pd.errors.ParserError) as error:
@@ -113,7 +113,7 @@ def read_source(path: Path) -> _Source:
     )
 
 
-def _read_csv(path: Path) -> _Source:
+def _read_csv(path: Path) -> Source:
     """Every cell as text, each record with the file line it starts on.
 
     Read with the csv module rather than pandas, so that line numbers stay exact with
@@ -138,10 +138,10 @@ def _read_csv(path: Path) -> _Source:
             records.append(record + [""] * (len(header) - len(record)))
             lines.append(first_line)
     frame = pd.DataFrame(records, columns=header, dtype=object)
-    return _Source(frame, path.name, "line", lines=lines, issues=issues)
+    return Source(frame, path.name, "line", lines=lines, issues=issues)
 
 
-def _build(sources: dict[str, _Source], settings: dict[str, Any]) -> Problem:
+def _build(sources: dict[str, Source], settings: dict[str, Any]) -> Problem:
     tz = settings.get("tz", "UTC")
     try:
         zone = ZoneInfo(tz)
@@ -153,7 +153,7 @@ def _build(sources: dict[str, _Source], settings: dict[str, Any]) -> Problem:
     parsed: dict[str, _Parsed] = {}
     for table in (ORDERS, TECHNICIANS, DEPOTS):
         if table.name in sources:
-            parsed[table.name] = _read_table(sources[table.name], table, zone, issues)
+            parsed[table.name] = read_table(sources[table.name], table, zone, issues)
     if issues:
         raise InvalidProblemError(issues)
 
@@ -200,7 +200,7 @@ def _settings(settings: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _read_table(source: _Source, table: Table, zone: ZoneInfo, issues: list[InputIssue]) -> _Parsed:
+def read_table(source: Source, table: Table, zone: ZoneInfo, issues: list[InputIssue]) -> _Parsed:
     frame = source.frame.rename(columns=lambda c: str(c).strip())
     out = _Parsed()
     issues.extend(source.issues)

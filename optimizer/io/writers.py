@@ -8,18 +8,28 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pandas as pd
+from pydantic import ValidationError
+
+from optimizer.exceptions import InputIssue, InvalidProblemError
 from optimizer.io.frames import unassigned_frame, visits_frame
-from optimizer.models import Plan
+from optimizer.models import Plan, Problem
 
-PLAN_FILES = ("visits.csv", "unassigned.csv", "kpis.json", "plan.json")
+PLAN_FILES = ("visits.csv", "unassigned.csv", "kpis.json", "plan.json", "problem.json")
+CHANGES_FILE = "changes.csv"
 
 
-def write_plan(plan: Plan, out: str | os.PathLike[str]) -> Path:
-    """Write ``visits.csv``, ``unassigned.csv``, ``kpis.json`` and ``plan.json`` into ``out``.
+def write_plan(plan: Plan, out: str | os.PathLike[str], *, changes: pd.DataFrame | None = None) -> Path:
+    """Write ``visits.csv``, ``unassigned.csv``, ``kpis.json``, ``plan.json`` and
+    ``problem.json`` (the problem the plan answers, for a later re-plan) into ``out``;
+    with ``changes`` (a :func:`optimizer.compare` frame), also ``changes.csv``.
 
     All files are first written to a temporary folder beside ``out``; each is then moved
     into place with an atomic rename, so readers never see a partial file.
     """
+    problem = plan.problem
+    if problem is None:
+        raise ValueError("this plan has no problem attached (plans from optimizer.solve have one)")
     target = Path(out)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
@@ -31,8 +41,16 @@ def write_plan(plan: Plan, out: str | os.PathLike[str]) -> Path:
         unassigned_frame(plan).to_csv(staging / "unassigned.csv", index=False)
         _write_json(staging / "kpis.json", plan.kpis.model_dump(mode="json"))
         _write_json(staging / "plan.json", plan.to_json_dict())
+        _write_json(staging / "problem.json", problem.model_dump(mode="json"))
+        names = list(PLAN_FILES)
+        if changes is not None:
+            frame = changes.copy()
+            for column in ("start_before", "start_after"):
+                frame[column] = frame[column].map(lambda t: "" if pd.isna(t) else t.isoformat())
+            frame.to_csv(staging / CHANGES_FILE, index=False)
+            names.append(CHANGES_FILE)
         target.mkdir(exist_ok=True)
-        for name in PLAN_FILES:
+        for name in names:
             os.replace(staging / name, target / name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -43,3 +61,23 @@ def _write_json(path: Path, data: object) -> None:
     with path.open("w", encoding="utf-8") as handle:
         json.dump(data, handle, indent=2, ensure_ascii=False)
         handle.write("\n")
+
+
+def read_plan(folder: str | os.PathLike[str]) -> tuple[Problem, Plan]:
+    """The problem and plan of a plan folder written by :func:`write_plan`."""
+    base = Path(folder)
+    loaded = []
+    for name, model in (("problem.json", Problem), ("plan.json", Plan)):
+        path = base / name
+        try:
+            loaded.append(model.model_validate_json(path.read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            raise InvalidProblemError([InputIssue(str(path), None, None, "file not found (is it a plan folder?)")]) from None
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(map(str, first["loc"]))
+            raise InvalidProblemError(
+                [InputIssue(str(path), None, where or None, f"not a valid {name}: {first['msg']}")]
+            ) from None
+    problem, plan = loaded
+    return problem, plan.with_problem(problem)

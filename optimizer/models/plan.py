@@ -156,6 +156,11 @@ class Plan(Frozen):
         self._travel = travel
         return self
 
+    @property
+    def problem(self) -> Problem | None:
+        """The problem this plan answers, if attached."""
+        return self._problem
+
     def check(self, problem: Problem | None = None) -> CheckReport:
         """Re-check feasibility and recompute the objective from the problem alone."""
         from optimizer.check import check

@@ -124,14 +124,18 @@ def route_cost(instance: Instance, routes: dict[int, tuple[int, ...]]) -> float:
     return total + float(instance.order_unplanned_cost[~served].sum())
 
 
-def feasible_subsequence(instance: Instance, vehicle: int, visits: list[int]) -> tuple[int, ...]:
+def feasible_subsequence(
+    instance: Instance, vehicle: int, visits: list[int], *, compatible: np.ndarray | None = None
+) -> tuple[int, ...]:
     """``visits`` in their order, keeping each one only if the route so far stays feasible
     (qualified, within capacity, on time for its window, home within shift and overtime):
-    how routes from a search with a different model are made valid for ours."""
+    how routes from a search with a different model are made valid for ours.
+    ``compatible`` [V, O] says who may serve what (default ``instance.compatible``)."""
+    allowed = instance.compatible if compatible is None else compatible
     whole = tuple(int(o) for o in visits)
     capacity = instance.vehicle_capacity[vehicle]
     if (
-        instance.compatible[vehicle, list(whole)].all()
+        allowed[vehicle, list(whole)].all()
         and instance.order_load[list(whole)].sum() <= capacity
         and schedule_route(instance, vehicle, whole) is not None
     ):
@@ -142,7 +146,7 @@ def feasible_subsequence(instance: Instance, vehicle: int, visits: list[int]) ->
         fits = load + instance.order_load[order] <= instance.vehicle_capacity[vehicle]
         if (
             fits
-            and instance.compatible[vehicle, order]
+            and allowed[vehicle, order]
             and schedule_route(instance, vehicle, [*kept, order]) is not None
         ):
             kept.append(order)

@@ -1,5 +1,7 @@
 """The default back-end: picks the strongest search for what the problem needs.
 
+* Re-plans (orders with promised visits): the warm-started repair of
+  :mod:`optimizer.solvers.repair`, the one back-end that prices changes to promises.
 * Problems PyVRP models exactly (no lunch breaks, no SLA due time inside a window, one
   window per order; shifts, priced overtime, capacities and technician-order
   restrictions are fine): PyVRP's search, the state of the art for VRPTW, one
@@ -26,6 +28,7 @@ from optimizer.instance import Instance
 from optimizer.solvers.base import SolveLimits, SolveResult
 from optimizer.solvers.ortools_routing import OrToolsRouting
 from optimizer.solvers.pyvrp_search import PyVrpSearch, unsupported
+from optimizer.solvers.repair import Repair
 from optimizer.solvers.vroom_search import VroomSearch
 
 
@@ -42,12 +45,16 @@ class Portfolio:
     routing: PyVrpSearch = field(default_factory=PyVrpSearch)
     start: VroomSearch = field(default_factory=VroomSearch)
     polish: OrToolsRouting = field(default_factory=OrToolsRouting)
+    repair: Repair = field(default_factory=Repair)
     share: float = 0.85
     """Part of the time for VROOM's start; the rest polishes."""
 
     def solve(self, instance: Instance, limits: SolveLimits, *, seed: int = 0) -> SolveResult:
         """Solve with the back-ends that model ``instance`` best."""
         began = time.perf_counter()
+        if instance.promises:
+            result = self.repair.solve(instance, limits, seed=seed)
+            return replace(result, status=f"{self.repair.name}: {result.status}")
         if unsupported(instance) is None:
             result = self.routing.solve(instance, limits, seed=seed)
             return replace(result, status=f"{self.routing.name}: {result.status}")

@@ -1,0 +1,187 @@
+"""Re-plan a day in progress: a plan and what happened since in, a new plan out that
+keeps what is done or promised and changes little else.
+
+>>> new = optimizer.replan(problem, plan, events, time_limit=10)   # doctest: +SKIP
+>>> optimizer.compare(plan, new)                                    # doctest: +SKIP
+
+What is fixed at ``events.now`` (history, kept exactly):
+
+* a technician's start, once they have left home;
+* every stop that started before now, with the times reported for it (a visit under
+  way ends at its reported end, else at its planned length from its start);
+* the stop a technician is driving to: they left the previous stop before now, no
+  break lies in between and they are available now;
+* for a technician unavailable from some time on, only stops started before that time
+  (a visit under way is finished; then they drive home).
+
+Everything else is open: the orders no fixed stop serves and the new orders. The
+visits of the plan that are not fixed are *promised* (the customer was told the
+technician and the start): changing them costs what
+:class:`~optimizer.models.StabilityWeights` says, so the re-plan moves few of them.
+The re-planned problem (:func:`replan_problem`) is an ordinary
+:class:`~optimizer.models.Problem` with :class:`~optimizer.models.Progress`; the
+checker verifies its plans like any other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from optimizer.exceptions import InputIssue, InvalidProblemError
+from optimizer.models import (
+    Appointment, Plan, Problem, Progress, Route, Stop, StopKind, TimeWindow, Unavailable,
+)
+from optimizer.models.events import Events, VisitReport
+from optimizer.solvers import Solver
+from optimizer.timeaxis import utc
+from optimizer.travel import TravelProvider
+
+
+def replan(
+    problem: Problem,
+    plan: Plan,
+    events: Events,
+    *,
+    time_limit: float = 10.0,
+    seed: int = 0,
+    solver: str | Solver = "auto",
+    travel: TravelProvider | None = None,
+) -> Plan:
+    """A new plan for ``problem`` after ``events``, starting from ``plan``.
+
+    ``time_limit`` is in seconds, as for :func:`optimizer.solve` (the default back-end
+    repairs ``plan``, see :mod:`optimizer.solvers.repair`). Raises
+    :class:`~optimizer.exceptions.InvalidProblemError` where the events do not fit the
+    problem or plan (an unknown order, a cancelled visit already under way, ...).
+    """
+    from optimizer.solve import solve
+
+    return solve(replan_problem(problem, plan, events), time_limit=time_limit, seed=seed,
+                 solver=solver, travel=travel)
+
+
+def replan_problem(problem: Problem, plan: Plan, events: Events) -> Problem:
+    """``problem`` as it stands at ``events.now``: orders (new ones added, cancelled
+    ones removed, pins applied) and its :class:`~optimizer.models.Progress` (fixed
+    stops, unavailable technicians, promised visits)."""
+    _check_references(problem, plan, events)
+    now = utc(events.now)
+    previous = problem.progress
+    unavailable = (*(previous.unavailable if previous else ()), *events.unavailable)
+    reports = {r.order_id: r for r in events.visits}
+    fixed = []
+    for route in plan.routes:
+        away = [utc(u.start) for u in unavailable if u.technician_id == route.technician_id
+                and (u.end is None or utc(u.end) > now)]
+        part = _fixed_part(route, now=now, cutoff=min([now, *away]),
+                           en_route=all(start > now for start in away), reports=reports)
+        if part is not None:
+            fixed.append(part)
+    served = {o for route in fixed for o in route.order_ids}
+    issues = [
+        InputIssue("events", None, "order_id", "cancels a visit that is already under way or done",
+                   value=order_id)
+        for order_id in sorted(events.cancelled & served)
+    ]
+    issues += [
+        InputIssue("events", None, "order_id", "pins a visit that is already under way or done",
+                   value=pin.order_id)
+        for pin in events.pins if pin.order_id in served
+    ]
+    if issues:
+        raise InvalidProblemError(issues)
+    promised = tuple(
+        Appointment(order_id=stop.order_id, technician_id=route.technician_id, start=stop.start)
+        for route in plan.routes
+        for stop in route.stops
+        if stop.kind is StopKind.ORDER and stop.order_id
+        and stop.order_id not in served and stop.order_id not in events.cancelled
+    )
+    pins = {pin.order_id: pin for pin in events.pins}
+    orders = []
+    for order in (*problem.orders, *events.new_orders):
+        if order.id in events.cancelled:
+            continue
+        pin = pins.get(order.id)
+        if pin is not None:
+            update: dict[str, object] = {"technician": pin.technician_id}
+            if pin.start is not None:
+                update |= {"windows": (TimeWindow(start=pin.start, end=pin.start),), "release": None}
+            order = order.model_copy(update=update)
+        orders.append(order)
+    progress = Progress(now=events.now, fixed=tuple(fixed), unavailable=unavailable, promised=promised)
+    settings = problem.model_dump(exclude={"orders", "technicians", "depots", "progress", "weights", "travel"})
+    return Problem(orders=tuple(orders), technicians=problem.technicians, depots=problem.depots,
+                   weights=problem.weights, travel=problem.travel, progress=progress, **settings)
+
+
+def _fixed_part(
+    route: Route, *, now: dt.datetime, cutoff: dt.datetime, en_route: bool, reports: dict[str, VisitReport]
+) -> Route | None:
+    """The fixed stops of ``route`` (start first, no end), or ``None`` if it has none:
+    stops started before ``cutoff`` or reported, then (``en_route``) the stop the
+    technician is driving to at ``now``."""
+    first, *middle, _ = route.stops
+    reported = [s for s in middle if s.order_id in reports]
+    if utc(first.end) >= cutoff and not reported:
+        return None
+    fixed: list[Stop] = [first]
+    busy = utc(first.end)
+    for stop in middle:
+        timed = _as_reported(stop, reports.get(stop.order_id or ""), now)
+        if timed is not stop or busy <= utc(stop.start) < cutoff:
+            fixed.append(timed)
+            busy = max(busy, utc(timed.end))
+            continue
+        if en_route and stop.kind is not StopKind.BREAK and busy < now <= utc(stop.start):
+            fixed.append(stop)
+        break
+    fixed += [_as_reported(s, reports[s.order_id or ""], now) for s in reported
+              if all(f.order_id != s.order_id for f in fixed)]
+    return route.model_copy(update={"stops": (first, *sorted(fixed[1:], key=lambda s: utc(s.start)))})
+
+
+def _as_reported(stop: Stop, report: VisitReport | None, now: dt.datetime) -> Stop:
+    """``stop`` with the times ``report`` gives (``stop`` itself without a report)."""
+    if report is None:
+        return stop
+    start = report.started or stop.start
+    planned_s = (utc(stop.end) - utc(stop.start)).total_seconds()
+    end = report.ended or start + dt.timedelta(seconds=planned_s)
+    if report.done and report.ended is None:
+        end = min(end, now, key=utc)
+    return stop.model_copy(update={"arrival": min(stop.arrival, start, key=utc), "start": start,
+                                   "end": max(end, start, key=utc)})
+
+
+def _check_references(problem: Problem, plan: Plan, events: Events) -> None:
+    """Every id the events name exists where it must; raises listing all that do not."""
+    orders = {o.id for o in problem.orders}
+    technicians = {t.id for t in problem.technicians}
+    planned = {o for route in plan.routes for o in route.order_ids}
+    issues = [
+        InputIssue("events", None, "order_id", "reports on an order the plan does not visit", value=r.order_id)
+        for r in events.visits if r.order_id not in planned
+    ]
+    issues += [
+        InputIssue("events", None, "order_id", "cancels an unknown order", value=o)
+        for o in sorted(events.cancelled - orders - {n.id for n in events.new_orders})
+    ]
+    issues += [
+        InputIssue("events", None, "order_id", "a new order with the id of an existing order", value=o.id)
+        for o in events.new_orders if o.id in orders
+    ]
+    issues += [
+        InputIssue("events", None, "technician_id", "names an unknown technician", value=t)
+        for t in [*(u.technician_id for u in events.unavailable), *(p.technician_id for p in events.pins)]
+        if t not in technicians
+    ]
+    issues += [
+        InputIssue("events", None, "order_id", "pins an unknown order", value=p.order_id)
+        for p in events.pins if p.order_id not in orders | {n.id for n in events.new_orders}
+    ]
+    if issues:
+        raise InvalidProblemError(issues)
+
+
+__all__ = ["replan", "replan_problem"]
