@@ -9,8 +9,8 @@ What is fixed at ``events.now`` (history, kept exactly):
 * a technician's start, once they have left home;
 * every stop that started before now, with the times reported for it (a visit under
   way ends at its reported end, else at its planned length from its start);
-* the stop a technician is driving to: they left the previous stop before now, no
-  break lies in between and they are available now;
+* the stop a technician is driving to (and a break planned on the way): they left
+  the previous stop before now and they are available now;
 * for a technician unavailable from some time on, only stops started before that time
   (a visit under way is finished; then they drive home).
 
@@ -127,14 +127,16 @@ def _fixed_part(
         return None
     fixed: list[Stop] = [first]
     busy = utc(first.end)
-    for stop in middle:
+    for k, stop in enumerate(middle):
         timed = _as_reported(stop, reports.get(stop.order_id or ""), now)
         if timed is not stop or busy <= utc(stop.start) < cutoff:
             fixed.append(timed)
             busy = max(busy, utc(timed.end))
             continue
-        if en_route and stop.kind is not StopKind.BREAK and busy < now <= utc(stop.start):
-            fixed.append(stop)
+        if en_route and busy < now <= utc(stop.start):
+            # On the way: the next place, and a break planned on the way there.
+            ahead = next((j for j in range(k, len(middle)) if middle[j].kind is not StopKind.BREAK), None)
+            fixed += middle[k: ahead + 1] if ahead is not None else []
         break
     fixed += [_as_reported(s, reports[s.order_id or ""], now) for s in reported
               if all(f.order_id != s.order_id for f in fixed)]

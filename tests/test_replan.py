@@ -1,0 +1,237 @@
+"""Re-planning a day in progress: history kept, emergencies in, sick technicians out,
+promises kept where they can be; every re-plan re-checked by the checker."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import optimizer
+from conftest import at, make_order, make_problem, make_technician, solve_checked
+from optimizer.exceptions import InvalidProblemError
+from optimizer.models import Plan, Problem, Route, StopKind, Unavailable, Urgency
+from optimizer.models.events import Events, Pin, VisitReport
+from optimizer.objective import promise_cost
+from optimizer.replan import replan_problem
+from optimizer.synthetic import problem as generated
+
+NOW = at("11:00")
+
+
+def replanned(problem: Problem, plan: Plan, events: Events, **options: object) -> Plan:
+    """The re-plan, checked independently (objective included)."""
+    new = optimizer.replan(problem, plan, events, time_limit=5.0, **options)
+    report = new.check()
+    assert report.ok, str(report)
+    assert report.objective == pytest.approx(new.kpis.objective, rel=1e-9, abs=1e-6)
+    return new
+
+
+def started_before(plan: Plan, instant: dt.datetime) -> set[tuple[str, str, str, dt.datetime, dt.datetime]]:
+    """(technician, kind, order or depot, start, end) of every stop that started before ``instant``."""
+    return {
+        (r.technician_id, s.kind.value, s.order_id or s.depot_id or "", s.start, s.end)
+        for r in plan.routes for s in r.stops
+        if s.kind is not StopKind.END and s.start < instant
+    }
+
+
+@pytest.fixture(scope="module")
+def day() -> tuple[Problem, Plan]:
+    """A generated day (60 orders, 6 technicians, lunch breaks, parts) and its plan."""
+    problem = generated(60, 6, seed=3, parts_share=0.3)
+    return problem, solve_checked(problem, solver="insertion")
+
+
+def emergency(order_id: str, **fields: object) -> optimizer.Order:
+    """An emergency near the generated day's centre, due within two hours of NOW."""
+    base = dict(lat=49.45, lon=8.55, duration_min=40, urgency=Urgency.EMERGENCY, due=NOW + dt.timedelta(hours=2))
+    return make_order(order_id, **(base | fields))
+
+
+def test_with_no_events_a_replan_changes_nothing(day: tuple[Problem, Plan]) -> None:
+    """Only the time moves on: the same visits, technicians and starts."""
+    problem, plan = day
+    again = replanned(problem, plan, Events(now=NOW))
+    assert optimizer.compare(plan, again).empty
+    assert again.kpis.objective_terms["stability"] == 0
+
+
+def test_nothing_before_now_changes(day: tuple[Problem, Plan]) -> None:
+    """Three emergencies and a sick technician: every stop that began before now is
+    still there, with the same technician and times; nothing new starts before now."""
+    problem, plan = day
+    sick = plan.routes[0].technician_id
+    events = Events(now=NOW, new_orders=tuple(emergency(f"E{k}", lon=8.5 + 0.05 * k) for k in range(3)),
+                    unavailable=(Unavailable(technician_id=sick, start=NOW),))
+    new = replanned(problem, plan, events)
+    assert started_before(plan, NOW) <= started_before(new, NOW)
+    assert started_before(new, NOW) - started_before(plan, NOW) == set()
+
+
+def test_the_emergencies_are_served_today(day: tuple[Problem, Plan]) -> None:
+    """Each new emergency is visited today, after now, at the cost of fewer valuable orders."""
+    problem, plan = day
+    events = Events(now=NOW, new_orders=tuple(emergency(f"E{k}", lat=49.40 + 0.04 * k) for k in range(3)))
+    new = replanned(problem, plan, events)
+    visits = {s.order_id: (r.date, s.start) for r in new.routes for s in r.stops if s.order_id}
+    for k in range(3):
+        date, start = visits[f"E{k}"]
+        assert date == NOW.date() and start >= NOW
+    changes = optimizer.compare(plan, new)
+    assert set(changes.loc[changes["change"] == "added", "order_id"]) == {"E0", "E1", "E2"}
+
+
+def test_the_sick_technicians_visits_go_to_others_or_are_explained(day: tuple[Problem, Plan]) -> None:
+    """No new work for the sick technician after the call; each of their open visits is
+    served by someone else or reported unplanned with a reason."""
+    problem, plan = day
+    route = max(plan.routes, key=lambda r: len(r.order_ids))
+    sick = route.technician_id
+    open_visits = [s.order_id for s in route.stops if s.order_id and s.start >= NOW]
+    assert open_visits, "the fixture should leave the sick technician work after now"
+    new = replanned(problem, plan, Events(now=NOW, unavailable=(Unavailable(technician_id=sick, start=NOW),)))
+    after = next(r for r in new.routes if r.technician_id == sick)
+    assert all(s.start < NOW for s in after.stops if s.kind in (StopKind.ORDER, StopKind.PICKUP))
+    served = {o: r.technician_id for r in new.routes for o in r.order_ids}
+    reasons = {u.order_id: u for u in new.unplanned}
+    for order_id in open_visits:
+        assert served.get(order_id, sick) != sick or order_id in reasons
+        if order_id in reasons:
+            assert reasons[order_id].reason and "no more work" in reasons[order_id].detail
+
+
+def test_an_overrun_delays_the_technicians_next_visits() -> None:
+    """A visit running 90 minutes long ends when reported; the rest of the day follows
+    (later or elsewhere), and the overrun visit keeps its technician."""
+    orders = [make_order(f"O{k}", duration_min=60) for k in range(4)]
+    problem = make_problem(orders, [make_technician("T1", max_overtime_min=120)])
+    plan = solve_checked(problem, solver="insertion")
+    first = plan.routes[0].stops[1]
+    ends = first.end + dt.timedelta(minutes=90)
+    events = Events(now=first.start + dt.timedelta(minutes=30), visits=(VisitReport(order_id=first.order_id, ended=ends),))
+    new = replanned(problem, plan, events)
+    stops = new.routes[0].stops
+    assert (stops[1].order_id, stops[1].end) == (first.order_id, ends)
+    assert stops[2].start >= ends
+    assert new.kpis.objective_terms["stability"] > 0
+
+
+def test_a_visit_reported_done_early_frees_the_technician() -> None:
+    """Done 30 minutes early: the next visit can start earlier than planned."""
+    orders = [make_order("A", duration_min=90), make_order("B", lat=49.52, duration_min=60)]
+    problem = make_problem(orders, [make_technician()])
+    plan = solve_checked(problem, solver="insertion")
+    first, second = plan.routes[0].stops[1:3]
+    done_at = first.end - dt.timedelta(minutes=30)
+    events = Events(now=done_at, visits=(VisitReport(order_id=first.order_id, done=True, ended=done_at),))
+    new = replanned(problem, plan, events)
+    again = {s.order_id: s for s in new.routes[0].stops}
+    assert again[first.order_id].end == done_at
+    # Moving B's start by 30 minutes is within the default tolerance: kept as promised
+    # or moved earlier, never later.
+    assert again[second.order_id].start <= second.start
+
+
+def test_cancelled_orders_leave_and_pins_hold() -> None:
+    """A cancelled order is gone from the plan; a pinned order goes to its technician at its time."""
+    orders = [make_order("KEEP"), make_order("VOID", lat=49.47), make_order("PIN", lon=8.40)]
+    technicians = [make_technician("T1"), make_technician("T2", lat=49.40)]
+    problem = make_problem(orders, technicians)
+    plan = solve_checked(problem, solver="insertion")
+    events = Events(now=at("07:00"), cancelled=frozenset({"VOID"}),
+                    pins=(Pin(order_id="PIN", technician_id="T2", start=at("14:00")),))
+    new = replanned(problem, plan, events)
+    visits = {s.order_id: (r.technician_id, s.start) for r in new.routes for s in r.stops if s.order_id}
+    assert "VOID" not in visits and "VOID" not in {u.order_id for u in new.unplanned}
+    assert visits["PIN"] == ("T2", at("14:00"))
+
+
+def test_events_that_do_not_fit_the_plan_are_rejected(day: tuple[Problem, Plan]) -> None:
+    """Unknown ids and cancelling a visit already under way are input errors, all listed."""
+    problem, plan = day
+    under_way = next(s.order_id for r in plan.routes for s in r.stops if s.order_id and s.start < NOW)
+    events = Events(now=NOW, cancelled=frozenset({"NOPE", under_way}),
+                    unavailable=(Unavailable(technician_id="T-999", start=NOW),))
+    with pytest.raises(InvalidProblemError) as raised:
+        replan_problem(problem, plan, events)
+    text = str(raised.value)
+    assert "NOPE" in text and "T-999" in text
+    with pytest.raises(InvalidProblemError, match="under way"):
+        replan_problem(problem, plan, Events(now=NOW, cancelled=frozenset({under_way})))
+
+
+def test_a_replan_of_a_replan_keeps_both_histories(day: tuple[Problem, Plan]) -> None:
+    """Re-planning again at 14:00 keeps what was fixed at 11:00 and what started since."""
+    problem, plan = day
+    first = replanned(problem, plan, Events(now=NOW, new_orders=(emergency("E0"),)))
+    second_problem = first.problem
+    second = replanned(second_problem, first, Events(now=at("14:00"), new_orders=(emergency("E1", lat=49.5),)))
+    assert started_before(first, at("14:00")) <= started_before(second, at("14:00"))
+    assert "E0" in {o for r in second.routes for o in r.order_ids}
+
+
+def test_replans_are_deterministic(day: tuple[Problem, Plan]) -> None:
+    """The same plan and events give the same re-plan."""
+    problem, plan = day
+    events = Events(now=NOW, new_orders=(emergency("E0"),))
+    one, two = replanned(problem, plan, events), replanned(problem, plan, events)
+    assert optimizer.compare(one, two).empty
+
+
+def test_the_checker_rejects_a_replan_that_rewrites_history(day: tuple[Problem, Plan]) -> None:
+    """Moving a fixed stop, starting new work before now, and new work for an
+    unavailable technician are each reported."""
+    problem, plan = day
+    sick = plan.routes[-1].technician_id
+    events = Events(now=NOW, unavailable=(Unavailable(technician_id=sick, start=at("13:00")),))
+    later = replan_problem(problem, plan, events)
+    # The old plan answers the new problem badly: it works on after 13:00 for ``sick``.
+    report = optimizer.check(later, plan)
+    assert "unavailable" in report.kinds()
+    route = plan.routes[0]
+    shifted = tuple(
+        s.model_copy(update={"start": s.start - dt.timedelta(minutes=5)}) if s.kind is StopKind.ORDER and k == 1 else s
+        for k, s in enumerate(route.stops)
+    )
+    broken = plan.model_copy(update={"routes": (Route(technician_id=route.technician_id, date=route.date,
+                                                      stops=shifted), *plan.routes[1:])})
+    kinds = optimizer.check(replan_problem(problem, plan, Events(now=NOW)), broken).kinds()
+    assert "fixed_changed" in kinds
+    early = replan_problem(problem, plan, Events(now=at("06:00")))
+    assert "before_now" in optimizer.check(early.model_copy(update={"progress": early.progress.model_copy(
+        update={"now": at("09:00"), "fixed": ()})}), plan).kinds()
+
+
+def test_a_change_at_short_notice_costs_more_and_switching_more_than_shifting() -> None:
+    """The documented defaults: a reassignment costs more than a 1-hour shift; either
+    costs ``near_factor`` times more when the appointment is within two hours."""
+    weights = optimizer.ObjectiveWeights().stability
+    promise = optimizer.models.Appointment(order_id="O", technician_id="T1", start=at("15:00"))
+    zone = promise.start.tzinfo
+
+    def cost(visit: tuple[str, dt.datetime] | None, now: dt.datetime) -> float:
+        return promise_cost(weights, promise, visit, now=now, zone=zone)
+
+    shifted = ("T1", at("16:00"))
+    assert cost(("T2", at("15:00")), at("09:00")) > cost(shifted, at("09:00")) > 0
+    assert cost(shifted, at("14:00")) == pytest.approx(weights.near_factor * cost(shifted, at("09:00")))
+    assert cost(("T1", at("15:10")), at("09:00")) == 0  # within the tolerance
+    assert cost(None, at("09:00")) == weights.reassign
+
+
+def test_parts_used_before_now_are_not_used_again() -> None:
+    """The van's only unit went into a visit before now: a new order needing the same
+    part needs a depot pickup (or stays unplanned), never the spent unit."""
+    depot = optimizer.Depot(id="D1", lat=49.48, lon=8.46, hours={"start": dt.time(7), "end": dt.time(18)},
+                            stock={"P-1": 1})
+    problem = make_problem([make_order("USED", parts={"P-1": 1})],
+                           [make_technician("T1", van_stock={"P-1": 1})], depots=(depot,))
+    plan = solve_checked(problem, solver="insertion")
+    assert not any(s.kind is StopKind.PICKUP for s in plan.routes[0].stops)
+    now = plan.routes[0].stops[1].end
+    new = replanned(problem, plan, Events(now=now, new_orders=(make_order("MORE", lat=49.51, parts={"P-1": 1}),)))
+    stops = [s for r in new.routes for s in r.stops]
+    if "MORE" in {s.order_id for s in stops}:
+        assert any(s.kind is StopKind.PICKUP and s.picked.get("P-1") == 1 for s in stops)
