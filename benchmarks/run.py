@@ -7,6 +7,7 @@
     python benchmarks/run.py fieldservice --sizes 300,1000 --time-limit 30 \
         --peers vroom,ortools --out results/fs
     python benchmarks/run.py parts --sizes 300 --days 5 --time-limit 60 --out results/parts
+    python benchmarks/run.py replan --sizes 300 --seeds 0,1,2 --time-limit 10 --out results/replan
 
 Writes ``OUT/<instance>.sol`` (VRPLIB form) and ``OUT/results.csv`` and prints a table:
 instance, best-known (DIMACS distance), our cost, gap %, routes, seconds, valid, and per
@@ -125,7 +126,7 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark runner")
-    parser.add_argument("problem", choices=["vrptw", "fieldservice", "parts"])
+    parser.add_argument("problem", choices=["vrptw", "fieldservice", "parts", "replan"])
     parser.add_argument("--sizes", default="300,1000", help="fieldservice, parts: numbers of orders")
     parser.add_argument("--days", type=int, default=2, help="fieldservice, parts: days in the horizon")
     parser.add_argument("--set", choices=sorted(SETS), default="solomon", help="vrptw: instance set")
@@ -135,13 +136,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=10.0, help="seconds per instance and solver")
     parser.add_argument("--peers", default="", help="comma-separated: pyvrp,vroom,ortools")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seeds", default="0,1,2", help="replan: generated days")
+    parser.add_argument("--base-time-limit", type=float, default=30.0, help="replan: seconds for the morning plan")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     if args.problem == "fieldservice":
         return fieldservice(args)
-    if args.problem == "parts":
-        from parts import run
-
+    if args.problem in ("parts", "replan"):
+        run = __import__(args.problem).run
         args.out.mkdir(parents=True, exist_ok=True)
         rows = run(args)
         _write_csv(args.out / "results.csv", rows)

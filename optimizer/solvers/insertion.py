@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from optimizer.instance import Instance
-from optimizer.scheduling import RouteSchedule, schedule_route
+from optimizer.scheduling import RouteSchedule, schedule_route, stop_location
 from optimizer.solvers.base import SolveLimits, SolveResult
 
 
@@ -53,61 +53,101 @@ def insert_orders(
     routes: dict[int, tuple[int, ...]] | None = None,
 ) -> dict[int, tuple[int, ...]]:
     """Cheapest feasible insertion of every not yet routed order into ``routes``."""
-    sequences = {v: list(seq) for v, seq in (routes or {}).items()}
-    schedules: dict[int, RouteSchedule] = {}
-    for v, seq in sequences.items():
-        timed = schedule_route(instance, v, seq)
-        if timed is None:
-            raise ValueError(f"initial route of vehicle {v} is infeasible")
-        schedules[v] = timed
-    loads = {v: float(instance.order_load[list(seq)].sum()) for v, seq in sequences.items()}
-    routed = {o for seq in sequences.values() for o in seq}
-    travel = instance.travel_s
-    per_s = instance.travel_cost_per_min / 60
-
+    state = RouteSet(instance, routes or {})
     for order in insertion_order(instance):
         if time.perf_counter() > deadline:
             break
-        if order in routed:
+        if int(order) in state.routed:
             continue
+        best = state.cheapest(int(order), float(instance.order_unplanned_cost[order]))
+        if best is not None:
+            state.put(best[1])
+    return state.routes()
+
+
+class RouteSet:
+    """Routes being built: each vehicle's sequence of orders, its schedule and load."""
+
+    def __init__(self, instance: Instance, routes: dict[int, tuple[int, ...]]) -> None:
+        self.instance = instance
+        self.schedules: dict[int, RouteSchedule] = {}
+        for v, seq in routes.items():
+            timed = schedule_route(instance, v, seq) if seq else None
+            if seq and timed is None:
+                raise ValueError(f"initial route of vehicle {v} is infeasible")
+            if timed is not None:
+                self.schedules[v] = timed
+        self.routed = {o for timed in self.schedules.values() for o in timed.visits}
+
+    def routes(self) -> dict[int, tuple[int, ...]]:
+        """The non-empty routes."""
+        return {v: timed.visits for v, timed in self.schedules.items() if timed.visits}
+
+    def cost(self, vehicle: int) -> float:
+        """Travel, lateness, overtime and stability cost of ``vehicle``'s route (0 if empty)."""
+        timed = self.schedules.get(vehicle)
+        return 0.0 if timed is None else route_schedule_cost(self.instance, timed)
+
+    def put(self, timed: RouteSchedule) -> None:
+        """Make ``timed`` the route of its vehicle."""
+        old = self.schedules.get(timed.vehicle)
+        self.routed -= set(old.visits if old else ())
+        self.routed |= set(timed.visits)
+        self.schedules[timed.vehicle] = timed
+
+    def remove(self, order: int, vehicle: int) -> RouteSchedule | None:
+        """Take ``order`` off ``vehicle``'s route; the old schedule, or ``None`` if the
+        route without it has no feasible schedule."""
+        old = self.schedules[vehicle]
+        rest = tuple(s for s in old.visits if s != order)
+        timed = schedule_route(self.instance, vehicle, rest) if rest else None
+        if rest and timed is None:
+            return None
+        self.routed.discard(order)
+        if timed is None:
+            del self.schedules[vehicle]
+        else:
+            self.schedules[vehicle] = timed
+        return old
+
+    def cheapest(self, order: int, limit: float) -> tuple[float, RouteSchedule] | None:
+        """The insertion of ``order`` that adds least cost, if that is below ``limit``:
+        (added cost, new schedule of its vehicle). Positions are tried in order of
+        added travel, a lower bound on the added cost."""
+        instance = self.instance
+        travel = instance.travel_s
+        per_s = instance.travel_cost_per_min / 60
         loc = int(instance.order_loc[order])
-        vehicles = np.flatnonzero(instance.compatible[:, order])
-        fits = instance.vehicle_capacity[vehicles] >= np.array(
-            [loads.get(int(v), 0.0) for v in vehicles]
-        ) + instance.order_load[order]
-        vehicles = vehicles[fits]
         candidates = []  # (added travel seconds, vehicle, position)
-        for v in vehicles.tolist():
-            stops = [
-                int(instance.vehicle_start_loc[v]),
-                *(int(instance.order_loc[o]) for o in sequences.get(v, ())),
-                int(instance.vehicle_end_loc[v]),
-            ]
-            before, after = np.array(stops[:-1]), np.array(stops[1:])
-            added = travel[before, loc].astype(np.int64) + travel[loc, after] - travel[before, after]
+        for v in np.flatnonzero(instance.compatible[:, order]).tolist():
+            sequence = self.schedules[v].visits if v in self.schedules else ()
+            load = float(instance.order_load[[s for s in sequence if not instance.is_pickup(s)]].sum())
+            if load + instance.order_load[order] > instance.vehicle_capacity[v]:
+                continue
+            stops = np.array([int(instance.vehicle_start_loc[v]), *(stop_location(instance, s) for s in sequence),
+                              int(instance.vehicle_end_loc[v])])
+            added = travel[stops[:-1], loc].astype(np.int64) + travel[loc, stops[1:]] - travel[stops[:-1], stops[1:]]
             candidates.extend(zip(added.tolist(), [v] * len(added), range(len(added))))
         candidates.sort()
-        best: tuple[float, int, RouteSchedule] | None = None
-        limit = float(instance.order_unplanned_cost[order])
+        best: tuple[float, RouteSchedule] | None = None
         for added_s, v, position in candidates:
             bound = added_s * per_s
             if bound >= limit or (best is not None and bound >= best[0]):
                 break
-            old = schedules.get(v)
-            sequence = sequences.get(v, [])
-            timed = schedule_route(instance, v, [*sequence[:position], order, *sequence[position:]])
+            old = self.schedules.get(v)
+            sequence = old.visits if old else ()
+            timed = schedule_route(instance, v, (*sequence[:position], order, *sequence[position:]))
             if timed is None:
                 continue
             delta = bound + timed.cost(instance) - (old.cost(instance) if old else 0.0)
             if delta < limit and (best is None or delta < best[0]):
-                best = (delta, v, timed)
-        if best is not None:
-            _, v, timed = best
-            sequences[v] = list(timed.visits)
-            schedules[v] = timed
-            loads[v] = loads.get(v, 0.0) + float(instance.order_load[order])
-            routed.add(int(order))
-    return {v: tuple(seq) for v, seq in sequences.items() if seq}
+                best = (delta, timed)
+        return best
+
+
+def route_schedule_cost(instance: Instance, timed: RouteSchedule) -> float:
+    """Travel, lateness, overtime and stability cost of one scheduled route."""
+    return timed.cost(instance) + sum(timed.travel_s) * instance.travel_cost_per_min / 60
 
 
 def route_cost(instance: Instance, routes: dict[int, tuple[int, ...]]) -> float:
@@ -120,7 +160,7 @@ def route_cost(instance: Instance, routes: dict[int, tuple[int, ...]]) -> float:
         if timed is None:
             raise ValueError(f"route of vehicle {v} is infeasible")
         served[[s for s in seq if not instance.is_pickup(s)]] = True
-        total += timed.cost(instance) + sum(timed.travel_s) * instance.travel_cost_per_min / 60
+        total += route_schedule_cost(instance, timed)
     return total + float(instance.order_unplanned_cost[~served].sum())
 
 

@@ -36,7 +36,7 @@ import numpy as np
 from optimizer.instance import Instance
 from optimizer.scheduling import RouteSchedule, schedule_route, stop_location
 from optimizer.solvers.base import Pickup, SolveResult
-from optimizer.solvers.insertion import insertion_order, route_cost
+from optimizer.solvers.insertion import insertion_order, route_cost, route_schedule_cost
 
 _DEPOT_CHOICES = 3
 """Depots tried for a new pickup while inserting an order: the nearest that qualify."""
@@ -190,10 +190,8 @@ class _Supply:
         return changes
 
     def cost(self, timed: RouteSchedule | None) -> float:
-        """Lateness, overtime and travel cost of one schedule (0 for none)."""
-        if timed is None:
-            return 0.0
-        return timed.cost(self.instance) + sum(timed.travel_s) * self.instance.travel_cost_per_min / 60
+        """Travel, lateness, overtime and stability cost of one schedule (0 for none)."""
+        return 0.0 if timed is None else route_schedule_cost(self.instance, timed)
 
     # -- supplying orders on the routes ----------------------------------------------
 
