@@ -131,6 +131,9 @@ class Instance:
     order_retime_cost_per_min: FloatArray
     """[O] cost per minute a promised start moves beyond ``retime_tolerance_s``."""
     retime_tolerance_s: int
+    planned_pickups: tuple[tuple[int, int, int], ...]
+    """The previous plan's pickups still to come, (vehicle, depot, start second): where
+    a re-plan's routes start from."""
 
     def is_pickup(self, stop: int) -> bool:
         """Whether route stop ``stop`` is a depot pickup (else it is an order)."""
@@ -391,6 +394,7 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
         order_reassign_cost=promises.reassign_cost,
         order_retime_cost_per_min=promises.retime_cost_per_min,
         retime_tolerance_s=int(round(60 * weights.stability.tolerance_min)),
+        planned_pickups=promises.pickups,
     )
 
 

@@ -182,6 +182,8 @@ class Promises:
     start_s: IntArray
     reassign_cost: FloatArray
     retime_cost_per_min: FloatArray
+    pickups: tuple[tuple[int, int, int], ...] = ()
+    """The previous plan's pickups still to come: (vehicle, depot, start second)."""
 
     @classmethod
     def of(
@@ -198,6 +200,7 @@ class Promises:
         out = cls(np.full(n, -1, dtype=np.int64), np.zeros(n, dtype=np.int64), np.zeros(n), np.zeros(n))
         if progress is None:
             return out
+        depot_index = {d.id: k for k, d in enumerate(left.depots)}
         weights = left.weights.stability
         now_s = axis.seconds_from(progress.now)
         vehicle_of = {
@@ -215,4 +218,9 @@ class Promises:
             out.start_s[o] = start_s
             out.reassign_cost[o] = weights.reassign * factor
             out.retime_cost_per_min[o] = weights.retime_per_min * factor
-        return out
+        pickups = []
+        for pickup in progress.pickups:
+            v = vehicle_of.get((pickup.technician_id, pickup.start.astimezone(left.zone).date()))
+            if v is not None:
+                pickups.append((v, depot_index[pickup.depot_id], axis.seconds(pickup.start)))
+        return cls(out.vehicle, out.start_s, out.reassign_cost, out.retime_cost_per_min, tuple(pickups))

@@ -18,6 +18,7 @@ Everything else is open: the orders no fixed stop serves and the new orders. The
 visits of the plan that are not fixed are *promised* (the customer was told the
 technician and the start): changing them costs what
 :class:`~optimizer.models.StabilityWeights` says, so the re-plan moves few of them.
+Its depot pickups still to come are where the re-plan starts from (free to change).
 The re-planned problem (:func:`replan_problem`) is an ordinary
 :class:`~optimizer.models.Problem` with :class:`~optimizer.models.Progress`; the
 checker verifies its plans like any other.
@@ -32,6 +33,7 @@ from optimizer.models import (
     Appointment, Plan, Problem, Progress, Route, Stop, StopKind, TimeWindow, Unavailable,
 )
 from optimizer.models.events import Events, VisitReport
+from optimizer.models.progress import PlannedPickup
 from optimizer.solvers import Solver
 from optimizer.timeaxis import utc
 from optimizer.travel import TravelProvider
@@ -97,6 +99,14 @@ def replan_problem(problem: Problem, plan: Plan, events: Events) -> Problem:
         if stop.kind is StopKind.ORDER and stop.order_id
         and stop.order_id not in served and stop.order_id not in events.cancelled
     )
+    fixed_at = {(r.technician_id, s.depot_id, s.start) for r in fixed for s in r.stops}
+    pickups = tuple(
+        PlannedPickup(technician_id=route.technician_id, depot_id=stop.depot_id, start=stop.start)
+        for route in plan.routes
+        for stop in route.stops
+        if stop.kind is StopKind.PICKUP and stop.depot_id
+        and (route.technician_id, stop.depot_id, stop.start) not in fixed_at
+    )
     pins = {pin.order_id: pin for pin in events.pins}
     orders = []
     for order in (*problem.orders, *events.new_orders):
@@ -109,7 +119,8 @@ def replan_problem(problem: Problem, plan: Plan, events: Events) -> Problem:
                 update |= {"windows": (TimeWindow(start=pin.start, end=pin.start),), "release": None}
             order = order.model_copy(update=update)
         orders.append(order)
-    progress = Progress(now=events.now, fixed=tuple(fixed), unavailable=unavailable, promised=promised)
+    progress = Progress(now=events.now, fixed=tuple(fixed), unavailable=unavailable, promised=promised,
+                        pickups=pickups)
     settings = problem.model_dump(exclude={"orders", "technicians", "depots", "progress", "weights", "travel"})
     return Problem(orders=tuple(orders), technicians=problem.technicians, depots=problem.depots,
                    weights=problem.weights, travel=problem.travel, progress=progress, **settings)

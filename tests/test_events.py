@@ -73,21 +73,24 @@ def test_bad_event_rows_are_named_by_line_and_column(tmp_path: Path, rows: list[
 
 
 def test_cli_replan_writes_the_new_plan_and_its_changes(tmp_path: Path, capsys) -> None:
-    """plan, then replan with an emergency and a sick technician: exit 0, a checked plan
-    folder with changes.csv naming the new emergency; bad events: exit 2, nothing written."""
+    """plan the sample day, then replan with the sample events (three emergencies and a
+    sick technician at 11:00): exit 0, a checked plan folder whose changes.csv adds the
+    emergencies, served today; bad events: exit 2, nothing written."""
     first = tmp_path / "plan"
     args = ["--orders", str(SAMPLES / "orders.csv"), "--technicians", str(SAMPLES / "technicians.csv"),
             "--depots", str(SAMPLES / "depots.csv"), "--start", "2026-11-23", "--days", "1", "--tz", ZONE,
             "--time-limit", "5", "--solver", "insertion", "--out", str(first)]
     assert main(["plan", *args]) == EXIT_OK
-    events = write_csv(tmp_path / "events.csv", [ROWS[0], ROWS[1], ROWS[2]])
+    events = SAMPLES / "events.csv"
     second = tmp_path / "replan"
     assert main(["replan", "--plan", str(first), "--events", str(events), "--out", str(second),
                  "--time-limit", "5"]) == EXIT_OK
     assert "Changes against the previous plan" in capsys.readouterr().out
     changes = pd.read_csv(second / "changes.csv")
     assert list(changes.columns) == list(CHANGE_COLUMNS)
-    assert "E-1" in set(changes["order_id"])
+    added = changes[changes["change"] == "added"]
+    assert set(added["order_id"]) == {"E-001", "E-002", "E-003"}
+    assert (added["date_after"] == "2026-11-23").all()
     problem, plan = read_plan(second)
     assert problem.progress is not None and plan.check(problem).ok
 

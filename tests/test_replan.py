@@ -39,8 +39,9 @@ def started_before(plan: Plan, instant: dt.datetime) -> set[tuple[str, str, str,
 
 @pytest.fixture(scope="module")
 def day() -> tuple[Problem, Plan]:
-    """A generated day (60 orders, 6 technicians, lunch breaks, parts) and its plan."""
-    problem = generated(60, 6, seed=3, parts_share=0.3)
+    """A generated day (60 orders, 6 technicians, lunch breaks, parts, depot pickups
+    before and after NOW) and its plan."""
+    problem = generated(60, 6, seed=6, parts_share=0.4, off_van_share=0.5)
     return problem, solve_checked(problem, solver="insertion")
 
 
@@ -51,11 +52,18 @@ def emergency(order_id: str, **fields: object) -> optimizer.Order:
 
 
 def test_with_no_events_a_replan_changes_nothing(day: tuple[Problem, Plan]) -> None:
-    """Only the time moves on: the same visits, technicians and starts."""
+    """Only the time moves on: the same visits, technicians and starts, and the same
+    depot pickups still to come."""
     problem, plan = day
     again = replanned(problem, plan, Events(now=NOW))
     assert optimizer.compare(plan, again).empty
     assert again.kpis.objective_terms["stability"] == 0
+
+    def pickups(p: Plan) -> set[tuple[str, str | None, dt.datetime, tuple]]:
+        return {(r.technician_id, s.depot_id, s.start, tuple(sorted(s.picked.items())))
+                for r in p.routes for s in r.stops if s.kind is StopKind.PICKUP and s.start >= NOW}
+
+    assert pickups(plan) and pickups(again) == pickups(plan)
 
 
 def test_nothing_before_now_changes(day: tuple[Problem, Plan]) -> None:

@@ -48,8 +48,18 @@ class Appointment(Frozen):
     start: AwareDatetime
 
 
+class PlannedPickup(Frozen):
+    """A depot pickup the previous plan makes after ``now``: where a re-plan starts
+    from (changing it costs nothing)."""
+
+    technician_id: str = Field(min_length=1)
+    depot_id: str = Field(min_length=1)
+    start: AwareDatetime
+
+
 class Progress(Frozen):
-    """The state of the horizon at ``now``: fixed stops, absences and promised visits.
+    """The state of the horizon at ``now``: fixed stops, absences, promised visits and
+    the previous plan's pickups still to come.
 
     ``fixed`` holds one partial route per technician-day: the ``start`` stop and the
     stops after it that are fixed, in sequence, without an ``end``.
@@ -59,6 +69,7 @@ class Progress(Frozen):
     fixed: tuple[Route, ...] = ()
     unavailable: tuple[Unavailable, ...] = ()
     promised: tuple[Appointment, ...] = ()
+    pickups: tuple[PlannedPickup, ...] = ()
 
     @model_validator(mode="after")
     def _shaped(self) -> Progress:
@@ -88,4 +99,6 @@ class Progress(Frozen):
         refs += [("unavailable", "technician", u.technician_id) for u in self.unavailable]
         refs += [("promised", "technician", a.technician_id) for a in self.promised]
         refs += [("promised", "order", a.order_id) for a in self.promised]
+        refs += [("pickups", "technician", p.technician_id) for p in self.pickups]
+        refs += [("pickups", "depot", p.depot_id) for p in self.pickups]
         return refs

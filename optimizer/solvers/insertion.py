@@ -170,25 +170,28 @@ def feasible_subsequence(
     """``visits`` in their order, keeping each one only if the route so far stays feasible
     (qualified, within capacity, on time for its window, home within shift and overtime):
     how routes from a search with a different model are made valid for ours.
-    ``compatible`` [V, O] says who may serve what (default ``instance.compatible``)."""
+    ``compatible`` [V, O] says who may serve what (default ``instance.compatible``);
+    depot pickups among ``visits`` are kept like orders, where the route stays feasible."""
     allowed = instance.compatible if compatible is None else compatible
     whole = tuple(int(o) for o in visits)
+    orders = [o for o in whole if not instance.is_pickup(o)]
     capacity = instance.vehicle_capacity[vehicle]
     if (
-        allowed[vehicle, list(whole)].all()
-        and instance.order_load[list(whole)].sum() <= capacity
+        allowed[vehicle, orders].all()
+        and instance.order_load[orders].sum() <= capacity
         and schedule_route(instance, vehicle, whole) is not None
     ):
         return whole
     kept: list[int] = []
     load = 0.0
-    for order in visits:
-        fits = load + instance.order_load[order] <= instance.vehicle_capacity[vehicle]
+    for stop in whole:
+        pickup = instance.is_pickup(stop)
+        extra = 0.0 if pickup else float(instance.order_load[stop])
         if (
-            fits
-            and allowed[vehicle, order]
-            and schedule_route(instance, vehicle, [*kept, order]) is not None
+            load + extra <= capacity
+            and (pickup or allowed[vehicle, stop])
+            and schedule_route(instance, vehicle, [*kept, stop]) is not None
         ):
-            kept.append(order)
-            load += float(instance.order_load[order])
+            kept.append(stop)
+            load += extra
     return tuple(kept)

@@ -70,13 +70,20 @@ class Repair:
 
 
 def promised_routes(instance: Instance) -> dict[int, tuple[int, ...]]:
-    """Each vehicle's promised orders in promised sequence, as far as still feasible
-    (any qualified technician may keep a visit, fetching parts where needed)."""
+    """Each vehicle's promised orders and planned pickups in their planned sequence, as
+    far as still feasible (any qualified technician may keep a visit, fetching parts
+    where needed; the supply pass drops the pickups nobody needs)."""
+    timed: dict[int, list[tuple[int, int]]] = {}
+    for o in np.flatnonzero(instance.order_promised_vehicle >= 0).tolist():
+        timed.setdefault(int(instance.order_promised_vehicle[o]), []).append((int(instance.order_promised_s[o]), o))
+    for v, depot, start_s in instance.planned_pickups:
+        kinds = [k for k in instance.pickup_stops(depot)
+                 if instance.pickup_from_s[k - instance.n_orders] <= start_s]
+        if kinds:
+            timed.setdefault(v, []).append((start_s, kinds[-1]))
     routes = {}
-    promised = np.flatnonzero(instance.order_promised_vehicle >= 0)
-    for v in np.unique(instance.order_promised_vehicle[promised]).tolist():
-        mine = promised[instance.order_promised_vehicle[promised] == v]
-        sequence = mine[np.argsort(instance.order_promised_s[mine], kind="stable")].tolist()
+    for v, stops in sorted(timed.items()):
+        sequence = [stop for _, stop in sorted(stops)]
         kept = feasible_subsequence(instance, v, sequence, compatible=instance.supply_compatible)
         if kept:
             routes[v] = kept
@@ -156,7 +163,8 @@ def _exchange(
             if instance.is_pickup(out) or instance.order_unplanned_cost[out] >= value:
                 continue
             rest = seq[:k] + seq[k + 1:]
-            load = float(instance.order_load[list(rest)].sum()) + instance.order_load[order]
+            load = float(instance.order_load[[s for s in rest if not instance.is_pickup(s)]].sum())
+            load += instance.order_load[order]
             if load > instance.vehicle_capacity[v]:
                 continue
             for position in range(len(rest) + 1):

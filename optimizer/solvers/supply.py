@@ -52,6 +52,7 @@ def supply(instance: Instance, result: SolveResult, *, deadline: float, top_up: 
     state.supply_all()
     if top_up:
         state.insert_left_out(deadline)
+    state.drop_unused_pickups()
     routes = {v: tuple(seq) for v, seq in state.routes.items() if seq}
     pickups = {
         key: Pickup(
@@ -138,7 +139,11 @@ class _Supply:
                 raise ValueError(f"route of vehicle {v} is infeasible")
             self.schedules[v] = timed
         self.van_left = stock.technician_van.copy()
-        self.pickups: dict[tuple[int, int], _Taken] = {}
+        # Pickups already on the routes (a re-plan's warm start) collect nothing yet.
+        self.pickups: dict[tuple[int, int], _Taken] = {
+            (v, instance.depot_of(s)): _Taken(np.zeros(self.n_parts, dtype=np.int64))
+            for v, seq in self.routes.items() for s in seq if instance.is_pickup(s)
+        }
         self.claims: dict[int, _Claim] = {}
         self.ledger = _Ledger(instance)
         self.needy = stock.order_parts.any(axis=1) | stock.order_tools.any(axis=1)
@@ -390,6 +395,22 @@ class _Supply:
                 self.schedules[v] = timed
             needy.extend(o for o in kept if self.is_needy(o))
         return needy
+
+    def drop_unused_pickups(self) -> None:
+        """Take pickups that collect nothing off their routes (re-timing them)."""
+        instance = self.instance
+        for key in [k for k, taken in self.pickups.items() if not taken.parts.any() and not taken.tools]:
+            vehicle, depot = key
+            del self.pickups[key]
+            self.ledger.apply({key: None})
+            rest = [s for s in self.routes[vehicle] if not (instance.is_pickup(s) and instance.depot_of(s) == depot)]
+            timed = schedule_route(instance, vehicle, rest) if rest else None
+            assert not rest or timed is not None, f"route of vehicle {vehicle} infeasible without a pickup"
+            self.routes[vehicle] = rest
+            if timed is None:
+                self.schedules.pop(vehicle, None)
+            else:
+                self.set_route(vehicle, timed)
 
     # -- inserting the orders left out ----------------------------------------------
 
