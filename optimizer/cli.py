@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import pandas as pd
 
@@ -64,26 +65,21 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--tz", default="UTC", help="IANA time zone of all times (default UTC)")
     plan.add_argument("--pickup-min", type=float, default=10.0,
                       help="minutes a depot pickup takes on site (default 10)")
-    plan.add_argument("--time-limit", type=_positive(float), default=30.0,
-                      help="seconds for the solver (default 30)")
-    plan.add_argument("--max-solutions", type=_positive(int), default=None,
-                      help="stop after this many improving solutions (reproducible plans)")
-    plan.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    plan.add_argument("--solver", choices=sorted(SOLVERS), default="auto",
-                      help="back-end (default auto: PyVRP or OR-tools by what the problem needs)")
-    plan.add_argument("--out", required=True, help="folder to write the plan into")
-    plan.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
-
     again = commands.add_parser("replan", help="re-plan a plan folder after events (emergencies, sickness, ...)")
     again.add_argument("--plan", required=True, help="plan folder written by 'optimizer plan' or 'replan'")
     again.add_argument("--events", required=True, help="events file (.csv or .json, see docs/data-contract.md)")
-    again.add_argument("--time-limit", type=_positive(float), default=10.0,
-                       help="seconds for the solver (default 10)")
-    again.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    again.add_argument("--solver", choices=sorted(SOLVERS), default="auto",
-                       help="back-end (default auto: the warm-started repair)")
-    again.add_argument("--out", required=True, help="folder to write the new plan and changes.csv into")
-    again.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    for command, seconds, auto, written in (
+        (plan, 30, "PyVRP, or VROOM then OR-tools, by what the problem needs", "the plan"),
+        (again, 10, "the warm-started repair", "the new plan and changes.csv"),
+    ):
+        command.add_argument("--time-limit", type=_positive(float), default=float(seconds),
+                             help=f"seconds for the solver (default {seconds})")
+        command.add_argument("--max-solutions", type=_positive(int), default=None,
+                             help="stop after this many improving solutions (reproducible plans)")
+        command.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+        command.add_argument("--solver", choices=sorted(SOLVERS), default="auto", help=f"back-end (default auto: {auto})")
+        command.add_argument("--out", required=True, help=f"folder to write {written} into")
+        command.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     return parser
 
 
@@ -96,7 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "replan":
             previous, before = read_plan(args.plan)
-            problem = replan_problem(previous, before, read_events(args.events, previous.tz))
+            events = read_events(args.events, previous.tz)
+            problem = replan_problem(previous, before, events, source=Path(args.events).name)
         else:
             problem = Problem.from_files(
                 args.orders, args.technicians, args.depots,
@@ -111,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             time_limit=args.time_limit,
             seed=args.seed,
             solver=args.solver,
-            max_solutions=getattr(args, "max_solutions", None),
+            max_solutions=args.max_solutions,
         )
         report = plan.check()
         if not report.ok:

@@ -62,11 +62,12 @@ def replan(
                  solver=solver, travel=travel)
 
 
-def replan_problem(problem: Problem, plan: Plan, events: Events) -> Problem:
+def replan_problem(problem: Problem, plan: Plan, events: Events, *, source: str = "events") -> Problem:
     """``problem`` as it stands at ``events.now``: orders (new ones added, cancelled
     ones removed, pins applied) and its :class:`~optimizer.models.Progress` (fixed
-    stops, unavailable technicians, promised visits)."""
-    _check_references(problem, plan, events)
+    stops, unavailable technicians, promised visits, pickups still to come).
+    Errors name the events as ``source`` (e.g. the events file)."""
+    _check_references(problem, plan, events, source)
     now = utc(events.now)
     previous = problem.progress
     unavailable = (*(previous.unavailable if previous else ()), *events.unavailable)
@@ -81,12 +82,12 @@ def replan_problem(problem: Problem, plan: Plan, events: Events) -> Problem:
             fixed.append(part)
     served = {o for route in fixed for o in route.order_ids}
     issues = [
-        InputIssue("events", None, "order_id", "cancels a visit that is already under way or done",
+        InputIssue(source, None, "order_id", "cancels a visit that is already under way or done",
                    value=order_id)
         for order_id in sorted(events.cancelled & served)
     ]
     issues += [
-        InputIssue("events", None, "order_id", "pins a visit that is already under way or done",
+        InputIssue(source, None, "order_id", "pins a visit that is already under way or done",
                    value=pin.order_id)
         for pin in events.pins if pin.order_id in served
     ]
@@ -167,30 +168,36 @@ def _as_reported(stop: Stop, report: VisitReport | None, now: dt.datetime) -> St
                                    "end": max(end, start, key=utc)})
 
 
-def _check_references(problem: Problem, plan: Plan, events: Events) -> None:
-    """Every id the events name exists where it must; raises listing all that do not."""
+def _check_references(problem: Problem, plan: Plan, events: Events, source: str) -> None:
+    """``now`` lies in the horizon and every id the events name exists where it must;
+    raises listing every problem."""
     orders = {o.id for o in problem.orders}
     technicians = {t.id for t in problem.technicians}
     planned = {o for route in plan.routes for o in route.order_ids}
-    issues = [
-        InputIssue("events", None, "order_id", "reports on an order the plan does not visit", value=r.order_id)
+    issues = []
+    if not utc(problem.horizon_start) <= utc(events.now) < utc(problem.horizon_end):
+        issues.append(InputIssue(source, None, "time", "'now' lies outside the plan's horizon "
+                                 f"({problem.horizon_start:%Y-%m-%d} to {problem.horizon_end:%Y-%m-%d})",
+                                 value=events.now.isoformat()))
+    issues += [
+        InputIssue(source, None, "order_id", "reports on an order the plan does not visit", value=r.order_id)
         for r in events.visits if r.order_id not in planned
     ]
     issues += [
-        InputIssue("events", None, "order_id", "cancels an unknown order", value=o)
+        InputIssue(source, None, "order_id", "cancels an unknown order", value=o)
         for o in sorted(events.cancelled - orders - {n.id for n in events.new_orders})
     ]
     issues += [
-        InputIssue("events", None, "order_id", "a new order with the id of an existing order", value=o.id)
+        InputIssue(source, None, "order_id", "a new order with the id of an existing order", value=o.id)
         for o in events.new_orders if o.id in orders
     ]
     issues += [
-        InputIssue("events", None, "technician_id", "names an unknown technician", value=t)
+        InputIssue(source, None, "technician_id", "names an unknown technician", value=t)
         for t in [*(u.technician_id for u in events.unavailable), *(p.technician_id for p in events.pins)]
         if t not in technicians
     ]
     issues += [
-        InputIssue("events", None, "order_id", "pins an unknown order", value=p.order_id)
+        InputIssue(source, None, "order_id", "pins an unknown order", value=p.order_id)
         for p in events.pins if p.order_id not in orders | {n.id for n in events.new_orders}
     ]
     if issues:

@@ -166,6 +166,8 @@ def test_events_that_do_not_fit_the_plan_are_rejected(day: tuple[Problem, Plan])
         replan_problem(problem, plan, events)
     text = str(raised.value)
     assert "NOPE" in text and "T-999" in text
+    with pytest.raises(InvalidProblemError, match="outside the plan's horizon"):
+        replan_problem(problem, plan, Events(now=at("09:00", day=3)))
     with pytest.raises(InvalidProblemError, match="under way"):
         replan_problem(problem, plan, Events(now=NOW, cancelled=frozenset({under_way})))
 
