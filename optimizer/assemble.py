@@ -6,11 +6,14 @@ the new stops follow (or, if there are none, the drive home).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from optimizer.explain import late_cause, unplanned_orders
 from optimizer.instance import Instance
 from optimizer.kpis import compute_kpis
-from optimizer.models import Plan, Problem, Route, SolverInfo, Stop, StopKind
+from optimizer.models import Plan, Problem, Route, SolverInfo, Stop, StopKind, Technician
 from optimizer.progress import fixed_routes
+from optimizer.timeaxis import utc
 from optimizer.scheduling import RouteSchedule, schedule_all
 from optimizer.solvers.base import Pickup, SolveResult
 
@@ -29,10 +32,20 @@ def assemble_plan(
             route = _route(instance, schedules[v], result.pickups)
             routes.append(route if prefix is None else _after(prefix, route))
         elif prefix is not None:
-            routes.append(_home_after(instance, v, prefix))
+            routes.append(_home_after(problem, instance, v, prefix))
     unplanned = unplanned_orders(instance, result, schedules)
     kpis = compute_kpis(problem, tuple(routes), unplanned)
     return Plan(routes=tuple(routes), unplanned=unplanned, kpis=kpis, info=info, tz=problem.tz)
+
+
+def _cut_short(problem: Problem, technician: Technician, day: dt.date) -> bool:
+    """Whether an absence ends the technician's working day early (no break is due on
+    the way home then)."""
+    assert problem.progress is not None
+    first = utc(dt.datetime.combine(day, technician.shift.start, tzinfo=problem.zone))
+    last = utc(dt.datetime.combine(day, technician.shift.end, tzinfo=problem.zone)) \
+        + dt.timedelta(minutes=technician.max_overtime_min)
+    return problem.progress.working_time(technician.id, first, last, problem.horizon_end)[1] < last
 
 
 def _after(prefix: Route, route: Route) -> Route:
@@ -40,14 +53,30 @@ def _after(prefix: Route, route: Route) -> Route:
     return route.model_copy(update={"stops": (*prefix.stops, *route.stops[1:])})
 
 
-def _home_after(instance: Instance, vehicle: int, prefix: Route) -> Route:
-    """The fixed stops of ``prefix``, then the drive home from the last of them."""
+def _home_after(problem: Problem, instance: Instance, vehicle: int, prefix: Route) -> Route:
+    """The fixed stops of ``prefix``, then the drive home from the last of them, after
+    the day's break where the break rule still asks for one (taken on site, as soon as
+    its window and ``now`` allow)."""
+    axis = instance.axis
     origin, home = int(instance.vehicle_start_loc[vehicle]), int(instance.vehicle_end_loc[vehicle])
     drive_s = int(instance.travel_s[origin, home])
-    back = instance.axis.instant(instance.axis.seconds_from(max(s.end for s in prefix.stops)) + drive_s)
-    end = Stop(kind=StopKind.END, arrival=back, start=back, end=back,
-               travel_min=drive_s / 60, travel_km=int(instance.distance_m[origin, home]) / 1000)
-    return prefix.model_copy(update={"stops": (*prefix.stops, end)})
+    leave_s = axis.seconds_from(max((s.end for s in prefix.stops), key=utc))
+    stops = list(prefix.stops)
+    technician = problem.technician_by_id[prefix.technician_id]
+    rest = technician.break_
+    if rest is not None and problem.progress is not None and all(s.kind is not StopKind.BREAK for s in stops) \
+            and not _cut_short(problem, technician, prefix.date):
+        opens_s = axis.local_seconds(prefix.date, rest.start)
+        closes_s = axis.local_seconds(prefix.date, rest.end)
+        begin_s = max(leave_s, opens_s, axis.seconds_from(problem.progress.now))
+        if leave_s + drive_s > closes_s and begin_s <= closes_s:
+            leave_s = begin_s + 60 * rest.duration_min
+            stops.append(Stop(kind=StopKind.BREAK, arrival=axis.instant(begin_s), start=axis.instant(begin_s),
+                              end=axis.instant(leave_s)))
+    back = axis.instant(leave_s + drive_s)
+    stops.append(Stop(kind=StopKind.END, arrival=back, start=back, end=back,
+                      travel_min=drive_s / 60, travel_km=int(instance.distance_m[origin, home]) / 1000))
+    return prefix.model_copy(update={"stops": tuple(stops)})
 
 
 def _route(instance: Instance, timed: RouteSchedule, pickups: dict[tuple[int, int], Pickup]) -> Route:

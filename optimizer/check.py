@@ -203,6 +203,7 @@ class _Checker:
         latest_end = shift_end + dt.timedelta(minutes=tech.max_overtime_min)
         n_fixed = self.fixed_prefix(route, stops)
         new = stops[n_fixed:-1]
+        day_from, cut = shift_start, False
         if stops[0].end < shift_start:
             self.flag("shift", f"leaves home at {self.clock(stops[0].end)}, before the shift starts", route)
         if self.now is not None:
@@ -210,7 +211,7 @@ class _Checker:
                 if stop.start < self.now:
                     self.flag("before_now", f"{stop.kind.value} stop starts {self.clock(stop.start)}, before "
                                             f"now ({self.clock(self.now)})", route, stop.order_id)
-            self.availability(route, tech, new, stops[-1], shift_start, latest_end)
+            day_from, cut = self.availability(route, tech, new, stops[-1], shift_start, latest_end)
         if stops[-1].arrival > latest_end and new:
             self.flag(
                 "shift",
@@ -249,8 +250,9 @@ class _Checker:
             prev, prev_loc, pending_breaks = stop, loc, []
         if tech.capacity is not None and load > tech.capacity + 1e-9:
             self.flag("capacity", f"load {load:g} exceeds van capacity {tech.capacity:g}", route)
-        resumes = max([shift_start, *([self.now] if self.now else []), *(s.end for s in stops[1:n_fixed])])
-        self.breaks(route, tech, stops, resumes=resumes)
+        resumes = max([day_from, *([self.now] if self.now else []), *(s.end for s in stops[1:n_fixed])])
+        works_on = any(s.kind in (StopKind.ORDER, StopKind.PICKUP) for s in new)
+        self.breaks(route, tech, stops, resumes=resumes, home_early=cut and not works_on)
         overtime = max(0.0, elapsed_s(stops[-1].arrival, shift_end) / 60)
         return travelled, overtime
 
@@ -399,32 +401,31 @@ class _Checker:
     def availability(
         self, route: Route, tech: Technician, new: tuple[Stop, ...], end: Stop,
         first: dt.datetime, last: dt.datetime,
-    ) -> None:
-        """No new work where the technician is unavailable (the rule of
-        :class:`~optimizer.models.Unavailable`): ``new`` are the route's stops after the
-        fixed ones (and before the end), ``[first, last]`` the working day."""
-        if not new:
-            return
-        for gap in self.problem.progress.unavailable if self.problem.progress else ():
-            if gap.technician_id != tech.id:
-                continue
-            begins = utc(gap.start)
-            ends = utc(gap.end) if gap.end else utc(self.problem.horizon_end)
-            if begins <= first and ends >= last:
-                broken = True
-            elif begins <= first < ends:
-                broken = any(s.start < ends for s in new)
-            elif first < begins < last:
-                broken = any(s.end > begins for s in new) or end.arrival > begins
-            else:
-                broken = False
-            if broken:
-                self.flag("unavailable", f"new work while unavailable from {self.clock(begins, True)}", route)
+    ) -> tuple[dt.datetime, bool]:
+        """No new work where the technician is unavailable: ``new`` are the route's stops
+        after the fixed ones (and before the end), ``[first, last]`` the working day as
+        the shift gives it. Returns when the working day begins after absences, and
+        whether an absence cuts its end short."""
+        progress = self.problem.progress
+        if progress is None:
+            return first, False
+        free_from, free_until = progress.working_time(tech.id, first, last, self.problem.horizon_end)
+        if new and (
+            free_from >= free_until
+            or any(s.start < free_from for s in new)
+            or (free_until < last and (any(s.end > free_until for s in new) or end.arrival > free_until))
+        ):
+            self.flag("unavailable", f"new work outside {self.clock(free_from, True)}-{self.clock(free_until, True)}, "
+                                     "when the technician is available", route)
+        return free_from, free_until < last
 
-    def breaks(self, route: Route, tech: Technician, stops: tuple[Stop, ...], *, resumes: dt.datetime) -> None:
-        """The break rule of :mod:`optimizer.scheduling`; in a re-plan a break whose
-        latest start is before the day ``resumes`` (now, or the end of the fixed stops)
-        and was not taken is forgone."""
+    def breaks(
+        self, route: Route, tech: Technician, stops: tuple[Stop, ...], *, resumes: dt.datetime, home_early: bool
+    ) -> None:
+        """The break rule of :mod:`optimizer.scheduling`. In a re-plan a break not taken
+        is forgone where its latest start is before the day ``resumes`` (now, the end of
+        the fixed stops or of an absence), or where the technician goes ``home_early``
+        (an absence ends the day and nothing new is planned)."""
         rest = tech.break_
         taken = [s for s in stops if s.kind is StopKind.BREAK]
         if rest is None:
@@ -434,7 +435,7 @@ class _Checker:
         opens = utc(dt.datetime.combine(route.date, rest.start, tzinfo=self.problem.zone))
         closes = utc(dt.datetime.combine(route.date, rest.end, tzinfo=self.problem.zone))
         if not taken:
-            if stops[-1].arrival > closes and not (self.now is not None and resumes > closes):
+            if stops[-1].arrival > closes and not home_early and not (self.now is not None and resumes > closes):
                 self.flag("break", f"works past {self.clock(closes)} without a "
                                    f"{rest.duration_min}-minute break", route)
             return

@@ -280,6 +280,9 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
         # A break whose latest start passed before the day resumes is forgone.
         forgone = (break_duration == 0) | (break_end < shift_start)
         break_start[forgone], break_end[forgone], break_duration[forgone] = -1, -1, 0
+    # No break before the day starts (OR-tools would otherwise place it before a start
+    # that a re-plan moved into the break window).
+    break_start = np.where(break_duration > 0, np.maximum(break_start, shift_start), break_start)
     # A day that must end by the latest break start never takes the break (the break
     # rule of optimizer.scheduling): drop it, so no back-end is asked to place it.
     never = (break_duration > 0) & (latest_end <= break_end)

@@ -141,27 +141,20 @@ class WorkingTime:
     not before a re-plan's ``now`` and not while they are unavailable."""
 
     def __init__(self, problem: Problem, axis: TimeAxis) -> None:
-        progress = problem.progress
+        self.progress = problem.progress
         self.axis = axis
-        self.now_s: int | None = None if progress is None else axis.seconds_from(progress.now)
-        self.not_before: dt.datetime = problem.horizon_start if progress is None else progress.now
-        horizon_s = axis.seconds(problem.horizon_end)
-        self.away: dict[str, list[tuple[int, int]]] = {}
-        for gap in () if progress is None else progress.unavailable:
-            until = horizon_s if gap.end is None else axis.seconds(gap.end)
-            self.away.setdefault(gap.technician_id, []).append((axis.seconds(gap.start), until))
+        self.horizon_end = problem.horizon_end
+        self.now_s: int | None = None if self.progress is None else axis.seconds_from(self.progress.now)
+        self.not_before: dt.datetime = problem.horizon_start if self.progress is None else self.progress.now
 
     def bounds(self, technician: Technician, first_s: int, last_s: int) -> tuple[int, int]:
         """The working interval [first, last] of a day narrowed by the technician's
-        unavailability (see :class:`~optimizer.models.Unavailable`)."""
-        for begins, ends in self.away.get(technician.id, ()):
-            if begins <= first_s and ends >= last_s:
-                return last_s, last_s
-            if begins <= first_s < ends:
-                first_s = ends
-            elif first_s < begins < last_s:
-                last_s = begins
-        return first_s, last_s
+        unavailability (:meth:`~optimizer.models.Progress.working_time`)."""
+        if self.progress is None:
+            return first_s, last_s
+        at = self.axis.instant
+        first, last = self.progress.working_time(technician.id, utc(at(first_s)), utc(at(last_s)), self.horizon_end)
+        return self.axis.seconds_from(first), self.axis.seconds(last)
 
     def works(self, technician: Technician, day: dt.date) -> bool:
         """Whether the technician can do new work on ``day``."""

@@ -28,7 +28,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
+
 from optimizer.exceptions import InputIssue, InvalidProblemError
+from optimizer.instance import default_travel
 from optimizer.models import (
     Appointment, Plan, Problem, Progress, Route, Stop, StopKind, TimeWindow, Unavailable,
 )
@@ -58,16 +61,20 @@ def replan(
     """
     from optimizer.solve import solve
 
-    return solve(replan_problem(problem, plan, events), time_limit=time_limit, seed=seed,
+    return solve(replan_problem(problem, plan, events, travel=travel), time_limit=time_limit, seed=seed,
                  solver=solver, travel=travel)
 
 
-def replan_problem(problem: Problem, plan: Plan, events: Events, *, source: str = "events") -> Problem:
+def replan_problem(
+    problem: Problem, plan: Plan, events: Events, *, source: str = "events", travel: TravelProvider | None = None
+) -> Problem:
     """``problem`` as it stands at ``events.now``: orders (new ones added, cancelled
     ones removed, pins applied) and its :class:`~optimizer.models.Progress` (fixed
     stops, unavailable technicians, promised visits, pickups still to come).
-    Errors name the events as ``source`` (e.g. the events file)."""
+    Errors name the events as ``source`` (e.g. the events file); ``travel`` is the
+    provider the plan was made with (default: the problem's great-circle model)."""
     _check_references(problem, plan, events, source)
+    _check_reports(problem, plan, events, source)
     now = utc(events.now)
     previous = problem.progress
     unavailable = (*(previous.unavailable if previous else ()), *events.unavailable)
@@ -79,7 +86,7 @@ def replan_problem(problem: Problem, plan: Plan, events: Events, *, source: str 
         part = _fixed_part(route, now=now, cutoff=min([now, *away]),
                            en_route=all(start > now for start in away), reports=reports)
         if part is not None:
-            fixed.append(part)
+            fixed.append(_restated(part, problem, travel or default_travel(problem)))
     served = {o for route in fixed for o in route.order_ids}
     issues = [
         InputIssue(source, None, "order_id", "cancels a visit that is already under way or done",
@@ -131,13 +138,14 @@ def _fixed_part(
     route: Route, *, now: dt.datetime, cutoff: dt.datetime, en_route: bool, reports: dict[str, VisitReport]
 ) -> Route | None:
     """The fixed stops of ``route`` (start first, no end), or ``None`` if it has none:
-    stops started before ``cutoff`` or reported, then (``en_route``) the stop the
-    technician is driving to at ``now``."""
+    stops started before ``cutoff`` or reported, then (``en_route``, and no later stop
+    reported) the stop the technician is driving to at ``now``. A planned stop that
+    overlaps a reported visit is not fixed: the report says what happened instead."""
     first, *middle, _ = route.stops
     reported = [s for s in middle if s.order_id in reports]
     if utc(first.end) >= cutoff and not reported:
         return None
-    fixed: list[Stop] = [first]
+    fixed: list[Stop] = []
     busy = utc(first.end)
     for k, stop in enumerate(middle):
         timed = _as_reported(stop, reports.get(stop.order_id or ""), now)
@@ -145,27 +153,47 @@ def _fixed_part(
             fixed.append(timed)
             busy = max(busy, utc(timed.end))
             continue
-        if en_route and busy < now <= utc(stop.start):
+        later_reported = any(s.order_id in reports for s in middle[k:])
+        if en_route and not later_reported and busy < now <= utc(stop.start):
             # On the way: the next place, and a break planned on the way there.
             ahead = next((j for j in range(k, len(middle)) if middle[j].kind is not StopKind.BREAK), None)
             fixed += middle[k: ahead + 1] if ahead is not None else []
         break
     fixed += [_as_reported(s, reports[s.order_id or ""], now) for s in reported
               if all(f.order_id != s.order_id for f in fixed)]
-    return route.model_copy(update={"stops": (first, *sorted(fixed[1:], key=lambda s: utc(s.start)))})
+    told = [s for s in fixed if s.order_id in reports]
+    fixed = [s for s in fixed if s.order_id in reports or not any(
+        utc(r.start) < utc(s.end) and utc(s.start) < utc(r.end) for r in told)]
+    return route.model_copy(update={"stops": (first, *sorted(fixed, key=lambda s: utc(s.start)))})
+
+
+def _restated(route: Route, problem: Problem, travel: TravelProvider) -> Route:
+    """``route`` with each stop's drive stated from the stop now before it (reported
+    visits may have changed the sequence)."""
+    places = {**{o.id: o for o in problem.orders}, **{d.id: d for d in problem.depots}}
+    home = problem.technician_by_id[route.technician_id]
+    located = [k for k, s in enumerate(route.stops) if s.kind in (StopKind.ORDER, StopKind.PICKUP)]
+    points = [home, *(places[route.stops[k].order_id or route.stops[k].depot_id or ""] for k in located)]
+    matrix = travel.matrix(np.array([p.lat for p in points]), np.array([p.lon for p in points]))
+    stops = list(route.stops)
+    for n, k in enumerate(located):
+        stops[k] = stops[k].model_copy(update={"travel_min": int(matrix.duration_s[n, n + 1]) / 60,
+                                               "travel_km": int(matrix.distance_m[n, n + 1]) / 1000})
+    return route.model_copy(update={"stops": tuple(stops)})
 
 
 def _as_reported(stop: Stop, report: VisitReport | None, now: dt.datetime) -> Stop:
     """``stop`` with the times ``report`` gives (``stop`` itself without a report)."""
     if report is None:
         return stop
-    start = report.started or stop.start
-    planned_s = (utc(stop.end) - utc(stop.start)).total_seconds()
-    end = report.ended or start + dt.timedelta(seconds=planned_s)
+    start = utc(report.started or stop.start)
+    planned = utc(stop.end) - utc(stop.start)
+    end = utc(report.ended) if report.ended else start + planned
     if report.done and report.ended is None:
-        end = min(end, now, key=utc)
-    return stop.model_copy(update={"arrival": min(stop.arrival, start, key=utc), "start": start,
-                                   "end": max(end, start, key=utc)})
+        end = min(end, now)
+    zone = stop.start.tzinfo
+    return stop.model_copy(update={"arrival": min(utc(stop.arrival), start).astimezone(zone),
+                                   "start": start.astimezone(zone), "end": max(end, start).astimezone(zone)})
 
 
 def _check_references(problem: Problem, plan: Plan, events: Events, source: str) -> None:
@@ -200,6 +228,29 @@ def _check_references(problem: Problem, plan: Plan, events: Events, source: str)
         InputIssue(source, None, "order_id", "pins an unknown order", value=p.order_id)
         for p in events.pins if p.order_id not in orders | {n.id for n in events.new_orders}
     ]
+    if issues:
+        raise InvalidProblemError(issues)
+
+
+def _check_reports(problem: Problem, plan: Plan, events: Events, source: str) -> None:
+    """Reported times fit ``now`` and the day the visit is planned on; raises listing
+    every report that does not."""
+    day_of = {o: r.date for r in plan.routes for o in r.order_ids}
+    now = utc(events.now)
+    issues = []
+    for report in events.visits:
+        day = day_of.get(report.order_id)
+        times = [t for t in (report.started, report.ended) if t is not None]
+        if report.started is not None and utc(report.started) > now:
+            issues.append(InputIssue(source, None, "time", f"visit {report.order_id} reported started after now",
+                                     value=report.started.isoformat()))
+        if report.done and report.ended is not None and utc(report.ended) > now:
+            issues.append(InputIssue(source, None, "time", f"visit {report.order_id} reported done after now",
+                                     value=report.ended.isoformat()))
+        if day is not None and any(t.astimezone(problem.zone).date() != day for t in times):
+            issues.append(InputIssue(source, None, "time", f"visit {report.order_id} is planned on {day}; "
+                                     "report it on that day (or cancel it and add it as a new order)",
+                                     value=times[0].isoformat()))
     if issues:
         raise InvalidProblemError(issues)
 

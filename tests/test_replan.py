@@ -4,17 +4,21 @@ promises kept where they can be; every re-plan re-checked by the checker."""
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 
 import optimizer
-from conftest import at, make_order, make_problem, make_technician, solve_checked
+from conftest import at, lunch, make_order, make_problem, make_technician, solve_checked, window
 from optimizer.exceptions import InvalidProblemError
-from optimizer.models import Plan, Problem, Route, StopKind, Unavailable, Urgency
+from optimizer.models import (
+    ClockInterval, Plan, Problem, Route, StopKind, TimeWindow, Unavailable, Urgency, Weekday,
+)
 from optimizer.models.events import Events, Pin, VisitReport
 from optimizer.objective import promise_cost
 from optimizer.replan import replan_problem
 from optimizer.synthetic import problem as generated
+from optimizer.timeaxis import utc
 
 NOW = at("11:00")
 
@@ -245,3 +249,127 @@ def test_parts_used_before_now_are_not_used_again() -> None:
     stops = [s for r in new.routes for s in r.stops]
     if "MORE" in {s.order_id for s in stops}:
         assert any(s.kind is StopKind.PICKUP and s.picked.get("P-1") == 1 for s in stops)
+
+
+# -- regressions found in review: each plan re-checked, every back-end where it applies --
+
+ALL_SOLVERS = ("repair", "insertion", "ortools", "vroom", "auto")
+
+
+def replanned_by_all(problem: Problem, plan: Plan, events: Events, solvers: tuple[str, ...] = ALL_SOLVERS) -> None:
+    """Every back-end's re-plan passes the checker."""
+    for solver in solvers:
+        replanned(problem, plan, events, solver=solver)
+
+
+def test_an_absence_ending_after_the_lunch_window_forgoes_the_break() -> None:
+    """Away until 13:30 on Tuesday, lunch window 12:00-13:00: the afternoon has no break,
+    and solver and checker agree."""
+    orders = [make_order(f"O{k}", lat=49.50 + 0.005 * k) for k in range(6)]
+    problem = make_problem(orders, [make_technician("T1", break_=lunch("12:00", "13:00", 30))], days=2)
+    plan = solve_checked(problem, solver="insertion")
+    away = Unavailable(technician_id="T1", start=at("07:00"), end=at("13:30", day=1))
+    replanned_by_all(problem, plan, Events(now=at("07:00"), unavailable=(away,)))
+
+
+def test_overlapping_absences_count_as_one_whatever_their_order() -> None:
+    """07:00-10:00 and 09:00-12:00: work starts at 12:00 either way."""
+    problem = make_problem([make_order(f"O{k}", lat=49.50 + 0.01 * k) for k in range(4)], [make_technician("T1")])
+    plan = solve_checked(problem, solver="insertion")
+    one = Unavailable(technician_id="T1", start=at("07:00"), end=at("10:00"))
+    two = Unavailable(technician_id="T1", start=at("09:00"), end=at("12:00"))
+    starts = []
+    for absences in ((one, two), (two, one)):
+        new = replanned(problem, plan, Events(now=at("07:00"), unavailable=absences))
+        starts.append(min(s.start for r in new.routes for s in r.stops if s.order_id))
+    assert starts[0] == starts[1] >= at("12:00")
+
+
+def test_the_way_home_after_the_fixed_stops_takes_the_break_unless_the_day_is_cut() -> None:
+    """The visit under way ends at 13:00 (lunch window 12:00-13:30) and the next one is
+    cancelled: the break comes before the drive home. Unavailable from 13:15 instead:
+    straight home, no break due."""
+    far = make_order("A", lat=49.70, windows=(window("11:00", "11:05"),), duration_min=120)
+    problem = make_problem([far, make_order("B", lat=49.71, windows=(window("14:00", "15:00"),))],
+                           [make_technician("T1", break_=lunch("12:00", "13:30", 30))])
+    plan = solve_checked(problem, solver="insertion")
+    cancelled = replanned(problem, plan, Events(now=at("12:30"), cancelled=frozenset({"B"})))
+    kinds = [s.kind for s in cancelled.routes[0].stops]
+    assert kinds[-2:] == [StopKind.BREAK, StopKind.END]
+    sick = replanned(problem, plan, Events(now=at("12:30"), unavailable=(Unavailable(technician_id="T1", start=at("13:15")),)))
+    assert StopKind.BREAK not in [s.kind for s in sick.routes[0].stops]
+    replanned_by_all(problem, plan, Events(now=at("12:30"), cancelled=frozenset({"B"})))
+
+
+def test_no_break_is_placed_before_a_day_resumes_in_the_break_window() -> None:
+    """A visit under way until 12:11 inside the 12:00-13:30 window: OR-tools and VROOM
+    put the break after it, as the scheduler does."""
+    tech = make_technician("T1", break_=lunch("12:00", "13:30", 30),
+                           shift=ClockInterval(start=dt.time(8), end=dt.time(17, 10)))
+    orders = [make_order("A", lat=49.495, duration_min=250, windows=(window("08:00", "08:10"),))]
+    orders += [make_order(n, lat=49.49 + 0.002 * k, lon=8.472, duration_min=90) for k, n in enumerate("BCD")]
+    problem = make_problem(orders, [tech])
+    plan = solve_checked(problem, solver="insertion")
+    replanned_by_all(problem, plan, Events(now=at("12:00")))
+
+
+def test_visits_reported_out_of_sequence_replace_the_skipped_stop() -> None:
+    """The first visit is done, the third reported started: the skipped second one is not
+    fixed (no overlapping history) and the drives are stated for the sequence driven."""
+    problem = make_problem([make_order("A", lat=49.50), make_order("B", lat=49.53), make_order("C", lat=49.56)],
+                           [make_technician("T1")])
+    plan = solve_checked(problem, solver="insertion")
+    first, second, third = (s for s in plan.routes[0].stops if s.kind is StopKind.ORDER)
+    now = second.start - dt.timedelta(minutes=3)
+    events = Events(now=now, visits=(VisitReport(order_id=first.order_id, done=True, ended=now - dt.timedelta(minutes=10)),
+                                     VisitReport(order_id=third.order_id, started=now)))
+    fixed = replan_problem(problem, plan, events).progress.fixed[0]
+    assert [s.order_id for s in fixed.stops[1:]] == [first.order_id, third.order_id]
+    replanned_by_all(problem, plan, events, solvers=("repair", "insertion"))
+
+
+def test_reports_must_fit_now_and_the_planned_day() -> None:
+    """A start after now, and a start on another day than the visit's route, are input errors."""
+    orders = [make_order("A", windows=(window("08:00", "09:00"),)),
+              make_order("B", lat=49.53, windows=(window("08:00", "09:00", day=1),))]
+    problem = make_problem(orders, [make_technician("T1")], days=2)
+    plan = solve_checked(problem, solver="insertion")
+    with pytest.raises(InvalidProblemError, match="planned on 2026-11-24"):
+        replan_problem(problem, plan, Events(now=at("10:00"), visits=(VisitReport(order_id="B", started=at("09:15")),)))
+    with pytest.raises(InvalidProblemError, match="started after now"):
+        replan_problem(problem, plan, Events(now=at("08:00"), visits=(VisitReport(order_id="A", started=at("08:30")),)))
+
+
+def test_a_reported_start_keeps_its_length_across_the_clock_change() -> None:
+    """Started 02:10 CEST on the night the clocks go back, planned 90 minutes long: it
+    ends 90 real minutes later (02:40 CET), not 150."""
+    start = dt.datetime(2026, 10, 25, 2, 10, tzinfo=ZoneInfo("Europe/Berlin"))
+    night = ClockInterval(start=dt.time(0), end=dt.time(6))
+    order = make_order("N", windows=(TimeWindow(start=start, end=start),), duration_min=90)
+    problem = make_problem([order], [make_technician("T1", shift=night, workdays=frozenset(Weekday))],
+                           start=start.date())
+    plan = solve_checked(problem, solver="insertion")
+    events = Events(now=start + dt.timedelta(minutes=20), visits=(VisitReport(order_id="N", started=start),))
+    stop = replan_problem(problem, plan, events).progress.fixed[0].stops[1]
+    assert utc(stop.end) - utc(stop.start) == dt.timedelta(minutes=90)
+
+
+def test_pyvrp_plans_days_cut_short_or_resumed_after_the_shift() -> None:
+    """PyVRP (no breaks here) on a day cut at 14:00 and on one re-planned in overtime."""
+    orders = [make_order(f"O{k}", lat=49.50 + 0.01 * k) for k in range(6)]
+    problem = make_problem(orders, [make_technician("T1", max_overtime_min=60), make_technician("T2", lat=49.52)])
+    plan = solve_checked(problem, solver="insertion")
+    replanned(problem, plan, Events(now=at("10:00"), unavailable=(Unavailable(technician_id="T2", start=at("14:00")),)),
+              solver="pyvrp")
+    replanned(problem, plan, Events(now=at("17:20"), new_orders=(make_order("E", lat=49.49, duration_min=20),)),
+              solver="pyvrp")
+
+
+def test_an_exchange_may_take_off_an_order_still_to_be_improved() -> None:
+    """A late low order makes way for a new high one during the improvement pass."""
+    late = make_order("Y", lat=49.52, lon=8.50, urgency=Urgency.LOW, windows=(window("08:00", "09:00"),), due=at("07:30"))
+    problem = make_problem([late], [make_technician("T1")])
+    plan = solve_checked(problem, solver="insertion")
+    new = replanned(problem, plan, Events(now=at("07:00"), new_orders=(
+        make_order("X", lat=49.49, lon=8.48, urgency=Urgency.HIGH, due=at("08:00")),)))
+    assert "X" in {o for r in new.routes for o in r.order_ids}

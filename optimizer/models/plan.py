@@ -123,7 +123,9 @@ class Kpis(Frozen):
 
 
 class SolverInfo(Frozen):
-    """How the plan was found: back-end, limits, timings (seconds) and its own objective."""
+    """How the plan was found: back-end, limits, timings (seconds) and its own objective
+    (``solver_objective``; in a re-plan it covers what was planned, not the fixed stops,
+    so it is below the plan's objective)."""
 
     solver: str
     seed: int = 0

@@ -38,6 +38,8 @@ from optimizer.solvers.insertion import (
 
 _EXCHANGE_VEHICLES = 8
 """Vehicles tried for an exchange: those whose route passes nearest to the order."""
+_EXCHANGE_POSITIONS = 3
+"""Positions tried for the order in each exchange: those adding least travel."""
 _PASSES = 3
 """Improvement passes over the orders worth moving (at most)."""
 _EPSILON = 1e-6
@@ -60,7 +62,7 @@ class Repair:
                 break
             if any(order in seq for seq in routes.values()):
                 continue
-            found = _exchange(instance, routes, int(order), threshold=0.0)
+            found = _exchange(instance, routes, int(order), threshold=0.0, deadline=deadline)
             if found is not None:
                 routes = insert_orders(instance, deadline=deadline, routes=found[1])
                 exchanged += 1
@@ -102,6 +104,8 @@ def _improve(
         for order in _unsettled(instance, state):
             if time.perf_counter() > deadline:
                 return state.routes(), moves
+            if order not in state.routed:
+                continue  # taken off by an exchange earlier in this pass
             vehicle = next(v for v, timed in state.schedules.items() if order in timed.visits)
             cost = state.cost(vehicle)
             old = state.remove(order, vehicle)
@@ -114,7 +118,8 @@ def _improve(
                 moves += 1
                 continue
             value = float(instance.order_unplanned_cost[order])
-            found = _exchange(instance, state.routes(), order, threshold=saving - value - _EPSILON)
+            found = _exchange(instance, state.routes(), order, threshold=saving - value - _EPSILON,
+                              deadline=deadline)
             if found is None:
                 state.put(old)
                 continue
@@ -142,11 +147,13 @@ def _unsettled(instance: Instance, state: RouteSet) -> list[int]:
 
 
 def _exchange(
-    instance: Instance, routes: dict[int, tuple[int, ...]], order: int, *, threshold: float
+    instance: Instance, routes: dict[int, tuple[int, ...]], order: int, *, threshold: float, deadline: float
 ) -> tuple[float, dict[int, tuple[int, ...]]] | None:
     """``routes`` with unrouted ``order`` in the place of one less valuable order, by
     the exchange that changes the cost most, if that change is below ``threshold``:
-    (change, routes)."""
+    (change, routes). Each order taken off is tried with ``order`` at the
+    ``_EXCHANGE_POSITIONS`` positions that add least travel; the search stops at
+    ``deadline`` with the best exchange found so far."""
     value = float(instance.order_unplanned_cost[order])
     loc = int(instance.order_loc[order])
     vehicles = [v for v in np.flatnonzero(instance.compatible[:, order]).tolist() if routes.get(v)]
@@ -155,6 +162,8 @@ def _exchange(
     )[:_EXCHANGE_VEHICLES]
     best: tuple[float, int, RouteSchedule] | None = None
     for v in nearest:
+        if time.perf_counter() > deadline:
+            break
         seq = routes[v]
         old = schedule_route(instance, v, seq)
         assert old is not None, f"route of vehicle {v} is infeasible"
@@ -167,7 +176,7 @@ def _exchange(
             load += instance.order_load[order]
             if load > instance.vehicle_capacity[v]:
                 continue
-            for position in range(len(rest) + 1):
+            for position in _cheapest_positions(instance, v, rest, loc):
                 timed = schedule_route(instance, v, (*rest[:position], order, *rest[position:]))
                 if timed is None:
                     continue
@@ -177,3 +186,13 @@ def _exchange(
     if best is None:
         return None
     return best[0], {**routes, best[1]: best[2].visits}
+
+
+def _cheapest_positions(instance: Instance, vehicle: int, sequence: tuple[int, ...], loc: int) -> list[int]:
+    """The ``_EXCHANGE_POSITIONS`` positions in ``sequence`` where a visit at ``loc``
+    adds least travel."""
+    stops = np.array([int(instance.vehicle_start_loc[vehicle]), *(stop_location(instance, s) for s in sequence),
+                      int(instance.vehicle_end_loc[vehicle])])
+    travel = instance.travel_s
+    added = travel[stops[:-1], loc].astype(np.int64) + travel[loc, stops[1:]] - travel[stops[:-1], stops[1:]]
+    return np.argsort(added, kind="stable")[:_EXCHANGE_POSITIONS].tolist()
