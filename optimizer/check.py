@@ -324,6 +324,7 @@ class _Checker:
         """Vans, pickups and depot stock (the rules of :mod:`optimizer.solvers.supply`):
         each technician's van over their days in order, and each depot's stock over time."""
         depots = {d.id: d for d in self.problem.depots}
+        fixed_orders = {o for route in self.fixed.values() for o in route.order_ids}
         takes: dict[str, list[tuple[dt.datetime, Stop, Route]]] = defaultdict(list)
         by_technician: dict[str, list[Route]] = defaultdict(list)
         for route in plan.routes:
@@ -343,12 +344,13 @@ class _Checker:
                         tools |= stop.picked_tools
                     elif stop.kind is StopKind.ORDER and stop.order_id in self.orders:
                         order = self.orders[stop.order_id]
+                        history = stop.order_id in fixed_orders  # as reported, whatever the van held
                         for part, qty in sorted(order.parts.items()):
-                            if van[part] < qty:
+                            if van[part] < qty and not history:
                                 self.flag("parts", f"needs {qty} x {part}, the van holds {van[part]} by then",
                                           route, order.id)
                             van[part] = max(0, van[part] - qty)
-                        for tool in sorted(order.tools - tools):
+                        for tool in sorted(order.tools - tools if not history else ()):
                             self.flag("tools", f"needs tool {tool!r}, which the technician has not got by then",
                                       route, order.id)
         for depot_id, taken in takes.items():
