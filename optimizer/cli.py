@@ -1,8 +1,16 @@
-"""Command line: ``optimizer plan ...`` writes a plan folder from order exports;
-``optimizer replan ...`` re-plans a plan folder after the day's events.
+"""Command line: ``optimizer plan`` writes a plan folder from order exports,
+``optimizer validate`` checks the exports without solving, ``optimizer replan``
+re-plans a plan folder after the day's events.
 
-Exit codes: 0 plan written; 2 invalid input (message on stderr, nothing written);
-4 solver or internal failure (nothing written). Only this module prints.
+Exit codes, for schedulers to act on:
+
+* 0: plan written (``validate``: the inputs are valid);
+* 2: invalid input: every problem on stderr (``validate``: in the report), nothing written;
+* 3: plan written, but some emergency or high-urgency order is unplanned (other than
+  for ``after_horizon``: those belong to a later run);
+* 4: solver or internal failure, nothing written.
+
+User errors never print a traceback. Only this module prints.
 """
 
 from __future__ import annotations
@@ -11,30 +19,44 @@ import argparse
 import datetime as dt
 import logging
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from optimizer.config import RunConfig, SolverConfig, load_config, solver_config
 from optimizer.diff import compare
-from optimizer.exceptions import InvalidProblemError
+from optimizer.exceptions import InputIssue, InvalidProblemError
 from optimizer.io.events import read_events
-from optimizer.io.writers import CHANGES_FILE, PLAN_FILES, read_plan, write_plan
+from optimizer.io.writers import CHANGES_FILE, PLAN_FILES, read_plan, write_plan, write_validation_report
+from optimizer.logs import log_to
+from optimizer.manifest import command_line, run_manifest
 from optimizer.models import Plan, Problem, Urgency
+from optimizer.reasons import Reason
 from optimizer.replan import replan_problem
 from optimizer.solve import solve
 from optimizer.solvers import SOLVERS
 
 EXIT_OK = 0
 EXIT_INVALID_INPUT = 2
+EXIT_URGENT_UNPLANNED = 3
 EXIT_FAILURE = 4
 
+logger = logging.getLogger("optimizer")
 
-def _date(text: str) -> dt.date:
+_URGENT = (Urgency.EMERGENCY, Urgency.HIGH)
+
+
+def _start(text: str) -> dt.date | str:
+    if text in ("today", "tomorrow"):
+        return text
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date like 2026-11-23, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a date like 2026-11-23, 'today' or 'tomorrow', got {text!r}") from None
 
 
 def _positive(kind: type) -> object:
@@ -50,6 +72,31 @@ def _positive(kind: type) -> object:
     return parse
 
 
+_INPUT_FLAGS = (
+    ("--orders", "input.orders", str, "orders table (.csv, .parquet or .xlsx)"),
+    ("--technicians", "input.technicians", str, "technicians table (.csv, .parquet or .xlsx)"),
+    ("--depots", "input.depots", str, "depots table, optional"),
+    ("--start", "horizon.start", _start, "first day of the horizon: YYYY-MM-DD, today or tomorrow"),
+    ("--days", "horizon.days", _positive(int), "days in the horizon (default 1)"),
+    ("--tz", "horizon.tz", str, "IANA time zone of all times (default UTC)"),
+    ("--pickup-min", "horizon.pickup_min", float, "minutes a depot pickup takes on site (default 10)"),
+)
+_SOLVER_FLAGS = (
+    ("--time-limit", "solver.time_limit", _positive(float), "seconds for the solver (default: plan 30, replan 10)"),
+    ("--max-solutions", "solver.max_solutions", _positive(int),
+     "stop after this many improving solutions (reproducible plans)"),
+    ("--seed", "solver.seed", int, "random seed (default 0)"),
+    ("--solver", "solver.name", str, f"back-end: {', '.join(sorted(SOLVERS))} (default auto)"),
+    ("--log", "output.log", str, "append structured log lines (JSON) to this file"),
+)
+"""Flags that override a key of the configuration file (see :mod:`optimizer.config`)."""
+
+
+def _add(parser: argparse.ArgumentParser, flags: tuple[tuple[str, str, Any, str], ...]) -> None:
+    for flag, key, kind, text in flags:
+        parser.add_argument(flag, dest=key, type=kind, default=None, help=text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``optimizer`` command."""
     parser = argparse.ArgumentParser(
@@ -57,28 +104,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     plan = commands.add_parser("plan", help="plan orders for technicians and write a plan folder")
-    plan.add_argument("--orders", required=True, help="orders table (.csv or .parquet)")
-    plan.add_argument("--technicians", required=True, help="technicians table (.csv or .parquet)")
-    plan.add_argument("--depots", help="depots table (.csv or .parquet), optional")
-    plan.add_argument("--start", required=True, type=_date, help="first day of the horizon (YYYY-MM-DD)")
-    plan.add_argument("--days", type=_positive(int), default=1, help="days in the horizon (default 1)")
-    plan.add_argument("--tz", default="UTC", help="IANA time zone of all times (default UTC)")
-    plan.add_argument("--pickup-min", type=float, default=10.0,
-                      help="minutes a depot pickup takes on site (default 10)")
+    check = commands.add_parser("validate", help="check the input tables without solving; write a report")
+    for command in (plan, check):
+        command.add_argument("--config", help="run configuration (TOML); flags override its keys")
+        _add(command, _INPUT_FLAGS)
+    _add(plan, _SOLVER_FLAGS)
+    plan.add_argument("--out", dest="output.out", default=None, help="folder to write the plan into")
+    check.add_argument("--report", default="validation.csv",
+                       help="validation report to write (CSV, default validation.csv)")
+
     again = commands.add_parser("replan", help="re-plan a plan folder after events (emergencies, sickness, ...)")
     again.add_argument("--plan", required=True, help="plan folder written by 'optimizer plan' or 'replan'")
     again.add_argument("--events", required=True, help="events file (.csv or .json, see docs/data-contract.md)")
-    for command, seconds, auto, written in (
-        (plan, 30, "PyVRP, or VROOM then OR-tools, by what the problem needs", "the plan"),
-        (again, 10, "the warm-started repair", "the new plan and changes.csv"),
-    ):
-        command.add_argument("--time-limit", type=_positive(float), default=float(seconds),
-                             help=f"seconds for the solver (default {seconds})")
-        command.add_argument("--max-solutions", type=_positive(int), default=None,
-                             help="stop after this many improving solutions (reproducible plans)")
-        command.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-        command.add_argument("--solver", choices=sorted(SOLVERS), default="auto", help=f"back-end (default auto: {auto})")
-        command.add_argument("--out", required=True, help=f"folder to write {written} into")
+    _add(again, _SOLVER_FLAGS)
+    again.add_argument("--out", dest="output.out", required=True,
+                       help="folder to write the new plan and changes.csv into")
+    for command in (plan, check, again):
         command.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     return parser
 
@@ -88,43 +129,146 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.verbose:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    before: Plan | None = None
+    return {"plan": _plan, "validate": _validate, "replan": _replan}[args.command](args)
+
+
+@contextmanager
+def _logged(path: Path | None) -> Iterator[None]:
+    """JSON log lines to ``path`` (if given) while the block runs."""
+    handler = None if path is None else log_to(path)
     try:
-        if args.command == "replan":
+        yield
+    finally:
+        if handler is not None:
+            logger.removeHandler(handler)
+            handler.close()
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    return {key: value for key, value in vars(args).items() if "." in key}
+
+
+def _invalid(error: InvalidProblemError) -> int:
+    print(f"optimizer: invalid input\n{error}", file=sys.stderr)
+    logger.info("invalid input", extra={"event": "invalid_input", "issues": [str(i) for i in error.issues],
+                                        "exit_code": EXIT_INVALID_INPUT})
+    return EXIT_INVALID_INPUT
+
+
+def _read(config: RunConfig) -> Problem:
+    """The problem of ``config`` (raises InvalidProblemError)."""
+    paths = config.input
+    return Problem.from_files(
+        paths.orders, paths.technicians, paths.depots,
+        start=config.horizon.first_day(), days=config.horizon.days, tz=config.horizon.tz,
+        pickup_min=config.horizon.pickup_min, weights=config.objective, travel=config.travel,
+    )
+
+
+def _validate(args: argparse.Namespace) -> int:
+    began = time.perf_counter()
+    issues = []
+    try:
+        config = load_config(args.config, {k: v for k, v in _overrides(args).items() if not k.startswith("output")})
+        _read(config)
+    except InvalidProblemError as error:
+        issues = list(error.issues)
+    write_validation_report(issues, args.report)
+    seconds = time.perf_counter() - began
+    logger.info("validated", extra={"event": "validated", "issues": len(issues), "seconds": round(seconds, 3)})
+    if issues:
+        print(f"optimizer: {len(issues)} problem{'s' if len(issues) != 1 else ''} in the input "
+              f"(report: {args.report})", file=sys.stderr)
+        for issue in issues[:20]:
+            print(f"  - {issue}", file=sys.stderr)
+        if len(issues) > 20:
+            print(f"  ... and {len(issues) - 20} more in the report", file=sys.stderr)
+        return EXIT_INVALID_INPUT
+    print(f"Inputs are valid (report: {args.report})")
+    return EXIT_OK
+
+
+def _plan(args: argparse.Namespace) -> int:
+    began = time.perf_counter()
+    try:
+        config = load_config(args.config, _overrides(args))
+        if config.output is None:
+            source = Path(args.config).name if args.config else "command line"
+            raise InvalidProblemError([InputIssue(source, None, "output.out", "required key is missing "
+                                                  "(give it in the file or as --out)", row_kind="")])
+    except InvalidProblemError as error:
+        return _invalid(error)
+    with _logged(config.output.log):
+        try:
+            problem = _read(config)
+        except InvalidProblemError as error:
+            return _invalid(error)
+        inputs = [p for p in (config.input.orders, config.input.technicians, config.input.depots) if p is not None]
+        logger.info("inputs read", extra={"event": "inputs_read", "orders": len(problem.orders),
+                                          "technicians": len(problem.technicians), "depots": len(problem.depots),
+                                          "seconds": round(time.perf_counter() - began, 3)})
+        return _solve_and_write(problem, config.solver, config.output.out, config.model_dump(mode="json"),
+                                inputs, None, began)
+
+
+def _replan(args: argparse.Namespace) -> int:
+    began = time.perf_counter()
+    log = getattr(args, "output.log")
+    with _logged(None if log is None else Path(log)):
+        try:
+            solver = solver_config(_overrides(args), time_limit=10.0)
             previous, before = read_plan(args.plan)
             events = read_events(args.events, previous.tz)
             problem = replan_problem(previous, before, events, source=Path(args.events).name)
-        else:
-            problem = Problem.from_files(
-                args.orders, args.technicians, args.depots,
-                start=args.start, days=args.days, tz=args.tz, pickup_min=args.pickup_min,
-            )
-    except InvalidProblemError as error:
-        print(f"optimizer: invalid input\n{error}", file=sys.stderr)
-        return EXIT_INVALID_INPUT
+        except InvalidProblemError as error:
+            return _invalid(error)
+        inputs = [Path(args.plan) / "problem.json", Path(args.plan) / "plan.json", Path(args.events)]
+        settings = {"plan": args.plan, "events": args.events, "solver": solver.model_dump(mode="json")}
+        return _solve_and_write(problem, solver, Path(getattr(args, "output.out")), settings, inputs, before, began)
+
+
+def _solve_and_write(
+    problem: Problem, solver: SolverConfig, out: Path, settings: dict[str, Any], inputs: list[Path],
+    before: Plan | None, began: float,
+) -> int:
+    """Solve, check, write the plan folder (atomically, with its manifest and, for a
+    re-plan, ``changes.csv``) and tell; the exit code."""
+    timings = {"read": time.perf_counter() - began}
     try:
-        plan = solve(
-            problem,
-            time_limit=args.time_limit,
-            seed=args.seed,
-            solver=args.solver,
-            max_solutions=args.max_solutions,
-        )
+        plan = solve(problem, time_limit=solver.time_limit, seed=solver.seed, solver=solver.name,
+                     max_solutions=solver.max_solutions)
+        timings["solve"] = plan.info.total_s
+        logger.info("solved", extra={"event": "solved", "solver": plan.info.solver, "status": plan.info.status,
+                                     "objective": plan.kpis.objective, "planned": plan.kpis.orders_planned,
+                                     "seconds": round(plan.info.total_s, 3)})
+        mark = time.perf_counter()
         report = plan.check()
+        timings["check"] = time.perf_counter() - mark
         if not report.ok:
-            print(f"optimizer: the solver returned an invalid plan, not written\n{report}",
-                  file=sys.stderr)
+            print(f"optimizer: the solver returned an invalid plan, not written\n{report}", file=sys.stderr)
+            logger.error("invalid plan", extra={"event": "invalid_plan", "violations": len(report.violations),
+                                                "exit_code": EXIT_FAILURE})
             return EXIT_FAILURE
         changes = None if before is None else compare(before, plan)
-        write_plan(plan, args.out, changes=changes)
+        manifest = run_manifest(command=command_line(), settings=settings, inputs=inputs,
+                                timings_s=timings | {"total": time.perf_counter() - began}, plan=plan)
+        write_plan(plan, out, changes=changes, manifest=manifest)
     except Exception as error:  # noqa: BLE001 - any failure here is ours, not the user's
-        logging.getLogger("optimizer").exception("plan failed")
+        logger.exception("plan failed", extra={"event": "failed", "exit_code": EXIT_FAILURE})
         print(f"optimizer: internal failure: {type(error).__name__}: {error}", file=sys.stderr)
         return EXIT_FAILURE
-    print(summary(plan, args.out))
+    print(summary(plan, str(out)))
     if changes is not None:
         print(change_summary(changes))
-    return EXIT_OK
+    urgent = [u for u in plan.unplanned if u.urgency in _URGENT and u.reason != Reason.AFTER_HORIZON.value]
+    code = EXIT_URGENT_UNPLANNED if urgent else EXIT_OK
+    for item in urgent:
+        print(f"optimizer: {item.urgency.value} order {item.order_id} is unplanned: {item.reason} ({item.detail})",
+              file=sys.stderr)
+    logger.info("written", extra={"event": "written", "out": str(out), "exit_code": code,
+                                  "urgent_unplanned": [u.order_id for u in urgent],
+                                  "seconds": round(time.perf_counter() - began, 3)})
+    return code
 
 
 def summary(plan: Plan, out: str) -> str:

@@ -1,14 +1,21 @@
-"""Read the contract's tables (CSV, Parquet or DataFrames) into a validated Problem.
+"""Read the contract's tables (CSV, Parquet, Excel or DataFrames) into a validated Problem.
 
 Every problem found is collected, each naming its source, row and column, and raised
 together as one :class:`~optimizer.exceptions.InvalidProblemError`.
+
+CSV files are decoded as UTF-8 (with or without a byte-order mark), else as
+Windows-1252, the usual encoding of German Excel exports; the delimiter (``,``, ``;``,
+tab or ``|``) is taken from the header line; with ``;`` a decimal comma in a number
+(``49,45``) is read as a decimal point.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +32,7 @@ from optimizer.models import Problem
 from optimizer.models.problem import relation_issues
 
 PathLike = str | os.PathLike[str]
+_DECIMAL_COMMA = re.compile(r"^\s*([-+]?\d+),(\d+)\s*$")
 
 
 @dataclass
@@ -32,7 +40,9 @@ class Source:
     """A table as read, with how to name its rows in messages.
 
     ``row_kind`` is "line" (CSV: the file line a record starts on, header = line 1),
-    "row" (Parquet: 1-based position) or "index" (DataFrame: the index label).
+    "row" (Parquet: 1-based position; Excel: the sheet's row number, header = row 1)
+    or "index" (DataFrame: the index label). ``decimal_comma`` says numbers may be
+    written ``49,45``.
     """
 
     frame: pd.DataFrame
@@ -40,6 +50,7 @@ class Source:
     row_kind: str
     lines: list[int] | None = None
     issues: list[InputIssue] = field(default_factory=list)
+    decimal_comma: bool = False
 
     def label(self, position: int) -> int | str:
         if self.lines is not None:
@@ -61,7 +72,7 @@ def problem_from_files(
     depots: PathLike | None = None,
     **settings: Any,
 ) -> Problem:
-    """Read CSV or Parquet files (by extension) into a problem; see :func:`problem_from_frames`."""
+    """Read CSV, Parquet or Excel files (by extension) into a problem; see :func:`problem_from_frames`."""
     issues: list[InputIssue] = []
     sources = {}
     for table, path in ((ORDERS, orders), (TECHNICIANS, technicians), (DEPOTS, depots)):
@@ -96,20 +107,24 @@ def problem_from_frames(
 
 
 def read_source(path: Path) -> Source:
-    """Read one CSV or Parquet file with every cell as text (CSV) or as stored (Parquet)."""
+    """Read one CSV, Parquet or Excel (``.xlsx``, first sheet) file with every cell as
+    text (CSV) or as stored."""
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
             return _read_csv(path)
         if suffix in (".parquet", ".pq"):
             return Source(pd.read_parquet(path), path.name, "row")
+        if suffix == ".xlsx":
+            frame = pd.read_excel(path, dtype=object, engine="openpyxl")
+            return Source(frame, path.name, "row", lines=list(range(2, len(frame) + 2)))
     except FileNotFoundError:
         raise InvalidProblemError([InputIssue(str(path), None, None, "file not found")]) from None
     except (OSError, ValueError, csv.Error, pd.errors.ParserError) as error:
         message = f"cannot be read: {error}".splitlines()[0]
         raise InvalidProblemError([InputIssue(str(path), None, None, message)]) from None
     raise InvalidProblemError(
-        [InputIssue(str(path), None, None, "unsupported file type (use .csv or .parquet)")]
+        [InputIssue(str(path), None, None, "unsupported file type (use .csv, .parquet or .xlsx)")]
     )
 
 
@@ -123,22 +138,39 @@ def _read_csv(path: Path) -> Source:
     issues: list[InputIssue] = []
     records: list[list[str]] = []
     lines: list[int] = []
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle, skipinitialspace=True)
-        header = next(reader, [])
-        last_line = reader.line_num
-        for record in reader:
-            first_line, last_line = last_line + 1, reader.line_num
-            if not any(cell.strip() for cell in record):
-                continue
-            if len(record) > len(header):
-                issues.append(InputIssue(path.name, first_line, None,
-                                         f"{len(record)} fields, but the header names {len(header)}"))
-                continue
-            records.append(record + [""] * (len(header) - len(record)))
-            lines.append(first_line)
+    text = _decoded(path.read_bytes())
+    delimiter = _delimiter(text.partition("\n")[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True)
+    header = next(reader, [])
+    last_line = reader.line_num
+    for record in reader:
+        first_line, last_line = last_line + 1, reader.line_num
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) > len(header):
+            issues.append(InputIssue(path.name, first_line, None,
+                                     f"{len(record)} fields, but the header names {len(header)}"))
+            continue
+        records.append(record + [""] * (len(header) - len(record)))
+        lines.append(first_line)
     frame = pd.DataFrame(records, columns=header, dtype=object)
-    return Source(frame, path.name, "line", lines=lines, issues=issues)
+    return Source(frame, path.name, "line", lines=lines, issues=issues, decimal_comma=delimiter == ";")
+
+
+def _decoded(data: bytes) -> str:
+    """The text of a CSV file: UTF-8 (a byte-order mark dropped), else Windows-1252."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _delimiter(header: str) -> str:
+    """The delimiter the header line uses most, outside quotes (``,`` if none)."""
+    bare = re.sub(r'"[^"]*"', "", header)
+    counts = {d: bare.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
 
 
 def _build(sources: dict[str, Source], settings: dict[str, Any]) -> Problem:
@@ -207,8 +239,6 @@ def read_table(source: Source, table: Table, zone: ZoneInfo, issues: list[InputI
     header = _header_issues(frame, table)
     missing = [c.name for c in table.columns if c.required and c.name not in frame.columns]
     header += [(name, "required column is missing") for name in missing]
-    if missing and len(frame.columns) == 1 and ";" in str(frame.columns[0]):
-        header.append((None, "the header holds ';': use ',' to separate columns"))
     for column, message in header:
         issues.append(InputIssue(source.name, None, column, message, row_kind=source.row_kind))
     if header:
@@ -231,6 +261,8 @@ def read_table(source: Source, table: Table, zone: ZoneInfo, issues: list[InputI
                                              entity_id=entity))
                     bad = True
                 continue
+            if source.decimal_comma and column.numeric and isinstance(raw, str):
+                raw = _DECIMAL_COMMA.sub(r"\1.\2", raw)
             try:
                 values[column.field] = column.parse(raw, zone)
             except ValueError as error:

@@ -25,6 +25,8 @@ class Column:
     field: str
     parse: Callable[[Any, ZoneInfo], Any]
     required: bool = False
+    numeric: bool = False
+    """A number (a decimal comma is accepted in ``;``-separated CSV files)."""
 
 
 def _plain(parser: Callable[[Any], Any]) -> Callable[[Any, ZoneInfo], Any]:
@@ -56,10 +58,11 @@ def _id(name: str) -> Column:
     return Column(name, "id", _plain(cells.text), required=True)
 
 
-_LOCATION = (
-    Column("lat", "lat", _plain(cells.number), required=True),
-    Column("lon", "lon", _plain(cells.number), required=True),
-)
+def _number(name: str, required: bool = False, parser: Callable[[Any], Any] = cells.number) -> Column:
+    return Column(name, name, _plain(parser), required=required, numeric=True)
+
+
+_LOCATION = (_number("lat", required=True), _number("lon", required=True))
 
 ORDERS = Table(
     "orders",
@@ -68,7 +71,7 @@ ORDERS = Table(
         _id("order_id"),
         Column("type", "type", _plain(cells.lowercase)),
         *_LOCATION,
-        Column("duration_min", "duration_min", _plain(cells.number), required=True),
+        _number("duration_min", required=True),
         Column("urgency", "urgency", _plain(cells.lowercase)),
         Column("windows", "windows", cells.windows),
         Column("due", "due", cells.instant),
@@ -76,7 +79,7 @@ ORDERS = Table(
         Column("skills", "skills", _plain(cells.levels)),
         Column("parts", "parts", _plain(cells.quantities)),
         Column("tools", "tools", _plain(cells.names)),
-        Column("load", "load", _plain(cells.number)),
+        _number("load"),
         Column("technician", "technician", _plain(cells.text)),
     ),
 )
@@ -95,8 +98,8 @@ TECHNICIANS = Table(
         Column("skills", "skills", _plain(cells.levels)),
         Column("van_stock", "van_stock", _plain(cells.quantities)),
         Column("tools", "tools", _plain(cells.names)),
-        Column("capacity", "capacity", _plain(cells.number)),
-        Column("max_overtime_min", "max_overtime_min", _plain(cells.whole)),
+        _number("capacity"),
+        _number("max_overtime_min", parser=cells.whole),
     ),
 )
 

@@ -17,12 +17,22 @@ from optimizer.models import Plan, Problem
 
 PLAN_FILES = ("visits.csv", "unassigned.csv", "kpis.json", "plan.json", "problem.json")
 CHANGES_FILE = "changes.csv"
+MANIFEST_FILE = "manifest.json"
+REPORT_COLUMNS = ("file", "row_kind", "row", "entity_id", "column", "value", "message")
+"""Columns of the validation report (``optimizer validate``)."""
 
 
-def write_plan(plan: Plan, out: str | os.PathLike[str], *, changes: pd.DataFrame | None = None) -> Path:
+def write_plan(
+    plan: Plan,
+    out: str | os.PathLike[str],
+    *,
+    changes: pd.DataFrame | None = None,
+    manifest: dict[str, object] | None = None,
+) -> Path:
     """Write ``visits.csv``, ``unassigned.csv``, ``kpis.json``, ``plan.json`` and
     ``problem.json`` (the problem the plan answers, for a later re-plan) into ``out``;
-    with ``changes`` (a :func:`optimizer.compare` frame), also ``changes.csv``.
+    with ``changes`` (a :func:`optimizer.compare` frame), also ``changes.csv``; with
+    ``manifest`` (see :mod:`optimizer.manifest`), also ``manifest.json``.
 
     All files are first written to a temporary folder beside ``out``; each is then moved
     into place with an atomic rename, so readers never see a partial file.
@@ -49,6 +59,9 @@ def write_plan(plan: Plan, out: str | os.PathLike[str], *, changes: pd.DataFrame
                 frame[column] = frame[column].map(lambda t: "" if pd.isna(t) else t.isoformat())
             frame.to_csv(staging / CHANGES_FILE, index=False)
             names.append(CHANGES_FILE)
+        if manifest is not None:
+            _write_json(staging / MANIFEST_FILE, manifest)
+            names.append(MANIFEST_FILE)
         target.mkdir(exist_ok=True)
         for name in names:
             os.replace(staging / name, target / name)
@@ -61,6 +74,23 @@ def _write_json(path: Path, data: object) -> None:
     with path.open("w", encoding="utf-8") as handle:
         json.dump(data, handle, indent=2, ensure_ascii=False)
         handle.write("\n")
+
+
+def write_validation_report(issues: list[InputIssue], path: str | os.PathLike[str]) -> Path:
+    """Write every input problem as one row of a CSV report (columns
+    :data:`REPORT_COLUMNS`; just the header when there is none), atomically."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    rows = [{"file": i.source, "row_kind": i.row_kind if i.row is not None else "", "row": i.row,
+             "entity_id": i.entity_id, "column": i.column, "value": i.value, "message": i.message} for i in issues]
+    handle, staging = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(handle)
+    try:
+        pd.DataFrame(rows, columns=list(REPORT_COLUMNS)).to_csv(staging, index=False)
+        os.replace(staging, target)
+    finally:
+        Path(staging).unlink(missing_ok=True)
+    return target
 
 
 def read_plan(folder: str | os.PathLike[str]) -> tuple[Problem, Plan]:

@@ -160,7 +160,7 @@ class Problem(Frozen):
         depots: str | os.PathLike[str] | None = None,
         **settings: Any,
     ) -> Problem:
-        """Build a problem from CSV or Parquet files in the data contract (see ``docs/``)."""
+        """Build a problem from CSV, Parquet or Excel files in the data contract (see ``docs/``)."""
         from optimizer.io.readers import problem_from_files
 
         return problem_from_files(orders, technicians, depots, **settings)

@@ -1,0 +1,149 @@
+"""The run configuration of ``optimizer plan`` and ``optimizer validate``.
+
+Everything a run needs besides the data, in a TOML file (``--config run.toml``);
+command-line flags override it key by key. Paths in the file are relative to the
+file's folder. Every key and its default is documented in ``docs/configuration.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, ValidationError, field_validator
+
+from optimizer.exceptions import InputIssue, InvalidProblemError
+from optimizer.models.base import Frozen
+from optimizer.models.settings import ObjectiveWeights, TravelSettings
+
+
+class InputConfig(Frozen):
+    """The tables of one run (``.csv``, ``.parquet`` or ``.xlsx``)."""
+
+    orders: Path
+    technicians: Path
+    depots: Path | None = None
+
+
+class HorizonConfig(Frozen):
+    """The days to plan: ``start`` is a date, ``today`` or ``tomorrow`` (in ``tz``)."""
+
+    start: dt.date | Literal["today", "tomorrow"]
+    days: int = Field(default=1, ge=1, le=366)
+    tz: str = "UTC"
+    pickup_min: float = Field(default=10.0, ge=0, le=240)
+
+    @field_validator("tz")
+    @classmethod
+    def _known_zone(cls, tz: str) -> str:
+        try:
+            ZoneInfo(tz)
+        except Exception:
+            raise ValueError(f"unknown time zone {tz!r} (use an IANA name like 'Europe/Berlin')") from None
+        return tz
+
+    def first_day(self, now: dt.datetime | None = None) -> dt.date:
+        """The first date of the horizon (``today``/``tomorrow`` resolved in ``tz``)."""
+        if isinstance(self.start, dt.date):
+            return self.start
+        today = (now or dt.datetime.now(dt.timezone.utc)).astimezone(ZoneInfo(self.tz)).date()
+        return today + dt.timedelta(days=1 if self.start == "tomorrow" else 0)
+
+
+class SolverConfig(Frozen):
+    """How to solve: back-end, seconds, seed and an optional work limit."""
+
+    name: str = "auto"
+    time_limit: float = Field(default=30.0, gt=0)
+    seed: int = 0
+    max_solutions: int | None = Field(default=None, ge=1)
+
+    @field_validator("name")
+    @classmethod
+    def _known_solver(cls, name: str) -> str:
+        from optimizer.solvers import SOLVERS
+
+        if name not in SOLVERS:
+            raise ValueError(f"unknown solver {name!r} (one of {', '.join(sorted(SOLVERS))})")
+        return name
+
+
+class OutputConfig(Frozen):
+    """Where the plan folder goes, and the log file (JSON lines) if any."""
+
+    out: Path
+    log: Path | None = None
+
+
+class RunConfig(Frozen):
+    """One run: inputs, horizon, solver, objective weights, travel model, outputs
+    (``output`` is needed to plan, not to validate)."""
+
+    input: InputConfig
+    horizon: HorizonConfig
+    solver: SolverConfig = Field(default_factory=SolverConfig)
+    objective: ObjectiveWeights = Field(default_factory=ObjectiveWeights)
+    travel: TravelSettings = Field(default_factory=TravelSettings)
+    output: OutputConfig | None = None
+
+
+def load_config(path: str | Path | None, overrides: dict[str, Any]) -> RunConfig:
+    """The configuration in the TOML file ``path`` (if any) with ``overrides`` applied:
+    dotted keys such as ``"solver.time_limit"`` mapping to values (``None``: not given).
+    Raises :class:`~optimizer.exceptions.InvalidProblemError` naming the file and key."""
+    source = "command line"
+    data: dict[str, Any] = {}
+    if path is not None:
+        file = Path(path)
+        source = file.name
+        try:
+            data = tomllib.loads(file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise InvalidProblemError([InputIssue(str(file), None, None, "file not found")]) from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise InvalidProblemError([InputIssue(file.name, None, None, f"not valid TOML: {error}")]) from None
+        _resolve_paths(data, file.parent)
+    for key, value in overrides.items():
+        if value is not None:
+            section, name = key.split(".")
+            data.setdefault(section, {})[name] = value
+    return _validated(RunConfig, data, source)
+
+
+def solver_config(overrides: dict[str, Any], **defaults: Any) -> SolverConfig:
+    """The solver settings given as ``solver.*`` flags in ``overrides``, else ``defaults``
+    (for commands without a configuration file)."""
+    given = {key.split(".")[1]: value for key, value in overrides.items()
+             if key.startswith("solver.") and value is not None}
+    return _validated(SolverConfig, defaults | given, "command line", prefix="solver.")
+
+
+def _validated(model: type[Frozen], data: dict[str, Any], source: str, prefix: str = "") -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise InvalidProblemError([
+            InputIssue(source, None, prefix + ".".join(map(str, e["loc"])) or None, _message(e), row_kind="")
+            for e in error.errors()
+        ]) from None
+
+
+def _resolve_paths(data: dict[str, Any], base: Path) -> None:
+    """Make the file's relative paths relative to its folder."""
+    for section, keys in (("input", ("orders", "technicians", "depots")), ("output", ("out", "log"))):
+        table = data.get(section)
+        if isinstance(table, dict):
+            for key in keys:
+                if isinstance(table.get(key), str):
+                    table[key] = str(base / table[key])
+
+
+def _message(error: Any) -> str:
+    if error["type"] == "missing":
+        return "required key is missing (give it in the file or as a flag)"
+    if error["type"] == "extra_forbidden":
+        return "unknown key"
+    return str(error["msg"]).removeprefix("Value error, ")
