@@ -366,7 +366,7 @@ def test_from_files_parquet_error_uses_1_based_rows(sample_frames: list[pd.DataF
         pytest.param("missing.csv", "file not found", id="missing-csv"),
         pytest.param("missing.parquet", "file not found", id="missing-parquet"),
         pytest.param(
-            "orders.xlsx", "unsupported file type (use .csv or .parquet)", id="unsupported-extension"
+            "orders.xlsx", "unsupported file type (use .csv, .parquet or .xlsx)", id="unsupported-extension"
         ),
     ],
 )
@@ -385,7 +385,7 @@ def test_from_files_reports_problems_of_every_file_at_once(tmp_path: Path):
 
     issues = issues_from_files(tmp_path / "orders.csv", technicians, tmp_path / "depots.txt")
 
-    assert [i.message for i in issues] == ["file not found", "unsupported file type (use .csv or .parquet)"]
+    assert [i.message for i in issues] == ["file not found", "unsupported file type (use .csv, .parquet or .xlsx)"]
 
 
 def test_invalid_problem_error_message_names_file_line_and_column(tmp_path: Path):
