@@ -364,9 +364,10 @@ def test_from_files_parquet_error_uses_1_based_rows(sample_frames: list[pd.DataF
     ("name", "message"),
     [
         pytest.param("missing.csv", "file not found", id="missing-csv"),
+        pytest.param("missing.xlsx", "file not found", id="missing-xlsx"),
         pytest.param("missing.parquet", "file not found", id="missing-parquet"),
         pytest.param(
-            "orders.xlsx", "unsupported file type (use .csv, .parquet or .xlsx)", id="unsupported-extension"
+            "orders.ods", "unsupported file type (use .csv, .parquet or .xlsx)", id="unsupported-extension"
         ),
     ],
 )
