@@ -39,6 +39,7 @@ from optimizer.reasons import Reason
 from optimizer.replan import replan_problem
 from optimizer.solve import solve
 from optimizer.solvers import SOLVERS
+from optimizer.ticker import Ticker
 
 EXIT_OK = 0
 EXIT_INVALID_INPUT = 2
@@ -235,8 +236,9 @@ def _solve_and_write(
     re-plan, ``changes.csv``) and tell; the exit code."""
     timings = {"read": time.perf_counter() - began}
     try:
-        plan = solve(problem, time_limit=solver.time_limit, seed=solver.seed, solver=solver.name,
-                     max_solutions=solver.max_solutions)
+        with Ticker(sys.stderr, solver.time_limit, len(problem.orders)) as ticker:
+            plan = solve(problem, time_limit=solver.time_limit, seed=solver.seed, solver=solver.name,
+                         max_solutions=solver.max_solutions, on_improvement=ticker.update)
         timings["solve"] = plan.info.total_s
         logger.info("solved", extra={"event": "solved", "solver": plan.info.solver, "status": plan.info.status,
                                      "objective": plan.kpis.objective, "planned": plan.kpis.orders_planned,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 from optimizer.assemble import assemble_plan
 from optimizer.instance import compile_instance
@@ -20,6 +21,28 @@ _SUPPLY_SHARE = 0.1
 (van stock, depot pickups) and inserting the orders that became free."""
 
 
+class _Timeline:
+    """Turns a back-end's improvements into log events and the caller's callback,
+    keeping only those that beat the best so far."""
+
+    def __init__(
+        self, began: float, is_pickup: Callable[[int], bool], callback: Callable[[float, float, int], None] | None
+    ) -> None:
+        self.began, self.is_pickup, self.callback = began, is_pickup, callback
+        self.best = float("inf")
+
+    def __call__(self, routes: dict[int, tuple[int, ...]], cost: float) -> None:
+        if cost >= self.best - 1e-9:
+            return
+        self.best = cost
+        seconds = time.perf_counter() - self.began
+        planned = sum(1 for seq in routes.values() for s in seq if not self.is_pickup(s))
+        logger.info("improved: %.2f with %d orders at %.2f s", cost, planned, seconds,
+                    extra={"event": "improved", "seconds": round(seconds, 3), "objective": cost, "planned": planned})
+        if self.callback is not None:
+            self.callback(seconds, cost, planned)
+
+
 def solve(
     problem: Problem,
     *,
@@ -28,6 +51,7 @@ def solve(
     solver: str | Solver = "auto",
     travel: TravelProvider | None = None,
     max_solutions: int | None = None,
+    on_improvement: Callable[[float, float, int], None] | None = None,
 ) -> Plan:
     """Plan ``problem``: who does which order, in which sequence, at what time.
 
@@ -53,6 +77,10 @@ def solve(
     max_solutions
         A work limit for reproducible plans: improving solutions (OR-tools), iterations
         (PyVRP), parts tried (VROOM search); see the README's "Reproducibility".
+    on_improvement
+        Called with (seconds since the call began, objective, orders planned) each time
+        the back-end holds a better plan (before the supply pass; the plan's final
+        figures are in its KPIs). Each improvement is also logged (event ``improved``).
     """
     began = time.perf_counter()
     backend = SOLVERS[solver]() if isinstance(solver, str) else solver
@@ -60,7 +88,8 @@ def solve(
     compiled = time.perf_counter()
     left_s = max(1e-3, time_limit - (compiled - began))
     routing_s = (1 - _SUPPLY_SHARE) * left_s if instance.needs_supply else left_s
-    limits = SolveLimits(time_limit_s=routing_s, max_solutions=max_solutions)
+    limits = SolveLimits(time_limit_s=routing_s, max_solutions=max_solutions,
+                         on_improvement=_Timeline(began, instance.is_pickup, on_improvement))
     result = backend.solve(instance, limits, seed=seed)
     if instance.needs_supply:
         result = supply(instance, result, deadline=compiled + left_s)

@@ -4,7 +4,9 @@ manifest, and nothing half-written when a run fails."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +18,7 @@ from optimizer.config import HorizonConfig, load_config
 from optimizer.exceptions import InvalidProblemError
 from optimizer.io.writers import REPORT_COLUMNS
 from optimizer.models import Problem
+from optimizer.ticker import Ticker
 
 ZONE = "Europe/Berlin"
 TABLES = ("orders", "technicians", "depots")
@@ -71,8 +74,12 @@ def test_a_configured_run_writes_plan_manifest_and_log(tmp_path: Path, capsys) -
     assert manifest["result"]["orders_planned"] == json.loads((out / "kpis.json").read_text())["orders_planned"]
     assert {"read", "solve", "check", "total"} <= set(manifest["timings_s"])
     events = [json.loads(line) for line in (tmp_path / "run.log").read_text().splitlines()]
-    assert [e["event"] for e in events if e["event"] != "optimizer"] == ["inputs_read", "solved", "written"]
+    assert [e["event"] for e in events if e["event"] not in ("optimizer", "improved")] == [
+        "inputs_read", "solved", "written"]
     assert events[-1]["exit_code"] == code
+    timeline = [e for e in events if e["event"] == "improved"]
+    assert timeline and all(a["objective"] > b["objective"] and a["seconds"] <= b["seconds"]
+                            for a, b in zip(timeline, timeline[1:]))
 
 
 def test_flags_override_the_file_and_bad_keys_are_named(tmp_path: Path) -> None:
@@ -249,3 +256,24 @@ def test_a_failed_run_leaves_the_previous_plan_folder_as_it_was(tmp_path: Path, 
     monkeypatch.setattr("optimizer.cli.solve", broken)
     assert main(["plan", "--config", str(config)]) == EXIT_FAILURE
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_line_shows_on_a_terminal_only() -> None:
+    """On a terminal: elapsed time, best objective and planned orders, cleared at the
+    end; on a pipe, or for a short solve: nothing."""
+    screen = _Terminal()
+    with Ticker(screen, 30, 150, every_s=0.01) as ticker:
+        ticker.update(1.0, 5013.0, 148)
+        time.sleep(0.1)
+    shown = screen.getvalue()
+    assert "best 5013.0" in shown and "planned 148/150" in shown and shown.endswith("\r\033[K")
+    for stream, limit in ((io.StringIO(), 30), (_Terminal(), 1)):
+        with Ticker(stream, limit, 150, every_s=0.01) as ticker:
+            ticker.update(1.0, 5013.0, 148)
+            time.sleep(0.05)
+        assert stream.getvalue() == ""

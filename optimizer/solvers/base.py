@@ -7,6 +7,7 @@ their module.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -25,6 +26,14 @@ class SolveLimits:
 
     time_limit_s: float = 30.0
     max_solutions: int | None = None
+    on_improvement: Callable[[dict[int, tuple[int, ...]], float], None] | None = None
+    """Called with routes and their full objective (cost units) whenever a back-end
+    holds a better plan than before: the improvement timeline of logs and progress bars."""
+
+    def improved(self, routes: dict[int, tuple[int, ...]], cost: float) -> None:
+        """Tell ``on_improvement`` (if any) about a better plan."""
+        if self.on_improvement is not None:
+            self.on_improvement(routes, cost)
 
     def __post_init__(self) -> None:
         if self.time_limit_s <= 0:

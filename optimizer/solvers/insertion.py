@@ -31,6 +31,7 @@ class CheapestInsertion:
         began = time.perf_counter()
         routes = insert_orders(instance, deadline=began + limits.time_limit_s)
         objective = route_cost(instance, routes)
+        limits.improved(routes, objective)
         return SolveResult(routes, objective, "constructed", time.perf_counter() - began)
 
 

@@ -98,7 +98,7 @@ class OrToolsRouting:
         if own is not None:
             starts.append(own)
         start = min(starts, key=lambda s: s[0])
-        return self._improve(instance, plannable, excluded_cost, params, start, deadline, began)
+        return self._improve(instance, plannable, excluded_cost, params, start, deadline, began, limits)
 
     def improve(
         self, instance: Instance, routes: dict[int, tuple[int, ...]], limits: SolveLimits
@@ -112,7 +112,7 @@ class OrToolsRouting:
         start = (route_cost(instance, routes) - excluded_cost, routes)
         params = self._parameters(limits)
         return self._improve(
-            instance, plannable, excluded_cost, params, start, began + limits.time_limit_s, began
+            instance, plannable, excluded_cost, params, start, began + limits.time_limit_s, began, limits
         )
 
     def _improve(
@@ -124,9 +124,12 @@ class OrToolsRouting:
         start: tuple[float, dict[int, tuple[int, ...]]],
         deadline: float,
         began: float,
+        limits: SolveLimits,
     ) -> SolveResult:
         """One search from ``start`` (objective of the modelled orders, routes) until
-        ``deadline``; the result is scored by our own cost and never worse than ``start``."""
+        ``deadline``; the result is scored by our own cost and never worse than ``start``
+        (both told to ``limits``)."""
+        limits.improved(start[1], start[0] + excluded_cost)
         model = _Model(instance, plannable, params)  # a solved model cannot search again
         improved = model.search(params, deadline=deadline, start=start[1])
         if improved is not None:
@@ -135,6 +138,8 @@ class OrToolsRouting:
             except ValueError:  # our scheduler disagrees (e.g. break placement): keep the start
                 improved = None
         best = min([start, improved], key=lambda s: s[0]) if improved else start
+        if best is not start:
+            limits.improved(best[1], best[0] + excluded_cost)
         status = _status_name(model.routing) if improved else "start only"
         return SolveResult(best[1], best[0] + excluded_cost, status, time.perf_counter() - began)
 

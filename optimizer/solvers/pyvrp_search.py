@@ -130,10 +130,14 @@ class PyVrpSearch:
             probes = workers.run(True, probe_s, probe_iterations, seeds, None)
             required = any(feasible for feasible, _ in probes)
             best = _best(instance, model, probes)
+            limits.improved(best[3], best[0])
             for k in range(rounds):
                 seconds = (deadline - time.perf_counter()) / (rounds - k) - _ROUND_OVERHEAD_S
                 runs = workers.run(required, max(0.01, seconds), round_iterations, seeds, best[-1])
+                previous = best[0]
                 best = _best(instance, model, [(best[2], best[4]), *runs])
+                if best[0] < previous:
+                    limits.improved(best[3], best[0])
         cost, infeasible, _, routes, _ = best
         kind = "all orders required" if required else "orders optional"
         status = (f"{'infeasible, kept feasible routes' if infeasible else 'feasible'} "

@@ -56,6 +56,7 @@ class Repair:
         began = time.perf_counter()
         deadline = began + limits.time_limit_s
         routes = insert_orders(instance, deadline=deadline, routes=promised_routes(instance))
+        limits.improved(routes, route_cost(instance, routes))
         exchanged = 0
         for order in insertion_order(instance):
             if time.perf_counter() > deadline:
@@ -67,8 +68,10 @@ class Repair:
                 routes = insert_orders(instance, deadline=deadline, routes=found[1])
                 exchanged += 1
         routes, moved = _improve(instance, routes, deadline)
+        cost = route_cost(instance, routes)
+        limits.improved(routes, cost)
         status = f"repaired ({exchanged} exchange{'s' if exchanged != 1 else ''}, {moved} improving move{'s' if moved != 1 else ''})"
-        return SolveResult(routes, route_cost(instance, routes), status, time.perf_counter() - began)
+        return SolveResult(routes, cost, status, time.perf_counter() - began)
 
 
 def promised_routes(instance: Instance) -> dict[int, tuple[int, ...]]:

@@ -123,9 +123,10 @@ class VroomSearch:
         if self.top_up:
             routes = insert_orders(instance, deadline=deadline, routes=routes)
         added = sum(map(len, routes.values())) - served
+        limits.improved(routes, route_cost(instance, routes))
         improved = 0
         if self.by_parts:
-            routes, improved = self._by_parts(instance, routes, deadline, seed, limits.max_solutions)
+            routes, improved = self._by_parts(instance, routes, deadline, seed, limits)
         status = (f"level {level}: {served + dropped} visits, {dropped} dropped in re-timing, "
                   f"{added} inserted after, {improved} parts improved")
         return SolveResult(routes, route_cost(instance, routes), status, time.perf_counter() - began)
@@ -163,18 +164,20 @@ class VroomSearch:
         routes: dict[int, tuple[int, ...]],
         deadline: float,
         seed: int,
-        max_parts: int | None,
+        limits: SolveLimits,
     ) -> tuple[dict[int, tuple[int, ...]], int]:
-        """Re-solve parts of the plan until ``deadline`` (or ``max_parts`` tries): a few
-        technician-days whose homes lie close together, with their orders and the
-        unplanned orders they may serve, solved afresh by VROOM and kept where our
-        objective improves. Parts are drawn with ``seed``.
+        """Re-solve parts of the plan until ``deadline`` (or ``limits.max_solutions``
+        tries): a few technician-days whose homes lie close together, with their orders
+        and the unplanned orders they may serve, solved afresh by VROOM and kept where
+        our objective improves (each improvement told to ``limits``). Parts are drawn
+        with ``seed``.
 
         Returns the routes and the number of parts that improved.
         """
         rng = np.random.default_rng(seed)
         homes = instance.vehicle_start_loc
         size = min(instance.n_vehicles, _PART_VEHICLES)
+        max_parts = limits.max_solutions
         tries = 1 if size == instance.n_vehicles else max_parts
         improved = 0
         while time.perf_counter() < deadline - _MIN_PART_S and (tries is None or tries > 0):
@@ -197,6 +200,7 @@ class VroomSearch:
             if route_cost(instance, after) < route_cost(instance, before) - 1e-6:
                 routes = {v: seq for v, seq in routes.items() if v not in before} | after
                 improved += 1
+                limits.improved(routes, route_cost(instance, routes))
         return routes, improved
 
 
