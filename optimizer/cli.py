@@ -36,6 +36,7 @@ from optimizer.logs import log_to
 from optimizer.manifest import command_line, run_manifest
 from optimizer.models import Plan, Problem, Urgency
 from optimizer.reasons import Reason
+from optimizer.report import html_report
 from optimizer.replan import replan_problem
 from optimizer.solve import solve
 from optimizer.solvers import SOLVERS
@@ -209,7 +210,7 @@ def _plan(args: argparse.Namespace) -> int:
                                           "technicians": len(problem.technicians), "depots": len(problem.depots),
                                           "seconds": round(time.perf_counter() - began, 3)})
         return _solve_and_write(problem, config.solver, config.output.out, config.model_dump(mode="json"),
-                                inputs, None, began)
+                                inputs, None, began, report=config.output.report)
 
 
 def _replan(args: argparse.Namespace) -> int:
@@ -230,7 +231,7 @@ def _replan(args: argparse.Namespace) -> int:
 
 def _solve_and_write(
     problem: Problem, solver: SolverConfig, out: Path, settings: dict[str, Any], inputs: list[Path],
-    before: Plan | None, began: float,
+    before: Plan | None, began: float, *, report: bool = True,
 ) -> int:
     """Solve, check, write the plan folder (atomically, with its manifest and, for a
     re-plan, ``changes.csv``) and tell; the exit code."""
@@ -254,7 +255,9 @@ def _solve_and_write(
         changes = None if before is None else compare(before, plan)
         manifest = run_manifest(command=command_line(), settings=settings, inputs=inputs,
                                 timings_s=timings | {"total": time.perf_counter() - began}, plan=plan)
-        write_plan(plan, out, changes=changes, manifest=manifest)
+        title = f"Plan {problem.start}" + (f", re-planned at {problem.progress.now:%H:%M}" if problem.progress else "")
+        page = html_report(plan, problem, title=title) if report else None
+        write_plan(plan, out, changes=changes, manifest=manifest, report=page)
     except Exception as error:  # noqa: BLE001 - any failure here is ours, not the user's
         logger.exception("plan failed", extra={"event": "failed", "exit_code": EXIT_FAILURE})
         print(f"optimizer: internal failure: {type(error).__name__}: {error}", file=sys.stderr)

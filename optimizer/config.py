@@ -72,10 +72,12 @@ class SolverConfig(Frozen):
 
 
 class OutputConfig(Frozen):
-    """Where the plan folder goes, and the log file (JSON lines) if any."""
+    """Where the plan folder goes, the log file (JSON lines) if any, and whether the
+    folder gets the HTML report."""
 
     out: Path
     log: Path | None = None
+    report: bool = True
 
 
 class RunConfig(Frozen):

@@ -17,7 +17,7 @@ from optimizer.cli import EXIT_FAILURE, EXIT_INVALID_INPUT, EXIT_OK, EXIT_URGENT
 from optimizer.config import HorizonConfig, load_config
 from optimizer.exceptions import InvalidProblemError
 from optimizer.io.writers import REPORT_COLUMNS
-from optimizer.models import Problem
+from optimizer.models import Plan, Problem
 from optimizer.ticker import Ticker
 
 ZONE = "Europe/Berlin"
@@ -277,3 +277,19 @@ def test_the_progress_line_shows_on_a_terminal_only() -> None:
             ticker.update(1.0, 5013.0, 148)
             time.sleep(0.05)
         assert stream.getvalue() == ""
+
+
+def test_the_html_report_is_self_contained_with_a_route_per_technician_day(tmp_path: Path) -> None:
+    """report.html: no external resources; each technician-day's route drawn once on its
+    day's map; one Gantt service bar per planned visit; every unplanned order listed."""
+    assert main(["plan", "--config", str(write_config(tmp_path))]) in (EXIT_OK, EXIT_URGENT_UNPLANNED)
+    page = (tmp_path / "plan" / "report.html").read_text()
+    plan = Plan.model_validate_json((tmp_path / "plan" / "plan.json").read_text())
+    assert "http" not in page and "<script" not in page and "<link" not in page
+    assert page.count("<polyline") == len(plan.routes)
+    for route in plan.routes:
+        assert page.count(f"<title>{route.technician_id} {route.date}</title></polyline>") == 1
+        for order_id in route.order_ids:
+            assert page.count(f"<title>{order_id} ") == 1
+    for item in plan.unplanned:
+        assert f"<td>{item.order_id}</td>" in page

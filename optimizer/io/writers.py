@@ -18,6 +18,7 @@ from optimizer.models import Plan, Problem
 PLAN_FILES = ("visits.csv", "unassigned.csv", "kpis.json", "plan.json", "problem.json")
 CHANGES_FILE = "changes.csv"
 MANIFEST_FILE = "manifest.json"
+REPORT_FILE = "report.html"
 REPORT_COLUMNS = ("file", "row_kind", "row", "entity_id", "column", "value", "message")
 """Columns of the validation report (``optimizer validate``)."""
 
@@ -28,11 +29,13 @@ def write_plan(
     *,
     changes: pd.DataFrame | None = None,
     manifest: dict[str, object] | None = None,
+    report: str | None = None,
 ) -> Path:
     """Write ``visits.csv``, ``unassigned.csv``, ``kpis.json``, ``plan.json`` and
     ``problem.json`` (the problem the plan answers, for a later re-plan) into ``out``;
     with ``changes`` (a :func:`optimizer.compare` frame), also ``changes.csv``; with
-    ``manifest`` (see :mod:`optimizer.manifest`), also ``manifest.json``.
+    ``manifest`` (see :mod:`optimizer.manifest`), also ``manifest.json``; with ``report``
+    (see :mod:`optimizer.report`), also ``report.html``.
 
     All files are first written to a temporary folder beside ``out``; each is then moved
     into place with an atomic rename, so readers never see a partial file.
@@ -62,6 +65,9 @@ def write_plan(
         if manifest is not None:
             _write_json(staging / MANIFEST_FILE, manifest)
             names.append(MANIFEST_FILE)
+        if report is not None:
+            (staging / REPORT_FILE).write_text(report, encoding="utf-8")
+            names.append(REPORT_FILE)
         target.mkdir(exist_ok=True)
         for name in names:
             os.replace(staging / name, target / name)
