@@ -36,7 +36,7 @@ def test_cli_sample_end_to_end(tmp_path: Path, sample_problem: Problem, capsys) 
     assert main(plan_args(out, SAMPLES / "orders.csv", "--time-limit", "10")) == EXIT_OK
     assert "Planned" in capsys.readouterr().out
     assert sorted(p.name for p in out.iterdir()) == [
-        "kpis.json", "manifest.json", "plan.json", "problem.json", "unassigned.csv", "visits.csv"
+        "kpis.json", "manifest.json", "plan.json", "problem.json", "report.html", "unassigned.csv", "visits.csv"
     ]
     visits = pd.read_csv(out / "visits.csv")
     assert list(visits.columns) == list(VISIT_COLUMNS)
