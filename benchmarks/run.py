@@ -8,6 +8,7 @@
         --peers vroom,ortools --out results/fs
     python benchmarks/run.py parts --sizes 300 --days 5 --time-limit 60 --out results/parts
     python benchmarks/run.py replan --sizes 300 --seeds 0,1,2 --time-limit 10 --out results/replan
+    python benchmarks/run.py scale --sizes 5000x200x1,10000x400x5 --time-limit 60 --out results/scale
 
 Writes ``OUT/<instance>.sol`` (VRPLIB form) and ``OUT/results.csv`` and prints a table:
 instance, best-known (DIMACS distance), our cost, gap %, routes, seconds, valid, and per
@@ -126,8 +127,9 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark runner")
-    parser.add_argument("problem", choices=["vrptw", "fieldservice", "parts", "replan"])
-    parser.add_argument("--sizes", default="300,1000", help="fieldservice, parts: numbers of orders")
+    parser.add_argument("problem", choices=["vrptw", "fieldservice", "parts", "replan", "scale"])
+    parser.add_argument("--sizes", default="300,1000",
+                        help="fieldservice, parts: numbers of orders; scale: ORDERSxTECHNICIANSxDAYS")
     parser.add_argument("--days", type=int, default=2, help="fieldservice, parts: days in the horizon")
     parser.add_argument("--set", choices=sorted(SETS), default="solomon", help="vrptw: instance set")
     group = parser.add_mutually_exclusive_group()
@@ -142,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.problem == "fieldservice":
         return fieldservice(args)
-    if args.problem in ("parts", "replan"):
+    if args.problem in ("parts", "replan", "scale"):
         run = __import__(args.problem).run
         args.out.mkdir(parents=True, exist_ok=True)
         rows = run(args)

@@ -13,6 +13,7 @@ due times and no price on overtime, so it models our problem approximately:
   where some window opens before it); overtime may be used up to the allowed maximum;
 * compatibility: one skill per order, held by the technician-days that may serve it.
 
+Instances larger than ``_WHOLE_WORK`` get their first plan territory by territory.
 The routes are then re-timed by our scheduler (a visit that no longer fits is dropped)
 and the orders left out are offered once more to the urgency-first insertion, which
 may serve them late where that costs less than leaving them out. Then parts of the
@@ -62,6 +63,14 @@ generated field-service instances of 300 and 1,000 orders (2 threads)."""
 _TRUNCATION = 2.0
 """A level is chosen if it is expected to need at most this multiple of the time left:
 cut short, levels 2-3 still end close to their full result; level 5 does not."""
+_WHOLE_WORK = 400_000
+"""Largest plannable orders x technician-days solved as one VROOM problem. VROOM's
+construction alone is not cut by its time limit and grows faster than that product:
+54 s for a first plan of 5,000 orders x 200 technician-days, 67 s for 10,000 x 1,000
+(2 cores). Larger instances are split into territories (:func:`territories`)."""
+_FIRST_PASS_S = 40.0
+"""Most seconds for the first plan of a large instance, territory by territory: the
+rest of the time improves it part by part."""
 
 
 @dataclass(frozen=True)
@@ -112,16 +121,23 @@ class VroomSearch:
         level = 0 if probing else (self.exploration if self.exploration is not None else 5)
         probe_began = time.perf_counter()
         everyone = np.arange(instance.n_vehicles)
-        runs = [(level, *self._run(instance, everyone, plannable, level, left()))]
+        if plannable.size * instance.n_vehicles > _WHOLE_WORK:
+            routes, dropped = self._by_territory(instance, plannable, min(vroom_deadline, began + _FIRST_PASS_S))
+            runs = [(0, routes, dropped)]
+            probing = False
+        else:
+            runs = [(level, *self._run(instance, everyone, plannable, level, left()))]
         if probing:
             probe_s = time.perf_counter() - probe_began
             fitting = [k for k in range(1, 6) if probe_s * _LEVEL_COST[k] <= _TRUNCATION * left()]
             if fitting:
                 runs.append((fitting[-1], *self._run(instance, everyone, plannable, fitting[-1], left())))
         level, routes, dropped = min(runs, key=lambda run: route_cost(instance, run[1]))
+        limits.improved(routes, route_cost(instance, routes))
         served = sum(map(len, routes.values()))
         if self.top_up:
-            routes = insert_orders(instance, deadline=deadline, routes=routes)
+            top_up_deadline = min(deadline, time.perf_counter() + _INSERTION_SHARE * limits.time_limit_s)
+            routes = insert_orders(instance, deadline=top_up_deadline, routes=routes)
         added = sum(map(len, routes.values())) - served
         limits.improved(routes, route_cost(instance, routes))
         improved = 0
@@ -130,6 +146,24 @@ class VroomSearch:
         status = (f"level {level}: {served + dropped} visits, {dropped} dropped in re-timing, "
                   f"{added} inserted after, {improved} parts improved")
         return SolveResult(routes, route_cost(instance, routes), status, time.perf_counter() - began)
+
+    def _by_territory(
+        self, instance: Instance, plannable: np.ndarray, deadline: float
+    ) -> tuple[dict[int, tuple[int, ...]], int]:
+        """A first plan of a large instance: VROOM at level 0 on each territory in turn
+        (its technician-days and the orders nearest to them), each with an even share
+        of the time left."""
+        parts = territories(instance, plannable, _WHOLE_WORK)
+        routes: dict[int, tuple[int, ...]] = {}
+        dropped = 0
+        for k, (vehicles, orders) in enumerate(parts):
+            if orders.size == 0:
+                continue
+            seconds = max(_MIN_PART_S, (deadline - time.perf_counter()) / (len(parts) - k))
+            found, lost = self._run(instance, vehicles, orders, 0, seconds)
+            routes |= found
+            dropped += lost
+        return routes, dropped
 
     def _run(
         self,
@@ -228,7 +262,7 @@ def _input(instance: Instance, vehicles: np.ndarray, orders: np.ndarray, top: fl
     order_loc = local[2 * vehicles.size:]
     problem = vroom.Input()
     matrix = instance.travel_s[np.ix_(locations, locations)].astype(np.int64)
-    problem.set_durations_matrix(profile="car", matrix_input=matrix.tolist())
+    problem.set_durations_matrix(profile="car", matrix_input=matrix)
     loads = np.isfinite(instance.vehicle_capacity).any()
     big = int(np.ceil(instance.order_load.sum() * _LOAD_SCALE)) + 1
     fleet = []
@@ -280,3 +314,36 @@ def _before(windows: np.ndarray, due_s: int) -> np.ndarray:
     cut = windows[windows[:, 0] <= due_s].copy()
     cut[:, 1] = np.minimum(cut[:, 1], due_s)
     return cut if cut.size else windows
+
+
+def territories(instance: Instance, plannable: np.ndarray, work: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Split an instance into territories of at most about ``work`` orders x
+    technician-days: technicians by where their days start (halving the set along its
+    wider coordinate axis, on travel times from its first member, until each part is
+    small enough; all days of a technician stay together), and each plannable order
+    with the territory of the nearest technician-day that may serve it.
+    Returns (vehicles, orders) per territory, in instance indices."""
+    starts = instance.vehicle_start_loc
+    technicians = np.unique(instance.vehicle_technician)
+    days_per = max(1, instance.n_vehicles // max(1, technicians.size))
+    per_part = max(1, int(np.sqrt(work * technicians.size / max(1, plannable.size * days_per))))
+    home = {int(t): int(starts[np.flatnonzero(instance.vehicle_technician == t)[0]]) for t in technicians}
+    groups = _halves([int(t) for t in technicians], home, instance.travel_s, per_part)
+    part_of_technician = {t: k for k, group in enumerate(groups) for t in group}
+    vehicle_part = np.array([part_of_technician[int(t)] for t in instance.vehicle_technician], dtype=np.int64)
+    reach = instance.travel_s[np.ix_(starts, instance.order_loc[plannable])].astype(np.int64)
+    reach = np.where(instance.compatible[:, plannable], reach, np.iinfo(np.int64).max)
+    order_part = vehicle_part[np.argmin(reach, axis=0)]
+    return [(np.flatnonzero(vehicle_part == k), plannable[order_part == k]) for k in range(len(groups))]
+
+
+def _halves(members: list[int], home: dict[int, int], travel_s: np.ndarray, size: int) -> list[list[int]]:
+    """``members`` split in halves by travel time from the member farthest from the
+    first, recursively, until no part has more than ``size``."""
+    if len(members) <= size:
+        return [members]
+    first = home[members[0]]
+    far = max(members, key=lambda m: (int(travel_s[first, home[m]]), m))
+    ordered = sorted(members, key=lambda m: (int(travel_s[home[far], home[m]]), m))
+    middle = len(ordered) // 2
+    return _halves(ordered[:middle], home, travel_s, size) + _halves(ordered[middle:], home, travel_s, size)

@@ -13,7 +13,8 @@ import numpy.typing as npt
 class TravelMatrix:
     """Travel between n points: ``duration_s[i, j]`` seconds and ``distance_m[i, j]`` metres.
 
-    Both are read-only ``int32`` arrays of shape (n, n) with a zero diagonal.
+    Both are read-only ``int32`` arrays of shape (n, n) with a zero diagonal. Arrays
+    given as read-only C-ordered ``int32`` are kept as they are; others are copied.
     """
 
     duration_s: npt.NDArray[np.int32]
@@ -30,7 +31,8 @@ class TravelMatrix:
                 given = np.rint(given)
             if given.size and (given.min() < 0 or given.max() > np.iinfo(np.int32).max):
                 raise ValueError(f"{name} has entries outside 0..2**31-1")
-            array = np.array(given, dtype=np.int32, order="C", copy=True)
+            frozen = given.dtype == np.int32 and given.flags.c_contiguous and not given.flags.writeable
+            array = given if frozen else np.array(given, dtype=np.int32, order="C", copy=True)
             array.setflags(write=False)
             object.__setattr__(self, name, array)
         if self.duration_s.shape != self.distance_m.shape:
