@@ -293,3 +293,16 @@ def test_the_html_report_is_self_contained_with_a_route_per_technician_day(tmp_p
             assert page.count(f"<title>{order_id} ") == 1
     for item in plan.unplanned:
         assert f"<td>{item.order_id}</td>" in page
+
+
+def test_the_same_inputs_and_seed_give_the_same_plan(tmp_path: Path) -> None:
+    """Two runs of OR-tools under a work limit write identical visits and unplanned orders."""
+    extra = "max_solutions = 30\n"
+    config = write_config(tmp_path).read_text().replace('name = "insertion"', 'name = "ortools"\n' + extra)
+    written = []
+    for run in ("first", "second"):
+        path = tmp_path / f"{run}.toml"
+        path.write_text(config.replace('out = "plan"', f'out = "{run}"').replace('log = "run.log"', ""))
+        assert main(["plan", "--config", str(path)]) in (EXIT_OK, EXIT_URGENT_UNPLANNED)
+        written.append({name: (tmp_path / run / name).read_bytes() for name in ("visits.csv", "unassigned.csv")})
+    assert written[0] == written[1]
