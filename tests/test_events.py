@@ -12,7 +12,7 @@ from conftest import SAMPLES, at
 from optimizer.cli import EXIT_INVALID_INPUT, EXIT_OK, EXIT_URGENT_UNPLANNED, main
 from optimizer.diff import CHANGE_COLUMNS
 from optimizer.exceptions import InvalidProblemError
-from optimizer.io.events import read_events
+from optimizer.io.events import events_from_frame, read_events
 from optimizer.io.writers import read_plan
 
 ZONE = "Europe/Berlin"
@@ -39,7 +39,7 @@ def test_csv_and_json_give_the_same_events(tmp_path: Path) -> None:
     from_csv = read_events(write_csv(tmp_path / "events.csv", ROWS), ZONE)
     (tmp_path / "events.json").write_text(json.dumps({"events": ROWS}))
     from_json = read_events(tmp_path / "events.json", ZONE)
-    assert from_csv == from_json
+    assert from_csv == from_json == events_from_frame(pd.DataFrame(ROWS).fillna(""), ZONE)
     assert from_csv.now == at("11:00")
     assert [o.id for o in from_csv.new_orders] == ["E-1"] and from_csv.new_orders[0].due == at("13:00")
     reports = {r.order_id: r for r in from_csv.visits}
