@@ -31,7 +31,9 @@ from optimizer.config import RunConfig, SolverConfig, load_config, solver_config
 from optimizer.diff import compare
 from optimizer.exceptions import InputIssue, InvalidProblemError
 from optimizer.io.events import read_events
-from optimizer.io.writers import CHANGES_FILE, PLAN_FILES, read_plan, write_plan, write_validation_report
+from optimizer.io.writers import (
+    CHANGES_FILE, MANIFEST_FILE, PLAN_FILES, REPORT_FILE, read_plan, write_plan, write_validation_report,
+)
 from optimizer.logs import log_to
 from optimizer.manifest import command_line, run_manifest
 from optimizer.models import Plan, Problem, Urgency
@@ -136,8 +138,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 @contextmanager
 def _logged(path: Path | None) -> Iterator[None]:
-    """JSON log lines to ``path`` (if given) while the block runs."""
-    handler = None if path is None else log_to(path)
+    """JSON log lines to ``path`` (if given) while the block runs; raises
+    InvalidProblemError if it cannot be opened."""
+    try:
+        handler = None if path is None else log_to(path)
+    except OSError as error:
+        raise InvalidProblemError([InputIssue(str(path), None, None, f"log file cannot be written: {error}")]) from None
     try:
         yield
     finally:
@@ -175,7 +181,11 @@ def _validate(args: argparse.Namespace) -> int:
         _read(config)
     except InvalidProblemError as error:
         issues = list(error.issues)
-    write_validation_report(issues, args.report)
+    try:
+        write_validation_report(issues, args.report)
+    except OSError as error:
+        print(f"optimizer: the validation report cannot be written to {args.report}: {error}", file=sys.stderr)
+        return EXIT_INVALID_INPUT
     seconds = time.perf_counter() - began
     logger.info("validated", extra={"event": "validated", "issues": len(issues), "seconds": round(seconds, 3)})
     if issues:
@@ -198,35 +208,47 @@ def _plan(args: argparse.Namespace) -> int:
             source = Path(args.config).name if args.config else "command line"
             raise InvalidProblemError([InputIssue(source, None, "output.out", "required key is missing "
                                                   "(give it in the file or as --out)", row_kind="")])
+        _writable(config.output.out)
+        with _logged(config.output.log):
+            try:
+                problem = _read(config)
+            except InvalidProblemError as error:
+                return _invalid(error)
+            inputs = [p for p in (config.input.orders, config.input.technicians, config.input.depots) if p is not None]
+            logger.info("inputs read", extra={"event": "inputs_read", "orders": len(problem.orders),
+                                              "technicians": len(problem.technicians), "depots": len(problem.depots),
+                                              "seconds": round(time.perf_counter() - began, 3)})
+            return _solve_and_write(problem, config.solver, config.output.out, config.model_dump(mode="json"),
+                                    inputs, None, began, report=config.output.report)
     except InvalidProblemError as error:
         return _invalid(error)
-    with _logged(config.output.log):
-        try:
-            problem = _read(config)
-        except InvalidProblemError as error:
-            return _invalid(error)
-        inputs = [p for p in (config.input.orders, config.input.technicians, config.input.depots) if p is not None]
-        logger.info("inputs read", extra={"event": "inputs_read", "orders": len(problem.orders),
-                                          "technicians": len(problem.technicians), "depots": len(problem.depots),
-                                          "seconds": round(time.perf_counter() - began, 3)})
-        return _solve_and_write(problem, config.solver, config.output.out, config.model_dump(mode="json"),
-                                inputs, None, began, report=config.output.report)
+
+
+def _writable(out: Path) -> None:
+    """Raise InvalidProblemError where ``out`` cannot become a plan folder."""
+    if out.exists() and not out.is_dir():
+        raise InvalidProblemError([InputIssue(str(out), None, None, "exists and is not a folder: cannot write a plan there")])
 
 
 def _replan(args: argparse.Namespace) -> int:
     began = time.perf_counter()
     log = getattr(args, "output.log")
-    with _logged(None if log is None else Path(log)):
-        try:
-            solver = solver_config(_overrides(args), time_limit=10.0)
-            previous, before = read_plan(args.plan)
-            events = read_events(args.events, previous.tz)
-            problem = replan_problem(previous, before, events, source=Path(args.events).name)
-        except InvalidProblemError as error:
-            return _invalid(error)
-        inputs = [Path(args.plan) / "problem.json", Path(args.plan) / "plan.json", Path(args.events)]
-        settings = {"plan": args.plan, "events": args.events, "solver": solver.model_dump(mode="json")}
-        return _solve_and_write(problem, solver, Path(getattr(args, "output.out")), settings, inputs, before, began)
+    out = Path(getattr(args, "output.out"))
+    try:
+        _writable(out)
+        with _logged(None if log is None else Path(log)):
+            try:
+                solver = solver_config(_overrides(args), time_limit=10.0)
+                previous, before = read_plan(args.plan)
+                events = read_events(args.events, previous.tz)
+                problem = replan_problem(previous, before, events, source=Path(args.events).name)
+            except InvalidProblemError as error:
+                return _invalid(error)
+            inputs = [Path(args.plan) / "problem.json", Path(args.plan) / "plan.json", Path(args.events)]
+            settings = {"plan": args.plan, "events": args.events, "solver": solver.model_dump(mode="json")}
+            return _solve_and_write(problem, solver, out, settings, inputs, before, began)
+    except InvalidProblemError as error:
+        return _invalid(error)
 
 
 def _solve_and_write(
@@ -245,11 +267,11 @@ def _solve_and_write(
                                      "objective": plan.kpis.objective, "planned": plan.kpis.orders_planned,
                                      "seconds": round(plan.info.total_s, 3)})
         mark = time.perf_counter()
-        report = plan.check()
+        verdict = plan.check()
         timings["check"] = time.perf_counter() - mark
-        if not report.ok:
-            print(f"optimizer: the solver returned an invalid plan, not written\n{report}", file=sys.stderr)
-            logger.error("invalid plan", extra={"event": "invalid_plan", "violations": len(report.violations),
+        if not verdict.ok:
+            print(f"optimizer: the solver returned an invalid plan, not written\n{verdict}", file=sys.stderr)
+            logger.error("invalid plan", extra={"event": "invalid_plan", "violations": len(verdict.violations),
                                                 "exit_code": EXIT_FAILURE})
             return EXIT_FAILURE
         changes = None if before is None else compare(before, plan)
@@ -262,7 +284,9 @@ def _solve_and_write(
         logger.exception("plan failed", extra={"event": "failed", "exit_code": EXIT_FAILURE})
         print(f"optimizer: internal failure: {type(error).__name__}: {error}", file=sys.stderr)
         return EXIT_FAILURE
-    print(summary(plan, str(out)))
+    written = [*PLAN_FILES, *([CHANGES_FILE] if changes is not None else []), MANIFEST_FILE,
+               *([REPORT_FILE] if page is not None else [])]
+    print(summary(plan, str(out), written))
     if changes is not None:
         print(change_summary(changes))
     urgent = [u for u in plan.unplanned if u.urgency in _URGENT and u.reason != Reason.AFTER_HORIZON.value]
@@ -276,7 +300,7 @@ def _solve_and_write(
     return code
 
 
-def summary(plan: Plan, out: str) -> str:
+def summary(plan: Plan, out: str, files: Sequence[str] = PLAN_FILES) -> str:
     """A few lines for the terminal: what was planned, at what cost."""
     k = plan.kpis
     unplanned = ", ".join(f"{u.value} {k.unplanned_by_urgency[u]}" for u in Urgency)
@@ -289,7 +313,7 @@ def summary(plan: Plan, out: str) -> str:
             f"late visits {k.late_visits} ({k.late_min:.0f} min), depot pickups {k.pickups}",
             f"  solver {plan.info.solver}: {plan.info.status}, {plan.info.solve_s:.1f} s "
             f"(total {plan.info.total_s:.1f} s)",
-            f"Plan written to {out} ({', '.join(PLAN_FILES)})",
+            f"Plan written to {out} ({', '.join(files)})",
         ]
     )
 

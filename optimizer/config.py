@@ -45,6 +45,16 @@ class HorizonConfig(Frozen):
             raise ValueError(f"unknown time zone {tz!r} (use an IANA name like 'Europe/Berlin')") from None
         return tz
 
+    @field_validator("start", mode="before")
+    @classmethod
+    def _date_or_word(cls, start: object) -> object:
+        if isinstance(start, str) and start not in ("today", "tomorrow"):
+            try:
+                return dt.date.fromisoformat(start)
+            except ValueError:
+                raise ValueError(f"expected a date like 2026-11-23, 'today' or 'tomorrow', got {start!r}") from None
+        return start
+
     def first_day(self, now: dt.datetime | None = None) -> dt.date:
         """The first date of the horizon (``today``/``tomorrow`` resolved in ``tz``)."""
         if isinstance(self.start, dt.date):
@@ -107,11 +117,17 @@ def load_config(path: str | Path | None, overrides: dict[str, Any]) -> RunConfig
             raise InvalidProblemError([InputIssue(str(file), None, None, "file not found")]) from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise InvalidProblemError([InputIssue(file.name, None, None, f"not valid TOML: {error}")]) from None
+        except OSError as error:
+            raise InvalidProblemError([InputIssue(str(file), None, None, f"cannot be read: {error}")]) from None
         _resolve_paths(data, file.parent)
     for key, value in overrides.items():
         if value is not None:
             section, name = key.split(".")
-            data.setdefault(section, {})[name] = value
+            table = data.setdefault(section, {})
+            if not isinstance(table, dict):
+                raise InvalidProblemError([InputIssue(source, None, section, "expected a table ([section])",
+                                                      value=str(table), row_kind="")])
+            table[name] = value
     return _validated(RunConfig, data, source)
 
 

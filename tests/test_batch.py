@@ -306,3 +306,50 @@ def test_the_same_inputs_and_seed_give_the_same_plan(tmp_path: Path) -> None:
         assert main(["plan", "--config", str(path)]) in (EXIT_OK, EXIT_URGENT_UNPLANNED)
         written.append({name: (tmp_path / run / name).read_bytes() for name in ("visits.csv", "unassigned.csv")})
     assert written[0] == written[1]
+
+
+def test_operator_mistakes_exit_2_without_a_traceback(tmp_path: Path, capsys) -> None:
+    """A folder as config, log, report or plan target; a broken .xlsx; a section given
+    as a plain value; an unknown start word: each exit 2 with a message, never a traceback."""
+    config = write_config(tmp_path)
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    not_excel = tmp_path / "orders.xlsx"
+    not_excel.write_bytes(b"PK nope")
+    plain_input = tmp_path / "plain.toml"
+    plain_input.write_text('input = "x"\n[horizon]' + config.read_text().split("[horizon]", 1)[1])
+    yesterday = tmp_path / "yesterday.toml"
+    yesterday.write_text(config.read_text().replace("start = 2026-11-23", 'start = "yesterday"'))
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    runs = {
+        "config is a folder": ["plan", "--config", str(folder)],
+        "log is a folder": ["plan", "--config", str(config), "--log", str(folder)],
+        "out is a file": ["plan", "--config", str(config), "--out", str(a_file)],
+        "not an xlsx": ["plan", "--config", str(config), "--orders", str(not_excel)],
+        "section as a value": ["plan", "--config", str(plain_input), "--orders", "x.csv"],
+        "unknown start word": ["plan", "--config", str(yesterday)],
+        "report is a folder": ["validate", "--config", str(config), "--report", str(folder)],
+    }
+    for what, argv in runs.items():
+        assert main(argv) == EXIT_INVALID_INPUT, what
+        err = capsys.readouterr().err
+        assert "Traceback" not in err and err.startswith("optimizer:"), (what, err)
+    assert not (tmp_path / "plan").exists()
+    main(["plan", "--config", str(yesterday)])
+    assert "expected a date like 2026-11-23, 'today' or 'tomorrow', got 'yesterday'" in capsys.readouterr().err
+
+
+def test_files_of_an_earlier_run_do_not_outlive_it(tmp_path: Path) -> None:
+    """With output.report = false there is no report.html, not even last night's; a plan
+    written where a re-plan was leaves no changes.csv behind."""
+    config = write_config(tmp_path)
+    assert main(["plan", "--config", str(config)]) in (EXIT_OK, EXIT_URGENT_UNPLANNED)
+    out = tmp_path / "plan"
+    assert (out / "report.html").exists()
+    (out / "changes.csv").write_text("stale\n")
+    quiet = tmp_path / "quiet.toml"
+    quiet.write_text(config.read_text().replace('log = "run.log"', 'log = "run.log"\nreport = false'))
+    assert main(["plan", "--config", str(quiet)]) in (EXIT_OK, EXIT_URGENT_UNPLANNED)
+    assert not (out / "report.html").exists() and not (out / "changes.csv").exists()
+    assert (out / "manifest.json").exists()

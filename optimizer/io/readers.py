@@ -16,6 +16,7 @@ import datetime as dt
 import io
 import os
 import re
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import BaseModel, ValidationError
 
 from optimizer.exceptions import InputIssue, InvalidProblemError
@@ -120,7 +122,7 @@ def read_source(path: Path) -> Source:
             return Source(frame, path.name, "row", lines=list(range(2, len(frame) + 2)))
     except FileNotFoundError:
         raise InvalidProblemError([InputIssue(str(path), None, None, "file not found")]) from None
-    except (OSError, ValueError, csv.Error, pd.errors.ParserError) as error:
+    except (OSError, ValueError, csv.Error, pd.errors.ParserError, zipfile.BadZipFile, InvalidFileException) as error:
         message = f"cannot be read: {error}".splitlines()[0]
         raise InvalidProblemError([InputIssue(str(path), None, None, message)]) from None
     raise InvalidProblemError(

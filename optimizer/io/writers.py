@@ -71,6 +71,8 @@ def write_plan(
         target.mkdir(exist_ok=True)
         for name in names:
             os.replace(staging / name, target / name)
+        for name in {CHANGES_FILE, MANIFEST_FILE, REPORT_FILE} - set(names):
+            (target / name).unlink(missing_ok=True)  # from an earlier run, no longer true
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
