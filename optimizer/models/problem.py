@@ -134,6 +134,17 @@ class Problem(Frozen):
             raise ValueError("; ".join(str(i) for i in issues))
         return self
 
+    def with_changes(self, **changes: Any) -> Problem:
+        """A variant of this problem for what-if scenarios (this one is unchanged):
+        ``add_orders``/``add_technicians`` (models), ``remove_orders``/``remove_technicians``
+        (ids), ``update_orders``/``update_technicians`` (``{id: {field: value}}``, or a
+        function of each model returning its fields or ``None``), ``weights`` and
+        ``travel`` (fields to set), and any other field (``days=2``). See
+        :func:`optimizer.models.changes.with_changes`."""
+        from optimizer.models.changes import with_changes
+
+        return with_changes(self, **changes)
+
     @classmethod
     def from_frames(
         cls,

@@ -1,0 +1,75 @@
+"""What-if scenarios: variants of a base problem, solved side by side into one KPI table.
+
+>>> hire = base.with_changes(add_technicians=[base.technician_by_id["T-01"].model_copy(update={"id": "T-13"})])
+>>> table, plans = optimizer.scenarios.run({"base": base, "one more": hire}, time_limit=20)  # doctest: +SKIP
+
+Each variant is an ordinary, validated :class:`~optimizer.models.Problem`
+(:meth:`Problem.with_changes <optimizer.models.Problem.with_changes>`), so nothing is
+copied by hand and the base stays as it was. :func:`run` solves them (in parallel
+processes where cores allow), re-checks every plan and returns one row per scenario.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
+
+import pandas as pd
+
+from optimizer.models import Plan, Problem, Urgency
+
+KPI_COLUMNS = (
+    "scenario", "objective", "orders_total", "orders_planned",
+    *(f"unplanned_{u.value}" for u in Urgency),
+    "technician_days_used", "travel_km", "travel_min", "overtime_min", "late_visits", "late_min", "pickups",
+    "solve_s", "valid",
+)
+"""Columns of :func:`run`'s table: costs in objective units, times in minutes (``solve_s`` seconds), km."""
+
+
+def run(
+    scenarios: Mapping[str, Problem],
+    *,
+    time_limit: float = 30.0,
+    seed: int = 0,
+    solver: str = "auto",
+    max_solutions: int | None = None,
+    workers: int | None = None,
+) -> tuple[pd.DataFrame, dict[str, Plan]]:
+    """Solve every scenario with the same settings; the KPI table (columns
+    :data:`KPI_COLUMNS`, one row per scenario, in the given order) and the plans by name.
+
+    ``workers`` processes solve scenarios at once (default: half the cores, at least
+    one, since a solve itself uses up to two). The same scenarios and seed give the
+    same table whatever ``workers`` is, as far as the back-end is deterministic (see
+    the README's "Reproducibility"; ``max_solutions`` makes it so).
+    """
+    names = list(scenarios)
+    jobs = [(scenarios[name], time_limit, seed, solver, max_solutions) for name in names]
+    count = workers if workers is not None else max(1, (os.cpu_count() or 1) // 2)
+    if count <= 1 or len(jobs) <= 1:
+        plans = [_solve(*job) for job in jobs]
+    else:
+        with ProcessPoolExecutor(max_workers=min(count, len(jobs))) as pool:
+            plans = list(pool.map(_solve, *zip(*jobs)))
+    plans = [plan.with_problem(scenarios[name]) for name, plan in zip(names, plans)]
+    rows = [_row(name, plan) for name, plan in zip(names, plans)]
+    return pd.DataFrame(rows, columns=list(KPI_COLUMNS)), dict(zip(names, plans))
+
+
+def _solve(problem: Problem, time_limit: float, seed: int, solver: str, max_solutions: int | None) -> Plan:
+    from optimizer.solve import solve
+
+    return solve(problem, time_limit=time_limit, seed=seed, solver=solver, max_solutions=max_solutions)
+
+
+def _row(name: str, plan: Plan) -> dict[str, object]:
+    k = plan.kpis
+    return {
+        "scenario": name, "objective": k.objective, "orders_total": k.orders_total, "orders_planned": k.orders_planned,
+        **{f"unplanned_{u.value}": k.unplanned_by_urgency[u] for u in Urgency},
+        "technician_days_used": k.technician_days_used, "travel_km": k.travel_km, "travel_min": k.travel_min,
+        "overtime_min": k.overtime_min, "late_visits": k.late_visits, "late_min": k.late_min, "pickups": k.pickups,
+        "solve_s": plan.info.total_s, "valid": plan.check().ok,
+    }
