@@ -176,7 +176,7 @@ def _gantt(plan: Plan, day: dt.date, colours: dict[str, str]) -> str:
     for row, route in enumerate(routes):
         top = 16 + row * _ROW_H
         shapes.append(f"<text x='4' y='{top + 13}'>{_e(route.technician_id)}</text>")
-        for kind, start, end, tip in _segments(route):
+        for kind, start, end, tip in segments(route):
             fill = colours.get(route.technician_id, "#000") if kind == "service" else _BARS[kind]
             width = max(0.5, x(end) - x(start))
             shapes.append(f"<rect x='{x(start):.1f}' y='{top}' width='{width:.1f}' height='{_ROW_H - 6}' "
@@ -188,7 +188,7 @@ def _gantt(plan: Plan, day: dt.date, colours: dict[str, str]) -> str:
             "(the technician's colour)</p>")
 
 
-def _segments(route: Route) -> list[tuple[str, dt.datetime, dt.datetime, str]]:
+def segments(route: Route) -> list[tuple[str, dt.datetime, dt.datetime, str]]:
     """(kind, start, end, tooltip) bars of one route: the drive to each stop (ending at
     its arrival), waiting until its start, then service, pickup or break."""
     bars = []
