@@ -10,7 +10,7 @@ import pytest
 from conftest import lunch, make_order, make_problem, make_technician, solve_checked
 from optimizer.io.frames import UNASSIGNED_COLUMNS, VISIT_COLUMNS
 from optimizer.io.writers import PLAN_FILES, write_plan
-from optimizer.models import Plan
+from optimizer.models import Plan, Problem
 
 
 @pytest.fixture(scope="module")
@@ -55,3 +55,13 @@ def test_writer_replaces_files_atomically(plan: Plan, tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan"]
     assert sorted(p.name for p in out.iterdir()) == sorted(PLAN_FILES)
     assert len(pd.read_csv(out / "visits.csv")) == len(plan.visits_frame())
+
+
+def test_days_frame_has_a_row_per_day_with_the_totals(sample_problem: Problem) -> None:
+    """The per-day figures add up to the plan's totals; dtypes as documented."""
+    plan = solve_checked(sample_problem, solver="insertion")
+    frame = plan.days_frame()
+    assert list(frame["date"]) == sample_problem.dates
+    assert frame["orders_planned"].sum() == plan.kpis.orders_planned
+    assert frame["travel_km"].sum() == pytest.approx(plan.kpis.travel_km)
+    assert str(frame["orders_planned"].dtype) == "int64" and str(frame["travel_min"].dtype) == "float64"

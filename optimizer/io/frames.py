@@ -1,4 +1,5 @@
-"""Plans as pandas DataFrames: the columns of ``visits.csv`` and ``unassigned.csv``."""
+"""Plans as pandas DataFrames: the columns of ``visits.csv`` and ``unassigned.csv``, and
+the key figures per day."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ VISIT_COLUMNS = (
     "picked", "picked_tools",
 )
 UNASSIGNED_COLUMNS = ("order_id", "urgency", "reason", "detail", "until")
+DAY_COLUMNS = (
+    "date", "orders_planned", "technician_days_used", "pickups", "travel_km", "travel_min", "service_min",
+    "overtime_min", "late_visits",
+)
 
 
 def visits_frame(plan: Plan) -> pd.DataFrame:
@@ -62,3 +67,13 @@ def unassigned_frame(plan: Plan) -> pd.DataFrame:
     """One row per unplanned order with its urgency, reason code and explanation."""
     rows = [u.model_dump(mode="json") for u in plan.unplanned]
     return pd.DataFrame(rows, columns=list(UNASSIGNED_COLUMNS))
+
+
+def days_frame(plan: Plan) -> pd.DataFrame:
+    """One row per day of the horizon with the plan's key figures (columns
+    :data:`DAY_COLUMNS`; counts as int64, minutes and km as float64)."""
+    rows = [day.model_dump() for day in plan.kpis.days]
+    frame = pd.DataFrame(rows, columns=list(DAY_COLUMNS))
+    counts = ("orders_planned", "technician_days_used", "pickups", "late_visits")
+    return frame.astype({**{c: "int64" for c in counts},
+                         **{c: "float64" for c in DAY_COLUMNS if c not in counts and c != "date"}})

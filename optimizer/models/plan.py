@@ -181,10 +181,16 @@ class Plan(Frozen):
     routes_frame = visits_frame
 
     def unassigned_frame(self) -> pd.DataFrame:
-        """One row per unplanned order: ``order_id, urgency, reason, detail``."""
+        """One row per unplanned order: ``order_id, urgency, reason, detail, until``."""
         from optimizer.io.frames import unassigned_frame
 
         return unassigned_frame(self)
+
+    def days_frame(self) -> pd.DataFrame:
+        """One row per day of the horizon with its key figures (see ``docs/data-contract.md``)."""
+        from optimizer.io.frames import days_frame
+
+        return days_frame(self)
 
     def to_json_dict(self) -> dict[str, Any]:
         """Everything in the plan as JSON-ready data (ISO timestamps with offsets)."""
