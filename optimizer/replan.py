@@ -27,6 +27,7 @@ checker verifies its plans like any other.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 
@@ -79,6 +80,9 @@ def replan_problem(
     previous = problem.progress
     unavailable = (*(previous.unavailable if previous else ()), *events.unavailable)
     reports = {r.order_id: r for r in events.visits}
+    places = {**{o.id: o for o in problem.orders}, **{d.id: d for d in problem.depots},
+              **{("home", t.id): t for t in problem.technicians}}
+    provider = travel or default_travel(problem)
     fixed = []
     for route in plan.routes:
         away = [utc(u.start) for u in unavailable if u.technician_id == route.technician_id
@@ -86,7 +90,7 @@ def replan_problem(
         part = _fixed_part(route, now=now, cutoff=min([now, *away]),
                            en_route=all(start > now for start in away), reports=reports)
         if part is not None:
-            fixed.append(_restated(part, problem, travel or default_travel(problem)))
+            fixed.append(_restated(part, places, provider))
     served = {o for route in fixed for o in route.order_ids}
     issues = [
         InputIssue(source, None, "order_id", "cancels a visit that is already under way or done",
@@ -167,11 +171,11 @@ def _fixed_part(
     return route.model_copy(update={"stops": (first, *sorted(fixed, key=lambda s: utc(s.start)))})
 
 
-def _restated(route: Route, problem: Problem, travel: TravelProvider) -> Route:
+def _restated(route: Route, places: dict[object, Any], travel: TravelProvider) -> Route:
     """``route`` with each stop's drive stated from the stop now before it (reported
-    visits may have changed the sequence)."""
-    places = {**{o.id: o for o in problem.orders}, **{d.id: d for d in problem.depots}}
-    home = problem.technician_by_id[route.technician_id]
+    visits may have changed the sequence); ``places`` holds orders and depots by id and
+    homes by ("home", technician id)."""
+    home = places[("home", route.technician_id)]
     located = [k for k, s in enumerate(route.stops) if s.kind in (StopKind.ORDER, StopKind.PICKUP)]
     points = [home, *(places[route.stops[k].order_id or route.stops[k].depot_id or ""] for k in located)]
     matrix = travel.matrix(np.array([p.lat for p in points]), np.array([p.lon for p in points]))

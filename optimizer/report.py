@@ -9,7 +9,7 @@ import html
 import math
 from collections import defaultdict
 
-from optimizer.models import Plan, Problem, Route, Stop, StopKind
+from optimizer.models import Order, Plan, Problem, Route, Stop, StopKind
 from optimizer.timeaxis import elapsed_s
 
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
@@ -106,6 +106,7 @@ def _map(plan: Plan, problem: Problem, day: dt.date, colours: dict[str, str]) ->
         return (_PAD + (point[1] - min(lons)) * squeeze * scale, _MAP_H - _PAD - (point[0] - min(lats)) * scale)
 
     shapes = []
+    orders = problem.order_by_id
     planned = {o for r in plan.routes for o in r.order_ids}
     for order in problem.orders:
         if order.id not in planned:
@@ -121,7 +122,7 @@ def _map(plan: Plan, problem: Problem, day: dt.date, colours: dict[str, str]) ->
             x, y = xy(places[key])  # type: ignore[index]
             points.append((x, y))
             tip = _e(f"{route.technician_id} {route.date} #{number}: {key[1]}, arrival {stop.arrival:%H:%M}, "
-                     f"start {stop.start:%H:%M}{_window_text(problem, stop)}")
+                     f"start {stop.start:%H:%M}{_window_text(orders, stop)}")
             marks.append(f"<g><circle cx='{x:.1f}' cy='{y:.1f}' r='7' fill='white' stroke='{colour}'/>"
                          f"<text x='{x:.1f}' y='{y + 3:.1f}' text-anchor='middle'>{number}</text>"
                          f"<title>{tip}</title></g>")
@@ -143,8 +144,8 @@ def _map(plan: Plan, problem: Problem, day: dt.date, colours: dict[str, str]) ->
             f"<p class='legend small'>{legend}; squares: homes, triangles: depots, hollow circles: unplanned</p>")
 
 
-def _window_text(problem: Problem, stop: Stop) -> str:
-    order = problem.order_by_id.get(stop.order_id or "") if stop.kind is StopKind.ORDER else None
+def _window_text(orders: dict[str, Order], stop: Stop) -> str:
+    order = orders.get(stop.order_id or "") if stop.kind is StopKind.ORDER else None
     if order is None or not order.windows:
         return ""
     return ", window " + "; ".join(f"{w.start:%d %H:%M}-{w.end:%H:%M}" for w in order.windows)

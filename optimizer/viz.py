@@ -34,6 +34,7 @@ def route_map(plan: Plan, problem: Problem | None = None) -> folium.Map:
     zone = problem.zone
     places = {("order", o.id): o for o in problem.orders} | {("depot", d.id): d for d in problem.depots}
     homes = problem.technician_by_id
+    orders = problem.order_by_id
     colours = {t.id: PALETTE[k % len(PALETTE)] for k, t in enumerate(problem.technicians)}
     points = [(p.lat, p.lon) for p in (*problem.orders, *problem.technicians, *problem.depots)]
     view = folium.Map(tiles="OpenStreetMap", control_scale=True)
@@ -50,7 +51,7 @@ def route_map(plan: Plan, problem: Problem | None = None) -> folium.Map:
             key = ("order", stop.order_id) if stop.kind is StopKind.ORDER else ("depot", stop.depot_id)
             place = places[key]  # type: ignore[index]
             line.append((place.lat, place.lon))
-            order = problem.order_by_id.get(stop.order_id or "") if stop.kind is StopKind.ORDER else None
+            order = orders.get(stop.order_id or "") if stop.kind is StopKind.ORDER else None
             windows = "; ".join(f"{w.start.astimezone(zone):%d %H:%M}-{w.end.astimezone(zone):%H:%M}"
                                 for w in (order.windows if order else ()))
             text = (f"<b>{key[1]}</b> ({route.technician_id}, stop {number})<br>"
