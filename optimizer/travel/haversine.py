@@ -33,9 +33,15 @@ def _radians(lat: npt.ArrayLike, lon: npt.ArrayLike) -> tuple[npt.NDArray[np.flo
 
 def _rows_m(phi: npt.NDArray[np.float64], lam: npt.NDArray[np.float64], rows: slice) -> npt.NDArray[np.float64]:
     """Great-circle distances in metres from the points ``rows`` to every point."""
-    dphi = phi[rows, None] - phi[None, :]
-    dlam = lam[rows, None] - lam[None, :]
-    h = np.sin(dphi / 2) ** 2 + np.cos(phi[rows])[:, None] * np.cos(phi)[None, :] * np.sin(dlam / 2) ** 2
+    return haversine_m(phi[rows, None], lam[rows, None], phi[None, :], lam[None, :])
+
+
+def haversine_m(
+    phi1: npt.NDArray[np.float64], lam1: npt.NDArray[np.float64],
+    phi2: npt.NDArray[np.float64], lam2: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]:
+    """Great-circle metres between points given in radians (arrays broadcast)."""
+    h = np.sin((phi2 - phi1) / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin((lam2 - lam1) / 2) ** 2
     return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
