@@ -31,9 +31,7 @@ from optimizer.config import RunConfig, SolverConfig, load_config, solver_config
 from optimizer.diff import compare
 from optimizer.exceptions import InputIssue, InvalidProblemError
 from optimizer.io.events import read_events
-from optimizer.io.writers import (
-    CHANGES_FILE, MANIFEST_FILE, PLAN_FILES, REPORT_FILE, read_plan, write_plan, write_validation_report,
-)
+from optimizer.io.writers import CHANGES_FILE, PLAN_FILES, read_plan, write_plan, write_validation_report
 from optimizer.logs import log_to
 from optimizer.manifest import command_line, run_manifest
 from optimizer.models import Plan, Problem, Urgency
@@ -177,7 +175,7 @@ def _validate(args: argparse.Namespace) -> int:
     began = time.perf_counter()
     issues = []
     try:
-        config = load_config(args.config, {k: v for k, v in _overrides(args).items() if not k.startswith("output")})
+        config = load_config(args.config, _overrides(args))
         _read(config)
     except InvalidProblemError as error:
         issues = list(error.issues)
@@ -279,13 +277,11 @@ def _solve_and_write(
                                 timings_s=timings | {"total": time.perf_counter() - began}, plan=plan)
         title = f"Plan {problem.start}" + (f", re-planned at {problem.progress.now:%H:%M}" if problem.progress else "")
         page = html_report(plan, problem, title=title) if report else None
-        write_plan(plan, out, changes=changes, manifest=manifest, report=page)
+        written = write_plan(plan, out, changes=changes, manifest=manifest, report=page)
     except Exception as error:  # noqa: BLE001 - any failure here is ours, not the user's
         logger.exception("plan failed", extra={"event": "failed", "exit_code": EXIT_FAILURE})
         print(f"optimizer: internal failure: {type(error).__name__}: {error}", file=sys.stderr)
         return EXIT_FAILURE
-    written = [*PLAN_FILES, *([CHANGES_FILE] if changes is not None else []), MANIFEST_FILE,
-               *([REPORT_FILE] if page is not None else [])]
     print(summary(plan, str(out), written))
     if changes is not None:
         print(change_summary(changes))

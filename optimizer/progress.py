@@ -190,9 +190,9 @@ class Promises:
         """The promises of ``progress`` for the orders of ``left`` on ``vehicles``
         ((technician, day) indices; ``usable``: whether each can take new work)."""
         n = len(left.orders)
-        out = cls(np.full(n, -1, dtype=np.int64), np.zeros(n, dtype=np.int64), np.zeros(n), np.zeros(n))
+        vehicle, start, reassign, retime = np.full(n, -1, dtype=np.int64), np.zeros(n, dtype=np.int64), np.zeros(n), np.zeros(n)
         if progress is None:
-            return out
+            return cls(vehicle, start, reassign, retime)
         depot_index = {d.id: k for k, d in enumerate(left.depots)}
         weights = left.weights.stability
         now_s = axis.seconds_from(progress.now)
@@ -207,13 +207,13 @@ class Promises:
             day = promise.start.astimezone(left.zone).date()
             start_s = axis.seconds(promise.start)
             factor = weights.near_factor if start_s - now_s < 60 * weights.near_min else 1.0
-            out.vehicle[o] = vehicle_of.get((promise.technician_id, day), GONE)
-            out.start_s[o] = start_s
-            out.reassign_cost[o] = weights.reassign * factor
-            out.retime_cost_per_min[o] = weights.retime_per_min * factor
+            vehicle[o] = vehicle_of.get((promise.technician_id, day), GONE)
+            start[o] = start_s
+            reassign[o] = weights.reassign * factor
+            retime[o] = weights.retime_per_min * factor
         pickups = []
         for pickup in progress.pickups:
             v = vehicle_of.get((pickup.technician_id, pickup.start.astimezone(left.zone).date()))
             if v is not None:
                 pickups.append((v, depot_index[pickup.depot_id], axis.seconds(pickup.start)))
-        return cls(out.vehicle, out.start_s, out.reassign_cost, out.retime_cost_per_min, tuple(pickups))
+        return cls(vehicle, start, reassign, retime, tuple(pickups))

@@ -34,7 +34,7 @@ import numpy as np
 from optimizer.exceptions import InputIssue, InvalidProblemError
 from optimizer.instance import default_travel
 from optimizer.models import (
-    Appointment, Plan, Problem, Progress, Route, Stop, StopKind, TimeWindow, Unavailable,
+    Appointment, Plan, Problem, Progress, Route, Stop, StopKind, TimeWindow,
 )
 from optimizer.models.events import Events, VisitReport
 from optimizer.models.progress import PlannedPickup

@@ -16,6 +16,11 @@ PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e
            "#bcbd22", "#17becf", "#393b79", "#ad494a", "#637939", "#8c6d31", "#843c39", "#7b4173")
 """One colour per technician, in problem order (repeating)."""
 
+
+def technician_colours(problem: Problem) -> dict[str, str]:
+    """The colour of each technician in pictures, by id."""
+    return {t.id: PALETTE[k % len(PALETTE)] for k, t in enumerate(problem.technicians)}
+
 _MAP_W, _MAP_H, _PAD = 900, 600, 20
 _ROW_H, _LABEL_W, _GANTT_W = 22, 120, 860
 
@@ -34,7 +39,7 @@ def html_report(plan: Plan, problem: Problem, *, title: str = "Plan") -> str:
     """The report of ``plan`` for ``problem`` as one HTML document (clock times local
     in the problem's zone)."""
     plan = _local(plan, problem)
-    colours = {t.id: PALETTE[k % len(PALETTE)] for k, t in enumerate(problem.technicians)}
+    colours = technician_colours(problem)
     parts = [
         "<!DOCTYPE html><html><head><meta charset='utf-8'>",
         f"<title>{_e(title)}</title><style>{_STYLE}</style></head><body>",

@@ -12,7 +12,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from optimizer.models import Plan, Problem, StopKind
-from optimizer.report import PALETTE, segments
+from optimizer.report import segments, technician_colours
 
 GANTT_COLOURS = {"travel": "#bbbbbb", "wait": "#eeeeee", "service": "#1f77b4", "break": "#f2c14e",
                  "pickup": "#6a3d9a"}
@@ -35,7 +35,7 @@ def route_map(plan: Plan, problem: Problem | None = None) -> folium.Map:
     places = {("order", o.id): o for o in problem.orders} | {("depot", d.id): d for d in problem.depots}
     homes = problem.technician_by_id
     orders = problem.order_by_id
-    colours = {t.id: PALETTE[k % len(PALETTE)] for k, t in enumerate(problem.technicians)}
+    colours = technician_colours(problem)
     points = [(p.lat, p.lon) for p in (*problem.orders, *problem.technicians, *problem.depots)]
     view = folium.Map(tiles="OpenStreetMap", control_scale=True)
     if points:

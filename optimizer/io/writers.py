@@ -30,7 +30,7 @@ def write_plan(
     changes: pd.DataFrame | None = None,
     manifest: dict[str, object] | None = None,
     report: str | None = None,
-) -> Path:
+) -> tuple[str, ...]:
     """Write ``visits.csv``, ``unassigned.csv``, ``kpis.json``, ``plan.json`` and
     ``problem.json`` (the problem the plan answers, for a later re-plan) into ``out``;
     with ``changes`` (a :func:`optimizer.compare` frame), also ``changes.csv``; with
@@ -38,7 +38,8 @@ def write_plan(
     (see :mod:`optimizer.report`), also ``report.html``.
 
     All files are first written to a temporary folder beside ``out``; each is then moved
-    into place with an atomic rename, so readers never see a partial file.
+    into place with an atomic rename, so readers never see a partial file. Returns the
+    names of the files written.
     """
     problem = plan.problem
     if problem is None:
@@ -75,7 +76,7 @@ def write_plan(
             (target / name).unlink(missing_ok=True)  # from an earlier run, no longer true
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return target
+    return tuple(names)
 
 
 def _write_json(path: Path, data: object) -> None:

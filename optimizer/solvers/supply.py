@@ -202,7 +202,6 @@ class _Supply:
 
     def supply_all(self) -> None:
         """Supply every order on the routes, most valuable first; take out what cannot be."""
-        instance = self.instance
         for order in self.by_value([o for seq in self.routes.values() for o in seq if self.is_needy(o)]):
             vehicle = self.vehicle_of(order)
             if order in self.claims or vehicle is None:
