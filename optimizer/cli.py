@@ -1,6 +1,7 @@
 """Command line: ``optimizer plan`` writes a plan folder from order exports,
 ``optimizer validate`` checks the exports without solving, ``optimizer replan``
-re-plans a plan folder after the day's events.
+re-plans a plan folder after the day's events, ``optimizer osrm`` installs and runs a
+local OSRM server.
 
 Exit codes, for schedulers to act on:
 
@@ -8,7 +9,8 @@ Exit codes, for schedulers to act on:
 * 2: invalid input: every problem on stderr (``validate``: in the report), nothing written;
 * 3: plan written, but some emergency or high-urgency order is unplanned (other than
   for ``after_horizon``: those belong to a later run);
-* 4: solver or internal failure, nothing written.
+* 4: solver, travel-source (an OSRM server that does not answer) or internal
+  failure, nothing written.
 
 User errors never print a traceback. Only this module prints.
 """
@@ -29,7 +31,7 @@ import pandas as pd
 
 from optimizer.config import RunConfig, SolverConfig, load_config, solver_config
 from optimizer.diff import compare
-from optimizer.exceptions import InputIssue, InvalidProblemError
+from optimizer.exceptions import InputIssue, InvalidProblemError, TravelError
 from optimizer.io.events import read_events
 from optimizer.io.writers import CHANGES_FILE, PLAN_FILES, read_plan, write_plan, write_validation_report
 from optimizer.logs import log_to
@@ -41,6 +43,7 @@ from optimizer.replan import replan_problem
 from optimizer.solve import solve
 from optimizer.solvers import SOLVERS
 from optimizer.ticker import Ticker
+from optimizer.travel import osrm_server as local_osrm
 
 EXIT_OK = 0
 EXIT_INVALID_INPUT = 2
@@ -74,6 +77,19 @@ def _positive(kind: type) -> object:
     return parse
 
 
+def _travel(text: str) -> tuple[str, dict[str, str]]:
+    """``haversine``, ``calibrated`` (settings from the configuration file), ``osrm=URL``
+    or ``osm=FILE.pbf`` (made absolute, so that a re-plan finds it from anywhere)."""
+    source, _, value = text.partition("=")
+    if source in ("haversine", "calibrated") and not value:
+        return source, {}
+    if source == "osrm" and value:
+        return source, {"osrm_url": value}
+    if source == "osm" and value:
+        return source, {"osm_file": str(Path(value).resolve())}
+    raise argparse.ArgumentTypeError(f"expected haversine, osrm=URL or osm=FILE.pbf, got {text!r}")
+
+
 _INPUT_FLAGS = (
     ("--orders", "input.orders", str, "orders table (.csv, .parquet or .xlsx)"),
     ("--technicians", "input.technicians", str, "technicians table (.csv, .parquet or .xlsx)"),
@@ -82,6 +98,7 @@ _INPUT_FLAGS = (
     ("--days", "horizon.days", _positive(int), "days in the horizon (default 1)"),
     ("--tz", "horizon.tz", str, "IANA time zone of all times (default UTC)"),
     ("--pickup-min", "horizon.pickup_min", float, "minutes a depot pickup takes on site (default 10)"),
+    ("--travel", "travel", _travel, "travel times: haversine (default), osrm=URL or osm=FILE.osm.pbf"),
 )
 _SOLVER_FLAGS = (
     ("--time-limit", "solver.time_limit", _positive(float), "seconds for the solver (default: plan 30, replan 10)"),
@@ -123,15 +140,26 @@ def build_parser() -> argparse.ArgumentParser:
                        help="folder to write the new plan and changes.csv into")
     for command in (plan, check, again):
         command.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+
+    osrm = commands.add_parser("osrm", help="a local OSRM server: install its programs, serve an .osm.pbf")
+    osrm_commands = osrm.add_subparsers(dest="osrm_command", required=True)
+    osrm_commands.add_parser("install", help="download OSRM's programs (PyPI package osrm-bindings) into this environment")
+    serve = osrm_commands.add_parser("serve", help="build an OSRM data set for a map and serve it on 127.0.0.1")
+    serve.add_argument("map", help="OpenStreetMap extract (.osm.pbf)")
+    serve.add_argument("--profile", default="car", help="OSRM profile: car (default), bicycle, foot or a .lua file")
+    serve.add_argument("--port", type=int, default=5000, help="port (default 5000)")
+    serve.add_argument("--data", default=None, help="folder for the data set (default: beside the map)")
+    serve.add_argument("--small-component-size", type=int, default=1000,
+                       help="drop road islands with fewer nodes (default 1000; 50-200 for small extracts)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
-    if args.verbose:
+    if getattr(args, "verbose", False):
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    return {"plan": _plan, "validate": _validate, "replan": _replan}[args.command](args)
+    return {"plan": _plan, "validate": _validate, "replan": _replan, "osrm": _osrm}[args.command](args)
 
 
 @contextmanager
@@ -151,7 +179,14 @@ def _logged(path: Path | None) -> Iterator[None]:
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
-    return {key: value for key, value in vars(args).items() if "." in key}
+    """The flags as dotted configuration keys (``--travel osm=F`` sets ``travel.source``
+    and ``travel.osm_file``)."""
+    given = {key: value for key, value in vars(args).items() if "." in key}
+    travel = getattr(args, "travel", None)
+    if travel is not None:
+        source, keys = travel
+        given |= {"travel.source": source, **{f"travel.{key}": value for key, value in keys.items()}}
+    return given
 
 
 def _invalid(error: InvalidProblemError) -> int:
@@ -164,6 +199,10 @@ def _invalid(error: InvalidProblemError) -> int:
 def _read(config: RunConfig) -> Problem:
     """The problem of ``config`` (raises InvalidProblemError)."""
     paths = config.input
+    road_map = config.travel.osm_file
+    if config.travel.source == "osm" and road_map is not None and not road_map.is_file():
+        raise InvalidProblemError([InputIssue(str(road_map), None, "travel.osm_file", "map file not found",
+                                              row_kind="")])
     return Problem.from_files(
         paths.orders, paths.technicians, paths.depots,
         start=config.horizon.first_day(), days=config.horizon.days, tz=config.horizon.tz,
@@ -249,6 +288,30 @@ def _replan(args: argparse.Namespace) -> int:
         return _invalid(error)
 
 
+def _osrm(args: argparse.Namespace) -> int:
+    try:
+        if args.osrm_command == "install":
+            print(f"OSRM's programs are in {local_osrm.ensure_programs()}")
+            return EXIT_OK
+        road_map = Path(args.map)
+        if not road_map.is_file():
+            raise InvalidProblemError([InputIssue(str(road_map), None, None, "map file not found")])
+        folder = Path(args.data) if args.data else road_map.with_name(road_map.name.split(".")[0] + "-osrm")
+        dataset = local_osrm.build_dataset(road_map, folder, args.profile, args.small_component_size)
+        with local_osrm.LocalServer(dataset, port=args.port) as server:
+            print(f"OSRM serves {road_map.name} on {server.url} (profile {args.profile}); "
+                  f"plan with --travel osrm={server.url}; Ctrl-C stops it", flush=True)
+            server.wait()
+    except InvalidProblemError as error:
+        return _invalid(error)
+    except TravelError as error:
+        print(f"optimizer: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        pass
+    return EXIT_OK
+
+
 def _solve_and_write(
     problem: Problem, solver: SolverConfig, out: Path, settings: dict[str, Any], inputs: list[Path],
     before: Plan | None, began: float, *, report: bool = True,
@@ -273,11 +336,15 @@ def _solve_and_write(
                                                 "exit_code": EXIT_FAILURE})
             return EXIT_FAILURE
         changes = None if before is None else compare(before, plan)
-        manifest = run_manifest(command=command_line(), settings=settings, inputs=inputs,
+        manifest = run_manifest(command=command_line(), settings=settings, inputs=inputs, travel=problem.travel,
                                 timings_s=timings | {"total": time.perf_counter() - began}, plan=plan)
         title = f"Plan {problem.start}" + (f", re-planned at {problem.progress.now:%H:%M}" if problem.progress else "")
         page = html_report(plan, problem, title=title) if report else None
         written = write_plan(plan, out, changes=changes, manifest=manifest, report=page)
+    except TravelError as error:
+        logger.error("travel failed", extra={"event": "travel_failed", "error": str(error), "exit_code": EXIT_FAILURE})
+        print(f"optimizer: no travel times, nothing written: {error}", file=sys.stderr)
+        return EXIT_FAILURE
     except Exception as error:  # noqa: BLE001 - any failure here is ours, not the user's
         logger.exception("plan failed", extra={"event": "failed", "exit_code": EXIT_FAILURE})
         print(f"optimizer: internal failure: {type(error).__name__}: {error}", file=sys.stderr)

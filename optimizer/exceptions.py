@@ -46,3 +46,42 @@ class InvalidProblemError(OptimizerError, ValueError):
         count = len(self.issues)
         lines = "\n".join(f"  - {issue}" for issue in self.issues)
         super().__init__(f"{count} problem{'s' if count != 1 else ''} in the input:\n{lines}")
+
+
+class TravelError(OptimizerError):
+    """Travel times could not be had: a road server failed or refused the request, or
+    a road-network file could not be read. The message names the server or file."""
+
+
+@dataclass(frozen=True)
+class OffRoadPoint:
+    """A point no road route serves: ``index`` into the points asked for, and either the
+    distance in metres to the nearest road (``snap_m``) or ``None`` where the point
+    snapped to a road that does not connect to most others (an island, a clipped edge)."""
+
+    index: int
+    lat: float
+    lon: float
+    snap_m: float | None
+
+    def __str__(self) -> str:
+        where = f"({self.lat:.6f}, {self.lon:.6f})"
+        if self.snap_m is None:
+            return f"{where} is on a road that does not connect to the others"
+        return f"{where} is {self.snap_m:,.0f} m from the nearest road"
+
+
+class OffRoadError(TravelError):
+    """Some points are too far from any road, or on roads cut off from the rest;
+    ``points`` lists them (see :class:`OffRoadPoint`)."""
+
+    def __init__(self, source: str, points: list[OffRoadPoint] | tuple[OffRoadPoint, ...], limit_m: float) -> None:
+        self.source = source
+        self.points = tuple(points)
+        self.limit_m = limit_m
+        shown = "\n".join(f"  - point {p.index} {p}" for p in self.points[:20])
+        more = f"\n  ... and {len(self.points) - 20} more" if len(self.points) > 20 else ""
+        super().__init__(
+            f"{len(self.points)} point(s) cannot be routed by {source} "
+            f"(farther than {limit_m:,.0f} m from a road, or cut off):\n{shown}{more}"
+        )

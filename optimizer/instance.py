@@ -32,6 +32,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
+from optimizer.exceptions import InputIssue, InvalidProblemError, OffRoadError
 from optimizer.models import Problem
 from optimizer.models.base import URGENCIES, Urgency
 from optimizer.reasons import Reason
@@ -40,7 +41,8 @@ from optimizer.stock import (
 )
 from optimizer.progress import Promises, WorkingTime, remaining, resume_points
 from optimizer.timeaxis import TimeAxis, utc
-from optimizer.travel import HaversineTravel, TravelMatrix, TravelProvider
+from optimizer.travel import TravelMatrix, TravelProvider
+from optimizer.travel.sources import travel_provider
 
 NO_DUE_S = np.iinfo(np.int64).max // 4
 """Due time of an order without SLA deadline (never late)."""
@@ -201,8 +203,8 @@ class Instance:
 
 
 def default_travel(problem: Problem) -> TravelProvider:
-    """The embedded great-circle travel model with the problem's settings."""
-    return HaversineTravel(problem.travel.detour_factor, problem.travel.speed_kmh)
+    """The travel provider the problem's settings name (great-circle by default)."""
+    return travel_provider(problem.travel)
 
 
 def location_arrays(problem: Problem) -> tuple[FloatArray, FloatArray]:
@@ -212,6 +214,22 @@ def location_arrays(problem: Problem) -> tuple[FloatArray, FloatArray]:
         np.array([p.lat for p in points], dtype=np.float64),
         np.array([p.lon for p in points], dtype=np.float64),
     )
+
+
+def _travel_matrix(problem: Problem, provider: TravelProvider, lat: FloatArray, lon: FloatArray) -> TravelMatrix:
+    """The provider's matrix; places it cannot route become input errors naming the
+    technician, order or depot there."""
+    try:
+        return provider.matrix(lat, lon)
+    except OffRoadError as error:
+        located = [("technicians", t.id) for t in problem.technicians] + [("orders", o.id) for o in problem.orders]
+        located += [("depots", d.id) for d in problem.depots]
+        issues = []
+        for point in error.points:
+            table, entity = located[point.index] if point.index < len(located) else ("progress", None)
+            issues.append(InputIssue(table, None, "lat/lon", f"cannot be routed by {error.source}: {point}",
+                                     entity_id=entity))
+        raise InvalidProblemError(issues) from None
 
 
 def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> Instance:
@@ -226,7 +244,7 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
     lat, lon = location_arrays(problem)
     lat = np.concatenate([lat, [r.lat for r in resumes.values()]])
     lon = np.concatenate([lon, [r.lon for r in resumes.values()]])
-    matrix: TravelMatrix = (travel or default_travel(problem)).matrix(lat, lon)
+    matrix = _travel_matrix(problem, travel or default_travel(problem), lat, lon)
 
     orders, techs = problem.orders, problem.technicians
     n_techs = len(techs)

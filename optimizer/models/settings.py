@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Literal
+
 from pydantic import Field, model_validator
 
 from optimizer.models.base import Frozen, Urgency
@@ -61,8 +64,56 @@ class ObjectiveWeights(Frozen):
         return self
 
 
-class TravelSettings(Frozen):
-    """The embedded travel model: great-circle distance x ``detour_factor`` at ``speed_kmh``."""
+TravelSource = Literal["haversine", "calibrated", "osrm", "osm"]
 
+
+class TravelSettings(Frozen):
+    """Where travel times come from: ``source`` and the settings of that source.
+
+    * ``haversine`` (default): great-circle distance x ``detour_factor`` at ``speed_kmh``.
+    * ``calibrated``: great-circle distance x ``detour_factor``, driven at
+      ``band_min_per_km[b]`` minutes per km for the part of the road distance in band
+      ``b`` (bands start at ``band_starts_km``, the first at 0): the model
+      :func:`optimizer.travel.calibrate` fits to known trips.
+    * ``osrm``: the OSRM server at ``osrm_url`` (routing ``osrm_profile``, asked at
+      most ``osrm_max_table_size`` x as many places per request).
+    * ``osm``: the roads of the OpenStreetMap extract ``osm_file`` (``.osm.pbf``).
+
+    For the road sources, a place farther than ``max_snap_m`` metres from a road is
+    an error. See :mod:`optimizer.travel` for how each source computes travel.
+    """
+
+    source: TravelSource = "haversine"
     detour_factor: float = Field(default=1.3, ge=1.0, le=5.0)
     speed_kmh: float = Field(default=40.0, gt=0.0, le=200.0)
+    band_starts_km: tuple[float, ...] = ()
+    band_min_per_km: tuple[float, ...] = ()
+    osrm_url: str | None = None
+    osrm_profile: str = "driving"
+    osrm_max_table_size: int = Field(default=100, ge=1)
+    osm_file: Path | None = None
+    max_snap_m: float = Field(default=1_000.0, gt=0)
+
+    @model_validator(mode="after")
+    def _complete(self) -> TravelSettings:
+        if self.source == "osrm" and not self.osrm_url:
+            raise ValueError("source 'osrm' needs osrm_url (e.g. http://127.0.0.1:5000)")
+        if self.source == "osm" and self.osm_file is None:
+            raise ValueError("source 'osm' needs osm_file (an .osm.pbf extract)")
+        if self.source == "calibrated":
+            starts, rates = self.band_starts_km, self.band_min_per_km
+            if not starts or len(starts) != len(rates):
+                raise ValueError("source 'calibrated' needs band_starts_km and band_min_per_km of equal length")
+            if starts[0] != 0 or any(b <= a for a, b in zip(starts, starts[1:])) or min(rates) <= 0:
+                raise ValueError("band_starts_km must start at 0 and increase; band_min_per_km must be > 0")
+        return self
+
+    def describe(self) -> str:
+        """One line naming the source, for logs, manifests and reports."""
+        if self.source == "osrm":
+            return f"OSRM at {self.osrm_url} ({self.osrm_profile})"
+        if self.source == "osm":
+            return f"road graph of {self.osm_file}"
+        if self.source == "calibrated":
+            return f"calibrated great-circle model (detour {self.detour_factor:g}, {len(self.band_starts_km)} bands)"
+        return f"great-circle distance x {self.detour_factor:g} at {self.speed_kmh:g} km/h"

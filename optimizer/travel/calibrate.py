@@ -1,4 +1,4 @@
-"""Calibrate the great-circle travel model to real trips (issue 8's calibrated default).
+"""Calibrate the great-circle travel model to real trips.
 
 Given trips the user knows (historical drives, or a sample of road-network times), fit
 
@@ -9,8 +9,10 @@ Given trips the user knows (historical drives, or a sample of road-network times
   ones while a longer trip never takes less time than a shorter one,
 
 by least squares on the durations; and report how well both the default model and
-the fitted one match the trips. The result is a :class:`CalibratedTravel` provider for
-``optimizer.solve(problem, travel=...)``.
+the fitted one match the trips. The result carries a :class:`CalibratedTravel`
+provider and the equivalent settings (``problem.with_changes(travel=result.settings)``,
+or the ``[travel]`` table ``str(result)`` ends with, for a run configuration), which
+plan folders record.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from optimizer.models.settings import TravelSettings
 from optimizer.travel.base import TravelMatrix
 from optimizer.travel.haversine import HaversineTravel, great_circle_m, haversine_m
 
@@ -65,6 +68,13 @@ class Calibration:
     bias_s: float
     before_mae_s: float
     before_mape_pct: float
+
+    @property
+    def settings(self) -> TravelSettings:
+        """The fitted model as a problem's travel settings (``source = "calibrated"``)."""
+        return TravelSettings(source="calibrated", detour_factor=round(self.travel.detour_factor, 4),
+                              band_starts_km=self.travel.band_starts_km,
+                              band_min_per_km=tuple(round(m, 4) for m in self.travel.min_per_km))
 
     def __str__(self) -> str:
         speeds = ", ".join(f"from {a:g} km {60 / m:.1f} km/h" for a, m in zip(self.travel.band_starts_km,
