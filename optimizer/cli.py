@@ -1,7 +1,7 @@
 """Command line: ``optimizer plan`` writes a plan folder from order exports,
 ``optimizer validate`` checks the exports without solving, ``optimizer replan``
-re-plans a plan folder after the day's events, ``optimizer osrm`` installs and runs a
-local OSRM server.
+re-plans a plan folder after the day's events, ``optimizer calibrate`` fits the
+travel model to known trips, ``optimizer osrm`` installs and runs a local OSRM server.
 
 Exit codes, for schedulers to act on:
 
@@ -43,6 +43,7 @@ from optimizer.replan import replan_problem
 from optimizer.solve import solve
 from optimizer.solvers import SOLVERS
 from optimizer.ticker import Ticker
+from optimizer.travel import calibrate
 from optimizer.travel import osrm_server as local_osrm
 
 EXIT_OK = 0
@@ -141,6 +142,10 @@ def build_parser() -> argparse.ArgumentParser:
     for command in (plan, check, again):
         command.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
 
+    fit = commands.add_parser("calibrate", help="fit the travel model to known trips; print its [travel] table")
+    fit.add_argument("--trips", required=True,
+                     help="trips (.csv or .parquet): from_lat, from_lon, to_lat, to_lon, duration_s, optional distance_m")
+
     osrm = commands.add_parser("osrm", help="a local OSRM server: install its programs, serve an .osm.pbf")
     osrm_commands = osrm.add_subparsers(dest="osrm_command", required=True)
     osrm_commands.add_parser("install", help="download OSRM's programs (PyPI package osrm-bindings) into this environment")
@@ -159,7 +164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "verbose", False):
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    return {"plan": _plan, "validate": _validate, "replan": _replan, "osrm": _osrm}[args.command](args)
+    return {"plan": _plan, "validate": _validate, "replan": _replan, "calibrate": _calibrate,
+            "osrm": _osrm}[args.command](args)
 
 
 @contextmanager
@@ -288,6 +294,18 @@ def _replan(args: argparse.Namespace) -> int:
         return _invalid(error)
 
 
+def _calibrate(args: argparse.Namespace) -> int:
+    path = Path(args.trips)
+    try:
+        trips = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+        fitted = calibrate(trips)
+    except (OSError, ValueError) as error:
+        return _invalid(InvalidProblemError([InputIssue(path.name, None, None, str(error))]))
+    print(fitted, file=sys.stderr)
+    print(fitted.toml(), end="")
+    return EXIT_OK
+
+
 def _osrm(args: argparse.Namespace) -> int:
     try:
         if args.osrm_command == "install":
@@ -341,6 +359,8 @@ def _solve_and_write(
         title = f"Plan {problem.start}" + (f", re-planned at {problem.progress.now:%H:%M}" if problem.progress else "")
         page = html_report(plan, problem, title=title) if report else None
         written = write_plan(plan, out, changes=changes, manifest=manifest, report=page)
+    except InvalidProblemError as error:  # places the travel source cannot route
+        return _invalid(error)
     except TravelError as error:
         logger.error("travel failed", extra={"event": "travel_failed", "error": str(error), "exit_code": EXIT_FAILURE})
         print(f"optimizer: no travel times, nothing written: {error}", file=sys.stderr)

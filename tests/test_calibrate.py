@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
-
 from conftest import solve_checked
+
+from optimizer.cli import EXIT_INVALID_INPUT, EXIT_OK, main
+from optimizer.models import TravelSettings
 from optimizer.synthetic import problem as generated
+from optimizer.travel import travel_provider
 from optimizer.travel.calibrate import CalibratedTravel, calibrate
 
 
@@ -60,3 +66,28 @@ def test_bad_trips_are_refused() -> None:
         calibrate(pd.DataFrame({"from_lat": [1.0], "from_lon": [1.0], "to_lat": [1.0], "to_lon": [1.0]}))
     with pytest.raises(ValueError, match="at least"):
         calibrate(trips(TRUTH, n=4))
+
+
+def test_the_fitted_model_becomes_the_problem_s_travel_settings() -> None:
+    """``settings`` name the same model: problem.json keeps it, the checker uses it."""
+    fit = calibrate(trips(TRUTH))
+    problem = generated(30, 3, seed=1).with_changes(travel=fit.settings)
+    assert problem.travel.source == "calibrated"
+    lat, lon = np.array([49.4, 49.45, 49.6, 49.9]), np.array([8.5, 8.6, 8.7, 8.9])
+    via_settings = travel_provider(problem.travel).matrix(lat, lon)
+    np.testing.assert_allclose(via_settings.duration_s, fit.travel.matrix(lat, lon).duration_s, atol=1)
+    plan = solve_checked(problem, solver="insertion")
+    assert plan.check().ok
+
+
+def test_the_command_line_prints_a_travel_table(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    trips(TRUTH).to_csv(tmp_path / "trips.csv", index=False)
+    assert main(["calibrate", "--trips", str(tmp_path / "trips.csv")]) == EXIT_OK
+    printed = capsys.readouterr()
+    table = tomllib.loads(printed.out)["travel"]
+    assert table["source"] == "calibrated" and table["band_starts_km"] == [0, 5, 20]
+    assert TravelSettings(**table).detour_factor == pytest.approx(1.25, abs=1e-3)
+    assert "calibrated on 400 trips" in printed.err
+    pd.DataFrame({"from_lat": [1.0]}).to_csv(tmp_path / "bad.csv", index=False)
+    assert main(["calibrate", "--trips", str(tmp_path / "bad.csv")]) == EXIT_INVALID_INPUT
+    assert "bad.csv: trips lack column(s)" in capsys.readouterr().err

@@ -63,7 +63,7 @@ def test_grid_travel_is_exact(provider: str, grid_osrm: str, grid_pbf: Path) -> 
         # OSRM rounds each segment to 0.1 s and measures on its own sphere: 2 units at most.
         tolerance = 2
     else:
-        matrix = OsmTravel(grid_pbf, speeds_kmh=GRID_SPEEDS_KMH, cache_dir=False).matrix(lat, lon)
+        matrix = OsmTravel(grid_pbf, speeds_kmh=GRID_SPEEDS_KMH, junction_s=0.0, cache_dir=False).matrix(lat, lon)
         seconds, metres = expected()
         tolerance = 1  # rounding to whole seconds and metres
     np.testing.assert_allclose(matrix.distance_m, metres, atol=tolerance)

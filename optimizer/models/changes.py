@@ -25,12 +25,13 @@ def with_changes(
     add_technicians: Iterable[Any] = (),
     remove_technicians: Iterable[str] = (),
     update_technicians: Update = None,
-    weights: Mapping[str, Any] | None = None,
-    travel: Mapping[str, Any] | None = None,
+    weights: Mapping[str, Any] | Frozen | None = None,
+    travel: Mapping[str, Any] | Frozen | None = None,
     **settings: Any,
 ) -> Problem:
     """A new, validated problem: ``problem`` with the changes applied (removals, then
-    updates, then additions); ``problem`` itself is unchanged. ``settings`` set other
+    updates, then additions); ``problem`` itself is unchanged. ``weights`` and ``travel``
+    are fields to set or whole new settings (``travel=calibration.settings``). ``settings`` set other
     fields (``days``, ``start``, ``pickup_min``, ...). Unknown ids raise ``KeyError``."""
     orders = _changed(problem.orders, remove_orders, update_orders, add_orders, "order")
     technicians = _changed(problem.technicians, remove_technicians, update_technicians, add_technicians, "technician")
@@ -61,6 +62,7 @@ def _changed(
     return (*kept, *add)
 
 
-def _updated(item: Item, fields: Mapping[str, Any]) -> Item:
-    """``item`` with ``fields`` set, validated like a new one."""
-    return type(item).model_validate({**item.model_dump(), **fields})
+def _updated(item: Item, fields: Mapping[str, Any] | Frozen) -> Item:
+    """``item`` with ``fields`` (or all fields of a model) set, validated like a new one."""
+    given = fields.model_dump() if isinstance(fields, Frozen) else fields
+    return type(item).model_validate({**item.model_dump(), **given})

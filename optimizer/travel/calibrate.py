@@ -10,9 +10,9 @@ Given trips the user knows (historical drives, or a sample of road-network times
 
 by least squares on the durations; and report how well both the default model and
 the fitted one match the trips. The result carries a :class:`CalibratedTravel`
-provider and the equivalent settings (``problem.with_changes(travel=result.settings)``,
-or the ``[travel]`` table ``str(result)`` ends with, for a run configuration), which
-plan folders record.
+provider and the equivalent settings: ``problem.with_changes(travel=result.settings)``
+in Python, or the ``[travel]`` table :meth:`Calibration.toml` writes for a run
+configuration (``optimizer calibrate --trips trips.csv``). Plan folders record them.
 """
 
 from __future__ import annotations
@@ -75,6 +75,16 @@ class Calibration:
         return TravelSettings(source="calibrated", detour_factor=round(self.travel.detour_factor, 4),
                               band_starts_km=self.travel.band_starts_km,
                               band_min_per_km=tuple(round(m, 4) for m in self.travel.min_per_km))
+
+    def toml(self) -> str:
+        """The fitted model as the ``[travel]`` table of a run configuration."""
+        travel = self.settings
+
+        def numbers(values: tuple[float, ...]) -> str:
+            return "[" + ", ".join(f"{v:g}" for v in values) + "]"
+
+        return (f'[travel]\nsource = "calibrated"\ndetour_factor = {travel.detour_factor:g}\n'
+                f"band_starts_km = {numbers(travel.band_starts_km)}\nband_min_per_km = {numbers(travel.band_min_per_km)}\n")
 
     def __str__(self) -> str:
         speeds = ", ".join(f"from {a:g} km {60 / m:.1f} km/h" for a, m in zip(self.travel.band_starts_km,

@@ -178,6 +178,17 @@ class LocalServer:
         self.stop()
         raise TravelError(f"osrm-routed did not answer on {self.url} within {wait_s:.0f} s")
 
+    def peak_rss_mb(self) -> float:
+        """The server's peak resident memory so far, MB (Linux; 0 where unknown)."""
+        if self._process is None:
+            return 0.0
+        try:
+            status = Path(f"/proc/{self._process.pid}/status").read_text()
+        except OSError:
+            return 0.0
+        peak = next((line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")), "0")
+        return int(peak) / 1024
+
     def wait(self) -> None:
         """Block until the server stops."""
         if self._process is not None:
