@@ -78,6 +78,17 @@ def test_blocks_assemble_to_one_table(helsinki_osrm: str, helsinki_points: tuple
     np.testing.assert_array_equal(blocked.distance_m, whole.distance_m)
 
 
+def test_large_tables_stay_within_the_server_s_query_limit(helsinki_osrm: str, helsinki_pbf: Path) -> None:
+    """osrm-routed drops requests whose query string passes 8 KB: 1,000 x 1,000 at a
+    table size of 1,000 must still come back (in blocks of about 900)."""
+    graph = OsmTravel(helsinki_pbf, cache_dir=False).graph
+    pick = np.random.default_rng(5).choice(graph.nodes, 1000, replace=False)
+    matrix = OsrmTravel(helsinki_osrm, max_table_size=1000, attempts=1, cache_dir=False).matrix(
+        graph.lat[pick], graph.lon[pick])
+    assert matrix.size == 1000 and (np.diag(matrix.duration_s) == 0).all()
+    assert matrix.distance_m.min() >= 0  # OSRM's small negative same-segment distances are clipped
+
+
 def test_repeated_points_share_travel(helsinki_osrm: str, helsinki_points: tuple[np.ndarray, np.ndarray]) -> None:
     lat, lon = helsinki_points
     lat2, lon2 = np.r_[lat[:5], lat[:5]], np.r_[lon[:5], lon[:5]]

@@ -39,6 +39,10 @@ from optimizer.travel.cache import ArrayCache, default_cache_dir
 from optimizer.travel.points import COORDINATE_DECIMALS, cut_off, distinct_points
 
 _TRANSIENT_HTTP = frozenset({429, 500, 502, 503, 504})
+_QUERY_CHARS = 8_000
+"""osrm-routed closes the connection on a query string (the part after ``?``) longer
+than 8 KB (seen with OSRM 26.10): the source and destination lists of one request
+are kept below it, which caps a block at about 900 x 900 places."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,7 @@ class OsrmTravel:
         distance = np.full((n, n), np.nan)
         snap_m = np.zeros(n)
         coordinates = [f"{x:.{COORDINATE_DECIMALS}f},{y:.{COORDINATE_DECIMALS}f}" for x, y in zip(lon, lat)]
-        step = self.max_table_size
+        step = _block_size(self.max_table_size)
         blocks = [(rows, cols) for rows in range(0, n, step) for cols in range(0, n, step)]
 
         def fetch(block: tuple[int, int]) -> None:
@@ -107,7 +111,9 @@ class OsrmTravel:
         with ThreadPoolExecutor(max_workers=min(self.workers, len(blocks) or 1)) as pool:
             list(pool.map(fetch, blocks))
         self._check(lat, lon, snap_m, np.isfinite(duration) & np.isfinite(distance))
-        result = np.rint(duration).astype(np.int32), np.rint(distance).astype(np.int32)
+        duration, distance = _through_a_third(duration, distance, self.url)
+        # OSRM can answer a slightly negative distance between two points snapped to one segment
+        result = np.rint(np.maximum(duration, 0)).astype(np.int32), np.rint(np.maximum(distance, 0)).astype(np.int32)
         np.fill_diagonal(result[0], 0)
         np.fill_diagonal(result[1], 0)
         if self._cache:
@@ -156,6 +162,36 @@ class OsrmTravel:
                 raise TravelError(f"OSRM at {self.url} answered {reply.get('code')}: {reply.get('message', '')}")
             return reply
         raise TravelError(f"OSRM at {self.url} did not answer after {self.attempts} attempts: {last}")
+
+
+def _block_size(max_table_size: int) -> int:
+    """The largest block side within ``max_table_size`` whose request's query string
+    (sources ``0..k-1``, destinations ``k..2k-1``) stays within :data:`_QUERY_CHARS`."""
+
+    def fits(side: int) -> bool:
+        return len(";".join(map(str, range(2 * side)))) + 64 <= _QUERY_CHARS
+
+    low, high = 1, max_table_size
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if fits(middle) else (low, middle - 1)
+    return low
+
+
+def _through_a_third(
+    duration: npt.NDArray[np.float64], distance: npt.NDArray[np.float64], url: str,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Pairs left without a route although both places reach the others (OSRM can
+    answer ``null`` between two snapped points of one road) get the fastest route
+    through a third place."""
+    missing = np.argwhere(~np.isfinite(duration) | ~np.isfinite(distance))
+    for i, j in missing:
+        via = duration[i] + duration[:, j]
+        if not np.isfinite(via).any():
+            raise TravelError(f"OSRM at {url} has no route from place {i} to place {j}, not even through another")
+        k = int(np.nanargmin(via))
+        duration[i, j], distance[i, j] = via[k], distance[i, k] + distance[k, j]
+    return duration, distance
 
 
 def _cells(reply: Any, name: str) -> npt.NDArray[np.float64]:
