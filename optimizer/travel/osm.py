@@ -29,6 +29,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -91,6 +92,17 @@ class RoadGraph:
         """Number of nodes."""
         return int(self.lat.size)
 
+    @cached_property
+    def _tree(self) -> cKDTree:
+        return cKDTree(_plane(self.lat, self.lon, float(self.lat.mean())))
+
+    def nearest(self, lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]) -> tuple[
+            npt.NDArray[np.intp], npt.NDArray[np.float64]]:
+        """For each place, its nearest node and the great-circle metres to it."""
+        _, nearest = self._tree.query(_plane(lat, lon, float(self.lat.mean())))
+        nearest = np.asarray(nearest, dtype=np.intp)
+        return nearest, haversine_m(*np.radians([lat, lon]), *np.radians([self.lat[nearest], self.lon[nearest]]))
+
 
 @dataclass(frozen=True)
 class OsmTravel:
@@ -125,11 +137,7 @@ class OsmTravel:
         return TravelMatrix(duration_s=duration[pick], distance_m=distance[pick])
 
     def _snap(self, lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]) -> npt.NDArray[np.intp]:
-        graph = self.graph
-        tree = cKDTree(_plane(graph.lat, graph.lon, graph.lat.mean()))
-        _, nearest = tree.query(_plane(lat, lon, graph.lat.mean()))
-        nearest = np.asarray(nearest, dtype=np.intp)
-        gap_m = haversine_m(*np.radians([lat, lon]), *np.radians([graph.lat[nearest], graph.lon[nearest]]))
+        nearest, gap_m = self.graph.nearest(lat, lon)
         far = np.flatnonzero(gap_m > self.max_snap_m)
         if far.size:
             points = [OffRoadPoint(int(i), float(lat[i]), float(lon[i]), float(gap_m[i])) for i in far]
