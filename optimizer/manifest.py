@@ -4,7 +4,6 @@ repeated (``manifest.json``)."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import platform
 import sys
 from importlib import metadata
@@ -12,17 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from optimizer.models import Plan, TravelSettings
+from optimizer.travel.cache import file_sha256
 
 _PACKAGES = ("optimizer", "ortools", "pyvrp", "pyvroom", "numpy", "pandas", "pydantic", "scipy", "osmium")
 
 
 def file_digest(path: Path) -> dict[str, Any]:
     """Path, size in bytes and SHA-256 of one input file."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return {"path": str(path), "bytes": path.stat().st_size, "sha256": digest.hexdigest()}
+    return {"path": str(path), "bytes": path.stat().st_size, "sha256": file_sha256(path)}
 
 
 def run_manifest(

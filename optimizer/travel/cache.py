@@ -15,6 +15,7 @@ import os
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -32,11 +33,27 @@ def default_cache_dir() -> Path:
     return Path(base) / "optimizer"
 
 
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's contents (hex), read in 1 MB blocks: a country's map is
+    hashed without holding it in memory."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 class ArrayCache:
     """Named groups of numpy arrays under ``folder/kind/``, keyed by bytes."""
 
     def __init__(self, folder: Path, kind: str) -> None:
         self.folder = Path(folder) / kind
+
+    @classmethod
+    def chosen(cls, cache_dir: Path | Literal[False] | None, kind: str) -> ArrayCache | None:
+        """The cache a provider's ``cache_dir`` names: ``None`` for the default folder
+        (:func:`default_cache_dir`), ``False`` for no cache at all."""
+        return None if cache_dir is False else cls(cache_dir or default_cache_dir(), kind)
 
     def path(self, key: bytes) -> Path:
         """Where the entry for ``key`` lives."""

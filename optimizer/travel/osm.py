@@ -24,7 +24,6 @@ graph a second.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Mapping
@@ -42,7 +41,7 @@ from scipy.spatial import cKDTree
 
 from optimizer.exceptions import OffRoadError, OffRoadPoint, TravelError
 from optimizer.travel.base import TravelMatrix
-from optimizer.travel.cache import ArrayCache, default_cache_dir
+from optimizer.travel.cache import ArrayCache, file_sha256
 from optimizer.travel.haversine import EARTH_RADIUS_M, haversine_m
 from optimizer.travel.points import distinct_points
 
@@ -118,14 +117,27 @@ class OsmTravel:
     max_snap_m: float = 1_000.0
     junction_s: float = JUNCTION_S
     cache_dir: Path | Literal[False] | None = None
-    _graph: list[RoadGraph] = field(default_factory=list, init=False, repr=False, compare=False)
 
-    @property
+    @cached_property
     def graph(self) -> RoadGraph:
         """The road graph, read (or taken from the cache) on first use."""
-        if not self._graph:
-            self._graph.append(self._load())
-        return self._graph[0]
+        pbf = Path(self.pbf)
+        try:
+            digest = file_sha256(pbf)
+        except OSError as error:
+            raise TravelError(f"cannot read the map {pbf}: {error.strerror or error}") from None
+        key = json.dumps([digest, sorted(self.speeds_kmh.items()), self.junction_s, "graph-v1"]).encode()
+        cache = ArrayCache.chosen(self.cache_dir, "osm")
+        stored = cache.get(key) if cache else None
+        if stored is not None:
+            n = stored["lat"].size
+            weights = csr_matrix((stored["data"], stored["indices"], stored["indptr"]), shape=(n, n))
+            return RoadGraph(stored["lat"], stored["lon"], weights)
+        graph = road_graph(pbf, self.speeds_kmh, self.junction_s)
+        if cache:
+            w = graph.weights
+            cache.put(key, {"lat": graph.lat, "lon": graph.lon, "data": w.data, "indices": w.indices, "indptr": w.indptr})
+        return graph
 
     def matrix(self, lat: npt.ArrayLike, lon: npt.ArrayLike) -> TravelMatrix:
         """Fastest road travel between every pair of points (seconds and metres, rounded)."""
@@ -143,25 +155,6 @@ class OsmTravel:
             points = [OffRoadPoint(int(i), float(lat[i]), float(lon[i]), float(gap_m[i])) for i in far]
             raise OffRoadError(f"the road graph of {Path(self.pbf).name}", points, self.max_snap_m)
         return nearest
-
-    def _load(self) -> RoadGraph:
-        pbf = Path(self.pbf)
-        try:
-            digest = hashlib.sha256(pbf.read_bytes()).digest()
-        except OSError as error:
-            raise TravelError(f"cannot read the map {pbf}: {error.strerror or error}") from None
-        key = digest + json.dumps([sorted(self.speeds_kmh.items()), self.junction_s]).encode() + b"graph-v1"
-        cache = None if self.cache_dir is False else ArrayCache(self.cache_dir or default_cache_dir(), "osm")
-        stored = cache.get(key) if cache else None
-        if stored is not None:
-            n = stored["lat"].size
-            weights = csr_matrix((stored["data"], stored["indices"], stored["indptr"]), shape=(n, n))
-            return RoadGraph(stored["lat"], stored["lon"], weights)
-        graph = road_graph(pbf, self.speeds_kmh, self.junction_s)
-        if cache:
-            w = graph.weights
-            cache.put(key, {"lat": graph.lat, "lon": graph.lon, "data": w.data, "indices": w.indices, "indptr": w.indptr})
-        return graph
 
 
 def road_graph(pbf: Path, speeds_kmh: Mapping[str, float] = CAR_SPEEDS_KMH, junction_s: float = JUNCTION_S) -> RoadGraph:

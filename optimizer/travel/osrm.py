@@ -27,7 +27,8 @@ import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -36,7 +37,7 @@ import numpy.typing as npt
 
 from optimizer.exceptions import OffRoadError, OffRoadPoint, TravelError
 from optimizer.travel.base import TravelMatrix
-from optimizer.travel.cache import ArrayCache, default_cache_dir
+from optimizer.travel.cache import ArrayCache
 from optimizer.travel.points import COORDINATE_DECIMALS, cut_off, distinct_points
 
 _TRANSIENT_HTTP = frozenset({429, 500, 502, 503, 504})
@@ -66,14 +67,15 @@ class OsrmTravel:
     backoff_s: float = 0.5
     workers: int = 4
     cache_dir: Path | Literal[False] | None = None
-    _cache: ArrayCache | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.max_table_size < 1 or self.attempts < 1 or self.workers < 1:
             raise ValueError("max_table_size, attempts and workers must be at least 1")
         object.__setattr__(self, "url", self.url.rstrip("/"))
-        folder = None if self.cache_dir is False else (self.cache_dir or default_cache_dir())
-        object.__setattr__(self, "_cache", None if folder is None else ArrayCache(folder, "osrm"))
+
+    @cached_property
+    def _cache(self) -> ArrayCache | None:
+        return ArrayCache.chosen(self.cache_dir, "osrm")
 
     def matrix(self, lat: npt.ArrayLike, lon: npt.ArrayLike) -> TravelMatrix:
         """Road travel between every pair of points (seconds and metres, rounded)."""

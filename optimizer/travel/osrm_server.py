@@ -70,10 +70,11 @@ def programs_folder() -> Path:
 
 def profile_path(name: str = "car") -> Path:
     """A profile shipped with OSRM (``car``, ``bicycle``, ``foot``, ``testbot``, ...)."""
-    for root in (programs_folder().parent / "share" / "profiles", programs_folder().parent / "profiles"):
+    programs = programs_folder()
+    for root in (programs.parent / "share" / "profiles", programs.parent / "profiles"):
         if (root / f"{name}.lua").is_file():
             return root / f"{name}.lua"
-    raise TravelError(f"OSRM's profile {name!r} was not found beside {programs_folder()}")
+    raise TravelError(f"OSRM's profile {name!r} was not found beside {programs}")
 
 
 def ensure_programs() -> Path:
