@@ -31,6 +31,7 @@ import pandas as pd
 
 from optimizer.config import RunConfig, SolverConfig, load_config, solver_config
 from optimizer.diff import compare
+from optimizer.distributed import solve_regions
 from optimizer.exceptions import InputIssue, InvalidProblemError, TravelError
 from optimizer.io.events import read_events
 from optimizer.io.writers import CHANGES_FILE, PLAN_FILES, read_plan, write_plan, write_validation_report
@@ -109,6 +110,12 @@ _SOLVER_FLAGS = (
     ("--solver", "solver.name", str, f"back-end: {', '.join(sorted(SOLVERS))} (default auto)"),
     ("--log", "output.log", str, "append structured log lines (JSON) to this file"),
 )
+_REGION_FLAGS = (
+    ("--workers", "solver.workers", _positive(int), "plan regions apart on a local Dask cluster of N workers"),
+    ("--scheduler", "solver.scheduler", str, "plan regions apart on the Dask cluster at this address"),
+    ("--region-technicians", "solver.region_technicians", _positive(int),
+     "technicians per automatic region (default 60; a 'region' column overrides)"),
+)
 """Flags that override a key of the configuration file (see :mod:`optimizer.config`)."""
 
 
@@ -129,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--config", help="run configuration (TOML); flags override its keys")
         _add(command, _INPUT_FLAGS)
     _add(plan, _SOLVER_FLAGS)
+    _add(plan, _REGION_FLAGS)
     plan.add_argument("--out", dest="output.out", default=None, help="folder to write the plan into")
     check.add_argument("--report", default="validation.csv",
                        help="validation report to write (CSV, default validation.csv)")
@@ -338,9 +346,14 @@ def _solve_and_write(
     re-plan, ``changes.csv``) and tell; the exit code."""
     timings = {"read": time.perf_counter() - began}
     try:
-        with Ticker(sys.stderr, solver.time_limit, len(problem.orders)) as ticker:
-            plan = solve(problem, time_limit=solver.time_limit, seed=solver.seed, solver=solver.name,
-                         max_solutions=solver.max_solutions, on_improvement=ticker.update)
+        if solver.distributed:
+            plan = solve_regions(problem, workers=solver.workers, scheduler=solver.scheduler,
+                                 max_technicians=solver.region_technicians, time_limit=solver.time_limit,
+                                 seed=solver.seed, solver=solver.name, max_solutions=solver.max_solutions)
+        else:
+            with Ticker(sys.stderr, solver.time_limit, len(problem.orders)) as ticker:
+                plan = solve(problem, time_limit=solver.time_limit, seed=solver.seed, solver=solver.name,
+                             max_solutions=solver.max_solutions, on_improvement=ticker.update)
         timings["solve"] = plan.info.total_s
         logger.info("solved", extra={"event": "solved", "solver": plan.info.solver, "status": plan.info.status,
                                      "objective": plan.kpis.objective, "planned": plan.kpis.orders_planned,

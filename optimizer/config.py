@@ -64,12 +64,23 @@ class HorizonConfig(Frozen):
 
 
 class SolverConfig(Frozen):
-    """How to solve: back-end, seconds, seed and an optional work limit."""
+    """How to solve: back-end, seconds, seed and an optional work limit; with
+    ``workers`` (a local Dask cluster) or ``scheduler`` (a running one), regions of
+    at most ``region_technicians`` technicians are planned apart, ``time_limit``
+    seconds each (see :mod:`optimizer.distributed`)."""
 
     name: str = "auto"
     time_limit: float = Field(default=30.0, gt=0)
     seed: int = 0
     max_solutions: int | None = Field(default=None, ge=1)
+    workers: int | None = Field(default=None, ge=1)
+    scheduler: str | None = None
+    region_technicians: int = Field(default=60, ge=1)
+
+    @property
+    def distributed(self) -> bool:
+        """Whether regions are planned apart on Dask."""
+        return self.workers is not None or self.scheduler is not None
 
     @field_validator("name")
     @classmethod

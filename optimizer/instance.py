@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from optimizer.exceptions import InputIssue, InvalidProblemError, OffRoadError
-from optimizer.models import Problem
+from optimizer.models import Order, Problem, Technician
 from optimizer.models.base import URGENCIES, Urgency
 from optimizer.reasons import Reason
 from optimizer.stock import (
@@ -449,6 +449,26 @@ def _covers(held: IntArray, needed: IntArray) -> BoolArray:
     return (held[:, None, :] >= needed[None, :, :]).all(axis=2)
 
 
+def personal_qualification(
+    orders: tuple[Order, ...], technicians: tuple[Technician, ...],
+) -> tuple[BoolArray, BoolArray, BoolArray]:
+    """[T, O] what rules a technician in or out for an order by the technician alone,
+    before stock, tools and time: skill levels, van capacity for the order's load, and
+    the order's required technician."""
+    skills = sorted({s for x in (*orders, *technicians) for s in x.skills})
+    skilled = _covers(amounts([t.skills for t in technicians], skills), amounts([o.skills for o in orders], skills))
+    capacity = np.array([np.inf if t.capacity is None else t.capacity for t in technicians])
+    fits = capacity[:, None] >= np.array([o.load for o in orders])[None, :]
+    index = {t.id: i for i, t in enumerate(technicians)}
+    allowed = np.ones((len(technicians), len(orders)), dtype=bool)
+    for o, order in enumerate(orders):
+        if order.technician is not None:
+            allowed[:, o] = False
+            if order.technician in index:
+                allowed[index[order.technician], o] = True
+    return skilled, fits, allowed
+
+
 def _qualification(
     problem: Problem, stock: Stock, ready: IntArray, *, windows_exist: BoolArray, not_before: dt.datetime
 ) -> tuple[BoolArray, list[Reason | None]]:
@@ -456,19 +476,9 @@ def _qualification(
     within the horizon, tools carried or lent by a depot, required technician, load),
     and the first reason in :class:`Reason` order that rules an order out for everyone."""
     orders, techs = problem.orders, problem.technicians
-    skills = sorted({s for x in (*orders, *techs) for s in x.skills})
-    skilled = _covers(amounts([t.skills for t in techs], skills), amounts([o.skills for o in orders], skills))
+    skilled, fits, allowed = personal_qualification(orders, techs)
     stocked = ready < NEVER_S
     equipped = tools_obtainable(stock)
-    capacity = np.array([np.inf if t.capacity is None else t.capacity for t in techs])
-    fits = capacity[:, None] >= np.array([o.load for o in orders])[None, :]
-    tech_index = {t.id: i for i, t in enumerate(techs)}
-    allowed = np.ones((len(techs), len(orders)), dtype=bool)
-    for o, order in enumerate(orders):
-        if order.technician is not None:
-            allowed[:, o] = False
-            allowed[tech_index[order.technician], o] = True
-
     qualified = skilled & stocked & equipped & fits & allowed
     reasons: list[Reason | None] = []
     for o, order in enumerate(orders):

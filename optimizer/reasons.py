@@ -6,7 +6,8 @@ from enum import Enum
 
 
 class Reason(str, Enum):
-    """Reason codes for unplanned orders, checked in this order before solving."""
+    """Reason codes for unplanned orders, checked in this order before solving
+    (``region_failed`` comes from :mod:`optimizer.distributed`, after it)."""
 
     AFTER_HORIZON = "after_horizon"
     OUTSIDE_ALL_WINDOWS = "outside_all_windows"
@@ -19,6 +20,7 @@ class Reason(str, Enum):
     NO_SHIFT_FITS = "no_shift_fits"
     PARTS_UNAVAILABLE_UNTIL = "parts_unavailable_until"
     NOT_ENOUGH_CAPACITY = "not_enough_capacity"
+    REGION_FAILED = "region_failed"
 
 
 EXPLANATION: dict[Reason, str] = {
@@ -47,4 +49,5 @@ EXPLANATION: dict[Reason, str] = {
     Reason.NOT_ENOUGH_CAPACITY: (
         "qualified technicians could serve it, but their time was better spent on other orders"
     ),
+    Reason.REGION_FAILED: "its region was planned apart and its plan failed twice",
 }

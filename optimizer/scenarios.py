@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import Any
 from concurrent.futures import ProcessPoolExecutor
 
 import pandas as pd
@@ -36,6 +37,7 @@ def run(
     solver: str = "auto",
     max_solutions: int | None = None,
     workers: int | None = None,
+    client: Any = None,
 ) -> tuple[pd.DataFrame, dict[str, Plan]]:
     """Solve every scenario with the same settings; the KPI table (columns
     :data:`KPI_COLUMNS`, one row per scenario, in the given order) and the plans by name.
@@ -43,12 +45,16 @@ def run(
     ``workers`` processes solve scenarios at once (default: half the cores, at least
     one, since a solve itself uses up to two). The same scenarios and seed give the
     same table whatever ``workers`` is, as far as the back-end is deterministic (see
-    the README's "Reproducibility"; ``max_solutions`` makes it so).
+    the README's "Reproducibility"; ``max_solutions`` makes it so). With ``client``
+    (a ``dask.distributed.Client``, see :func:`optimizer.distributed.dask_client`)
+    the scenarios run as tasks on its cluster instead.
     """
     names = list(scenarios)
     jobs = [(scenarios[name], time_limit, seed, solver, max_solutions) for name in names]
     count = workers if workers is not None else max(1, (os.cpu_count() or 1) // 2)
-    if count <= 1 or len(jobs) <= 1:
+    if client is not None:
+        plans = client.gather(client.map(_solve, *zip(*jobs), pure=False)) if jobs else []
+    elif count <= 1 or len(jobs) <= 1:
         plans = [_solve(*job) for job in jobs]
     else:
         with ProcessPoolExecutor(max_workers=min(count, len(jobs))) as pool:

@@ -81,6 +81,7 @@ ORDERS = Table(
         Column("tools", "tools", _plain(cells.names)),
         _number("load"),
         Column("technician", "technician", _plain(cells.text)),
+        Column("region", "region", _plain(cells.text)),
     ),
 )
 
@@ -100,6 +101,7 @@ TECHNICIANS = Table(
         Column("tools", "tools", _plain(cells.names)),
         _number("capacity"),
         _number("max_overtime_min", parser=cells.whole),
+        Column("region", "region", _plain(cells.text)),
     ),
 )
 

@@ -44,6 +44,7 @@ class Order(Frozen):
     tools: frozenset[str] = frozenset()
     load: float = Field(default=0.0, ge=0.0, description="units of the technicians' capacity")
     technician: str | None = Field(default=None, description="required technician id")
+    region: str | None = Field(default=None, description="planning region, for solving regions apart")
 
     @field_validator("windows")
     @classmethod

@@ -41,6 +41,7 @@ class Technician(Frozen):
     tools: frozenset[str] = frozenset()
     capacity: float | None = Field(default=None, ge=0.0)
     max_overtime_min: int = Field(default=0, ge=0, le=12 * 60)
+    region: str | None = Field(default=None, description="planning region, for solving regions apart")
 
     model_config = Frozen.model_config | {"populate_by_name": True}
 

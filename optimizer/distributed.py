@@ -1,0 +1,137 @@
+"""Plan regions in parallel on Dask (``dask.distributed``): a local cluster by
+default, or any running cluster by its scheduler's address.
+
+``solve_regions(problem, workers=2)`` splits the problem (:func:`optimizer.regions.split`),
+sends each worker one region's problem (its orders, technicians and depots, not
+a travel matrix: the worker builds its region's own), solves each with its own
+time limit, and merges the plans into one plan of the whole problem, which the
+caller checks like any other. A region whose task raises, or has not answered
+:data:`GRACE` after its time limit, is tried once more; if it fails again its
+orders come back unplanned with reason ``region_failed`` and the other regions'
+plans stand.
+
+The same engine runs scenario sweeps: :func:`optimizer.scenarios.run` takes
+``client=``.
+
+Determinism: each region is solved as ``solve`` would solve it alone, so the
+same problem, seed and limits give the same regions and, where the back-end is
+deterministic (``max_solutions``), the same plan whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from optimizer.models import Plan, Problem, SolverInfo
+from optimizer.regions import MAX_TECHNICIANS, Region, merge, split
+
+logger = logging.getLogger("optimizer")
+
+GRACE = 60.0
+"""Seconds past a region's time limit before its task counts as lost (model
+building and assembly overrun the limit a little; a worker that died never answers)."""
+
+
+@contextmanager
+def dask_client(workers: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
+    """A Dask client: of the cluster at ``scheduler`` (``tcp://host:8786``), or of a
+    local cluster of ``workers`` processes, one thread each (a solve uses up to two
+    cores of its own), closed afterwards."""
+    from dask.distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        with Client(scheduler) as client:
+            yield client
+        return
+    with LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
+                      dashboard_address=None, worker_dashboard_address=":0") as cluster, Client(cluster) as client:
+        yield client
+
+
+def solve_region(problem: Problem, options: dict[str, Any]) -> Plan:
+    """One region's plan (what a worker runs): :func:`optimizer.solve` with ``options``."""
+    from optimizer.solve import solve
+
+    return solve(problem, **options)
+
+
+def solve_regions(
+    problem: Problem,
+    *,
+    client: Any = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    max_technicians: int = MAX_TECHNICIANS,
+    time_limit: float = 30.0,
+    seed: int = 0,
+    solver: str = "auto",
+    max_solutions: int | None = None,
+    task: Callable[[Problem, dict[str, Any]], Plan] = solve_region,
+) -> Plan:
+    """Plan ``problem`` region by region on Dask; ``time_limit`` seconds per region
+    (all regions run at once where there are workers for them).
+
+    ``client``: a ``dask.distributed.Client`` to use; else one of :func:`dask_client`
+    with ``workers`` or ``scheduler``. ``task`` solves one region (a test may pass
+    one that fails).
+    """
+    began = time.perf_counter()
+    regions = split(problem, max_technicians=max_technicians)
+    options = {"time_limit": time_limit, "seed": seed, "solver": solver, "max_solutions": max_solutions}
+    if client is None:
+        with dask_client(workers, scheduler) as own:
+            plans, failed = _run(own, regions, options, task, time_limit + GRACE)
+    else:
+        plans, failed = _run(client, regions, options, task, time_limit + GRACE)
+    status = f"{len(plans)} of {len(regions)} regions planned" + (f", failed: {', '.join(failed)}" if failed else "")
+    solve_s = max((p.info.total_s for p in plans.values()), default=0.0)
+    info = SolverInfo(solver=f"regions ({solver})", seed=seed, time_limit_s=time_limit, solve_s=solve_s,
+                      status=status, total_s=time.perf_counter() - began)
+    logger.info("regions: %s", status, extra={"event": "regions", "regions": len(regions), "failed": sorted(failed)})
+    return merge(problem, plans, failed, info)
+
+
+def _run(
+    client: Any, regions: list[Region], options: dict[str, Any],
+    task: Callable[[Problem, dict[str, Any]], Plan], wait_s: float,
+) -> tuple[dict[str, Plan], dict[str, tuple[Region, str]]]:
+    """Each region's plan, trying each twice; the regions that failed, with why."""
+    from dask.distributed import wait
+
+    plans: dict[str, Plan] = {}
+    errors: dict[str, str] = {}
+    pending = list(regions)
+    for _attempt in range(2):
+        futures = {region.name: client.submit(task, region.problem, options, pure=False,
+                                              key=f"region-{region.name}-{_attempt}-{time.time_ns()}")
+                   for region in pending}
+        try:
+            wait(list(futures.values()), timeout=wait_s)
+        except TimeoutError:
+            pass  # the tasks still running count as failed below
+        retry = []
+        for region in pending:
+            future = futures[region.name]
+            if future.status == "finished":
+                plans[region.name] = future.result()
+                continue
+            errors[region.name] = _what_went_wrong(future, wait_s)
+            future.cancel()
+            logger.warning("region %s failed: %s", region.name, errors[region.name],
+                           extra={"event": "region_failed", "region": region.name, "error": errors[region.name]})
+            retry.append(region)
+        pending = retry
+        if not pending:
+            break
+    return plans, {r.name: (r, errors[r.name]) for r in pending}
+
+
+def _what_went_wrong(future: Any, wait_s: float) -> str:
+    if future.status == "error":
+        error = future.exception()
+        return f"{type(error).__name__}: {error}"
+    return f"no answer within {wait_s:.0f} s"

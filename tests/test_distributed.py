@@ -1,0 +1,139 @@
+"""Regions planned apart on a Dask ``LocalCluster`` of 2 worker processes: splitting,
+merging into one plan the checker accepts as a whole, a failing region, sweeps."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import cloudpickle
+import pytest
+from conftest import SAMPLES, make_order, make_problem, make_technician, solve_checked
+
+from optimizer import scenarios, synthetic
+from optimizer.cli import EXIT_OK, EXIT_URGENT_UNPLANNED, main
+from optimizer.distributed import dask_client, solve_region, solve_regions
+from optimizer.io.writers import read_plan
+from optimizer.models import Plan, Problem
+from optimizer.reasons import Reason
+from optimizer.regions import split
+
+cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import this test module
+
+OPTIONS = {"time_limit": 5.0, "max_solutions": 30, "seed": 0, "solver": "auto"}
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    with dask_client(workers=2) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def generated() -> Problem:
+    return synthetic.problem(240, 16, seed=3)
+
+
+def test_automatic_regions_cover_everything_once(generated: Problem) -> None:
+    regions = split(generated, max_technicians=5)
+    assert len(regions) >= 4
+    assert all(len(r.problem.technicians) <= 5 for r in regions)
+    for kind in ("orders", "technicians", "depots"):
+        ids = [x.id for r in regions for x in getattr(r.problem, kind)]
+        assert sorted(ids) == sorted(x.id for x in getattr(generated, kind))
+
+
+def test_the_region_column_is_followed_unless_nobody_there_qualifies() -> None:
+    north = make_technician("T-N", lat=49.6, region="north", skills={"hvac": 2})
+    south = make_technician("T-S", lat=49.3, region="south", skills={"gas": 1})
+    orders = [
+        make_order("O-north", lat=49.6, region="north", skills={"hvac": 1}),
+        make_order("O-gas", lat=49.6, region="north", skills={"gas": 1}),  # only the south has gas
+        make_order("O-none", lat=49.31),  # no region: the nearest qualified technician's
+        make_order("O-required", lat=49.6, region="north", technician="T-S"),
+    ]
+    regions = {r.name: r.problem for r in split(make_problem(orders, [north, south]))}
+    assert [o.id for o in regions["north"].orders] == ["O-north"]
+    assert sorted(o.id for o in regions["south"].orders) == ["O-gas", "O-none", "O-required"]
+
+
+def test_merged_regions_are_one_checked_plan(client: Any, generated: Problem) -> None:
+    plan = solve_regions(generated, client=client, max_technicians=5, **OPTIONS)
+    report = plan.check()
+    assert report.ok, str(report)
+    assert report.objective == pytest.approx(plan.kpis.objective)
+    alone = {r.name: solve_region(r.problem, OPTIONS) for r in split(generated, max_technicians=5)}
+    expected = sorted((route.technician_id, route.date, route.order_ids) for p in alone.values() for route in p.routes)
+    assert sorted((r.technician_id, r.date, r.order_ids) for r in plan.routes) == expected
+    assert plan.kpis.orders_planned == sum(p.kpis.orders_planned for p in alone.values()) > 0
+
+
+def fails_in(region_name: str, marker: Path | None) -> Any:
+    """A region task that raises for the region holding ``region_name``'s first
+    technician: always, or (with a ``marker`` file) only the first time."""
+
+    def task(problem: Problem, options: dict[str, Any]) -> Plan:
+        if any(t.id == region_name for t in problem.technicians):
+            if marker is None or not marker.exists():
+                if marker is not None:
+                    marker.write_text("failed once")
+                raise RuntimeError("injected failure")
+        return solve_region(problem, options)
+
+    return task
+
+
+def test_a_failing_region_is_reported_and_the_others_stand(client: Any, generated: Problem) -> None:
+    regions = split(generated, max_technicians=5)
+    doomed = regions[1]
+    plan = solve_regions(generated, client=client, max_technicians=5,
+                         task=fails_in(doomed.problem.technicians[0].id, None), **OPTIONS)
+    assert plan.check().ok
+    lost = {u.order_id: u for u in plan.unplanned if u.reason == Reason.REGION_FAILED.value}
+    assert set(lost) == {o.id for o in doomed.problem.orders}
+    assert "RuntimeError: injected failure" in next(iter(lost.values())).detail
+    assert {r.technician_id for r in plan.routes} & {t.id for t in regions[0].problem.technicians}
+    assert not {r.technician_id for r in plan.routes} & {t.id for t in doomed.problem.technicians}
+    assert f"failed: {doomed.name}" in plan.info.status
+
+
+def test_a_region_that_fails_once_is_retried(client: Any, generated: Problem, tmp_path: Path) -> None:
+    first = split(generated, max_technicians=5)[0].problem.technicians[0].id
+    plan = solve_regions(generated, client=client, max_technicians=5,
+                         task=fails_in(first, tmp_path / "marker"), **OPTIONS)
+    assert (tmp_path / "marker").exists()
+    assert not any(u.reason == Reason.REGION_FAILED.value for u in plan.unplanned)
+    assert plan.info.status.startswith(f"{len(split(generated, max_technicians=5))} of")
+
+
+def test_a_sweep_on_the_cluster_equals_the_sequential_one(client: Any) -> None:
+    base = synthetic.problem(60, 5, seed=1)
+    variants = {"base": base, "two days": base.with_changes(days=2)}
+    settings = {"time_limit": 5.0, "max_solutions": 30}
+    on_cluster, plans = scenarios.run(variants, client=client, **settings)
+    in_process, _ = scenarios.run(variants, workers=1, **settings)
+    columns = [c for c in scenarios.KPI_COLUMNS if c != "solve_s"]
+    assert on_cluster[columns].equals(in_process[columns])
+    assert all(plan.check().ok for plan in plans.values())
+
+
+def test_plan_with_workers_from_the_command_line(tmp_path: Path) -> None:
+    out = tmp_path / "plan"
+    code = main(["plan", "--orders", str(SAMPLES / "orders.csv"), "--technicians", str(SAMPLES / "technicians.csv"),
+                 "--depots", str(SAMPLES / "depots.csv"), "--start", "2026-11-23", "--days", "3",
+                 "--tz", "Europe/Berlin", "--time-limit", "4", "--max-solutions", "30",
+                 "--workers", "2", "--region-technicians", "6", "--out", str(out)])
+    assert code in (EXIT_OK, EXIT_URGENT_UNPLANNED)
+    problem, plan = read_plan(out)
+    assert plan.with_problem(problem).check().ok
+    count = len(split(problem, max_technicians=6))
+    assert count >= 2
+    assert plan.info.solver == "regions (auto)" and plan.info.status == f"{count} of {count} regions planned"
+
+
+def test_a_small_problem_is_one_region() -> None:
+    problem = make_problem([make_order()], [make_technician()])
+    assert [r.name for r in split(problem)] == ["R01"]
+    solve_checked(split(problem)[0].problem)
