@@ -9,6 +9,7 @@
     python benchmarks/run.py parts --sizes 300 --days 5 --time-limit 60 --out results/parts
     python benchmarks/run.py replan --sizes 300 --seeds 0,1,2 --time-limit 10 --out results/replan
     python benchmarks/run.py scale --sizes 5000x200x1,10000x400x5 --time-limit 60 --out results/scale
+    python benchmarks/run.py regions --sizes 20000x800x1 --workers 1,2 --time-limit 20 --unpartitioned --out results/regions
     python benchmarks/run.py travel --sizes 500,2000 --orders 150 --technicians 10 --time-limit 20 --out results/travel
 
 Writes ``OUT/<instance>.sol`` (VRPLIB form) and ``OUT/results.csv`` and prints a table:
@@ -129,7 +130,7 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark runner")
-    parser.add_argument("problem", choices=["vrptw", "fieldservice", "parts", "replan", "scale", "travel"])
+    parser.add_argument("problem", choices=["vrptw", "fieldservice", "parts", "replan", "scale", "travel", "regions"])
     parser.add_argument("--sizes", default="300,1000",
                         help="fieldservice, parts: numbers of orders; scale: ORDERSxTECHNICIANSxDAYS")
     parser.add_argument("--days", type=int, default=2, help="fieldservice, parts: days in the horizon")
@@ -144,11 +145,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base-time-limit", type=float, default=30.0, help="replan: seconds for the morning plan")
     parser.add_argument("--orders", type=int, default=150, help="travel: orders of the planned day")
     parser.add_argument("--technicians", type=int, default=10, help="travel: technicians of the planned day")
+    parser.add_argument("--workers", default="1,2", help="regions: numbers of Dask workers")
+    parser.add_argument("--region-technicians", type=int, default=60, help="regions: technicians per region")
+    parser.add_argument("--unpartitioned", action="store_true",
+                        help="regions: also solve the whole instance in one process for as long as 2 workers took")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     if args.problem == "fieldservice":
         return fieldservice(args)
-    if args.problem in ("parts", "replan", "scale", "travel"):
+    if args.problem in ("parts", "replan", "scale", "travel", "regions"):
         run = __import__(args.problem).run
         args.out.mkdir(parents=True, exist_ok=True)
         rows = run(args)

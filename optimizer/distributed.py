@@ -6,7 +6,7 @@ sends each worker one region's problem (its orders, technicians and depots, not
 a travel matrix: the worker builds its region's own), solves each with its own
 time limit, and merges the plans into one plan of the whole problem, which the
 caller checks like any other. A region whose task raises, or has not answered
-:data:`GRACE` after its time limit, is tried once more; if it fails again its
+:data:`GRACE` seconds after it could have used its time limit, is tried once more; if it fails again its
 orders come back unplanned with reason ``region_failed`` and the other regions'
 plans stand.
 
@@ -32,8 +32,10 @@ from optimizer.regions import MAX_TECHNICIANS, Region, merge, split
 logger = logging.getLogger("optimizer")
 
 GRACE = 60.0
-"""Seconds past a region's time limit before its task counts as lost (model
-building and assembly overrun the limit a little; a worker that died never answers)."""
+"""Seconds past the regions' time limits before a task counts as lost (a worker
+that died never answers)."""
+_OVERRUN = 1.1
+"""A region's solve may overrun its time limit a little (assembly)."""
 
 
 @contextmanager
@@ -84,9 +86,9 @@ def solve_regions(
     options = {"time_limit": time_limit, "seed": seed, "solver": solver, "max_solutions": max_solutions}
     if client is None:
         with dask_client(workers, scheduler) as own:
-            plans, failed = _run(own, regions, options, task, time_limit + GRACE)
+            plans, failed = plan_regions(own, regions, options, task)
     else:
-        plans, failed = _run(client, regions, options, task, time_limit + GRACE)
+        plans, failed = plan_regions(client, regions, options, task)
     status = f"{len(plans)} of {len(regions)} regions planned" + (f", failed: {', '.join(failed)}" if failed else "")
     solve_s = max((p.info.total_s for p in plans.values()), default=0.0)
     info = SolverInfo(solver=f"regions ({solver})", seed=seed, time_limit_s=time_limit, solve_s=solve_s,
@@ -95,20 +97,25 @@ def solve_regions(
     return merge(problem, plans, failed, info)
 
 
-def _run(
+def plan_regions(
     client: Any, regions: list[Region], options: dict[str, Any],
-    task: Callable[[Problem, dict[str, Any]], Plan], wait_s: float,
+    task: Callable[[Problem, dict[str, Any]], Plan] = solve_region,
 ) -> tuple[dict[str, Plan], dict[str, tuple[Region, str]]]:
-    """Each region's plan, trying each twice; the regions that failed, with why."""
+    """Each region's plan by name (``task(region.problem, options)`` on the cluster,
+    tried twice), and the regions that failed both times with what went wrong. A
+    task counts as failed when it raises, or when it has not answered :data:`GRACE`
+    seconds after the regions queued on the cluster's worker threads could all have
+    used their ``options["time_limit"]``."""
     from dask.distributed import wait
 
+    slots = max(1, sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()))
     plans: dict[str, Plan] = {}
     errors: dict[str, str] = {}
     pending = list(regions)
-    for _attempt in range(2):
-        futures = {region.name: client.submit(task, region.problem, options, pure=False,
-                                              key=f"region-{region.name}-{_attempt}-{time.time_ns()}")
-                   for region in pending}
+    for _ in range(2):
+        rounds = -(-len(pending) // slots)
+        wait_s = rounds * float(options.get("time_limit", 30.0)) * _OVERRUN + GRACE
+        futures = {region.name: client.submit(task, region.problem, options, pure=False) for region in pending}
         try:
             wait(list(futures.values()), timeout=wait_s)
         except TimeoutError:

@@ -70,7 +70,8 @@ def test_a_configured_run_writes_plan_manifest_and_log(tmp_path: Path, capsys) -
     manifest = json.loads((out / "manifest.json").read_text())
     assert [Path(i["path"]).name for i in manifest["inputs"]] == ["orders.csv", "technicians.csv", "depots.csv"]
     assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])
-    assert manifest["settings"]["solver"] == {"name": "insertion", "time_limit": 5.0, "seed": 0, "max_solutions": None}
+    assert manifest["settings"]["solver"] == {"name": "insertion", "time_limit": 5.0, "seed": 0, "max_solutions": None,
+                                              "workers": None, "scheduler": None, "region_technicians": 60}
     assert manifest["result"]["orders_planned"] == json.loads((out / "kpis.json").read_text())["orders_planned"]
     assert {"read", "solve", "check", "total"} <= set(manifest["timings_s"])
     events = [json.loads(line) for line in (tmp_path / "run.log").read_text().splitlines()]

@@ -1,0 +1,87 @@
+"""Regions on Dask: a national night's run split into regions and planned on workers.
+
+    python benchmarks/run.py regions --sizes 20000x800x1 --workers 1,2 --time-limit 20 --unpartitioned --out results/regions
+
+For each generated ``orders x technicians x days`` instance and each number of
+workers (a local Dask cluster, one thread per worker): seconds to split, seconds to
+the merged plan, whether the checker accepts it as a whole, its objective and orders
+planned, and the largest peak resident memory of a worker. From the one-worker run's
+region times it also shows the makespan more workers would give (longest region
+first onto the least loaded worker), since this machine has two cores. Last, the
+same instance is solved unpartitioned in one process with as much time as the
+two-worker run took, where memory allows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import heapq
+import resource
+import time
+
+import optimizer
+from optimizer import synthetic
+from optimizer.distributed import dask_client, plan_regions
+from optimizer.models import SolverInfo
+from optimizer.regions import merge, split
+
+
+def worker_peak_mb() -> float:
+    """This process's peak resident memory, MB (run on each worker)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def makespan(seconds: list[float], workers: int) -> float:
+    """Longest-first list schedule of region times onto ``workers``."""
+    loads = [0.0] * workers
+    for s in sorted(seconds, reverse=True):
+        heapq.heappush(loads, heapq.heappop(loads) + s)
+    return max(loads)
+
+
+def run(args: argparse.Namespace) -> list[dict]:
+    rows = []
+    print(f"{'instance':<14} {'workers':>7} {'regions':>7} {'split s':>7} {'total s':>8} {'objective':>12} "
+          f"{'planned':>12} {'valid':<5} {'worker MB':>9}")
+    for size in args.sizes.split(","):
+        orders, technicians, days = (int(x) for x in size.split("x"))
+        problem = synthetic.problem(orders, technicians, days=days, seed=args.seed)
+        began = time.perf_counter()
+        regions = split(problem, max_technicians=args.region_technicians)
+        split_s = time.perf_counter() - began
+        region_s: list[float] = []
+        two_worker_s = None
+        options = {"time_limit": args.time_limit, "seed": args.seed}
+        for workers in (int(w) for w in args.workers.split(",")):
+            with dask_client(workers=workers) as client:
+                began = time.perf_counter()
+                plans, failed = plan_regions(client, regions, options)
+                plan = merge(problem, plans, failed, SolverInfo(solver="regions (auto)", seed=args.seed))
+                total = time.perf_counter() - began
+                peaks = client.run(worker_peak_mb)
+            if workers == 1:
+                region_s = [p.info.total_s for p in plans.values()]
+            if workers == 2:
+                two_worker_s = total
+            report = plan.check()
+            row = {"instance": size, "workers": workers, "regions": len(regions), "split_s": round(split_s, 2),
+                   "total_s": round(total, 1), "objective": round(plan.kpis.objective, 1),
+                   "planned": plan.kpis.orders_planned, "orders": orders, "valid": report.ok,
+                   "worker_peak_mb": round(max(peaks.values()))}
+            rows.append(row)
+            print(f"{size:<14} {workers:>7} {len(regions):>7} {split_s:>7.2f} {total:>8.1f} {row['objective']:>12.1f} "
+                  f"{row['planned']:>6}/{orders:<5} {report.ok!s:<5} {row['worker_peak_mb']:>9}", flush=True)
+        if region_s:
+            shown = ", ".join(f"{k} workers {makespan(region_s, k):.0f} s" for k in (2, 4, 8, 16))
+            print(f"  regions solved one after another took {sum(region_s):.0f} s; simulated makespan: {shown}")
+        if two_worker_s is not None and args.unpartitioned:
+            began = time.perf_counter()
+            whole = optimizer.solve(problem, time_limit=two_worker_s, seed=args.seed)
+            total = time.perf_counter() - began
+            valid = whole.check().ok
+            rows.append({"instance": size, "workers": 0, "regions": 1, "total_s": round(total, 1),
+                         "objective": round(whole.kpis.objective, 1), "planned": whole.kpis.orders_planned,
+                         "orders": orders, "valid": valid, "worker_peak_mb": round(worker_peak_mb())})
+            print(f"{size:<14} {'whole':>7} {1:>7} {'':>7} {total:>8.1f} {whole.kpis.objective:>12.1f} "
+                  f"{whole.kpis.orders_planned:>6}/{orders:<5} {valid!s:<5} {worker_peak_mb():>9.0f}", flush=True)
+    return rows
