@@ -50,7 +50,7 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
             yield client
         return
     with LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
-                      dashboard_address=None, worker_dashboard_address=":0") as cluster, Client(cluster) as client:
+                      dashboard_address=":0", worker_dashboard_address=":0") as cluster, Client(cluster) as client:
         yield client
 
 
