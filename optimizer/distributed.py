@@ -27,13 +27,15 @@ from contextlib import contextmanager
 from typing import Any
 
 from optimizer.models import Plan, Problem, SolverInfo
-from optimizer.regions import MAX_TECHNICIANS, Region, merge, split
+from optimizer.regions import MAX_TECHNICIANS, Region, merge, second_chances, split
 
 logger = logging.getLogger("optimizer")
 
 GRACE = 60.0
 """Seconds past the regions' time limits before a task counts as lost (a worker
 that died never answers)."""
+SECOND_CHANCE_SHARE = 0.5
+"""Part of the time limit a region gets to take in other regions' leftovers."""
 _OVERRUN = 1.1
 """A region's solve may overrun its time limit a little (assembly)."""
 
@@ -42,15 +44,23 @@ _OVERRUN = 1.1
 def dask_client(workers: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
     """A Dask client: of the cluster at ``scheduler`` (``tcp://host:8786``), or of a
     local cluster of ``workers`` processes, one thread each (a solve uses up to two
-    cores of its own), closed afterwards."""
+    cores of its own), closed afterwards.
+
+    The local workers are not daemonic, so that a solve may start processes of its
+    own (PyVRP searches on two cores). Start the workers of a cluster of your own the
+    same way: ``DASK_DISTRIBUTED__WORKER__DAEMON=False dask worker tcp://host:8786``.
+    """
+    import dask
     from dask.distributed import Client, LocalCluster
 
     if scheduler is not None:
         with Client(scheduler) as client:
             yield client
         return
-    with LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
-                      dashboard_address=":0", worker_dashboard_address=":0") as cluster, Client(cluster) as client:
+    with dask.config.set({"distributed.worker.daemon": False}), \
+            LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
+                         dashboard_address=":0", worker_dashboard_address=":0") as cluster, \
+            Client(cluster) as client:
         yield client
 
 
@@ -72,29 +82,48 @@ def solve_regions(
     seed: int = 0,
     solver: str = "auto",
     max_solutions: int | None = None,
+    second_chance: bool = True,
     task: Callable[[Problem, dict[str, Any]], Plan] = solve_region,
 ) -> Plan:
     """Plan ``problem`` region by region on Dask; ``time_limit`` seconds per region
     (all regions run at once where there are workers for them).
 
     ``client``: a ``dask.distributed.Client`` to use; else one of :func:`dask_client`
-    with ``workers`` or ``scheduler``. ``task`` solves one region (a test may pass
-    one that fails).
+    with ``workers`` or ``scheduler``. With ``second_chance``, orders a region left
+    out for want of time, stock or tools are then offered to a neighbouring region
+    (:func:`optimizer.regions.second_chances`), re-planned for
+    :data:`SECOND_CHANCE_SHARE` of ``time_limit``. ``task`` solves one region (a
+    test may pass one that fails).
     """
     began = time.perf_counter()
     regions = split(problem, max_technicians=max_technicians)
     options = {"time_limit": time_limit, "seed": seed, "solver": solver, "max_solutions": max_solutions}
     if client is None:
         with dask_client(workers, scheduler) as own:
-            plans, failed = plan_regions(own, regions, options, task)
+            plans, failed = _plan_twice(own, problem, regions, options, task, second_chance)
     else:
-        plans, failed = plan_regions(client, regions, options, task)
+        plans, failed = _plan_twice(client, problem, regions, options, task, second_chance)
     status = f"{len(plans)} of {len(regions)} regions planned" + (f", failed: {', '.join(failed)}" if failed else "")
     solve_s = max((p.info.total_s for p in plans.values()), default=0.0)
     info = SolverInfo(solver=f"regions ({solver})", seed=seed, time_limit_s=time_limit, solve_s=solve_s,
                       status=status, total_s=time.perf_counter() - began)
     logger.info("regions: %s", status, extra={"event": "regions", "regions": len(regions), "failed": sorted(failed)})
     return merge(problem, plans, failed, info)
+
+
+def _plan_twice(
+    client: Any, problem: Problem, regions: list[Region], options: dict[str, Any],
+    task: Callable[[Problem, dict[str, Any]], Plan], second_chance: bool,
+) -> tuple[dict[str, Plan], dict[str, tuple[Region, str]]]:
+    """The regions' plans, then (``second_chance``) those of the regions that took
+    other regions' leftovers in their place; a second chance that fails changes nothing."""
+    plans, failed = plan_regions(client, regions, options, task)
+    chances = second_chances(problem, regions, plans) if second_chance else []
+    if chances:
+        again, _ = plan_regions(client, chances, options | {"time_limit": options["time_limit"] * SECOND_CHANCE_SHARE},
+                                task)
+        plans |= again
+    return plans, failed
 
 
 def plan_regions(

@@ -18,6 +18,12 @@ Depots join the region of their nearest technician, so that no depot's stock is
 promised twice. "Nearest" is great-circle distance: splitting never builds a travel
 matrix for the whole problem; each region builds its own.
 
+Orders a region's technicians could not fit in get a second chance
+(:func:`second_chances`): each is offered to the region of the nearest qualified
+technician outside its own, as a re-plan of that region's plan at the start of the
+horizon with the order added, so that region's visits are kept where that costs
+less than changing them (the stability weights of a re-plan).
+
 :func:`merge` puts the regions' plans together into one plan of the whole problem;
 orders of a region that failed come back unplanned with reason ``region_failed``.
 """
@@ -33,8 +39,10 @@ import numpy.typing as npt
 
 from optimizer.instance import personal_qualification
 from optimizer.kpis import compute_kpis
-from optimizer.models import Plan, Problem, SolverInfo, Technician, UnplannedOrder
+from optimizer.models import Order, Plan, Problem, SolverInfo, Technician, UnplannedOrder
+from optimizer.models.events import Events
 from optimizer.reasons import EXPLANATION, Reason
+from optimizer.replan import replan_problem
 from optimizer.travel.haversine import haversine_m
 
 MAX_TECHNICIANS = 60
@@ -88,17 +96,58 @@ def split(problem: Problem, *, max_technicians: int = MAX_TECHNICIANS, by_column
     ]
 
 
+SECOND_CHANCE = frozenset({
+    Reason.NOT_ENOUGH_CAPACITY, Reason.NO_SHIFT_FITS, Reason.NO_TECHNICIAN_AVAILABLE,
+    Reason.NO_STOCK_IN_REACH, Reason.NO_TECHNICIAN_WITH_TOOLS,
+})
+"""Reasons a region gives that another region's technicians, time or depots may not share."""
+
+
+def second_chances(problem: Problem, regions: list[Region], plans: Mapping[str, Plan]) -> list[Region]:
+    """For each region that can take orders other regions left unplanned (for a
+    reason in :data:`SECOND_CHANCE`): the re-plan problem of its plan at the
+    horizon's start with those orders added, named after it. Each order is offered
+    to one region only: that of the nearest technician outside its own region who is
+    qualified for it."""
+    region_of = {t.id: k for k, r in enumerate(regions) for t in r.problem.technicians}
+    home_region = {o.id: k for k, r in enumerate(regions) for o in r.problem.orders}
+    leftovers = [problem.order_by_id[u.order_id] for r in regions if r.name in plans
+                 for u in plans[r.name].unplanned if Reason(u.reason) in SECOND_CHANCE]
+    if not leftovers:
+        return []
+    techs = problem.technicians
+    skilled, fits, allowed = personal_qualification(tuple(leftovers), techs)
+    tech_region = np.array([region_of[t.id] for t in techs])
+    metres = _distances([o.lat for o in leftovers], [o.lon for o in leftovers], techs)
+    offered: dict[int, list[Order]] = {}
+    for o, order in enumerate(leftovers):
+        able = (skilled & fits & allowed)[:, o] & (tech_region != home_region[order.id])
+        if able.any():
+            target = int(tech_region[np.argmin(np.where(able, metres[o], np.inf))])
+            if regions[target].name in plans:
+                offered.setdefault(target, []).append(order)
+    return [
+        Region(regions[k].name, replan_problem(regions[k].problem, plans[regions[k].name],
+                                               Events(now=problem.horizon_start, new_orders=tuple(orders))))
+        for k, orders in sorted(offered.items())
+    ]
+
+
 def merge(problem: Problem, plans: Mapping[str, Plan], failed: Mapping[str, tuple[Region, str]],
           info: SolverInfo) -> Plan:
-    """One plan of ``problem`` from the regions' plans; the orders of ``failed``
-    regions (region, what went wrong) are unplanned with reason ``region_failed``."""
+    """One plan of ``problem`` from the regions' plans (an order another region
+    planned on a second chance is no longer unplanned where it came from); the orders
+    of ``failed`` regions (region, what went wrong) are unplanned with reason
+    ``region_failed``."""
     routes = tuple(route for plan in plans.values() for route in plan.routes)
+    planned = {order_id for route in routes for order_id in route.order_ids}
     lost = tuple(
         UnplannedOrder(order_id=order.id, urgency=order.urgency, reason=Reason.REGION_FAILED.value,
                        detail=f"{EXPLANATION[Reason.REGION_FAILED]} (region {region.name}: {error})")
         for region, error in failed.values() for order in region.problem.orders
     )
-    unplanned = tuple(u for plan in plans.values() for u in plan.unplanned) + lost
+    latest = {u.order_id: u for plan in plans.values() for u in plan.unplanned if u.order_id not in planned}
+    unplanned = tuple(latest.values()) + lost
     kpis = compute_kpis(problem, routes, unplanned)
     return Plan(routes=routes, unplanned=unplanned, kpis=kpis, info=info, tz=problem.tz).with_problem(problem)
 

@@ -60,7 +60,7 @@ def test_the_region_column_is_followed_unless_nobody_there_qualifies() -> None:
 
 
 def test_merged_regions_are_one_checked_plan(client: Any, generated: Problem) -> None:
-    plan = solve_regions(generated, client=client, max_technicians=5, **OPTIONS)
+    plan = solve_regions(generated, client=client, max_technicians=5, second_chance=False, **OPTIONS)
     report = plan.check()
     assert report.ok, str(report)
     assert report.objective == pytest.approx(plan.kpis.objective)
@@ -68,6 +68,22 @@ def test_merged_regions_are_one_checked_plan(client: Any, generated: Problem) ->
     expected = sorted((route.technician_id, route.date, route.order_ids) for p in alone.values() for route in p.routes)
     assert sorted((r.technician_id, r.date, r.order_ids) for r in plan.routes) == expected
     assert plan.kpis.orders_planned == sum(p.kpis.orders_planned for p in alone.values()) > 0
+
+
+def test_leftovers_get_a_second_chance_next_door(client: Any) -> None:
+    """North's one technician has time for two of its three long orders; the third,
+    near the border, is planned by South's idle technician."""
+    north = make_technician("T-N", lat=49.60, region="north")
+    south = make_technician("T-S", lat=49.40, region="south")
+    orders = [make_order(f"O-{k}", lat=49.52, lon=8.48 + 0.01 * k, duration_min=200, region="north") for k in range(3)]
+    problem = make_problem(orders, [north, south])
+    without = solve_regions(problem, client=client, second_chance=False, **OPTIONS)
+    assert without.kpis.orders_planned == 2
+    plan = solve_regions(problem, client=client, **OPTIONS)
+    assert plan.check().ok
+    assert plan.kpis.orders_planned == 3 and not plan.unplanned
+    assert {r.technician_id for r in plan.routes} == {"T-N", "T-S"}
+    assert plan.kpis.objective < without.kpis.objective
 
 
 def fails_in(region_name: str, marker: Path | None) -> Any:
