@@ -121,20 +121,21 @@ def _plan_twice(
     chances = second_chances(problem, regions, plans) if second_chance else []
     if chances:
         again, _ = plan_regions(client, chances, options | {"time_limit": options["time_limit"] * SECOND_CHANCE_SHARE},
-                                task)
+                                task, phase="second chance")
         plans |= again
     return plans, failed
 
 
 def plan_regions(
     client: Any, regions: list[Region], options: dict[str, Any],
-    task: Callable[[Problem, dict[str, Any]], Plan] = solve_region,
+    task: Callable[[Problem, dict[str, Any]], Plan] = solve_region, *, phase: str = "first",
 ) -> tuple[dict[str, Plan], dict[str, tuple[Region, str]]]:
     """Each region's plan by name (``task(region.problem, options)`` on the cluster,
     tried twice), and the regions that failed both times with what went wrong. A
     task counts as failed when it raises, or when it has not answered :data:`GRACE`
     seconds after the regions queued on the cluster's worker threads could all have
-    used their ``options["time_limit"]``."""
+    used their ``options["time_limit"]``. Each plan is logged (event
+    ``region_planned``, with ``phase``, the region's seconds and orders planned)."""
     from dask.distributed import wait
 
     slots = max(1, sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()))
@@ -154,6 +155,11 @@ def plan_regions(
             future = futures[region.name]
             if future.status == "finished":
                 plans[region.name] = future.result()
+                figures = plans[region.name]
+                logger.info("region %s planned in %.1f s", region.name, figures.info.total_s,
+                            extra={"event": "region_planned", "region": region.name, "phase": phase,
+                                   "seconds": round(figures.info.total_s, 3),
+                                   "planned": figures.kpis.orders_planned, "orders": len(region.problem.orders)})
                 continue
             errors[region.name] = _what_went_wrong(future, wait_s)
             future.cancel()
