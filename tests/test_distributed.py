@@ -3,6 +3,9 @@ merging into one plan the checker accepts as a whole, a failing region, sweeps."
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +13,7 @@ from typing import Any
 
 import cloudpickle
 import pytest
+from dask.distributed import Client
 from conftest import SAMPLES, make_order, make_problem, make_technician, solve_checked
 
 from optimizer import scenarios, synthetic
@@ -147,6 +151,46 @@ def test_plan_with_workers_from_the_command_line(tmp_path: Path) -> None:
     count = len(split(problem, max_technicians=6))
     assert count >= 2
     assert plan.info.solver == "regions (auto)" and plan.info.status == f"{count} of {count} regions planned"
+
+
+@pytest.fixture
+def scheduler(tmp_path: Path) -> Iterator[str]:
+    """A Dask cluster of its own: ``dask scheduler`` and one ``dask worker`` process,
+    started as an operator would, on 127.0.0.1."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    programs = Path(sys.executable).parent
+    env = os.environ | {"DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+    log = (tmp_path / "cluster.log").open("wb")
+    started = [
+        subprocess.Popen([str(programs / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                          "--dashboard-address", ":0"], stdout=log, stderr=log, env=env),
+        subprocess.Popen([str(programs / "dask"), "worker", address, "--nworkers", "1", "--nthreads", "1",
+                          "--dashboard-address", ":0"], stdout=log, stderr=log, env=env),
+    ]
+    try:
+        with Client(address, timeout=30) as probe_client:
+            probe_client.wait_for_workers(1, timeout=60)
+        yield address
+    finally:
+        for process in reversed(started):
+            process.terminate()
+            process.wait(timeout=30)
+        log.close()
+
+
+def test_the_same_command_runs_on_a_cluster_of_its_own(scheduler: str, tmp_path: Path) -> None:
+    out = tmp_path / "plan"
+    code = main(["plan", "--orders", str(SAMPLES / "orders.csv"), "--technicians", str(SAMPLES / "technicians.csv"),
+                 "--depots", str(SAMPLES / "depots.csv"), "--start", "2026-11-23", "--days", "3",
+                 "--tz", "Europe/Berlin", "--time-limit", "4", "--max-solutions", "30",
+                 "--scheduler", scheduler, "--region-technicians", "6", "--out", str(out)])
+    assert code in (EXIT_OK, EXIT_URGENT_UNPLANNED)
+    problem, plan = read_plan(out)
+    assert plan.with_problem(problem).check().ok
+    assert plan.info.status.endswith("regions planned")
 
 
 def test_a_small_problem_is_one_region() -> None:
