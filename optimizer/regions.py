@@ -159,6 +159,7 @@ def _order_regions(problem: Problem, tech_region: npt.NDArray[np.int64], names: 
     orders, techs = problem.orders, problem.technicians
     skilled, fits, allowed = personal_qualification(orders, techs)
     qualified = skilled & fits & allowed
+    position = {t.id: k for k, t in enumerate(techs)}
     regions = np.empty(len(orders), dtype=np.int64)
     for first in range(0, len(orders), _ORDER_CHUNK):
         chunk = slice(first, min(len(orders), first + _ORDER_CHUNK))
@@ -169,7 +170,7 @@ def _order_regions(problem: Problem, tech_region: npt.NDArray[np.int64], names: 
         regions[chunk] = tech_region[nearest]
         for o, order in enumerate(orders[chunk]):
             if order.technician is not None:  # with the one technician who may serve it
-                regions[first + o] = tech_region[[t.id for t in techs].index(order.technician)]
+                regions[first + o] = tech_region[position[order.technician]]
             elif names is not None and order.region in names:
                 own = names.index(order.region)
                 if (able[o] & (tech_region == own)).any() or not anyone[o]:
