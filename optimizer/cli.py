@@ -1,6 +1,7 @@
 """Command line: ``optimizer plan`` writes a plan folder from order exports,
 ``optimizer validate`` checks the exports without solving, ``optimizer replan``
-re-plans a plan folder after the day's events, ``optimizer calibrate`` fits the
+re-plans a plan folder after the day's events, ``optimizer sweep`` solves scenarios
+side by side into a KPI table, ``optimizer calibrate`` fits the
 travel model to known trips, ``optimizer osrm`` installs and runs a local OSRM server.
 
 Exit codes, for schedulers to act on:
@@ -31,10 +32,11 @@ import pandas as pd
 
 from optimizer.config import RunConfig, SolverConfig, load_config, solver_config
 from optimizer.diff import compare
-from optimizer.distributed import solve_regions
+from optimizer import scenarios
+from optimizer.distributed import dask_client, solve_regions
 from optimizer.exceptions import InputIssue, InvalidProblemError, TravelError
 from optimizer.io.events import read_events
-from optimizer.io.writers import CHANGES_FILE, PLAN_FILES, read_plan, write_plan, write_validation_report
+from optimizer.io.writers import CHANGES_FILE, PLAN_FILES, read_plan, write_plan, write_table, write_validation_report
 from optimizer.logs import log_to
 from optimizer.manifest import command_line, run_manifest
 from optimizer.models import Plan, Problem, Urgency
@@ -110,6 +112,10 @@ _SOLVER_FLAGS = (
     ("--solver", "solver.name", str, f"back-end: {', '.join(sorted(SOLVERS))} (default auto)"),
     ("--log", "output.log", str, "append structured log lines (JSON) to this file"),
 )
+_SWEEP_FLAGS = (
+    ("--workers", "solver.workers", _positive(int), "solve the scenarios on a local Dask cluster of N workers"),
+    ("--scheduler", "solver.scheduler", str, "solve the scenarios on the Dask cluster at this address"),
+)
 _REGION_FLAGS = (
     ("--workers", "solver.workers", _positive(int), "plan regions apart on a local Dask cluster of N workers"),
     ("--scheduler", "solver.scheduler", str, "plan regions apart on the Dask cluster at this address"),
@@ -150,6 +156,14 @@ def build_parser() -> argparse.ArgumentParser:
     for command in (plan, check, again):
         command.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
 
+    sweep = commands.add_parser("sweep", help="solve scenarios (variants of one run) side by side; write a KPI table")
+    sweep.add_argument("--config", help="run configuration (TOML) of the base scenario; flags override its keys")
+    _add(sweep, _INPUT_FLAGS)
+    _add(sweep, tuple(flag for flag in _SOLVER_FLAGS if flag[0] != "--log"))
+    _add(sweep, _SWEEP_FLAGS)
+    sweep.add_argument("--scenarios", required=True, help='scenarios (TOML): [scenario."NAME"] tables of changes')
+    sweep.add_argument("--out", required=True, help="KPI table to write (CSV), one row per scenario")
+
     fit = commands.add_parser("calibrate", help="fit the travel model to known trips; print its [travel] table")
     fit.add_argument("--trips", required=True,
                      help="trips (.csv or .parquet): from_lat, from_lon, to_lat, to_lon, duration_s, optional distance_m")
@@ -172,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "verbose", False):
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    return {"plan": _plan, "validate": _validate, "replan": _replan, "calibrate": _calibrate,
+    return {"plan": _plan, "validate": _validate, "replan": _replan, "sweep": _sweep, "calibrate": _calibrate,
             "osrm": _osrm}[args.command](args)
 
 
@@ -300,6 +314,34 @@ def _replan(args: argparse.Namespace) -> int:
             return _solve_and_write(problem, solver, out, settings, inputs, before, began)
     except InvalidProblemError as error:
         return _invalid(error)
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    try:
+        config = load_config(args.config, _overrides(args))
+        base = _read(config)
+        variants = scenarios.load_scenarios(args.scenarios, base)
+    except InvalidProblemError as error:
+        return _invalid(error)
+    solver = config.solver
+    settings = {"time_limit": solver.time_limit, "seed": solver.seed, "solver": solver.name,
+                "max_solutions": solver.max_solutions}
+    try:
+        if solver.distributed:
+            with dask_client(solver.workers, solver.scheduler) as client:
+                table, _ = scenarios.run(variants, client=client, **settings)
+        else:
+            table, _ = scenarios.run(variants, **settings)
+        write_table(table, args.out)
+    except InvalidProblemError as error:
+        return _invalid(error)
+    except Exception as error:  # noqa: BLE001 - any failure here is ours, not the user's
+        logger.exception("sweep failed", extra={"event": "failed", "exit_code": EXIT_FAILURE})
+        print(f"optimizer: sweep failed, nothing written: {type(error).__name__}: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    print(table.to_string(index=False))
+    print(f"KPI table written to {args.out}")
+    return EXIT_OK
 
 
 def _calibrate(args: argparse.Namespace) -> int:

@@ -12,12 +12,15 @@ processes where cores allow), re-checks every plan and returns one row per scena
 from __future__ import annotations
 
 import os
+import tomllib
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 from concurrent.futures import ProcessPoolExecutor
 
 import pandas as pd
 
+from optimizer.exceptions import InputIssue, InvalidProblemError
 from optimizer.models import Plan, Problem, Urgency
 
 KPI_COLUMNS = (
@@ -27,6 +30,41 @@ KPI_COLUMNS = (
     "solve_s", "valid",
 )
 """Columns of :func:`run`'s table: costs in objective units, times in minutes (``solve_s`` seconds), km."""
+
+
+def load_scenarios(path: str | os.PathLike[str], base: Problem) -> dict[str, Problem]:
+    """The scenarios of a TOML file, as variants of ``base``: one table per scenario,
+    ``[scenario."NAME"]``, whose keys are the arguments of
+    :meth:`Problem.with_changes <optimizer.models.Problem.with_changes>` (an empty
+    table is the base itself)::
+
+        [scenario.base]
+        [scenario."two more days"]
+        days = 5
+        [scenario."overtime allowed"]
+        update_technicians = { "T-01" = { max_overtime_min = 60 } }
+        weights = { travel_per_min = 2.0 }
+
+    Raises :class:`~optimizer.exceptions.InvalidProblemError` naming the file and the scenario.
+    """
+    file = Path(path)
+    try:
+        tables = tomllib.loads(file.read_text(encoding="utf-8")).get("scenario")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise InvalidProblemError([InputIssue(file.name, None, None, f"cannot be read as TOML: {error}")]) from None
+    if not isinstance(tables, dict) or not tables or not all(isinstance(t, dict) for t in tables.values()):
+        raise InvalidProblemError([InputIssue(file.name, None, "scenario", 'expected tables [scenario."NAME"]',
+                                              row_kind="")])
+    scenarios, issues = {}, []
+    for name, changes in tables.items():
+        try:
+            scenarios[name] = base.with_changes(**changes)
+        except (TypeError, KeyError, ValueError) as error:
+            message = " ".join(str(error).split())[:500] or type(error).__name__
+            issues.append(InputIssue(file.name, None, f"scenario.{name}", message, row_kind=""))
+    if issues:
+        raise InvalidProblemError(issues)
+    return scenarios
 
 
 def run(

@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import cloudpickle
+import pandas as pd
 import pytest
 from dask.distributed import Client
 from conftest import SAMPLES, make_order, make_problem, make_technician, solve_checked
 
 from optimizer import scenarios, synthetic
-from optimizer.cli import EXIT_OK, EXIT_URGENT_UNPLANNED, main
+from optimizer.cli import EXIT_INVALID_INPUT, EXIT_OK, EXIT_URGENT_UNPLANNED, main
 from optimizer.distributed import dask_client, solve_region, solve_regions
 from optimizer.io.writers import read_plan
 from optimizer.models import Plan, Problem
@@ -128,6 +129,26 @@ def test_a_region_that_fails_once_is_retried(client: Any, generated: Problem, tm
     assert plan.info.status.startswith(f"{len(split(generated, max_technicians=5))} of")
 
 
+def dies_once(marker: Path) -> Any:
+    """A region task whose worker process dies (no exception, no answer) the first time."""
+
+    def task(problem: Problem, options: dict[str, Any]) -> Plan:
+        if not marker.exists():
+            marker.write_text("died once")
+            os._exit(1)
+        return solve_region(problem, options)
+
+    return task
+
+
+def test_a_region_whose_worker_dies_is_planned_on_another(client: Any, generated: Problem, tmp_path: Path) -> None:
+    plan = solve_regions(generated, client=client, max_technicians=5, second_chance=False,
+                         task=dies_once(tmp_path / "marker"), **OPTIONS)
+    assert (tmp_path / "marker").exists()
+    assert plan.check().ok
+    assert not any(u.reason == Reason.REGION_FAILED.value for u in plan.unplanned)
+
+
 def test_a_sweep_on_the_cluster_equals_the_sequential_one(client: Any) -> None:
     base = synthetic.problem(60, 5, seed=1)
     variants = {"base": base, "two days": base.with_changes(days=2)}
@@ -197,3 +218,28 @@ def test_a_small_problem_is_one_region() -> None:
     problem = make_problem([make_order()], [make_technician()])
     assert [r.name for r in split(problem)] == ["R01"]
     solve_checked(split(problem)[0].problem)
+
+
+def test_a_sweep_file_runs_on_the_cluster_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    sweep = tmp_path / "sweep.toml"
+    sweep.write_text('[scenario.base]\n[scenario."overtime"]\n'
+                     'update_technicians = { "T-01" = { max_overtime_min = 120 } }\n'
+                     '[scenario."travel costs more"]\nweights = { travel_per_min = 3.0 }\n')
+    out = tmp_path / "kpis.csv"
+    flags = ["--orders", str(SAMPLES / "orders.csv"), "--technicians", str(SAMPLES / "technicians.csv"),
+             "--depots", str(SAMPLES / "depots.csv"), "--start", "2026-11-23", "--days", "1", "--tz", "Europe/Berlin",
+             "--time-limit", "20", "--max-solutions", "5"]
+    assert main(["sweep", *flags, "--scenarios", str(sweep), "--workers", "2", "--out", str(out)]) == EXIT_OK
+    table = pd.read_csv(out)
+    assert list(table["scenario"]) == ["base", "overtime", "travel costs more"]
+    assert table["valid"].all()
+    sequential = tmp_path / "sequential.csv"
+    assert main(["sweep", *flags, "--scenarios", str(sweep), "--out", str(sequential)]) == EXIT_OK
+    columns = [c for c in scenarios.KPI_COLUMNS if c != "solve_s"]
+    assert table[columns].equals(pd.read_csv(sequential)[columns])
+
+    sweep.write_text('[scenario."bad"]\nupdate_technicians = { "T-99" = { max_overtime_min = 1 } }\n')
+    capsys.readouterr()
+    assert main(["sweep", *flags, "--scenarios", str(sweep), "--out", str(tmp_path / "bad.csv")]) == EXIT_INVALID_INPUT
+    assert "sweep.toml, column 'scenario.bad': " in capsys.readouterr().err
+    assert not (tmp_path / "bad.csv").exists()

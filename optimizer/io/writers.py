@@ -88,14 +88,19 @@ def _write_json(path: Path, data: object) -> None:
 def write_validation_report(issues: list[InputIssue], path: str | os.PathLike[str]) -> Path:
     """Write every input problem as one row of a CSV report (columns
     :data:`REPORT_COLUMNS`; just the header when there is none), atomically."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     rows = [{"file": i.source, "row_kind": i.row_kind if i.row is not None else "", "row": i.row,
              "entity_id": i.entity_id, "column": i.column, "value": i.value, "message": i.message} for i in issues]
+    return write_table(pd.DataFrame(rows, columns=list(REPORT_COLUMNS)), path)
+
+
+def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write ``frame`` as CSV (no index) atomically: a temporary file, then a rename."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
     handle, staging = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     os.close(handle)
     try:
-        pd.DataFrame(rows, columns=list(REPORT_COLUMNS)).to_csv(staging, index=False)
+        frame.to_csv(staging, index=False)
         os.replace(staging, target)
     finally:
         Path(staging).unlink(missing_ok=True)
