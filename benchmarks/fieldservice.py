@@ -18,7 +18,9 @@ from __future__ import annotations
 import time
 
 from optimizer.instance import Instance
-from optimizer.solvers import OrToolsRouting, Solver, VroomSearch
+from optimizer.solvers import Solver
+from optimizer.solvers.ortools_routing import OrToolsRouting
+from optimizer.solvers.vroom_search import VroomSearch
 from optimizer.solvers.base import SolveLimits, SolveResult
 from optimizer.solvers.supply import supply
 
@@ -36,7 +38,7 @@ def ortools_plain(instance: Instance, seconds: float) -> SolveResult:
 
 def _supplied(solver: Solver, instance: Instance, seconds: float) -> SolveResult:
     """The solver's routes, supplied with parts and tools where orders need them."""
-    result = solver.solve(instance, SolveLimits(time_limit_s=seconds))
+    result = solver.solve(instance, SolveLimits.within(seconds))
     if not instance.needs_supply:
         return result
-    return supply(instance, result, deadline=time.perf_counter(), top_up=False)
+    return supply(instance, result, SolveLimits.within(0.0), top_up=False)

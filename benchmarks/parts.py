@@ -16,7 +16,7 @@ import time
 from collections import Counter
 
 import optimizer
-from optimizer import synthetic
+from optimizer.testing import problems as synthetic
 
 PARTS_SHARE = 1 / 3
 OFF_VAN_SHARE = 0.2
@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> list[dict]:
         began = time.perf_counter()
         plan = optimizer.solve(problem, time_limit=args.time_limit, seed=args.seed)
         seconds = time.perf_counter() - began
-        report = plan.check()
+        report = optimizer.check(problem, plan)
         planned = {o for r in plan.routes for o in r.order_ids}
         needing = [o for o in problem.orders if o.parts]
         off_van = [o for o in needing if any(p in synthetic.DEPOT_PARTS for p in o.parts)]

@@ -22,9 +22,9 @@ import resource
 import time
 
 import optimizer
-from optimizer import synthetic
-from optimizer.distributed import dask_client, solve_regions
-from optimizer.regions import split
+from optimizer.testing import problems as synthetic
+from optimizer.regions.cluster import dask_client, solve_regions
+from optimizer.regions.split import split
 
 
 def worker_peak_mb() -> float:
@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> list[dict]:
                 phases = times.seconds
             if workers == 2:
                 two_worker_s = total
-            report = plan.check()
+            report = optimizer.check(problem, plan)
             row = {"instance": size, "workers": workers, "regions": len(regions), "split_s": round(split_s, 2),
                    "total_s": round(total, 1), "objective": round(plan.kpis.objective, 1),
                    "planned": plan.kpis.orders_planned, "orders": orders, "valid": report.ok,
@@ -105,7 +105,7 @@ def run(args: argparse.Namespace) -> list[dict]:
             began = time.perf_counter()
             whole = optimizer.solve(problem, time_limit=two_worker_s, seed=args.seed)
             total = time.perf_counter() - began
-            valid = whole.check().ok
+            valid = optimizer.check(problem, whole).ok
             rows.append({"instance": size, "workers": 0, "regions": 1, "total_s": round(total, 1),
                          "objective": round(whole.kpis.objective, 1), "planned": whole.kpis.orders_planned,
                          "orders": orders, "valid": valid, "worker_peak_mb": round(worker_peak_mb())})

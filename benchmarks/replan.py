@@ -24,7 +24,7 @@ import time
 import numpy as np
 
 import optimizer
-from optimizer import synthetic
+from optimizer.testing import problems as synthetic
 from optimizer.models import Order, Plan, Problem, Unavailable, Urgency
 from optimizer.models.events import Events
 from optimizer.replan import replan_problem
@@ -52,10 +52,10 @@ def scenario(size: int, seed: int, base_time_limit: float) -> tuple[Problem, Pla
     return problem, plan, events
 
 
-def _figures(before: Plan, after: Plan, problem: Problem, events: Events, seconds: float) -> dict:
-    """Validity (for the problem it solved), objective (recomputed for ``problem``, the
-    re-plan with promises), changes and emergencies served today of one re-plan."""
-    valid = after.check().ok
+def _figures(before: Plan, after: Plan, solved: Problem, problem: Problem, events: Events, seconds: float) -> dict:
+    """Validity (for the problem it ``solved``), objective (recomputed for ``problem``,
+    the re-plan with promises), changes and emergencies served today of one re-plan."""
+    valid = optimizer.check(solved, after).ok
     report = optimizer.check(problem, after)
     changes = optimizer.compare(before, after)["change"].value_counts()
     served_today = {
@@ -79,11 +79,11 @@ def run(args: argparse.Namespace) -> list[dict]:
             later = replan_problem(problem, plan, events)
             began = time.perf_counter()
             ours = optimizer.replan(problem, plan, events, time_limit=args.time_limit, seed=seed)
-            mine = _figures(plan, ours, later, events, time.perf_counter() - began)
+            mine = _figures(plan, ours, later, later, events, time.perf_counter() - began)
             unpromised = later.model_copy(update={"progress": later.progress.model_copy(update={"promised": ()})})
             began = time.perf_counter()
             fresh = optimizer.solve(unpromised, time_limit=args.time_limit, seed=seed)
-            theirs = _figures(plan, fresh, later, events, time.perf_counter() - began)
+            theirs = _figures(plan, fresh, unpromised, later, events, time.perf_counter() - began)
             name = f"{size}x{len(problem.technicians)}s{seed}"
             row = {"instance": name, **mine, **{f"fresh_{k}": v for k, v in theirs.items()},
                    "ratio_fresh": round(mine["objective"] / theirs["objective"], 4)}

@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import optimizer  # noqa: E402
-from optimizer.assemble import assemble_plan  # noqa: E402
+from optimizer.decode.assemble import assemble_plan  # noqa: E402
 from optimizer.instance import compile_instance  # noqa: E402
 from optimizer.models import SolverInfo  # noqa: E402
 from optimizer.solvers.base import SolveResult  # noqa: E402
@@ -81,7 +81,7 @@ def fieldservice(args: argparse.Namespace) -> int:
     """Generated field-service instances: our objective against peers at equal time."""
     from fieldservice import ortools_plain, vroom_alone
 
-    from optimizer import synthetic
+    from optimizer.testing import problems as synthetic
 
     peers = {"vroom": vroom_alone, "ortools": ortools_plain}
     chosen = [p for p in args.peers.split(",") if p]
@@ -98,7 +98,7 @@ def fieldservice(args: argparse.Namespace) -> int:
         name = f"{size}x{technicians}x{args.days}d"
         row = {"instance": name, "objective": round(plan.kpis.objective, 2),
                "planned": plan.kpis.orders_planned, "seconds": round(seconds, 2),
-               "valid": plan.check().ok}
+               "valid": optimizer.check(problem, plan).ok}
         instance = compile_instance(problem)
         for peer in chosen:
             found = peers[peer](instance, args.time_limit)

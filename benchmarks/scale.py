@@ -15,7 +15,7 @@ import resource
 import time
 
 import optimizer
-from optimizer import synthetic
+from optimizer.testing import problems as synthetic
 
 
 def peak_rss_mb() -> float:
@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> list[dict]:
         plan = optimizer.solve(problem, time_limit=args.time_limit, seed=args.seed,
                                on_improvement=lambda s, cost, planned: first.append(s) if not first else None)
         total = time.perf_counter() - began
-        report = plan.check()
+        report = optimizer.check(problem, plan)
         row = {
             "instance": size, "generate_s": round(generated, 1), "first_plan_s": round(first[0], 1) if first else None,
             "total_s": round(total, 1), "objective": round(plan.kpis.objective, 1),

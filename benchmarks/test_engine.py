@@ -21,15 +21,15 @@ from conftest import MONDAY, SAMPLES, ZONE  # noqa: E402
 
 import optimizer  # noqa: E402
 from optimizer.instance import compile_instance  # noqa: E402
-from optimizer.scheduling import schedule_route  # noqa: E402
-from optimizer.solvers import VroomSearch  # noqa: E402
+from optimizer.solvers.schedule import schedule_route  # noqa: E402
+from optimizer.solvers.vroom_search import VroomSearch  # noqa: E402
 from optimizer.travel import HaversineTravel  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def sample() -> optimizer.Problem:
     """The bundled sample problem."""
-    return optimizer.Problem.from_files(
+    return optimizer.read_problem(
         SAMPLES / "orders.csv", SAMPLES / "technicians.csv", SAMPLES / "depots.csv",
         start=MONDAY, days=3, tz=ZONE,
     )
@@ -47,7 +47,7 @@ def test_bench_haversine_matrix(benchmark, points: int) -> None:
 def test_bench_read_sample(benchmark) -> None:
     """Reading and validating the sample CSVs."""
     problem = benchmark(
-        optimizer.Problem.from_files,
+        optimizer.read_problem,
         SAMPLES / "orders.csv", SAMPLES / "technicians.csv", SAMPLES / "depots.csv",
         start=MONDAY, days=3, tz=ZONE,
     )
@@ -75,19 +75,19 @@ def test_bench_solve_sample_fixed_work(benchmark, sample: optimizer.Problem) -> 
         optimizer.solve, args=(sample,), kwargs={"time_limit": 60, "solver": VroomSearch(exploration=5, by_parts=False)},
         rounds=1, iterations=1,
     )
-    assert plan.check().ok
+    assert optimizer.check(sample, plan).ok
 
 
 def test_bench_supply_generated_week(benchmark) -> None:
     """Supplying fixed routes of a generated 300-order, 5-day problem where a third of
     the orders need parts (van stock used up, pickups, no top-up): fixed work."""
-    from optimizer import synthetic
-    from optimizer.solvers import CheapestInsertion
+    from optimizer.testing import problems as synthetic
+    from optimizer.solvers.insertion import CheapestInsertion
     from optimizer.solvers.base import SolveLimits
     from optimizer.solvers.supply import supply
 
     problem = synthetic.problem(300, 20, days=5, seed=0, parts_share=1 / 3, off_van_share=0.2)
     instance = compile_instance(problem)
-    routes = CheapestInsertion().solve(instance, SolveLimits(time_limit_s=60))
-    supplied = benchmark(supply, instance, routes, deadline=0.0, top_up=False)
+    routes = CheapestInsertion().solve(instance, SolveLimits.within(60))
+    supplied = benchmark(supply, instance, routes, SolveLimits.within(0.0), top_up=False)
     assert supplied.pickups and sum(len(r) for r in supplied.routes.values()) > 0

@@ -35,13 +35,13 @@ from pathlib import Path
 import numpy as np
 
 import optimizer
-from optimizer import synthetic
+from optimizer.testing import problems as synthetic
 from optimizer.instance import compile_instance
 from optimizer.models import Plan, Problem, StopKind, TravelSettings
-from optimizer.scheduling import schedule_route
+from optimizer.solvers.schedule import schedule_route
 from optimizer.travel import HaversineTravel, OsmTravel, OsrmTravel, TravelMatrix
 from optimizer.travel import osrm_server as local_osrm
-from optimizer.travel.synthetic_map import GridMap
+from optimizer.testing.maps import GridMap
 
 
 def maps(folder: Path) -> dict[str, tuple[Path, int]]:
@@ -105,7 +105,7 @@ def field_day(pbf: Path, orders: int, technicians: int, seed: int) -> Problem:
     for table in tables.values():
         table["lat"] = lat0 + (table["lat"].astype(float) - every_lat.min()) / np.ptp(every_lat) * (lat1 - lat0)
         table["lon"] = lon0 + (table["lon"].astype(float) - every_lon.min()) / np.ptp(every_lon) * (lon1 - lon0)
-    return Problem.from_frames(tables["orders"], tables["technicians"], tables["depots"],
+    return optimizer.read_problem(tables["orders"], tables["technicians"], tables["depots"],
                                start="2026-11-23", days=1, tz="Europe/Berlin")
 
 
@@ -142,7 +142,7 @@ def plans(name: str, pbf: Path, url: str, orders: int, technicians: int, seconds
         minutes, broken = driven(plan, problem, road)
         rows.append({"table": "plan", "map": name, "source": source, "road_min": round(minutes, 1),
                      "broken_days": broken, "days_used": len(plan.routes), "planned": plan.kpis.orders_planned,
-                     "valid": plan.check().ok})
+                     "valid": optimizer.check(variant, plan).ok})
         baseline = baseline or minutes
         print(f"{name:<9} {source:<10} {minutes:>10.0f} {minutes / baseline:>8.3f} {broken:>6}/{len(plan.routes):<4} "
               f"{plan.kpis.orders_planned:>5}/{orders}", flush=True)

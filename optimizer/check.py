@@ -3,7 +3,7 @@
 It never trusts a solver: it reads the plan's stops and times, recomputes travel from
 the travel model, windows and shifts from the problem, and reports every violation as
 data (:class:`Violation`) with a sentence. The objective is recomputed with
-:mod:`optimizer.objective` from the plan's times and the travel matrix, and compared
+:mod:`optimizer.models.objective` from the plan's times and the travel matrix, and compared
 with the objective the plan states.
 
 In a re-plan (a problem with progress) each fixed route must open its technician-day
@@ -18,12 +18,12 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
 
-from optimizer.instance import default_travel, location_arrays
 from optimizer.models import Depot, Order, Plan, Problem, Route, Stop, StopKind, Technician
-from optimizer.objective import late_minutes, objective_terms, stability_total
+from optimizer.models.objective import late_minutes, objective_terms, stability_total
 from optimizer.timeaxis import elapsed_s, utc
-from optimizer.travel import TravelProvider
+from optimizer.travel import TravelProvider, travel_provider
 
 _TOLERANCE_S = 1e-6
 _RELATIVE_COST_TOLERANCE = 1e-6
@@ -69,7 +69,8 @@ class CheckReport:
 
 
 def check(problem: Problem, plan: Plan, *, travel: TravelProvider | None = None) -> CheckReport:
-    """Check ``plan`` against ``problem``; ``travel`` must be the provider it was planned with."""
+    """Check ``plan`` against ``problem``; ``travel`` must be the provider it was planned
+    with (default: the one the problem's travel settings name)."""
     return _Checker(problem, travel).run(plan)
 
 
@@ -83,8 +84,9 @@ def _in_utc(stop: Stop) -> Stop:
 class _Checker:
     def __init__(self, problem: Problem, travel: TravelProvider | None) -> None:
         self.problem = problem
-        lat, lon = location_arrays(problem)
-        matrix = (travel or default_travel(problem)).matrix(lat, lon)
+        places = [*problem.technicians, *problem.orders, *problem.depots]
+        matrix = (travel or travel_provider(problem.travel)).matrix(
+            np.array([p.lat for p in places], dtype=float), np.array([p.lon for p in places], dtype=float))
         self.travel_s = matrix.duration_s
         self.distance_m = matrix.distance_m
         n_techs, n_orders = len(problem.technicians), len(problem.orders)
@@ -424,7 +426,7 @@ class _Checker:
     def breaks(
         self, route: Route, tech: Technician, stops: tuple[Stop, ...], *, resumes: dt.datetime, home_early: bool
     ) -> None:
-        """The break rule of :mod:`optimizer.scheduling`. In a re-plan a break not taken
+        """The break rule of :mod:`optimizer.solvers.schedule`. In a re-plan a break not taken
         is forgone where its latest start is before the day ``resumes`` (now, the end of
         the fixed stops or of an absence), or where the technician goes ``home_early``
         (an absence ends the day and nothing new is planned)."""

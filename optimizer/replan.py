@@ -32,38 +32,41 @@ from typing import Any
 import numpy as np
 
 from optimizer.exceptions import InputIssue, InvalidProblemError
-from optimizer.instance import default_travel
-from optimizer.models import (
-    Appointment, Plan, Problem, Progress, Route, Stop, StopKind, TimeWindow,
-)
-from optimizer.models.events import Events, VisitReport
+from optimizer.models import Appointment, Events, Plan, Problem, Progress, Route, SolveOptions, Stop, StopKind, TimeWindow
+from optimizer.models.events import VisitReport
 from optimizer.models.progress import PlannedPickup
+from optimizer.models.settings import REPLAN_TIME_LIMIT_S
+from optimizer.solve import solve, with_options
 from optimizer.solvers import Solver
 from optimizer.timeaxis import utc
-from optimizer.travel import TravelProvider
+from optimizer.travel import TravelProvider, travel_provider
 
 
 def replan(
     problem: Problem,
     plan: Plan,
     events: Events,
+    options: SolveOptions | None = None,
     *,
-    time_limit: float = 10.0,
-    seed: int = 0,
-    solver: str | Solver = "auto",
+    time_limit: float | None = None,
+    seed: int | None = None,
+    solver: str | Solver | None = None,
+    max_solutions: int | None = None,
     travel: TravelProvider | None = None,
 ) -> Plan:
     """A new plan for ``problem`` after ``events``, starting from ``plan``.
 
-    ``time_limit`` is in seconds, as for :func:`optimizer.solve` (the default back-end
-    repairs ``plan``, see :mod:`optimizer.solvers.repair`). Raises
+    ``options`` and the keywords are those of :func:`optimizer.solve`; the time limit
+    defaults to :data:`~optimizer.models.settings.REPLAN_TIME_LIMIT_S` (10 s), and the
+    default back-end repairs ``plan`` (see :mod:`optimizer.solvers.repair`). Raises
     :class:`~optimizer.exceptions.InvalidProblemError` where the events do not fit the
     problem or plan (an unknown order, a cancelled visit already under way, ...).
     """
-    from optimizer.solve import solve
-
-    return solve(replan_problem(problem, plan, events, travel=travel), time_limit=time_limit, seed=seed,
-                 solver=solver, travel=travel)
+    chosen = with_options(options, time_limit=time_limit, seed=seed, max_solutions=max_solutions,
+                          solver=solver if isinstance(solver, str) else None)
+    chosen = with_options(chosen, time_limit=chosen.seconds(REPLAN_TIME_LIMIT_S))
+    return solve(replan_problem(problem, plan, events, travel=travel), chosen,
+                 solver=None if isinstance(solver, str) else solver, travel=travel)
 
 
 def replan_problem(
@@ -82,7 +85,7 @@ def replan_problem(
     reports = {r.order_id: r for r in events.visits}
     places = {**{o.id: o for o in problem.orders}, **{d.id: d for d in problem.depots},
               **{("home", t.id): t for t in problem.technicians}}
-    provider = travel or default_travel(problem)
+    provider = travel or travel_provider(problem.travel)
     fixed = []
     for route in plan.routes:
         away = [utc(u.start) for u in unavailable if u.technician_id == route.technician_id

@@ -14,14 +14,16 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
-from concurrent.futures import ProcessPoolExecutor
 
 import pandas as pd
 
+from optimizer.check import check
 from optimizer.exceptions import InputIssue, InvalidProblemError
-from optimizer.models import Plan, Problem, Urgency
+from optimizer.models import Plan, Problem, SolveOptions, Urgency
+from optimizer.solve import solve, with_options
 
 KPI_COLUMNS = (
     "scenario", "objective", "orders_total", "orders_planned",
@@ -69,51 +71,45 @@ def load_scenarios(path: str | os.PathLike[str], base: Problem) -> dict[str, Pro
 
 def run(
     scenarios: Mapping[str, Problem],
+    options: SolveOptions | None = None,
     *,
-    time_limit: float = 30.0,
-    seed: int = 0,
-    solver: str = "auto",
-    max_solutions: int | None = None,
     workers: int | None = None,
     client: Any = None,
+    **given: Any,
 ) -> tuple[pd.DataFrame, dict[str, Plan]]:
-    """Solve every scenario with the same settings; the KPI table (columns
+    """Solve every scenario with the same options; the KPI table (columns
     :data:`KPI_COLUMNS`, one row per scenario, in the given order) and the plans by name.
 
-    ``workers`` processes solve scenarios at once (default: half the cores, at least
-    one, since a solve itself uses up to two). The same scenarios and seed give the
-    same table whatever ``workers`` is, as far as the back-end is deterministic (see
-    the README's "Reproducibility"; ``max_solutions`` makes it so). With ``client``
-    (a ``dask.distributed.Client``, see :func:`optimizer.distributed.dask_client`)
-    the scenarios run as tasks on its cluster instead.
+    ``options`` and ``given`` (``time_limit``, ``seed``, ``solver``, ``max_solutions``)
+    are those of :func:`optimizer.solve`. ``workers`` processes solve scenarios at once
+    (default: half the cores, at least one, since a solve itself uses up to two). The
+    same scenarios and seed give the same table whatever ``workers`` is, as far as the
+    back-end is deterministic (see the README's "Reproducibility"; ``max_solutions``
+    makes it so). With ``client`` (a ``dask.distributed.Client``, see
+    :func:`optimizer.regions.cluster.dask_client`) the scenarios run as tasks on its
+    cluster instead.
     """
+    chosen = with_options(options, **given)
     names = list(scenarios)
-    jobs = [(scenarios[name], time_limit, seed, solver, max_solutions) for name in names]
+    problems = [scenarios[name] for name in names]
     count = workers if workers is not None else max(1, (os.cpu_count() or 1) // 2)
     if client is not None:
-        plans = client.gather(client.map(_solve, *zip(*jobs), pure=False)) if jobs else []
-    elif count <= 1 or len(jobs) <= 1:
-        plans = [_solve(*job) for job in jobs]
+        plans = client.gather(client.map(solve, problems, [chosen] * len(problems), pure=False)) if problems else []
+    elif count <= 1 or len(problems) <= 1:
+        plans = [solve(problem, chosen) for problem in problems]
     else:
-        with ProcessPoolExecutor(max_workers=min(count, len(jobs))) as pool:
-            plans = list(pool.map(_solve, *zip(*jobs)))
-    plans = [plan.with_problem(scenarios[name]) for name, plan in zip(names, plans)]
-    rows = [_row(name, plan) for name, plan in zip(names, plans)]
+        with ProcessPoolExecutor(max_workers=min(count, len(problems))) as pool:
+            plans = list(pool.map(solve, problems, [chosen] * len(problems)))
+    rows = [_row(name, problem, plan) for name, problem, plan in zip(names, problems, plans)]
     return pd.DataFrame(rows, columns=list(KPI_COLUMNS)), dict(zip(names, plans))
 
 
-def _solve(problem: Problem, time_limit: float, seed: int, solver: str, max_solutions: int | None) -> Plan:
-    from optimizer.solve import solve
-
-    return solve(problem, time_limit=time_limit, seed=seed, solver=solver, max_solutions=max_solutions)
-
-
-def _row(name: str, plan: Plan) -> dict[str, object]:
+def _row(name: str, problem: Problem, plan: Plan) -> dict[str, object]:
     k = plan.kpis
     return {
         "scenario": name, "objective": k.objective, "orders_total": k.orders_total, "orders_planned": k.orders_planned,
         **{f"unplanned_{u.value}": k.unplanned_by_urgency[u] for u in Urgency},
         "technician_days_used": k.technician_days_used, "travel_km": k.travel_km, "travel_min": k.travel_min,
         "overtime_min": k.overtime_min, "late_visits": k.late_visits, "late_min": k.late_min, "pickups": k.pickups,
-        "solve_s": plan.info.total_s, "valid": plan.check().ok,
+        "solve_s": plan.info.total_s, "valid": check(problem, plan).ok,
     }

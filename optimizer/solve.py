@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from typing import Any
 
-from optimizer.assemble import assemble_plan
+from optimizer.decode import assemble_plan
 from optimizer.instance import compile_instance
-from optimizer.models import Plan, Problem, SolverInfo
-from optimizer.solvers import SOLVERS, Solver
-from optimizer.solvers.base import SolveLimits
+from optimizer.models import Plan, Problem, SolveOptions, SolverInfo
+from optimizer.solvers import SolveLimits, Solver
+from optimizer.solvers import backend as registered
 from optimizer.solvers.supply import supply
 from optimizer.travel import TravelProvider
 
@@ -48,12 +49,13 @@ class _Timeline:
 
 def solve(
     problem: Problem,
+    options: SolveOptions | None = None,
     *,
-    time_limit: float = 30.0,
-    seed: int = 0,
-    solver: str | Solver = "auto",
-    travel: TravelProvider | None = None,
+    time_limit: float | None = None,
+    seed: int | None = None,
+    solver: str | Solver | None = None,
     max_solutions: int | None = None,
+    travel: TravelProvider | None = None,
     on_improvement: Callable[[float, float, int], None] | None = None,
 ) -> Plan:
     """Plan ``problem``: who does which order, in which sequence, at what time.
@@ -62,49 +64,67 @@ def solve(
     ----------
     problem
         The orders, technicians and settings.
+    options
+        The back-end, time limit, seed and work limit (:class:`~optimizer.models.SolveOptions`);
+        the keywords below override its fields one by one.
     time_limit
         Seconds for the whole call: compiling the instance (travel matrix included),
         the back-end (where orders need parts or tools, a tenth of its time goes to
         supplying the routes with van stock and depot pickups, see
         :mod:`optimizer.solvers.supply`) and assembling the plan, for which a reserve
-        of 0.1 ms per order is kept. A back-end may overrun by a fraction of a second.
+        of 0.1 ms per order is kept. One deadline is set here and every back-end asks
+        it how much is left; a back-end may overrun it by a fraction of a second.
+        Default 30 s, or none under a work limit.
     seed
         Random seed for back-ends that use one (PyVRP's search and the choice of parts
         the VROOM search re-solves; OR-tools routing has none).
     solver
         A registered back-end name (see ``optimizer.solvers.SOLVERS``) or an instance;
         ``"auto"`` picks PyVRP, or VROOM polished by OR-tools, by what the problem needs.
-    travel
-        Travel provider; default: great-circle x detour at the problem's speed.
     max_solutions
-        A work limit for reproducible plans: improving solutions (OR-tools), iterations
-        (PyVRP), parts tried (VROOM search); see the README's "Reproducibility".
+        The work limit, for reproducible plans: improving solutions (OR-tools),
+        iterations (PyVRP), parts tried (VROOM search); see the README's "Reproducibility".
+    travel
+        Travel provider; default: the one the problem's travel settings name.
     on_improvement
         Called with (seconds since the call began, objective, orders planned) each time
         the back-end holds a better plan (before the supply pass; the plan's final
         figures are in its KPIs). Each improvement is also logged (event ``improved``).
     """
     began = time.perf_counter()
-    backend = SOLVERS[solver]() if isinstance(solver, str) else solver
+    chosen = with_options(options, time_limit=time_limit, seed=seed, max_solutions=max_solutions,
+                          solver=solver if isinstance(solver, str) else None)
+    backend = solver if solver is not None and not isinstance(solver, str) else registered(chosen.solver)
+    seconds = chosen.seconds()
     instance = compile_instance(problem, travel)
-    compiled = time.perf_counter()
-    left_s = max(1e-3, time_limit - (compiled - began) - _ASSEMBLY_S_PER_ORDER * len(problem.orders))
-    routing_s = (1 - _SUPPLY_SHARE) * left_s if instance.needs_supply else left_s
-    limits = SolveLimits(time_limit_s=routing_s, max_solutions=max_solutions,
+    reserve_s = _ASSEMBLY_S_PER_ORDER * len(problem.orders)
+    limits = SolveLimits(deadline=None if seconds is None else began + seconds - reserve_s,
+                         max_solutions=chosen.max_solutions,
                          on_improvement=_Timeline(began, instance.is_pickup, on_improvement))
-    result = backend.solve(instance, limits, seed=seed)
+    result = backend.solve(instance, limits.share(1 - _SUPPLY_SHARE) if instance.needs_supply else limits,
+                           seed=chosen.seed)
     if instance.needs_supply:
-        result = supply(instance, result, deadline=compiled + left_s)
-    logger.info("solver %s: %s in %.2f s", backend.name, result.status, result.solve_s)
+        result = supply(instance, result, limits)
+    status = result.status
+    if chosen.max_solutions is not None and limits.expired():
+        status += "; the time limit ended the search before its work limit, so another run may differ"
+        logger.warning("the time limit ended the search before its work limit (%s solutions)", chosen.max_solutions,
+                       extra={"event": "work_limit_not_reached", "time_limit": seconds})
+    logger.info("solver %s: %s in %.2f s", backend.name, status, result.solve_s)
     info = SolverInfo(
         solver=backend.name,
-        seed=seed,
-        time_limit_s=time_limit,
+        seed=chosen.seed,
+        time_limit_s=seconds,
         solve_s=result.solve_s,
-        status=result.status,
+        status=status,
         solver_objective=result.objective,
     )
     plan = assemble_plan(problem, instance, result, info)
-    total = time.perf_counter() - began
-    plan = plan.model_copy(update={"info": info.model_copy(update={"total_s": total})})
-    return plan.with_problem(problem, travel)
+    return plan.model_copy(update={"info": info.model_copy(update={"total_s": time.perf_counter() - began})})
+
+
+def with_options(options: SolveOptions | None, **given: Any) -> SolveOptions:
+    """``options`` (default: :class:`~optimizer.models.SolveOptions`) with the fields in
+    ``given`` that are not ``None`` set, validated."""
+    base = options or SolveOptions()
+    return SolveOptions.model_validate(base.model_dump() | {k: v for k, v in given.items() if v is not None})

@@ -11,7 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+def time_zone(name: str) -> ZoneInfo:
+    """The IANA time zone ``name`` (``Europe/Berlin``); ``ValueError`` with a sentence
+    for anything else: the one check of a zone name, for problems, runs and readers."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ValueError(f"unknown time zone {name!r} (use an IANA name like 'Europe/Berlin')") from None
 
 
 def utc(instant: dt.datetime) -> dt.datetime:

@@ -22,7 +22,7 @@ from optimizer.models import Break, ClockInterval, Order, Plan, Problem, Technic
 from optimizer.travel import OsmTravel
 from optimizer.travel.cache import CACHE_ENV
 from optimizer.travel import osrm_server as local_osrm
-from optimizer.travel.synthetic_map import GridMap
+from optimizer.testing.maps import GridMap
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
@@ -78,7 +78,7 @@ def solve_checked(problem: Problem, **options: Any) -> Plan:
     """
     options = {"time_limit": 2.0, "max_solutions": 200} | options
     plan = optimizer.solve(problem, **options)
-    report = plan.check()
+    report = optimizer.check(problem, plan, travel=options.get("travel"))
     assert report.ok, str(report)
     assert report.objective == pytest.approx(plan.kpis.objective, rel=1e-9, abs=1e-6)
     if plan.info.solver_objective is not None:
@@ -89,7 +89,7 @@ def solve_checked(problem: Problem, **options: Any) -> Plan:
 @pytest.fixture(scope="session")
 def sample_problem() -> Problem:
     """The bundled Rhein-Neckar sample: 150 orders, 12 technicians, 2 depots, 3 days."""
-    return Problem.from_files(
+    return optimizer.read_problem(
         SAMPLES / "orders.csv",
         SAMPLES / "technicians.csv",
         SAMPLES / "depots.csv",

@@ -12,13 +12,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import optimizer
+
 from conftest import SAMPLES
 from optimizer.cli import EXIT_FAILURE, EXIT_INVALID_INPUT, EXIT_OK, EXIT_URGENT_UNPLANNED, main
-from optimizer.config import HorizonConfig, load_config
+from optimizer.batch.config import HorizonConfig, load_config
 from optimizer.exceptions import InvalidProblemError
-from optimizer.io.writers import REPORT_COLUMNS
+from optimizer.io.tables import REPORT_COLUMNS
 from optimizer.models import Plan, Problem
-from optimizer.ticker import Ticker
+from optimizer.cli.status_line import StatusLine
 
 ZONE = "Europe/Berlin"
 TABLES = ("orders", "technicians", "depots")
@@ -107,7 +109,7 @@ def test_today_and_tomorrow_resolve_in_the_time_zone() -> None:
 
 def test_german_csv_and_excel_exports_read_as_the_plain_csv(tmp_path: Path) -> None:
     """';' with decimal commas in Windows-1252 (umlauts), and .xlsx, give the same problem."""
-    plain = Problem.from_files(*(SAMPLES / f"{t}.csv" for t in TABLES), start="2026-11-23", tz=ZONE)
+    plain = optimizer.read_problem(*(SAMPLES / f"{t}.csv" for t in TABLES), start="2026-11-23", tz=ZONE)
     german, excel = {}, {}
     for table in TABLES:
         frame = sample(table)
@@ -120,8 +122,8 @@ def test_german_csv_and_excel_exports_read_as_the_plain_csv(tmp_path: Path) -> N
         frame.to_csv(german[table], sep=";", index=False, encoding="cp1252")
         excel[table] = tmp_path / f"{table}.xlsx"
         sample(table).to_excel(excel[table], index=False)
-    from_german = Problem.from_files(*(german[t] for t in TABLES), start="2026-11-23", tz=ZONE)
-    from_excel = Problem.from_files(*(excel[t] for t in TABLES), start="2026-11-23", tz=ZONE)
+    from_german = optimizer.read_problem(*(german[t] for t in TABLES), start="2026-11-23", tz=ZONE)
+    from_excel = optimizer.read_problem(*(excel[t] for t in TABLES), start="2026-11-23", tz=ZONE)
     assert from_german.technicians[0].name == "Jürgen Müßig"
     assert from_german.orders == plain.orders and from_excel.orders == plain.orders
     assert from_excel.technicians == plain.technicians and from_german.depots == plain.depots
@@ -235,7 +237,7 @@ def test_a_failed_run_leaves_the_previous_plan_folder_as_it_was(tmp_path: Path, 
     assert main(["plan", "--config", str(config)]) in (EXIT_OK, EXIT_URGENT_UNPLANNED)
     out = tmp_path / "plan"
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    import optimizer.io.writers as writers
+    import optimizer.io.plan_folder as writers
 
     real = writers._write_json
 
@@ -254,7 +256,7 @@ def test_a_failed_run_leaves_the_previous_plan_folder_as_it_was(tmp_path: Path, 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("solver crashed")
 
-    monkeypatch.setattr("optimizer.cli.solve", broken)
+    monkeypatch.setattr("optimizer.batch.runner.solve", broken)
     assert main(["plan", "--config", str(config)]) == EXIT_FAILURE
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
@@ -268,13 +270,13 @@ def test_the_progress_line_shows_on_a_terminal_only() -> None:
     """On a terminal: elapsed time, best objective and planned orders, cleared at the
     end; on a pipe, or for a short solve: nothing."""
     screen = _Terminal()
-    with Ticker(screen, 30, 150, every_s=0.01) as ticker:
+    with StatusLine(screen, 30, 150, every_s=0.01) as ticker:
         ticker.update(1.0, 5013.0, 148)
         time.sleep(0.1)
     shown = screen.getvalue()
     assert "best 5013.0" in shown and "planned 148/150" in shown and shown.endswith("\r\033[K")
     for stream, limit in ((io.StringIO(), 30), (_Terminal(), 1)):
-        with Ticker(stream, limit, 150, every_s=0.01) as ticker:
+        with StatusLine(stream, limit, 150, every_s=0.01) as ticker:
             ticker.update(1.0, 5013.0, 148)
             time.sleep(0.05)
         assert stream.getvalue() == ""

@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 from conftest import solve_checked
 
+import optimizer
 from optimizer.cli import EXIT_INVALID_INPUT, EXIT_OK, main
 from optimizer.models import TravelSettings
-from optimizer.synthetic import problem as generated
+from optimizer.testing.problems import problem as generated
 from optimizer.travel import travel_provider
 from optimizer.travel.calibrate import CalibratedTravel, calibrate
 
@@ -58,7 +59,7 @@ def test_the_fitted_model_is_a_travel_provider_that_plans() -> None:
     assert list(matrix.duration_s[0]) == sorted(matrix.duration_s[0])
     problem = generated(30, 3, seed=1)
     plan = solve_checked(problem, solver="insertion", travel=fit.travel)
-    assert plan.check().ok
+    assert optimizer.check(problem, plan, travel=fit.travel).ok
 
 
 def test_bad_trips_are_refused() -> None:
@@ -77,7 +78,7 @@ def test_the_fitted_model_becomes_the_problem_s_travel_settings() -> None:
     via_settings = travel_provider(problem.travel).matrix(lat, lon)
     np.testing.assert_allclose(via_settings.duration_s, fit.travel.matrix(lat, lon).duration_s, atol=1)
     plan = solve_checked(problem, solver="insertion")
-    assert plan.check().ok
+    assert optimizer.check(problem, plan).ok
 
 
 def test_the_command_line_prints_a_travel_table(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

@@ -8,6 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import optimizer
+
 from conftest import SAMPLES
 from optimizer import check
 from optimizer.cli import EXIT_INVALID_INPUT, EXIT_OK, main
@@ -98,7 +100,7 @@ def test_cli_bad_arguments(tmp_path: Path, flag: list[str], capsys) -> None:
 
 def test_cli_unseen_instance_plans_urgent_first(tmp_path: Path) -> None:
     """A generated instance it has never seen: valid plan, urgent work planned first."""
-    from optimizer import synthetic
+    from optimizer.testing import problems as synthetic
 
     tables = synthetic.generate(300, 20, days=2, seed=11)
     for name, frame in tables.items():
@@ -111,7 +113,7 @@ def test_cli_unseen_instance_plans_urgent_first(tmp_path: Path) -> None:
         "--time-limit", "5", "--out", str(out),
     ]
     assert main(args) == EXIT_OK
-    problem = Problem.from_files(
+    problem = optimizer.read_problem(
         tmp_path / "orders.csv", tmp_path / "technicians.csv", tmp_path / "depots.csv",
         start="2026-11-23", days=2, tz="Europe/Berlin",
     )

@@ -17,13 +17,15 @@ import pytest
 from dask.distributed import Client
 from conftest import SAMPLES, make_order, make_problem, make_technician, solve_checked
 
-from optimizer import scenarios, synthetic
+from optimizer import scenarios
+from optimizer.testing import problems as synthetic
 from optimizer.cli import EXIT_INVALID_INPUT, EXIT_OK, EXIT_URGENT_UNPLANNED, main
-from optimizer.distributed import dask_client, solve_region, solve_regions
-from optimizer.io.writers import read_plan
-from optimizer.models import Plan, Problem
-from optimizer.reasons import Reason
-from optimizer.regions import split
+from optimizer.regions.cluster import dask_client, solve_region, solve_regions
+from optimizer.io.plan_folder import read_plan
+import optimizer
+from optimizer.models import Plan, Problem, SolveOptions
+from optimizer.models.reasons import Reason
+from optimizer.regions.split import split
 
 cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import this test module
 
@@ -66,10 +68,10 @@ def test_the_region_column_is_followed_unless_nobody_there_qualifies() -> None:
 
 def test_merged_regions_are_one_checked_plan(client: Any, generated: Problem) -> None:
     plan = solve_regions(generated, client=client, max_technicians=5, second_chance=False, **OPTIONS)
-    report = plan.check()
+    report = optimizer.check(generated, plan)
     assert report.ok, str(report)
     assert report.objective == pytest.approx(plan.kpis.objective)
-    alone = {r.name: solve_region(r.problem, OPTIONS) for r in split(generated, max_technicians=5)}
+    alone = {r.name: solve_region(r.problem, SolveOptions(**OPTIONS)) for r in split(generated, max_technicians=5)}
     expected = sorted((route.technician_id, route.date, route.order_ids) for p in alone.values() for route in p.routes)
     assert sorted((r.technician_id, r.date, r.order_ids) for r in plan.routes) == expected
     assert plan.kpis.orders_planned == sum(p.kpis.orders_planned for p in alone.values()) > 0
@@ -85,7 +87,7 @@ def test_leftovers_get_a_second_chance_next_door(client: Any) -> None:
     without = solve_regions(problem, client=client, second_chance=False, **OPTIONS)
     assert without.kpis.orders_planned == 2
     plan = solve_regions(problem, client=client, **OPTIONS)
-    assert plan.check().ok
+    assert optimizer.check(problem, plan).ok
     assert plan.kpis.orders_planned == 3 and not plan.unplanned
     assert {r.technician_id for r in plan.routes} == {"T-N", "T-S"}
     assert plan.kpis.objective < without.kpis.objective
@@ -95,7 +97,7 @@ def fails_in(region_name: str, marker: Path | None) -> Any:
     """A region task that raises for the region holding ``region_name``'s first
     technician: always, or (with a ``marker`` file) only the first time."""
 
-    def task(problem: Problem, options: dict[str, Any]) -> Plan:
+    def task(problem: Problem, options: SolveOptions) -> Plan:
         if any(t.id == region_name for t in problem.technicians):
             if marker is None or not marker.exists():
                 if marker is not None:
@@ -111,7 +113,7 @@ def test_a_failing_region_is_reported_and_the_others_stand(client: Any, generate
     doomed = regions[1]
     plan = solve_regions(generated, client=client, max_technicians=5,
                          task=fails_in(doomed.problem.technicians[0].id, None), **OPTIONS)
-    assert plan.check().ok
+    assert optimizer.check(generated, plan).ok
     lost = {u.order_id: u for u in plan.unplanned if u.reason == Reason.REGION_FAILED.value}
     assert set(lost) == {o.id for o in doomed.problem.orders}
     assert "RuntimeError: injected failure" in next(iter(lost.values())).detail
@@ -132,7 +134,7 @@ def test_a_region_that_fails_once_is_retried(client: Any, generated: Problem, tm
 def dies_once(marker: Path) -> Any:
     """A region task whose worker process dies (no exception, no answer) the first time."""
 
-    def task(problem: Problem, options: dict[str, Any]) -> Plan:
+    def task(problem: Problem, options: SolveOptions) -> Plan:
         if not marker.exists():
             marker.write_text("died once")
             os._exit(1)
@@ -145,7 +147,7 @@ def test_a_region_whose_worker_dies_is_planned_on_another(client: Any, generated
     plan = solve_regions(generated, client=client, max_technicians=5, second_chance=False,
                          task=dies_once(tmp_path / "marker"), **OPTIONS)
     assert (tmp_path / "marker").exists()
-    assert plan.check().ok
+    assert optimizer.check(generated, plan).ok
     assert not any(u.reason == Reason.REGION_FAILED.value for u in plan.unplanned)
 
 
@@ -157,7 +159,7 @@ def test_a_sweep_on_the_cluster_equals_the_sequential_one(client: Any) -> None:
     in_process, _ = scenarios.run(variants, workers=1, **settings)
     columns = [c for c in scenarios.KPI_COLUMNS if c != "solve_s"]
     assert on_cluster[columns].equals(in_process[columns])
-    assert all(plan.check().ok for plan in plans.values())
+    assert all(optimizer.check(variants[name], plan).ok for name, plan in plans.items())
 
 
 def test_plan_with_workers_from_the_command_line(tmp_path: Path) -> None:
@@ -168,7 +170,7 @@ def test_plan_with_workers_from_the_command_line(tmp_path: Path) -> None:
                  "--workers", "2", "--region-technicians", "6", "--out", str(out)])
     assert code in (EXIT_OK, EXIT_URGENT_UNPLANNED)
     problem, plan = read_plan(out)
-    assert plan.with_problem(problem).check().ok
+    assert optimizer.check(problem, plan).ok
     count = len(split(problem, max_technicians=6))
     assert count >= 2
     assert plan.info.solver == "regions (auto)" and plan.info.status == f"{count} of {count} regions planned"
@@ -210,7 +212,7 @@ def test_the_same_command_runs_on_a_cluster_of_its_own(scheduler: str, tmp_path:
                  "--scheduler", scheduler, "--region-technicians", "6", "--out", str(out)])
     assert code in (EXIT_OK, EXIT_URGENT_UNPLANNED)
     problem, plan = read_plan(out)
-    assert plan.with_problem(problem).check().ok
+    assert optimizer.check(problem, plan).ok
     assert plan.info.status.endswith("regions planned")
 
 

@@ -8,12 +8,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import optimizer
+
 from conftest import SAMPLES, at
 from optimizer.cli import EXIT_INVALID_INPUT, EXIT_OK, EXIT_URGENT_UNPLANNED, main
-from optimizer.diff import CHANGE_COLUMNS
+from optimizer.outputs.diff import CHANGE_COLUMNS
 from optimizer.exceptions import InvalidProblemError
 from optimizer.io.events import events_from_frame, read_events
-from optimizer.io.writers import read_plan
+from optimizer.io.plan_folder import read_plan
 
 ZONE = "Europe/Berlin"
 ROWS = [
@@ -92,7 +94,7 @@ def test_cli_replan_writes_the_new_plan_and_its_changes(tmp_path: Path, capsys) 
     assert set(added["order_id"]) == {"E-001", "E-002", "E-003"}
     assert (added["date_after"] == "2026-11-23").all()
     problem, plan = read_plan(second)
-    assert problem.progress is not None and plan.check(problem).ok
+    assert problem.progress is not None and optimizer.check(problem, plan).ok
 
     bad = write_csv(tmp_path / "bad.csv", [ROWS[0], {"event": "cancel", "order_id": "NOPE"}])
     third = tmp_path / "never"

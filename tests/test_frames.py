@@ -8,22 +8,28 @@ import pandas as pd
 import pytest
 
 from conftest import lunch, make_order, make_problem, make_technician, solve_checked
-from optimizer.io.frames import UNASSIGNED_COLUMNS, VISIT_COLUMNS
-from optimizer.io.writers import PLAN_FILES, write_plan
+from optimizer.io.frames import UNASSIGNED_COLUMNS, VISIT_COLUMNS, days_frame, unassigned_frame, visits_frame
+from optimizer.io.plan_folder import PLAN_FILES, write_plan
 from optimizer.models import Plan, Problem
 
 
 @pytest.fixture(scope="module")
-def plan() -> Plan:
-    """A small solved plan with a break and one unplanned order."""
+def problem() -> Problem:
+    """A small problem with a break and one order nobody is skilled for."""
     orders = [make_order(f"O{i}", lat=49.45 + 0.01 * i, duration_min=100) for i in range(6)]
     orders.append(make_order("GAS", skills={"gas": 1}))
-    return solve_checked(make_problem(orders, [make_technician(break_=lunch())]))
+    return make_problem(orders, [make_technician(break_=lunch())])
+
+
+@pytest.fixture(scope="module")
+def plan(problem: Problem) -> Plan:
+    """Its plan, with one unplanned order."""
+    return solve_checked(problem)
 
 
 def test_frames_visits_columns_and_dtypes(plan: Plan) -> None:
     """Visits have the documented columns; timestamps are tz-aware in the plan's zone."""
-    frame = plan.visits_frame()
+    frame = visits_frame(plan)
     assert list(frame.columns) == list(VISIT_COLUMNS)
     assert str(frame["start"].dt.tz) == "Europe/Berlin"
     assert frame["seq"].dtype == "int64"
@@ -35,7 +41,7 @@ def test_frames_visits_columns_and_dtypes(plan: Plan) -> None:
 
 def test_frames_unassigned(plan: Plan) -> None:
     """Unplanned orders come with urgency, reason and explanation."""
-    frame = plan.unassigned_frame()
+    frame = unassigned_frame(plan)
     assert list(frame.columns) == list(UNASSIGNED_COLUMNS)
     assert frame.set_index("order_id").loc["GAS", "reason"] == "no_skilled_technician"
 
@@ -47,20 +53,20 @@ def test_frames_json_round_trip(plan: Plan) -> None:
     assert loaded.model_dump_json() == plan.model_dump_json()
 
 
-def test_writer_replaces_files_atomically(plan: Plan, tmp_path: Path) -> None:
+def test_writer_replaces_files_atomically(problem: Problem, plan: Plan, tmp_path: Path) -> None:
     """Writing twice replaces the files and leaves no temporary folders behind."""
     out = tmp_path / "plan"
-    write_plan(plan, out)
-    write_plan(plan, out)
+    write_plan(problem, plan, out)
+    write_plan(problem, plan, out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan"]
     assert sorted(p.name for p in out.iterdir()) == sorted(PLAN_FILES)
-    assert len(pd.read_csv(out / "visits.csv")) == len(plan.visits_frame())
+    assert len(pd.read_csv(out / "visits.csv")) == len(visits_frame(plan))
 
 
 def test_days_frame_has_a_row_per_day_with_the_totals(sample_problem: Problem) -> None:
     """The per-day figures add up to the plan's totals; dtypes as documented."""
     plan = solve_checked(sample_problem, solver="insertion")
-    frame = plan.days_frame()
+    frame = days_frame(plan)
     assert list(frame["date"]) == sample_problem.dates
     assert frame["orders_planned"].sum() == plan.kpis.orders_planned
     assert frame["travel_km"].sum() == pytest.approx(plan.kpis.travel_km)

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import at, make_order, make_problem, make_technician, window
 from optimizer.instance import NO_DUE_S, compile_instance
-from optimizer.reasons import Reason
+from optimizer.models.reasons import Reason
 
 
 def test_instance_one_vehicle_per_workday() -> None:

@@ -7,8 +7,11 @@ import datetime as dt
 
 import pytest
 
+import optimizer
+
 from conftest import MONDAY, at, make_order, make_problem, make_technician, solve_checked, window
-from optimizer import synthetic
+from optimizer.testing import problems as synthetic
+from optimizer.io import visits_frame
 from optimizer.models import ClockInterval, Delivery, Depot, Plan, StopKind, Urgency
 
 TUESDAY = dt.date(2026, 11, 24)
@@ -67,7 +70,7 @@ def test_pickup_is_inserted_only_where_the_van_lacks_the_part() -> None:
     assert pickup.depot_id == "D1" and pickup.picked == {"P-200": 1}
     kinds = [(s.kind, s.order_id) for s in route.stops if s.kind in (StopKind.ORDER, StopKind.PICKUP)]
     assert kinds.index((StopKind.PICKUP, None)) == kinds.index((StopKind.ORDER, "LACKS")) - 1
-    frame = plan.visits_frame()
+    frame = visits_frame(plan)
     assert frame.loc[frame.kind == "pickup", "picked"].tolist() == ["P-200:1"]
     assert plan.kpis.pickups == 1
 
@@ -240,7 +243,7 @@ def _edited(plan: Plan, edit) -> Plan:
 def test_checker_rejects_broken_supply(supplied, edit, kind) -> None:
     """Over-drawn depot, parts or tools not on hand, a pickup outside opening hours or too short."""
     problem, plan = supplied
-    report = _edited(plan, edit).check(problem)
+    report = optimizer.check(problem, _edited(plan, edit))
     assert kind in report.kinds(), str(report)
 
 
@@ -250,7 +253,7 @@ def test_checker_rejects_a_van_unit_used_twice() -> None:
     orders = [make_order("A", parts={"P-100": 1}), make_order("B", parts={"P-100": 1}, lat=49.51)]
     plan = solve_checked(make_problem(orders, [tech]))
     poorer = make_problem(orders, [make_technician(van_stock={"P-100": 1})])
-    report = plan.check(poorer)
+    report = optimizer.check(poorer, plan)
     assert "parts" in report.kinds()
 
 
@@ -259,7 +262,7 @@ def test_checker_rejects_a_route_on_an_absent_day() -> None:
     orders = [make_order("O", windows=(window("08:00", "12:00", 1),))]
     plan = solve_checked(make_problem(orders, [make_technician()], days=2))
     absent = make_problem(orders, [make_technician(absent=frozenset({TUESDAY}))], days=2)
-    assert "not_a_workday" in plan.check(absent).kinds()
+    assert "not_a_workday" in optimizer.check(absent, plan).kinds()
 
 
 def test_checker_rejects_a_pickup_before_the_delivery_arrives() -> None:
@@ -270,7 +273,7 @@ def test_checker_rejects_a_pickup_before_the_delivery_arrives() -> None:
     plan = solve_checked(problem)
     early = _edited(plan, lambda s: s.model_copy(update={"arrival": at("08:00"), "start": at("08:00"), "end": at("08:10")})
                     if s.kind is StopKind.PICKUP else s)
-    assert "depot_stock" in early.check(problem).kinds()
+    assert "depot_stock" in optimizer.check(problem, early).kinds()
 
 
 def test_pickup_on_an_earlier_day_when_the_depot_is_closed_before_the_order() -> None:

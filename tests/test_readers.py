@@ -14,7 +14,7 @@ from conftest import MONDAY, SAMPLES, ZONE
 import optimizer
 from optimizer import InputIssue, InvalidProblemError, Problem
 from optimizer.io import cells
-from optimizer.io.readers import problem_from_files
+from optimizer.io.readers import read_problem
 from optimizer.models import Break, ClockInterval, OrderType, TimeWindow, Urgency, Weekday
 
 BERLIN = ZoneInfo(ZONE)
@@ -40,7 +40,7 @@ def issues_from_files(
 ) -> tuple[InputIssue, ...]:
     """The issues of the InvalidProblemError that reading these files must raise."""
     with pytest.raises(InvalidProblemError) as caught:
-        Problem.from_files(orders, technicians, depots, **SETTINGS)
+        optimizer.read_problem(orders, technicians, depots, **SETTINGS)
     return caught.value.issues
 
 
@@ -176,14 +176,14 @@ def test_from_files_parquet_equals_csv(
         paths.append(tmp_path / f"{name}.parquet")
         frame.to_parquet(paths[-1])
 
-    problem = Problem.from_files(*paths, **SETTINGS)
+    problem = optimizer.read_problem(*paths, **SETTINGS)
 
     assert problem.model_dump() == sample_problem.model_dump()
 
 
 def test_from_frames_equals_csv(sample_problem: Problem, sample_frames: list[pd.DataFrame]):
     """The sample tables given as typed DataFrames build the same problem as the CSV files."""
-    problem = Problem.from_frames(*sample_frames, start="2026-11-23", days=3, tz=ZONE)
+    problem = optimizer.read_problem(*sample_frames, start="2026-11-23", days=3, tz=ZONE)
 
     assert problem.model_dump() == sample_problem.model_dump()
 
@@ -192,7 +192,7 @@ def test_from_frames_text_frames_equal_csv(sample_problem: Problem):
     """DataFrames holding every cell as text (empty strings for blanks) give the same problem."""
     frames = [pd.read_csv(SAMPLES / f"{n}.csv", dtype=str, keep_default_na=False) for n in TABLES]
 
-    problem = Problem.from_frames(*frames, **SETTINGS)
+    problem = optimizer.read_problem(*frames, **SETTINGS)
 
     assert problem.model_dump() == sample_problem.model_dump()
 
@@ -328,7 +328,7 @@ def test_from_frames_error_names_index_label(sample_frames: list[pd.DataFrame]):
     orders.loc["second", "duration_min"] = -4
 
     with pytest.raises(InvalidProblemError) as caught:
-        Problem.from_frames(orders, sample_frames[1], **SETTINGS)
+        optimizer.read_problem(orders, sample_frames[1], **SETTINGS)
 
     assert caught.value.issues == (
         InputIssue(
@@ -394,7 +394,7 @@ def test_invalid_problem_error_message_names_file_line_and_column(tmp_path: Path
     orders = "order_id,lat,lon,duration_min\nO1,49.5,8.4,60\nO2,49.5,8.4,sixty\n"
 
     with pytest.raises(InvalidProblemError) as caught:
-        Problem.from_files(
+        optimizer.read_problem(
             write(tmp_path, "orders.csv", orders),
             write(tmp_path, "technicians.csv", TECHNICIANS_CSV),
             **SETTINGS,
@@ -414,7 +414,7 @@ def test_from_frames_rejects_unknown_time_zone(sample_frames: list[pd.DataFrame]
     """An unknown time zone setting is reported as a settings issue."""
     expected = "settings, column 'tz': unknown time zone 'Europe/Mannheim'"
     with pytest.raises(InvalidProblemError, match=expected):
-        Problem.from_frames(sample_frames[0], sample_frames[1], start=MONDAY, tz="Europe/Mannheim")
+        optimizer.read_problem(sample_frames[0], sample_frames[1], start=MONDAY, tz="Europe/Mannheim")
 
 
 # --- cell parsers -------------------------------------------------------------------------
@@ -588,7 +588,7 @@ def test_from_files_line_numbers_survive_blank_lines(tmp_path: Path):
 def test_from_files_extra_field_is_an_error(tmp_path: Path):
     """A row with one field too many is reported, not read shifted by one column."""
     with pytest.raises(InvalidProblemError) as error:
-        problem_from_files(
+        read_problem(
             write(tmp_path, "orders.csv", "order_id,lat,lon,duration_min\nO1,49.5,8.4,60,7\n"),
             write(tmp_path, "technicians.csv", TECHNICIANS_CSV),
             start=MONDAY,

@@ -15,9 +15,9 @@ from optimizer.models import (
     ClockInterval, Plan, Problem, Route, StopKind, TimeWindow, Unavailable, Urgency, Weekday,
 )
 from optimizer.models.events import Events, Pin, VisitReport
-from optimizer.objective import promise_cost
+from optimizer.models.objective import promise_cost
 from optimizer.replan import replan_problem
-from optimizer.synthetic import problem as generated
+from optimizer.testing.problems import problem as generated
 from optimizer.timeaxis import utc
 
 NOW = at("11:00")
@@ -26,7 +26,8 @@ NOW = at("11:00")
 def replanned(problem: Problem, plan: Plan, events: Events, **options: object) -> Plan:
     """The re-plan, checked independently (objective included)."""
     new = optimizer.replan(problem, plan, events, time_limit=5.0, **options)
-    report = new.check()
+    report = optimizer.check(replan_problem(problem, plan, events, travel=options.get("travel")), new,  # type: ignore[arg-type]
+                             travel=options.get("travel"))  # type: ignore[arg-type]
     assert report.ok, str(report)
     assert report.objective == pytest.approx(new.kpis.objective, rel=1e-9, abs=1e-6)
     return new
@@ -179,8 +180,9 @@ def test_events_that_do_not_fit_the_plan_are_rejected(day: tuple[Problem, Plan])
 def test_a_replan_of_a_replan_keeps_both_histories(day: tuple[Problem, Plan]) -> None:
     """Re-planning again at 14:00 keeps what was fixed at 11:00 and what started since."""
     problem, plan = day
-    first = replanned(problem, plan, Events(now=NOW, new_orders=(emergency("E0"),)))
-    second_problem = first.problem
+    events = Events(now=NOW, new_orders=(emergency("E0"),))
+    first = replanned(problem, plan, events)
+    second_problem = replan_problem(problem, plan, events)
     second = replanned(second_problem, first, Events(now=at("14:00"), new_orders=(emergency("E1", lat=49.5),)))
     assert started_before(first, at("14:00")) <= started_before(second, at("14:00"))
     assert "E0" in {o for r in second.routes for o in r.order_ids}

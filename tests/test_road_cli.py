@@ -11,10 +11,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+
+import optimizer
 from conftest import SAMPLES
 
 from optimizer.cli import EXIT_FAILURE, EXIT_INVALID_INPUT, EXIT_OK, EXIT_URGENT_UNPLANNED, main
-from optimizer.io.writers import read_plan
+from optimizer.io.plan_folder import read_plan
 from optimizer.travel import OsmTravel
 
 PLANNED = (EXIT_OK, EXIT_URGENT_UNPLANNED)
@@ -58,7 +60,7 @@ def test_plan_on_the_embedded_graph_records_the_map(helsinki_exports: Path, hels
     assert len(record["osm_file"]["sha256"]) == 64
     problem, plan = read_plan(out)
     assert problem.travel.source == "osm" and problem.travel.osm_file == helsinki_pbf
-    assert plan.with_problem(problem).check().ok
+    assert optimizer.check(problem, plan).ok
 
 
 def test_replan_keeps_the_travel_source(helsinki_exports: Path, helsinki_pbf: Path, tmp_path: Path) -> None:
@@ -73,7 +75,7 @@ def test_replan_keeps_the_travel_source(helsinki_exports: Path, helsinki_pbf: Pa
     assert json.loads((second / "manifest.json").read_text())["travel"]["source"] == "osm"
     problem, plan = read_plan(second)
     assert problem.travel.osm_file == helsinki_pbf
-    assert plan.with_problem(problem).check().ok
+    assert optimizer.check(problem, plan).ok
 
 
 def test_plan_on_osrm_records_the_server(helsinki_exports: Path, helsinki_osrm: str, tmp_path: Path) -> None:
@@ -83,7 +85,7 @@ def test_plan_on_osrm_records_the_server(helsinki_exports: Path, helsinki_osrm: 
     assert record["source"] == "osrm" and record["osrm_url"] == helsinki_osrm
     assert record["description"] == f"OSRM at {helsinki_osrm} (driving)"
     problem, plan = read_plan(out)
-    assert plan.with_problem(problem).check().ok
+    assert optimizer.check(problem, plan).ok
 
 
 def test_the_configuration_file_names_the_map_relative_to_itself(

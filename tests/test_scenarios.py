@@ -7,7 +7,7 @@ import pytest
 
 from optimizer import scenarios
 from optimizer.models import Problem, Urgency
-from optimizer.synthetic import problem as generated
+from optimizer.testing.problems import problem as generated
 
 
 @pytest.fixture(scope="module")

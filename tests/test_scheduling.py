@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import at, lunch, make_order, make_problem, make_technician, window
 from optimizer.instance import compile_instance
-from optimizer.scheduling import schedule_route
+from optimizer.solvers.schedule import schedule_route
 
 
 def seconds(clock: str) -> int:

@@ -1,1 +1,17 @@
-"""Readers and writers for the data contract (CSV, Parquet, DataFrames, plan folders)."""
+"""The data contract <-> the models, as free functions: tables in (CSV, Parquet, Excel,
+DataFrames), plans out (DataFrames and the plan folder).
+
+>>> problem = optimizer.io.read_problem("orders.csv", "technicians.csv", start="2026-11-23")  # doctest: +SKIP
+>>> optimizer.io.visits_frame(plan)                                                      # doctest: +SKIP
+"""
+
+from optimizer.io.events import read_events
+from optimizer.io.frames import days_frame, unassigned_frame, visits_frame
+from optimizer.io.plan_folder import read_plan, write_plan
+from optimizer.io.readers import read_problem
+from optimizer.io.tables import write_table, write_validation_report
+
+__all__ = [
+    "days_frame", "read_events", "read_plan", "read_problem", "unassigned_frame", "visits_frame",
+    "write_plan", "write_table", "write_validation_report",
+]

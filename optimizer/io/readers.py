@@ -32,6 +32,7 @@ from optimizer.io import cells
 from optimizer.io.schema import DEPOTS, ORDERS, TECHNICIANS, Table
 from optimizer.models import Problem
 from optimizer.models.problem import relation_issues
+from optimizer.timeaxis import time_zone
 
 PathLike = str | os.PathLike[str]
 _DECIMAL_COMMA = re.compile(r"^\s*([-+]?\d+),(\d+)\s*$")
@@ -68,43 +69,39 @@ class _Parsed:
     rows: dict[str, int | str] = field(default_factory=dict)
 
 
-def problem_from_files(
-    orders: PathLike,
-    technicians: PathLike,
-    depots: PathLike | None = None,
+TableInput = PathLike | pd.DataFrame
+"""A table of the contract: a file (CSV, Parquet or Excel, by extension) or a DataFrame."""
+
+
+def read_problem(
+    orders: TableInput,
+    technicians: TableInput,
+    depots: TableInput | None = None,
     **settings: Any,
 ) -> Problem:
-    """Read CSV, Parquet or Excel files (by extension) into a problem; see :func:`problem_from_frames`."""
+    """Read the contract's tables into a validated problem.
+
+    Each table is a file path (``.csv``, ``.parquet`` or ``.xlsx``; messages name the
+    file and line) or a DataFrame (messages name the index label). ``settings`` are
+    the problem's other fields: ``start`` (date or ISO string), ``days``, ``tz``,
+    ``weights``, ``travel``, ``pickup_min``. Raises
+    :class:`~optimizer.exceptions.InvalidProblemError` listing every bad cell and
+    every broken reference.
+    """
     issues: list[InputIssue] = []
     sources = {}
-    for table, path in ((ORDERS, orders), (TECHNICIANS, technicians), (DEPOTS, depots)):
-        if path is None:
+    for table, given in ((ORDERS, orders), (TECHNICIANS, technicians), (DEPOTS, depots)):
+        if given is None:
+            continue
+        if isinstance(given, pd.DataFrame):
+            sources[table.name] = Source(given, table.name, "index")
             continue
         try:
-            sources[table.name] = read_source(Path(path))
+            sources[table.name] = read_source(Path(given))
         except InvalidProblemError as error:
             issues.extend(error.issues)
     if issues:
         raise InvalidProblemError(issues)
-    return _build(sources, settings)
-
-
-def problem_from_frames(
-    orders: pd.DataFrame,
-    technicians: pd.DataFrame,
-    depots: pd.DataFrame | None = None,
-    **settings: Any,
-) -> Problem:
-    """Build a problem from DataFrames in the contract; messages name the index label.
-
-    ``settings``: ``start`` (date or ISO string), ``days``, ``tz``, ``weights``, ``travel``,
-    ``pickup_min``.
-    """
-    sources = {
-        table.name: Source(frame, table.name, "index")
-        for table, frame in ((ORDERS, orders), (TECHNICIANS, technicians), (DEPOTS, depots))
-        if frame is not None
-    }
     return _build(sources, settings)
 
 
@@ -178,11 +175,9 @@ def _delimiter(header: str) -> str:
 def _build(sources: dict[str, Source], settings: dict[str, Any]) -> Problem:
     tz = settings.get("tz", "UTC")
     try:
-        zone = ZoneInfo(tz)
-    except Exception:
-        raise InvalidProblemError(
-            [InputIssue("settings", None, "tz", f"unknown time zone {tz!r}", row_kind="")]
-        ) from None
+        zone = time_zone(tz)
+    except ValueError as error:
+        raise InvalidProblemError([InputIssue("settings", None, "tz", str(error), row_kind="")]) from None
     issues: list[InputIssue] = []
     parsed: dict[str, _Parsed] = {}
     for table in (ORDERS, TECHNICIANS, DEPOTS):

@@ -9,11 +9,13 @@ from optimizer.models.base import (
     Weekday,
 )
 from optimizer.models.depot import Delivery, Depot
+from optimizer.models.events import Events, Pin, VisitReport
 from optimizer.models.order import Order
 from optimizer.models.plan import DayKpis, Kpis, Plan, Route, SolverInfo, Stop, StopKind, UnplannedOrder
 from optimizer.models.problem import Problem
 from optimizer.models.progress import Appointment, Progress, Unavailable
-from optimizer.models.settings import ObjectiveWeights, StabilityWeights, TravelSettings
+from optimizer.models.reasons import Reason
+from optimizer.models.settings import ObjectiveWeights, SolveOptions, StabilityWeights, TravelSettings
 from optimizer.models.technician import Technician
 
 __all__ = [
@@ -23,14 +25,18 @@ __all__ = [
     "DayKpis",
     "Delivery",
     "Depot",
+    "Events",
     "Kpis",
     "ObjectiveWeights",
     "Order",
     "OrderType",
+    "Pin",
     "Plan",
     "Problem",
     "Progress",
+    "Reason",
     "Route",
+    "SolveOptions",
     "SolverInfo",
     "StabilityWeights",
     "Stop",
@@ -41,5 +47,6 @@ __all__ = [
     "Unavailable",
     "UnplannedOrder",
     "Urgency",
+    "VisitReport",
     "Weekday",
 ]

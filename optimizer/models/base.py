@@ -15,7 +15,9 @@ import datetime as dt
 from enum import Enum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from optimizer.timeaxis import time_zone
 
 
 class Frozen(BaseModel):
@@ -68,6 +70,13 @@ WORKING_WEEK: frozenset[Weekday] = frozenset(
     {Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI}
 )
 
+def _zone_name(name: str) -> str:
+    time_zone(name)
+    return name
+
+
+TimeZoneName = Annotated[str, AfterValidator(_zone_name)]
+"""An IANA time-zone name such as ``Europe/Berlin``."""
 Latitude = Annotated[float, Field(ge=-90.0, le=90.0, description="WGS84 latitude, degrees")]
 Longitude = Annotated[float, Field(ge=-180.0, le=180.0, description="WGS84 longitude, degrees")]
 SkillLevels = dict[Annotated[str, Field(min_length=1)], Annotated[int, Field(ge=1, le=5)]]

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import TYPE_CHECKING, Any
 
-from pydantic import AwareDatetime, Field, PrivateAttr
+from pydantic import AwareDatetime, Field
 
 from optimizer.models.base import Frozen, Quantities, Urgency
-
-if TYPE_CHECKING:
-    import pandas as pd
-
-    from optimizer.check import CheckReport
-    from optimizer.models.problem import Problem
-    from optimizer.travel import TravelProvider
 
 
 class StopKind(str, Enum):
@@ -139,8 +131,9 @@ class SolverInfo(Frozen):
 class Plan(Frozen):
     """Routes per technician-day, unplanned orders with reasons, and KPIs.
 
-    A plan produced by :func:`optimizer.solve` remembers its problem, so
-    :meth:`check` works without arguments.
+    A plan holds no reference to its problem (as PyVRP's solutions hold none to their
+    data): check it with ``optimizer.check(problem, plan)`` and tabulate it with the
+    frame functions of :mod:`optimizer.io` (``visits_frame(plan)``, ...).
     """
 
     routes: tuple[Route, ...]
@@ -148,50 +141,3 @@ class Plan(Frozen):
     kpis: Kpis
     info: SolverInfo
     tz: str
-
-    _problem: Problem | None = PrivateAttr(default=None)
-    _travel: TravelProvider | None = PrivateAttr(default=None)
-
-    def with_problem(self, problem: Problem, travel: TravelProvider | None = None) -> Plan:
-        """Attach the problem (and travel provider) this plan answers, for :meth:`check`."""
-        self._problem = problem
-        self._travel = travel
-        return self
-
-    @property
-    def problem(self) -> Problem | None:
-        """The problem this plan answers, if attached."""
-        return self._problem
-
-    def check(self, problem: Problem | None = None) -> CheckReport:
-        """Re-check feasibility and recompute the objective from the problem alone."""
-        from optimizer.check import check
-
-        chosen = problem or self._problem
-        if chosen is None:
-            raise ValueError("this plan has no problem attached; pass check(problem)")
-        return check(chosen, self, travel=self._travel)
-
-    def visits_frame(self) -> pd.DataFrame:
-        """One row per stop (see ``docs/data-contract.md`` for columns and dtypes)."""
-        from optimizer.io.frames import visits_frame
-
-        return visits_frame(self)
-
-    routes_frame = visits_frame
-
-    def unassigned_frame(self) -> pd.DataFrame:
-        """One row per unplanned order: ``order_id, urgency, reason, detail, until``."""
-        from optimizer.io.frames import unassigned_frame
-
-        return unassigned_frame(self)
-
-    def days_frame(self) -> pd.DataFrame:
-        """One row per day of the horizon with its key figures (see ``docs/data-contract.md``)."""
-        from optimizer.io.frames import days_frame
-
-        return days_frame(self)
-
-    def to_json_dict(self) -> dict[str, Any]:
-        """Everything in the plan as JSON-ready data (ISO timestamps with offsets)."""
-        return self.model_dump(mode="json")

@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections import Counter
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from optimizer.exceptions import InputIssue
-from optimizer.models.base import Frozen
+from optimizer.models.base import Frozen, TimeZoneName
 from optimizer.models.depot import Depot
 from optimizer.models.order import Order
 from optimizer.models.progress import Progress
 from optimizer.models.settings import ObjectiveWeights, TravelSettings
 from optimizer.models.technician import Technician
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 
 def relation_issues(
@@ -60,8 +56,8 @@ class Problem(Frozen):
     A stop at a depot to collect parts or tools takes ``pickup_min`` minutes.
     With ``progress`` the problem is planned from ``progress.now`` on, keeping what is
     fixed (see :class:`~optimizer.models.progress.Progress`).
-    Build it from DataFrames or files with :meth:`from_frames` / :meth:`from_files`,
-    or directly from models. Duplicate ids and unknown references are rejected.
+    Read it from files or DataFrames with :func:`optimizer.read_problem`, or build it
+    directly from models. Duplicate ids and unknown references are rejected.
     """
 
     orders: tuple[Order, ...]
@@ -69,22 +65,13 @@ class Problem(Frozen):
     depots: tuple[Depot, ...] = ()
     start: dt.date
     days: int = Field(default=1, ge=1, le=366)
-    tz: str = "UTC"
+    tz: TimeZoneName = "UTC"
     pickup_min: float = Field(default=10.0, ge=0, le=240, description="minutes a depot pickup takes on site")
     weights: ObjectiveWeights = Field(default_factory=ObjectiveWeights)
     travel: TravelSettings = Field(default_factory=TravelSettings)
     progress: Progress | None = Field(
         default=None, description="the day so far, for a re-plan (see optimizer.replan)"
     )
-
-    @field_validator("tz")
-    @classmethod
-    def _known_zone(cls, tz: str) -> str:
-        try:
-            ZoneInfo(tz)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {tz!r} (use an IANA name like 'Europe/Berlin')")
-        return tz
 
     @property
     def zone(self) -> ZoneInfo:
@@ -144,34 +131,3 @@ class Problem(Frozen):
         from optimizer.models.changes import with_changes
 
         return with_changes(self, **changes)
-
-    @classmethod
-    def from_frames(
-        cls,
-        orders: pd.DataFrame,
-        technicians: pd.DataFrame,
-        depots: pd.DataFrame | None = None,
-        **settings: Any,
-    ) -> Problem:
-        """Build a problem from pandas DataFrames in the data contract (see ``docs/``).
-
-        ``settings`` are the other fields: ``start``, ``days``, ``tz``, ``weights``,
-        ``travel``, ``pickup_min``. Raises :class:`~optimizer.exceptions.InvalidProblemError` listing
-        every bad cell and every broken reference.
-        """
-        from optimizer.io.readers import problem_from_frames
-
-        return problem_from_frames(orders, technicians, depots, **settings)
-
-    @classmethod
-    def from_files(
-        cls,
-        orders: str | os.PathLike[str],
-        technicians: str | os.PathLike[str],
-        depots: str | os.PathLike[str] | None = None,
-        **settings: Any,
-    ) -> Problem:
-        """Build a problem from CSV, Parquet or Excel files in the data contract (see ``docs/``)."""
-        from optimizer.io.readers import problem_from_files
-
-        return problem_from_files(orders, technicians, depots, **settings)

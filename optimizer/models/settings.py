@@ -1,4 +1,5 @@
-"""Parameter bundles of a problem: objective weights and the travel model."""
+"""Parameter bundles: a problem's objective weights and travel model, and the options
+of a solve."""
 
 from __future__ import annotations
 
@@ -117,3 +118,38 @@ class TravelSettings(Frozen):
         if self.source == "calibrated":
             return f"calibrated great-circle model (detour {self.detour_factor:g}, {len(self.band_starts_km)} bands)"
         return f"great-circle distance x {self.detour_factor:g} at {self.speed_kmh:g} km/h"
+
+
+SolverName = Literal["auto", "ortools", "pyvrp", "vroom", "insertion", "repair"]
+"""The registered back-ends (``optimizer.solvers.SOLVERS``)."""
+
+DEFAULT_TIME_LIMIT_S = 30.0
+"""Seconds a plan may take when neither a time limit nor a work limit is given."""
+REPLAN_TIME_LIMIT_S = 10.0
+"""The same for a re-plan, which starts from a plan and has less to do."""
+
+
+class SolveOptions(Frozen):
+    """How to solve: the back-end, the time budget, the seed and the work limit.
+
+    ``time_limit`` is in seconds for the whole call, from reading the instance to the
+    finished plan: a promise (see the README's "Reproducibility" for the margin).
+    Left out, it is :data:`DEFAULT_TIME_LIMIT_S`, or no limit at all where a work
+    limit is given. ``max_solutions`` is the work limit, in each back-end's own unit
+    (improving solutions for OR-tools, iterations for PyVRP, parts tried for the VROOM
+    search): under it the searches are not split by time, so the same input and seed
+    give the same plan on any machine, unless the time limit ends the search first
+    (the plan's ``info.status`` says so).
+    """
+
+    solver: SolverName = "auto"
+    time_limit: float | None = Field(default=None, gt=0)
+    seed: int = 0
+    max_solutions: int | None = Field(default=None, ge=1)
+
+    def seconds(self, default: float = DEFAULT_TIME_LIMIT_S) -> float | None:
+        """The time budget in seconds: ``time_limit``, else ``default`` where there is
+        no work limit, else ``None`` (the work limit alone ends the search)."""
+        if self.time_limit is not None:
+            return self.time_limit
+        return None if self.max_solutions is not None else default

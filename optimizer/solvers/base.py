@@ -7,8 +7,10 @@ their module.
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from optimizer.instance import Instance
@@ -16,30 +18,72 @@ from optimizer.instance import Instance
 
 @dataclass(frozen=True)
 class SolveLimits:
-    """When a back-end must stop.
+    """When a back-end must stop: one deadline and one work limit for the whole solve.
 
-    ``time_limit_s`` bounds the whole ``solve`` call (model building included) in
-    seconds of wall-clock time. ``max_solutions`` is a work limit in each back-end's
-    own unit (OR-tools: improving solutions; PyVRP: iterations; VROOM search: parts
-    re-solved), so that the same input and seed give the same plan on any machine.
+    ``deadline`` is a :func:`time.perf_counter` value (``None``: no time limit, the work
+    limit alone stops the search); :func:`optimizer.solve` sets it once from the time
+    limit and back-ends ask :meth:`left` how much is left, never recomputing it.
+    ``max_solutions`` is a work limit in each back-end's own unit (OR-tools: improving
+    solutions; PyVRP: iterations; VROOM search: parts re-solved). Under a work limit a
+    back-end does not split its time between phases (:meth:`share` keeps the whole
+    deadline), so that the same input and seed give the same plan on any machine
+    unless the deadline itself ends the search.
     """
 
-    time_limit_s: float = 30.0
+    deadline: float | None = None
     max_solutions: int | None = None
     on_improvement: Callable[[dict[int, tuple[int, ...]], float], None] | None = None
     """Called with routes and their full objective (cost units) whenever a back-end
     holds a better plan than before: the improvement timeline of logs and progress bars."""
 
+    def __post_init__(self) -> None:
+        if self.deadline is None and self.max_solutions is None:
+            raise ValueError("a solve needs a deadline or a work limit (max_solutions)")
+        if self.max_solutions is not None and self.max_solutions < 1:
+            raise ValueError("max_solutions must be >= 1")
+
+    @classmethod
+    def within(cls, seconds: float | None, *, max_solutions: int | None = None,
+               on_improvement: Callable[[dict[int, tuple[int, ...]], float], None] | None = None) -> SolveLimits:
+        """Limits that end ``seconds`` from now (``None``: no deadline)."""
+        deadline = None if seconds is None else time.perf_counter() + max(0.0, seconds)
+        return cls(deadline=deadline, max_solutions=max_solutions, on_improvement=on_improvement)
+
+    def left(self) -> float:
+        """Seconds until the deadline (0 once it passed; ``inf`` without one)."""
+        if self.deadline is None:
+            return math.inf
+        return max(0.0, self.deadline - time.perf_counter())
+
+    def expired(self) -> bool:
+        """Whether the deadline has passed."""
+        return self.deadline is not None and time.perf_counter() >= self.deadline
+
+    def seconds(self, floor: float = 0.01) -> float | None:
+        """:meth:`left`, at least ``floor``, for a library that takes a timeout (``None``
+        without a deadline)."""
+        return None if self.deadline is None else max(floor, self.left())
+
+    def share(self, fraction: float) -> SolveLimits:
+        """The limits of a phase that may use ``fraction`` of the time left. Under a work
+        limit (or without a deadline) the phase keeps the whole deadline: phases are
+        then ended by their work, not by the clock."""
+        if self.deadline is None or self.max_solutions is not None:
+            return self
+        return replace(self, deadline=time.perf_counter() + fraction * self.left())
+
+    def capped(self, seconds: float) -> SolveLimits:
+        """The limits of a phase that may use at most ``seconds`` (unchanged under a work
+        limit, for the reason of :meth:`share`)."""
+        if self.max_solutions is not None:
+            return self
+        cap = time.perf_counter() + seconds
+        return replace(self, deadline=cap if self.deadline is None else min(self.deadline, cap))
+
     def improved(self, routes: dict[int, tuple[int, ...]], cost: float) -> None:
         """Tell ``on_improvement`` (if any) about a better plan."""
         if self.on_improvement is not None:
             self.on_improvement(routes, cost)
-
-    def __post_init__(self) -> None:
-        if self.time_limit_s <= 0:
-            raise ValueError("time_limit_s must be > 0")
-        if self.max_solutions is not None and self.max_solutions < 1:
-            raise ValueError("max_solutions must be >= 1")
 
 
 @dataclass(frozen=True)

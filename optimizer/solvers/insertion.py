@@ -4,7 +4,7 @@ Orders are taken most urgent first (then earliest due, then tightest windows) an
 is inserted where it adds the least cost (travel, lateness, overtime) over all routes of
 the technician-days that may serve it, or left out if no insertion is feasible or the
 cheapest one costs more than leaving the order unplanned. Exact times come from
-:mod:`optimizer.scheduling`. Candidate positions are tried in order of added travel,
+:mod:`optimizer.solvers.schedule`. Candidate positions are tried in order of added travel,
 which is a lower bound on the added cost, so most are never scheduled.
 """
 
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from optimizer.instance import Instance
-from optimizer.scheduling import RouteSchedule, schedule_route, stop_location
 from optimizer.solvers.base import SolveLimits, SolveResult
+from optimizer.solvers.schedule import RouteSchedule, routes_cost, schedule_route, stop_location
 
 
 @dataclass(frozen=True)
@@ -29,8 +29,8 @@ class CheapestInsertion:
     def solve(self, instance: Instance, limits: SolveLimits, *, seed: int = 0) -> SolveResult:
         """Insert orders one by one until all are placed or the time limit is reached."""
         began = time.perf_counter()
-        routes = insert_orders(instance, deadline=began + limits.time_limit_s)
-        objective = route_cost(instance, routes)
+        routes = insert_orders(instance, limits)
+        objective = routes_cost(instance, routes)
         limits.improved(routes, objective)
         return SolveResult(routes, objective, "constructed", time.perf_counter() - began)
 
@@ -49,14 +49,15 @@ def insertion_order(instance: Instance) -> np.ndarray:
 
 def insert_orders(
     instance: Instance,
+    limits: SolveLimits,
     *,
-    deadline: float,
     routes: dict[int, tuple[int, ...]] | None = None,
 ) -> dict[int, tuple[int, ...]]:
-    """Cheapest feasible insertion of every not yet routed order into ``routes``."""
+    """Cheapest feasible insertion of every not yet routed order into ``routes``, until
+    done or the deadline of ``limits``."""
     state = RouteSet(instance, routes or {})
     for order in insertion_order(instance):
-        if time.perf_counter() > deadline:
+        if limits.expired():
             break
         if int(order) in state.routed:
             continue
@@ -87,7 +88,7 @@ class RouteSet:
     def cost(self, vehicle: int) -> float:
         """Travel, lateness, overtime and stability cost of ``vehicle``'s route (0 if empty)."""
         timed = self.schedules.get(vehicle)
-        return 0.0 if timed is None else route_schedule_cost(self.instance, timed)
+        return 0.0 if timed is None else timed.full_cost(self.instance)
 
     def put(self, timed: RouteSchedule) -> None:
         """Make ``timed`` the route of its vehicle."""
@@ -144,55 +145,3 @@ class RouteSet:
             if delta < limit and (best is None or delta < best[0]):
                 best = (delta, timed)
         return best
-
-
-def route_schedule_cost(instance: Instance, timed: RouteSchedule) -> float:
-    """Travel, lateness, overtime and stability cost of one scheduled route."""
-    return timed.cost(instance) + sum(timed.travel_s) * instance.travel_cost_per_min / 60
-
-
-def route_cost(instance: Instance, routes: dict[int, tuple[int, ...]]) -> float:
-    """The full objective of ``routes`` (orders and pickups) in cost units, unplanned
-    orders included."""
-    served = np.zeros(instance.n_orders, dtype=bool)
-    total = 0.0
-    for v, seq in routes.items():
-        timed = schedule_route(instance, v, seq)
-        if timed is None:
-            raise ValueError(f"route of vehicle {v} is infeasible")
-        served[[s for s in seq if not instance.is_pickup(s)]] = True
-        total += route_schedule_cost(instance, timed)
-    return total + float(instance.order_unplanned_cost[~served].sum())
-
-
-def feasible_subsequence(
-    instance: Instance, vehicle: int, visits: list[int], *, compatible: np.ndarray | None = None
-) -> tuple[int, ...]:
-    """``visits`` in their order, keeping each one only if the route so far stays feasible
-    (qualified, within capacity, on time for its window, home within shift and overtime):
-    how routes from a search with a different model are made valid for ours.
-    ``compatible`` [V, O] says who may serve what (default ``instance.compatible``);
-    depot pickups among ``visits`` are kept like orders, where the route stays feasible."""
-    allowed = instance.compatible if compatible is None else compatible
-    whole = tuple(int(o) for o in visits)
-    orders = [o for o in whole if not instance.is_pickup(o)]
-    capacity = instance.vehicle_capacity[vehicle]
-    if (
-        allowed[vehicle, orders].all()
-        and instance.order_load[orders].sum() <= capacity
-        and schedule_route(instance, vehicle, whole) is not None
-    ):
-        return whole
-    kept: list[int] = []
-    load = 0.0
-    for stop in whole:
-        pickup = instance.is_pickup(stop)
-        extra = 0.0 if pickup else float(instance.order_load[stop])
-        if (
-            load + extra <= capacity
-            and (pickup or allowed[vehicle, stop])
-            and schedule_route(instance, vehicle, [*kept, stop]) is not None
-        ):
-            kept.append(stop)
-            load += extra
-    return tuple(kept)

@@ -37,7 +37,8 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from optimizer.instance import Instance
 from optimizer.solvers.base import SolveLimits, SolveResult
-from optimizer.solvers.insertion import insert_orders, route_cost
+from optimizer.solvers.insertion import insert_orders
+from optimizer.solvers.schedule import routes_cost
 
 logger = logging.getLogger("optimizer")
 
@@ -46,6 +47,8 @@ _UNITS_PER_COST = 600
 _LOAD_SCALE = 1000
 """Loads are integers in thousandths of the user's unit."""
 _MIN_SEARCH_S = 0.05
+_UNBOUNDED_S = 7 * 24 * 3600.0
+"""OR-tools' time limit where the solve has none (a week)."""
 
 
 def _per_second(weight_per_min: float) -> int:
@@ -83,22 +86,21 @@ class OrToolsRouting:
 
         params = self._parameters(limits)
         model = _Model(instance, plannable, params)
-        deadline = began + limits.time_limit_s
         if not self.warm_start:
-            found = model.search(params, deadline=deadline)
+            found = model.search(params, limits)
             best = found or (float(instance.order_unplanned_cost[plannable].sum()), {})
             status = _status_name(model.routing) if found else "no solution"
             return SolveResult(best[1], best[0] + excluded_cost, status, time.perf_counter() - began)
 
         # Two starts, then one search from the better: the insertion (fast, urgency
         # first) and OR-tools' own first solution improved for half the time left.
-        inserted = insert_orders(instance, deadline=began + self.warm_start_share * limits.time_limit_s)
-        starts = [(route_cost(instance, inserted) - excluded_cost, inserted)]
-        own = model.search(params, deadline=time.perf_counter() + _left(deadline) / 2)
+        inserted = insert_orders(instance, limits.share(self.warm_start_share))
+        starts = [(routes_cost(instance, inserted) - excluded_cost, inserted)]
+        own = model.search(params, limits.share(0.5))
         if own is not None:
             starts.append(own)
         start = min(starts, key=lambda s: s[0])
-        return self._improve(instance, plannable, excluded_cost, params, start, deadline, began, limits)
+        return self._improve(instance, plannable, excluded_cost, params, start, limits, began)
 
     def improve(
         self, instance: Instance, routes: dict[int, tuple[int, ...]], limits: SolveLimits
@@ -109,11 +111,9 @@ class OrToolsRouting:
         plannable, excluded_cost = _plannable(instance)
         if plannable.size == 0 or instance.n_vehicles == 0:
             return SolveResult({}, excluded_cost, "nothing to plan", time.perf_counter() - began)
-        start = (route_cost(instance, routes) - excluded_cost, routes)
+        start = (routes_cost(instance, routes) - excluded_cost, routes)
         params = self._parameters(limits)
-        return self._improve(
-            instance, plannable, excluded_cost, params, start, began + limits.time_limit_s, began, limits
-        )
+        return self._improve(instance, plannable, excluded_cost, params, start, limits, began)
 
     def _improve(
         self,
@@ -122,19 +122,20 @@ class OrToolsRouting:
         excluded_cost: float,
         params: pywrapcp.RoutingSearchParameters,
         start: tuple[float, dict[int, tuple[int, ...]]],
-        deadline: float,
-        began: float,
         limits: SolveLimits,
+        began: float,
     ) -> SolveResult:
-        """One search from ``start`` (objective of the modelled orders, routes) until
-        ``deadline``; the result is scored by our own cost and never worse than ``start``
+        """One search from ``start`` (objective of the modelled orders, routes) within
+        ``limits``; the result is scored by our own cost and never worse than ``start``
         (both told to ``limits``)."""
         limits.improved(start[1], start[0] + excluded_cost)
+        if limits.expired():
+            return SolveResult(start[1], start[0] + excluded_cost, "start only (no time left)", time.perf_counter() - began)
         model = _Model(instance, plannable, params)  # a solved model cannot search again
-        improved = model.search(params, deadline=deadline, start=start[1])
+        improved = model.search(params, limits, start=start[1])
         if improved is not None:
             try:
-                improved = (route_cost(instance, improved[1]) - excluded_cost, improved[1])
+                improved = (routes_cost(instance, improved[1]) - excluded_cost, improved[1])
             except ValueError:  # our scheduler disagrees (e.g. break placement): keep the start
                 improved = None
         best = min([start, improved], key=lambda s: s[0]) if improved else start
@@ -154,7 +155,6 @@ class OrToolsRouting:
         params.log_search = self.log_search
         if limits.max_solutions is not None:
             params.solution_limit = limits.max_solutions
-        params.time_limit.FromMilliseconds(int(limits.time_limit_s * 1000))
         return params
 
 
@@ -165,9 +165,12 @@ def _plannable(instance: Instance) -> tuple[np.ndarray, float]:
     return plannable, excluded
 
 
-def _left(deadline: float) -> float:
-    """Seconds until ``deadline``, at least a token search."""
-    return max(_MIN_SEARCH_S, deadline - time.perf_counter())
+def _time_limit(params: pywrapcp.RoutingSearchParameters, limits: SolveLimits) -> None:
+    """OR-tools' time limit: the time left (at least a token search); without a deadline
+    :data:`_UNBOUNDED_S` (the work limit ends the search long before; OR-tools warns on
+    stderr about a guided local search without any time limit)."""
+    seconds = limits.seconds(floor=_MIN_SEARCH_S)
+    params.time_limit.FromMilliseconds(int((_UNBOUNDED_S if seconds is None else seconds) * 1000))
 
 
 def _status_name(routing: pywrapcp.RoutingModel) -> str:
@@ -274,19 +277,19 @@ class _Model:
     def search(
         self,
         params: pywrapcp.RoutingSearchParameters,
+        limits: SolveLimits,
         *,
-        deadline: float,
         start: dict[int, tuple[int, ...]] | None = None,
     ) -> tuple[float, dict[int, tuple[int, ...]]] | None:
-        """Search until ``deadline`` (``time.perf_counter()`` seconds) from ``start``
-        routes, or from OR-tools' first solution.
+        """Search within ``limits`` (its deadline and work limit) from ``start`` routes,
+        or from OR-tools' first solution.
 
         Returns (objective of the modelled orders in cost units, routes), or ``None``
         if nothing was found or OR-tools rejected the start. Reading the start counts
         against the deadline (it takes about a second for 1,000 orders).
         """
         if start is None:
-            params.time_limit.FromMilliseconds(int(_left(deadline) * 1000))
+            _time_limit(params, limits)
             assignment = self.routing.SolveWithParameters(params)
         else:
             node_of = {int(order): node for node, order in enumerate(self.node_order) if order >= 0}
@@ -298,7 +301,7 @@ class _Model:
             if initial is None:
                 logger.warning("OR-tools rejected the start routes")
                 return None
-            params.time_limit.FromMilliseconds(int(_left(deadline) * 1000))
+            _time_limit(params, limits)
             assignment = self.routing.SolveFromAssignmentWithParameters(initial, params)
         if assignment is None:
             return None

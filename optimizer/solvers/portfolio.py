@@ -60,15 +60,14 @@ class Portfolio:
             return replace(result, status=f"{self.routing.name}: {result.status}")
 
         needed_s = _POLISH_S_PER_ORDER * int(instance.compatible.any(axis=0).sum())
-        polish_s = (1 - self.share) * limits.time_limit_s
-        if polish_s < needed_s:
+        timed = limits.max_solutions is None  # under a work limit, work (not time) decides
+        if timed and (1 - self.share) * limits.left() < needed_s:
             first = self.start.solve(instance, limits, seed=seed)
             return replace(first, status=f"{self.start.name} ({first.status}), no time to polish")
-        first = self.start.solve(instance, replace(limits, time_limit_s=limits.time_limit_s - polish_s), seed=seed)
-        left = limits.time_limit_s - (time.perf_counter() - began)
-        if left < needed_s:
+        first = self.start.solve(instance, limits.share(self.share), seed=seed)
+        if limits.expired() or (timed and limits.left() < needed_s):
             return replace(first, status=f"{self.start.name} ({first.status}), no time left to polish")
-        polished = self.polish.improve(instance, first.routes, replace(limits, time_limit_s=left))
+        polished = self.polish.improve(instance, first.routes, limits)
         return replace(
             polished,
             status=f"{self.start.name} ({first.status}): {first.objective:.1f}; "

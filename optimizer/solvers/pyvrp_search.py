@@ -38,7 +38,7 @@ from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
 from optimizer.instance import Instance
 from optimizer.solvers.base import SolveLimits, SolveResult
-from optimizer.solvers.insertion import feasible_subsequence, route_cost
+from optimizer.solvers.schedule import feasible_subsequence, routes_cost
 
 _LOAD_SCALE = 1000
 _PROBE_SHARE = 0.1
@@ -117,23 +117,21 @@ class PyVrpSearch:
             raise ValueError(f"PyVRP cannot model this problem: {reason}")
         plannable = np.flatnonzero(instance.compatible.any(axis=0))
         if plannable.size == 0 or instance.n_vehicles == 0:
-            return SolveResult({}, route_cost(instance, {}), "nothing to plan", time.perf_counter() - began)
+            return SolveResult({}, routes_cost(instance, {}), "nothing to plan", time.perf_counter() - began)
         model = _Model(instance, plannable)
-        deadline = began + limits.time_limit_s
         iterations = limits.max_solutions
         probe_iterations = None if iterations is None else max(1, math.ceil(_PROBE_SHARE * iterations))
         rounds = _ROUNDS if plannable.size >= _ROUNDS_FROM_ORDERS else 1
         round_iterations = None if iterations is None else max(1, (iterations - probe_iterations) // rounds)
         seeds = iter(range(seed, seed + self.workers * (rounds + 1)))
         with _Workers(self.workers, (model.required, model.optional)) as workers:
-            probe_s = _PROBE_SHARE * max(0.01, deadline - time.perf_counter() - (rounds + 1) * _ROUND_OVERHEAD_S)
-            probes = workers.run(True, probe_s, probe_iterations, seeds, None)
+            probes = workers.run(True, _seconds(limits.share(_PROBE_SHARE)), probe_iterations, seeds, None)
             required = any(feasible for feasible, _ in probes)
             best = _best(instance, model, probes)
             limits.improved(best[3], best[0])
             for k in range(rounds):
-                seconds = (deadline - time.perf_counter()) / (rounds - k) - _ROUND_OVERHEAD_S
-                runs = workers.run(required, max(0.01, seconds), round_iterations, seeds, best[-1])
+                runs = workers.run(required, _seconds(limits.share(1 / (rounds - k))), round_iterations, seeds,
+                                   best[-1])
                 previous = best[0]
                 best = _best(instance, model, [(best[2], best[4]), *runs])
                 if best[0] < previous:
@@ -145,6 +143,13 @@ class PyVrpSearch:
         return SolveResult(routes, cost, status, time.perf_counter() - began)
 
 
+def _seconds(limits: SolveLimits) -> float | None:
+    """Seconds for one search within ``limits``, less what handing plans to the workers
+    and back takes (``None`` without a deadline)."""
+    seconds = limits.seconds()
+    return None if seconds is None else max(0.01, seconds - _ROUND_OVERHEAD_S)
+
+
 def _best(
     instance: Instance, model: _Model, runs: list[tuple[bool, Found]]
 ) -> tuple[float, bool, bool, dict[int, tuple[int, ...]], Found]:
@@ -153,7 +158,7 @@ def _best(
     scored = []
     for feasible, found in runs:
         routes = model.routes(found)
-        scored.append((route_cost(instance, routes), not feasible, feasible, routes, found))
+        scored.append((routes_cost(instance, routes), not feasible, feasible, routes, found))
     return min(scored, key=lambda run: run[:2])
 
 
@@ -183,7 +188,7 @@ class _Workers:
             self.pool.shutdown()
 
     def run(
-        self, required: bool, seconds: float, iterations: int | None, seeds: Iterator[int], start: Found | None
+        self, required: bool, seconds: float | None, iterations: int | None, seeds: Iterator[int], start: Found | None
     ) -> list[tuple[bool, Found]]:
         """One search per worker, each with the next seed of ``seeds``: (feasible, routes)."""
         arguments = [(required, seconds, iterations, next(seeds), start) for _ in range(self.count)]
@@ -211,14 +216,14 @@ def _search_held(*args: object) -> tuple[bool, Found]:
 def _search(
     models: tuple[pyvrp.ProblemData, pyvrp.ProblemData],
     required: bool,
-    seconds: float,
+    seconds: float | None,
     iterations: int | None,
     seed: int,
     start: Found | None,
 ) -> tuple[bool, Found]:
-    """PyVRP's best solution within ``seconds`` (and ``iterations``) on the model with
-    every order required or orders optional, from ``start`` where given:
-    (feasible, routes)."""
+    """PyVRP's best solution within ``seconds`` and ``iterations`` (either may be
+    ``None``, not both) on the model with every order required or orders optional,
+    from ``start`` where given: (feasible, routes)."""
     data = models[0] if required else models[1]
     initial = None
     if start is not None:
@@ -226,9 +231,9 @@ def _search(
             pyvrp.Route(data, [pyvrp.Activity(pyvrp.ActivityType.CLIENT, c) for c in clients], vehicle_type)
             for vehicle_type, clients in start
         ])
-    stop = MaxRuntime(seconds)
-    if iterations is not None:
-        stop = MultipleCriteria([stop, MaxIterations(iterations)])
+    criteria = [*([] if seconds is None else [MaxRuntime(seconds)]),
+                *([] if iterations is None else [MaxIterations(iterations)])]
+    stop = criteria[0] if len(criteria) == 1 else MultipleCriteria(criteria)
     best = pyvrp.solve(
         data, stop=stop, seed=seed, collect_stats=False, display=False, initial_solution=initial
     ).best

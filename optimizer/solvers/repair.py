@@ -3,7 +3,7 @@ work; what is left over is inserted at the least cost, changes included.
 
 Used for problems with progress (see :mod:`optimizer.replan`), where the objective's
 stability term prices every change to what customers were told; it is part of each
-route's cost (:meth:`~optimizer.scheduling.RouteSchedule.cost`), so every step below
+route's cost (:meth:`~optimizer.solvers.schedule.RouteSchedule.cost`), so every step below
 weighs the visits an insertion delays or moves.
 
 1. Warm start: each vehicle's promised orders, in promised sequence, kept one by one
@@ -30,11 +30,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from optimizer.instance import Instance
-from optimizer.scheduling import RouteSchedule, schedule_route, stop_location
 from optimizer.solvers.base import SolveLimits, SolveResult
-from optimizer.solvers.insertion import (
-    RouteSet, feasible_subsequence, insert_orders, insertion_order, route_cost, route_schedule_cost,
-)
+from optimizer.solvers.insertion import RouteSet, insert_orders, insertion_order
+from optimizer.solvers.schedule import RouteSchedule, feasible_subsequence, routes_cost, schedule_route, stop_location
 
 _EXCHANGE_VEHICLES = 8
 """Vehicles tried for an exchange: those whose route passes nearest to the order."""
@@ -54,21 +52,20 @@ class Repair:
     def solve(self, instance: Instance, limits: SolveLimits, *, seed: int = 0) -> SolveResult:
         """Keep, insert, exchange, improve (see the module docstring) until done or out of time."""
         began = time.perf_counter()
-        deadline = began + limits.time_limit_s
-        routes = insert_orders(instance, deadline=deadline, routes=promised_routes(instance))
-        limits.improved(routes, route_cost(instance, routes))
+        routes = insert_orders(instance, limits, routes=promised_routes(instance))
+        limits.improved(routes, routes_cost(instance, routes))
         exchanged = 0
         for order in insertion_order(instance):
-            if time.perf_counter() > deadline:
+            if limits.expired():
                 break
             if any(order in seq for seq in routes.values()):
                 continue
-            found = _exchange(instance, routes, int(order), threshold=0.0, deadline=deadline)
+            found = _exchange(instance, routes, int(order), threshold=0.0, limits=limits)
             if found is not None:
-                routes = insert_orders(instance, deadline=deadline, routes=found[1])
+                routes = insert_orders(instance, limits, routes=found[1])
                 exchanged += 1
-        routes, moved = _improve(instance, routes, deadline)
-        cost = route_cost(instance, routes)
+        routes, moved = _improve(instance, routes, limits)
+        cost = routes_cost(instance, routes)
         limits.improved(routes, cost)
         status = f"repaired ({exchanged} exchange{'s' if exchanged != 1 else ''}, {moved} improving move{'s' if moved != 1 else ''})"
         return SolveResult(routes, cost, status, time.perf_counter() - began)
@@ -96,7 +93,7 @@ def promised_routes(instance: Instance) -> dict[int, tuple[int, ...]]:
 
 
 def _improve(
-    instance: Instance, routes: dict[int, tuple[int, ...]], deadline: float
+    instance: Instance, routes: dict[int, tuple[int, ...]], limits: SolveLimits
 ) -> tuple[dict[int, tuple[int, ...]], int]:
     """Move each order that is not where and when it was promised, or is late, to where
     it costs least (plainly, or by an exchange), while that lowers the cost; a few passes."""
@@ -105,7 +102,7 @@ def _improve(
         state = RouteSet(instance, routes)
         before = moves
         for order in _unsettled(instance, state):
-            if time.perf_counter() > deadline:
+            if limits.expired():
                 return state.routes(), moves
             if order not in state.routed:
                 continue  # taken off by an exchange earlier in this pass
@@ -122,7 +119,7 @@ def _improve(
                 continue
             value = float(instance.order_unplanned_cost[order])
             found = _exchange(instance, state.routes(), order, threshold=saving - value - _EPSILON,
-                              deadline=deadline)
+                              limits=limits)
             if found is None:
                 state.put(old)
                 continue
@@ -150,13 +147,13 @@ def _unsettled(instance: Instance, state: RouteSet) -> list[int]:
 
 
 def _exchange(
-    instance: Instance, routes: dict[int, tuple[int, ...]], order: int, *, threshold: float, deadline: float
+    instance: Instance, routes: dict[int, tuple[int, ...]], order: int, *, threshold: float, limits: SolveLimits
 ) -> tuple[float, dict[int, tuple[int, ...]]] | None:
     """``routes`` with unrouted ``order`` in the place of one less valuable order, by
     the exchange that changes the cost most, if that change is below ``threshold``:
     (change, routes). Each order taken off is tried with ``order`` at the
     ``_EXCHANGE_POSITIONS`` positions that add least travel; the search stops at
-    ``deadline`` with the best exchange found so far."""
+    the deadline of ``limits`` with the best exchange found so far."""
     value = float(instance.order_unplanned_cost[order])
     loc = int(instance.order_loc[order])
     vehicles = [v for v in np.flatnonzero(instance.compatible[:, order]).tolist() if routes.get(v)]
@@ -165,12 +162,12 @@ def _exchange(
     )[:_EXCHANGE_VEHICLES]
     best: tuple[float, int, RouteSchedule] | None = None
     for v in nearest:
-        if time.perf_counter() > deadline:
+        if limits.expired():
             break
         seq = routes[v]
         old = schedule_route(instance, v, seq)
         assert old is not None, f"route of vehicle {v} is infeasible"
-        old_cost = route_schedule_cost(instance, old)
+        old_cost = old.full_cost(instance)
         for k, out in enumerate(seq):
             if instance.is_pickup(out) or instance.order_unplanned_cost[out] >= value:
                 continue
@@ -183,7 +180,7 @@ def _exchange(
                 timed = schedule_route(instance, v, (*rest[:position], order, *rest[position:]))
                 if timed is None:
                     continue
-                change = route_schedule_cost(instance, timed) - old_cost + float(instance.order_unplanned_cost[out]) - value
+                change = timed.full_cost(instance) - old_cost + float(instance.order_unplanned_cost[out]) - value
                 if change < threshold and (best is None or change < best[0]):
                     best = (change, v, timed)
     if best is None:

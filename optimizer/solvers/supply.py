@@ -34,9 +34,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from optimizer.instance import Instance
-from optimizer.scheduling import RouteSchedule, schedule_route, stop_location
-from optimizer.solvers.base import Pickup, SolveResult
-from optimizer.solvers.insertion import insertion_order, route_cost, route_schedule_cost
+from optimizer.solvers.base import Pickup, SolveLimits, SolveResult
+from optimizer.solvers.insertion import insertion_order
+from optimizer.solvers.schedule import RouteSchedule, routes_cost, schedule_route, stop_location
 
 _DEPOT_CHOICES = 3
 """Depots tried for a new pickup while inserting an order: the nearest that qualify."""
@@ -44,14 +44,14 @@ _ROOM_TRIES = 3
 """Less valuable orders tried for taking off a route to make room for a pickup."""
 
 
-def supply(instance: Instance, result: SolveResult, *, deadline: float, top_up: bool = True) -> SolveResult:
-    """``result`` with its routes supplied and (with ``top_up``, until ``deadline``, a
-    ``time.perf_counter()`` value) completed; see the module docstring."""
+def supply(instance: Instance, result: SolveResult, limits: SolveLimits, *, top_up: bool = True) -> SolveResult:
+    """``result`` with its routes supplied and (with ``top_up``, until the deadline of
+    ``limits``) completed; see the module docstring."""
     began = time.perf_counter()
     state = _Supply(instance, result.routes)
     state.supply_all()
     if top_up:
-        state.insert_left_out(deadline)
+        state.insert_left_out(limits)
     state.drop_unused_pickups()
     routes = {v: tuple(seq) for v, seq in state.routes.items() if seq}
     pickups = {
@@ -64,7 +64,7 @@ def supply(instance: Instance, result: SolveResult, *, deadline: float, top_up: 
     n_pickups = len(pickups)
     status = f"{result.status}; supplied with {n_pickups} pickup{'s' if n_pickups != 1 else ''}"
     return SolveResult(
-        routes, route_cost(instance, routes), status, result.solve_s + time.perf_counter() - began, pickups
+        routes, routes_cost(instance, routes), status, result.solve_s + time.perf_counter() - began, pickups
     )
 
 
@@ -196,7 +196,7 @@ class _Supply:
 
     def cost(self, timed: RouteSchedule | None) -> float:
         """Travel, lateness, overtime and stability cost of one schedule (0 for none)."""
-        return 0.0 if timed is None else route_schedule_cost(self.instance, timed)
+        return 0.0 if timed is None else timed.full_cost(self.instance)
 
     # -- supplying orders on the routes ----------------------------------------------
 
@@ -413,12 +413,13 @@ class _Supply:
 
     # -- inserting the orders left out ----------------------------------------------
 
-    def insert_left_out(self, deadline: float) -> None:
-        """Cheapest supplied insertion of the orders not on a route, most urgent first."""
+    def insert_left_out(self, limits: SolveLimits) -> None:
+        """Cheapest supplied insertion of the orders not on a route, most urgent first,
+        until done or the deadline of ``limits``."""
         instance = self.instance
         routed = {s for seq in self.routes.values() for s in seq}
         for order in insertion_order(instance):
-            if time.perf_counter() > deadline:
+            if limits.expired():
                 return
             if int(order) not in routed:
                 self.insert(int(order))

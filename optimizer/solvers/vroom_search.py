@@ -37,12 +37,16 @@ import vroom
 
 from optimizer.instance import Instance
 from optimizer.solvers.base import SolveLimits, SolveResult
-from optimizer.solvers.insertion import feasible_subsequence, insert_orders, route_cost
+from optimizer.solvers.insertion import insert_orders
+from optimizer.solvers.schedule import feasible_subsequence, routes_cost
 
 _LOAD_SCALE = 1000
 """Loads are integers in thousandths of the user's unit."""
 _INSERTION_SHARE = 0.1
-"""Part of the time kept for inserting the orders VROOM left out."""
+"""Part of the time kept for inserting the orders VROOM left out (without parts)."""
+_TOP_UP_SHARE = 0.2
+"""With parts: part of the time left after the first run for inserting the orders it
+left out (a tenth of the whole at the default ``start_share``)."""
 _PART_VEHICLES = 8
 """Most technician-days re-solved together in one part."""
 _PART_ORDERS = 160
@@ -102,19 +106,15 @@ class VroomSearch:
     name: str = "vroom"
 
     def solve(self, instance: Instance, limits: SolveLimits, *, seed: int = 0) -> SolveResult:
-        """Routes for ``instance`` within ``limits`` (``seed`` is unused: VROOM has none)."""
+        """Routes for ``instance`` within ``limits`` (``seed`` draws the parts re-solved)."""
         began = time.perf_counter()
-        deadline = began + limits.time_limit_s
         plannable = np.flatnonzero(instance.compatible.any(axis=0))
         if plannable.size == 0 or instance.n_vehicles == 0:
-            return SolveResult({}, route_cost(instance, {}), "nothing to plan", time.perf_counter() - began)
+            return SolveResult({}, routes_cost(instance, {}), "nothing to plan", time.perf_counter() - began)
         share = 1 - _INSERTION_SHARE if self.top_up else 1.0
         if self.by_parts:
             share = min(share, self.start_share)
-        vroom_deadline = began + share * limits.time_limit_s
-
-        def left() -> float:
-            return max(0.01, vroom_deadline - time.perf_counter())
+        first = limits.share(share)
 
         # A work limit asks for results independent of speed: no timed probe then.
         probing = self.exploration is None and limits.max_solutions is None
@@ -122,33 +122,32 @@ class VroomSearch:
         probe_began = time.perf_counter()
         everyone = np.arange(instance.n_vehicles)
         if plannable.size * instance.n_vehicles > _WHOLE_WORK:
-            routes, dropped = self._by_territory(instance, plannable, min(vroom_deadline, began + _FIRST_PASS_S))
+            routes, dropped = self._by_territory(instance, plannable, first.capped(_FIRST_PASS_S))
             runs = [(0, routes, dropped)]
             probing = False
         else:
-            runs = [(level, *self._run(instance, everyone, plannable, level, left()))]
+            runs = [(level, *self._run(instance, everyone, plannable, level, first.seconds()))]
         if probing:
             probe_s = time.perf_counter() - probe_began
-            fitting = [k for k in range(1, 6) if probe_s * _LEVEL_COST[k] <= _TRUNCATION * left()]
+            fitting = [k for k in range(1, 6) if probe_s * _LEVEL_COST[k] <= _TRUNCATION * first.left()]
             if fitting:
-                runs.append((fitting[-1], *self._run(instance, everyone, plannable, fitting[-1], left())))
-        level, routes, dropped = min(runs, key=lambda run: route_cost(instance, run[1]))
-        limits.improved(routes, route_cost(instance, routes))
+                runs.append((fitting[-1], *self._run(instance, everyone, plannable, fitting[-1], first.seconds())))
+        level, routes, dropped = min(runs, key=lambda run: routes_cost(instance, run[1]))
+        limits.improved(routes, routes_cost(instance, routes))
         served = sum(map(len, routes.values()))
         if self.top_up:
-            top_up_deadline = min(deadline, time.perf_counter() + _INSERTION_SHARE * limits.time_limit_s)
-            routes = insert_orders(instance, deadline=top_up_deadline, routes=routes)
+            routes = insert_orders(instance, limits.share(_TOP_UP_SHARE) if self.by_parts else limits, routes=routes)
         added = sum(map(len, routes.values())) - served
-        limits.improved(routes, route_cost(instance, routes))
+        limits.improved(routes, routes_cost(instance, routes))
         improved = 0
         if self.by_parts:
-            routes, improved = self._by_parts(instance, routes, deadline, seed, limits)
+            routes, improved = self._by_parts(instance, routes, seed, limits)
         status = (f"level {level}: {served + dropped} visits, {dropped} dropped in re-timing, "
                   f"{added} inserted after, {improved} parts improved")
-        return SolveResult(routes, route_cost(instance, routes), status, time.perf_counter() - began)
+        return SolveResult(routes, routes_cost(instance, routes), status, time.perf_counter() - began)
 
     def _by_territory(
-        self, instance: Instance, plannable: np.ndarray, deadline: float
+        self, instance: Instance, plannable: np.ndarray, limits: SolveLimits
     ) -> tuple[dict[int, tuple[int, ...]], int]:
         """A first plan of a large instance: VROOM at level 0 on each territory in turn
         (its technician-days and the orders nearest to them), each with an even share
@@ -159,8 +158,7 @@ class VroomSearch:
         for k, (vehicles, orders) in enumerate(parts):
             if orders.size == 0:
                 continue
-            seconds = max(_MIN_PART_S, (deadline - time.perf_counter()) / (len(parts) - k))
-            found, lost = self._run(instance, vehicles, orders, 0, seconds)
+            found, lost = self._run(instance, vehicles, orders, 0, limits.share(1 / (len(parts) - k)).seconds(_MIN_PART_S))
             routes |= found
             dropped += lost
         return routes, dropped
@@ -171,13 +169,15 @@ class VroomSearch:
         vehicles: np.ndarray,
         orders: np.ndarray,
         level: int,
-        seconds: float,
+        seconds: float | None,
     ) -> tuple[dict[int, tuple[int, ...]], int]:
-        """One VROOM run of ``vehicles`` over ``orders``: routes re-timed by our
-        scheduler, and the number of visits that dropped in re-timing."""
+        """One VROOM run of ``vehicles`` over ``orders`` for at most ``seconds`` (``None``:
+        until VROOM is done): routes re-timed by our scheduler, and the number of
+        visits that dropped in re-timing."""
         top = max(1e-9, float(instance.order_unplanned_cost[instance.compatible.any(axis=0)].max()))
         solution = _input(instance, vehicles, orders, top).solve(
-            exploration_level=level, nb_threads=self.threads, timeout=timedelta(seconds=seconds)
+            exploration_level=level, nb_threads=self.threads,
+            timeout=None if seconds is None else timedelta(seconds=seconds),
         )
         steps = solution.routes
         visits = steps[steps["type"] == "job"]
@@ -196,12 +196,11 @@ class VroomSearch:
         self,
         instance: Instance,
         routes: dict[int, tuple[int, ...]],
-        deadline: float,
         seed: int,
         limits: SolveLimits,
     ) -> tuple[dict[int, tuple[int, ...]], int]:
-        """Re-solve parts of the plan until ``deadline`` (or ``limits.max_solutions``
-        tries): a few technician-days whose homes lie close together, with their orders
+        """Re-solve parts of the plan until the deadline of ``limits`` (or
+        ``limits.max_solutions`` tries): a few technician-days whose homes lie close together, with their orders
         and the unplanned orders they may serve, solved afresh by VROOM and kept where
         our objective improves (each improvement told to ``limits``). Parts are drawn
         with ``seed``.
@@ -214,7 +213,7 @@ class VroomSearch:
         max_parts = limits.max_solutions
         tries = 1 if size == instance.n_vehicles else max_parts
         improved = 0
-        while time.perf_counter() < deadline - _MIN_PART_S and (tries is None or tries > 0):
+        while limits.left() > _MIN_PART_S and (tries is None or tries > 0):
             tries = None if tries is None else tries - 1
             centre = int(rng.integers(instance.n_vehicles))
             near = instance.travel_s[homes[centre], homes] + rng.uniform(0, 1, instance.n_vehicles)
@@ -227,14 +226,14 @@ class VroomSearch:
             if orders.size == 0:
                 continue
             before = {v: routes[v] for v in part.tolist() if v in routes}
-            seconds = max(_MIN_PART_S, deadline - time.perf_counter())
-            if max_parts is None:
+            seconds = limits.seconds(_MIN_PART_S)
+            if max_parts is None and seconds is not None:
                 seconds = min(_PART_S, seconds)
             after, _ = self._run(instance, part, orders, _PART_LEVEL, seconds)
-            if route_cost(instance, after) < route_cost(instance, before) - 1e-6:
+            if routes_cost(instance, after) < routes_cost(instance, before) - 1e-6:
                 routes = {v: seq for v, seq in routes.items() if v not in before} | after
                 improved += 1
-                limits.improved(routes, route_cost(instance, routes))
+                limits.improved(routes, routes_cost(instance, routes))
         return routes, improved
 
 

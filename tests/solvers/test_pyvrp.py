@@ -9,7 +9,7 @@ import pytest
 from conftest import lunch, make_order, make_problem, make_technician, solve_checked, window
 from optimizer.instance import compile_instance
 from optimizer.models import ClockInterval, Depot, StopKind, Urgency
-from optimizer.solvers import PyVrpSearch
+from optimizer.solvers.pyvrp_search import PyVrpSearch
 from optimizer.solvers.base import SolveLimits
 from optimizer.solvers.pyvrp_search import unsupported
 
@@ -88,7 +88,7 @@ def test_pyvrp_refuses_what_it_cannot_model(order_fields, technician_fields, rea
     instance = compile_instance(problem)
     assert reason in (unsupported(instance) or "")
     with pytest.raises(ValueError, match=reason):
-        PyVrpSearch().solve(instance, SolveLimits(time_limit_s=1))
+        PyVrpSearch().solve(instance, SolveLimits.within(1))
     plan = solve_checked(problem, solver="auto")
     assert "polished by ortools" in plan.info.status
     assert plan.kpis.orders_planned == 2

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from conftest import at, make_order, make_problem, make_technician, solve_checked
-from optimizer import synthetic
+from optimizer.testing import problems as synthetic
 from optimizer.instance import compile_instance
 from optimizer.models import Urgency
-from optimizer.solvers import VroomSearch
+from optimizer.solvers.vroom_search import VroomSearch
 from optimizer.solvers.base import SolveLimits
 
 
@@ -22,7 +22,7 @@ def test_vroom_leaves_out_what_misses_its_deadline_and_the_top_up_serves_it_late
     """VROOM treats the due time as a deadline and cannot serve the emergency; the
     insertion top-up serves it late, which costs far less than leaving it out."""
     instance = compile_instance(overdue_emergency())
-    alone = VroomSearch(top_up=False).solve(instance, SolveLimits(time_limit_s=2))
+    alone = VroomSearch(top_up=False).solve(instance, SolveLimits.within(2))
     assert 0 not in {o for r in alone.routes.values() for o in r}
     plan = solve_checked(overdue_emergency(), solver="vroom")
     assert "1 inserted after" in plan.info.status

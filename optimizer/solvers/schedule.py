@@ -22,7 +22,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from optimizer.instance import Instance
+from optimizer.solvers.cost import timing_cost, travel_cost, unplanned_cost
 
 
 @dataclass(frozen=True)
@@ -56,16 +59,12 @@ class RouteSchedule:
 
     def cost(self, instance: Instance) -> float:
         """Lateness, overtime and (in a re-plan) stability cost of these times, in
-        objective units."""
-        late = sum(
-            instance.order_late_cost_per_min[o] * s / 60
-            for o, s in zip(self.visits, self.late_s)
-            if s > 0
-        )
-        cost = late + instance.overtime_cost_per_min * self.overtime_s / 60
-        if instance.promises:
-            cost += instance.stability_cost(self.vehicle, self.visits, self.start_s)
-        return float(cost)
+        objective units (:func:`optimizer.solvers.cost.timing_cost`)."""
+        return timing_cost(instance, self.vehicle, self.visits, self.start_s, self.late_s, self.overtime_s)
+
+    def full_cost(self, instance: Instance) -> float:
+        """:meth:`cost` plus the travel: everything this route adds to the objective."""
+        return self.cost(instance) + travel_cost(instance, self.travel_s)
 
 
 def schedule_route(instance: Instance, vehicle: int, visits: list[int] | tuple[int, ...]) -> RouteSchedule | None:
@@ -192,3 +191,47 @@ def schedule_all(instance: Instance, routes: dict[int, list[int]]) -> dict[int, 
         out[vehicle] = timed
     return out
 
+
+
+def routes_cost(instance: Instance, routes: dict[int, tuple[int, ...]]) -> float:
+    """The full objective of ``routes`` (orders and pickups) in cost units, unplanned
+    orders included; raises ``ValueError`` if a route has no feasible schedule."""
+    served = np.zeros(instance.n_orders, dtype=bool)
+    total = 0.0
+    for timed in schedule_all(instance, {v: list(seq) for v, seq in routes.items()}).values():
+        served[[s for s in timed.visits if not instance.is_pickup(s)]] = True
+        total += timed.full_cost(instance)
+    return total + unplanned_cost(instance, served)
+
+
+def feasible_subsequence(
+    instance: Instance, vehicle: int, visits: list[int], *, compatible: np.ndarray | None = None
+) -> tuple[int, ...]:
+    """``visits`` in their order, keeping each one only if the route so far stays feasible
+    (qualified, within capacity, on time for its window, home within shift and overtime):
+    how routes from a search with a different model are made valid for ours.
+    ``compatible`` [V, O] says who may serve what (default ``instance.compatible``);
+    depot pickups among ``visits`` are kept like orders, where the route stays feasible."""
+    allowed = instance.compatible if compatible is None else compatible
+    whole = tuple(int(o) for o in visits)
+    orders = [o for o in whole if not instance.is_pickup(o)]
+    capacity = instance.vehicle_capacity[vehicle]
+    if (
+        allowed[vehicle, orders].all()
+        and instance.order_load[orders].sum() <= capacity
+        and schedule_route(instance, vehicle, whole) is not None
+    ):
+        return whole
+    kept: list[int] = []
+    load = 0.0
+    for stop in whole:
+        pickup = instance.is_pickup(stop)
+        extra = 0.0 if pickup else float(instance.order_load[stop])
+        if (
+            load + extra <= capacity
+            and (pickup or allowed[vehicle, stop])
+            and schedule_route(instance, vehicle, [*kept, stop]) is not None
+        ):
+            kept.append(stop)
+            load += extra
+    return tuple(kept)

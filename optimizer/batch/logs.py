@@ -10,7 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from optimizer.exceptions import InputIssue, InvalidProblemError
 
 _RESERVED = set(vars(logging.makeLogRecord({})))
 
@@ -41,3 +45,19 @@ def log_to(path: Path) -> logging.Handler:
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     return handler
+
+
+@contextmanager
+def logged(path: Path | None) -> Iterator[None]:
+    """JSON log lines to ``path`` (if given) while the block runs; raises
+    :class:`~optimizer.exceptions.InvalidProblemError` if it cannot be opened."""
+    try:
+        handler = None if path is None else log_to(path)
+    except OSError as error:
+        raise InvalidProblemError([InputIssue(str(path), None, None, f"log file cannot be written: {error}")]) from None
+    try:
+        yield
+    finally:
+        if handler is not None:
+            logging.getLogger("optimizer").removeHandler(handler)
+            handler.close()

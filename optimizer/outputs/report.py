@@ -10,16 +10,8 @@ import math
 from collections import defaultdict
 
 from optimizer.models import Order, Plan, Problem, Route, Stop, StopKind
+from optimizer.outputs.bars import BAR_COLOURS, segments, technician_colours
 from optimizer.timeaxis import elapsed_s
-
-PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-           "#bcbd22", "#17becf", "#393b79", "#ad494a", "#637939", "#8c6d31", "#843c39", "#7b4173")
-"""One colour per technician, in problem order (repeating)."""
-
-
-def technician_colours(problem: Problem) -> dict[str, str]:
-    """The colour of each technician in pictures, by id."""
-    return {t.id: PALETTE[k % len(PALETTE)] for k, t in enumerate(problem.technicians)}
 
 _MAP_W, _MAP_H, _PAD = 900, 600, 20
 _ROW_H, _LABEL_W, _GANTT_W = 22, 120, 860
@@ -156,9 +148,6 @@ def _window_text(orders: dict[str, Order], stop: Stop) -> str:
     return ", window " + "; ".join(f"{w.start:%d %H:%M}-{w.end:%H:%M}" for w in order.windows)
 
 
-_BARS = {"travel": "#bbbbbb", "wait": "#eeeeee", "break": "#f2c14e", "pickup": "#6a3d9a"}
-
-
 def _gantt(plan: Plan, day: dt.date, colours: dict[str, str]) -> str:
     """One row per technician working on ``day``: travel, wait, service, break and
     pickup as separate bars, on the hours of the day."""
@@ -183,36 +172,15 @@ def _gantt(plan: Plan, day: dt.date, colours: dict[str, str]) -> str:
         top = 16 + row * _ROW_H
         shapes.append(f"<text x='4' y='{top + 13}'>{_e(route.technician_id)}</text>")
         for kind, start, end, tip in segments(route):
-            fill = colours.get(route.technician_id, "#000") if kind == "service" else _BARS[kind]
+            fill = colours.get(route.technician_id, "#000") if kind == "service" else BAR_COLOURS[kind]
             width = max(0.5, x(end) - x(start))
             shapes.append(f"<rect x='{x(start):.1f}' y='{top}' width='{width:.1f}' height='{_ROW_H - 6}' "
                           f"fill='{fill}'><title>{_e(tip)}</title></rect>")
     height = 24 + _ROW_H * len(routes)
-    legend = "".join(f"<span style='background:{c}'></span>{k}" for k, c in _BARS.items())
+    legend = "".join(f"<span style='background:{c}'></span>{k}" for k, c in BAR_COLOURS.items() if k != "service")
     return (f"<svg width='{_LABEL_W + _GANTT_W + 20}' height='{height}'>{''.join(shapes)}</svg>"
-            f"<p class='legend small'>{legend}<span style='background:#1f77b4'></span>service "
+            f"<p class='legend small'>{legend}<span style='background:{BAR_COLOURS['service']}'></span>service "
             "(the technician's colour)</p>")
-
-
-def segments(route: Route) -> list[tuple[str, dt.datetime, dt.datetime, str]]:
-    """(kind, start, end, tooltip) bars of one route: the drive to each stop (ending at
-    its arrival), waiting until its start, then service, pickup or break."""
-    bars = []
-    for stop in route.stops[1:]:
-        if stop.kind is StopKind.BREAK:
-            bars.append(("break", stop.start, stop.end, f"break {stop.start:%H:%M}-{stop.end:%H:%M}"))
-            continue
-        if stop.travel_min > 0:
-            drive = stop.arrival - dt.timedelta(minutes=stop.travel_min)
-            bars.append(("travel", drive, stop.arrival, f"drive {stop.travel_min:.0f} min, {stop.travel_km:.1f} km"))
-        if elapsed_s(stop.start, stop.arrival) > 0:
-            bars.append(("wait", stop.arrival, stop.start, f"wait {stop.arrival:%H:%M}-{stop.start:%H:%M}"))
-        if stop.kind is StopKind.ORDER:
-            bars.append(("service", stop.start, stop.end, f"{stop.order_id} {stop.start:%H:%M}-{stop.end:%H:%M}"
-                         + (f", {stop.late_min:.0f} min late" if stop.late_min else "")))
-        elif stop.kind is StopKind.PICKUP:
-            bars.append(("pickup", stop.start, stop.end, f"pickup at {stop.depot_id} {stop.start:%H:%M}"))
-    return bars
 
 
 def _schedules(plan: Plan, problem: Problem) -> str:

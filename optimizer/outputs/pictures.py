@@ -1,6 +1,6 @@
 """Pictures of plans for notebooks: a route map (folium), a Gantt chart and scenario
 KPI charts (plotly). They render inline in Jupyter and save to standalone HTML
-(``route_map(plan).save("map.html")``, ``gantt(plan).write_html("gantt.html")``)."""
+(``route_map(plan, problem).save("map.html")``, ``gantt(plan).write_html("gantt.html")``)."""
 
 from __future__ import annotations
 
@@ -12,25 +12,13 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from optimizer.models import Plan, Problem, StopKind
-from optimizer.report import segments, technician_colours
-
-GANTT_COLOURS = {"travel": "#bbbbbb", "wait": "#eeeeee", "service": "#1f77b4", "break": "#f2c14e",
-                 "pickup": "#6a3d9a"}
-"""Bar colours of :func:`gantt` by kind."""
+from optimizer.outputs.bars import BAR_COLOURS, segments, technician_colours
 
 
-def _problem(plan: Plan, problem: Problem | None) -> Problem:
-    chosen = problem or plan.problem
-    if chosen is None:
-        raise ValueError("this plan has no problem attached; pass problem=")
-    return chosen
-
-
-def route_map(plan: Plan, problem: Problem | None = None) -> folium.Map:
+def route_map(plan: Plan, problem: Problem) -> folium.Map:
     """An interactive map: one layer per technician-day (a line in the technician's
     colour from home through the numbered stops and back), popups with order, time
     window, arrival and start; homes and depots marked."""
-    problem = _problem(plan, problem)
     zone = problem.zone
     places = {("order", o.id): o for o in problem.orders} | {("depot", d.id): d for d in problem.depots}
     homes = problem.technician_by_id
@@ -97,7 +85,7 @@ def gantt(plan: Plan) -> go.Figure:
     pickups as separate bars (hover for the order and times)."""
     frame = gantt_frame(plan)
     figure = px.timeline(frame, x_start="start", x_end="end", y="row", color="kind", hover_name="label",
-                         color_discrete_map=GANTT_COLOURS, category_orders={"kind": list(GANTT_COLOURS)})
+                         color_discrete_map=BAR_COLOURS, category_orders={"kind": list(BAR_COLOURS)})
     figure.update_yaxes(autorange="reversed", title=None)
     figure.update_layout(height=120 + 28 * max(1, frame["row"].nunique()), legend_title_text=None)
     return figure

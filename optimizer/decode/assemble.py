@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from optimizer.explain import late_cause, unplanned_orders
+from optimizer.decode.kpis import compute_kpis
+from optimizer.decode.reasons import late_cause, unplanned_orders
 from optimizer.instance import Instance
-from optimizer.kpis import compute_kpis
+from optimizer.instance.remaining import fixed_routes
 from optimizer.models import Plan, Problem, Route, SolverInfo, Stop, StopKind, Technician
-from optimizer.progress import fixed_routes
-from optimizer.timeaxis import utc
-from optimizer.scheduling import RouteSchedule, schedule_all
 from optimizer.solvers.base import Pickup, SolveResult
+from optimizer.solvers.schedule import RouteSchedule, schedule_all
+from optimizer.timeaxis import utc
 
 
 def assemble_plan(

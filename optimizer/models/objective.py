@@ -20,7 +20,10 @@ from collections.abc import Iterable
 
 from zoneinfo import ZoneInfo
 
-from optimizer.models import Appointment, ObjectiveWeights, Problem, StabilityWeights, Urgency
+from optimizer.models.base import Urgency
+from optimizer.models.problem import Problem
+from optimizer.models.progress import Appointment
+from optimizer.models.settings import ObjectiveWeights, StabilityWeights
 from optimizer.timeaxis import elapsed_s, utc
 
 TERMS = ("unplanned", "lateness", "overtime", "travel", "stability")

@@ -15,6 +15,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from optimizer.io.readers import read_problem
 from optimizer.models import Problem
 
 SKILLS = ("hvac", "electrical", "plumbing", "gas", "refrigeration")
@@ -76,7 +77,7 @@ def generate(
 def problem(n_orders: int, n_technicians: int, *, tz: str = "Europe/Berlin", **options: object) -> Problem:
     """A :class:`Problem` from :func:`generate` (same options)."""
     tables = generate(n_orders, n_technicians, **options)  # type: ignore[arg-type]
-    return Problem.from_frames(
+    return read_problem(
         tables["orders"], tables["technicians"], tables["depots"],
         start=options.get("start", dt.date(2026, 11, 23)), days=options.get("days", 1), tz=tz,
     )

@@ -7,7 +7,7 @@ from enum import Enum
 
 class Reason(str, Enum):
     """Reason codes for unplanned orders, checked in this order before solving
-    (``region_failed`` comes from :mod:`optimizer.distributed`, after it)."""
+    (``region_failed`` comes from :mod:`optimizer.regions.cluster`, after it)."""
 
     AFTER_HORIZON = "after_horizon"
     OUTSIDE_ALL_WINDOWS = "outside_all_windows"

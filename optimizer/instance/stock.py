@@ -1,8 +1,8 @@
-"""Parts and tools as numbers: what vans and depots hold, what orders need, and from
-when a technician could have an order's parts.
+"""Compilation step "depots and pickups": parts and tools as numbers (what vans and
+depots hold, what orders need), the depots' opening hours, the kinds of pickup stop,
+and from when a technician could have an order's parts.
 
-Used by :mod:`optimizer.instance` while compiling; everything here works on plain
-arrays with parts and tools as column indices.
+Everything here works on plain arrays with parts and tools as column indices.
 """
 
 from __future__ import annotations
@@ -10,16 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
+from optimizer.instance.arrays import NEVER_S, BoolArray, IntArray, freeze
 from optimizer.models import Problem
 from optimizer.timeaxis import TimeAxis
-
-NEVER_S = np.iinfo(np.int64).max // 4
-"""A time that never comes: parts that no van or depot will ever hold."""
-
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
@@ -51,9 +45,7 @@ class Stock:
     """[E] arrival of each delivery, seconds since the horizon start."""
 
     def __post_init__(self) -> None:
-        for value in vars(self).values():
-            if isinstance(value, np.ndarray):
-                value.setflags(write=False)
+        freeze(self)
 
 
 def compile_stock(problem: Problem, axis: TimeAxis) -> Stock:
@@ -84,6 +76,42 @@ def compile_stock(problem: Problem, axis: TimeAxis) -> Stock:
         delivery_part=np.array([part_index[x[2]] for x in deliveries], dtype=np.int64),
         delivery_units=np.array([x[3] for x in deliveries], dtype=np.int64),
         delivery_s=np.array([x[0] for x in deliveries], dtype=np.int64),
+    )
+
+
+@dataclass(frozen=True)
+class Depots:
+    """The depots' columns of the instance (see :class:`~optimizer.instance.Instance`)."""
+
+    depot_ids: tuple[str, ...]
+    depot_loc: IntArray
+    depot_hours_s: IntArray
+    pickup_duration_s: int
+    pickup_depot: IntArray
+    pickup_from_s: IntArray
+
+
+def compile_depots(problem: Problem, axis: TimeAxis, stock: Stock, horizon_s: int, first_loc: int) -> Depots:
+    """Opening hours per depot and day, and the kinds of pickup stop: each depot from
+    the start, and again from each arrival of a delivery there within the horizon.
+    ``first_loc`` is the location index of the first depot."""
+    depot_hours = np.array(
+        [[(axis.local_seconds(day, d.hours.start), axis.local_seconds(day, d.hours.end)) for day in problem.dates]
+         for d in problem.depots],
+        dtype=np.int64,
+    ).reshape(len(problem.depots), len(problem.dates), 2)
+    kinds = np.array(
+        sorted({(d, 0) for d in range(len(problem.depots))}
+               | {(int(d), int(at)) for d, at in zip(stock.delivery_depot, stock.delivery_s) if at <= horizon_s}),
+        dtype=np.int64,
+    ).reshape(-1, 2)
+    return Depots(
+        depot_ids=tuple(d.id for d in problem.depots),
+        depot_loc=first_loc + np.arange(len(problem.depots), dtype=np.int64),
+        depot_hours_s=depot_hours,
+        pickup_duration_s=int(round(60 * problem.pickup_min)),
+        pickup_depot=kinds[:, 0].copy(),
+        pickup_from_s=kinds[:, 1].copy(),
     )
 
 

@@ -1,4 +1,5 @@
-"""The run configuration of ``optimizer plan`` and ``optimizer validate``.
+"""The configuration of a nightly run (:func:`optimizer.batch.run`, ``optimizer plan``
+and ``optimizer validate``).
 
 Everything a run needs besides the data, in a TOML file (``--config run.toml``);
 command-line flags override it key by key. Paths in the file are relative to the
@@ -11,13 +12,13 @@ import datetime as dt
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import Field, ValidationError, field_validator
 
 from optimizer.exceptions import InputIssue, InvalidProblemError
-from optimizer.models.base import Frozen
-from optimizer.models.settings import ObjectiveWeights, TravelSettings
+from optimizer.models.base import Frozen, TimeZoneName
+from optimizer.models.settings import ObjectiveWeights, SolveOptions, SolverName, TravelSettings
+from optimizer.timeaxis import time_zone
 
 
 class InputConfig(Frozen):
@@ -33,17 +34,8 @@ class HorizonConfig(Frozen):
 
     start: dt.date | Literal["today", "tomorrow"]
     days: int = Field(default=1, ge=1, le=366)
-    tz: str = "UTC"
+    tz: TimeZoneName = "UTC"
     pickup_min: float = Field(default=10.0, ge=0, le=240)
-
-    @field_validator("tz")
-    @classmethod
-    def _known_zone(cls, tz: str) -> str:
-        try:
-            ZoneInfo(tz)
-        except Exception:
-            raise ValueError(f"unknown time zone {tz!r} (use an IANA name like 'Europe/Berlin')") from None
-        return tz
 
     @field_validator("start", mode="before")
     @classmethod
@@ -59,18 +51,19 @@ class HorizonConfig(Frozen):
         """The first date of the horizon (``today``/``tomorrow`` resolved in ``tz``)."""
         if isinstance(self.start, dt.date):
             return self.start
-        today = (now or dt.datetime.now(dt.timezone.utc)).astimezone(ZoneInfo(self.tz)).date()
+        today = (now or dt.datetime.now(dt.timezone.utc)).astimezone(time_zone(self.tz)).date()
         return today + dt.timedelta(days=1 if self.start == "tomorrow" else 0)
 
 
 class SolverConfig(Frozen):
-    """How to solve: back-end, seconds, seed and an optional work limit; with
+    """How to solve: back-end, seconds, seed and an optional work limit (the fields of
+    :class:`~optimizer.models.SolveOptions`, the back-end as ``name``); with
     ``workers`` (a local Dask cluster) or ``scheduler`` (a running one), regions of
     at most ``region_technicians`` technicians are planned apart, ``time_limit``
-    seconds each (see :mod:`optimizer.distributed`)."""
+    seconds each (see :mod:`optimizer.regions.cluster`)."""
 
-    name: str = "auto"
-    time_limit: float = Field(default=30.0, gt=0)
+    name: SolverName = "auto"
+    time_limit: float | None = Field(default=None, gt=0)
     seed: int = 0
     max_solutions: int | None = Field(default=None, ge=1)
     workers: int | None = Field(default=None, ge=1)
@@ -82,14 +75,11 @@ class SolverConfig(Frozen):
         """Whether regions are planned apart on Dask."""
         return self.workers is not None or self.scheduler is not None
 
-    @field_validator("name")
-    @classmethod
-    def _known_solver(cls, name: str) -> str:
-        from optimizer.solvers import SOLVERS
-
-        if name not in SOLVERS:
-            raise ValueError(f"unknown solver {name!r} (one of {', '.join(sorted(SOLVERS))})")
-        return name
+    @property
+    def options(self) -> SolveOptions:
+        """The options of each solve."""
+        return SolveOptions(solver=self.name, time_limit=self.time_limit, seed=self.seed,
+                            max_solutions=self.max_solutions)
 
 
 class OutputConfig(Frozen):

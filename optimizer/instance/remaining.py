@@ -1,9 +1,9 @@
-"""What is left to plan of a problem with :class:`~optimizer.models.Progress`.
+"""Compilation step "what is left of a re-plan": a problem with
+:class:`~optimizer.models.Progress` without its fixed stops.
 
 A re-plan solves the rest of the horizon: the orders no fixed stop serves, with the
 van and depot stock the fixed stops left, from where and when each technician-day
-resumes. :mod:`optimizer.instance` compiles that; the checker reads the progress
-itself.
+resumes (:func:`resume_points`). The checker reads the progress itself.
 """
 
 from __future__ import annotations
@@ -12,20 +12,8 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-import numpy as np
-import numpy.typing as npt
-
 from optimizer.models import Delivery, Depot, Problem, Route, StopKind, Technician
-from optimizer.models.progress import Progress
-from optimizer.timeaxis import TimeAxis, utc
-
-GONE = -2
-"""The promised vehicle of an order whose promised technician-day can take no new work
-(the technician became unavailable)."""
-
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
+from optimizer.timeaxis import utc
 
 
 @dataclass(frozen=True)
@@ -134,86 +122,3 @@ def fixed_routes(problem: Problem) -> dict[tuple[str, dt.date], Route]:
     if problem.progress is None:
         return {}
     return {(r.technician_id, r.date): r for r in problem.progress.fixed}
-
-
-class WorkingTime:
-    """When technicians may do new work in a problem (seconds on its time axis):
-    not before a re-plan's ``now`` and not while they are unavailable."""
-
-    def __init__(self, problem: Problem, axis: TimeAxis) -> None:
-        self.progress = problem.progress
-        self.axis = axis
-        self.horizon_end = problem.horizon_end
-        self.now_s: int | None = None if self.progress is None else axis.seconds_from(self.progress.now)
-        self.not_before: dt.datetime = problem.horizon_start if self.progress is None else self.progress.now
-
-    def bounds(self, technician: Technician, first_s: int, last_s: int) -> tuple[int, int]:
-        """The working interval [first, last] of a day narrowed by the technician's
-        unavailability (:meth:`~optimizer.models.Progress.working_time`)."""
-        if self.progress is None:
-            return first_s, last_s
-        at = self.axis.instant
-        first, last = self.progress.working_time(technician.id, utc(at(first_s)), utc(at(last_s)), self.horizon_end)
-        return self.axis.seconds_from(first), self.axis.seconds(last)
-
-    def works(self, technician: Technician, day: dt.date) -> bool:
-        """Whether the technician can do new work on ``day``."""
-        if not technician.works_on(day):
-            return False
-        first_s = self.axis.local_seconds(day, technician.shift.start)
-        last_s = self.axis.local_seconds(day, technician.shift.end) + 60 * technician.max_overtime_min
-        first_s, last_s = self.bounds(technician, first_s, last_s)
-        return max(first_s, self.now_s or 0) < last_s
-
-
-@dataclass(frozen=True)
-class Promises:
-    """Promised visits as arrays over the orders left to plan (see
-    :class:`~optimizer.instance.Instance`, ``order_promised_*``)."""
-
-    vehicle: IntArray
-    start_s: IntArray
-    reassign_cost: FloatArray
-    retime_cost_per_min: FloatArray
-    pickups: tuple[tuple[int, int, int], ...] = ()
-    """The previous plan's pickups still to come: (vehicle, depot, start second)."""
-
-    @classmethod
-    def of(
-        cls,
-        progress: Progress | None,
-        left: Problem,
-        axis: TimeAxis,
-        vehicles: list[tuple[int, int]],
-        usable: BoolArray,
-    ) -> Promises:
-        """The promises of ``progress`` for the orders of ``left`` on ``vehicles``
-        ((technician, day) indices; ``usable``: whether each can take new work)."""
-        n = len(left.orders)
-        vehicle, start, reassign, retime = np.full(n, -1, dtype=np.int64), np.zeros(n, dtype=np.int64), np.zeros(n), np.zeros(n)
-        if progress is None:
-            return cls(vehicle, start, reassign, retime)
-        depot_index = {d.id: k for k, d in enumerate(left.depots)}
-        weights = left.weights.stability
-        now_s = axis.seconds_from(progress.now)
-        vehicle_of = {
-            (left.technicians[t].id, left.dates[d]): v for v, (t, d) in enumerate(vehicles) if usable[v]
-        }
-        order_index = {o.id: i for i, o in enumerate(left.orders)}
-        for promise in progress.promised:
-            o = order_index.get(promise.order_id)
-            if o is None:
-                continue
-            day = promise.start.astimezone(left.zone).date()
-            start_s = axis.seconds(promise.start)
-            factor = weights.near_factor if start_s - now_s < 60 * weights.near_min else 1.0
-            vehicle[o] = vehicle_of.get((promise.technician_id, day), GONE)
-            start[o] = start_s
-            reassign[o] = weights.reassign * factor
-            retime[o] = weights.retime_per_min * factor
-        pickups = []
-        for pickup in progress.pickups:
-            v = vehicle_of.get((pickup.technician_id, pickup.start.astimezone(left.zone).date()))
-            if v is not None:
-                pickups.append((v, depot_index[pickup.depot_id], axis.seconds(pickup.start)))
-        return cls(vehicle, start, reassign, retime, tuple(pickups))

@@ -1,7 +1,7 @@
 """Why: the reason an order is not planned, and the cause of a late visit.
 
 Reasons come from the instance (what rules an order out before solving, see
-:mod:`optimizer.reasons`) and from the plan (parts that went to other orders, time
+:mod:`optimizer.models.reasons`) and from the plan (parts that went to other orders, time
 that did). Causes of lateness name the binding constraint where it is a part, a
 release or a window, so planners know whom to call.
 """
@@ -11,13 +11,13 @@ from __future__ import annotations
 import numpy as np
 
 from optimizer.instance import Instance
+from optimizer.instance.promises import GONE
+from optimizer.instance.stock import latest_pickup_start
 from optimizer.models import UnplannedOrder
 from optimizer.models.base import URGENCIES
-from optimizer.progress import GONE
-from optimizer.reasons import EXPLANATION, Reason
-from optimizer.scheduling import RouteSchedule
+from optimizer.models.reasons import EXPLANATION, Reason
 from optimizer.solvers.base import Pickup, SolveResult
-from optimizer.stock import latest_pickup_start
+from optimizer.solvers.schedule import RouteSchedule
 
 
 def unplanned_orders(

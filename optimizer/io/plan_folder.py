@@ -1,4 +1,5 @@
-"""Write a plan folder atomically: nothing is half-written, a failed run changes nothing."""
+"""The plan folder: written atomically (nothing is half-written, a failed run changes
+nothing) and read back for a re-plan."""
 
 from __future__ import annotations
 
@@ -7,23 +8,25 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from optimizer.exceptions import InputIssue, InvalidProblemError
 from optimizer.io.frames import unassigned_frame, visits_frame
 from optimizer.models import Plan, Problem
 
+Model = TypeVar("Model", bound=BaseModel)
+
 PLAN_FILES = ("visits.csv", "unassigned.csv", "kpis.json", "plan.json", "problem.json")
 CHANGES_FILE = "changes.csv"
 MANIFEST_FILE = "manifest.json"
 REPORT_FILE = "report.html"
-REPORT_COLUMNS = ("file", "row_kind", "row", "entity_id", "column", "value", "message")
-"""Columns of the validation report (``optimizer validate``)."""
 
 
 def write_plan(
+    problem: Problem,
     plan: Plan,
     out: str | os.PathLike[str],
     *,
@@ -32,18 +35,15 @@ def write_plan(
     report: str | None = None,
 ) -> tuple[str, ...]:
     """Write ``visits.csv``, ``unassigned.csv``, ``kpis.json``, ``plan.json`` and
-    ``problem.json`` (the problem the plan answers, for a later re-plan) into ``out``;
+    ``problem.json`` (``problem``, the one the plan answers, for a later re-plan) into ``out``;
     with ``changes`` (a :func:`optimizer.compare` frame), also ``changes.csv``; with
-    ``manifest`` (see :mod:`optimizer.manifest`), also ``manifest.json``; with ``report``
-    (see :mod:`optimizer.report`), also ``report.html``.
+    ``manifest`` (see :mod:`optimizer.outputs.manifest`), also ``manifest.json``; with ``report``
+    (see :mod:`optimizer.outputs.report`), also ``report.html``.
 
     All files are first written to a temporary folder beside ``out``; each is then moved
     into place with an atomic rename, so readers never see a partial file. Returns the
     names of the files written.
     """
-    problem = plan.problem
-    if problem is None:
-        raise ValueError("this plan has no problem attached (plans from optimizer.solve have one)")
     target = Path(out)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
@@ -54,7 +54,7 @@ def write_plan(
         visits.to_csv(staging / "visits.csv", index=False)
         unassigned_frame(plan).to_csv(staging / "unassigned.csv", index=False)
         _write_json(staging / "kpis.json", plan.kpis.model_dump(mode="json"))
-        _write_json(staging / "plan.json", plan.to_json_dict())
+        _write_json(staging / "plan.json", plan.model_dump(mode="json"))
         _write_json(staging / "problem.json", problem.model_dump(mode="json"))
         names = list(PLAN_FILES)
         if changes is not None:
@@ -85,43 +85,25 @@ def _write_json(path: Path, data: object) -> None:
         handle.write("\n")
 
 
-def write_validation_report(issues: list[InputIssue], path: str | os.PathLike[str]) -> Path:
-    """Write every input problem as one row of a CSV report (columns
-    :data:`REPORT_COLUMNS`; just the header when there is none), atomically."""
-    rows = [{"file": i.source, "row_kind": i.row_kind if i.row is not None else "", "row": i.row,
-             "entity_id": i.entity_id, "column": i.column, "value": i.value, "message": i.message} for i in issues]
-    return write_table(pd.DataFrame(rows, columns=list(REPORT_COLUMNS)), path)
-
-
-def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
-    """Write ``frame`` as CSV (no index) atomically: a temporary file, then a rename."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, staging = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(handle)
-    try:
-        frame.to_csv(staging, index=False)
-        os.replace(staging, target)
-    finally:
-        Path(staging).unlink(missing_ok=True)
-    return target
-
-
 def read_plan(folder: str | os.PathLike[str]) -> tuple[Problem, Plan]:
-    """The problem and plan of a plan folder written by :func:`write_plan`."""
+    """The problem and plan of a plan folder written by :func:`write_plan`; raises
+    :class:`~optimizer.exceptions.InvalidProblemError` naming the file where ``folder``
+    is not such a folder."""
     base = Path(folder)
-    loaded = []
-    for name, model in (("problem.json", Problem), ("plan.json", Plan)):
-        path = base / name
-        try:
-            loaded.append(model.model_validate_json(path.read_text(encoding="utf-8")))
-        except FileNotFoundError:
-            raise InvalidProblemError([InputIssue(str(path), None, None, "file not found (is it a plan folder?)")]) from None
-        except ValidationError as error:
-            first = error.errors()[0]
-            where = ".".join(map(str, first["loc"]))
-            raise InvalidProblemError(
-                [InputIssue(str(path), None, where or None, f"not a valid {name}: {first['msg']}")]
-            ) from None
-    problem, plan = loaded
-    return problem, plan.with_problem(problem)
+    return _read_json(base / "problem.json", Problem), _read_json(base / "plan.json", Plan)
+
+
+def _read_json(path: Path, model: type[Model]) -> Model:
+    try:
+        return model.model_validate_json(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InvalidProblemError([InputIssue(str(path), None, None, "file not found (is it a plan folder?)")]) from None
+    except OSError as error:
+        raise InvalidProblemError([InputIssue(str(path), None, None, f"cannot be read (is it a plan folder?): "
+                                                                     f"{error.strerror or error}")]) from None
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(map(str, first["loc"]))
+        raise InvalidProblemError(
+            [InputIssue(str(path), None, where or None, f"not a valid {path.name}: {first['msg']}")]
+        ) from None

@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Any
 
 from optimizer.models import DayKpis, Kpis, Order, Problem, Route, StopKind, Technician, UnplannedOrder, Urgency
-from optimizer.objective import late_minutes, objective_terms, stability_total
+from optimizer.models.objective import late_minutes, objective_terms, stability_total
 from optimizer.timeaxis import elapsed_s
 
 
@@ -20,7 +20,7 @@ def route_overtime_min(problem: Problem, route: Route, tech: Technician) -> floa
 def compute_kpis(
     problem: Problem, routes: tuple[Route, ...], unplanned: tuple[UnplannedOrder, ...]
 ) -> Kpis:
-    """KPIs and the objective of routes + unplanned orders (see :mod:`optimizer.objective`),
+    """KPIs and the objective of routes + unplanned orders (see :mod:`optimizer.models.objective`),
     in total and per day of the horizon."""
     orders = problem.order_by_id
     visits = [s for r in routes for s in r.stops if s.kind is StopKind.ORDER and s.order_id]

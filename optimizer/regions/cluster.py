@@ -1,7 +1,7 @@
 """Plan regions in parallel on Dask (``dask.distributed``): a local cluster by
 default, or any running cluster by its scheduler's address.
 
-``solve_regions(problem, workers=2)`` splits the problem (:func:`optimizer.regions.split`),
+``solve_regions(problem, workers=2)`` splits the problem (:func:`optimizer.regions.split.split`),
 sends each worker one region's problem (its orders, technicians and depots, not
 a travel matrix: the worker builds its region's own), solves each with its own
 time limit, and merges the plans into one plan of the whole problem, which the
@@ -26,8 +26,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from optimizer.models import Plan, Problem, SolverInfo
-from optimizer.regions import MAX_TECHNICIANS, Region, merge, second_chances, split
+from optimizer.models import Plan, Problem, SolveOptions, SolverInfo
+from optimizer.regions.merge import merge
+from optimizer.regions.second_chance import second_chances
+from optimizer.regions.split import MAX_TECHNICIANS, Region, split
+from optimizer.solve import solve, with_options
 
 logger = logging.getLogger("optimizer")
 
@@ -64,47 +67,49 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
         yield client
 
 
-def solve_region(problem: Problem, options: dict[str, Any]) -> Plan:
+def solve_region(problem: Problem, options: SolveOptions) -> Plan:
     """One region's plan (what a worker runs): :func:`optimizer.solve` with ``options``."""
-    from optimizer.solve import solve
+    return solve(problem, options)
 
-    return solve(problem, **options)
+
+Task = Callable[[Problem, SolveOptions], Plan]
+"""What plans one region on a worker."""
 
 
 def solve_regions(
     problem: Problem,
+    options: SolveOptions | None = None,
     *,
     client: Any = None,
     workers: int | None = None,
     scheduler: str | None = None,
     max_technicians: int = MAX_TECHNICIANS,
-    time_limit: float = 30.0,
-    seed: int = 0,
-    solver: str = "auto",
-    max_solutions: int | None = None,
     second_chance: bool = True,
-    task: Callable[[Problem, dict[str, Any]], Plan] = solve_region,
+    task: Task = solve_region,
+    **given: Any,
 ) -> Plan:
-    """Plan ``problem`` region by region on Dask; ``time_limit`` seconds per region
-    (all regions run at once where there are workers for them).
+    """Plan ``problem`` region by region on Dask; ``options`` and ``given`` are those of
+    :func:`optimizer.solve`, and each region gets the whole time limit (all regions
+    run at once where there are workers for them).
 
     ``client``: a ``dask.distributed.Client`` to use; else one of :func:`dask_client`
     with ``workers`` or ``scheduler``. With ``second_chance``, orders a region left
     out for want of time, stock or tools are then offered to a neighbouring region
-    (:func:`optimizer.regions.second_chances`), re-planned for
-    :data:`SECOND_CHANCE_SHARE` of ``time_limit``. ``task`` solves one region (a
+    (:func:`optimizer.regions.second_chance.second_chances`), re-planned for
+    :data:`SECOND_CHANCE_SHARE` of the time limit. ``task`` solves one region (a
     test may pass one that fails).
     """
     began = time.perf_counter()
+    chosen = with_options(options, **given)
+    options = with_options(chosen, time_limit=chosen.seconds())
     regions = split(problem, max_technicians=max_technicians)
-    options = {"time_limit": time_limit, "seed": seed, "solver": solver, "max_solutions": max_solutions}
     if client is None:
         with dask_client(workers, scheduler) as own:
             plans, failed = _plan_twice(own, problem, regions, options, task, second_chance)
     else:
         plans, failed = _plan_twice(client, problem, regions, options, task, second_chance)
     status = f"{len(plans)} of {len(regions)} regions planned" + (f", failed: {', '.join(failed)}" if failed else "")
-    info = SolverInfo(solver=f"regions ({solver})", seed=seed, time_limit_s=time_limit,
+    info = SolverInfo(solver=f"regions ({options.solver})", seed=options.seed, time_limit_s=options.time_limit,
                       solve_s=time.perf_counter() - began,
                       status=status, total_s=time.perf_counter() - began)
     logger.info("regions: %s", status, extra={"event": "regions", "regions": len(regions), "failed": sorted(failed)})
@@ -112,29 +117,28 @@ def solve_regions(
 
 
 def _plan_twice(
-    client: Any, problem: Problem, regions: list[Region], options: dict[str, Any],
-    task: Callable[[Problem, dict[str, Any]], Plan], second_chance: bool,
+    client: Any, problem: Problem, regions: list[Region], options: SolveOptions, task: Task, second_chance: bool,
 ) -> tuple[dict[str, Plan], dict[str, tuple[Region, str]]]:
     """The regions' plans, then (``second_chance``) those of the regions that took
     other regions' leftovers in their place; a second chance that fails changes nothing."""
     plans, failed = plan_regions(client, regions, options, task)
     chances = second_chances(problem, regions, plans) if second_chance else []
     if chances:
-        again, _ = plan_regions(client, chances, options | {"time_limit": options["time_limit"] * SECOND_CHANCE_SHARE},
-                                task, phase="second chance")
+        shorter = options if options.time_limit is None else \
+            with_options(options, time_limit=options.time_limit * SECOND_CHANCE_SHARE)
+        again, _ = plan_regions(client, chances, shorter, task, phase="second chance")
         plans |= again
     return plans, failed
 
 
 def plan_regions(
-    client: Any, regions: list[Region], options: dict[str, Any],
-    task: Callable[[Problem, dict[str, Any]], Plan] = solve_region, *, phase: str = "first",
+    client: Any, regions: list[Region], options: SolveOptions, task: Task = solve_region, *, phase: str = "first",
 ) -> tuple[dict[str, Plan], dict[str, tuple[Region, str]]]:
     """Each region's plan by name (``task(region.problem, options)`` on the cluster,
     tried twice), and the regions that failed both times with what went wrong. A
     task counts as failed when it raises, or when it has not answered :data:`GRACE`
     seconds after the regions queued on the cluster's worker threads could all have
-    used their ``options["time_limit"]``. Each plan is logged (event
+    used their time limit (without one, a task is waited for as long as it takes). Each plan is logged (event
     ``region_planned``, with ``phase``, the region's seconds and orders planned)."""
     from dask.distributed import wait
 
@@ -144,7 +148,7 @@ def plan_regions(
     pending = list(regions)
     for _ in range(2):
         rounds = -(-len(pending) // slots)
-        wait_s = rounds * float(options.get("time_limit", 30.0)) * _OVERRUN + GRACE
+        wait_s = None if options.time_limit is None else rounds * options.time_limit * _OVERRUN + GRACE
         futures = {region.name: client.submit(task, region.problem, options, pure=False) for region in pending}
         try:
             wait(list(futures.values()), timeout=wait_s)
@@ -172,8 +176,8 @@ def plan_regions(
     return plans, {r.name: (r, errors[r.name]) for r in pending}
 
 
-def _what_went_wrong(future: Any, wait_s: float) -> str:
+def _what_went_wrong(future: Any, wait_s: float | None) -> str:
     if future.status == "error":
         error = future.exception()
         return f"{type(error).__name__}: {error}"
-    return f"no answer within {wait_s:.0f} s"
+    return f"no answer within {wait_s or 0:.0f} s"

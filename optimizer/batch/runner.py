@@ -1,0 +1,236 @@
+"""The nightly batch as library calls: read the exports, plan, check, write the plan
+folder (manifest, report, changes) atomically, and log each step.
+
+>>> result = optimizer.batch.run(optimizer.batch.load_config("run.toml"))   # doctest: +SKIP
+>>> result.exit_code, result.files                                          # doctest: +SKIP
+
+Errors are exceptions, never printed: :class:`~optimizer.exceptions.InvalidProblemError`
+for bad input (nothing written), :class:`~optimizer.exceptions.TravelError` where the
+travel source fails, :class:`InvalidPlanError` where the checker rejects the plan.
+Each is logged (event ``invalid_input``, ``travel_failed``, ``invalid_plan`` or
+``failed``, with the exit code a scheduler would act on) before it is raised. The
+command line (:mod:`optimizer.cli`) prints and turns them into exit codes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from optimizer.batch.config import RunConfig, SolverConfig
+from optimizer.batch.logs import logged
+from optimizer.check import CheckReport, check
+from optimizer.exceptions import InputIssue, InvalidProblemError, OptimizerError, TravelError
+from optimizer.io import read_events, read_plan, read_problem, write_plan
+from optimizer.models import Plan, Problem, Reason, SolveOptions, UnplannedOrder, Urgency
+from optimizer.models.settings import REPLAN_TIME_LIMIT_S
+from optimizer.outputs import compare, html_report
+from optimizer.outputs.manifest import run_manifest
+from optimizer.regions import solve_regions
+from optimizer.replan import replan_problem
+from optimizer.solve import solve, with_options
+
+logger = logging.getLogger("optimizer")
+
+EXIT_OK = 0
+"""A plan was written (``validate``: the inputs are valid)."""
+EXIT_INVALID_INPUT = 2
+"""Invalid input: nothing was written."""
+EXIT_URGENT_UNPLANNED = 3
+"""A plan was written, but an emergency or high-urgency order is unplanned for this horizon."""
+EXIT_FAILURE = 4
+"""The solver, the travel source or the engine failed: nothing was written."""
+
+_URGENT = (Urgency.EMERGENCY, Urgency.HIGH)
+
+Progress = Callable[[float, float, int], None]
+"""Called with (seconds, objective, orders planned) at each improvement (see :func:`optimizer.solve`)."""
+
+
+class InvalidPlanError(OptimizerError):
+    """The solver returned a plan the independent checker rejects; ``report`` says why."""
+
+    def __init__(self, report: CheckReport) -> None:
+        self.report = report
+        super().__init__(f"the solver returned an invalid plan, not written\n{report}")
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What a run wrote: the problem and its checked plan, the plan folder and the
+    files in it, the changes against the previous plan (re-plans), timings in seconds."""
+
+    problem: Problem
+    plan: Plan
+    out: Path
+    files: tuple[str, ...]
+    report: CheckReport
+    changes: pd.DataFrame | None = None
+    timings_s: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def urgent_unplanned(self) -> tuple[UnplannedOrder, ...]:
+        """Emergency and high-urgency orders left unplanned for this horizon (an order
+        whose windows lie after the horizon belongs to a later run)."""
+        return tuple(u for u in self.plan.unplanned
+                     if u.urgency in _URGENT and u.reason != Reason.AFTER_HORIZON.value)
+
+    @property
+    def exit_code(self) -> int:
+        """:data:`EXIT_URGENT_UNPLANNED` where an urgent order is unplanned, else :data:`EXIT_OK`."""
+        return EXIT_URGENT_UNPLANNED if self.urgent_unplanned else EXIT_OK
+
+
+def read(config: RunConfig) -> Problem:
+    """The problem of ``config``'s inputs and horizon (raises InvalidProblemError)."""
+    paths = config.input
+    road_map = config.travel.osm_file
+    if config.travel.source == "osm" and road_map is not None and not road_map.is_file():
+        raise InvalidProblemError([InputIssue(str(road_map), None, "travel.osm_file", "map file not found",
+                                              row_kind="")])
+    return read_problem(
+        paths.orders, paths.technicians, paths.depots,
+        start=config.horizon.first_day(), days=config.horizon.days, tz=config.horizon.tz,
+        pickup_min=config.horizon.pickup_min, weights=config.objective, travel=config.travel,
+    )
+
+
+def validate(config: RunConfig) -> list[InputIssue]:
+    """Every problem in ``config``'s inputs (empty if they are valid), without solving."""
+    try:
+        read(config)
+    except InvalidProblemError as error:
+        return list(error.issues)
+    return []
+
+
+def run(
+    config: RunConfig, *, on_read: Callable[[Problem], None] | None = None, on_improvement: Progress | None = None,
+    command: Sequence[str] = (),
+) -> BatchResult:
+    """Plan ``config``'s inputs into its plan folder (``config.output``), logging to its
+    log file: read, solve (regions apart where ``config.solver`` asks), check, write.
+    ``on_read`` is called with the problem once it is read, ``on_improvement`` as in
+    :func:`optimizer.solve`; ``command`` is recorded in the manifest."""
+    began = time.perf_counter()
+    if config.output is None:
+        raise InvalidProblemError([InputIssue("configuration", None, "output.out", "required key is missing "
+                                              "(give it in the file or as --out)", row_kind="")])
+    out = writable(config.output.out)
+    with logged(config.output.log), _failures_logged():
+        problem = read(config)
+        if on_read is not None:
+            on_read(problem)
+        logger.info("inputs read", extra={"event": "inputs_read", "orders": len(problem.orders),
+                                          "technicians": len(problem.technicians), "depots": len(problem.depots),
+                                          "seconds": round(time.perf_counter() - began, 3)})
+        inputs = [p for p in (config.input.orders, config.input.technicians, config.input.depots) if p is not None]
+        return _plan_and_write(problem, config.solver, out, settings=config.model_dump(mode="json"), inputs=inputs,
+                               began=began, report=config.output.report, on_improvement=on_improvement,
+                               command=command)
+
+
+def replan(
+    plan_folder: str | os.PathLike[str],
+    events: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    *,
+    solver: SolverConfig | None = None,
+    log: str | os.PathLike[str] | None = None,
+    on_read: Callable[[Problem], None] | None = None,
+    on_improvement: Progress | None = None,
+    command: Sequence[str] = (),
+) -> BatchResult:
+    """Re-plan the plan folder ``plan_folder`` after the events in the file ``events``
+    into ``out`` (with ``changes.csv``), logging to ``log``; ``solver`` and the
+    callbacks as for :func:`run` (the time limit defaults to 10 s)."""
+    began = time.perf_counter()
+    given = solver or SolverConfig()
+    if given.time_limit is None and given.max_solutions is None:
+        given = given.model_copy(update={"time_limit": REPLAN_TIME_LIMIT_S})
+    target = writable(Path(out))
+    with logged(None if log is None else Path(log)), _failures_logged():
+        previous, before = read_plan(plan_folder)
+        problem = replan_problem(previous, before, read_events(events, previous.tz), source=Path(events).name)
+        if on_read is not None:
+            on_read(problem)
+        inputs = [Path(plan_folder) / "problem.json", Path(plan_folder) / "plan.json", Path(events)]
+        settings = {"plan": str(plan_folder), "events": str(events), "solver": given.model_dump(mode="json")}
+        return _plan_and_write(problem, given, target, settings=settings, inputs=inputs, began=began,
+                               before=before, on_improvement=on_improvement, command=command)
+
+
+def writable(out: Path) -> Path:
+    """``out``, where it can become a plan folder (raises InvalidProblemError otherwise)."""
+    if out.exists() and not out.is_dir():
+        raise InvalidProblemError([InputIssue(str(out), None, None,
+                                              "exists and is not a folder: cannot write a plan there")])
+    return out
+
+
+def plan_with(problem: Problem, solver: SolverConfig, *, on_improvement: Progress | None = None) -> Plan:
+    """``problem`` solved as ``solver`` says: whole, or region by region on Dask."""
+    if solver.distributed:
+        return solve_regions(problem, solver.options, workers=solver.workers, scheduler=solver.scheduler,
+                             max_technicians=solver.region_technicians)
+    return solve(problem, solver.options, on_improvement=on_improvement)
+
+
+def _plan_and_write(
+    problem: Problem, solver: SolverConfig, out: Path, *, settings: dict[str, Any], inputs: list[Path],
+    began: float, before: Plan | None = None, report: bool = True, on_improvement: Progress | None = None,
+    command: Sequence[str] = (),
+) -> BatchResult:
+    """Solve, check and write the plan folder (atomically, with its manifest and, for a
+    re-plan, ``changes.csv``)."""
+    timings = {"read": time.perf_counter() - began}
+    plan = plan_with(problem, solver, on_improvement=on_improvement)
+    timings["solve"] = plan.info.total_s
+    logger.info("solved", extra={"event": "solved", "solver": plan.info.solver, "status": plan.info.status,
+                                 "objective": plan.kpis.objective, "planned": plan.kpis.orders_planned,
+                                 "seconds": round(plan.info.total_s, 3)})
+    mark = time.perf_counter()
+    verdict = check(problem, plan)
+    timings["check"] = time.perf_counter() - mark
+    if not verdict.ok:
+        logger.error("invalid plan", extra={"event": "invalid_plan", "violations": len(verdict.violations),
+                                            "exit_code": EXIT_FAILURE})
+        raise InvalidPlanError(verdict)
+    changes = None if before is None else compare(before, plan)
+    manifest = run_manifest(command=list(command), settings=settings, inputs=inputs, travel=problem.travel,
+                            timings_s=timings | {"total": time.perf_counter() - began}, plan=plan)
+    title = f"Plan {problem.start}" + (f", re-planned at {problem.progress.now:%H:%M}" if problem.progress else "")
+    page = html_report(plan, problem, title=title) if report else None
+    files = write_plan(problem, plan, out, changes=changes, manifest=manifest, report=page)
+    result = BatchResult(problem, plan, out, files, verdict, changes, timings | {"total": time.perf_counter() - began})
+    logger.info("written", extra={"event": "written", "out": str(out), "exit_code": result.exit_code,
+                                  "urgent_unplanned": [u.order_id for u in result.urgent_unplanned],
+                                  "seconds": round(time.perf_counter() - began, 3)})
+    return result
+
+
+@contextmanager
+def _failures_logged() -> Iterator[None]:
+    """Log each way a run fails (with the exit code it maps to), then let it propagate."""
+    try:
+        yield
+    except InvalidProblemError as error:
+        logger.info("invalid input", extra={"event": "invalid_input", "issues": [str(i) for i in error.issues],
+                                            "exit_code": EXIT_INVALID_INPUT})
+        raise
+    except TravelError as error:
+        logger.error("travel failed", extra={"event": "travel_failed", "error": str(error), "exit_code": EXIT_FAILURE})
+        raise
+    except InvalidPlanError:
+        raise
+    except Exception:
+        logger.exception("plan failed", extra={"event": "failed", "exit_code": EXIT_FAILURE})
+        raise

@@ -1,0 +1,48 @@
+"""Command line: ``optimizer plan`` writes a plan folder from order exports,
+``optimizer validate`` checks the exports without solving, ``optimizer replan``
+re-plans a plan folder after the day's events, ``optimizer sweep`` solves scenarios
+side by side into a KPI table, ``optimizer calibrate`` fits the travel model to known
+trips, ``optimizer osrm`` installs and runs a local OSRM server.
+
+Exit codes, for schedulers to act on (defined in :mod:`optimizer.batch.runner`):
+
+* 0: plan written (``validate``: the inputs are valid);
+* 2: invalid input: every problem on stderr (``validate``: in the report), nothing written;
+* 3: plan written, but some emergency or high-urgency order is unplanned (other than
+  for ``after_horizon``: those belong to a later run);
+* 4: solver, travel-source (an OSRM server that does not answer) or internal
+  failure, nothing written.
+
+User errors never print a traceback. Only this package prints: the parser
+(:mod:`~optimizer.cli.parser`), the commands (:mod:`~optimizer.cli.commands`) and the
+terminal's status line (:mod:`~optimizer.cli.status_line`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from optimizer.batch import EXIT_FAILURE, EXIT_INVALID_INPUT, EXIT_OK, EXIT_URGENT_UNPLANNED
+from optimizer.cli import commands
+from optimizer.cli.parser import build_parser
+
+COMMANDS = {
+    "plan": commands.plan,
+    "validate": commands.validate,
+    "replan": commands.replan,
+    "sweep": commands.sweep,
+    "calibrate": commands.calibrate_travel,
+    "osrm": commands.osrm,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    if getattr(args, "verbose", False):
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    return COMMANDS[args.command](args)
+
+
+__all__ = ["EXIT_FAILURE", "EXIT_INVALID_INPUT", "EXIT_OK", "EXIT_URGENT_UNPLANNED", "main"]

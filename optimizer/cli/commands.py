@@ -1,0 +1,209 @@
+"""The commands of ``optimizer``: each parses nothing (see :mod:`optimizer.cli.parser`),
+calls the library, prints, and returns the exit code. Only this package prints."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from optimizer import scenarios
+from optimizer.batch import (
+    EXIT_FAILURE,
+    EXIT_INVALID_INPUT,
+    EXIT_OK,
+    BatchResult,
+    InvalidPlanError,
+    load_config,
+    solver_config,
+)
+from optimizer.batch import read as read_inputs
+from optimizer.batch import replan as batch_replan
+from optimizer.batch import run as batch_run
+from optimizer.batch import validate as batch_validate
+from optimizer.cli.parser import overrides
+from optimizer.cli.status_line import StatusLine
+from optimizer.exceptions import InputIssue, InvalidProblemError, TravelError
+from optimizer.io import write_table, write_validation_report
+from optimizer.io.plan_folder import CHANGES_FILE, PLAN_FILES
+from optimizer.models import Plan, Urgency
+from optimizer.outputs.manifest import command_line
+from optimizer.regions import dask_client
+from optimizer.travel import calibrate
+from optimizer.travel import osrm_server as local_osrm
+
+logger = logging.getLogger("optimizer")
+
+
+def invalid(error: InvalidProblemError) -> int:
+    """Print every input problem; the exit code of invalid input."""
+    print(f"optimizer: invalid input\n{error}", file=sys.stderr)
+    return EXIT_INVALID_INPUT
+
+
+def validate(args: argparse.Namespace) -> int:
+    """``optimizer validate``: check the inputs, write every problem to the report."""
+    began = time.perf_counter()
+    issues: list[InputIssue] = []
+    try:
+        issues = batch_validate(load_config(args.config, overrides(args)))
+    except InvalidProblemError as error:
+        issues = list(error.issues)
+    try:
+        write_validation_report(issues, args.report)
+    except OSError as error:
+        print(f"optimizer: the validation report cannot be written to {args.report}: {error}", file=sys.stderr)
+        return EXIT_INVALID_INPUT
+    seconds = time.perf_counter() - began
+    logger.info("validated", extra={"event": "validated", "issues": len(issues), "seconds": round(seconds, 3)})
+    if issues:
+        print(f"optimizer: {len(issues)} problem{'s' if len(issues) != 1 else ''} in the input "
+              f"(report: {args.report})", file=sys.stderr)
+        for issue in issues[:20]:
+            print(f"  - {issue}", file=sys.stderr)
+        if len(issues) > 20:
+            print(f"  ... and {len(issues) - 20} more in the report", file=sys.stderr)
+        return EXIT_INVALID_INPUT
+    print(f"Inputs are valid (report: {args.report})")
+    return EXIT_OK
+
+
+def plan(args: argparse.Namespace) -> int:
+    """``optimizer plan``: the nightly batch (:func:`optimizer.batch.run`)."""
+    try:
+        config = load_config(args.config, overrides(args))
+        seconds = config.solver.options.seconds() or 0.0
+        with StatusLine(sys.stderr, seconds, on=not config.solver.distributed) as status:
+            return _written(lambda: batch_run(config, on_read=status.read, on_improvement=status.update,
+                                              command=command_line()))
+    except InvalidProblemError as error:
+        return invalid(error)
+
+
+def replan(args: argparse.Namespace) -> int:
+    """``optimizer replan``: a plan folder re-planned after events (:func:`optimizer.batch.replan`)."""
+    try:
+        solver = solver_config(overrides(args))
+        with StatusLine(sys.stderr, solver.options.seconds() or 0.0) as status:
+            return _written(lambda: batch_replan(args.plan, args.events, getattr(args, "output.out"), solver=solver,
+                                                 log=getattr(args, "output.log"), on_read=status.read,
+                                                 on_improvement=status.update, command=command_line()))
+    except InvalidProblemError as error:
+        return invalid(error)
+
+
+def _written(call: Callable[[], BatchResult]) -> int:
+    """Run a batch ``call`` and tell what it wrote; the exit code."""
+    try:
+        result = call()
+    except InvalidProblemError as error:
+        return invalid(error)
+    except InvalidPlanError as error:
+        print(f"optimizer: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    except TravelError as error:
+        print(f"optimizer: no travel times, nothing written: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    except Exception as error:  # noqa: BLE001 - any failure here is ours, not the user's
+        print(f"optimizer: internal failure: {type(error).__name__}: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    print(summary(result.plan, str(result.out), result.files))
+    if result.changes is not None:
+        print(change_summary(result.changes))
+    for item in result.urgent_unplanned:
+        print(f"optimizer: {item.urgency.value} order {item.order_id} is unplanned: {item.reason} ({item.detail})",
+              file=sys.stderr)
+    return result.exit_code
+
+
+def sweep(args: argparse.Namespace) -> int:
+    """``optimizer sweep``: scenarios side by side into a KPI table."""
+    try:
+        config = load_config(args.config, overrides(args))
+        variants = scenarios.load_scenarios(args.scenarios, read_inputs(config))
+    except InvalidProblemError as error:
+        return invalid(error)
+    solver = config.solver
+    try:
+        if solver.distributed:
+            with dask_client(solver.workers, solver.scheduler) as client:
+                table, _ = scenarios.run(variants, solver.options, client=client)
+        else:
+            table, _ = scenarios.run(variants, solver.options)
+        write_table(table, args.out)
+    except InvalidProblemError as error:
+        return invalid(error)
+    except Exception as error:  # noqa: BLE001 - any failure here is ours, not the user's
+        print(f"optimizer: sweep failed, nothing written: {type(error).__name__}: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    print(table.to_string(index=False))
+    print(f"KPI table written to {args.out}")
+    return EXIT_OK
+
+
+def calibrate_travel(args: argparse.Namespace) -> int:
+    """``optimizer calibrate``: the travel model fitted to known trips, as a ``[travel]`` table."""
+    path = Path(args.trips)
+    try:
+        trips = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+        fitted = calibrate(trips)
+    except (OSError, ValueError) as error:
+        return invalid(InvalidProblemError([InputIssue(path.name, None, None, str(error))]))
+    print(fitted, file=sys.stderr)
+    print(fitted.toml(), end="")
+    return EXIT_OK
+
+
+def osrm(args: argparse.Namespace) -> int:
+    """``optimizer osrm install|serve``: OSRM's programs, and a local server for a map."""
+    try:
+        if args.osrm_command == "install":
+            print(f"OSRM's programs are in {local_osrm.ensure_programs()}")
+            return EXIT_OK
+        road_map = Path(args.map)
+        if not road_map.is_file():
+            raise InvalidProblemError([InputIssue(str(road_map), None, None, "map file not found")])
+        folder = Path(args.data) if args.data else road_map.with_name(road_map.name.split(".")[0] + "-osrm")
+        dataset = local_osrm.build_dataset(road_map, folder, args.profile, args.small_component_size)
+        with local_osrm.LocalServer(dataset, port=args.port) as server:
+            print(f"OSRM serves {road_map.name} on {server.url} (profile {args.profile}); "
+                  f"plan with --travel osrm={server.url}; Ctrl-C stops it", flush=True)
+            server.wait()
+    except InvalidProblemError as error:
+        return invalid(error)
+    except TravelError as error:
+        print(f"optimizer: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        pass
+    return EXIT_OK
+
+
+def summary(plan: Plan, out: str, files: Sequence[str] = PLAN_FILES) -> str:
+    """A few lines for the terminal: what was planned, at what cost."""
+    k = plan.kpis
+    unplanned = ", ".join(f"{u.value} {k.unplanned_by_urgency[u]}" for u in Urgency)
+    return "\n".join(
+        [
+            f"Planned {k.orders_planned} of {k.orders_total} orders on {k.technician_days_used} "
+            f"technician-days; objective {k.objective:.2f}",
+            f"  unplanned by urgency: {unplanned}",
+            f"  travel {k.travel_km:.1f} km ({k.travel_min:.0f} min), overtime {k.overtime_min:.0f} min, "
+            f"late visits {k.late_visits} ({k.late_min:.0f} min), depot pickups {k.pickups}",
+            f"  solver {plan.info.solver}: {plan.info.status}, {plan.info.solve_s:.1f} s "
+            f"(total {plan.info.total_s:.1f} s)",
+            f"Plan written to {out} ({', '.join(files)})",
+        ]
+    )
+
+
+def change_summary(changes: pd.DataFrame) -> str:
+    """One line on what a re-plan changed (the rows of ``changes.csv`` by kind)."""
+    counts = changes["change"].value_counts(sort=False)
+    shown = ", ".join(f"{kind} {int(n)}" for kind, n in counts.items() if n)
+    return f"Changes against the previous plan: {shown or 'none'} (in {CHANGES_FILE})"

@@ -1,0 +1,144 @@
+"""The argument parser of the ``optimizer`` command: every command, its flags and the
+configuration key each flag overrides (see :mod:`optimizer.batch.config`)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from optimizer.solvers import SOLVERS
+
+
+def _start(text: str) -> dt.date | str:
+    if text in ("today", "tomorrow"):
+        return text
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date like 2026-11-23, 'today' or 'tomorrow', got {text!r}") from None
+
+
+def _positive(kind: type) -> Any:
+    def parse(text: str) -> float | int:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be > 0, got {text!r}")
+        return value
+
+    return parse
+
+
+def _travel(text: str) -> tuple[str, dict[str, str]]:
+    """``haversine``, ``calibrated`` (settings from the configuration file), ``osrm=URL``
+    or ``osm=FILE.pbf`` (made absolute, so that a re-plan finds it from anywhere)."""
+    source, _, value = text.partition("=")
+    if source in ("haversine", "calibrated") and not value:
+        return source, {}
+    if source == "osrm" and value:
+        return source, {"osrm_url": value}
+    if source == "osm" and value:
+        return source, {"osm_file": str(Path(value).resolve())}
+    raise argparse.ArgumentTypeError(f"expected haversine, osrm=URL or osm=FILE.pbf, got {text!r}")
+
+
+_INPUT_FLAGS = (
+    ("--orders", "input.orders", str, "orders table (.csv, .parquet or .xlsx)"),
+    ("--technicians", "input.technicians", str, "technicians table (.csv, .parquet or .xlsx)"),
+    ("--depots", "input.depots", str, "depots table, optional"),
+    ("--start", "horizon.start", _start, "first day of the horizon: YYYY-MM-DD, today or tomorrow"),
+    ("--days", "horizon.days", _positive(int), "days in the horizon (default 1)"),
+    ("--tz", "horizon.tz", str, "IANA time zone of all times (default UTC)"),
+    ("--pickup-min", "horizon.pickup_min", float, "minutes a depot pickup takes on site (default 10)"),
+    ("--travel", "travel", _travel, "travel times: haversine (default), osrm=URL or osm=FILE.osm.pbf"),
+)
+_SOLVER_FLAGS = (
+    ("--time-limit", "solver.time_limit", _positive(float), "seconds for the solver (default: plan 30, replan 10)"),
+    ("--max-solutions", "solver.max_solutions", _positive(int),
+     "stop after this many improving solutions (reproducible plans)"),
+    ("--seed", "solver.seed", int, "random seed (default 0)"),
+    ("--solver", "solver.name", str, f"back-end: {', '.join(sorted(SOLVERS))} (default auto)"),
+    ("--log", "output.log", str, "append structured log lines (JSON) to this file"),
+)
+_SWEEP_FLAGS = (
+    ("--workers", "solver.workers", _positive(int), "solve the scenarios on a local Dask cluster of N workers"),
+    ("--scheduler", "solver.scheduler", str, "solve the scenarios on the Dask cluster at this address"),
+)
+_REGION_FLAGS = (
+    ("--workers", "solver.workers", _positive(int), "plan regions apart on a local Dask cluster of N workers"),
+    ("--scheduler", "solver.scheduler", str, "plan regions apart on the Dask cluster at this address"),
+    ("--region-technicians", "solver.region_technicians", _positive(int),
+     "technicians per automatic region (default 60; a 'region' column overrides)"),
+)
+"""Flags that override a key of the configuration file (see :mod:`optimizer.batch.config`)."""
+
+
+def _add(parser: argparse.ArgumentParser, flags: tuple[tuple[str, str, Any, str], ...]) -> None:
+    for flag, key, kind, text in flags:
+        parser.add_argument(flag, dest=key, type=kind, default=None, help=text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``optimizer`` command."""
+    parser = argparse.ArgumentParser(
+        prog="optimizer", description="Route and schedule optimiser for field-service technicians."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    plan = commands.add_parser("plan", help="plan orders for technicians and write a plan folder")
+    check = commands.add_parser("validate", help="check the input tables without solving; write a report")
+    for command in (plan, check):
+        command.add_argument("--config", help="run configuration (TOML); flags override its keys")
+        _add(command, _INPUT_FLAGS)
+    _add(plan, _SOLVER_FLAGS)
+    _add(plan, _REGION_FLAGS)
+    plan.add_argument("--out", dest="output.out", default=None, help="folder to write the plan into")
+    check.add_argument("--report", default="validation.csv",
+                       help="validation report to write (CSV, default validation.csv)")
+
+    again = commands.add_parser("replan", help="re-plan a plan folder after events (emergencies, sickness, ...)")
+    again.add_argument("--plan", required=True, help="plan folder written by 'optimizer plan' or 'replan'")
+    again.add_argument("--events", required=True, help="events file (.csv or .json, see docs/data-contract.md)")
+    _add(again, _SOLVER_FLAGS)
+    again.add_argument("--out", dest="output.out", required=True,
+                       help="folder to write the new plan and changes.csv into")
+    for command in (plan, check, again):
+        command.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+
+    sweep = commands.add_parser("sweep", help="solve scenarios (variants of one run) side by side; write a KPI table")
+    sweep.add_argument("--config", help="run configuration (TOML) of the base scenario; flags override its keys")
+    _add(sweep, _INPUT_FLAGS)
+    _add(sweep, tuple(flag for flag in _SOLVER_FLAGS if flag[0] != "--log"))
+    _add(sweep, _SWEEP_FLAGS)
+    sweep.add_argument("--scenarios", required=True, help='scenarios (TOML): [scenario."NAME"] tables of changes')
+    sweep.add_argument("--out", required=True, help="KPI table to write (CSV), one row per scenario")
+
+    fit = commands.add_parser("calibrate", help="fit the travel model to known trips; print its [travel] table")
+    fit.add_argument("--trips", required=True,
+                     help="trips (.csv or .parquet): from_lat, from_lon, to_lat, to_lon, duration_s, optional distance_m")
+
+    osrm = commands.add_parser("osrm", help="a local OSRM server: install its programs, serve an .osm.pbf")
+    osrm_commands = osrm.add_subparsers(dest="osrm_command", required=True)
+    osrm_commands.add_parser("install", help="download OSRM's programs (PyPI package osrm-bindings) into this environment")
+    serve = osrm_commands.add_parser("serve", help="build an OSRM data set for a map and serve it on 127.0.0.1")
+    serve.add_argument("map", help="OpenStreetMap extract (.osm.pbf)")
+    serve.add_argument("--profile", default="car", help="OSRM profile: car (default), bicycle, foot or a .lua file")
+    serve.add_argument("--port", type=int, default=5000, help="port (default 5000)")
+    serve.add_argument("--data", default=None, help="folder for the data set (default: beside the map)")
+    serve.add_argument("--small-component-size", type=int, default=1000,
+                       help="drop road islands with fewer nodes (default 1000; 50-200 for small extracts)")
+    return parser
+
+
+def overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """The flags as dotted configuration keys (``--travel osm=F`` sets ``travel.source``
+    and ``travel.osm_file``)."""
+    given = {key: value for key, value in vars(args).items() if "." in key}
+    travel = getattr(args, "travel", None)
+    if travel is not None:
+        source, keys = travel
+        given |= {"travel.source": source, **{f"travel.{key}": value for key, value in keys.items()}}
+    return given

@@ -1,0 +1,167 @@
+"""The numeric instance: a problem as immutable numpy arrays, the only input of the
+solver back-ends (no back-end reads the pydantic models). Index conventions:
+
+* technicians ``t`` in ``0..n_technicians-1`` (problem order), orders ``o`` likewise;
+* vehicles ``v``: one per technician and workday (technician not absent), sorted by
+  technician then day;
+* locations: ``0..n_technicians-1`` are the technicians' homes, then one per order
+  (``order_loc[o] == n_technicians + o``), then one per depot (``depot_loc``), then,
+  in a re-plan, one per technician-day that resumes after fixed stops;
+* stops of a route: order ``o`` is stop ``o``; stop ``n_orders + k`` is a pickup of
+  kind ``k``: at depot ``pickup_depot[k]``, starting no earlier than
+  ``pickup_from_s[k]`` (0, or the arrival of a delivery there), see
+  :meth:`Instance.is_pickup`.
+
+Times are integer seconds since the horizon start (see :mod:`optimizer.timeaxis`);
+costs are in objective units per minute, as in :class:`~optimizer.models.ObjectiveWeights`.
+:func:`optimizer.instance.compile_instance` builds it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import numpy.typing as npt
+
+from optimizer.instance.arrays import NEVER_S, BoolArray, FloatArray, IntArray, freeze
+from optimizer.instance.stock import Stock
+from optimizer.models.reasons import Reason
+from optimizer.timeaxis import TimeAxis
+
+NO_DUE_S = NEVER_S
+"""Due time of an order without SLA deadline (never late)."""
+
+
+@dataclass(frozen=True, eq=False)
+class Instance:
+    """The problem as immutable numpy arrays (read-only), built once per solve."""
+
+    order_ids: tuple[str, ...]
+    technician_ids: tuple[str, ...]
+    dates: tuple[dt.date, ...]
+    axis: TimeAxis
+    horizon_s: int
+    travel_s: npt.NDArray[np.int32]
+    distance_m: npt.NDArray[np.int32]
+    # orders [O]
+    order_loc: IntArray
+    order_duration_s: IntArray
+    order_windows_s: IntArray
+    """[O, W, 2] effective start windows (release and horizon applied), padded with -1."""
+    order_n_windows: IntArray
+    order_due_s: IntArray
+    order_urgency: IntArray
+    """Index into ``URGENCIES`` (0 = emergency)."""
+    order_unplanned_cost: FloatArray
+    order_late_cost_per_min: FloatArray
+    order_load: FloatArray
+    # vehicles [V]
+    vehicle_technician: IntArray
+    vehicle_day: IntArray
+    vehicle_start_loc: IntArray
+    """Where each vehicle's route begins: home, or where its day resumes in a re-plan."""
+    vehicle_end_loc: IntArray
+    """Where each vehicle's route ends: home."""
+    vehicle_shift_start_s: IntArray
+    """The earliest departure: the shift start (in a re-plan, no earlier than ``now`` or
+    the end of the last fixed stop)."""
+    vehicle_shift_end_s: IntArray
+    vehicle_latest_end_s: IntArray
+    """Shift end plus the allowed overtime."""
+    vehicle_break_start_s: IntArray
+    """Earliest break start; -1 where the technician has no break."""
+    vehicle_break_end_s: IntArray
+    """Latest break start; -1 where the technician has no break."""
+    vehicle_break_duration_s: IntArray
+    vehicle_capacity: FloatArray
+    """Load limit per day; ``inf`` where unlimited."""
+    compatible: BoolArray
+    """[V, O] whether vehicle ``v`` may serve order ``o`` (qualified and reachable in
+    time); where some vehicle's van carries the order's parts and tools, only those
+    (the routing back-ends do not see pickup detours)."""
+    supply_compatible: BoolArray
+    """[V, O] ``compatible`` before that narrowing: who may serve the order, fetching at a
+    depot what the van lacks (used when inserting orders with pickups)."""
+    presolve_reason: tuple[Reason | None, ...]
+    """[O] why an order cannot be planned at all, or ``None`` if some vehicle may serve it."""
+    overtime_cost_per_min: float
+    travel_cost_per_min: float
+    # parts, tools and depots
+    stock: Stock
+    order_parts_ready_s: IntArray
+    """[O] the earliest second a qualified technician could hold the order's parts (0 if
+    a van has them or none are needed; ``NEVER_S`` if no van or depot will)."""
+    depot_ids: tuple[str, ...]
+    depot_loc: IntArray
+    depot_hours_s: IntArray
+    """[D, days, 2] opening and closing second of each depot on each day of the horizon."""
+    pickup_duration_s: int
+    pickup_depot: IntArray
+    """[S] the depot of each kind of pickup stop: each depot from the start, and again
+    from each arrival of a delivery there."""
+    pickup_from_s: IntArray
+    """[S] the earliest start of each kind of pickup stop."""
+    # re-planning: what customers were told
+    order_promised_vehicle: IntArray
+    """[O] the vehicle a customer was told would come (-1: no promise;
+    :data:`optimizer.instance.promises.GONE`: the promised technician-day takes no new work)."""
+    order_promised_s: IntArray
+    """[O] the promised start (0 where no promise)."""
+    order_reassign_cost: FloatArray
+    """[O] cost of serving a promised order by another vehicle, or not at all (also
+    included in ``order_unplanned_cost``)."""
+    order_retime_cost_per_min: FloatArray
+    """[O] cost per minute a promised start moves beyond ``retime_tolerance_s``."""
+    retime_tolerance_s: int
+    planned_pickups: tuple[tuple[int, int, int], ...]
+    """The previous plan's pickups still to come, (vehicle, depot, start second): where
+    a re-plan's routes start from."""
+
+    def is_pickup(self, stop: int) -> bool:
+        """Whether route stop ``stop`` is a depot pickup (else it is an order)."""
+        return stop >= len(self.order_ids)
+
+    def depot_of(self, stop: int) -> int:
+        """The depot of pickup stop ``stop``."""
+        return int(self.pickup_depot[stop - len(self.order_ids)])
+
+    def pickup_stops(self, depot: int) -> list[int]:
+        """The pickup stops at ``depot``, earliest start first."""
+        return (len(self.order_ids) + np.flatnonzero(self.pickup_depot == depot)).tolist()
+
+    def __post_init__(self) -> None:
+        freeze(self)
+
+    @property
+    def n_orders(self) -> int:
+        """Number of orders."""
+        return len(self.order_ids)
+
+    @property
+    def n_vehicles(self) -> int:
+        """Number of technician-days."""
+        return int(self.vehicle_technician.shape[0])
+
+    @property
+    def n_technicians(self) -> int:
+        """Number of technicians."""
+        return len(self.technician_ids)
+
+    @property
+    def n_depots(self) -> int:
+        """Number of depots."""
+        return len(self.depot_ids)
+
+    @cached_property
+    def promises(self) -> bool:
+        """Whether some order has a promised visit (a re-plan)."""
+        return bool((self.order_promised_vehicle != -1).any())
+
+    @property
+    def needs_supply(self) -> bool:
+        """Whether some order consumes parts or needs tools (then routes get checked
+        and completed with pickups by :mod:`optimizer.solvers.supply`)."""
+        return bool(self.stock.order_parts.any() or self.stock.order_tools.any())

@@ -1,0 +1,38 @@
+"""Tables written as CSV files atomically: the validation report and KPI tables."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from optimizer.exceptions import InputIssue
+
+REPORT_COLUMNS = ("file", "row_kind", "row", "entity_id", "column", "value", "message")
+"""Columns of the validation report (``optimizer validate``)."""
+
+
+def write_validation_report(issues: list[InputIssue], path: str | os.PathLike[str]) -> Path:
+    """Write every input problem as one row of a CSV report (columns
+    :data:`REPORT_COLUMNS`; just the header when there is none), atomically."""
+    rows = [{"file": i.source, "row_kind": i.row_kind if i.row is not None else "", "row": i.row,
+             "entity_id": i.entity_id, "column": i.column, "value": i.value, "message": i.message} for i in issues]
+    return write_table(pd.DataFrame(rows, columns=list(REPORT_COLUMNS)), path)
+
+
+def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write ``frame`` as CSV (no index) atomically: a temporary file, then a rename."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, staging = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(handle)
+    try:
+        frame.to_csv(staging, index=False)
+        os.replace(staging, target)
+    finally:
+        Path(staging).unlink(missing_ok=True)
+    return target
+
+

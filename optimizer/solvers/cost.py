@@ -1,0 +1,59 @@
+"""The numeric objective the back-ends search: the terms of one timed route, in cost
+units, from the instance's arrays.
+
+It implements the objective of :mod:`optimizer.models.objective` on integer seconds;
+the checker recomputes it with its own arithmetic from the plan. Travel and lateness
+are charged per minute (seconds / 60); an unplanned order costs its
+``order_unplanned_cost``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from optimizer.instance import Instance
+
+
+def timing_cost(
+    instance: Instance,
+    vehicle: int,
+    visits: Sequence[int],
+    start_s: Sequence[int],
+    late_s: Sequence[int],
+    overtime_s: int,
+) -> float:
+    """Lateness, overtime and (in a re-plan) stability cost of a route of ``vehicle``
+    whose ``visits`` (route stops) start at ``start_s`` and are ``late_s`` late."""
+    late = sum(instance.order_late_cost_per_min[o] * s / 60 for o, s in zip(visits, late_s) if s > 0)
+    cost = late + instance.overtime_cost_per_min * overtime_s / 60
+    if instance.promises:
+        cost += stability_cost(instance, vehicle, visits, start_s)
+    return float(cost)
+
+
+def travel_cost(instance: Instance, travel_s: Sequence[int]) -> float:
+    """The cost of driving ``travel_s`` seconds in all."""
+    return sum(travel_s) * instance.travel_cost_per_min / 60
+
+
+def stability_cost(instance: Instance, vehicle: int, visits: Sequence[int], starts: Sequence[int]) -> float:
+    """The stability cost of serving ``visits`` (route stops) at ``starts`` on
+    ``vehicle``: reassignments and retimes of promised orders, in cost units."""
+    total = 0.0
+    for stop, start in zip(visits, starts):
+        if instance.is_pickup(stop) or instance.order_promised_vehicle[stop] == -1:
+            continue
+        if instance.order_promised_vehicle[stop] != vehicle:
+            total += instance.order_reassign_cost[stop]
+            continue
+        moved_s = abs(start - int(instance.order_promised_s[stop])) - instance.retime_tolerance_s
+        if moved_s > 0:
+            total += instance.order_retime_cost_per_min[stop] * moved_s / 60
+    return float(total)
+
+
+def unplanned_cost(instance: Instance, served: np.ndarray) -> float:
+    """The cost of leaving out every order not marked in ``served`` [O]."""
+    return float(instance.order_unplanned_cost[~served].sum())
