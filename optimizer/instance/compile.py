@@ -22,7 +22,7 @@ import numpy as np
 from optimizer.instance.arrays import NEVER_S
 from optimizer.instance.data import Instance
 from optimizer.instance.eligibility import compile_eligibility
-from optimizer.instance.locations import travel_matrix
+from optimizer.instance.locations import location_arrays, travel_matrix
 from optimizer.instance.promises import Promises
 from optimizer.instance.remaining import remaining, resume_points
 from optimizer.instance.stock import compile_depots, compile_stock
@@ -42,7 +42,8 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
     working = WorkingTime(problem, axis)
     resumes = resume_points(problem)
     left = remaining(problem)
-    matrix = travel_matrix(left, travel or travel_provider(left.travel), list(resumes.values()))
+    lat, lon = location_arrays(left, list(resumes.values()))
+    matrix = travel_matrix(left, travel or travel_provider(left.travel), lat, lon)
     n_techs, n_orders = len(left.technicians), len(left.orders)
     vehicles = compile_vehicles(left, axis, working, resumes,
                                 first_resume_loc=n_techs + n_orders + len(left.depots))
@@ -66,6 +67,8 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
         horizon_s=horizon_s,
         travel_s=matrix.duration_s,
         distance_m=matrix.distance_m,
+        location_lat=lat,
+        location_lon=lon,
         order_loc=order_loc,
         order_duration_s=duration_s,
         order_due_s=np.array([NEVER_S if o.due is None else max(0, axis.seconds(o.due)) for o in left.orders],

@@ -46,6 +46,10 @@ class Instance:
     horizon_s: int
     travel_s: npt.NDArray[np.int32]
     distance_m: npt.NDArray[np.int32]
+    location_lat: FloatArray
+    """[L] latitude of each location, WGS84 degrees (for geographic partitions)."""
+    location_lon: FloatArray
+    """[L] longitude of each location."""
     # orders [O]
     order_loc: IntArray
     order_duration_s: IntArray

@@ -28,10 +28,9 @@ def location_arrays(problem: Problem, resumes: Sequence[Resume] = ()) -> tuple[F
     )
 
 
-def travel_matrix(problem: Problem, provider: TravelProvider, resumes: Sequence[Resume] = ()) -> TravelMatrix:
-    """The provider's matrix over :func:`location_arrays`; raises
+def travel_matrix(problem: Problem, provider: TravelProvider, lat: FloatArray, lon: FloatArray) -> TravelMatrix:
+    """The provider's matrix over the places of :func:`location_arrays`; raises
     :class:`~optimizer.exceptions.InvalidProblemError` for places it cannot route."""
-    lat, lon = location_arrays(problem, resumes)
     try:
         return provider.matrix(lat, lon)
     except OffRoadError as error:

@@ -36,6 +36,7 @@ import numpy as np
 import vroom
 
 from optimizer.instance import Instance
+from optimizer.instance.partition import halves
 from optimizer.solvers.base import SolveLimits, SolveResult
 from optimizer.solvers.insertion import insert_orders
 from optimizer.solvers.schedule import feasible_subsequence, routes_cost
@@ -317,32 +318,24 @@ def _before(windows: np.ndarray, due_s: int) -> np.ndarray:
 
 def territories(instance: Instance, plannable: np.ndarray, work: int) -> list[tuple[np.ndarray, np.ndarray]]:
     """Split an instance into territories of at most about ``work`` orders x
-    technician-days: technicians by where their days start (halving the set along its
-    wider coordinate axis, on travel times from its first member, until each part is
-    small enough; all days of a technician stay together), and each plannable order
-    with the territory of the nearest technician-day that may serve it.
-    Returns (vehicles, orders) per territory, in instance indices."""
+    technician-days: technicians by where their days start, halved geographically
+    (:func:`optimizer.instance.partition.halves`, balancing the plannable orders' work
+    against the technicians' days) until each part is small enough, all days of a
+    technician together; each plannable order goes with the territory of the nearest
+    technician-day that may serve it. Returns (vehicles, orders) per territory, in
+    instance indices."""
     starts = instance.vehicle_start_loc
-    technicians = np.unique(instance.vehicle_technician)
+    technicians, first_day, days = np.unique(instance.vehicle_technician, return_index=True, return_counts=True)
     days_per = max(1, instance.n_vehicles // max(1, technicians.size))
     per_part = max(1, int(np.sqrt(work * technicians.size / max(1, plannable.size * days_per))))
-    home = {int(t): int(starts[np.flatnonzero(instance.vehicle_technician == t)[0]]) for t in technicians}
-    groups = _halves([int(t) for t in technicians], home, instance.travel_s, per_part)
-    part_of_technician = {t: k for k, group in enumerate(groups) for t in group}
+    homes = starts[first_day]
+    where = instance.order_loc[plannable]
+    groups = halves(instance.location_lat[homes], instance.location_lon[homes], per_part, capacity=days.astype(float),
+                    work_lat=instance.location_lat[where], work_lon=instance.location_lon[where],
+                    work=instance.order_duration_s[plannable].astype(float))
+    part_of_technician = {int(technicians[i]): k for k, group in enumerate(groups) for i in group.tolist()}
     vehicle_part = np.array([part_of_technician[int(t)] for t in instance.vehicle_technician], dtype=np.int64)
-    reach = instance.travel_s[np.ix_(starts, instance.order_loc[plannable])].astype(np.int64)
+    reach = instance.travel_s[np.ix_(starts, where)].astype(np.int64)
     reach = np.where(instance.compatible[:, plannable], reach, np.iinfo(np.int64).max)
     order_part = vehicle_part[np.argmin(reach, axis=0)]
     return [(np.flatnonzero(vehicle_part == k), plannable[order_part == k]) for k in range(len(groups))]
-
-
-def _halves(members: list[int], home: dict[int, int], travel_s: np.ndarray, size: int) -> list[list[int]]:
-    """``members`` split in halves by travel time from the member farthest from the
-    first, recursively, until no part has more than ``size``."""
-    if len(members) <= size:
-        return [members]
-    first = home[members[0]]
-    far = max(members, key=lambda m: (int(travel_s[first, home[m]]), m))
-    ordered = sorted(members, key=lambda m: (int(travel_s[home[far], home[m]]), m))
-    middle = len(ordered) // 2
-    return _halves(ordered[:middle], home, travel_s, size) + _halves(ordered[middle:], home, travel_s, size)
