@@ -49,6 +49,8 @@ _LOAD_SCALE = 1000
 _MIN_SEARCH_S = 0.05
 _UNBOUNDED_S = 7 * 24 * 3600.0
 """OR-tools' time limit where the solve has none (a week)."""
+_UNBOUNDED_S = 7 * 24 * 3600.0
+"""OR-tools' time limit where the solve has none (a week)."""
 
 
 def _per_second(weight_per_min: float) -> int:
@@ -285,11 +287,10 @@ class _Model:
         or from OR-tools' first solution.
 
         Returns (objective of the modelled orders in cost units, routes), or ``None``
-        if nothing was found or OR-tools rejected the start. Reading the start counts
-        against the deadline (it takes about a second for 1,000 orders).
+        if nothing was found or OR-tools rejected the start.
         """
+        _time_limit(params, limits)
         if start is None:
-            _time_limit(params, limits)
             assignment = self.routing.SolveWithParameters(params)
         else:
             node_of = {int(order): node for node, order in enumerate(self.node_order) if order >= 0}
@@ -297,11 +298,13 @@ class _Model:
                 [self.manager.NodeToIndex(node_of[o]) for o in start.get(v, ())]
                 for v in range(self.instance.n_vehicles)
             ]
-            initial = self.routing.ReadAssignmentFromRoutes(indices, True)
-            if initial is None:
+            # The routes as the next-node variables only: the search's first solution
+            # completes the times and breaks (ReadAssignmentFromRoutes searches for them
+            # under the model's time limit, which took seconds on 150 orders).
+            initial = self.routing.solver().Assignment()
+            if not self.routing.RoutesToAssignment(indices, True, True, initial):
                 logger.warning("OR-tools rejected the start routes")
                 return None
-            _time_limit(params, limits)
             assignment = self.routing.SolveFromAssignmentWithParameters(initial, params)
         if assignment is None:
             return None
