@@ -24,7 +24,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import BaseModel, ValidationError
 
 from optimizer.exceptions import InputIssue, InvalidProblemError
@@ -115,16 +114,26 @@ def read_source(path: Path) -> Source:
         if suffix in (".parquet", ".pq"):
             return Source(pd.read_parquet(path), path.name, "row")
         if suffix == ".xlsx":
-            frame = pd.read_excel(path, dtype=object, engine="openpyxl")
+            frame = _read_excel(path)
             return Source(frame, path.name, "row", lines=list(range(2, len(frame) + 2)))
     except FileNotFoundError:
         raise InvalidProblemError([InputIssue(str(path), None, None, "file not found")]) from None
-    except (OSError, ValueError, csv.Error, pd.errors.ParserError, zipfile.BadZipFile, InvalidFileException) as error:
+    except (OSError, ValueError, csv.Error, pd.errors.ParserError, zipfile.BadZipFile) as error:
         message = f"cannot be read: {error}".splitlines()[0]
         raise InvalidProblemError([InputIssue(str(path), None, None, message)]) from None
     raise InvalidProblemError(
         [InputIssue(str(path), None, None, "unsupported file type (use .csv, .parquet or .xlsx)")]
     )
+
+
+def _read_excel(path: Path) -> pd.DataFrame:
+    """The first sheet of an ``.xlsx`` file, every cell as stored (openpyxl is loaded
+    only here: most runs read CSV or Parquet)."""
+    
+    try:
+        return pd.read_excel(path, dtype=object, engine="openpyxl")
+    except InvalidFileException as error:
+        raise ValueError(str(error)) from None
 
 
 def _read_csv(path: Path) -> Source:

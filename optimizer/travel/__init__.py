@@ -13,13 +13,23 @@ method instead (a plan folder then records only the settings: pass the same
 provider to a re-plan).
 """
 
+from typing import Any
+
 from optimizer.travel.base import TravelMatrix, TravelProvider
 from optimizer.travel.calibrate import CalibratedTravel, Calibration, calibrate
 from optimizer.travel.haversine import HaversineTravel
-from optimizer.travel.osm import OsmTravel
 from optimizer.travel.osrm import OsrmTravel
 from optimizer.travel.precomputed import PrecomputedTravel
 from optimizer.travel.sources import travel_provider
+
+
+def __getattr__(name: str) -> Any:
+    """:class:`OsmTravel` on first use: pyosmium and scipy's graph code load only then."""
+    if name == "OsmTravel":
+        from optimizer.travel.osm import OsmTravel
+
+        return OsmTravel
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "CalibratedTravel", "Calibration", "HaversineTravel", "OsmTravel", "OsrmTravel", "PrecomputedTravel",

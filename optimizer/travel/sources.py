@@ -8,7 +8,6 @@ from optimizer.models.settings import TravelSettings
 from optimizer.travel.base import TravelProvider
 from optimizer.travel.calibrate import CalibratedTravel
 from optimizer.travel.haversine import HaversineTravel
-from optimizer.travel.osm import OsmTravel
 from optimizer.travel.osrm import OsrmTravel
 
 
@@ -21,6 +20,8 @@ def travel_provider(settings: TravelSettings) -> TravelProvider:
         return OsrmTravel(settings.osrm_url, settings.osrm_profile, max_table_size=settings.osrm_max_table_size,
                           max_snap_m=settings.max_snap_m)
     if settings.source == "osm":
+        from optimizer.travel.osm import OsmTravel  # pyosmium and scipy load only for road graphs
+
         assert settings.osm_file is not None
         return OsmTravel(settings.osm_file, max_snap_m=settings.max_snap_m)
     if settings.source == "calibrated":
