@@ -129,7 +129,8 @@ def read_source(path: Path) -> Source:
 def _read_excel(path: Path) -> pd.DataFrame:
     """The first sheet of an ``.xlsx`` file, every cell as stored (openpyxl is loaded
     only here: most runs read CSV or Parquet)."""
-    
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         return pd.read_excel(path, dtype=object, engine="openpyxl")
     except InvalidFileException as error:
