@@ -15,14 +15,12 @@ exact (one VROOM skill per order, held by the technician-days that may serve it)
 
 from __future__ import annotations
 
-import time
-
 from optimizer.instance import Instance
 from optimizer.solvers import Solver
-from optimizer.solvers.ortools_routing import OrToolsRouting
-from optimizer.solvers.vroom_search import VroomSearch
 from optimizer.solvers.base import SolveLimits, SolveResult
+from optimizer.solvers.ortools_routing import OrToolsRouting
 from optimizer.solvers.supply import supply
+from optimizer.solvers.vroom_search import VroomSearch
 
 
 def vroom_alone(instance: Instance, seconds: float) -> SolveResult:

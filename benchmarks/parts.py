@@ -25,12 +25,15 @@ OFF_VAN_SHARE = 0.2
 def run(args: argparse.Namespace) -> list[dict]:
     """One row per size: parts orders planned, pickups, unplanned by reason, validity."""
     rows = []
-    print(f"{'instance':<14} {'objective':>11} {'planned':>9} {'need parts':>10} {'planned':>7} "
-          f"{'off-van':>7} {'planned':>7} {'pickups':>7} {'sec':>6} valid  unplanned parts orders by reason")
+    print(
+        f"{'instance':<14} {'objective':>11} {'planned':>9} {'need parts':>10} {'planned':>7} "
+        f"{'off-van':>7} {'planned':>7} {'pickups':>7} {'sec':>6} valid  unplanned parts orders by reason"
+    )
     for size in map(int, args.sizes.split(",")):
         technicians = max(4, size // 15)
-        problem = synthetic.problem(size, technicians, days=args.days, seed=args.seed,
-                                    parts_share=PARTS_SHARE, off_van_share=OFF_VAN_SHARE)
+        problem = synthetic.problem(
+            size, technicians, days=args.days, seed=args.seed, parts_share=PARTS_SHARE, off_van_share=OFF_VAN_SHARE
+        )
         began = time.perf_counter()
         plan = optimizer.solve(problem, time_limit=args.time_limit, seed=args.seed)
         seconds = time.perf_counter() - began
@@ -54,10 +57,13 @@ def run(args: argparse.Namespace) -> list[dict]:
             "unplanned_reasons": ";".join(f"{k}:{v}" for k, v in sorted(reasons.items())),
         }
         rows.append(row)
-        print(f"{row['instance']:<14} {row['objective']:>11.1f} {row['planned']:>4}/{size:<4} "
-              f"{row['need_parts']:>10} {row['need_parts_planned']:>7} {row['off_van']:>7} "
-              f"{row['off_van_planned']:>7} {row['pickups']:>7} {seconds:>6.1f} {report.ok!s:<5}  "
-              f"{row['unplanned_reasons'] or '-'}", flush=True)
+        print(
+            f"{row['instance']:<14} {row['objective']:>11.1f} {row['planned']:>4}/{size:<4} "
+            f"{row['need_parts']:>10} {row['need_parts_planned']:>7} {row['off_van']:>7} "
+            f"{row['off_van_planned']:>7} {row['pickups']:>7} {seconds:>6.1f} {report.ok!s:<5}  "
+            f"{row['unplanned_reasons'] or '-'}",
+            flush=True,
+        )
         if not report.ok:
             print(report)
     return rows

@@ -35,13 +35,24 @@ def pyvrp_alone(bench: Benchmark, seconds: float, seed: int = 0) -> Routes:
     data = pyvrp.ProblemData(
         [pyvrp.Location(x=float(x), y=float(y)) for x, y in bench.xy],
         [
-            pyvrp.Client(location=c, delivery=[int(bench.demand[c])], service_duration=int(service[c]),
-                         tw_early=int(ready[c]), tw_late=int(due[c]))
+            pyvrp.Client(
+                location=c,
+                delivery=[int(bench.demand[c])],
+                service_duration=int(service[c]),
+                tw_early=int(ready[c]),
+                tw_late=int(due[c]),
+            )
             for c in range(1, n)
         ],
         [pyvrp.Depot(location=0, tw_early=int(ready[0]), tw_late=int(due[0]))],
-        [pyvrp.VehicleType(num_available=bench.vehicles, capacity=[int(bench.capacity)],
-                           tw_early=int(ready[0]), tw_late=int(due[0]))],
+        [
+            pyvrp.VehicleType(
+                num_available=bench.vehicles,
+                capacity=[int(bench.capacity)],
+                tw_early=int(ready[0]),
+                tw_late=int(due[0]),
+            )
+        ],
         [matrix],
         [matrix],
     )
@@ -90,16 +101,30 @@ def vroom_peer(bench: Benchmark, seconds: float, seed: int = 0, threads: int = 2
     matrix, ready, due, service = _scaled(bench)
     problem = vroom.Input()
     problem.set_durations_matrix(profile="car", matrix_input=matrix.tolist())
-    problem.add_vehicle([
-        vroom.Vehicle(k + 1, start=0, end=0, capacity=[int(bench.capacity)],
-                      time_window=vroom.TimeWindow(int(ready[0]), int(due[0])))
-        for k in range(bench.vehicles)
-    ])
-    problem.add_job([
-        vroom.Job(c, location=c, default_service=int(service[c]), delivery=[int(bench.demand[c])],
-                  time_windows=[vroom.TimeWindow(int(ready[c]), int(due[c]))])
-        for c in range(1, len(bench.xy))
-    ])
+    problem.add_vehicle(
+        [
+            vroom.Vehicle(
+                k + 1,
+                start=0,
+                end=0,
+                capacity=[int(bench.capacity)],
+                time_window=vroom.TimeWindow(int(ready[0]), int(due[0])),
+            )
+            for k in range(bench.vehicles)
+        ]
+    )
+    problem.add_job(
+        [
+            vroom.Job(
+                c,
+                location=c,
+                default_service=int(service[c]),
+                delivery=[int(bench.demand[c])],
+                time_windows=[vroom.TimeWindow(int(ready[c]), int(due[c]))],
+            )
+            for c in range(1, len(bench.xy))
+        ]
+    )
     solution = problem.solve(exploration_level=5, nb_threads=threads, timeout=timedelta(seconds=seconds))
     steps = solution.routes
     jobs = steps[steps["type"] == "job"]

@@ -22,9 +22,9 @@ import resource
 import time
 
 import optimizer
-from optimizer.testing import problems as synthetic
 from optimizer.regions.cluster import dask_client, solve_regions
 from optimizer.regions.split import split
+from optimizer.testing import problems as synthetic
 
 
 def worker_peak_mb() -> float:
@@ -67,8 +67,10 @@ class RegionTimes(logging.Handler):
 
 def run(args: argparse.Namespace) -> list[dict]:
     rows = []
-    print(f"{'instance':<14} {'workers':>7} {'regions':>7} {'split s':>7} {'total s':>8} {'objective':>12} "
-          f"{'planned':>12} {'valid':<5} {'worker MB':>9}")
+    print(
+        f"{'instance':<14} {'workers':>7} {'regions':>7} {'split s':>7} {'total s':>8} {'objective':>12} "
+        f"{'planned':>12} {'valid':<5} {'worker MB':>9}"
+    )
     for size in args.sizes.split(","):
         orders, technicians, days = (int(x) for x in size.split("x"))
         problem = synthetic.problem(orders, technicians, days=days, seed=args.seed)
@@ -80,8 +82,13 @@ def run(args: argparse.Namespace) -> list[dict]:
         for workers in (int(w) for w in args.workers.split(",")):
             with dask_client(workers=workers) as client, RegionTimes() as times:
                 began = time.perf_counter()
-                plan = solve_regions(problem, client=client, max_technicians=args.region_technicians,
-                                     time_limit=args.time_limit, seed=args.seed)
+                plan = solve_regions(
+                    problem,
+                    client=client,
+                    max_technicians=args.region_technicians,
+                    time_limit=args.time_limit,
+                    seed=args.seed,
+                )
                 total = time.perf_counter() - began
                 peaks = client.run(worker_peak_mb)
             if workers == 1:
@@ -89,26 +96,54 @@ def run(args: argparse.Namespace) -> list[dict]:
             if workers == 2:
                 two_worker_s = total
             report = optimizer.check(problem, plan)
-            row = {"instance": size, "workers": workers, "regions": len(regions), "split_s": round(split_s, 2),
-                   "total_s": round(total, 1), "objective": round(plan.kpis.objective, 1),
-                   "planned": plan.kpis.orders_planned, "orders": orders, "valid": report.ok,
-                   "worker_peak_mb": round(max(peaks.values()))}
+            row = {
+                "instance": size,
+                "workers": workers,
+                "regions": len(regions),
+                "split_s": round(split_s, 2),
+                "total_s": round(total, 1),
+                "objective": round(plan.kpis.objective, 1),
+                "planned": plan.kpis.orders_planned,
+                "orders": orders,
+                "valid": report.ok,
+                "worker_peak_mb": round(max(peaks.values())),
+            }
             rows.append(row)
-            print(f"{size:<14} {workers:>7} {len(regions):>7} {split_s:>7.2f} {total:>8.1f} {row['objective']:>12.1f} "
-                  f"{row['planned']:>6}/{orders:<5} {report.ok!s:<5} {row['worker_peak_mb']:>9}", flush=True)
+            print(
+                f"{size:<14} {workers:>7} {len(regions):>7} {split_s:>7.2f} {total:>8.1f} {row['objective']:>12.1f} "
+                f"{row['planned']:>6}/{orders:<5} {report.ok!s:<5} {row['worker_peak_mb']:>9}",
+                flush=True,
+            )
         if phases:
             solo = sum(sum(s) for s in phases.values())
-            shown = ", ".join(f"{k} workers {sum(makespan(s, k) for s in phases.values()):.0f} s" for k in (2, 4, 8, 16))
-            print(f"  regions one after another ({', '.join(f'{p}: {len(s)}' for p, s in phases.items())}) "
-                  f"took {solo:.0f} s; simulated time to solve them: {shown}")
+            shown = ", ".join(
+                f"{k} workers {sum(makespan(s, k) for s in phases.values()):.0f} s" for k in (2, 4, 8, 16)
+            )
+            print(
+                f"  regions one after another ({', '.join(f'{p}: {len(s)}' for p, s in phases.items())}) "
+                f"took {solo:.0f} s; simulated time to solve them: {shown}"
+            )
         if two_worker_s is not None and args.unpartitioned:
             began = time.perf_counter()
             whole = optimizer.solve(problem, time_limit=two_worker_s, seed=args.seed)
             total = time.perf_counter() - began
             valid = optimizer.check(problem, whole).ok
-            rows.append({"instance": size, "workers": 0, "regions": 1, "total_s": round(total, 1),
-                         "objective": round(whole.kpis.objective, 1), "planned": whole.kpis.orders_planned,
-                         "orders": orders, "valid": valid, "worker_peak_mb": round(worker_peak_mb())})
-            print(f"{size:<14} {'whole':>7} {1:>7} {'':>7} {total:>8.1f} {whole.kpis.objective:>12.1f} "
-                  f"{whole.kpis.orders_planned:>6}/{orders:<5} {valid!s:<5} {worker_peak_mb():>9.0f}", flush=True)
+            rows.append(
+                {
+                    "instance": size,
+                    "workers": 0,
+                    "regions": 1,
+                    "total_s": round(total, 1),
+                    "objective": round(whole.kpis.objective, 1),
+                    "planned": whole.kpis.orders_planned,
+                    "orders": orders,
+                    "valid": valid,
+                    "worker_peak_mb": round(worker_peak_mb()),
+                }
+            )
+            print(
+                f"{size:<14} {'whole':>7} {1:>7} {'':>7} {total:>8.1f} {whole.kpis.objective:>12.1f} "
+                f"{whole.kpis.orders_planned:>6}/{orders:<5} {valid!s:<5} {worker_peak_mb():>9.0f}",
+                flush=True,
+            )
     return rows

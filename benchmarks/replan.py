@@ -24,10 +24,10 @@ import time
 import numpy as np
 
 import optimizer
-from optimizer.testing import problems as synthetic
 from optimizer.models import Order, Plan, Problem, Unavailable, Urgency
 from optimizer.models.events import Events
 from optimizer.replan import replan_problem
+from optimizer.testing import problems as synthetic
 
 NOW = dt.time(11, 0)
 EMERGENCIES = 3
@@ -41,14 +41,20 @@ def scenario(size: int, seed: int, base_time_limit: float) -> tuple[Problem, Pla
     rng = np.random.default_rng(seed)
     sites = rng.choice(len(problem.orders), EMERGENCIES, replace=False)
     emergencies = tuple(
-        Order(id=f"EMERGENCY-{k + 1}", lat=problem.orders[o].lat + rng.normal(0, 0.01),
-              lon=problem.orders[o].lon + rng.normal(0, 0.01), duration_min=45,
-              urgency=Urgency.EMERGENCY, due=now + dt.timedelta(hours=2))
+        Order(
+            id=f"EMERGENCY-{k + 1}",
+            lat=problem.orders[o].lat + rng.normal(0, 0.01),
+            lon=problem.orders[o].lon + rng.normal(0, 0.01),
+            duration_min=45,
+            urgency=Urgency.EMERGENCY,
+            due=now + dt.timedelta(hours=2),
+        )
         for k, o in enumerate(sites.tolist())
     )
     busiest = max(plan.routes, key=lambda r: sum(s.start >= now for s in r.stops if s.order_id))
-    events = Events(now=now, new_orders=emergencies,
-                    unavailable=(Unavailable(technician_id=busiest.technician_id, start=now),))
+    events = Events(
+        now=now, new_orders=emergencies, unavailable=(Unavailable(technician_id=busiest.technician_id, start=now),)
+    )
     return problem, plan, events
 
 
@@ -58,21 +64,27 @@ def _figures(before: Plan, after: Plan, solved: Problem, problem: Problem, event
     valid = optimizer.check(solved, after).ok
     report = optimizer.check(problem, after)
     changes = optimizer.compare(before, after)["change"].value_counts()
-    served_today = {
-        o for r in after.routes if r.date == events.now.date() for o in r.order_ids
-    } & {o.id for o in events.new_orders}
+    served_today = {o for r in after.routes if r.date == events.now.date() for o in r.order_ids} & {
+        o.id for o in events.new_orders
+    }
     return {
-        "objective": round(report.objective, 1), "seconds": round(seconds, 2), "valid": valid,
-        "moved": int(changes.get("moved", 0)), "retimed": int(changes.get("retimed", 0)),
-        "dropped": int(changes.get("unplanned", 0)), "emergencies": len(served_today),
+        "objective": round(report.objective, 1),
+        "seconds": round(seconds, 2),
+        "valid": valid,
+        "moved": int(changes.get("moved", 0)),
+        "retimed": int(changes.get("retimed", 0)),
+        "dropped": int(changes.get("unplanned", 0)),
+        "emergencies": len(served_today),
     }
 
 
 def run(args: argparse.Namespace) -> list[dict]:
     """One row per (size, seed): our re-plan against a fresh plan of the rest of the day."""
     rows = []
-    print(f"{'instance':<12} {'ours':>9} {'sec':>5} valid {'moved':>5} {'retimed':>7} {'dropped':>7} {'emerg':>5}"
-          f" | {'fresh':>9} {'sec':>5} valid {'moved':>5} {'retimed':>7} {'dropped':>7} {'emerg':>5} | ours/fresh")
+    print(
+        f"{'instance':<12} {'ours':>9} {'sec':>5} valid {'moved':>5} {'retimed':>7} {'dropped':>7} {'emerg':>5}"
+        f" | {'fresh':>9} {'sec':>5} valid {'moved':>5} {'retimed':>7} {'dropped':>7} {'emerg':>5} | ours/fresh"
+    )
     for size in map(int, args.sizes.split(",")):
         for seed in map(int, args.seeds.split(",")):
             problem, plan, events = scenario(size, seed, args.base_time_limit)
@@ -85,17 +97,28 @@ def run(args: argparse.Namespace) -> list[dict]:
             fresh = optimizer.solve(unpromised, time_limit=args.time_limit, seed=seed)
             theirs = _figures(plan, fresh, unpromised, later, events, time.perf_counter() - began)
             name = f"{size}x{len(problem.technicians)}s{seed}"
-            row = {"instance": name, **mine, **{f"fresh_{k}": v for k, v in theirs.items()},
-                   "ratio_fresh": round(mine["objective"] / theirs["objective"], 4)}
+            row = {
+                "instance": name,
+                **mine,
+                **{f"fresh_{k}": v for k, v in theirs.items()},
+                "ratio_fresh": round(mine["objective"] / theirs["objective"], 4),
+            }
             rows.append(row)
-            print(" | ".join([
-                f"{name:<12} " + _cells(mine),
-                _cells(theirs),
-                f"{row['ratio_fresh']:.4f}",
-            ]), flush=True)
+            print(
+                " | ".join(
+                    [
+                        f"{name:<12} " + _cells(mine),
+                        _cells(theirs),
+                        f"{row['ratio_fresh']:.4f}",
+                    ]
+                ),
+                flush=True,
+            )
     return rows
 
 
 def _cells(f: dict) -> str:
-    return (f"{f['objective']:>9.1f} {f['seconds']:>5.1f} {f['valid']!s:<5} {f['moved']:>5} {f['retimed']:>7} "
-            f"{f['dropped']:>7} {f['emergencies']:>3}/{EMERGENCIES}")
+    return (
+        f"{f['objective']:>9.1f} {f['seconds']:>5.1f} {f['valid']!s:<5} {f['moved']:>5} {f['retimed']:>7} "
+        f"{f['dropped']:>7} {f['emergencies']:>3}/{EMERGENCIES}"
+    )

@@ -29,12 +29,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import optimizer  # noqa: E402
-from optimizer.decode.assemble import assemble_plan  # noqa: E402
-from optimizer.instance import compile_instance  # noqa: E402
-from optimizer.models import SolverInfo  # noqa: E402
-from optimizer.solvers.base import SolveResult  # noqa: E402
-from vrptw import Benchmark, read, route_distance, to_problem, write_sol  # noqa: E402
+import optimizer
+from optimizer.decode.assemble import assemble_plan
+from optimizer.instance import compile_instance
+from optimizer.models import SolverInfo
+from optimizer.solvers.base import SolveResult
+
+from vrptw import Benchmark, read, route_distance, to_problem, write_sol
 
 INSTANCES = Path(__file__).resolve().parents[1].parent / "shared" / "instances"
 SETS = {
@@ -79,16 +80,18 @@ def _shown(value: float | None) -> str:
 
 def fieldservice(args: argparse.Namespace) -> int:
     """Generated field-service instances: our objective against peers at equal time."""
-    from fieldservice import ortools_plain, vroom_alone
-
     from optimizer.testing import problems as synthetic
+
+    from fieldservice import ortools_plain, vroom_alone
 
     peers = {"vroom": vroom_alone, "ortools": ortools_plain}
     chosen = [p for p in args.peers.split(",") if p]
     args.out.mkdir(parents=True, exist_ok=True)
     rows = []
-    print(f"{'size':<16} {'objective':>11} {'planned':>9} {'sec':>6} valid"
-          + "".join(f" {p:>11} {'ours/' + p:>11}" for p in chosen))
+    print(
+        f"{'size':<16} {'objective':>11} {'planned':>9} {'sec':>6} valid"
+        + "".join(f" {p:>11} {'ours/' + p:>11}" for p in chosen)
+    )
     for size in map(int, args.sizes.split(",")):
         technicians = max(4, size // 15)
         problem = synthetic.problem(size, technicians, days=args.days, seed=args.seed)
@@ -96,9 +99,13 @@ def fieldservice(args: argparse.Namespace) -> int:
         plan = optimizer.solve(problem, time_limit=args.time_limit, seed=args.seed)
         seconds = time.perf_counter() - began
         name = f"{size}x{technicians}x{args.days}d"
-        row = {"instance": name, "objective": round(plan.kpis.objective, 2),
-               "planned": plan.kpis.orders_planned, "seconds": round(seconds, 2),
-               "valid": optimizer.check(problem, plan).ok}
+        row = {
+            "instance": name,
+            "objective": round(plan.kpis.objective, 2),
+            "planned": plan.kpis.orders_planned,
+            "seconds": round(seconds, 2),
+            "valid": optimizer.check(problem, plan).ok,
+        }
         instance = compile_instance(problem)
         for peer in chosen:
             found = peers[peer](instance, args.time_limit)
@@ -108,14 +115,18 @@ def fieldservice(args: argparse.Namespace) -> int:
                 cost, valid = report.objective, report.ok
             except ValueError:
                 cost, valid = None, False
-            row |= {f"{peer}_objective": None if cost is None else round(cost, 2),
-                    f"{peer}_valid": valid,
-                    f"ratio_{peer}": round(plan.kpis.objective / cost, 4) if valid and cost else None}
+            row |= {
+                f"{peer}_objective": None if cost is None else round(cost, 2),
+                f"{peer}_valid": valid,
+                f"ratio_{peer}": round(plan.kpis.objective / cost, 4) if valid and cost else None,
+            }
         rows.append(row)
-        print(f"{name:<16} {row['objective']:>11.1f} {row['planned']:>4}/{size:<4} {seconds:>6.1f} "
-              f"{row['valid']}"
-              + "".join(f" {_shown(row[f'{p}_objective']):>11} {_shown(row[f'ratio_{p}']):>11}"
-                        for p in chosen), flush=True)
+        print(
+            f"{name:<16} {row['objective']:>11.1f} {row['planned']:>4}/{size:<4} {seconds:>6.1f} "
+            f"{row['valid']}"
+            + "".join(f" {_shown(row[f'{p}_objective']):>11} {_shown(row[f'ratio_{p}']):>11}" for p in chosen),
+            flush=True,
+        )
     _write_csv(args.out / "results.csv", rows)
     return 0
 
@@ -131,8 +142,9 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark runner")
     parser.add_argument("problem", choices=["vrptw", "fieldservice", "parts", "replan", "scale", "travel", "regions"])
-    parser.add_argument("--sizes", default="300,1000",
-                        help="fieldservice, parts: numbers of orders; scale: ORDERSxTECHNICIANSxDAYS")
+    parser.add_argument(
+        "--sizes", default="300,1000", help="fieldservice, parts: numbers of orders; scale: ORDERSxTECHNICIANSxDAYS"
+    )
     parser.add_argument("--days", type=int, default=2, help="fieldservice, parts: days in the horizon")
     parser.add_argument("--set", choices=sorted(SETS), default="solomon", help="vrptw: instance set")
     group = parser.add_mutually_exclusive_group()
@@ -147,8 +159,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--technicians", type=int, default=10, help="travel: technicians of the planned day")
     parser.add_argument("--workers", default="1,2", help="regions: numbers of Dask workers")
     parser.add_argument("--region-technicians", type=int, default=60, help="regions: technicians per region")
-    parser.add_argument("--unpartitioned", action="store_true",
-                        help="regions: also solve the whole instance in one process for as long as 2 workers took")
+    parser.add_argument(
+        "--unpartitioned",
+        action="store_true",
+        help="regions: also solve the whole instance in one process for as long as 2 workers took",
+    )
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     if args.problem == "fieldservice":
@@ -165,8 +180,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         folder, pattern, _, _ = SETS[args.set]
         if not (INSTANCES / folder).is_dir():
-            print(f"skipped: benchmark instances not found at {INSTANCES / folder} "
-                  "(expected ../shared/instances beside the project checkout)")
+            print(
+                f"skipped: benchmark instances not found at {INSTANCES / folder} "
+                "(expected ../shared/instances beside the project checkout)"
+            )
             return 0
         bks = best_known(args.set)
         files = sorted((INSTANCES / folder).glob(pattern))
@@ -189,22 +206,31 @@ def main(argv: list[str] | None = None) -> int:
         write_sol(args.out / f"{bench.name}.sol", routes, cost)
         known = bks.get(bench.name)
         row = {
-            "instance": bench.name, "bks": known, "cost": cost,
+            "instance": bench.name,
+            "bks": known,
+            "cost": cost,
             "gap_pct": _gap(cost, known),
-            "routes": len([r for r in routes if r]), "seconds": round(seconds, 2), "valid": valid,
+            "routes": len([r for r in routes if r]),
+            "seconds": round(seconds, 2),
+            "valid": valid,
         }
         for peer in peers:
             peer_routes = PEERS[peer](bench, args.time_limit, args.seed)
             peer_cost, peer_valid = checked(bench, peer_routes) if peer_routes else (None, False)
-            row |= {f"{peer}_cost": peer_cost, f"{peer}_valid": peer_valid,
-                    f"{peer}_gap_pct": _gap(peer_cost, known) if peer_valid else None,
-                    f"ratio_{peer}": round(cost / peer_cost, 4) if peer_valid else None}
+            row |= {
+                f"{peer}_cost": peer_cost,
+                f"{peer}_valid": peer_valid,
+                f"{peer}_gap_pct": _gap(peer_cost, known) if peer_valid else None,
+                f"ratio_{peer}": round(cost / peer_cost, 4) if peer_valid else None,
+            }
         rows.append(row)
         gap = "" if row["gap_pct"] is None else f"{row['gap_pct']:6.2f}"
-        print(f"{bench.name:<10} {known or '':>9} {cost:>9.1f} {gap:>6} {row['routes']:>6} "
-              f"{seconds:>6.1f} {valid}"
-              + "".join(f" {_shown(row[f'{p}_cost']):>9} {_shown(row[f'ratio_{p}']):>11}" for p in peers),
-              flush=True)
+        print(
+            f"{bench.name:<10} {known or '':>9} {cost:>9.1f} {gap:>6} {row['routes']:>6} "
+            f"{seconds:>6.1f} {valid}"
+            + "".join(f" {_shown(row[f'{p}_cost']):>9} {_shown(row[f'ratio_{p}']):>11}" for p in peers),
+            flush=True,
+        )
     _write_csv(args.out / "results.csv", rows)
     for who in ["ours", *peers]:
         print(_summary(who, rows, "" if who == "ours" else f"{who}_"))

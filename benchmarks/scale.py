@@ -28,8 +28,10 @@ def peak_rss_mb() -> float:
 def run(args: argparse.Namespace) -> list[dict]:
     """One row per size."""
     rows = []
-    print(f"{'instance':<16} {'gen s':>6} {'first s':>8} {'total s':>8} {'objective':>12} {'planned':>12} "
-          f"{'valid':<5} {'peak MB':>8}")
+    print(
+        f"{'instance':<16} {'gen s':>6} {'first s':>8} {'total s':>8} {'objective':>12} {'planned':>12} "
+        f"{'valid':<5} {'peak MB':>8}"
+    )
     for size in args.sizes.split(","):
         orders, technicians, days = (int(x) for x in size.split("x"))
         began = time.perf_counter()
@@ -37,18 +39,31 @@ def run(args: argparse.Namespace) -> list[dict]:
         generated = time.perf_counter() - began
         first: list[float] = []
         began = time.perf_counter()
-        plan = optimizer.solve(problem, time_limit=args.time_limit, seed=args.seed,
-                               on_improvement=lambda s, cost, planned: first.append(s) if not first else None)
+        plan = optimizer.solve(
+            problem,
+            time_limit=args.time_limit,
+            seed=args.seed,
+            on_improvement=lambda s, cost, planned: first.append(s) if not first else None,
+        )
         total = time.perf_counter() - began
         report = optimizer.check(problem, plan)
         row = {
-            "instance": size, "generate_s": round(generated, 1), "first_plan_s": round(first[0], 1) if first else None,
-            "total_s": round(total, 1), "objective": round(plan.kpis.objective, 1),
-            "planned": plan.kpis.orders_planned, "orders": orders, "valid": report.ok,
-            "peak_rss_mb": round(peak_rss_mb()), "status": plan.info.status,
+            "instance": size,
+            "generate_s": round(generated, 1),
+            "first_plan_s": round(first[0], 1) if first else None,
+            "total_s": round(total, 1),
+            "objective": round(plan.kpis.objective, 1),
+            "planned": plan.kpis.orders_planned,
+            "orders": orders,
+            "valid": report.ok,
+            "peak_rss_mb": round(peak_rss_mb()),
+            "status": plan.info.status,
         }
         rows.append(row)
-        print(f"{size:<16} {generated:>6.1f} {row['first_plan_s'] or '-':>8} {total:>8.1f} {row['objective']:>12.1f} "
-              f"{row['planned']:>6}/{orders:<5} {report.ok!s:<5} {row['peak_rss_mb']:>8}", flush=True)
+        print(
+            f"{size:<16} {generated:>6.1f} {row['first_plan_s'] or '-':>8} {total:>8.1f} {row['objective']:>12.1f} "
+            f"{row['planned']:>6}/{orders:<5} {report.ok!s:<5} {row['peak_rss_mb']:>8}",
+            flush=True,
+        )
         print(f"  {plan.info.status}")
     return rows

@@ -17,21 +17,25 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import MONDAY, SAMPLES, ZONE  # noqa: E402
-
 import optimizer  # noqa: E402
 from optimizer.instance import compile_instance  # noqa: E402
 from optimizer.solvers.schedule import schedule_route  # noqa: E402
 from optimizer.solvers.vroom_search import VroomSearch  # noqa: E402
 from optimizer.travel import HaversineTravel  # noqa: E402
 
+from conftest import MONDAY, SAMPLES, ZONE  # noqa: E402
+
 
 @pytest.fixture(scope="module")
 def sample() -> optimizer.Problem:
     """The bundled sample problem."""
     return optimizer.read_problem(
-        SAMPLES / "orders.csv", SAMPLES / "technicians.csv", SAMPLES / "depots.csv",
-        start=MONDAY, days=3, tz=ZONE,
+        SAMPLES / "orders.csv",
+        SAMPLES / "technicians.csv",
+        SAMPLES / "depots.csv",
+        start=MONDAY,
+        days=3,
+        tz=ZONE,
     )
 
 
@@ -48,8 +52,12 @@ def test_bench_read_sample(benchmark) -> None:
     """Reading and validating the sample CSVs."""
     problem = benchmark(
         optimizer.read_problem,
-        SAMPLES / "orders.csv", SAMPLES / "technicians.csv", SAMPLES / "depots.csv",
-        start=MONDAY, days=3, tz=ZONE,
+        SAMPLES / "orders.csv",
+        SAMPLES / "technicians.csv",
+        SAMPLES / "depots.csv",
+        start=MONDAY,
+        days=3,
+        tz=ZONE,
     )
     assert len(problem.orders) == 150
 
@@ -72,8 +80,11 @@ def test_bench_solve_sample_fixed_work(benchmark, sample: optimizer.Problem) -> 
     """Solving the sample with VROOM (one run, no parts) and the insertion top-up, which run to completion
     well within the limit (fixed work); plan re-checked."""
     plan = benchmark.pedantic(
-        optimizer.solve, args=(sample,), kwargs={"time_limit": 60, "solver": VroomSearch(exploration=5, by_parts=False)},
-        rounds=1, iterations=1,
+        optimizer.solve,
+        args=(sample,),
+        kwargs={"time_limit": 60, "solver": VroomSearch(exploration=5, by_parts=False)},
+        rounds=1,
+        iterations=1,
     )
     assert optimizer.check(sample, plan).ok
 
@@ -81,10 +92,10 @@ def test_bench_solve_sample_fixed_work(benchmark, sample: optimizer.Problem) -> 
 def test_bench_supply_generated_week(benchmark) -> None:
     """Supplying fixed routes of a generated 300-order, 5-day problem where a third of
     the orders need parts (van stock used up, pickups, no top-up): fixed work."""
-    from optimizer.testing import problems as synthetic
-    from optimizer.solvers.insertion import CheapestInsertion
     from optimizer.solvers.base import SolveLimits
+    from optimizer.solvers.insertion import CheapestInsertion
     from optimizer.solvers.supply import supply
+    from optimizer.testing import problems as synthetic
 
     problem = synthetic.problem(300, 20, days=5, seed=0, parts_share=1 / 3, off_van_share=0.2)
     instance = compile_instance(problem)

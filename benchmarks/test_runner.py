@@ -16,8 +16,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import run  # noqa: E402
-from vrptw import read, read_sol, route_distance  # noqa: E402
+import run
+
+from vrptw import read, read_sol, route_distance
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +63,21 @@ def test_checker_rejects_incomplete_or_late_routes(instances: Path) -> None:
 def test_vrptw_run_writes_solutions_and_results(instances: Path, tmp_path: Path) -> None:
     """One short run writes a VRPLIB ``.sol`` whose routes re-check to the reported cost,
     and ``results.csv`` with the documented columns and a PyVRP ratio."""
-    code = run.main(["vrptw", "--set", "solomon", "--instances", "C201", "--time-limit", "2",
-                     "--peers", "pyvrp", "--out", str(tmp_path)])
+    code = run.main(
+        [
+            "vrptw",
+            "--set",
+            "solomon",
+            "--instances",
+            "C201",
+            "--time-limit",
+            "2",
+            "--peers",
+            "pyvrp",
+            "--out",
+            str(tmp_path),
+        ]
+    )
     assert code == 0
     with (tmp_path / "results.csv").open() as handle:
         (row,) = list(csv.DictReader(handle))
@@ -80,8 +94,21 @@ def test_vrptw_run_writes_solutions_and_results(instances: Path, tmp_path: Path)
 
 def test_fieldservice_run_scores_ours_and_peers(tmp_path: Path) -> None:
     """The field-service runner scores our plan and each peer's with the checker."""
-    code = run.main(["fieldservice", "--sizes", "40", "--days", "1", "--time-limit", "2",
-                     "--peers", "vroom,ortools", "--out", str(tmp_path)])
+    code = run.main(
+        [
+            "fieldservice",
+            "--sizes",
+            "40",
+            "--days",
+            "1",
+            "--time-limit",
+            "2",
+            "--peers",
+            "vroom,ortools",
+            "--out",
+            str(tmp_path),
+        ]
+    )
     assert code == 0
     with (tmp_path / "results.csv").open() as handle:
         (row,) = list(csv.DictReader(handle))

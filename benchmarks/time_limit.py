@@ -23,8 +23,12 @@ def instances() -> dict[str, optimizer.Problem]:
     """The bundled sample and two generated instances of growing size."""
     return {
         "sample 150x12x3d": optimizer.read_problem(
-            SAMPLES / "orders.csv", SAMPLES / "technicians.csv", SAMPLES / "depots.csv",
-            start="2026-11-23", days=3, tz="Europe/Berlin",
+            SAMPLES / "orders.csv",
+            SAMPLES / "technicians.csv",
+            SAMPLES / "depots.csv",
+            start="2026-11-23",
+            days=3,
+            tz="Europe/Berlin",
         ),
         "synthetic 300x20x2d": synthetic.problem(300, 20, days=2, seed=11),
         "synthetic 1000x60x1d": synthetic.problem(1000, 60, days=1, seed=1),

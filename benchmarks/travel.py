@@ -35,13 +35,13 @@ from pathlib import Path
 import numpy as np
 
 import optimizer
-from optimizer.testing import problems as synthetic
 from optimizer.instance import compile_instance
 from optimizer.models import Plan, Problem, StopKind, TravelSettings
 from optimizer.solvers.schedule import schedule_route
+from optimizer.testing import problems as synthetic
+from optimizer.testing.maps import GridMap
 from optimizer.travel import HaversineTravel, OsmTravel, OsrmTravel, TravelMatrix
 from optimizer.travel import osrm_server as local_osrm
-from optimizer.testing.maps import GridMap
 
 
 def maps(folder: Path) -> dict[str, tuple[Path, int]]:
@@ -82,16 +82,30 @@ def matrices(name: str, pbf: Path, url: str, server_mb: Callable[[], float], siz
         with tempfile.TemporaryDirectory() as cache:
             timed = {
                 "haversine": measured(lambda: HaversineTravel().matrix(lat, lon)),
-                "osrm": measured(lambda: OsrmTravel(url, max_table_size=1000, max_snap_m=5e3,
-                                                    cache_dir=False).matrix(lat, lon)),
-                "osm (read map)": measured(lambda: OsmTravel(pbf, max_snap_m=5e3, cache_dir=Path(cache)).matrix(lat, lon)),
-                "osm (cached)": measured(lambda: OsmTravel(pbf, max_snap_m=5e3, cache_dir=Path(cache)).matrix(lat, lon)),
+                "osrm": measured(
+                    lambda: OsrmTravel(url, max_table_size=1000, max_snap_m=5e3, cache_dir=False).matrix(lat, lon)
+                ),
+                "osm (read map)": measured(
+                    lambda: OsmTravel(pbf, max_snap_m=5e3, cache_dir=Path(cache)).matrix(lat, lon)
+                ),
+                "osm (cached)": measured(
+                    lambda: OsmTravel(pbf, max_snap_m=5e3, cache_dir=Path(cache)).matrix(lat, lon)
+                ),
             }
         for source, (seconds, peak) in timed.items():
             extra = f"   (server peak RSS {server_mb():.0f} MB)" if source == "osrm" else ""
             print(f"{name:<9} {graph.nodes:>7} {n:>6} {source:<15} {seconds:>8.2f} {peak:>9.0f}{extra}", flush=True)
-            rows.append({"table": "matrix", "map": name, "places": n, "source": source,
-                         "seconds": round(seconds, 3), "peak_mb": round(peak, 1), "valid": True})
+            rows.append(
+                {
+                    "table": "matrix",
+                    "map": name,
+                    "places": n,
+                    "source": source,
+                    "seconds": round(seconds, 3),
+                    "peak_mb": round(peak, 1),
+                    "valid": True,
+                }
+            )
     return rows
 
 
@@ -105,8 +119,9 @@ def field_day(pbf: Path, orders: int, technicians: int, seed: int) -> Problem:
     for table in tables.values():
         table["lat"] = lat0 + (table["lat"].astype(float) - every_lat.min()) / np.ptp(every_lat) * (lat1 - lat0)
         table["lon"] = lon0 + (table["lon"].astype(float) - every_lon.min()) / np.ptp(every_lon) * (lon1 - lon0)
-    return optimizer.read_problem(tables["orders"], tables["technicians"], tables["depots"],
-                               start="2026-11-23", days=1, tz="Europe/Berlin")
+    return optimizer.read_problem(
+        tables["orders"], tables["technicians"], tables["depots"], start="2026-11-23", days=1, tz="Europe/Berlin"
+    )
 
 
 def driven(plan: Plan, problem: Problem, road: TravelSettings) -> tuple[float, int]:
@@ -115,13 +130,19 @@ def driven(plan: Plan, problem: Problem, road: TravelSettings) -> tuple[float, i
     road_problem = problem.with_changes(travel=road)
     instance = compile_instance(road_problem)
     order = {o: k for k, o in enumerate(instance.order_ids)}
-    vehicle = {(instance.technician_ids[instance.vehicle_technician[v]], instance.dates[instance.vehicle_day[v]]): v
-               for v in range(instance.n_vehicles)}
+    vehicle = {
+        (instance.technician_ids[instance.vehicle_technician[v]], instance.dates[instance.vehicle_day[v]]): v
+        for v in range(instance.n_vehicles)
+    }
     minutes, broken = 0.0, 0
     for route in plan.routes:
         v = vehicle[(route.technician_id, route.date)]
         visits = [order[s.order_id] for s in route.stops if s.kind == StopKind.ORDER]
-        locations = [instance.vehicle_start_loc[v], *(instance.order_loc[k] for k in visits), instance.vehicle_end_loc[v]]
+        locations = [
+            instance.vehicle_start_loc[v],
+            *(instance.order_loc[k] for k in visits),
+            instance.vehicle_end_loc[v],
+        ]
         minutes += sum(int(instance.travel_s[a, b]) for a, b in zip(locations, locations[1:])) / 60
         broken += schedule_route(instance, v, visits) is None
     return minutes, broken
@@ -140,12 +161,24 @@ def plans(name: str, pbf: Path, url: str, orders: int, technicians: int, seconds
         variant = problem.with_changes(travel=settings)
         plan = optimizer.solve(variant, time_limit=seconds, seed=seed)
         minutes, broken = driven(plan, problem, road)
-        rows.append({"table": "plan", "map": name, "source": source, "road_min": round(minutes, 1),
-                     "broken_days": broken, "days_used": len(plan.routes), "planned": plan.kpis.orders_planned,
-                     "valid": optimizer.check(variant, plan).ok})
+        rows.append(
+            {
+                "table": "plan",
+                "map": name,
+                "source": source,
+                "road_min": round(minutes, 1),
+                "broken_days": broken,
+                "days_used": len(plan.routes),
+                "planned": plan.kpis.orders_planned,
+                "valid": optimizer.check(variant, plan).ok,
+            }
+        )
         baseline = baseline or minutes
-        print(f"{name:<9} {source:<10} {minutes:>10.0f} {minutes / baseline:>8.3f} {broken:>6}/{len(plan.routes):<4} "
-              f"{plan.kpis.orders_planned:>5}/{orders}", flush=True)
+        print(
+            f"{name:<9} {source:<10} {minutes:>10.0f} {minutes / baseline:>8.3f} {broken:>6}/{len(plan.routes):<4} "
+            f"{plan.kpis.orders_planned:>5}/{orders}",
+            flush=True,
+        )
     return rows
 
 

@@ -86,8 +86,14 @@ def read_vrplib(path: Path) -> Benchmark:
         service = np.array(sections["SERVICE_TIME_SECTION"])[:, 1]
     service[0] = 0
     return Benchmark(
-        header.get("NAME", path.stem), int(header["VEHICLES"]), float(header["CAPACITY"]),
-        coords, demand, windows[:, 0], windows[:, 1], service,
+        header.get("NAME", path.stem),
+        int(header["VEHICLES"]),
+        float(header["CAPACITY"]),
+        coords,
+        demand,
+        windows[:, 0],
+        windows[:, 1],
+        service,
     )
 
 
@@ -97,7 +103,7 @@ def read(path: Path) -> Benchmark:
 
 
 def _instant(units: float) -> dt.datetime:
-    start = dt.datetime.combine(DAY, dt.time(), tzinfo=dt.timezone.utc)
+    start = dt.datetime.combine(DAY, dt.time(), tzinfo=dt.UTC)
     return start + dt.timedelta(seconds=units * SECONDS_PER_UNIT)
 
 
@@ -109,8 +115,9 @@ def to_problem(bench: Benchmark) -> tuple[Problem, PrecomputedTravel]:
     lon = bench.xy[:, 0] * COORDINATE_SCALE
     shift = ClockInterval(start=_instant(bench.ready[0]).time(), end=_instant(bench.due[0]).time())
     technicians = tuple(
-        Technician(id=f"V{k + 1}", lat=lat[0], lon=lon[0], shift=shift, capacity=bench.capacity,
-                   workdays=frozenset({"Mon"}))
+        Technician(
+            id=f"V{k + 1}", lat=lat[0], lon=lon[0], shift=shift, capacity=bench.capacity, workdays=frozenset({"Mon"})
+        )
         for k in range(bench.vehicles)
     )
     orders = tuple(
@@ -127,15 +134,12 @@ def to_problem(bench: Benchmark) -> tuple[Problem, PrecomputedTravel]:
     )
     # cost = distance: travel seconds / SECONDS_PER_UNIT, i.e. 60 / SECONDS_PER_UNIT per minute
     weights = ObjectiveWeights(
-        unplanned={u: UNSERVED_COST for u in Urgency},
+        unplanned=dict.fromkeys(Urgency, UNSERVED_COST),
         travel_per_min=60 / SECONDS_PER_UNIT,
     )
-    problem = Problem(orders=orders, technicians=technicians, start=DAY, days=1, tz=ZONE,
-                      weights=weights)
+    problem = Problem(orders=orders, technicians=technicians, start=DAY, days=1, tz=ZONE, weights=weights)
     distance = bench.distances()
-    travel = PrecomputedTravel(
-        lat, lon, np.rint(distance * SECONDS_PER_UNIT), np.rint(distance * 10)
-    )
+    travel = PrecomputedTravel(lat, lon, np.rint(distance * SECONDS_PER_UNIT), np.rint(distance * 10))
     return problem, travel
 
 

@@ -76,9 +76,7 @@ def check(problem: Problem, plan: Plan, *, travel: TravelProvider | None = None)
 
 def _in_utc(stop: Stop) -> Stop:
     """The stop with its instants in UTC, so comparisons are exact across DST changes."""
-    return stop.model_copy(
-        update={"arrival": utc(stop.arrival), "start": utc(stop.start), "end": utc(stop.end)}
-    )
+    return stop.model_copy(update={"arrival": utc(stop.arrival), "start": utc(stop.start), "end": utc(stop.end)})
 
 
 class _Checker:
@@ -86,7 +84,8 @@ class _Checker:
         self.problem = problem
         places = [*problem.technicians, *problem.orders, *problem.depots]
         matrix = (travel or travel_provider(problem.travel)).matrix(
-            np.array([p.lat for p in places], dtype=float), np.array([p.lon for p in places], dtype=float))
+            np.array([p.lat for p in places], dtype=float), np.array([p.lon for p in places], dtype=float)
+        )
         self.travel_s = matrix.duration_s
         self.distance_m = matrix.distance_m
         n_techs, n_orders = len(problem.technicians), len(problem.orders)
@@ -134,9 +133,7 @@ class _Checker:
                 if stop.kind is StopKind.ORDER and stop.order_id in self.orders:
                     seen[stop.order_id] += 1
                     order = self.orders[stop.order_id]
-                    lateness.append(
-                        (order.urgency, late_minutes(stop.start, order.due, problem.horizon_start))
-                    )
+                    lateness.append((order.urgency, late_minutes(stop.start, order.due, problem.horizon_start)))
         for key, count in route_keys.items():
             if count > 1:
                 self.flag("duplicate_route", f"{count} routes for {key[0]} on {key[1]}")
@@ -157,13 +154,13 @@ class _Checker:
             self.flag("unknown_order", "unplanned order not in the problem", order=order_id)
         self.supplies(plan)
 
-        unplanned = [
-            self.orders[o].urgency for o in unplanned_ids if o in self.orders
-        ]
+        unplanned = [self.orders[o].urgency for o in unplanned_ids if o in self.orders]
         unplanned += [o.urgency for o in problem.orders if seen[o.id] + unplanned_ids[o.id] == 0]
         visits = {
             s.order_id: (r.technician_id, utc(s.start))
-            for r in plan.routes for s in r.stops if s.kind is StopKind.ORDER and s.order_id
+            for r in plan.routes
+            for s in r.stops
+            if s.kind is StopKind.ORDER and s.order_id
         }
         terms = objective_terms(
             problem.weights,
@@ -211,8 +208,12 @@ class _Checker:
         if self.now is not None:
             for stop in new:
                 if stop.start < self.now:
-                    self.flag("before_now", f"{stop.kind.value} stop starts {self.clock(stop.start)}, before "
-                                            f"now ({self.clock(self.now)})", route, stop.order_id)
+                    self.flag(
+                        "before_now",
+                        f"{stop.kind.value} stop starts {self.clock(stop.start)}, before now ({self.clock(self.now)})",
+                        route,
+                        stop.order_id,
+                    )
             day_from, cut = self.availability(route, tech, new, stops[-1], shift_start, latest_end)
         if stops[-1].arrival > latest_end and new:
             self.flag(
@@ -223,8 +224,9 @@ class _Checker:
             )
         for stop in stops:
             if not stop.arrival <= stop.start <= stop.end:
-                self.flag("time_order", f"{stop.kind.value} stop has arrival > start or start > end",
-                          route, stop.order_id)
+                self.flag(
+                    "time_order", f"{stop.kind.value} stop has arrival > start or start > end", route, stop.order_id
+                )
 
         travelled = 0
         load = 0.0
@@ -273,9 +275,7 @@ class _Checker:
             return self.depot_loc[stop.depot_id]
         return None
 
-    def leg(
-        self, route: Route, prev: Stop, stop: Stop, drive_s: int, distance_m: int, breaks: list[Stop]
-    ) -> None:
+    def leg(self, route: Route, prev: Stop, stop: Stop, drive_s: int, distance_m: int, breaks: list[Stop]) -> None:
         """The drive from ``prev`` to ``stop`` with the breaks taken in between."""
         gap_s = elapsed_s(stop.start, prev.end)
         rest_s = sum(elapsed_s(b.end, b.start) for b in breaks)
@@ -289,8 +289,7 @@ class _Checker:
                 stop.order_id,
             )
         if gap_s < drive_s + rest_s - _TOLERANCE_S:
-            self.flag("travel", f"the gap before {label} cannot hold the drive and the break",
-                      route, stop.order_id)
+            self.flag("travel", f"the gap before {label} cannot hold the drive and the break", route, stop.order_id)
         for b in breaks:
             if b.start < prev.end or b.end > stop.start:
                 self.flag("break", "break overlaps the stops around it", route)
@@ -315,8 +314,7 @@ class _Checker:
         if service_s < round(60 * order.duration_min) - _TOLERANCE_S:
             flag("duration", f"service of {service_s / 60:.1f} min, needs {order.duration_min:g} min")
         if order.release is not None and stop.start < utc(order.release):
-            flag("release", f"starts {self.clock(stop.start, True)}, before release "
-                            f"{self.clock(order.release, True)}")
+            flag("release", f"starts {self.clock(stop.start, True)}, before release {self.clock(order.release, True)}")
         if order.windows and not any(utc(w.start) <= stop.start <= utc(w.end) for w in order.windows):
             flag("window", f"starts {self.clock(stop.start, True)}, outside every time window")
 
@@ -349,12 +347,17 @@ class _Checker:
                         history = stop.order_id in fixed_orders  # as reported, whatever the van held
                         for part, qty in sorted(order.parts.items()):
                             if van[part] < qty and not history:
-                                self.flag("parts", f"needs {qty} x {part}, the van holds {van[part]} by then",
-                                          route, order.id)
+                                self.flag(
+                                    "parts", f"needs {qty} x {part}, the van holds {van[part]} by then", route, order.id
+                                )
                             van[part] = max(0, van[part] - qty)
                         for tool in sorted(order.tools - tools if not history else ()):
-                            self.flag("tools", f"needs tool {tool!r}, which the technician has not got by then",
-                                      route, order.id)
+                            self.flag(
+                                "tools",
+                                f"needs tool {tool!r}, which the technician has not got by then",
+                                route,
+                                order.id,
+                            )
         for depot_id, taken in takes.items():
             self.depot_stock(depots[depot_id], taken)
 
@@ -364,8 +367,12 @@ class _Checker:
         opens = utc(dt.datetime.combine(route.date, depot.hours.start, tzinfo=zone))
         closes = utc(dt.datetime.combine(route.date, depot.hours.end, tzinfo=zone))
         if stop.start < opens or stop.end > closes:
-            self.flag("depot_hours", f"pickup at {depot.id} {self.clock(stop.start)}-{self.clock(stop.end)}, "
-                                     f"outside its hours {depot.hours.start:%H:%M}-{depot.hours.end:%H:%M}", route)
+            self.flag(
+                "depot_hours",
+                f"pickup at {depot.id} {self.clock(stop.start)}-{self.clock(stop.end)}, "
+                f"outside its hours {depot.hours.start:%H:%M}-{depot.hours.end:%H:%M}",
+                route,
+            )
         if elapsed_s(stop.end, stop.start) < 60 * self.problem.pickup_min - _TOLERANCE_S:
             self.flag("duration", f"pickup at {depot.id} is shorter than {self.problem.pickup_min:g} min", route)
         for tool in sorted(stop.picked_tools - depot.tools):
@@ -383,8 +390,11 @@ class _Checker:
                 continue
             for part, qty in sorted(parts.items()):
                 if level[part] < qty:
-                    self.flag("depot_stock", f"takes {qty} x {part} at {depot.id} at {self.clock(at, True)}, "
-                                             f"which holds {level[part]} then", route)
+                    self.flag(
+                        "depot_stock",
+                        f"takes {qty} x {part} at {depot.id} at {self.clock(at, True)}, which holds {level[part]} then",
+                        route,
+                    )
                 level[part] -= qty
 
     def fixed_prefix(self, route: Route, stops: tuple[Stop, ...]) -> int:
@@ -403,8 +413,13 @@ class _Checker:
         return len(given)
 
     def availability(
-        self, route: Route, tech: Technician, new: tuple[Stop, ...], end: Stop,
-        first: dt.datetime, last: dt.datetime,
+        self,
+        route: Route,
+        tech: Technician,
+        new: tuple[Stop, ...],
+        end: Stop,
+        first: dt.datetime,
+        last: dt.datetime,
     ) -> tuple[dt.datetime, bool]:
         """No new work where the technician is unavailable: ``new`` are the route's stops
         after the fixed ones (and before the end), ``[first, last]`` the working day as
@@ -419,8 +434,12 @@ class _Checker:
             or any(s.start < free_from for s in new)
             or (free_until < last and (any(s.end > free_until for s in new) or end.arrival > free_until))
         ):
-            self.flag("unavailable", f"new work outside {self.clock(free_from, True)}-{self.clock(free_until, True)}, "
-                                     "when the technician is available", route)
+            self.flag(
+                "unavailable",
+                f"new work outside {self.clock(free_from, True)}-{self.clock(free_until, True)}, "
+                "when the technician is available",
+                route,
+            )
         return free_from, free_until < last
 
     def breaks(
@@ -440,15 +459,17 @@ class _Checker:
         closes = utc(dt.datetime.combine(route.date, rest.end, tzinfo=self.problem.zone))
         if not taken:
             if stops[-1].arrival > closes and not home_early and not (self.now is not None and resumes > closes):
-                self.flag("break", f"works past {self.clock(closes)} without a "
-                                   f"{rest.duration_min}-minute break", route)
+                self.flag("break", f"works past {self.clock(closes)} without a {rest.duration_min}-minute break", route)
             return
         if len(taken) > 1:
             self.flag("break", f"{len(taken)} breaks taken, expected one", route)
         for b in taken:
             if not opens <= b.start <= closes:
-                self.flag("break", f"break starts {self.clock(b.start)}, outside "
-                                   f"{self.clock(opens)}-{self.clock(closes)}", route)
+                self.flag(
+                    "break",
+                    f"break starts {self.clock(b.start)}, outside {self.clock(opens)}-{self.clock(closes)}",
+                    route,
+                )
             if elapsed_s(b.end, b.start) < 60 * rest.duration_min - _TOLERANCE_S:
                 self.flag("break", f"break is shorter than {rest.duration_min} minutes", route)
 

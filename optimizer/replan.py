@@ -32,7 +32,18 @@ from typing import Any
 import numpy as np
 
 from optimizer.exceptions import InputIssue, InvalidProblemError
-from optimizer.models import Appointment, Events, Plan, Problem, Progress, Route, SolveOptions, Stop, StopKind, TimeWindow
+from optimizer.models import (
+    Appointment,
+    Events,
+    Plan,
+    Problem,
+    Progress,
+    Route,
+    SolveOptions,
+    Stop,
+    StopKind,
+    TimeWindow,
+)
 from optimizer.models.events import VisitReport
 from optimizer.models.progress import PlannedPickup
 from optimizer.models.settings import REPLAN_TIME_LIMIT_S
@@ -62,11 +73,20 @@ def replan(
     :class:`~optimizer.exceptions.InvalidProblemError` where the events do not fit the
     problem or plan (an unknown order, a cancelled visit already under way, ...).
     """
-    chosen = with_options(options, time_limit=time_limit, seed=seed, max_solutions=max_solutions,
-                          solver=solver if isinstance(solver, str) else None)
+    chosen = with_options(
+        options,
+        time_limit=time_limit,
+        seed=seed,
+        max_solutions=max_solutions,
+        solver=solver if isinstance(solver, str) else None,
+    )
     chosen = with_options(chosen, time_limit=chosen.seconds(REPLAN_TIME_LIMIT_S))
-    return solve(replan_problem(problem, plan, events, travel=travel), chosen,
-                 solver=None if isinstance(solver, str) else solver, travel=travel)
+    return solve(
+        replan_problem(problem, plan, events, travel=travel),
+        chosen,
+        solver=None if isinstance(solver, str) else solver,
+        travel=travel,
+    )
 
 
 def replan_problem(
@@ -83,27 +103,33 @@ def replan_problem(
     previous = problem.progress
     unavailable = (*(previous.unavailable if previous else ()), *events.unavailable)
     reports = {r.order_id: r for r in events.visits}
-    places = {**{o.id: o for o in problem.orders}, **{d.id: d for d in problem.depots},
-              **{("home", t.id): t for t in problem.technicians}}
+    places = {
+        **{o.id: o for o in problem.orders},
+        **{d.id: d for d in problem.depots},
+        **{("home", t.id): t for t in problem.technicians},
+    }
     provider = travel or travel_provider(problem.travel)
     fixed = []
     for route in plan.routes:
-        away = [utc(u.start) for u in unavailable if u.technician_id == route.technician_id
-                and (u.end is None or utc(u.end) > now)]
-        part = _fixed_part(route, now=now, cutoff=min([now, *away]),
-                           en_route=all(start > now for start in away), reports=reports)
+        away = [
+            utc(u.start)
+            for u in unavailable
+            if u.technician_id == route.technician_id and (u.end is None or utc(u.end) > now)
+        ]
+        part = _fixed_part(
+            route, now=now, cutoff=min([now, *away]), en_route=all(start > now for start in away), reports=reports
+        )
         if part is not None:
             fixed.append(_restated(part, places, provider))
     served = {o for route in fixed for o in route.order_ids}
     issues = [
-        InputIssue(source, None, "order_id", "cancels a visit that is already under way or done",
-                   value=order_id)
+        InputIssue(source, None, "order_id", "cancels a visit that is already under way or done", value=order_id)
         for order_id in sorted(events.cancelled & served)
     ]
     issues += [
-        InputIssue(source, None, "order_id", "pins a visit that is already under way or done",
-                   value=pin.order_id)
-        for pin in events.pins if pin.order_id in served
+        InputIssue(source, None, "order_id", "pins a visit that is already under way or done", value=pin.order_id)
+        for pin in events.pins
+        if pin.order_id in served
     ]
     if issues:
         raise InvalidProblemError(issues)
@@ -111,15 +137,18 @@ def replan_problem(
         Appointment(order_id=stop.order_id, technician_id=route.technician_id, start=stop.start)
         for route in plan.routes
         for stop in route.stops
-        if stop.kind is StopKind.ORDER and stop.order_id
-        and stop.order_id not in served and stop.order_id not in events.cancelled
+        if stop.kind is StopKind.ORDER
+        and stop.order_id
+        and stop.order_id not in served
+        and stop.order_id not in events.cancelled
     )
     fixed_at = {(r.technician_id, s.depot_id, s.start) for r in fixed for s in r.stops}
     pickups = tuple(
         PlannedPickup(technician_id=route.technician_id, depot_id=stop.depot_id, start=stop.start)
         for route in plan.routes
         for stop in route.stops
-        if stop.kind is StopKind.PICKUP and stop.depot_id
+        if stop.kind is StopKind.PICKUP
+        and stop.depot_id
         and (route.technician_id, stop.depot_id, stop.start) not in fixed_at
     )
     pins = {pin.order_id: pin for pin in events.pins}
@@ -134,11 +163,17 @@ def replan_problem(
                 update |= {"windows": (TimeWindow(start=pin.start, end=pin.start),), "release": None}
             order = order.model_copy(update=update)
         orders.append(order)
-    progress = Progress(now=events.now, fixed=tuple(fixed), unavailable=unavailable, promised=promised,
-                        pickups=pickups)
+    progress = Progress(now=events.now, fixed=tuple(fixed), unavailable=unavailable, promised=promised, pickups=pickups)
     settings = problem.model_dump(exclude={"orders", "technicians", "depots", "progress", "weights", "travel"})
-    return Problem(orders=tuple(orders), technicians=problem.technicians, depots=problem.depots,
-                   weights=problem.weights, travel=problem.travel, progress=progress, **settings)
+    return Problem(
+        orders=tuple(orders),
+        technicians=problem.technicians,
+        depots=problem.depots,
+        weights=problem.weights,
+        travel=problem.travel,
+        progress=progress,
+        **settings,
+    )
 
 
 def _fixed_part(
@@ -164,13 +199,19 @@ def _fixed_part(
         if en_route and not later_reported and busy < now <= utc(stop.start):
             # On the way: the next place, and a break planned on the way there.
             ahead = next((j for j in range(k, len(middle)) if middle[j].kind is not StopKind.BREAK), None)
-            fixed += middle[k: ahead + 1] if ahead is not None else []
+            fixed += middle[k : ahead + 1] if ahead is not None else []
         break
-    fixed += [_as_reported(s, reports[s.order_id or ""], now) for s in reported
-              if all(f.order_id != s.order_id for f in fixed)]
+    fixed += [
+        _as_reported(s, reports[s.order_id or ""], now)
+        for s in reported
+        if all(f.order_id != s.order_id for f in fixed)
+    ]
     told = [s for s in fixed if s.order_id in reports]
-    fixed = [s for s in fixed if s.order_id in reports or not any(
-        utc(r.start) < utc(s.end) and utc(s.start) < utc(r.end) for r in told)]
+    fixed = [
+        s
+        for s in fixed
+        if s.order_id in reports or not any(utc(r.start) < utc(s.end) and utc(s.start) < utc(r.end) for r in told)
+    ]
     return route.model_copy(update={"stops": (first, *sorted(fixed, key=lambda s: utc(s.start)))})
 
 
@@ -184,8 +225,12 @@ def _restated(route: Route, places: dict[object, Any], travel: TravelProvider) -
     matrix = travel.matrix(np.array([p.lat for p in points]), np.array([p.lon for p in points]))
     stops = list(route.stops)
     for n, k in enumerate(located):
-        stops[k] = stops[k].model_copy(update={"travel_min": int(matrix.duration_s[n, n + 1]) / 60,
-                                               "travel_km": int(matrix.distance_m[n, n + 1]) / 1000})
+        stops[k] = stops[k].model_copy(
+            update={
+                "travel_min": int(matrix.duration_s[n, n + 1]) / 60,
+                "travel_km": int(matrix.distance_m[n, n + 1]) / 1000,
+            }
+        )
     return route.model_copy(update={"stops": tuple(stops)})
 
 
@@ -199,8 +244,13 @@ def _as_reported(stop: Stop, report: VisitReport | None, now: dt.datetime) -> St
     if report.done and report.ended is None:
         end = min(end, now)
     zone = stop.start.tzinfo
-    return stop.model_copy(update={"arrival": min(utc(stop.arrival), start).astimezone(zone),
-                                   "start": start.astimezone(zone), "end": max(end, start).astimezone(zone)})
+    return stop.model_copy(
+        update={
+            "arrival": min(utc(stop.arrival), start).astimezone(zone),
+            "start": start.astimezone(zone),
+            "end": max(end, start).astimezone(zone),
+        }
+    )
 
 
 def _check_references(problem: Problem, plan: Plan, events: Events, source: str) -> None:
@@ -211,12 +261,20 @@ def _check_references(problem: Problem, plan: Plan, events: Events, source: str)
     planned = {o for route in plan.routes for o in route.order_ids}
     issues = []
     if not utc(problem.horizon_start) <= utc(events.now) < utc(problem.horizon_end):
-        issues.append(InputIssue(source, None, "time", "'now' lies outside the plan's horizon "
-                                 f"({problem.horizon_start:%Y-%m-%d} to {problem.horizon_end:%Y-%m-%d})",
-                                 value=events.now.isoformat()))
+        issues.append(
+            InputIssue(
+                source,
+                None,
+                "time",
+                "'now' lies outside the plan's horizon "
+                f"({problem.horizon_start:%Y-%m-%d} to {problem.horizon_end:%Y-%m-%d})",
+                value=events.now.isoformat(),
+            )
+        )
     issues += [
         InputIssue(source, None, "order_id", "reports on an order the plan does not visit", value=r.order_id)
-        for r in events.visits if r.order_id not in planned
+        for r in events.visits
+        if r.order_id not in planned
     ]
     issues += [
         InputIssue(source, None, "order_id", "cancels an unknown order", value=o)
@@ -224,7 +282,8 @@ def _check_references(problem: Problem, plan: Plan, events: Events, source: str)
     ]
     issues += [
         InputIssue(source, None, "order_id", "a new order with the id of an existing order", value=o.id)
-        for o in events.new_orders if o.id in orders
+        for o in events.new_orders
+        if o.id in orders
     ]
     issues += [
         InputIssue(source, None, "technician_id", "names an unknown technician", value=t)
@@ -233,7 +292,8 @@ def _check_references(problem: Problem, plan: Plan, events: Events, source: str)
     ]
     issues += [
         InputIssue(source, None, "order_id", "pins an unknown order", value=p.order_id)
-        for p in events.pins if p.order_id not in orders | {n.id for n in events.new_orders}
+        for p in events.pins
+        if p.order_id not in orders | {n.id for n in events.new_orders}
     ]
     if issues:
         raise InvalidProblemError(issues)
@@ -249,15 +309,36 @@ def _check_reports(problem: Problem, plan: Plan, events: Events, source: str) ->
         day = day_of.get(report.order_id)
         times = [t for t in (report.started, report.ended) if t is not None]
         if report.started is not None and utc(report.started) > now:
-            issues.append(InputIssue(source, None, "time", f"visit {report.order_id} reported started after now",
-                                     value=report.started.isoformat()))
+            issues.append(
+                InputIssue(
+                    source,
+                    None,
+                    "time",
+                    f"visit {report.order_id} reported started after now",
+                    value=report.started.isoformat(),
+                )
+            )
         if report.done and report.ended is not None and utc(report.ended) > now:
-            issues.append(InputIssue(source, None, "time", f"visit {report.order_id} reported done after now",
-                                     value=report.ended.isoformat()))
+            issues.append(
+                InputIssue(
+                    source,
+                    None,
+                    "time",
+                    f"visit {report.order_id} reported done after now",
+                    value=report.ended.isoformat(),
+                )
+            )
         if day is not None and any(t.astimezone(problem.zone).date() != day for t in times):
-            issues.append(InputIssue(source, None, "time", f"visit {report.order_id} is planned on {day}; "
-                                     "report it on that day (or cancel it and add it as a new order)",
-                                     value=times[0].isoformat()))
+            issues.append(
+                InputIssue(
+                    source,
+                    None,
+                    "time",
+                    f"visit {report.order_id} is planned on {day}; "
+                    "report it on that day (or cancel it and add it as a new order)",
+                    value=times[0].isoformat(),
+                )
+            )
     if issues:
         raise InvalidProblemError(issues)
 

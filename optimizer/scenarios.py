@@ -26,10 +26,20 @@ from optimizer.models import Plan, Problem, SolveOptions, Urgency
 from optimizer.solve import solve, with_options
 
 KPI_COLUMNS = (
-    "scenario", "objective", "orders_total", "orders_planned",
+    "scenario",
+    "objective",
+    "orders_total",
+    "orders_planned",
     *(f"unplanned_{u.value}" for u in Urgency),
-    "technician_days_used", "travel_km", "travel_min", "overtime_min", "late_visits", "late_min", "pickups",
-    "solve_s", "valid",
+    "technician_days_used",
+    "travel_km",
+    "travel_min",
+    "overtime_min",
+    "late_visits",
+    "late_min",
+    "pickups",
+    "solve_s",
+    "valid",
 )
 """Columns of :func:`run`'s table: costs in objective units, times in minutes (``solve_s`` seconds), km."""
 
@@ -55,8 +65,9 @@ def load_scenarios(path: str | os.PathLike[str], base: Problem) -> dict[str, Pro
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise InvalidProblemError([InputIssue(file.name, None, None, f"cannot be read as TOML: {error}")]) from None
     if not isinstance(tables, dict) or not tables or not all(isinstance(t, dict) for t in tables.values()):
-        raise InvalidProblemError([InputIssue(file.name, None, "scenario", 'expected tables [scenario."NAME"]',
-                                              row_kind="")])
+        raise InvalidProblemError(
+            [InputIssue(file.name, None, "scenario", 'expected tables [scenario."NAME"]', row_kind="")]
+        )
     scenarios, issues = {}, []
     for name, changes in tables.items():
         try:
@@ -107,9 +118,18 @@ def run(
 def _row(name: str, problem: Problem, plan: Plan) -> dict[str, object]:
     k = plan.kpis
     return {
-        "scenario": name, "objective": k.objective, "orders_total": k.orders_total, "orders_planned": k.orders_planned,
+        "scenario": name,
+        "objective": k.objective,
+        "orders_total": k.orders_total,
+        "orders_planned": k.orders_planned,
         **{f"unplanned_{u.value}": k.unplanned_by_urgency[u] for u in Urgency},
-        "technician_days_used": k.technician_days_used, "travel_km": k.travel_km, "travel_min": k.travel_min,
-        "overtime_min": k.overtime_min, "late_visits": k.late_visits, "late_min": k.late_min, "pickups": k.pickups,
-        "solve_s": plan.info.total_s, "valid": check(problem, plan).ok,
+        "technician_days_used": k.technician_days_used,
+        "travel_km": k.travel_km,
+        "travel_min": k.travel_min,
+        "overtime_min": k.overtime_min,
+        "late_visits": k.late_visits,
+        "late_min": k.late_min,
+        "pickups": k.pickups,
+        "solve_s": plan.info.total_s,
+        "valid": check(problem, plan).ok,
     }

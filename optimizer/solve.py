@@ -41,8 +41,13 @@ class _Timeline:
         self.best = cost
         seconds = time.perf_counter() - self.began
         planned = sum(1 for seq in routes.values() for s in seq if not self.is_pickup(s))
-        logger.info("improved: %.2f with %d orders at %.2f s", cost, planned, seconds,
-                    extra={"event": "improved", "seconds": round(seconds, 3), "objective": cost, "planned": planned})
+        logger.info(
+            "improved: %.2f with %d orders at %.2f s",
+            cost,
+            planned,
+            seconds,
+            extra={"event": "improved", "seconds": round(seconds, 3), "objective": cost, "planned": planned},
+        )
         if self.callback is not None:
             self.callback(seconds, cost, planned)
 
@@ -92,24 +97,35 @@ def solve(
         figures are in its KPIs). Each improvement is also logged (event ``improved``).
     """
     began = time.perf_counter()
-    chosen = with_options(options, time_limit=time_limit, seed=seed, max_solutions=max_solutions,
-                          solver=solver if isinstance(solver, str) else None)
+    chosen = with_options(
+        options,
+        time_limit=time_limit,
+        seed=seed,
+        max_solutions=max_solutions,
+        solver=solver if isinstance(solver, str) else None,
+    )
     backend = solver if solver is not None and not isinstance(solver, str) else registered(chosen.solver)
     seconds = chosen.seconds()
     instance = compile_instance(problem, travel)
     reserve_s = _ASSEMBLY_S_PER_ORDER * len(problem.orders)
-    limits = SolveLimits(deadline=None if seconds is None else began + seconds - reserve_s,
-                         max_solutions=chosen.max_solutions,
-                         on_improvement=_Timeline(began, instance.is_pickup, on_improvement))
-    result = backend.solve(instance, limits.share(1 - _SUPPLY_SHARE) if instance.needs_supply else limits,
-                           seed=chosen.seed)
+    limits = SolveLimits(
+        deadline=None if seconds is None else began + seconds - reserve_s,
+        max_solutions=chosen.max_solutions,
+        on_improvement=_Timeline(began, instance.is_pickup, on_improvement),
+    )
+    result = backend.solve(
+        instance, limits.share(1 - _SUPPLY_SHARE) if instance.needs_supply else limits, seed=chosen.seed
+    )
     if instance.needs_supply:
         result = supply(instance, result, limits)
     status = result.status
     if chosen.max_solutions is not None and limits.expired():
         status += "; the time limit ended the search before its work limit, so another run may differ"
-        logger.warning("the time limit ended the search before its work limit (%s solutions)", chosen.max_solutions,
-                       extra={"event": "work_limit_not_reached", "time_limit": seconds})
+        logger.warning(
+            "the time limit ended the search before its work limit (%s solutions)",
+            chosen.max_solutions,
+            extra={"event": "work_limit_not_reached", "time_limit": seconds},
+        )
     logger.info("solver %s: %s in %.2f s", backend.name, status, result.solve_s)
     info = SolverInfo(
         solver=backend.name,

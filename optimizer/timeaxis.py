@@ -30,7 +30,7 @@ def utc(instant: dt.datetime) -> dt.datetime:
     wall-clock readings, which is wrong across a daylight-saving change; in UTC both
     are exact. Compare and subtract instants of the plan through this.
     """
-    return instant.astimezone(dt.timezone.utc)
+    return instant.astimezone(dt.UTC)
 
 
 def elapsed_s(later: dt.datetime, earlier: dt.datetime) -> float:

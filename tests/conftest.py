@@ -19,10 +19,10 @@ import pytest
 
 import optimizer
 from optimizer.models import Break, ClockInterval, Order, Plan, Problem, Technician, TimeWindow
-from optimizer.travel import OsmTravel
-from optimizer.travel.cache import CACHE_ENV
-from optimizer.travel import osrm_server as local_osrm
 from optimizer.testing.maps import GridMap
+from optimizer.travel import OsmTravel
+from optimizer.travel import osrm_server as local_osrm
+from optimizer.travel.cache import CACHE_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"

@@ -13,14 +13,14 @@ import pandas as pd
 import pytest
 
 import optimizer
-
-from conftest import SAMPLES
-from optimizer.cli import EXIT_FAILURE, EXIT_INVALID_INPUT, EXIT_OK, EXIT_URGENT_UNPLANNED, main
 from optimizer.batch.config import HorizonConfig, load_config
+from optimizer.cli import EXIT_FAILURE, EXIT_INVALID_INPUT, EXIT_OK, EXIT_URGENT_UNPLANNED, main
+from optimizer.cli.status_line import StatusLine
 from optimizer.exceptions import InvalidProblemError
 from optimizer.io.tables import REPORT_COLUMNS
-from optimizer.models import Plan, Problem
-from optimizer.cli.status_line import StatusLine
+from optimizer.models import Plan
+
+from conftest import SAMPLES
 
 ZONE = "Europe/Berlin"
 TABLES = ("orders", "technicians", "depots")
@@ -36,9 +36,9 @@ def write_config(folder: Path, extra: str = "", **tables: Path) -> Path:
     paths = {name: tables.get(name, SAMPLES / f"{name}.csv") for name in TABLES}
     text = f"""
 [input]
-orders = "{paths['orders']}"
-technicians = "{paths['technicians']}"
-depots = "{paths['depots']}"
+orders = "{paths["orders"]}"
+technicians = "{paths["technicians"]}"
+depots = "{paths["depots"]}"
 
 [horizon]
 start = 2026-11-23
@@ -72,17 +72,28 @@ def test_a_configured_run_writes_plan_manifest_and_log(tmp_path: Path, capsys) -
     manifest = json.loads((out / "manifest.json").read_text())
     assert [Path(i["path"]).name for i in manifest["inputs"]] == ["orders.csv", "technicians.csv", "depots.csv"]
     assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])
-    assert manifest["settings"]["solver"] == {"name": "insertion", "time_limit": 5.0, "seed": 0, "max_solutions": None,
-                                              "workers": None, "scheduler": None, "region_technicians": 60}
+    assert manifest["settings"]["solver"] == {
+        "name": "insertion",
+        "time_limit": 5.0,
+        "seed": 0,
+        "max_solutions": None,
+        "workers": None,
+        "scheduler": None,
+        "region_technicians": 60,
+    }
     assert manifest["result"]["orders_planned"] == json.loads((out / "kpis.json").read_text())["orders_planned"]
     assert {"read", "solve", "check", "total"} <= set(manifest["timings_s"])
     events = [json.loads(line) for line in (tmp_path / "run.log").read_text().splitlines()]
     assert [e["event"] for e in events if e["event"] not in ("optimizer", "improved")] == [
-        "inputs_read", "solved", "written"]
+        "inputs_read",
+        "solved",
+        "written",
+    ]
     assert events[-1]["exit_code"] == code
     timeline = [e for e in events if e["event"] == "improved"]
-    assert timeline and all(a["objective"] > b["objective"] and a["seconds"] <= b["seconds"]
-                            for a, b in zip(timeline, timeline[1:]))
+    assert timeline and all(
+        a["objective"] > b["objective"] and a["seconds"] <= b["seconds"] for a, b in zip(timeline, timeline[1:])
+    )
 
 
 def test_flags_override_the_file_and_bad_keys_are_named(tmp_path: Path) -> None:
@@ -91,7 +102,7 @@ def test_flags_override_the_file_and_bad_keys_are_named(tmp_path: Path) -> None:
     loaded = load_config(config, {"solver.time_limit": 2.5, "horizon.days": None})
     assert loaded.solver.time_limit == 2.5 and loaded.horizon.days == 3
     assert loaded.output is not None and loaded.output.out == tmp_path / "plan"
-    bad = write_config(tmp_path, '[extra]\nfoo = 1\n')
+    bad = write_config(tmp_path, "[extra]\nfoo = 1\n")
     with pytest.raises(InvalidProblemError, match="extra: unknown key|'extra'"):
         load_config(bad, {})
     with pytest.raises(InvalidProblemError, match="solver.time_limit"):
@@ -102,7 +113,7 @@ def test_flags_override_the_file_and_bad_keys_are_named(tmp_path: Path) -> None:
 
 def test_today_and_tomorrow_resolve_in_the_time_zone() -> None:
     """23:30 UTC is already the next day in Berlin."""
-    late = dt.datetime(2026, 11, 22, 23, 30, tzinfo=dt.timezone.utc)
+    late = dt.datetime(2026, 11, 22, 23, 30, tzinfo=dt.UTC)
     assert HorizonConfig(start="today", tz=ZONE).first_day(late) == dt.date(2026, 11, 23)
     assert HorizonConfig(start="tomorrow", tz=ZONE).first_day(late) == dt.date(2026, 11, 24)
 
@@ -142,7 +153,9 @@ def test_validate_writes_a_report_of_every_problem(tmp_path: Path, capsys) -> No
     rows = pd.read_csv(report, dtype=str)
     assert list(rows.columns) == list(REPORT_COLUMNS)
     assert set(zip(rows["file"], rows["row"], rows["column"], rows["value"])) == {
-        ("orders.xlsx", "4", "lat", "95"), ("orders.xlsx", "6", "skills", "hvac:x")}
+        ("orders.xlsx", "4", "lat", "95"),
+        ("orders.xlsx", "6", "skills", "hvac:x"),
+    }
     assert main(["validate", "--config", str(write_config(tmp_path)), "--report", str(report)]) == EXIT_OK
     assert pd.read_csv(report).empty
 
@@ -152,7 +165,9 @@ def test_exit_code_3_when_an_emergency_is_left_unplanned(tmp_path: Path, capsys)
     for: the plan is still written, exit 3, and stderr names the order and why; a high
     order whose windows lie after the horizon belongs to a later run: exit 0."""
     orders = sample("orders").iloc[:0]
-    rows = [{"order_id": f"O{k}", "lat": "49.49", "lon": f"{8.45 + 0.01 * k:.2f}", "duration_min": "30"} for k in range(3)]
+    rows = [
+        {"order_id": f"O{k}", "lat": "49.49", "lon": f"{8.45 + 0.01 * k:.2f}", "duration_min": "30"} for k in range(3)
+    ]
     orders = pd.concat([orders, pd.DataFrame(rows)]).fillna("")
     technicians = sample("technicians").iloc[:2]
     paths = {"orders": tmp_path / "orders.csv", "technicians": tmp_path / "technicians.csv"}
@@ -160,12 +175,24 @@ def test_exit_code_3_when_an_emergency_is_left_unplanned(tmp_path: Path, capsys)
     orders.to_csv(paths["orders"], index=False)
     config = write_config(tmp_path, **paths)
     assert main(["plan", "--config", str(config)]) == EXIT_OK
-    later = {"order_id": "LATER", "lat": "49.5", "lon": "8.5", "duration_min": "30", "urgency": "high",
-             "windows": "2026-11-25T08:00/2026-11-25T12:00"}
+    later = {
+        "order_id": "LATER",
+        "lat": "49.5",
+        "lon": "8.5",
+        "duration_min": "30",
+        "urgency": "high",
+        "windows": "2026-11-25T08:00/2026-11-25T12:00",
+    }
     pd.concat([orders, pd.DataFrame([later])]).fillna("").to_csv(paths["orders"], index=False)
     assert main(["plan", "--config", str(config)]) == EXIT_OK
-    urgent = {"order_id": "E1", "lat": "49.5", "lon": "8.5", "duration_min": "30", "urgency": "emergency",
-              "skills": "nuclear:5"}
+    urgent = {
+        "order_id": "E1",
+        "lat": "49.5",
+        "lon": "8.5",
+        "duration_min": "30",
+        "urgency": "emergency",
+        "skills": "nuclear:5",
+    }
     pd.concat([orders, pd.DataFrame([urgent])]).fillna("").to_csv(paths["orders"], index=False)
     capsys.readouterr()
     assert main(["plan", "--config", str(config)]) == EXIT_URGENT_UNPLANNED
@@ -175,10 +202,12 @@ def test_exit_code_3_when_an_emergency_is_left_unplanned(tmp_path: Path, capsys)
 
 def _malformed() -> list[tuple[str, str, object]]:
     """(table, description, how to break it): a table-changing function, or raw file text."""
-    def cell(row: int, column: str, value: str):  # noqa: ANN202
+
+    def cell(row: int, column: str, value: str):
         def change(frame: pd.DataFrame) -> pd.DataFrame:
             frame.loc[row, column] = value
             return frame
+
         return change
 
     return [
@@ -226,7 +255,7 @@ def test_malformed_inputs_exit_2_with_a_clear_message_and_write_nothing(
     assert main(["plan", "--config", str(config)]) == EXIT_INVALID_INPUT, what
     err = capsys.readouterr().err
     assert f"{table}.csv" in err and "Traceback" not in err, err
-    assert ("line " in err or "column " in err), err
+    assert "line " in err or "column " in err, err
     assert not (tmp_path / "plan").exists()
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import solve_checked
 
 import optimizer
 from optimizer.cli import EXIT_INVALID_INPUT, EXIT_OK, main
@@ -16,6 +15,8 @@ from optimizer.models import TravelSettings
 from optimizer.testing.problems import problem as generated
 from optimizer.travel import travel_provider
 from optimizer.travel.calibrate import CalibratedTravel, calibrate
+
+from conftest import solve_checked
 
 
 def trips(truth: CalibratedTravel, n: int = 400, noise: float = 0.0, seed: int = 0) -> pd.DataFrame:

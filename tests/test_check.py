@@ -11,9 +11,10 @@ import datetime as dt
 
 import pytest
 
-from conftest import at, lunch, make_order, make_problem, make_technician, solve_checked, window
 from optimizer import check
 from optimizer.models import Plan, Problem, Stop, StopKind
+
+from conftest import at, lunch, make_order, make_problem, make_technician, solve_checked, window
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,10 @@ def problem() -> Problem:
         make_order("C", lat=49.47, lon=8.50, duration_min=120, tools=frozenset({"lift"})),
     ]
     tech = make_technician(
-        skills={"hvac": 3}, van_stock={"P-1": 1}, tools=frozenset({"lift"}), break_=lunch(),
+        skills={"hvac": 3},
+        van_stock={"P-1": 1},
+        tools=frozenset({"lift"}),
+        break_=lunch(),
         capacity=2.0,
     )
     return make_problem(orders, [tech])
@@ -39,7 +43,7 @@ def plan(problem: Problem) -> Plan:
     return solved
 
 
-def edit_stops(plan: Plan, edit) -> Plan:  # noqa: ANN001 - a small callback
+def edit_stops(plan: Plan, edit) -> Plan:
     """A copy of ``plan`` whose first route's stops are ``edit(list of stops)``."""
     route = plan.routes[0]
     stops = edit(list(route.stops))
@@ -54,8 +58,9 @@ def order_position(plan: Plan, order_id: str) -> int:
 def shifted(stop: Stop, minutes: float) -> Stop:
     """A stop moved later by ``minutes``."""
     delta = dt.timedelta(minutes=minutes)
-    return stop.model_copy(update={"arrival": stop.arrival + delta, "start": stop.start + delta,
-                                   "end": stop.end + delta})
+    return stop.model_copy(
+        update={"arrival": stop.arrival + delta, "start": stop.start + delta, "end": stop.end + delta}
+    )
 
 
 def kinds(problem: Problem, plan: Plan) -> set[str]:
@@ -71,9 +76,11 @@ def test_check_accepts_solver_plan(problem: Problem, plan: Plan) -> None:
 
 def test_check_duplicate_order(problem: Problem, plan: Plan) -> None:
     """Visiting an order twice is caught."""
+
     def twice(stops):
         i = order_position(plan, "A")
         return [*stops[: i + 1], shifted(stops[i], 0), *stops[i + 1 :]]
+
     assert "duplicate_order" in kinds(problem, edit_stops(plan, twice))
 
 
@@ -110,11 +117,13 @@ def test_check_window_miss(problem: Problem, plan: Plan) -> None:
 
 def test_check_impossible_travel(problem: Problem, plan: Plan) -> None:
     """Arriving at the next order the minute the previous one ends is caught."""
+
     def teleport(stops):
         i = next(i for i, s in enumerate(stops) if i > 1 and s.kind is StopKind.ORDER)
         prev = next(s for s in reversed(stops[:i]) if s.kind is StopKind.ORDER)
         gap = (stops[i].start - prev.end).total_seconds() / 60
         return [*stops[:i], shifted(stops[i], -gap), *stops[i + 1 :]]
+
     assert "travel" in kinds(problem, edit_stops(plan, teleport))
 
 
@@ -132,11 +141,12 @@ def test_check_early_departure(problem: Problem, plan: Plan) -> None:
 
 def test_check_short_service(problem: Problem, plan: Plan) -> None:
     """A visit shorter than the order's duration is caught."""
+
     def cut(stops):
         i = order_position(plan, "A")
         stop = stops[i]
-        return [*stops[:i], stop.model_copy(update={"end": stop.start + dt.timedelta(minutes=10)}),
-                *stops[i + 1 :]]
+        return [*stops[:i], stop.model_copy(update={"end": stop.start + dt.timedelta(minutes=10)}), *stops[i + 1 :]]
+
     assert "duration" in kinds(problem, edit_stops(plan, cut))
 
 
@@ -149,8 +159,7 @@ def test_check_missing_break(problem: Problem, plan: Plan) -> None:
 
 def test_check_break_outside_window(problem: Problem, plan: Plan) -> None:
     """A break starting outside its window is caught."""
-    moved = edit_stops(plan, lambda stops: [shifted(s, -120) if s.kind is StopKind.BREAK else s
-                                            for s in stops])
+    moved = edit_stops(plan, lambda stops: [shifted(s, -120) if s.kind is StopKind.BREAK else s for s in stops])
     assert "break" in kinds(problem, moved)
 
 
@@ -191,9 +200,11 @@ def test_check_objective_mismatch(problem: Problem, plan: Plan) -> None:
 
 def test_check_stated_travel(problem: Problem, plan: Plan) -> None:
     """A stop that misstates its drive is caught."""
+
     def lie(stops):
         i = order_position(plan, "B")
         return [*stops[:i], stops[i].model_copy(update={"travel_min": 0.0}), *stops[i + 1 :]]
+
     assert "travel_stated" in kinds(problem, edit_stops(plan, lie))
 
 

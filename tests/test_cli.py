@@ -9,25 +9,32 @@ import pandas as pd
 import pytest
 
 import optimizer
-
-from conftest import SAMPLES
 from optimizer import check
 from optimizer.cli import EXIT_INVALID_INPUT, EXIT_OK, main
 from optimizer.io.frames import VISIT_COLUMNS
 from optimizer.models import Plan, Problem
+
+from conftest import SAMPLES
 
 
 def plan_args(out: Path, orders: Path = SAMPLES / "orders.csv", *extra: str) -> list[str]:
     """Arguments of ``optimizer plan`` on the sample (orders replaceable)."""
     return [
         "plan",
-        "--orders", str(orders),
-        "--technicians", str(SAMPLES / "technicians.csv"),
-        "--depots", str(SAMPLES / "depots.csv"),
-        "--start", "2026-11-23",
-        "--days", "3",
-        "--tz", "Europe/Berlin",
-        "--out", str(out),
+        "--orders",
+        str(orders),
+        "--technicians",
+        str(SAMPLES / "technicians.csv"),
+        "--depots",
+        str(SAMPLES / "depots.csv"),
+        "--start",
+        "2026-11-23",
+        "--days",
+        "3",
+        "--tz",
+        "Europe/Berlin",
+        "--out",
+        str(out),
         *extra,
     ]
 
@@ -38,7 +45,13 @@ def test_cli_sample_end_to_end(tmp_path: Path, sample_problem: Problem, capsys) 
     assert main(plan_args(out, SAMPLES / "orders.csv", "--time-limit", "10")) == EXIT_OK
     assert "Planned" in capsys.readouterr().out
     assert sorted(p.name for p in out.iterdir()) == [
-        "kpis.json", "manifest.json", "plan.json", "problem.json", "report.html", "unassigned.csv", "visits.csv"
+        "kpis.json",
+        "manifest.json",
+        "plan.json",
+        "problem.json",
+        "report.html",
+        "unassigned.csv",
+        "visits.csv",
     ]
     visits = pd.read_csv(out / "visits.csv")
     assert list(visits.columns) == list(VISIT_COLUMNS)
@@ -107,15 +120,32 @@ def test_cli_unseen_instance_plans_urgent_first(tmp_path: Path) -> None:
         frame.to_csv(tmp_path / f"{name}.csv", index=False)
     out = tmp_path / "plan"
     args = [
-        "plan", "--orders", str(tmp_path / "orders.csv"),
-        "--technicians", str(tmp_path / "technicians.csv"), "--depots", str(tmp_path / "depots.csv"),
-        "--start", "2026-11-23", "--days", "2", "--tz", "Europe/Berlin",
-        "--time-limit", "5", "--out", str(out),
+        "plan",
+        "--orders",
+        str(tmp_path / "orders.csv"),
+        "--technicians",
+        str(tmp_path / "technicians.csv"),
+        "--depots",
+        str(tmp_path / "depots.csv"),
+        "--start",
+        "2026-11-23",
+        "--days",
+        "2",
+        "--tz",
+        "Europe/Berlin",
+        "--time-limit",
+        "5",
+        "--out",
+        str(out),
     ]
     assert main(args) == EXIT_OK
     problem = optimizer.read_problem(
-        tmp_path / "orders.csv", tmp_path / "technicians.csv", tmp_path / "depots.csv",
-        start="2026-11-23", days=2, tz="Europe/Berlin",
+        tmp_path / "orders.csv",
+        tmp_path / "technicians.csv",
+        tmp_path / "depots.csv",
+        start="2026-11-23",
+        days=2,
+        tz="Europe/Berlin",
     )
     plan = Plan.model_validate_json((out / "plan.json").read_text())
     assert check(problem, plan).ok

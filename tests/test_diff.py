@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 import optimizer
-from conftest import at, make_order, make_problem, make_technician, solve_checked
 from optimizer.models import Plan, Route, Stop, StopKind, UnplannedOrder, Urgency
+
+from conftest import at, make_order, make_problem, make_technician, solve_checked
 
 
 def _plan(template: Plan, visits: dict[str, list[tuple[str, str]]], unplanned: list[str]) -> Plan:
@@ -15,11 +16,17 @@ def _plan(template: Plan, visits: dict[str, list[tuple[str, str]]], unplanned: l
     for technician, stops in visits.items():
         inner = [Stop(kind=StopKind.ORDER, order_id=o, arrival=at(t), start=at(t), end=at(t)) for o, t in stops]
         first, last = at(stops[0][1]), at(stops[-1][1])
-        routes.append(Route(
-            technician_id=technician, date=first.date(),
-            stops=(Stop(kind=StopKind.START, arrival=first, start=first, end=first), *inner,
-                   Stop(kind=StopKind.END, arrival=last, start=last, end=last)),
-        ))
+        routes.append(
+            Route(
+                technician_id=technician,
+                date=first.date(),
+                stops=(
+                    Stop(kind=StopKind.START, arrival=first, start=first, end=first),
+                    *inner,
+                    Stop(kind=StopKind.END, arrival=last, start=last, end=last),
+                ),
+            )
+        )
     gone = tuple(UnplannedOrder(order_id=o, urgency=Urgency.NORMAL, reason="not_enough_capacity") for o in unplanned)
     return template.model_copy(update={"routes": tuple(routes), "unplanned": gone})
 
@@ -33,10 +40,22 @@ def template() -> Plan:
 def test_compare_names_each_kind_of_change(template: Plan) -> None:
     """Moved, retimed, newly planned, unplanned (with reason), added and removed orders,
     and nothing for the order that stayed."""
-    before = _plan(template, {"T1": [("SAME", "08:00"), ("MOVE", "09:00"), ("SHIFT", "10:00"), ("DROP", "11:00")],
-                              "T2": [("GONE", "09:00")]}, ["LATER"])
-    after = _plan(template, {"T1": [("SAME", "08:00"), ("SHIFT", "10:45"), ("LATER", "12:00")],
-                             "T2": [("MOVE", "09:30"), ("NEW", "11:00")]}, ["DROP"])
+    before = _plan(
+        template,
+        {
+            "T1": [("SAME", "08:00"), ("MOVE", "09:00"), ("SHIFT", "10:00"), ("DROP", "11:00")],
+            "T2": [("GONE", "09:00")],
+        },
+        ["LATER"],
+    )
+    after = _plan(
+        template,
+        {
+            "T1": [("SAME", "08:00"), ("SHIFT", "10:45"), ("LATER", "12:00")],
+            "T2": [("MOVE", "09:30"), ("NEW", "11:00")],
+        },
+        ["DROP"],
+    )
     frame = optimizer.compare(before, after)
     rows = {r.order_id: r for r in frame.itertuples()}
     assert list(frame["change"]) == ["moved", "retimed", "newly_planned", "unplanned", "added", "removed"]

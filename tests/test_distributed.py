@@ -15,17 +15,18 @@ import cloudpickle
 import pandas as pd
 import pytest
 from dask.distributed import Client
-from conftest import SAMPLES, make_order, make_problem, make_technician, solve_checked
 
-from optimizer import scenarios
-from optimizer.testing import problems as synthetic
-from optimizer.cli import EXIT_INVALID_INPUT, EXIT_OK, EXIT_URGENT_UNPLANNED, main
-from optimizer.regions.cluster import dask_client, solve_region, solve_regions
-from optimizer.io.plan_folder import read_plan
 import optimizer
+from optimizer import scenarios
+from optimizer.cli import EXIT_INVALID_INPUT, EXIT_OK, EXIT_URGENT_UNPLANNED, main
+from optimizer.io.plan_folder import read_plan
 from optimizer.models import Plan, Problem, SolveOptions
 from optimizer.models.reasons import Reason
+from optimizer.regions.cluster import dask_client, solve_region, solve_regions
 from optimizer.regions.split import split
+from optimizer.testing import problems as synthetic
+
+from conftest import SAMPLES, make_order, make_problem, make_technician, solve_checked
 
 cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import this test module
 
@@ -111,8 +112,9 @@ def fails_in(region_name: str, marker: Path | None) -> Any:
 def test_a_failing_region_is_reported_and_the_others_stand(client: Any, generated: Problem) -> None:
     regions = split(generated, max_technicians=5)
     doomed = regions[1]
-    plan = solve_regions(generated, client=client, max_technicians=5,
-                         task=fails_in(doomed.problem.technicians[0].id, None), **OPTIONS)
+    plan = solve_regions(
+        generated, client=client, max_technicians=5, task=fails_in(doomed.problem.technicians[0].id, None), **OPTIONS
+    )
     assert optimizer.check(generated, plan).ok
     lost = {u.order_id: u for u in plan.unplanned if u.reason == Reason.REGION_FAILED.value}
     assert set(lost) == {o.id for o in doomed.problem.orders}
@@ -124,8 +126,9 @@ def test_a_failing_region_is_reported_and_the_others_stand(client: Any, generate
 
 def test_a_region_that_fails_once_is_retried(client: Any, generated: Problem, tmp_path: Path) -> None:
     first = split(generated, max_technicians=5)[0].problem.technicians[0].id
-    plan = solve_regions(generated, client=client, max_technicians=5,
-                         task=fails_in(first, tmp_path / "marker"), **OPTIONS)
+    plan = solve_regions(
+        generated, client=client, max_technicians=5, task=fails_in(first, tmp_path / "marker"), **OPTIONS
+    )
     assert (tmp_path / "marker").exists()
     assert not any(u.reason == Reason.REGION_FAILED.value for u in plan.unplanned)
     assert plan.info.status.startswith(f"{len(split(generated, max_technicians=5))} of")
@@ -144,8 +147,9 @@ def dies_once(marker: Path) -> Any:
 
 
 def test_a_region_whose_worker_dies_is_planned_on_another(client: Any, generated: Problem, tmp_path: Path) -> None:
-    plan = solve_regions(generated, client=client, max_technicians=5, second_chance=False,
-                         task=dies_once(tmp_path / "marker"), **OPTIONS)
+    plan = solve_regions(
+        generated, client=client, max_technicians=5, second_chance=False, task=dies_once(tmp_path / "marker"), **OPTIONS
+    )
     assert (tmp_path / "marker").exists()
     assert optimizer.check(generated, plan).ok
     assert not any(u.reason == Reason.REGION_FAILED.value for u in plan.unplanned)
@@ -164,10 +168,33 @@ def test_a_sweep_on_the_cluster_equals_the_sequential_one(client: Any) -> None:
 
 def test_plan_with_workers_from_the_command_line(tmp_path: Path) -> None:
     out = tmp_path / "plan"
-    code = main(["plan", "--orders", str(SAMPLES / "orders.csv"), "--technicians", str(SAMPLES / "technicians.csv"),
-                 "--depots", str(SAMPLES / "depots.csv"), "--start", "2026-11-23", "--days", "3",
-                 "--tz", "Europe/Berlin", "--time-limit", "4", "--max-solutions", "30",
-                 "--workers", "2", "--region-technicians", "6", "--out", str(out)])
+    code = main(
+        [
+            "plan",
+            "--orders",
+            str(SAMPLES / "orders.csv"),
+            "--technicians",
+            str(SAMPLES / "technicians.csv"),
+            "--depots",
+            str(SAMPLES / "depots.csv"),
+            "--start",
+            "2026-11-23",
+            "--days",
+            "3",
+            "--tz",
+            "Europe/Berlin",
+            "--time-limit",
+            "4",
+            "--max-solutions",
+            "30",
+            "--workers",
+            "2",
+            "--region-technicians",
+            "6",
+            "--out",
+            str(out),
+        ]
+    )
     assert code in (EXIT_OK, EXIT_URGENT_UNPLANNED)
     problem, plan = read_plan(out)
     assert optimizer.check(problem, plan).ok
@@ -188,10 +215,37 @@ def scheduler(tmp_path: Path) -> Iterator[str]:
     env = os.environ | {"DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
     log = (tmp_path / "cluster.log").open("wb")
     started = [
-        subprocess.Popen([str(programs / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                          "--dashboard-address", ":0"], stdout=log, stderr=log, env=env),
-        subprocess.Popen([str(programs / "dask"), "worker", address, "--nworkers", "1", "--nthreads", "1",
-                          "--dashboard-address", ":0"], stdout=log, stderr=log, env=env),
+        subprocess.Popen(
+            [
+                str(programs / "dask"),
+                "scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--dashboard-address",
+                ":0",
+            ],
+            stdout=log,
+            stderr=log,
+            env=env,
+        ),
+        subprocess.Popen(
+            [
+                str(programs / "dask"),
+                "worker",
+                address,
+                "--nworkers",
+                "1",
+                "--nthreads",
+                "1",
+                "--dashboard-address",
+                ":0",
+            ],
+            stdout=log,
+            stderr=log,
+            env=env,
+        ),
     ]
     try:
         with Client(address, timeout=30) as probe_client:
@@ -206,10 +260,33 @@ def scheduler(tmp_path: Path) -> Iterator[str]:
 
 def test_the_same_command_runs_on_a_cluster_of_its_own(scheduler: str, tmp_path: Path) -> None:
     out = tmp_path / "plan"
-    code = main(["plan", "--orders", str(SAMPLES / "orders.csv"), "--technicians", str(SAMPLES / "technicians.csv"),
-                 "--depots", str(SAMPLES / "depots.csv"), "--start", "2026-11-23", "--days", "3",
-                 "--tz", "Europe/Berlin", "--time-limit", "4", "--max-solutions", "30",
-                 "--scheduler", scheduler, "--region-technicians", "6", "--out", str(out)])
+    code = main(
+        [
+            "plan",
+            "--orders",
+            str(SAMPLES / "orders.csv"),
+            "--technicians",
+            str(SAMPLES / "technicians.csv"),
+            "--depots",
+            str(SAMPLES / "depots.csv"),
+            "--start",
+            "2026-11-23",
+            "--days",
+            "3",
+            "--tz",
+            "Europe/Berlin",
+            "--time-limit",
+            "4",
+            "--max-solutions",
+            "30",
+            "--scheduler",
+            scheduler,
+            "--region-technicians",
+            "6",
+            "--out",
+            str(out),
+        ]
+    )
     assert code in (EXIT_OK, EXIT_URGENT_UNPLANNED)
     problem, plan = read_plan(out)
     assert optimizer.check(problem, plan).ok
@@ -224,13 +301,30 @@ def test_a_small_problem_is_one_region() -> None:
 
 def test_a_sweep_file_runs_on_the_cluster_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     sweep = tmp_path / "sweep.toml"
-    sweep.write_text('[scenario.base]\n[scenario."overtime"]\n'
-                     'update_technicians = { "T-01" = { max_overtime_min = 120 } }\n'
-                     '[scenario."travel costs more"]\nweights = { travel_per_min = 3.0 }\n')
+    sweep.write_text(
+        '[scenario.base]\n[scenario."overtime"]\n'
+        'update_technicians = { "T-01" = { max_overtime_min = 120 } }\n'
+        '[scenario."travel costs more"]\nweights = { travel_per_min = 3.0 }\n'
+    )
     out = tmp_path / "kpis.csv"
-    flags = ["--orders", str(SAMPLES / "orders.csv"), "--technicians", str(SAMPLES / "technicians.csv"),
-             "--depots", str(SAMPLES / "depots.csv"), "--start", "2026-11-23", "--days", "1", "--tz", "Europe/Berlin",
-             "--time-limit", "20", "--max-solutions", "5"]
+    flags = [
+        "--orders",
+        str(SAMPLES / "orders.csv"),
+        "--technicians",
+        str(SAMPLES / "technicians.csv"),
+        "--depots",
+        str(SAMPLES / "depots.csv"),
+        "--start",
+        "2026-11-23",
+        "--days",
+        "1",
+        "--tz",
+        "Europe/Berlin",
+        "--time-limit",
+        "20",
+        "--max-solutions",
+        "5",
+    ]
     assert main(["sweep", *flags, "--scenarios", str(sweep), "--workers", "2", "--out", str(out)]) == EXIT_OK
     table = pd.read_csv(out)
     assert list(table["scenario"]) == ["base", "overtime", "travel costs more"]

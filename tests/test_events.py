@@ -9,19 +9,26 @@ import pandas as pd
 import pytest
 
 import optimizer
-
-from conftest import SAMPLES, at
 from optimizer.cli import EXIT_INVALID_INPUT, EXIT_OK, EXIT_URGENT_UNPLANNED, main
-from optimizer.outputs.diff import CHANGE_COLUMNS
 from optimizer.exceptions import InvalidProblemError
 from optimizer.io.events import events_from_frame, read_events
 from optimizer.io.plan_folder import read_plan
+from optimizer.outputs.diff import CHANGE_COLUMNS
+
+from conftest import SAMPLES, at
 
 ZONE = "Europe/Berlin"
 ROWS = [
     {"event": "now", "time": "2026-11-23T11:00"},
-    {"event": "new_order", "order_id": "E-1", "lat": "49.41", "lon": "8.69", "duration_min": "60",
-     "urgency": "emergency", "due": "2026-11-23T13:00"},
+    {
+        "event": "new_order",
+        "order_id": "E-1",
+        "lat": "49.41",
+        "lon": "8.69",
+        "duration_min": "60",
+        "urgency": "emergency",
+        "due": "2026-11-23T13:00",
+    },
     {"event": "unavailable", "technician_id": "T-03", "time": "2026-11-23T11:00"},
     {"event": "started", "order_id": "O-7", "time": "2026-11-23T10:40"},
     {"event": "overrun", "order_id": "O-7", "time": "2026-11-23T12:10"},
@@ -60,8 +67,10 @@ def test_csv_and_json_give_the_same_events(tmp_path: Path) -> None:
         ([{"event": "now", "time": ""}], ["line 2", "'time'", "required"]),
         ([{"event": "cancel", "order_id": "O-1"}], ["exactly one 'now'"]),
         ([*ROWS[:1], {"event": "unavailable", "time": "2026-11-23T11:00"}], ["line 3", "'technician_id'"]),
-        ([*ROWS[:1], {"event": "new_order", "order_id": "E", "lat": "95", "lon": "8", "duration_min": "5"}],
-         ["line 3", "'lat'"]),
+        (
+            [*ROWS[:1], {"event": "new_order", "order_id": "E", "lat": "95", "lon": "8", "duration_min": "5"}],
+            ["line 3", "'lat'"],
+        ),
     ],
 )
 def test_bad_event_rows_are_named_by_line_and_column(tmp_path: Path, rows: list[dict], expected: list[str]) -> None:
@@ -79,14 +88,32 @@ def test_cli_replan_writes_the_new_plan_and_its_changes(tmp_path: Path, capsys) 
     sick technician at 11:00): exit 0, a checked plan folder whose changes.csv adds the
     emergencies, served today; bad events: exit 2, nothing written."""
     first = tmp_path / "plan"
-    args = ["--orders", str(SAMPLES / "orders.csv"), "--technicians", str(SAMPLES / "technicians.csv"),
-            "--depots", str(SAMPLES / "depots.csv"), "--start", "2026-11-23", "--days", "1", "--tz", ZONE,
-            "--time-limit", "5", "--solver", "insertion", "--out", str(first)]
+    args = [
+        "--orders",
+        str(SAMPLES / "orders.csv"),
+        "--technicians",
+        str(SAMPLES / "technicians.csv"),
+        "--depots",
+        str(SAMPLES / "depots.csv"),
+        "--start",
+        "2026-11-23",
+        "--days",
+        "1",
+        "--tz",
+        ZONE,
+        "--time-limit",
+        "5",
+        "--solver",
+        "insertion",
+        "--out",
+        str(first),
+    ]
     assert main(["plan", *args]) in (EXIT_OK, EXIT_URGENT_UNPLANNED)
     events = SAMPLES / "events.csv"
     second = tmp_path / "replan"
-    assert main(["replan", "--plan", str(first), "--events", str(events), "--out", str(second),
-                 "--time-limit", "5"]) in (EXIT_OK, EXIT_URGENT_UNPLANNED)
+    assert main(
+        ["replan", "--plan", str(first), "--events", str(events), "--out", str(second), "--time-limit", "5"]
+    ) in (EXIT_OK, EXIT_URGENT_UNPLANNED)
     assert "Changes against the previous plan" in capsys.readouterr().out
     changes = pd.read_csv(second / "changes.csv")
     assert list(changes.columns) == list(CHANGE_COLUMNS)
@@ -101,5 +128,7 @@ def test_cli_replan_writes_the_new_plan_and_its_changes(tmp_path: Path, capsys) 
     assert main(["replan", "--plan", str(first), "--events", str(bad), "--out", str(third)]) == EXIT_INVALID_INPUT
     assert "bad.csv, column 'order_id': cancels an unknown order (value 'NOPE')" in capsys.readouterr().err
     assert not third.exists()
-    assert main(["replan", "--plan", str(tmp_path / "nowhere"), "--events", str(events),
-                 "--out", str(third)]) == EXIT_INVALID_INPUT
+    assert (
+        main(["replan", "--plan", str(tmp_path / "nowhere"), "--events", str(events), "--out", str(third)])
+        == EXIT_INVALID_INPUT
+    )

@@ -7,10 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import lunch, make_order, make_problem, make_technician, solve_checked
 from optimizer.io.frames import UNASSIGNED_COLUMNS, VISIT_COLUMNS, days_frame, unassigned_frame, visits_frame
 from optimizer.io.plan_folder import PLAN_FILES, write_plan
 from optimizer.models import Plan, Problem
+
+from conftest import lunch, make_order, make_problem, make_technician, solve_checked
 
 
 @pytest.fixture(scope="module")
@@ -33,9 +34,7 @@ def test_frames_visits_columns_and_dtypes(plan: Plan) -> None:
     assert list(frame.columns) == list(VISIT_COLUMNS)
     assert str(frame["start"].dt.tz) == "Europe/Berlin"
     assert frame["seq"].dtype == "int64"
-    assert frame.groupby(["technician_id", "date"])["seq"].apply(list).map(
-        lambda s: s == list(range(len(s)))
-    ).all()
+    assert frame.groupby(["technician_id", "date"])["seq"].apply(list).map(lambda s: s == list(range(len(s)))).all()
     assert len(frame) == sum(len(r.stops) for r in plan.routes)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import at, make_order, make_problem, make_technician, window
 from optimizer.instance import NO_DUE_S, compile_instance
 from optimizer.models.reasons import Reason
+
+from conftest import at, make_order, make_problem, make_technician, window
 
 
 def test_instance_one_vehicle_per_workday() -> None:

@@ -7,7 +7,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import MONDAY, ZONE, at, lunch, make_order, make_problem, make_technician, window
 from pydantic import ValidationError
 
 from optimizer.models import (
@@ -22,8 +21,10 @@ from optimizer.models import (
     Weekday,
 )
 
+from conftest import MONDAY, ZONE, at, lunch, make_order, make_problem, make_technician, window
+
 BERLIN = ZoneInfo(ZONE)
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def test_order_valid_construction_keeps_values_and_defaults():
@@ -124,9 +125,7 @@ def test_technician_valid_construction_uses_defaults_and_break_alias():
     technician = make_technician(**{"break": {"start": "12:00", "end": "13:30", "duration_min": 30}})
 
     assert technician.shift == ClockInterval(start=dt.time(8), end=dt.time(17))
-    assert technician.workdays == frozenset(
-        {Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI}
-    )
+    assert technician.workdays == frozenset({Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI})
     assert technician.absent == frozenset()
     assert technician.break_ == lunch("12:00", "13:30", 30)
     assert technician.max_overtime_min == 0
@@ -144,9 +143,7 @@ def test_technician_valid_construction_uses_defaults_and_break_alias():
             "ends before it starts",
             id="shift-end-before-start",
         ),
-        pytest.param(
-            {"shift": {"start": "08:00", "end": "08:00"}}, "ends before it starts", id="empty-shift"
-        ),
+        pytest.param({"shift": {"start": "08:00", "end": "08:00"}}, "ends before it starts", id="empty-shift"),
         pytest.param(
             {"break": {"start": "13:00", "end": "12:00", "duration_min": 30}},
             "window ends before it starts",

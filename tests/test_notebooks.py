@@ -21,9 +21,14 @@ def test_the_notebook_runs_and_is_stored_without_outputs(path: Path) -> None:
     pictures; the what-if notebook answers its question; the file in the repo holds no
     outputs."""
     stored = nbformat.read(path, as_version=4)
-    assert all(not cell.get("outputs") and cell.get("execution_count") is None
-               for cell in stored.cells if cell.cell_type == "code")
-    NotebookClient(stored, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    assert all(
+        not cell.get("outputs") and cell.get("execution_count") is None
+        for cell in stored.cells
+        if cell.cell_type == "code"
+    )
+    NotebookClient(
+        stored, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
     outputs = [o for cell in stored.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     assert sum("text/html" in o.get("data", {}) for o in outputs) >= 3

@@ -8,13 +8,14 @@ from pathlib import Path
 import numpy as np
 import osmium
 import pytest
-from conftest import GRID, make_order, make_problem, make_technician, solve_checked
 
 import optimizer.travel.osm as osm
 from optimizer.exceptions import InvalidProblemError, OffRoadError, TravelError
 from optimizer.models import TravelSettings
 from optimizer.travel import OsmTravel, OsrmTravel
 from optimizer.travel.haversine import EARTH_RADIUS_M
+
+from conftest import GRID, make_order, make_problem, make_technician, solve_checked
 
 STEP_DEG = 0.001
 STEP_M = EARTH_RADIUS_M * np.radians(STEP_DEG)
@@ -43,21 +44,27 @@ def seconds(blocks: int, kmh: float) -> int:
     return round(blocks * STEP_M / (kmh / 3.6))
 
 
-@pytest.mark.parametrize(("tags", "kmh"), [
-    ({"highway": "residential"}, 25.0),
-    ({"highway": "primary"}, 65.0),
-    ({"highway": "residential", "maxspeed": "50"}, 40.0),  # 80% of the posted speed, as OSRM's car profile
-    ({"highway": "residential", "maxspeed": "30 mph"}, 30 * 1.609344 * 0.8),
-])
+@pytest.mark.parametrize(
+    ("tags", "kmh"),
+    [
+        ({"highway": "residential"}, 25.0),
+        ({"highway": "primary"}, 65.0),
+        ({"highway": "residential", "maxspeed": "50"}, 40.0),  # 80% of the posted speed, as OSRM's car profile
+        ({"highway": "residential", "maxspeed": "30 mph"}, 30 * 1.609344 * 0.8),
+    ],
+)
 def test_speed_by_class_or_posted_limit(tmp_path: Path, tags: dict[str, str], kmh: float) -> None:
     assert a_and_c(loop(tmp_path / "s.osm.pbf", tags)) == (seconds(2, kmh), seconds(2, kmh))
 
 
-@pytest.mark.parametrize(("tags", "kmh"), [
-    ({"highway": "residential", "oneway": "yes"}, 25.0),
-    ({"highway": "residential", "junction": "roundabout"}, 25.0),
-    ({"highway": "motorway"}, 90.0),
-])
+@pytest.mark.parametrize(
+    ("tags", "kmh"),
+    [
+        ({"highway": "residential", "oneway": "yes"}, 25.0),
+        ({"highway": "residential", "junction": "roundabout"}, 25.0),
+        ({"highway": "motorway"}, 90.0),
+    ],
+)
 def test_one_way_streets_have_no_way_back(tmp_path: Path, tags: dict[str, str], kmh: float) -> None:
     assert a_and_c(loop(tmp_path / "s.osm.pbf", tags)) == (seconds(2, kmh), seconds(4, 25.0))
 
@@ -67,12 +74,15 @@ def test_a_reverse_one_way_runs_against_its_nodes(tmp_path: Path) -> None:
     assert a_and_c(loop(tmp_path / "s.osm.pbf", tags)) == (seconds(4, 25.0), seconds(2, 25.0))
 
 
-@pytest.mark.parametrize("tags", [
-    {"highway": "residential", "access": "private"},
-    {"highway": "residential", "motor_vehicle": "no"},
-    {"highway": "footway"},
-    {"highway": "residential", "area": "yes"},
-])
+@pytest.mark.parametrize(
+    "tags",
+    [
+        {"highway": "residential", "access": "private"},
+        {"highway": "residential", "motor_vehicle": "no"},
+        {"highway": "footway"},
+        {"highway": "residential", "area": "yes"},
+    ],
+)
 def test_ways_closed_to_cars_are_left_out(tmp_path: Path, tags: dict[str, str]) -> None:
     assert a_and_c(loop(tmp_path / "s.osm.pbf", tags)) == (seconds(4, 25.0), seconds(4, 25.0))
 
@@ -142,7 +152,8 @@ AGREEMENT = {"duration": (0.85, 1.15), "distance": (0.97, 1.03)}
 
 @pytest.mark.parametrize("extract", ["helsinki", "kouvola"])
 def test_the_embedded_graph_agrees_with_osrm_on_real_roads(
-    extract: str, request: pytest.FixtureRequest,
+    extract: str,
+    request: pytest.FixtureRequest,
 ) -> None:
     if extract == "helsinki":
         pbf, url = request.getfixturevalue("helsinki_pbf"), request.getfixturevalue("helsinki_osrm")
@@ -155,8 +166,10 @@ def test_the_embedded_graph_agrees_with_osrm_on_real_roads(
     theirs = OsrmTravel(url, max_table_size=1000, cache_dir=False).matrix(lat, lon)
     far = theirs.distance_m > 300  # apart by more than a block
     for name, (low, high) in AGREEMENT.items():
-        ratio = getattr(ours, f"{name}_s" if name == "duration" else f"{name}_m")[far] / \
-            getattr(theirs, f"{name}_s" if name == "duration" else f"{name}_m")[far]
+        ratio = (
+            getattr(ours, f"{name}_s" if name == "duration" else f"{name}_m")[far]
+            / getattr(theirs, f"{name}_s" if name == "duration" else f"{name}_m")[far]
+        )
         assert low <= np.median(ratio) <= high, (name, np.median(ratio))
     assert (np.diag(ours.duration_s) == 0).all()
     assert (ours.duration_s[far] > 0).all()

@@ -17,22 +17,25 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import GRID, GRID_SPEEDS_KMH
 
 from optimizer.exceptions import OffRoadError, TravelError
 from optimizer.travel import OsmTravel, OsrmTravel
 from optimizer.travel.haversine import great_circle_m
 
+from conftest import GRID, GRID_SPEEDS_KMH
+
 CORNERS = [(0, 0), (0, 3), (1, 0), (2, 0), (3, 4)]
 """Grid junctions (row, column) the exact tests travel between."""
 
-HOPS = np.array([
-    [0, 3, 1, 10, 7],
-    [5, 0, 4, 7, 4],
-    [1, 4, 0, 9, 6],
-    [10, 7, 9, 0, 5],
-    [7, 4, 6, 5, 0],
-])
+HOPS = np.array(
+    [
+        [0, 3, 1, 10, 7],
+        [5, 0, 4, 7, 4],
+        [1, 4, 0, 9, 6],
+        [10, 7, 9, 0, 5],
+        [7, 4, 6, 5, 0],
+    ]
+)
 """Block edges on the shortest path between :data:`CORNERS`, counted by hand. Row 0
 is one-way eastwards: (0,0) -> (0,3) is 3 blocks along it, the way back 5 (down to
 row 1, west, up). Column 4 is the only bridge over the river between rows 1 and 2:
@@ -84,7 +87,8 @@ def test_large_tables_stay_within_the_server_s_query_limit(helsinki_osrm: str, h
     graph = OsmTravel(helsinki_pbf, cache_dir=False).graph
     pick = np.random.default_rng(5).choice(graph.nodes, 1000, replace=False)
     matrix = OsrmTravel(helsinki_osrm, max_table_size=1000, attempts=1, cache_dir=False).matrix(
-        graph.lat[pick], graph.lon[pick])
+        graph.lat[pick], graph.lon[pick]
+    )
     assert matrix.size == 1000 and (np.diag(matrix.duration_s) == 0).all()
     assert matrix.distance_m.min() >= 0  # OSRM's small negative same-segment distances are clipped
 
@@ -123,7 +127,7 @@ class Relay:
         relay = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the http.server name
+            def do_GET(self) -> None:
                 relay.requests += 1
                 if relay.requests <= relay.failures:
                     self.send_error(503, "injected failure")
@@ -171,7 +175,9 @@ def test_persistent_failure_names_the_server(relay: Relay) -> None:
 
 def test_no_server_at_all_names_the_address() -> None:
     with pytest.raises(TravelError, match=r"OSRM at http://127.0.0.1:9 did not answer after 2 attempts"):
-        OsrmTravel("http://127.0.0.1:9", attempts=2, backoff_s=0.01, cache_dir=False).matrix([60.17, 60.2], [24.9, 25.0])
+        OsrmTravel("http://127.0.0.1:9", attempts=2, backoff_s=0.01, cache_dir=False).matrix(
+            [60.17, 60.2], [24.9, 25.0]
+        )
 
 
 def test_a_refused_request_is_not_retried(relay: Relay) -> None:
@@ -181,7 +187,9 @@ def test_a_refused_request_is_not_retried(relay: Relay) -> None:
 
 
 def test_the_cache_answers_a_rerun(
-    relay: Relay, helsinki_points: tuple[np.ndarray, np.ndarray], tmp_path: Path,
+    relay: Relay,
+    helsinki_points: tuple[np.ndarray, np.ndarray],
+    tmp_path: Path,
 ) -> None:
     lat, lon = helsinki_points
     first = OsrmTravel(relay.url, max_table_size=20, cache_dir=tmp_path).matrix(lat, lon)
@@ -204,7 +212,8 @@ def snapped_m(url: str, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
 
 
 def test_real_roads_are_never_faster_than_the_straight_line(
-    helsinki_osrm: str, helsinki_points: tuple[np.ndarray, np.ndarray],
+    helsinki_osrm: str,
+    helsinki_points: tuple[np.ndarray, np.ndarray],
 ) -> None:
     lat, lon = helsinki_points
     matrix = OsrmTravel(helsinki_osrm, cache_dir=False).matrix(lat, lon)

@@ -8,19 +8,23 @@ import datetime as dt
 import pytest
 
 import optimizer
-
-from conftest import MONDAY, at, make_order, make_problem, make_technician, solve_checked, window
-from optimizer.testing import problems as synthetic
 from optimizer.io import visits_frame
 from optimizer.models import ClockInterval, Delivery, Depot, Plan, StopKind, Urgency
+from optimizer.testing import problems as synthetic
+
+from conftest import MONDAY, at, make_order, make_problem, make_technician, solve_checked, window
 
 TUESDAY = dt.date(2026, 11, 24)
 
 
 def depot(depot_id: str = "D1", hours: tuple[int, int] = (7, 18), **fields) -> Depot:
     """A depot a few kilometres from home, open ``hours``, overridden by ``fields``."""
-    base = {"id": depot_id, "lat": 49.52, "lon": 8.50,
-            "hours": ClockInterval(start=dt.time(hours[0]), end=dt.time(hours[1]))}
+    base = {
+        "id": depot_id,
+        "lat": 49.52,
+        "lon": 8.50,
+        "hours": ClockInterval(start=dt.time(hours[0]), end=dt.time(hours[1])),
+    }
     return Depot(**(base | fields))
 
 
@@ -176,7 +180,6 @@ def test_emergency_goes_on_the_earliest_day() -> None:
     assert route.date == MONDAY
 
 
-
 def test_tool_is_collected_once_and_kept() -> None:
     """A lift lent by the depot is collected before the first order needing it and kept
     for the second order on the next day: one pickup in all."""
@@ -207,8 +210,9 @@ def supplied():
     tech = make_technician(van_stock={"P-100": 1})
     orders = [
         make_order("HAS", parts={"P-100": 1}, windows=(window("08:00", "10:00"),)),
-        make_order("LACKS", parts={"P-200": 1}, lat=49.53, tools=frozenset({"lift"}),
-                   windows=(window("13:00", "15:00"),)),
+        make_order(
+            "LACKS", parts={"P-200": 1}, lat=49.53, tools=frozenset({"lift"}), windows=(window("13:00", "15:00"),)
+        ),
     ]
     problem = make_problem(orders, [tech], depots=(depot(stock={"P-200": 1}, tools=frozenset({"lift"})),))
     plan = solve_checked(problem)
@@ -228,15 +232,23 @@ def _edited(plan: Plan, edit) -> Plan:
 @pytest.mark.parametrize(
     ("edit", "kind"),
     [
-        (lambda s: s.model_copy(update={"picked": {"P-200": 2}}) if s.kind is StopKind.PICKUP else s,
-         "depot_stock"),
+        (lambda s: s.model_copy(update={"picked": {"P-200": 2}}) if s.kind is StopKind.PICKUP else s, "depot_stock"),
         (lambda s: s.model_copy(update={"picked": {}}) if s.kind is StopKind.PICKUP else s, "parts"),
-        (lambda s: s.model_copy(update={"picked_tools": frozenset()}) if s.kind is StopKind.PICKUP else s,
-         "tools"),
-        (lambda s: s.model_copy(update={"picked_tools": frozenset({"lift", "crane"})})
-         if s.kind is StopKind.PICKUP else s, "tools"),
-        (lambda s: s.model_copy(update={"arrival": at("06:00"), "start": at("06:00"), "end": at("06:10")})
-         if s.kind is StopKind.PICKUP else s, "depot_hours"),
+        (lambda s: s.model_copy(update={"picked_tools": frozenset()}) if s.kind is StopKind.PICKUP else s, "tools"),
+        (
+            lambda s: (
+                s.model_copy(update={"picked_tools": frozenset({"lift", "crane"})}) if s.kind is StopKind.PICKUP else s
+            ),
+            "tools",
+        ),
+        (
+            lambda s: (
+                s.model_copy(update={"arrival": at("06:00"), "start": at("06:00"), "end": at("06:10")})
+                if s.kind is StopKind.PICKUP
+                else s
+            ),
+            "depot_hours",
+        ),
         (lambda s: s.model_copy(update={"end": s.start}) if s.kind is StopKind.PICKUP else s, "duration"),
     ],
 )
@@ -269,10 +281,18 @@ def test_checker_rejects_a_pickup_before_the_delivery_arrives() -> None:
     """Moving the pickup of a part that arrives at 10:00 to 08:00 over-draws the depot."""
     tech = make_technician()
     orders = [make_order("WAIT", parts={"P-300": 1}, windows=(window("08:00", "16:00"),))]
-    problem = make_problem(orders, [tech], depots=(depot(incoming=(Delivery(part="P-300", quantity=1, at=at("10:00")),)),))
+    problem = make_problem(
+        orders, [tech], depots=(depot(incoming=(Delivery(part="P-300", quantity=1, at=at("10:00")),)),)
+    )
     plan = solve_checked(problem)
-    early = _edited(plan, lambda s: s.model_copy(update={"arrival": at("08:00"), "start": at("08:00"), "end": at("08:10")})
-                    if s.kind is StopKind.PICKUP else s)
+    early = _edited(
+        plan,
+        lambda s: (
+            s.model_copy(update={"arrival": at("08:00"), "start": at("08:00"), "end": at("08:10")})
+            if s.kind is StopKind.PICKUP
+            else s
+        ),
+    )
     assert "depot_stock" in optimizer.check(problem, early).kinds()
 
 
@@ -324,8 +344,9 @@ def test_van_holders_are_preferred_not_required() -> None:
     technician on Monday with a pickup, not to the van holder on Tuesday."""
     holder = make_technician("A", van_stock={"P-100": 1}, absent=frozenset({MONDAY}))
     orders = [make_order("EMG", urgency=Urgency.EMERGENCY, parts={"P-100": 1})]
-    plan = solve_checked(make_problem(orders, [holder, make_technician("B")], days=2,
-                                      depots=(depot(stock={"P-100": 5}),)))
+    plan = solve_checked(
+        make_problem(orders, [holder, make_technician("B")], days=2, depots=(depot(stock={"P-100": 5}),))
+    )
     ((route, _),) = stops_of(plan, StopKind.ORDER)
     assert (route.technician_id, route.date) == ("B", MONDAY) and plan.kpis.pickups == 1
 
@@ -366,6 +387,8 @@ def test_a_delivery_half_a_second_after_ten_is_not_picked_at_ten() -> None:
     tech = make_technician()
     orders = [make_order("W", parts={"P-300": 1}, windows=(window("08:00", "16:00"),))]
     arrival = at("10:00") + dt.timedelta(milliseconds=500)
-    plan = solve_checked(make_problem(orders, [tech], depots=(depot(incoming=(Delivery(part="P-300", quantity=1, at=arrival),)),)))
+    plan = solve_checked(
+        make_problem(orders, [tech], depots=(depot(incoming=(Delivery(part="P-300", quantity=1, at=arrival),)),))
+    )
     ((_, pickup),) = stops_of(plan, StopKind.PICKUP)
     assert pickup.start >= arrival

@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
-from conftest import MONDAY, SAMPLES, ZONE
 
 import optimizer
 from optimizer import InputIssue, InvalidProblemError, Problem
 from optimizer.io import cells
 from optimizer.io.readers import read_problem
 from optimizer.models import Break, ClockInterval, OrderType, TimeWindow, Urgency, Weekday
+
+from conftest import MONDAY, SAMPLES, ZONE
 
 BERLIN = ZoneInfo(ZONE)
 SETTINGS: dict[str, Any] = {"start": MONDAY, "days": 3, "tz": ZONE}
@@ -35,22 +36,16 @@ def write(folder: Path, name: str, content: str) -> Path:
     return path
 
 
-def issues_from_files(
-    orders: Path, technicians: Path, depots: Path | None = None
-) -> tuple[InputIssue, ...]:
+def issues_from_files(orders: Path, technicians: Path, depots: Path | None = None) -> tuple[InputIssue, ...]:
     """The issues of the InvalidProblemError that reading these files must raise."""
     with pytest.raises(InvalidProblemError) as caught:
         optimizer.read_problem(orders, technicians, depots, **SETTINGS)
     return caught.value.issues
 
 
-def issues_from_csv(
-    folder: Path, orders_csv: str, technicians_csv: str = TECHNICIANS_CSV
-) -> tuple[InputIssue, ...]:
+def issues_from_csv(folder: Path, orders_csv: str, technicians_csv: str = TECHNICIANS_CSV) -> tuple[InputIssue, ...]:
     """The issues raised for an orders and a technicians CSV given as text."""
-    return issues_from_files(
-        write(folder, "orders.csv", orders_csv), write(folder, "technicians.csv", technicians_csv)
-    )
+    return issues_from_files(write(folder, "orders.csv", orders_csv), write(folder, "technicians.csv", technicians_csv))
 
 
 def where(issues: tuple[InputIssue, ...]) -> list[tuple[str, int | str | None, str | None]]:
@@ -133,9 +128,7 @@ def test_from_files_sample_technician_all_fields(sample_problem: Problem):
     assert technician.name == "Jonas Becker"
     assert (technician.lat, technician.lon) == (49.48923, 8.46482)
     assert technician.shift == ClockInterval(start=dt.time(7, 30), end=dt.time(16, 30))
-    assert technician.workdays == frozenset(
-        {Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI}
-    )
+    assert technician.workdays == frozenset({Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI})
     assert technician.break_ == Break(start=dt.time(12), end=dt.time(13, 30), duration_min=30)
     assert technician.skills == {"hvac": 3, "electrical": 2, "refrigeration": 1}
     assert technician.van_stock == {"P-100": 2, "P-110": 1, "P-200": 2, "P-600": 3}
@@ -162,14 +155,18 @@ def test_from_files_sample_depot(sample_problem: Problem):
     assert depot.id == "D-HD"
     assert depot.hours == ClockInterval(start=dt.time(7), end=dt.time(18))
     assert depot.stock == {
-        "P-100": 20, "P-200": 15, "P-300": 10, "P-310": 20, "P-400": 8, "P-500": 2, "P-600": 30,
+        "P-100": 20,
+        "P-200": 15,
+        "P-300": 10,
+        "P-310": 20,
+        "P-400": 8,
+        "P-500": 2,
+        "P-600": 30,
     }
     assert depot.tools == frozenset({"leak-detector", "thermal-camera"})
 
 
-def test_from_files_parquet_equals_csv(
-    sample_problem: Problem, sample_frames: list[pd.DataFrame], tmp_path: Path
-):
+def test_from_files_parquet_equals_csv(sample_problem: Problem, sample_frames: list[pd.DataFrame], tmp_path: Path):
     """The sample tables written as Parquet read into the same problem as the CSV files."""
     paths = []
     for name, frame in zip(TABLES, sample_frames):
@@ -238,10 +235,7 @@ def test_from_files_reports_every_bad_cell(tmp_path: Path):
 
 def test_from_files_reports_model_errors_with_their_column(tmp_path: Path):
     """Values that parse but break a model rule name their column (reversed window, shift)."""
-    orders = (
-        "order_id,lat,lon,duration_min,windows\n"
-        "O1,49.5,8.4,-5,2026-11-23T12:00/2026-11-23T08:00\n"
-    )
+    orders = "order_id,lat,lon,duration_min,windows\nO1,49.5,8.4,-5,2026-11-23T12:00/2026-11-23T08:00\n"
     technicians = TECHNICIANS_CSV + "T-02,49.49,8.47,17:00-08:00\n"
 
     issues = issues_from_csv(tmp_path, orders, technicians)
@@ -259,18 +253,14 @@ def test_from_files_reports_blank_required_value(tmp_path: Path):
     """An empty cell in a required column is reported as required, by line and column."""
     issues = issues_from_csv(tmp_path, "order_id,lat,lon,duration_min\nO1,49.5,,60\n")
 
-    assert issues == (
-        InputIssue("orders.csv", 2, "lon", "value is required", entity_id="O1", row_kind="line"),
-    )
+    assert issues == (InputIssue("orders.csv", 2, "lon", "value is required", entity_id="O1", row_kind="line"),)
 
 
 @pytest.mark.parametrize(
     ("table", "header", "column"),
     [
         pytest.param("orders", "order_id,lon,duration_min\nO1,8.4,60\n", "lat", id="orders-lat"),
-        pytest.param(
-            "technicians", "technician_id,lat,lon\nT-01,49.49,8.47\n", "shift", id="technicians-shift"
-        ),
+        pytest.param("technicians", "technician_id,lat,lon\nT-01,49.49,8.47\n", "shift", id="technicians-shift"),
     ],
 )
 def test_from_files_reports_missing_required_column(tmp_path: Path, table: str, header: str, column: str):
@@ -280,26 +270,17 @@ def test_from_files_reports_missing_required_column(tmp_path: Path, table: str, 
 
     issues = issues_from_csv(tmp_path, files["orders"], files["technicians"])
 
-    assert issues == (
-        InputIssue(f"{table}.csv", None, column, "required column is missing", row_kind="line"),
-    )
+    assert issues == (InputIssue(f"{table}.csv", None, column, "required column is missing", row_kind="line"),)
 
 
 def test_from_files_reports_duplicate_id_with_both_lines(tmp_path: Path):
     """A repeated order id is reported on its line, naming the line of the first occurrence."""
-    orders = (
-        "order_id,lat,lon,duration_min\n"
-        "O1,49.5,8.4,60\n"
-        "O2,49.5,8.4,60\n"
-        "O1,49.6,8.5,30\n"
-    )
+    orders = "order_id,lat,lon,duration_min\nO1,49.5,8.4,60\nO2,49.5,8.4,60\nO1,49.6,8.5,30\n"
 
     issues = issues_from_csv(tmp_path, orders)
 
     assert issues == (
-        InputIssue(
-            "orders.csv", 4, "order_id", "duplicate id (first on line 2)", entity_id="O1", row_kind="line"
-        ),
+        InputIssue("orders.csv", 4, "order_id", "duplicate id (first on line 2)", entity_id="O1", row_kind="line"),
     )
 
 
@@ -354,9 +335,7 @@ def test_from_files_parquet_error_uses_1_based_rows(sample_frames: list[pd.DataF
     issues = issues_from_files(tmp_path / "orders.parquet", tmp_path / "technicians.parquet")
 
     assert issues == (
-        InputIssue(
-            "orders.parquet", 3, "lat", "expected a number", value="north", entity_id="O-003", row_kind="row"
-        ),
+        InputIssue("orders.parquet", 3, "lat", "expected a number", value="north", entity_id="O-003", row_kind="row"),
     )
 
 
@@ -366,9 +345,7 @@ def test_from_files_parquet_error_uses_1_based_rows(sample_frames: list[pd.DataF
         pytest.param("missing.csv", "file not found", id="missing-csv"),
         pytest.param("missing.xlsx", "file not found", id="missing-xlsx"),
         pytest.param("missing.parquet", "file not found", id="missing-parquet"),
-        pytest.param(
-            "orders.ods", "unsupported file type (use .csv, .parquet or .xlsx)", id="unsupported-extension"
-        ),
+        pytest.param("orders.ods", "unsupported file type (use .csv, .parquet or .xlsx)", id="unsupported-extension"),
     ],
 )
 def test_from_files_reports_unreadable_file(tmp_path: Path, name: str, message: str):
@@ -422,9 +399,7 @@ def test_from_frames_rejects_unknown_time_zone(sample_frames: list[pd.DataFrame]
 
 def test_cells_windows_converts_offsets_to_zone():
     """Instants with an offset are converted to the zone; naive ones are local wall-clock."""
-    spans = cells.windows(
-        "2026-11-23T07:00Z/2026-11-23T10:00+00:00; 2026-11-24T08:00/2026-11-24T09:30", BERLIN
-    )
+    spans = cells.windows("2026-11-23T07:00Z/2026-11-23T10:00+00:00; 2026-11-24T08:00/2026-11-24T09:30", BERLIN)
 
     assert spans == [
         {"start": local("2026-11-23T08:00"), "end": local("2026-11-23T11:00")},
@@ -487,9 +462,7 @@ def test_cells_levels_reject_bad_pairs(value: str, message: str):
 
 def test_cells_weekdays_are_case_insensitive():
     """Weekday names match case-insensitively, with spaces and full names allowed."""
-    assert cells.weekdays("mon;TUE; wed ;Thursday") == frozenset(
-        {Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU}
-    )
+    assert cells.weekdays("mon;TUE; wed ;Thursday") == frozenset({Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU})
 
 
 def test_cells_weekdays_rejects_unknown_day():

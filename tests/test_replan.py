@@ -9,10 +9,17 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import optimizer
-from conftest import at, lunch, make_order, make_problem, make_technician, solve_checked, window
 from optimizer.exceptions import InvalidProblemError
 from optimizer.models import (
-    ClockInterval, Plan, Problem, Route, StopKind, TimeWindow, Unavailable, Urgency, Weekday,
+    ClockInterval,
+    Plan,
+    Problem,
+    Route,
+    StopKind,
+    TimeWindow,
+    Unavailable,
+    Urgency,
+    Weekday,
 )
 from optimizer.models.events import Events, Pin, VisitReport
 from optimizer.models.objective import promise_cost
@@ -20,14 +27,19 @@ from optimizer.replan import replan_problem
 from optimizer.testing.problems import problem as generated
 from optimizer.timeaxis import utc
 
+from conftest import at, lunch, make_order, make_problem, make_technician, solve_checked, window
+
 NOW = at("11:00")
 
 
 def replanned(problem: Problem, plan: Plan, events: Events, **options: object) -> Plan:
     """The re-plan, checked independently (objective included)."""
     new = optimizer.replan(problem, plan, events, time_limit=5.0, **options)
-    report = optimizer.check(replan_problem(problem, plan, events, travel=options.get("travel")), new,  # type: ignore[arg-type]
-                             travel=options.get("travel"))  # type: ignore[arg-type]
+    report = optimizer.check(
+        replan_problem(problem, plan, events, travel=options.get("travel")),
+        new,  # type: ignore[arg-type]
+        travel=options.get("travel"),
+    )  # type: ignore[arg-type]
     assert report.ok, str(report)
     assert report.objective == pytest.approx(new.kpis.objective, rel=1e-9, abs=1e-6)
     return new
@@ -37,7 +49,8 @@ def started_before(plan: Plan, instant: dt.datetime) -> set[tuple[str, str, str,
     """(technician, kind, order or depot, start, end) of every stop that started before ``instant``."""
     return {
         (r.technician_id, s.kind.value, s.order_id or s.depot_id or "", s.start, s.end)
-        for r in plan.routes for s in r.stops
+        for r in plan.routes
+        for s in r.stops
         if s.kind is not StopKind.END and s.start < instant
     }
 
@@ -65,8 +78,12 @@ def test_with_no_events_a_replan_changes_nothing(day: tuple[Problem, Plan]) -> N
     assert again.kpis.objective_terms["stability"] == 0
 
     def pickups(p: Plan) -> set[tuple[str, str | None, dt.datetime, tuple]]:
-        return {(r.technician_id, s.depot_id, s.start, tuple(sorted(s.picked.items())))
-                for r in p.routes for s in r.stops if s.kind is StopKind.PICKUP and s.start >= NOW}
+        return {
+            (r.technician_id, s.depot_id, s.start, tuple(sorted(s.picked.items())))
+            for r in p.routes
+            for s in r.stops
+            if s.kind is StopKind.PICKUP and s.start >= NOW
+        }
 
     assert pickups(plan) and pickups(again) == pickups(plan)
 
@@ -76,8 +93,11 @@ def test_nothing_before_now_changes(day: tuple[Problem, Plan]) -> None:
     still there, with the same technician and times; nothing new starts before now."""
     problem, plan = day
     sick = plan.routes[0].technician_id
-    events = Events(now=NOW, new_orders=tuple(emergency(f"E{k}", lon=8.5 + 0.05 * k) for k in range(3)),
-                    unavailable=(Unavailable(technician_id=sick, start=NOW),))
+    events = Events(
+        now=NOW,
+        new_orders=tuple(emergency(f"E{k}", lon=8.5 + 0.05 * k) for k in range(3)),
+        unavailable=(Unavailable(technician_id=sick, start=NOW),),
+    )
     new = replanned(problem, plan, events)
     assert started_before(plan, NOW) <= started_before(new, NOW)
     assert started_before(new, NOW) - started_before(plan, NOW) == set()
@@ -123,7 +143,9 @@ def test_an_overrun_delays_the_technicians_next_visits() -> None:
     plan = solve_checked(problem, solver="insertion")
     first = plan.routes[0].stops[1]
     ends = first.end + dt.timedelta(minutes=90)
-    events = Events(now=first.start + dt.timedelta(minutes=30), visits=(VisitReport(order_id=first.order_id, ended=ends),))
+    events = Events(
+        now=first.start + dt.timedelta(minutes=30), visits=(VisitReport(order_id=first.order_id, ended=ends),)
+    )
     new = replanned(problem, plan, events)
     stops = new.routes[0].stops
     assert (stops[1].order_id, stops[1].end) == (first.order_id, ends)
@@ -153,8 +175,11 @@ def test_cancelled_orders_leave_and_pins_hold() -> None:
     technicians = [make_technician("T1"), make_technician("T2", lat=49.40)]
     problem = make_problem(orders, technicians)
     plan = solve_checked(problem, solver="insertion")
-    events = Events(now=at("07:00"), cancelled=frozenset({"VOID"}),
-                    pins=(Pin(order_id="PIN", technician_id="T2", start=at("14:00")),))
+    events = Events(
+        now=at("07:00"),
+        cancelled=frozenset({"VOID"}),
+        pins=(Pin(order_id="PIN", technician_id="T2", start=at("14:00")),),
+    )
     new = replanned(problem, plan, events)
     visits = {s.order_id: (r.technician_id, s.start) for r in new.routes for s in r.stops if s.order_id}
     assert "VOID" not in visits and "VOID" not in {u.order_id for u in new.unplanned}
@@ -165,8 +190,9 @@ def test_events_that_do_not_fit_the_plan_are_rejected(day: tuple[Problem, Plan])
     """Unknown ids and cancelling a visit already under way are input errors, all listed."""
     problem, plan = day
     under_way = next(s.order_id for r in plan.routes for s in r.stops if s.order_id and s.start < NOW)
-    events = Events(now=NOW, cancelled=frozenset({"NOPE", under_way}),
-                    unavailable=(Unavailable(technician_id="T-999", start=NOW),))
+    events = Events(
+        now=NOW, cancelled=frozenset({"NOPE", under_way}), unavailable=(Unavailable(technician_id="T-999", start=NOW),)
+    )
     with pytest.raises(InvalidProblemError) as raised:
         replan_problem(problem, plan, events)
     text = str(raised.value)
@@ -211,13 +237,19 @@ def test_the_checker_rejects_a_replan_that_rewrites_history(day: tuple[Problem, 
         s.model_copy(update={"start": s.start - dt.timedelta(minutes=5)}) if s.kind is StopKind.ORDER and k == 1 else s
         for k, s in enumerate(route.stops)
     )
-    broken = plan.model_copy(update={"routes": (Route(technician_id=route.technician_id, date=route.date,
-                                                      stops=shifted), *plan.routes[1:])})
+    broken = plan.model_copy(
+        update={"routes": (Route(technician_id=route.technician_id, date=route.date, stops=shifted), *plan.routes[1:])}
+    )
     kinds = optimizer.check(replan_problem(problem, plan, Events(now=NOW)), broken).kinds()
     assert "fixed_changed" in kinds
     early = replan_problem(problem, plan, Events(now=at("06:00")))
-    assert "before_now" in optimizer.check(early.model_copy(update={"progress": early.progress.model_copy(
-        update={"now": at("09:00"), "fixed": ()})}), plan).kinds()
+    assert (
+        "before_now"
+        in optimizer.check(
+            early.model_copy(update={"progress": early.progress.model_copy(update={"now": at("09:00"), "fixed": ()})}),
+            plan,
+        ).kinds()
+    )
 
 
 def test_a_change_at_short_notice_costs_more_and_switching_more_than_shifting() -> None:
@@ -240,10 +272,12 @@ def test_a_change_at_short_notice_costs_more_and_switching_more_than_shifting() 
 def test_parts_used_before_now_are_not_used_again() -> None:
     """The van's only unit went into a visit before now: a new order needing the same
     part needs a depot pickup (or stays unplanned), never the spent unit."""
-    depot = optimizer.Depot(id="D1", lat=49.48, lon=8.46, hours={"start": dt.time(7), "end": dt.time(18)},
-                            stock={"P-1": 1})
-    problem = make_problem([make_order("USED", parts={"P-1": 1})],
-                           [make_technician("T1", van_stock={"P-1": 1})], depots=(depot,))
+    depot = optimizer.Depot(
+        id="D1", lat=49.48, lon=8.46, hours={"start": dt.time(7), "end": dt.time(18)}, stock={"P-1": 1}
+    )
+    problem = make_problem(
+        [make_order("USED", parts={"P-1": 1})], [make_technician("T1", van_stock={"P-1": 1})], depots=(depot,)
+    )
     plan = solve_checked(problem, solver="insertion")
     assert not any(s.kind is StopKind.PICKUP for s in plan.routes[0].stops)
     now = plan.routes[0].stops[1].end
@@ -292,13 +326,17 @@ def test_the_way_home_after_the_fixed_stops_takes_the_break_unless_the_day_is_cu
     cancelled: the break comes before the drive home. Unavailable from 13:15 instead:
     straight home, no break due."""
     far = make_order("A", lat=49.70, windows=(window("11:00", "11:05"),), duration_min=120)
-    problem = make_problem([far, make_order("B", lat=49.71, windows=(window("14:00", "15:00"),))],
-                           [make_technician("T1", break_=lunch("12:00", "13:30", 30))])
+    problem = make_problem(
+        [far, make_order("B", lat=49.71, windows=(window("14:00", "15:00"),))],
+        [make_technician("T1", break_=lunch("12:00", "13:30", 30))],
+    )
     plan = solve_checked(problem, solver="insertion")
     cancelled = replanned(problem, plan, Events(now=at("12:30"), cancelled=frozenset({"B"})))
     kinds = [s.kind for s in cancelled.routes[0].stops]
     assert kinds[-2:] == [StopKind.BREAK, StopKind.END]
-    sick = replanned(problem, plan, Events(now=at("12:30"), unavailable=(Unavailable(technician_id="T1", start=at("13:15")),)))
+    sick = replanned(
+        problem, plan, Events(now=at("12:30"), unavailable=(Unavailable(technician_id="T1", start=at("13:15")),))
+    )
     assert StopKind.BREAK not in [s.kind for s in sick.routes[0].stops]
     replanned_by_all(problem, plan, Events(now=at("12:30"), cancelled=frozenset({"B"})))
 
@@ -306,8 +344,9 @@ def test_the_way_home_after_the_fixed_stops_takes_the_break_unless_the_day_is_cu
 def test_no_break_is_placed_before_a_day_resumes_in_the_break_window() -> None:
     """A visit under way until 12:11 inside the 12:00-13:30 window: OR-tools and VROOM
     put the break after it, as the scheduler does."""
-    tech = make_technician("T1", break_=lunch("12:00", "13:30", 30),
-                           shift=ClockInterval(start=dt.time(8), end=dt.time(17, 10)))
+    tech = make_technician(
+        "T1", break_=lunch("12:00", "13:30", 30), shift=ClockInterval(start=dt.time(8), end=dt.time(17, 10))
+    )
     orders = [make_order("A", lat=49.495, duration_min=250, windows=(window("08:00", "08:10"),))]
     orders += [make_order(n, lat=49.49 + 0.002 * k, lon=8.472, duration_min=90) for k, n in enumerate("BCD")]
     problem = make_problem(orders, [tech])
@@ -318,13 +357,19 @@ def test_no_break_is_placed_before_a_day_resumes_in_the_break_window() -> None:
 def test_visits_reported_out_of_sequence_replace_the_skipped_stop() -> None:
     """The first visit is done, the third reported started: the skipped second one is not
     fixed (no overlapping history) and the drives are stated for the sequence driven."""
-    problem = make_problem([make_order("A", lat=49.50), make_order("B", lat=49.53), make_order("C", lat=49.56)],
-                           [make_technician("T1")])
+    problem = make_problem(
+        [make_order("A", lat=49.50), make_order("B", lat=49.53), make_order("C", lat=49.56)], [make_technician("T1")]
+    )
     plan = solve_checked(problem, solver="insertion")
     first, second, third = (s for s in plan.routes[0].stops if s.kind is StopKind.ORDER)
     now = second.start - dt.timedelta(minutes=3)
-    events = Events(now=now, visits=(VisitReport(order_id=first.order_id, done=True, ended=now - dt.timedelta(minutes=10)),
-                                     VisitReport(order_id=third.order_id, started=now)))
+    events = Events(
+        now=now,
+        visits=(
+            VisitReport(order_id=first.order_id, done=True, ended=now - dt.timedelta(minutes=10)),
+            VisitReport(order_id=third.order_id, started=now),
+        ),
+    )
     fixed = replan_problem(problem, plan, events).progress.fixed[0]
     assert [s.order_id for s in fixed.stops[1:]] == [first.order_id, third.order_id]
     replanned_by_all(problem, plan, events, solvers=("repair", "insertion"))
@@ -332,8 +377,10 @@ def test_visits_reported_out_of_sequence_replace_the_skipped_stop() -> None:
 
 def test_reports_must_fit_now_and_the_planned_day() -> None:
     """A start after now, and a start on another day than the visit's route, are input errors."""
-    orders = [make_order("A", windows=(window("08:00", "09:00"),)),
-              make_order("B", lat=49.53, windows=(window("08:00", "09:00", day=1),))]
+    orders = [
+        make_order("A", windows=(window("08:00", "09:00"),)),
+        make_order("B", lat=49.53, windows=(window("08:00", "09:00", day=1),)),
+    ]
     problem = make_problem(orders, [make_technician("T1")], days=2)
     plan = solve_checked(problem, solver="insertion")
     with pytest.raises(InvalidProblemError, match="planned on 2026-11-24"):
@@ -348,8 +395,9 @@ def test_a_reported_start_keeps_its_length_across_the_clock_change() -> None:
     start = dt.datetime(2026, 10, 25, 2, 10, tzinfo=ZoneInfo("Europe/Berlin"))
     night = ClockInterval(start=dt.time(0), end=dt.time(6))
     order = make_order("N", windows=(TimeWindow(start=start, end=start),), duration_min=90)
-    problem = make_problem([order], [make_technician("T1", shift=night, workdays=frozenset(Weekday))],
-                           start=start.date())
+    problem = make_problem(
+        [order], [make_technician("T1", shift=night, workdays=frozenset(Weekday))], start=start.date()
+    )
     plan = solve_checked(problem, solver="insertion")
     events = Events(now=start + dt.timedelta(minutes=20), visits=(VisitReport(order_id="N", started=start),))
     stop = replan_problem(problem, plan, events).progress.fixed[0].stops[1]
@@ -361,17 +409,32 @@ def test_pyvrp_plans_days_cut_short_or_resumed_after_the_shift() -> None:
     orders = [make_order(f"O{k}", lat=49.50 + 0.01 * k) for k in range(6)]
     problem = make_problem(orders, [make_technician("T1", max_overtime_min=60), make_technician("T2", lat=49.52)])
     plan = solve_checked(problem, solver="insertion")
-    replanned(problem, plan, Events(now=at("10:00"), unavailable=(Unavailable(technician_id="T2", start=at("14:00")),)),
-              solver="pyvrp")
-    replanned(problem, plan, Events(now=at("17:20"), new_orders=(make_order("E", lat=49.49, duration_min=20),)),
-              solver="pyvrp")
+    replanned(
+        problem,
+        plan,
+        Events(now=at("10:00"), unavailable=(Unavailable(technician_id="T2", start=at("14:00")),)),
+        solver="pyvrp",
+    )
+    replanned(
+        problem,
+        plan,
+        Events(now=at("17:20"), new_orders=(make_order("E", lat=49.49, duration_min=20),)),
+        solver="pyvrp",
+    )
 
 
 def test_an_exchange_may_take_off_an_order_still_to_be_improved() -> None:
     """A late low order makes way for a new high one during the improvement pass."""
-    late = make_order("Y", lat=49.52, lon=8.50, urgency=Urgency.LOW, windows=(window("08:00", "09:00"),), due=at("07:30"))
+    late = make_order(
+        "Y", lat=49.52, lon=8.50, urgency=Urgency.LOW, windows=(window("08:00", "09:00"),), due=at("07:30")
+    )
     problem = make_problem([late], [make_technician("T1")])
     plan = solve_checked(problem, solver="insertion")
-    new = replanned(problem, plan, Events(now=at("07:00"), new_orders=(
-        make_order("X", lat=49.49, lon=8.48, urgency=Urgency.HIGH, due=at("08:00")),)))
+    new = replanned(
+        problem,
+        plan,
+        Events(
+            now=at("07:00"), new_orders=(make_order("X", lat=49.49, lon=8.48, urgency=Urgency.HIGH, due=at("08:00")),)
+        ),
+    )
     assert "X" in {o for r in new.routes for o in r.order_ids}

@@ -13,11 +13,11 @@ import pandas as pd
 import pytest
 
 import optimizer
-from conftest import SAMPLES
-
 from optimizer.cli import EXIT_FAILURE, EXIT_INVALID_INPUT, EXIT_OK, EXIT_URGENT_UNPLANNED, main
 from optimizer.io.plan_folder import read_plan
 from optimizer.travel import OsmTravel
+
+from conftest import SAMPLES
 
 PLANNED = (EXIT_OK, EXIT_URGENT_UNPLANNED)
 
@@ -44,9 +44,26 @@ def helsinki_exports(helsinki_pbf: Path, tmp_path_factory: pytest.TempPathFactor
 
 def plan_args(exports: Path, out: Path, *extra: str) -> list[str]:
     return [
-        "plan", "--orders", str(exports / "orders.csv"), "--technicians", str(exports / "technicians.csv"),
-        "--depots", str(exports / "depots.csv"), "--start", "2026-11-23", "--days", "2", "--tz", "Europe/Helsinki",
-        "--time-limit", "3", "--max-solutions", "50", "--out", str(out), *extra,
+        "plan",
+        "--orders",
+        str(exports / "orders.csv"),
+        "--technicians",
+        str(exports / "technicians.csv"),
+        "--depots",
+        str(exports / "depots.csv"),
+        "--start",
+        "2026-11-23",
+        "--days",
+        "2",
+        "--tz",
+        "Europe/Helsinki",
+        "--time-limit",
+        "3",
+        "--max-solutions",
+        "50",
+        "--out",
+        str(out),
+        *extra,
     ]
 
 
@@ -70,8 +87,10 @@ def test_replan_keeps_the_travel_source(helsinki_exports: Path, helsinki_pbf: Pa
     tuesday = next(r.stops[1].order_id for r in before.routes if r.date.day == 24 and len(r.stops) > 2)
     events = tmp_path / "events.csv"
     events.write_text(f"event,time,order_id\nnow,2026-11-23T11:00,\ncancel,,{tuesday}\n")
-    assert main(["replan", "--plan", str(first), "--events", str(events), "--out", str(second),
-                 "--time-limit", "3"]) in PLANNED
+    assert (
+        main(["replan", "--plan", str(first), "--events", str(events), "--out", str(second), "--time-limit", "3"])
+        in PLANNED
+    )
     assert json.loads((second / "manifest.json").read_text())["travel"]["source"] == "osm"
     problem, plan = read_plan(second)
     assert problem.travel.osm_file == helsinki_pbf
@@ -89,7 +108,9 @@ def test_plan_on_osrm_records_the_server(helsinki_exports: Path, helsinki_osrm: 
 
 
 def test_the_configuration_file_names_the_map_relative_to_itself(
-    helsinki_exports: Path, helsinki_pbf: Path, tmp_path: Path,
+    helsinki_exports: Path,
+    helsinki_pbf: Path,
+    tmp_path: Path,
 ) -> None:
     (tmp_path / "maps").mkdir()
     (tmp_path / "maps" / "city.osm.pbf").write_bytes(helsinki_pbf.read_bytes())
@@ -97,7 +118,7 @@ def test_the_configuration_file_names_the_map_relative_to_itself(
     config.write_text(
         f'[input]\norders = "{helsinki_exports / "orders.csv"}"\ntechnicians = "{helsinki_exports / "technicians.csv"}"\n'
         f'[horizon]\nstart = "2026-11-23"\ntz = "Europe/Helsinki"\n'
-        f'[solver]\ntime_limit = 2\nmax_solutions = 20\n'
+        f"[solver]\ntime_limit = 2\nmax_solutions = 20\n"
         f'[travel]\nsource = "osm"\nosm_file = "maps/city.osm.pbf"\nmax_snap_m = 500\n'
         f'[output]\nout = "plan"\n'
     )
@@ -114,7 +135,10 @@ def test_a_missing_map_is_invalid_input(helsinki_exports: Path, tmp_path: Path, 
 
 
 def test_an_order_off_the_map_is_invalid_input(
-    helsinki_exports: Path, helsinki_pbf: Path, tmp_path: Path, capsys: pytest.CaptureFixture,
+    helsinki_exports: Path,
+    helsinki_pbf: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture,
 ) -> None:
     orders = pd.read_csv(helsinki_exports / "orders.csv", dtype=str)
     orders.loc[2, ["lat", "lon"]] = ["60.3", "25.2"]  # 16 km north-east, beyond the extract
@@ -131,7 +155,9 @@ def test_an_order_off_the_map_is_invalid_input(
 
 
 def test_a_server_that_does_not_answer_fails_cleanly(
-    helsinki_exports: Path, tmp_path: Path, capsys: pytest.CaptureFixture,
+    helsinki_exports: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture,
 ) -> None:
     out = tmp_path / "plan"
     assert main(plan_args(helsinki_exports, out, "--travel", "osrm=http://127.0.0.1:9")) == EXIT_FAILURE

@@ -59,6 +59,8 @@ def test_a_sweep_gives_one_checked_row_per_scenario_whatever_the_workers(base: P
     assert list(table.columns) == list(scenarios.KPI_COLUMNS)
     assert list(table["scenario"]) == ["base", "one more"] and table["valid"].all()
     assert table.loc[1, "orders_planned"] >= table.loc[0, "orders_planned"]
-    assert {name: plan.kpis.objective for name, plan in plans.items()} == dict(zip(table["scenario"], table["objective"]))
+    assert {name: plan.kpis.objective for name, plan in plans.items()} == dict(
+        zip(table["scenario"], table["objective"])
+    )
     parallel, _ = scenarios.run(sweep, time_limit=5, solver="insertion", workers=2)
     assert parallel.drop(columns="solve_s").equals(table.drop(columns="solve_s"))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from conftest import at, lunch, make_order, make_problem, make_technician, window
 from optimizer.instance import compile_instance
 from optimizer.solvers.schedule import schedule_route
+
+from conftest import at, lunch, make_order, make_problem, make_technician, window
 
 
 def seconds(clock: str) -> int:
@@ -14,9 +15,7 @@ def seconds(clock: str) -> int:
 
 def test_scheduling_earliest_start_and_departure() -> None:
     """A visit with a 10:00 window starts at 10:00; the technician leaves home just in time."""
-    instance = compile_instance(
-        make_problem([make_order(windows=(window("10:00", "11:00"),))], [make_technician()])
-    )
+    instance = compile_instance(make_problem([make_order(windows=(window("10:00", "11:00"),))], [make_technician()]))
     timed = schedule_route(instance, 0, [0])
     assert timed is not None
     assert timed.start_s[0] == seconds("10:00")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from conftest import make_order, make_problem, make_technician, solve_checked
 from optimizer.models import StopKind, TimeWindow
 from optimizer.timeaxis import TimeAxis, elapsed_s
+
+from conftest import make_order, make_problem, make_technician, solve_checked
 
 BERLIN = ZoneInfo("Europe/Berlin")
 CHANGE_DAY = dt.date(2026, 10, 25)  # clocks go back from 03:00 CEST to 02:00 CET

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import solve_checked
 from optimizer import scenarios
-from optimizer.outputs import pictures as viz
 from optimizer.models import Plan, Problem, StopKind
+from optimizer.outputs import pictures as viz
 from optimizer.testing.problems import problem as generated
+
+from conftest import solve_checked
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +59,11 @@ def test_the_gantt_has_one_bar_per_stop_and_travel_apart(plan: Plan, tmp_path: P
 
 def test_the_kpi_chart_has_a_bar_per_scenario_and_kpi(problem: Problem) -> None:
     """Two scenarios x four KPIs."""
-    table, _ = scenarios.run({"base": problem, "slower": problem.with_changes(travel={"speed_kmh": 25})},
-                             time_limit=5, solver="insertion", workers=1)
+    table, _ = scenarios.run(
+        {"base": problem, "slower": problem.with_changes(travel={"speed_kmh": 25})},
+        time_limit=5,
+        solver="insertion",
+        workers=1,
+    )
     figure = viz.kpi_chart(table)
     assert sum(len(trace.x) for trace in figure.data) == 2 * 4

@@ -16,6 +16,18 @@ from optimizer.batch.runner import (
 )
 
 __all__ = [
-    "EXIT_FAILURE", "EXIT_INVALID_INPUT", "EXIT_OK", "EXIT_URGENT_UNPLANNED", "BatchResult", "InvalidPlanError",
-    "RunConfig", "SolverConfig", "load_config", "read", "replan", "run", "solver_config", "validate",
+    "EXIT_FAILURE",
+    "EXIT_INVALID_INPUT",
+    "EXIT_OK",
+    "EXIT_URGENT_UNPLANNED",
+    "BatchResult",
+    "InvalidPlanError",
+    "RunConfig",
+    "SolverConfig",
+    "load_config",
+    "read",
+    "replan",
+    "run",
+    "solver_config",
+    "validate",
 ]

@@ -51,7 +51,7 @@ class HorizonConfig(Frozen):
         """The first date of the horizon (``today``/``tomorrow`` resolved in ``tz``)."""
         if isinstance(self.start, dt.date):
             return self.start
-        today = (now or dt.datetime.now(dt.timezone.utc)).astimezone(time_zone(self.tz)).date()
+        today = (now or dt.datetime.now(dt.UTC)).astimezone(time_zone(self.tz)).date()
         return today + dt.timedelta(days=1 if self.start == "tomorrow" else 0)
 
 
@@ -78,8 +78,9 @@ class SolverConfig(Frozen):
     @property
     def options(self) -> SolveOptions:
         """The options of each solve."""
-        return SolveOptions(solver=self.name, time_limit=self.time_limit, seed=self.seed,
-                            max_solutions=self.max_solutions)
+        return SolveOptions(
+            solver=self.name, time_limit=self.time_limit, seed=self.seed, max_solutions=self.max_solutions
+        )
 
 
 class OutputConfig(Frozen):
@@ -126,8 +127,9 @@ def load_config(path: str | Path | None, overrides: dict[str, Any]) -> RunConfig
             section, name = key.split(".")
             table = data.setdefault(section, {})
             if not isinstance(table, dict):
-                raise InvalidProblemError([InputIssue(source, None, section, "expected a table ([section])",
-                                                      value=str(table), row_kind="")])
+                raise InvalidProblemError(
+                    [InputIssue(source, None, section, "expected a table ([section])", value=str(table), row_kind="")]
+                )
             table[name] = value
     return _validated(RunConfig, data, source)
 
@@ -135,8 +137,9 @@ def load_config(path: str | Path | None, overrides: dict[str, Any]) -> RunConfig
 def solver_config(overrides: dict[str, Any], **defaults: Any) -> SolverConfig:
     """The solver settings given as ``solver.*`` flags in ``overrides``, else ``defaults``
     (for commands without a configuration file)."""
-    given = {key.split(".")[1]: value for key, value in overrides.items()
-             if key.startswith("solver.") and value is not None}
+    given = {
+        key.split(".")[1]: value for key, value in overrides.items() if key.startswith("solver.") and value is not None
+    }
     return _validated(SolverConfig, defaults | given, "command line", prefix="solver.")
 
 
@@ -144,10 +147,12 @@ def _validated(model: type[Frozen], data: dict[str, Any], source: str, prefix: s
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        raise InvalidProblemError([
-            InputIssue(source, None, prefix + ".".join(map(str, e["loc"])) or None, _message(e), row_kind="")
-            for e in error.errors()
-        ]) from None
+        raise InvalidProblemError(
+            [
+                InputIssue(source, None, prefix + ".".join(map(str, e["loc"])) or None, _message(e), row_kind="")
+                for e in error.errors()
+            ]
+        ) from None
 
 
 def _resolve_paths(data: dict[str, Any], base: Path) -> None:

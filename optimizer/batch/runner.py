@@ -30,13 +30,13 @@ from optimizer.batch.logs import logged
 from optimizer.check import CheckReport, check
 from optimizer.exceptions import InputIssue, InvalidProblemError, OptimizerError, TravelError
 from optimizer.io import read_events, read_plan, read_problem, write_plan
-from optimizer.models import Plan, Problem, Reason, SolveOptions, UnplannedOrder, Urgency
+from optimizer.models import Plan, Problem, Reason, UnplannedOrder, Urgency
 from optimizer.models.settings import REPLAN_TIME_LIMIT_S
 from optimizer.outputs import compare, html_report
 from optimizer.outputs.manifest import run_manifest
 from optimizer.regions import solve_regions
 from optimizer.replan import replan_problem
-from optimizer.solve import solve, with_options
+from optimizer.solve import solve
 
 logger = logging.getLogger("optimizer")
 
@@ -80,8 +80,7 @@ class BatchResult:
     def urgent_unplanned(self) -> tuple[UnplannedOrder, ...]:
         """Emergency and high-urgency orders left unplanned for this horizon (an order
         whose windows lie after the horizon belongs to a later run)."""
-        return tuple(u for u in self.plan.unplanned
-                     if u.urgency in _URGENT and u.reason != Reason.AFTER_HORIZON.value)
+        return tuple(u for u in self.plan.unplanned if u.urgency in _URGENT and u.reason != Reason.AFTER_HORIZON.value)
 
     @property
     def exit_code(self) -> int:
@@ -94,12 +93,19 @@ def read(config: RunConfig) -> Problem:
     paths = config.input
     road_map = config.travel.osm_file
     if config.travel.source == "osm" and road_map is not None and not road_map.is_file():
-        raise InvalidProblemError([InputIssue(str(road_map), None, "travel.osm_file", "map file not found",
-                                              row_kind="")])
+        raise InvalidProblemError(
+            [InputIssue(str(road_map), None, "travel.osm_file", "map file not found", row_kind="")]
+        )
     return read_problem(
-        paths.orders, paths.technicians, paths.depots,
-        start=config.horizon.first_day(), days=config.horizon.days, tz=config.horizon.tz,
-        pickup_min=config.horizon.pickup_min, weights=config.objective, travel=config.travel,
+        paths.orders,
+        paths.technicians,
+        paths.depots,
+        start=config.horizon.first_day(),
+        days=config.horizon.days,
+        tz=config.horizon.tz,
+        pickup_min=config.horizon.pickup_min,
+        weights=config.objective,
+        travel=config.travel,
     )
 
 
@@ -113,7 +119,10 @@ def validate(config: RunConfig) -> list[InputIssue]:
 
 
 def run(
-    config: RunConfig, *, on_read: Callable[[Problem], None] | None = None, on_improvement: Progress | None = None,
+    config: RunConfig,
+    *,
+    on_read: Callable[[Problem], None] | None = None,
+    on_improvement: Progress | None = None,
     command: Sequence[str] = (),
 ) -> BatchResult:
     """Plan ``config``'s inputs into its plan folder (``config.output``), logging to its
@@ -122,20 +131,44 @@ def run(
     :func:`optimizer.solve`; ``command`` is recorded in the manifest."""
     began = time.perf_counter()
     if config.output is None:
-        raise InvalidProblemError([InputIssue("configuration", None, "output.out", "required key is missing "
-                                              "(give it in the file or as --out)", row_kind="")])
+        raise InvalidProblemError(
+            [
+                InputIssue(
+                    "configuration",
+                    None,
+                    "output.out",
+                    "required key is missing (give it in the file or as --out)",
+                    row_kind="",
+                )
+            ]
+        )
     out = writable(config.output.out)
     with logged(config.output.log), _failures_logged():
         problem = read(config)
         if on_read is not None:
             on_read(problem)
-        logger.info("inputs read", extra={"event": "inputs_read", "orders": len(problem.orders),
-                                          "technicians": len(problem.technicians), "depots": len(problem.depots),
-                                          "seconds": round(time.perf_counter() - began, 3)})
+        logger.info(
+            "inputs read",
+            extra={
+                "event": "inputs_read",
+                "orders": len(problem.orders),
+                "technicians": len(problem.technicians),
+                "depots": len(problem.depots),
+                "seconds": round(time.perf_counter() - began, 3),
+            },
+        )
         inputs = [p for p in (config.input.orders, config.input.technicians, config.input.depots) if p is not None]
-        return _plan_and_write(problem, config.solver, out, settings=config.model_dump(mode="json"), inputs=inputs,
-                               began=began, report=config.output.report, on_improvement=on_improvement,
-                               command=command)
+        return _plan_and_write(
+            problem,
+            config.solver,
+            out,
+            settings=config.model_dump(mode="json"),
+            inputs=inputs,
+            began=began,
+            report=config.output.report,
+            on_improvement=on_improvement,
+            command=command,
+        )
 
 
 def replan(
@@ -164,29 +197,52 @@ def replan(
             on_read(problem)
         inputs = [Path(plan_folder) / "problem.json", Path(plan_folder) / "plan.json", Path(events)]
         settings = {"plan": str(plan_folder), "events": str(events), "solver": given.model_dump(mode="json")}
-        return _plan_and_write(problem, given, target, settings=settings, inputs=inputs, began=began,
-                               before=before, on_improvement=on_improvement, command=command)
+        return _plan_and_write(
+            problem,
+            given,
+            target,
+            settings=settings,
+            inputs=inputs,
+            began=began,
+            before=before,
+            on_improvement=on_improvement,
+            command=command,
+        )
 
 
 def writable(out: Path) -> Path:
     """``out``, where it can become a plan folder (raises InvalidProblemError otherwise)."""
     if out.exists() and not out.is_dir():
-        raise InvalidProblemError([InputIssue(str(out), None, None,
-                                              "exists and is not a folder: cannot write a plan there")])
+        raise InvalidProblemError(
+            [InputIssue(str(out), None, None, "exists and is not a folder: cannot write a plan there")]
+        )
     return out
 
 
 def plan_with(problem: Problem, solver: SolverConfig, *, on_improvement: Progress | None = None) -> Plan:
     """``problem`` solved as ``solver`` says: whole, or region by region on Dask."""
     if solver.distributed:
-        return solve_regions(problem, solver.options, workers=solver.workers, scheduler=solver.scheduler,
-                             max_technicians=solver.region_technicians)
+        return solve_regions(
+            problem,
+            solver.options,
+            workers=solver.workers,
+            scheduler=solver.scheduler,
+            max_technicians=solver.region_technicians,
+        )
     return solve(problem, solver.options, on_improvement=on_improvement)
 
 
 def _plan_and_write(
-    problem: Problem, solver: SolverConfig, out: Path, *, settings: dict[str, Any], inputs: list[Path],
-    began: float, before: Plan | None = None, report: bool = True, on_improvement: Progress | None = None,
+    problem: Problem,
+    solver: SolverConfig,
+    out: Path,
+    *,
+    settings: dict[str, Any],
+    inputs: list[Path],
+    began: float,
+    before: Plan | None = None,
+    report: bool = True,
+    on_improvement: Progress | None = None,
     command: Sequence[str] = (),
 ) -> BatchResult:
     """Solve, check and write the plan folder (atomically, with its manifest and, for a
@@ -194,26 +250,49 @@ def _plan_and_write(
     timings = {"read": time.perf_counter() - began}
     plan = plan_with(problem, solver, on_improvement=on_improvement)
     timings["solve"] = plan.info.total_s
-    logger.info("solved", extra={"event": "solved", "solver": plan.info.solver, "status": plan.info.status,
-                                 "objective": plan.kpis.objective, "planned": plan.kpis.orders_planned,
-                                 "seconds": round(plan.info.total_s, 3)})
+    logger.info(
+        "solved",
+        extra={
+            "event": "solved",
+            "solver": plan.info.solver,
+            "status": plan.info.status,
+            "objective": plan.kpis.objective,
+            "planned": plan.kpis.orders_planned,
+            "seconds": round(plan.info.total_s, 3),
+        },
+    )
     mark = time.perf_counter()
     verdict = check(problem, plan)
     timings["check"] = time.perf_counter() - mark
     if not verdict.ok:
-        logger.error("invalid plan", extra={"event": "invalid_plan", "violations": len(verdict.violations),
-                                            "exit_code": EXIT_FAILURE})
+        logger.error(
+            "invalid plan",
+            extra={"event": "invalid_plan", "violations": len(verdict.violations), "exit_code": EXIT_FAILURE},
+        )
         raise InvalidPlanError(verdict)
     changes = None if before is None else compare(before, plan)
-    manifest = run_manifest(command=list(command), settings=settings, inputs=inputs, travel=problem.travel,
-                            timings_s=timings | {"total": time.perf_counter() - began}, plan=plan)
+    manifest = run_manifest(
+        command=list(command),
+        settings=settings,
+        inputs=inputs,
+        travel=problem.travel,
+        timings_s=timings | {"total": time.perf_counter() - began},
+        plan=plan,
+    )
     title = f"Plan {problem.start}" + (f", re-planned at {problem.progress.now:%H:%M}" if problem.progress else "")
     page = html_report(plan, problem, title=title) if report else None
     files = write_plan(problem, plan, out, changes=changes, manifest=manifest, report=page)
     result = BatchResult(problem, plan, out, files, verdict, changes, timings | {"total": time.perf_counter() - began})
-    logger.info("written", extra={"event": "written", "out": str(out), "exit_code": result.exit_code,
-                                  "urgent_unplanned": [u.order_id for u in result.urgent_unplanned],
-                                  "seconds": round(time.perf_counter() - began, 3)})
+    logger.info(
+        "written",
+        extra={
+            "event": "written",
+            "out": str(out),
+            "exit_code": result.exit_code,
+            "urgent_unplanned": [u.order_id for u in result.urgent_unplanned],
+            "seconds": round(time.perf_counter() - began, 3),
+        },
+    )
     return result
 
 
@@ -223,8 +302,10 @@ def _failures_logged() -> Iterator[None]:
     try:
         yield
     except InvalidProblemError as error:
-        logger.info("invalid input", extra={"event": "invalid_input", "issues": [str(i) for i in error.issues],
-                                            "exit_code": EXIT_INVALID_INPUT})
+        logger.info(
+            "invalid input",
+            extra={"event": "invalid_input", "issues": [str(i) for i in error.issues], "exit_code": EXIT_INVALID_INPUT},
+        )
         raise
     except TravelError as error:
         logger.error("travel failed", extra={"event": "travel_failed", "error": str(error), "exit_code": EXIT_FAILURE})

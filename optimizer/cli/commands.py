@@ -62,8 +62,10 @@ def validate(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - began
     logger.info("validated", extra={"event": "validated", "issues": len(issues), "seconds": round(seconds, 3)})
     if issues:
-        print(f"optimizer: {len(issues)} problem{'s' if len(issues) != 1 else ''} in the input "
-              f"(report: {args.report})", file=sys.stderr)
+        print(
+            f"optimizer: {len(issues)} problem{'s' if len(issues) != 1 else ''} in the input (report: {args.report})",
+            file=sys.stderr,
+        )
         for issue in issues[:20]:
             print(f"  - {issue}", file=sys.stderr)
         if len(issues) > 20:
@@ -79,8 +81,9 @@ def plan(args: argparse.Namespace) -> int:
         config = load_config(args.config, overrides(args))
         seconds = config.solver.options.seconds() or 0.0
         with StatusLine(sys.stderr, seconds, on=not config.solver.distributed) as status:
-            return _written(lambda: batch_run(config, on_read=status.read, on_improvement=status.update,
-                                              command=command_line()))
+            return _written(
+                lambda: batch_run(config, on_read=status.read, on_improvement=status.update, command=command_line())
+            )
     except InvalidProblemError as error:
         return invalid(error)
 
@@ -90,9 +93,18 @@ def replan(args: argparse.Namespace) -> int:
     try:
         solver = solver_config(overrides(args))
         with StatusLine(sys.stderr, solver.options.seconds() or 0.0) as status:
-            return _written(lambda: batch_replan(args.plan, args.events, getattr(args, "output.out"), solver=solver,
-                                                 log=getattr(args, "output.log"), on_read=status.read,
-                                                 on_improvement=status.update, command=command_line()))
+            return _written(
+                lambda: batch_replan(
+                    args.plan,
+                    args.events,
+                    getattr(args, "output.out"),
+                    solver=solver,
+                    log=getattr(args, "output.log"),
+                    on_read=status.read,
+                    on_improvement=status.update,
+                    command=command_line(),
+                )
+            )
     except InvalidProblemError as error:
         return invalid(error)
 
@@ -116,8 +128,10 @@ def _written(call: Callable[[], BatchResult]) -> int:
     if result.changes is not None:
         print(change_summary(result.changes))
     for item in result.urgent_unplanned:
-        print(f"optimizer: {item.urgency.value} order {item.order_id} is unplanned: {item.reason} ({item.detail})",
-              file=sys.stderr)
+        print(
+            f"optimizer: {item.urgency.value} order {item.order_id} is unplanned: {item.reason} ({item.detail})",
+            file=sys.stderr,
+        )
     return result.exit_code
 
 
@@ -171,8 +185,11 @@ def osrm(args: argparse.Namespace) -> int:
         folder = Path(args.data) if args.data else road_map.with_name(road_map.name.split(".")[0] + "-osrm")
         dataset = local_osrm.build_dataset(road_map, folder, args.profile, args.small_component_size)
         with local_osrm.LocalServer(dataset, port=args.port) as server:
-            print(f"OSRM serves {road_map.name} on {server.url} (profile {args.profile}); "
-                  f"plan with --travel osrm={server.url}; Ctrl-C stops it", flush=True)
+            print(
+                f"OSRM serves {road_map.name} on {server.url} (profile {args.profile}); "
+                f"plan with --travel osrm={server.url}; Ctrl-C stops it",
+                flush=True,
+            )
             server.wait()
     except InvalidProblemError as error:
         return invalid(error)

@@ -17,7 +17,9 @@ def _start(text: str) -> dt.date | str:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date like 2026-11-23, 'today' or 'tomorrow', got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"expected a date like 2026-11-23, 'today' or 'tomorrow', got {text!r}"
+        ) from None
 
 
 def _positive(kind: type) -> Any:
@@ -58,8 +60,12 @@ _INPUT_FLAGS = (
 )
 _SOLVER_FLAGS = (
     ("--time-limit", "solver.time_limit", _positive(float), "seconds for the solver (default: plan 30, replan 10)"),
-    ("--max-solutions", "solver.max_solutions", _positive(int),
-     "stop after this many improving solutions (reproducible plans)"),
+    (
+        "--max-solutions",
+        "solver.max_solutions",
+        _positive(int),
+        "stop after this many improving solutions (reproducible plans)",
+    ),
     ("--seed", "solver.seed", int, "random seed (default 0)"),
     ("--solver", "solver.name", str, f"back-end: {', '.join(sorted(SOLVERS))} (default auto)"),
     ("--log", "output.log", str, "append structured log lines (JSON) to this file"),
@@ -71,8 +77,12 @@ _SWEEP_FLAGS = (
 _REGION_FLAGS = (
     ("--workers", "solver.workers", _positive(int), "plan regions apart on a local Dask cluster of N workers"),
     ("--scheduler", "solver.scheduler", str, "plan regions apart on the Dask cluster at this address"),
-    ("--region-technicians", "solver.region_technicians", _positive(int),
-     "technicians per automatic region (default 60; a 'region' column overrides)"),
+    (
+        "--region-technicians",
+        "solver.region_technicians",
+        _positive(int),
+        "technicians per automatic region (default 60; a 'region' column overrides)",
+    ),
 )
 """Flags that override a key of the configuration file (see :mod:`optimizer.batch.config`)."""
 
@@ -96,15 +106,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add(plan, _SOLVER_FLAGS)
     _add(plan, _REGION_FLAGS)
     plan.add_argument("--out", dest="output.out", default=None, help="folder to write the plan into")
-    check.add_argument("--report", default="validation.csv",
-                       help="validation report to write (CSV, default validation.csv)")
+    check.add_argument(
+        "--report", default="validation.csv", help="validation report to write (CSV, default validation.csv)"
+    )
 
     again = commands.add_parser("replan", help="re-plan a plan folder after events (emergencies, sickness, ...)")
     again.add_argument("--plan", required=True, help="plan folder written by 'optimizer plan' or 'replan'")
     again.add_argument("--events", required=True, help="events file (.csv or .json, see docs/data-contract.md)")
     _add(again, _SOLVER_FLAGS)
-    again.add_argument("--out", dest="output.out", required=True,
-                       help="folder to write the new plan and changes.csv into")
+    again.add_argument(
+        "--out", dest="output.out", required=True, help="folder to write the new plan and changes.csv into"
+    )
     for command in (plan, check, again):
         command.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
 
@@ -117,19 +129,28 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--out", required=True, help="KPI table to write (CSV), one row per scenario")
 
     fit = commands.add_parser("calibrate", help="fit the travel model to known trips; print its [travel] table")
-    fit.add_argument("--trips", required=True,
-                     help="trips (.csv or .parquet): from_lat, from_lon, to_lat, to_lon, duration_s, optional distance_m")
+    fit.add_argument(
+        "--trips",
+        required=True,
+        help="trips (.csv or .parquet): from_lat, from_lon, to_lat, to_lon, duration_s, optional distance_m",
+    )
 
     osrm = commands.add_parser("osrm", help="a local OSRM server: install its programs, serve an .osm.pbf")
     osrm_commands = osrm.add_subparsers(dest="osrm_command", required=True)
-    osrm_commands.add_parser("install", help="download OSRM's programs (PyPI package osrm-bindings) into this environment")
+    osrm_commands.add_parser(
+        "install", help="download OSRM's programs (PyPI package osrm-bindings) into this environment"
+    )
     serve = osrm_commands.add_parser("serve", help="build an OSRM data set for a map and serve it on 127.0.0.1")
     serve.add_argument("map", help="OpenStreetMap extract (.osm.pbf)")
     serve.add_argument("--profile", default="car", help="OSRM profile: car (default), bicycle, foot or a .lua file")
     serve.add_argument("--port", type=int, default=5000, help="port (default 5000)")
     serve.add_argument("--data", default=None, help="folder for the data set (default: beside the map)")
-    serve.add_argument("--small-component-size", type=int, default=1000,
-                       help="drop road islands with fewer nodes (default 1000; 50-200 for small extracts)")
+    serve.add_argument(
+        "--small-component-size",
+        type=int,
+        default=1000,
+        help="drop road islands with fewer nodes (default 1000; 50-200 for small extracts)",
+    )
     return parser
 
 

@@ -18,9 +18,7 @@ from optimizer.solvers.schedule import RouteSchedule, schedule_all
 from optimizer.timeaxis import utc
 
 
-def assemble_plan(
-    problem: Problem, instance: Instance, result: SolveResult, info: SolverInfo
-) -> Plan:
+def assemble_plan(problem: Problem, instance: Instance, result: SolveResult, info: SolverInfo) -> Plan:
     """Times, stops, unplanned reasons and KPIs for ``result``; raises if a route is infeasible."""
     schedules = schedule_all(instance, {v: list(seq) for v, seq in result.routes.items()})
     fixed = fixed_routes(problem)
@@ -43,8 +41,9 @@ def _cut_short(problem: Problem, technician: Technician, day: dt.date) -> bool:
     the way home then)."""
     assert problem.progress is not None
     first = utc(dt.datetime.combine(day, technician.shift.start, tzinfo=problem.zone))
-    last = utc(dt.datetime.combine(day, technician.shift.end, tzinfo=problem.zone)) \
-        + dt.timedelta(minutes=technician.max_overtime_min)
+    last = utc(dt.datetime.combine(day, technician.shift.end, tzinfo=problem.zone)) + dt.timedelta(
+        minutes=technician.max_overtime_min
+    )
     return problem.progress.working_time(technician.id, first, last, problem.horizon_end)[1] < last
 
 
@@ -64,18 +63,36 @@ def _home_after(problem: Problem, instance: Instance, vehicle: int, prefix: Rout
     stops = list(prefix.stops)
     technician = problem.technician_by_id[prefix.technician_id]
     rest = technician.break_
-    if rest is not None and problem.progress is not None and all(s.kind is not StopKind.BREAK for s in stops) \
-            and not _cut_short(problem, technician, prefix.date):
+    if (
+        rest is not None
+        and problem.progress is not None
+        and all(s.kind is not StopKind.BREAK for s in stops)
+        and not _cut_short(problem, technician, prefix.date)
+    ):
         opens_s = axis.local_seconds(prefix.date, rest.start)
         closes_s = axis.local_seconds(prefix.date, rest.end)
         begin_s = max(leave_s, opens_s, axis.seconds_from(problem.progress.now))
         if leave_s + drive_s > closes_s and begin_s <= closes_s:
             leave_s = begin_s + 60 * rest.duration_min
-            stops.append(Stop(kind=StopKind.BREAK, arrival=axis.instant(begin_s), start=axis.instant(begin_s),
-                              end=axis.instant(leave_s)))
+            stops.append(
+                Stop(
+                    kind=StopKind.BREAK,
+                    arrival=axis.instant(begin_s),
+                    start=axis.instant(begin_s),
+                    end=axis.instant(leave_s),
+                )
+            )
     back = axis.instant(leave_s + drive_s)
-    stops.append(Stop(kind=StopKind.END, arrival=back, start=back, end=back,
-                      travel_min=drive_s / 60, travel_km=int(instance.distance_m[origin, home]) / 1000))
+    stops.append(
+        Stop(
+            kind=StopKind.END,
+            arrival=back,
+            start=back,
+            end=back,
+            travel_min=drive_s / 60,
+            travel_km=int(instance.distance_m[origin, home]) / 1000,
+        )
+    )
     return prefix.model_copy(update={"stops": tuple(stops)})
 
 
@@ -103,21 +120,25 @@ def _route(instance: Instance, timed: RouteSchedule, pickups: dict[tuple[int, in
         if instance.is_pickup(stop):
             depot = instance.depot_of(stop)
             taken = pickups.get((vehicle, depot), Pickup(()))
-            stops.append(Stop(
-                kind=StopKind.PICKUP,
-                depot_id=instance.depot_ids[depot],
-                picked={instance.stock.part_ids[p]: units for p, units in taken.parts},
-                picked_tools=frozenset(instance.stock.tool_ids[k] for k in taken.tools),
-                **times,
-            ))
+            stops.append(
+                Stop(
+                    kind=StopKind.PICKUP,
+                    depot_id=instance.depot_ids[depot],
+                    picked={instance.stock.part_ids[p]: units for p, units in taken.parts},
+                    picked_tools=frozenset(instance.stock.tool_ids[k] for k in taken.tools),
+                    **times,
+                )
+            )
             continue
-        stops.append(Stop(
-            kind=StopKind.ORDER,
-            order_id=instance.order_ids[stop],
-            late_min=timed.late_s[position] / 60,
-            late_cause=late_cause(instance, stop, timed.start_s[position]),
-            **times,
-        ))
+        stops.append(
+            Stop(
+                kind=StopKind.ORDER,
+                order_id=instance.order_ids[stop],
+                late_min=timed.late_s[position] / 60,
+                late_cause=late_cause(instance, stop, timed.start_s[position]),
+                **times,
+            )
+        )
     technician = instance.technician_ids[instance.vehicle_technician[vehicle]]
     return Route(
         technician_id=technician,

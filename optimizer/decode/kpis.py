@@ -17,9 +17,7 @@ def route_overtime_min(problem: Problem, route: Route, tech: Technician) -> floa
     return max(0.0, elapsed_s(route.stops[-1].end, shift_end) / 60)
 
 
-def compute_kpis(
-    problem: Problem, routes: tuple[Route, ...], unplanned: tuple[UnplannedOrder, ...]
-) -> Kpis:
+def compute_kpis(problem: Problem, routes: tuple[Route, ...], unplanned: tuple[UnplannedOrder, ...]) -> Kpis:
     """KPIs and the objective of routes + unplanned orders (see :mod:`optimizer.models.objective`),
     in total and per day of the horizon."""
     orders = problem.order_by_id
@@ -36,10 +34,15 @@ def compute_kpis(
         lateness=lateness,
         overtime_min=figures["overtime_min"],
         travel_min=figures["travel_min"],
-        stability=stability_total(problem, {
-            s.order_id: (r.technician_id, s.start)
-            for r in routes for s in r.stops if s.kind is StopKind.ORDER and s.order_id
-        }),
+        stability=stability_total(
+            problem,
+            {
+                s.order_id: (r.technician_id, s.start)
+                for r in routes
+                for s in r.stops
+                if s.kind is StopKind.ORDER and s.order_id
+            },
+        ),
     )
     planned = Counter(orders[s.order_id].urgency for s in visits)
     missed = Counter(u.urgency for u in unplanned)

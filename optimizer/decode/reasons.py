@@ -27,9 +27,7 @@ def unplanned_orders(
     out: reason code, sentence and, for parts arriving too late, when they arrive."""
     planned = {s for timed in schedules.values() for s in timed.visits}
     left = _Leftovers(instance, result, schedules)
-    return tuple(
-        _unplanned(instance, left, o) for o in range(instance.n_orders) if o not in planned
-    )
+    return tuple(_unplanned(instance, left, o) for o in range(instance.n_orders) if o not in planned)
 
 
 def _unplanned(instance: Instance, left: _Leftovers, order: int) -> UnplannedOrder:
@@ -65,9 +63,7 @@ def late_cause(instance: Instance, order: int, start_s: int) -> str:
         return ""
     ready = int(instance.order_parts_ready_s[order])
     if ready > due:
-        parts = ", ".join(
-            instance.stock.part_ids[p] for p in np.flatnonzero(instance.stock.order_parts[order])
-        )
+        parts = ", ".join(instance.stock.part_ids[p] for p in np.flatnonzero(instance.stock.order_parts[order]))
         return f"waiting for part {parts}: not to be had before {instance.axis.instant(ready):%Y-%m-%d %H:%M}"
     opens = int(instance.order_windows_s[order, 0, 0]) if instance.order_n_windows[order] else 0
     if opens > due:
@@ -131,4 +127,3 @@ class _Leftovers:
             if (takeable[k][None, :] >= short).all(axis=1).any():
                 return True
         return False
-

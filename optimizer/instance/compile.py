@@ -45,19 +45,26 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
     lat, lon = location_arrays(left, list(resumes.values()))
     matrix = travel_matrix(left, travel or travel_provider(left.travel), lat, lon)
     n_techs, n_orders = len(left.technicians), len(left.orders)
-    vehicles = compile_vehicles(left, axis, working, resumes,
-                                first_resume_loc=n_techs + n_orders + len(left.depots))
+    vehicles = compile_vehicles(left, axis, working, resumes, first_resume_loc=n_techs + n_orders + len(left.depots))
     stock = compile_stock(left, axis)
     depots = compile_depots(left, axis, stock, horizon_s, first_loc=n_techs + n_orders)
     order_loc = n_techs + np.arange(n_orders, dtype=np.int64)
     duration_s = np.rint([60 * o.duration_min for o in left.orders]).astype(np.int64).reshape(n_orders)
     eligibility = compile_eligibility(
-        left, axis, vehicles=vehicles, windows=order_windows(left, axis, horizon_s, not_before_s=working.now_s),
-        stock=stock, depots=depots, travel_s=matrix.duration_s, order_loc=order_loc, duration_s=duration_s,
+        left,
+        axis,
+        vehicles=vehicles,
+        windows=order_windows(left, axis, horizon_s, not_before_s=working.now_s),
+        stock=stock,
+        depots=depots,
+        travel_s=matrix.duration_s,
+        order_loc=order_loc,
+        duration_s=duration_s,
         not_before=working.not_before,
     )
-    promises = Promises.of(problem.progress, left, axis, vehicles.keys,
-                           vehicles.vehicle_shift_start_s < vehicles.vehicle_latest_end_s)
+    promises = Promises.of(
+        problem.progress, left, axis, vehicles.keys, vehicles.vehicle_shift_start_s < vehicles.vehicle_latest_end_s
+    )
     weights = left.weights
     return Instance(
         order_ids=tuple(o.id for o in left.orders),
@@ -71,8 +78,9 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
         location_lon=lon,
         order_loc=order_loc,
         order_duration_s=duration_s,
-        order_due_s=np.array([NEVER_S if o.due is None else max(0, axis.seconds(o.due)) for o in left.orders],
-                             dtype=np.int64),
+        order_due_s=np.array(
+            [NEVER_S if o.due is None else max(0, axis.seconds(o.due)) for o in left.orders], dtype=np.int64
+        ),
         order_urgency=np.array([URGENCIES.index(o.urgency) for o in left.orders], dtype=np.int64),
         order_unplanned_cost=np.array([weights.unplanned[o.urgency] for o in left.orders], dtype=float)
         + promises.reassign_cost,

@@ -85,13 +85,19 @@ def compile_eligibility(
                 ignoring_parts = qualified[technician] & _reachable(**reach, windows=stated)
             late_parts = order_ready[o] > 0 and ignoring_parts is not None and bool(ignoring_parts[:, o].any())
             presolve[o] = (
-                Reason.PARTS_UNAVAILABLE_UNTIL if late_parts
-                else Reason.NO_SHIFT_FITS if has_day
+                Reason.PARTS_UNAVAILABLE_UNTIL
+                if late_parts
+                else Reason.NO_SHIFT_FITS
+                if has_day
                 else Reason.NO_TECHNICIAN_AVAILABLE
             )
     supplied[:, [o for o, r in enumerate(presolve) if r is not None]] = False
-    midnights = np.array([axis.seconds(dt.datetime.combine(day, dt.time(), tzinfo=problem.zone))
-                          for day in [*problem.dates, problem.dates[-1] + dt.timedelta(days=1)]])
+    midnights = np.array(
+        [
+            axis.seconds(dt.datetime.combine(day, dt.time(), tzinfo=problem.zone))
+            for day in [*problem.dates, problem.dates[-1] + dt.timedelta(days=1)]
+        ]
+    )
     day_from, day_to = _earliest_day_for_emergencies(supplied, vehicles.vehicle_day, urgency, midnights)
     final, n_final = clipped(cut, day_from, day_to)
     on_van = ((ready == 0) & tools_carried(stock))[technician]
@@ -111,7 +117,8 @@ def _covers(held: IntArray, needed: IntArray) -> BoolArray:
 
 
 def personal_qualification(
-    orders: tuple[Order, ...], technicians: tuple[Technician, ...],
+    orders: tuple[Order, ...],
+    technicians: tuple[Technician, ...],
 ) -> tuple[BoolArray, BoolArray, BoolArray]:
     """[T, O] what rules a technician in or out for an order by the technician alone,
     before stock, tools and time: skill levels, van capacity for the order's load, and

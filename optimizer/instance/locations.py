@@ -39,6 +39,7 @@ def travel_matrix(problem: Problem, provider: TravelProvider, lat: FloatArray, l
         issues = []
         for point in error.points:
             table, entity = located[point.index] if point.index < len(located) else ("progress", None)
-            issues.append(InputIssue(table, None, "lat/lon", f"cannot be routed by {error.source}: {point}",
-                                     entity_id=entity))
+            issues.append(
+                InputIssue(table, None, "lat/lon", f"cannot be routed by {error.source}: {point}", entity_id=entity)
+            )
         raise InvalidProblemError(issues) from None

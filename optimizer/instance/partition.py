@@ -30,14 +30,29 @@ def halves(
     if work is None:
         work_lat, work_lon, work = np.empty(0), np.empty(0), np.empty(0)
     assert work_lat is not None and work_lon is not None
-    return _halves(np.arange(len(lat)), np.arange(len(work)), np.asarray(lat, dtype=float),
-                   np.asarray(lon, dtype=float), capacity, np.asarray(work_lat, dtype=float),
-                   np.asarray(work_lon, dtype=float), np.asarray(work, dtype=float), max(1, size))
+    return _halves(
+        np.arange(len(lat)),
+        np.arange(len(work)),
+        np.asarray(lat, dtype=float),
+        np.asarray(lon, dtype=float),
+        capacity,
+        np.asarray(work_lat, dtype=float),
+        np.asarray(work_lon, dtype=float),
+        np.asarray(work, dtype=float),
+        max(1, size),
+    )
 
 
 def _halves(
-    members: IntArray, jobs: IntArray, lat: FloatArray, lon: FloatArray, capacity: FloatArray,
-    work_lat: FloatArray, work_lon: FloatArray, work: FloatArray, size: int,
+    members: IntArray,
+    jobs: IntArray,
+    lat: FloatArray,
+    lon: FloatArray,
+    capacity: FloatArray,
+    work_lat: FloatArray,
+    work_lon: FloatArray,
+    work: FloatArray,
+    size: int,
 ) -> list[IntArray]:
     if members.size <= size:
         return [members]
@@ -63,5 +78,6 @@ def _halves(
     boundary = (places[best_cut - 1] + places[best_cut]) / 2
     ordered = members[rank]
     west = at < boundary
-    return (_halves(ordered[:best_cut], jobs[west], lat, lon, capacity, work_lat, work_lon, work, size)
-            + _halves(ordered[best_cut:], jobs[~west], lat, lon, capacity, work_lat, work_lon, work, size))
+    return _halves(ordered[:best_cut], jobs[west], lat, lon, capacity, work_lat, work_lon, work, size) + _halves(
+        ordered[best_cut:], jobs[~west], lat, lon, capacity, work_lat, work_lon, work, size
+    )

@@ -40,15 +40,18 @@ class Promises:
         """The promises of ``progress`` for the orders of ``left`` on ``vehicles``
         ((technician, day) indices; ``usable``: whether each can take new work)."""
         n = len(left.orders)
-        vehicle, start, reassign, retime = np.full(n, -1, dtype=np.int64), np.zeros(n, dtype=np.int64), np.zeros(n), np.zeros(n)
+        vehicle, start, reassign, retime = (
+            np.full(n, -1, dtype=np.int64),
+            np.zeros(n, dtype=np.int64),
+            np.zeros(n),
+            np.zeros(n),
+        )
         if progress is None:
             return cls(vehicle, start, reassign, retime)
         depot_index = {d.id: k for k, d in enumerate(left.depots)}
         weights = left.weights.stability
         now_s = axis.seconds_from(progress.now)
-        vehicle_of = {
-            (left.technicians[t].id, left.dates[d]): v for v, (t, d) in enumerate(vehicles) if usable[v]
-        }
+        vehicle_of = {(left.technicians[t].id, left.dates[d]): v for v, (t, d) in enumerate(vehicles) if usable[v]}
         order_index = {o.id: i for i, o in enumerate(left.orders)}
         for promise in progress.promised:
             o = order_index.get(promise.order_id)

@@ -73,18 +73,22 @@ def remaining(problem: Problem) -> Problem:
                 tools[route.technician_id] |= stop.picked_tools
                 takes[stop.depot_id].append((utc(stop.start), dict(stop.picked)))
     technicians = tuple(
-        t.model_copy(update={
-            "van_stock": _positive(Counter(t.van_stock) + collected[t.id] - used[t.id]),
-            "tools": t.tools | tools[t.id],
-        })
+        t.model_copy(
+            update={
+                "van_stock": _positive(Counter(t.van_stock) + collected[t.id] - used[t.id]),
+                "tools": t.tools | tools[t.id],
+            }
+        )
         for t in problem.technicians
     )
-    return problem.model_copy(update={
-        "orders": tuple(o for o in problem.orders if o.id not in served),
-        "technicians": technicians,
-        "depots": tuple(_after_takes(d, takes[d.id]) for d in problem.depots),
-        "progress": None,
-    })
+    return problem.model_copy(
+        update={
+            "orders": tuple(o for o in problem.orders if o.id not in served),
+            "technicians": technicians,
+            "depots": tuple(_after_takes(d, takes[d.id]) for d in problem.depots),
+            "progress": None,
+        }
+    )
 
 
 def _positive(counts: Counter[str]) -> dict[str, int]:
@@ -108,13 +112,16 @@ def _after_takes(depot: Depot, takes: list[tuple[dt.datetime, dict[str, int]]]) 
                     taken = min(units, delivery[2])
                     delivery[2] -= taken
                     units -= taken
-    return depot.model_copy(update={
-        "stock": _positive(stock),
-        "incoming": tuple(
-            Delivery(part=part, quantity=units, at=at.astimezone(depot.incoming[0].at.tzinfo))
-            for at, part, units in incoming if units > 0
-        ),
-    })
+    return depot.model_copy(
+        update={
+            "stock": _positive(stock),
+            "incoming": tuple(
+                Delivery(part=part, quantity=units, at=at.astimezone(depot.incoming[0].at.tzinfo))
+                for at, part, units in incoming
+                if units > 0
+            ),
+        }
+    )
 
 
 def fixed_routes(problem: Problem) -> dict[tuple[str, dt.date], Route]:

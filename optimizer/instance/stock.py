@@ -52,7 +52,11 @@ def compile_stock(problem: Problem, axis: TimeAxis) -> Stock:
     """The parts and tools of ``problem`` as arrays."""
     orders, techs, depots = problem.orders, problem.technicians, problem.depots
     deliveries = sorted(
-        ((max(0, axis.seconds_from(x.at)), d, x.part, x.quantity) for d, depot in enumerate(depots) for x in depot.incoming),
+        (
+            (max(0, axis.seconds_from(x.at)), d, x.part, x.quantity)
+            for d, depot in enumerate(depots)
+            for x in depot.incoming
+        ),
         key=lambda x: (x[0], x[1], x[2]),
     )
     part_ids = sorted(
@@ -96,13 +100,17 @@ def compile_depots(problem: Problem, axis: TimeAxis, stock: Stock, horizon_s: in
     the start, and again from each arrival of a delivery there within the horizon.
     ``first_loc`` is the location index of the first depot."""
     depot_hours = np.array(
-        [[(axis.local_seconds(day, d.hours.start), axis.local_seconds(day, d.hours.end)) for day in problem.dates]
-         for d in problem.depots],
+        [
+            [(axis.local_seconds(day, d.hours.start), axis.local_seconds(day, d.hours.end)) for day in problem.dates]
+            for d in problem.depots
+        ],
         dtype=np.int64,
     ).reshape(len(problem.depots), len(problem.dates), 2)
     kinds = np.array(
-        sorted({(d, 0) for d in range(len(problem.depots))}
-               | {(int(d), int(at)) for d, at in zip(stock.delivery_depot, stock.delivery_s) if at <= horizon_s}),
+        sorted(
+            {(d, 0) for d in range(len(problem.depots))}
+            | {(int(d), int(at)) for d, at in zip(stock.delivery_depot, stock.delivery_s) if at <= horizon_s}
+        ),
         dtype=np.int64,
     ).reshape(-1, 2)
     return Depots(
@@ -124,8 +132,9 @@ def parts_ready_s(stock: Stock, horizon_s: int, depot_hours_s: IntArray, pickup_
     van, need = stock.technician_van, stock.order_parts
     ready = np.zeros((van.shape[0], need.shape[0]), dtype=np.int64)
     times, held = _depot_holdings(stock, horizon_s)
-    handover = np.array([[_handover(hours, at, pickup_s) for at in times] for hours in depot_hours_s],
-                        dtype=np.int64).reshape(held.shape[:2])
+    handover = np.array(
+        [[_handover(hours, at, pickup_s) for at in times] for hours in depot_hours_s], dtype=np.int64
+    ).reshape(held.shape[:2])
     for o in np.flatnonzero(need.any(axis=1)):
         columns = np.flatnonzero(need[o])
         short = np.clip(need[o, columns][None, :] - van[:, columns], 0, None)  # [T, c]
@@ -151,8 +160,9 @@ def _handover(hours: IntArray, at: int, pickup_s: int) -> int:
 def latest_pickup_start(hours: IntArray, by: int, pickup_s: int) -> int | None:
     """Start of the latest pickup within one of the daily opening ``hours`` [days, 2]
     that ends by ``by`` (None if none does): the twin of :func:`_handover`."""
-    starts = [min(by, int(closes)) - pickup_s for opens, closes in hours.tolist()
-              if min(by, int(closes)) - pickup_s >= opens]
+    starts = [
+        min(by, int(closes)) - pickup_s for opens, closes in hours.tolist() if min(by, int(closes)) - pickup_s >= opens
+    ]
     return max(starts, default=None)
 
 
@@ -174,10 +184,12 @@ def _depot_holdings(stock: Stock, horizon_s: int) -> tuple[IntArray, IntArray]:
     times = np.unique(np.concatenate([[0], stock.delivery_s[within]]))
     held = np.repeat(stock.depot_stock[:, None, :], times.size, axis=1)
     for d, p, units, at in zip(
-        stock.delivery_depot[within], stock.delivery_part[within],
-        stock.delivery_units[within], stock.delivery_s[within],
+        stock.delivery_depot[within],
+        stock.delivery_part[within],
+        stock.delivery_units[within],
+        stock.delivery_s[within],
     ):
-        held[d, np.searchsorted(times, at):, p] += units
+        held[d, np.searchsorted(times, at) :, p] += units
     return times, held
 
 

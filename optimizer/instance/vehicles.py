@@ -76,7 +76,10 @@ class Vehicles:
 
 
 def compile_vehicles(
-    problem: Problem, axis: TimeAxis, working: WorkingTime, resumes: dict[tuple[str, dt.date], Resume],
+    problem: Problem,
+    axis: TimeAxis,
+    working: WorkingTime,
+    resumes: dict[tuple[str, dt.date], Resume],
     first_resume_loc: int,
 ) -> Vehicles:
     """The technician-days of ``problem`` (what is left of a re-plan) that can take new
@@ -145,6 +148,7 @@ def compile_vehicles(
         vehicle_break_start_s=break_start,
         vehicle_break_end_s=break_end,
         vehicle_break_duration_s=break_duration,
-        vehicle_capacity=np.array([np.inf if t.capacity is None else t.capacity for t in vehicle_techs],
-                                  dtype=np.float64).reshape(count),
+        vehicle_capacity=np.array(
+            [np.inf if t.capacity is None else t.capacity for t in vehicle_techs], dtype=np.float64
+        ).reshape(count),
     )

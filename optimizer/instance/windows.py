@@ -13,7 +13,9 @@ from optimizer.models import Problem
 from optimizer.timeaxis import TimeAxis
 
 
-def order_windows(problem: Problem, axis: TimeAxis, horizon_s: int, *, not_before_s: int | None) -> tuple[IntArray, IntArray]:
+def order_windows(
+    problem: Problem, axis: TimeAxis, horizon_s: int, *, not_before_s: int | None
+) -> tuple[IntArray, IntArray]:
     """Effective start windows [O, W, 2] in seconds: stated windows (or the whole
     horizon) clipped to the horizon, to the release time and to ``not_before_s`` (a
     re-plan's now); and the number of windows per order."""
@@ -23,11 +25,9 @@ def order_windows(problem: Problem, axis: TimeAxis, horizon_s: int, *, not_befor
         spans = spans or [(0, horizon_s)]
         earliest = 0 if order.release is None else max(0, axis.seconds_from(order.release))
         earliest = max(earliest, not_before_s or 0)
-        clipped.append([
-            (max(a, earliest), min(b, horizon_s))
-            for a, b in spans
-            if max(a, earliest) <= min(b, horizon_s)
-        ])
+        clipped.append(
+            [(max(a, earliest), min(b, horizon_s)) for a, b in spans if max(a, earliest) <= min(b, horizon_s)]
+        )
     width = max([1, *map(len, clipped)])
     windows = np.full((len(clipped), width, 2), -1, dtype=np.int64)
     for o, spans in enumerate(clipped):

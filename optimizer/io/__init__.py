@@ -12,6 +12,13 @@ from optimizer.io.readers import read_problem
 from optimizer.io.tables import write_table, write_validation_report
 
 __all__ = [
-    "days_frame", "read_events", "read_plan", "read_problem", "unassigned_frame", "visits_frame",
-    "write_plan", "write_table", "write_validation_report",
+    "days_frame",
+    "read_events",
+    "read_plan",
+    "read_problem",
+    "unassigned_frame",
+    "visits_frame",
+    "write_plan",
+    "write_table",
+    "write_validation_report",
 ]

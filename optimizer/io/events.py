@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from optimizer.exceptions import InputIssue, InvalidProblemError
 from optimizer.io import cells
-from optimizer.io.readers import read_table, Source, read_source
+from optimizer.io.readers import Source, read_source, read_table
 from optimizer.io.schema import ORDERS
 from optimizer.models import Order, Unavailable
 from optimizer.models.events import Events, Pin, VisitReport
@@ -79,8 +79,9 @@ def _read_json(path: Path) -> Source:
         raise InvalidProblemError([InputIssue(str(path), None, None, f"cannot be read: {error}")]) from None
     records = data.get("events") if isinstance(data, dict) else data
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise InvalidProblemError([InputIssue(path.name, None, None,
-                                              'expected a list of event objects, or {"events": [...]}')])
+        raise InvalidProblemError(
+            [InputIssue(path.name, None, None, 'expected a list of event objects, or {"events": [...]}')]
+        )
     frame = pd.DataFrame.from_records(records).astype(object) if records else pd.DataFrame(columns=["event"])
     return Source(frame, path.name, "item", lines=list(range(1, len(records) + 1)))
 
@@ -90,8 +91,9 @@ def events_from_source(source: Source, zone: ZoneInfo) -> Events:
     frame = source.frame.rename(columns=lambda c: str(c).strip())
     issues: list[InputIssue] = list(source.issues)
     if "event" not in frame.columns:
-        raise InvalidProblemError([*issues, InputIssue(source.name, None, "event", "required column is missing",
-                                                       row_kind=source.row_kind)])
+        raise InvalidProblemError(
+            [*issues, InputIssue(source.name, None, "event", "required column is missing", row_kind=source.row_kind)]
+        )
     fields: dict[str, list[Any]] = defaultdict(list)
     new_rows: list[int] = []
     for position, record in enumerate(frame.to_dict("records")):
@@ -100,8 +102,14 @@ def events_from_source(source: Source, zone: ZoneInfo) -> Events:
         where = dict(source=source.name, row=source.label(position), row_kind=source.row_kind)
         kind = "" if cells.is_blank(record["event"]) else cells.lowercase(record["event"])
         if kind not in KINDS:
-            issues.append(InputIssue(**where, column="event", value=str(record["event"]),
-                                     message=f"unknown event (expected one of {', '.join(KINDS)})"))
+            issues.append(
+                InputIssue(
+                    **where,
+                    column="event",
+                    value=str(record["event"]),
+                    message=f"unknown event (expected one of {', '.join(KINDS)})",
+                )
+            )
             continue
         if kind == "new_order":
             new_rows.append(position)
@@ -112,15 +120,23 @@ def events_from_source(source: Source, zone: ZoneInfo) -> Events:
     new_orders = _new_orders(source, frame, new_rows, zone, issues)
     nows = fields.get("now", [])
     if len(nows) != 1:
-        issues.append(InputIssue(source.name, None, "event", f"needs exactly one 'now' event, found {len(nows)}",
-                                 row_kind=source.row_kind))
+        issues.append(
+            InputIssue(
+                source.name,
+                None,
+                "event",
+                f"needs exactly one 'now' event, found {len(nows)}",
+                row_kind=source.row_kind,
+            )
+        )
     if issues:
         raise InvalidProblemError(issues)
     try:
         return _events(fields, new_orders)
     except ValidationError as error:
-        raise InvalidProblemError([InputIssue(source.name, None, None, str(e["msg"]).removeprefix("Value error, "))
-                                   for e in error.errors()]) from None
+        raise InvalidProblemError(
+            [InputIssue(source.name, None, None, str(e["msg"]).removeprefix("Value error, ")) for e in error.errors()]
+        ) from None
 
 
 def _values(

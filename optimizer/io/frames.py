@@ -9,14 +9,34 @@ from optimizer.models import Plan
 from optimizer.timeaxis import elapsed_s
 
 VISIT_COLUMNS = (
-    "technician_id", "date", "seq", "kind", "order_id", "depot_id",
-    "arrival", "start", "end", "travel_min", "travel_km", "wait_min", "late_min", "late_cause",
-    "picked", "picked_tools",
+    "technician_id",
+    "date",
+    "seq",
+    "kind",
+    "order_id",
+    "depot_id",
+    "arrival",
+    "start",
+    "end",
+    "travel_min",
+    "travel_km",
+    "wait_min",
+    "late_min",
+    "late_cause",
+    "picked",
+    "picked_tools",
 )
 UNASSIGNED_COLUMNS = ("order_id", "urgency", "reason", "detail", "until")
 DAY_COLUMNS = (
-    "date", "orders_planned", "technician_days_used", "pickups", "travel_km", "travel_min", "service_min",
-    "overtime_min", "late_visits",
+    "date",
+    "orders_planned",
+    "technician_days_used",
+    "pickups",
+    "travel_km",
+    "travel_min",
+    "service_min",
+    "overtime_min",
+    "late_visits",
 )
 
 
@@ -50,8 +70,11 @@ def visits_frame(plan: Plan) -> pd.DataFrame:
     ]
     frame = pd.DataFrame(rows, columns=list(VISIT_COLUMNS))
     for column in ("arrival", "start", "end"):
-        frame[column] = pd.to_datetime(frame[column], utc=True).dt.tz_convert(plan.tz) if rows else \
-            pd.Series([], dtype=f"datetime64[ns, {plan.tz}]")
+        frame[column] = (
+            pd.to_datetime(frame[column], utc=True).dt.tz_convert(plan.tz)
+            if rows
+            else pd.Series([], dtype=f"datetime64[ns, {plan.tz}]")
+        )
     return frame.astype(
         {
             "seq": "int64",
@@ -75,5 +98,6 @@ def days_frame(plan: Plan) -> pd.DataFrame:
     rows = [day.model_dump() for day in plan.kpis.days]
     frame = pd.DataFrame(rows, columns=list(DAY_COLUMNS))
     counts = ("orders_planned", "technician_days_used", "pickups", "late_visits")
-    return frame.astype({**{c: "int64" for c in counts},
-                         **{c: "float64" for c in DAY_COLUMNS if c not in counts and c != "date"}})
+    return frame.astype(
+        {**dict.fromkeys(counts, "int64"), **{c: "float64" for c in DAY_COLUMNS if c not in counts and c != "date"}}
+    )

@@ -97,10 +97,13 @@ def _read_json(path: Path, model: type[Model]) -> Model:
     try:
         return model.model_validate_json(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InvalidProblemError([InputIssue(str(path), None, None, "file not found (is it a plan folder?)")]) from None
+        raise InvalidProblemError(
+            [InputIssue(str(path), None, None, "file not found (is it a plan folder?)")]
+        ) from None
     except OSError as error:
-        raise InvalidProblemError([InputIssue(str(path), None, None, f"cannot be read (is it a plan folder?): "
-                                                                     f"{error.strerror or error}")]) from None
+        raise InvalidProblemError(
+            [InputIssue(str(path), None, None, f"cannot be read (is it a plan folder?): {error.strerror or error}")]
+        ) from None
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(map(str, first["loc"]))

@@ -157,8 +157,9 @@ def _read_csv(path: Path) -> Source:
         if not any(cell.strip() for cell in record):
             continue
         if len(record) > len(header):
-            issues.append(InputIssue(path.name, first_line, None,
-                                     f"{len(record)} fields, but the header names {len(header)}"))
+            issues.append(
+                InputIssue(path.name, first_line, None, f"{len(record)} fields, but the header names {len(header)}")
+            )
             continue
         records.append(record + [""] * (len(header) - len(record)))
         lines.append(first_line)
@@ -207,9 +208,7 @@ def _build(sources: dict[str, Source], settings: dict[str, Any]) -> Problem:
             entity_id=issue.entity_id,
             row_kind=sources[issue.source].row_kind,
         )
-        for issue in relation_issues(
-            *(parsed[name].items if name in parsed else [] for name in tables)
-        )
+        for issue in relation_issues(*(parsed[name].items if name in parsed else [] for name in tables))
     ]
     if relation:
         raise InvalidProblemError(relation)
@@ -264,8 +263,9 @@ def read_table(source: Source, table: Table, zone: ZoneInfo, issues: list[InputI
             raw = record[column.name]
             if cells.is_blank(raw):
                 if column.required:
-                    issues.append(InputIssue(**where, column=column.name, message="value is required",
-                                             entity_id=entity))
+                    issues.append(
+                        InputIssue(**where, column=column.name, message="value is required", entity_id=entity)
+                    )
                     bad = True
                 continue
             if source.decimal_comma and column.numeric and isinstance(raw, str):
@@ -273,8 +273,9 @@ def read_table(source: Source, table: Table, zone: ZoneInfo, issues: list[InputI
             try:
                 values[column.field] = column.parse(raw, zone)
             except ValueError as error:
-                issues.append(InputIssue(**where, column=column.name, message=str(error),
-                                         value=str(raw), entity_id=entity))
+                issues.append(
+                    InputIssue(**where, column=column.name, message=str(error), value=str(raw), entity_id=entity)
+                )
                 bad = True
         if bad:
             continue
@@ -284,14 +285,27 @@ def read_table(source: Source, table: Table, zone: ZoneInfo, issues: list[InputI
             for e in error.errors():
                 column = table.column_of(str(e["loc"][0])) if e["loc"] else None
                 raw = record.get(column) if column else None
-                issues.append(InputIssue(**where, column=column, message=_message(e),
-                                         value=None if raw is None else str(raw), entity_id=entity))
+                issues.append(
+                    InputIssue(
+                        **where,
+                        column=column,
+                        message=_message(e),
+                        value=None if raw is None else str(raw),
+                        entity_id=entity,
+                    )
+                )
             continue
         key = item.id  # type: ignore[attr-defined]
         if key in out.rows:
             first = out.rows[key]
-            issues.append(InputIssue(**where, column=table.id_column, entity_id=key,
-                                     message=f"duplicate id (first on {source.row_kind} {first})"))
+            issues.append(
+                InputIssue(
+                    **where,
+                    column=table.id_column,
+                    entity_id=key,
+                    message=f"duplicate id (first on {source.row_kind} {first})",
+                )
+            )
             continue
         out.items.append(item)
         out.rows[key] = row

@@ -17,8 +17,18 @@ REPORT_COLUMNS = ("file", "row_kind", "row", "entity_id", "column", "value", "me
 def write_validation_report(issues: list[InputIssue], path: str | os.PathLike[str]) -> Path:
     """Write every input problem as one row of a CSV report (columns
     :data:`REPORT_COLUMNS`; just the header when there is none), atomically."""
-    rows = [{"file": i.source, "row_kind": i.row_kind if i.row is not None else "", "row": i.row,
-             "entity_id": i.entity_id, "column": i.column, "value": i.value, "message": i.message} for i in issues]
+    rows = [
+        {
+            "file": i.source,
+            "row_kind": i.row_kind if i.row is not None else "",
+            "row": i.row,
+            "entity_id": i.entity_id,
+            "column": i.column,
+            "value": i.value,
+            "message": i.message,
+        }
+        for i in issues
+    ]
     return write_table(pd.DataFrame(rows, columns=list(REPORT_COLUMNS)), path)
 
 
@@ -34,5 +44,3 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     finally:
         Path(staging).unlink(missing_ok=True)
     return target
-
-

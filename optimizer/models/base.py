@@ -66,9 +66,8 @@ class Weekday(str, Enum):
         return list(cls)[day.weekday()]
 
 
-WORKING_WEEK: frozenset[Weekday] = frozenset(
-    {Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI}
-)
+WORKING_WEEK: frozenset[Weekday] = frozenset({Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI})
+
 
 def _zone_name(name: str) -> str:
     time_zone(name)
@@ -123,8 +122,6 @@ class TimeWindow(Frozen):
 
     @model_validator(mode="after")
     def _ordered(self) -> TimeWindow:
-        if self.end.astimezone(dt.timezone.utc) < self.start.astimezone(dt.timezone.utc):
-            raise ValueError(
-                f"window ends before it starts ({self.start.isoformat()} > {self.end.isoformat()})"
-            )
+        if self.end.astimezone(dt.UTC) < self.start.astimezone(dt.UTC):
+            raise ValueError(f"window ends before it starts ({self.start.isoformat()} > {self.end.isoformat()})")
         return self

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-
 from zoneinfo import ZoneInfo
 
 from optimizer.models.base import Urgency
@@ -50,8 +49,10 @@ def promise_cost(
     beyond ``tolerance_min``; both x ``near_factor`` if the promised start is less than
     ``near_min`` minutes after ``now``."""
     factor = weights.near_factor if elapsed_s(promise.start, now) < 60 * weights.near_min else 1.0
-    if visit is None or visit[0] != promise.technician_id or (
-        visit[1].astimezone(zone).date() != promise.start.astimezone(zone).date()
+    if (
+        visit is None
+        or visit[0] != promise.technician_id
+        or (visit[1].astimezone(zone).date() != promise.start.astimezone(zone).date())
     ):
         return weights.reassign * factor
     moved_s = abs(elapsed_s(visit[1], promise.start)) - round(60 * weights.tolerance_min)
@@ -88,7 +89,12 @@ def stability_total(problem: Problem, visits: dict[str, tuple[str, dt.datetime]]
     if problem.progress is None:
         return 0.0
     return sum(
-        promise_cost(problem.weights.stability, promise, visits.get(promise.order_id),
-                     now=problem.progress.now, zone=problem.zone)
+        promise_cost(
+            problem.weights.stability,
+            promise,
+            visits.get(promise.order_id),
+            now=problem.progress.now,
+            zone=problem.zone,
+        )
         for promise in problem.progress.promised
     )

@@ -32,9 +32,7 @@ class Order(Frozen):
     type: OrderType = OrderType.REPAIR
     lat: Latitude
     lon: Longitude
-    duration_min: float = Field(
-        ge=0, le=24 * 60, description="on-site service time, minutes (whole seconds are kept)"
-    )
+    duration_min: float = Field(ge=0, le=24 * 60, description="on-site service time, minutes (whole seconds are kept)")
     urgency: Urgency = Urgency.NORMAL
     windows: tuple[TimeWindow, ...] = ()
     due: AwareDatetime | None = None
@@ -52,9 +50,7 @@ class Order(Frozen):
         ordered = tuple(sorted(windows, key=lambda w: utc(w.start)))
         for first, second in zip(ordered, ordered[1:]):
             if utc(second.start) < utc(first.end):
-                raise ValueError(
-                    f"windows overlap ({first.end.isoformat()} > {second.start.isoformat()})"
-                )
+                raise ValueError(f"windows overlap ({first.end.isoformat()} > {second.start.isoformat()})")
         return ordered
 
     @field_validator("release")
@@ -63,7 +59,6 @@ class Order(Frozen):
         windows = info.data.get("windows") or ()
         if release is not None and windows and utc(release) > utc(windows[-1].end):
             raise ValueError(
-                f"release {release.isoformat()} is after the last window ends "
-                f"({windows[-1].end.isoformat()})"
+                f"release {release.isoformat()} is after the last window ends ({windows[-1].end.isoformat()})"
             )
         return release

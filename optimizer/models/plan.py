@@ -73,9 +73,7 @@ class UnplannedOrder(Frozen):
     urgency: Urgency
     reason: str
     detail: str = ""
-    until: AwareDatetime | None = Field(
-        default=None, description="for parts_unavailable_until: when the parts arrive"
-    )
+    until: AwareDatetime | None = Field(default=None, description="for parts_unavailable_until: when the parts arrive")
 
 
 class DayKpis(Frozen):

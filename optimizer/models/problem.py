@@ -30,9 +30,7 @@ def relation_issues(
     for source, items in (("orders", orders), ("technicians", technicians), ("depots", depots)):
         for key, count in Counter(item.id for item in items).items():
             if count > 1:
-                issues.append(
-                    InputIssue(source, None, "id", f"id appears {count} times", entity_id=key)
-                )
+                issues.append(InputIssue(source, None, "id", f"id appears {count} times", entity_id=key))
     known = {t.id for t in technicians}
     for order in orders:
         if order.technician is not None and order.technician not in known:
@@ -69,9 +67,7 @@ class Problem(Frozen):
     pickup_min: float = Field(default=10.0, ge=0, le=240, description="minutes a depot pickup takes on site")
     weights: ObjectiveWeights = Field(default_factory=ObjectiveWeights)
     travel: TravelSettings = Field(default_factory=TravelSettings)
-    progress: Progress | None = Field(
-        default=None, description="the day so far, for a re-plan (see optimizer.replan)"
-    )
+    progress: Progress | None = Field(default=None, description="the day so far, for a re-plan (see optimizer.replan)")
 
     @property
     def zone(self) -> ZoneInfo:

@@ -96,7 +96,8 @@ class Progress(Frozen):
         An empty result (``first >= last``) means no new work that day."""
         spans = sorted(
             (utc(u.start), utc(u.end) if u.end else utc(horizon_end))
-            for u in self.unavailable if u.technician_id == technician_id
+            for u in self.unavailable
+            if u.technician_id == technician_id
         )
         merged: list[list[dt.datetime]] = []
         for begins, ends in spans:

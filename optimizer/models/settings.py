@@ -45,9 +45,7 @@ class ObjectiveWeights(Frozen):
          + in a re-plan, the cost of changing what customers were told (``stability``).
     """
 
-    unplanned: dict[Urgency, float] = Field(
-        default_factory=lambda: _by_urgency(10_000, 3_000, 1_000, 300)
-    )
+    unplanned: dict[Urgency, float] = Field(default_factory=lambda: _by_urgency(10_000, 3_000, 1_000, 300))
     late_per_min: dict[Urgency, float] = Field(default_factory=lambda: _by_urgency(50, 20, 5, 1))
     overtime_per_min: float = Field(default=2.0, ge=0)
     travel_per_min: float = Field(default=1.0, ge=0)

@@ -9,8 +9,24 @@ import datetime as dt
 from optimizer.models import Problem, Route, StopKind
 from optimizer.timeaxis import elapsed_s
 
-PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-           "#bcbd22", "#17becf", "#393b79", "#ad494a", "#637939", "#8c6d31", "#843c39", "#7b4173")
+PALETTE = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+    "#393b79",
+    "#ad494a",
+    "#637939",
+    "#8c6d31",
+    "#843c39",
+    "#7b4173",
+)
 """One colour per technician, in problem order (repeating)."""
 
 
@@ -37,8 +53,15 @@ def segments(route: Route) -> list[tuple[str, dt.datetime, dt.datetime, str]]:
         if elapsed_s(stop.start, stop.arrival) > 0:
             bars.append(("wait", stop.arrival, stop.start, f"wait {stop.arrival:%H:%M}-{stop.start:%H:%M}"))
         if stop.kind is StopKind.ORDER:
-            bars.append(("service", stop.start, stop.end, f"{stop.order_id} {stop.start:%H:%M}-{stop.end:%H:%M}"
-                         + (f", {stop.late_min:.0f} min late" if stop.late_min else "")))
+            bars.append(
+                (
+                    "service",
+                    stop.start,
+                    stop.end,
+                    f"{stop.order_id} {stop.start:%H:%M}-{stop.end:%H:%M}"
+                    + (f", {stop.late_min:.0f} min late" if stop.late_min else ""),
+                )
+            )
         elif stop.kind is StopKind.PICKUP:
             bars.append(("pickup", stop.start, stop.end, f"pickup at {stop.depot_id} {stop.start:%H:%M}"))
     return bars

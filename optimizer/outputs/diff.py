@@ -15,8 +15,16 @@ from optimizer.models import Plan, StopKind
 from optimizer.timeaxis import elapsed_s
 
 CHANGE_COLUMNS = (
-    "order_id", "change", "technician_before", "technician_after", "date_before", "date_after",
-    "start_before", "start_after", "shift_min", "reason",
+    "order_id",
+    "change",
+    "technician_before",
+    "technician_after",
+    "date_before",
+    "date_after",
+    "start_before",
+    "start_after",
+    "shift_min",
+    "reason",
 )
 """Columns of :func:`compare`'s frame (and of ``changes.csv``)."""
 
@@ -51,18 +59,20 @@ def compare(before: Plan, after: Plan, *, tolerance_min: float = 0.5) -> pd.Data
         change = _change(order_id, was, now, known, tolerance_min)
         if change is None:
             continue
-        rows.append({
-            "order_id": order_id,
-            "change": change,
-            "technician_before": was and was.technician_id,
-            "technician_after": now and now.technician_id,
-            "date_before": was and was.date,
-            "date_after": now and now.date,
-            "start_before": was and was.start,
-            "start_after": now and now.start,
-            "shift_min": round(elapsed_s(now.start, was.start) / 60, 3) if was and now else None,
-            "reason": unplanned[1].get(order_id) if now is None else None,
-        })
+        rows.append(
+            {
+                "order_id": order_id,
+                "change": change,
+                "technician_before": was and was.technician_id,
+                "technician_after": now and now.technician_id,
+                "date_before": was and was.date,
+                "date_after": now and now.date,
+                "start_before": was and was.start,
+                "start_after": now and now.start,
+                "shift_min": round(elapsed_s(now.start, was.start) / 60, 3) if was and now else None,
+                "reason": unplanned[1].get(order_id) if now is None else None,
+            }
+        )
     frame = pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
     for column in ("start_before", "start_after"):
         frame[column] = pd.to_datetime(frame[column], utc=True).dt.tz_convert(after.tz)

@@ -22,14 +22,19 @@ def file_digest(path: Path) -> dict[str, Any]:
 
 
 def run_manifest(
-    *, command: list[str], settings: dict[str, Any], inputs: list[Path], timings_s: dict[str, float], plan: Plan,
+    *,
+    command: list[str],
+    settings: dict[str, Any],
+    inputs: list[Path],
+    timings_s: dict[str, float],
+    plan: Plan,
     travel: TravelSettings,
 ) -> dict[str, Any]:
     """The manifest of one run: versions, command, input digests, settings (seed
     included), the travel source and its data, timings in seconds and the plan's
     headline figures."""
     return {
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "command": command,
         "versions": {"python": platform.python_version(), **{p: _version(p) for p in _PACKAGES}},
         "platform": f"{platform.system()} {platform.machine()}",

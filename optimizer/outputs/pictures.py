@@ -27,8 +27,12 @@ def route_map(plan: Plan, problem: Problem) -> folium.Map:
     points = [(p.lat, p.lon) for p in (*problem.orders, *problem.technicians, *problem.depots)]
     view = folium.Map(tiles="OpenStreetMap", control_scale=True)
     if points:
-        view.fit_bounds([[min(p[0] for p in points), min(p[1] for p in points)],
-                         [max(p[0] for p in points), max(p[1] for p in points)]])
+        view.fit_bounds(
+            [
+                [min(p[0] for p in points), min(p[1] for p in points)],
+                [max(p[0] for p in points), max(p[1] for p in points)],
+            ]
+        )
     for route in plan.routes:
         colour = colours.get(route.technician_id, "#000000")
         home = homes[route.technician_id]
@@ -40,27 +44,40 @@ def route_map(plan: Plan, problem: Problem) -> folium.Map:
             place = places[key]  # type: ignore[index]
             line.append((place.lat, place.lon))
             order = orders.get(stop.order_id or "") if stop.kind is StopKind.ORDER else None
-            windows = "; ".join(f"{w.start.astimezone(zone):%d %H:%M}-{w.end.astimezone(zone):%H:%M}"
-                                for w in (order.windows if order else ()))
-            text = (f"<b>{key[1]}</b> ({route.technician_id}, stop {number})<br>"
-                    f"window: {windows or 'any'}<br>arrival {stop.arrival.astimezone(zone):%H:%M}, "
-                    f"start {stop.start.astimezone(zone):%H:%M}")
+            windows = "; ".join(
+                f"{w.start.astimezone(zone):%d %H:%M}-{w.end.astimezone(zone):%H:%M}"
+                for w in (order.windows if order else ())
+            )
+            text = (
+                f"<b>{key[1]}</b> ({route.technician_id}, stop {number})<br>"
+                f"window: {windows or 'any'}<br>arrival {stop.arrival.astimezone(zone):%H:%M}, "
+                f"start {stop.start.astimezone(zone):%H:%M}"
+            )
             folium.Marker(
                 (place.lat, place.lon),
-                icon=folium.DivIcon(html=f"<div style='background:white;border:2px solid {colour};border-radius:9px;"
-                                         f"width:18px;text-align:center;font-size:11px'>{number}</div>"),
+                icon=folium.DivIcon(
+                    html=f"<div style='background:white;border:2px solid {colour};border-radius:9px;"
+                    f"width:18px;text-align:center;font-size:11px'>{number}</div>"
+                ),
                 popup=folium.Popup(text, max_width=300),
             ).add_to(layer)
         line.append((home.lat, home.lon))
-        folium.PolyLine(line, color=colour, weight=3, opacity=0.8,
-                        tooltip=f"{route.technician_id} {route.date}").add_to(layer)
+        folium.PolyLine(
+            line, color=colour, weight=3, opacity=0.8, tooltip=f"{route.technician_id} {route.date}"
+        ).add_to(layer)
         layer.add_to(view)
     for technician in problem.technicians:
-        folium.CircleMarker((technician.lat, technician.lon), radius=6, color=colours[technician.id], fill=True,
-                            tooltip=f"home of {technician.id}").add_to(view)
+        folium.CircleMarker(
+            (technician.lat, technician.lon),
+            radius=6,
+            color=colours[technician.id],
+            fill=True,
+            tooltip=f"home of {technician.id}",
+        ).add_to(view)
     for depot in problem.depots:
-        folium.Marker((depot.lat, depot.lon), tooltip=f"depot {depot.id}",
-                      icon=folium.Icon(color="black", icon="home")).add_to(view)
+        folium.Marker(
+            (depot.lat, depot.lon), tooltip=f"depot {depot.id}", icon=folium.Icon(color="black", icon="home")
+        ).add_to(view)
     folium.LayerControl(collapsed=True).add_to(view)
     return view
 
@@ -84,15 +101,24 @@ def gantt(plan: Plan) -> go.Figure:
     """A Gantt chart: one row per technician-day; travel, waiting, service, breaks and
     pickups as separate bars (hover for the order and times)."""
     frame = gantt_frame(plan)
-    figure = px.timeline(frame, x_start="start", x_end="end", y="row", color="kind", hover_name="label",
-                         color_discrete_map=BAR_COLOURS, category_orders={"kind": list(BAR_COLOURS)})
+    figure = px.timeline(
+        frame,
+        x_start="start",
+        x_end="end",
+        y="row",
+        color="kind",
+        hover_name="label",
+        color_discrete_map=BAR_COLOURS,
+        category_orders={"kind": list(BAR_COLOURS)},
+    )
     figure.update_yaxes(autorange="reversed", title=None)
     figure.update_layout(height=120 + 28 * max(1, frame["row"].nunique()), legend_title_text=None)
     return figure
 
 
-def kpi_chart(table: pd.DataFrame, columns: Sequence[str] = ("objective", "orders_planned", "travel_km",
-                                                              "overtime_min")) -> go.Figure:
+def kpi_chart(
+    table: pd.DataFrame, columns: Sequence[str] = ("objective", "orders_planned", "travel_km", "overtime_min")
+) -> go.Figure:
     """Scenario KPIs side by side (a table from :func:`optimizer.scenarios.run`): one
     panel per column, one bar per scenario."""
     long = table.melt(id_vars="scenario", value_vars=list(columns), var_name="kpi")

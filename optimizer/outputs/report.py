@@ -39,9 +39,14 @@ def html_report(plan: Plan, problem: Problem, *, title: str = "Plan") -> str:
         f"<p class='small'>{problem.start} + {problem.days} day(s), {problem.tz}; solver {_e(plan.info.solver)} "
         f"({_e(plan.info.status)}), {plan.info.total_s:.1f} s</p>",
         _kpis(plan),
-        *(f"<h2>Day {day}</h2>{_map(plan, problem, day, colours)}{_gantt(plan, day, colours)}" for day in problem.dates),
-        "<h2>Schedules</h2>", _schedules(plan, problem),
-        "<h2>Unplanned orders</h2>", _unplanned(plan),
+        *(
+            f"<h2>Day {day}</h2>{_map(plan, problem, day, colours)}{_gantt(plan, day, colours)}"
+            for day in problem.dates
+        ),
+        "<h2>Schedules</h2>",
+        _schedules(plan, problem),
+        "<h2>Unplanned orders</h2>",
+        _unplanned(plan),
         "</body></html>",
     ]
     return "\n".join(parts)
@@ -51,10 +56,20 @@ def _local(plan: Plan, problem: Problem) -> Plan:
     """``plan`` with every stop's instants in the problem's zone."""
     zone = problem.zone
     routes = tuple(
-        route.model_copy(update={"stops": tuple(
-            s.model_copy(update={"arrival": s.arrival.astimezone(zone), "start": s.start.astimezone(zone),
-                                 "end": s.end.astimezone(zone)})
-            for s in route.stops)})
+        route.model_copy(
+            update={
+                "stops": tuple(
+                    s.model_copy(
+                        update={
+                            "arrival": s.arrival.astimezone(zone),
+                            "start": s.start.astimezone(zone),
+                            "end": s.end.astimezone(zone),
+                        }
+                    )
+                    for s in route.stops
+                )
+            }
+        )
         for route in plan.routes
     )
     return plan.model_copy(update={"routes": routes})
@@ -71,9 +86,12 @@ def _kpis(plan: Plan) -> str:
         ("unplanned by urgency", ", ".join(f"{u.value} {n}" for u, n in k.unplanned_by_urgency.items())),
         ("technician-days used", k.technician_days_used),
         ("travel", f"{k.travel_km:.1f} km, {k.travel_min:.0f} min"),
-        ("service", f"{k.service_min:.0f} min"), ("waiting", f"{k.wait_min:.0f} min"),
-        ("overtime", f"{k.overtime_min:.0f} min"), ("late visits", f"{k.late_visits} ({k.late_min:.0f} min)"),
-        ("depot pickups", k.pickups), ("objective", f"{k.objective:.2f}"),
+        ("service", f"{k.service_min:.0f} min"),
+        ("waiting", f"{k.wait_min:.0f} min"),
+        ("overtime", f"{k.overtime_min:.0f} min"),
+        ("late visits", f"{k.late_visits} ({k.late_min:.0f} min)"),
+        ("depot pickups", k.pickups),
+        ("objective", f"{k.objective:.2f}"),
         *((f"objective: {name}", f"{value:.2f}") for name, value in k.objective_terms.items()),
     ]
     body = "".join(f"<tr><th>{_e(a)}</th><td>{_e(b)}</td></tr>" for a, b in rows)
@@ -108,8 +126,10 @@ def _map(plan: Plan, problem: Problem, day: dt.date, colours: dict[str, str]) ->
     for order in problem.orders:
         if order.id not in planned:
             x, y = xy((order.lat, order.lon))
-            shapes.append(f"<circle cx='{x:.1f}' cy='{y:.1f}' r='3' fill='none' stroke='#999'>"
-                          f"<title>{_e(order.id)}: unplanned</title></circle>")
+            shapes.append(
+                f"<circle cx='{x:.1f}' cy='{y:.1f}' r='3' fill='none' stroke='#999'>"
+                f"<title>{_e(order.id)}: unplanned</title></circle>"
+            )
     for route in (r for r in plan.routes if r.date == day):
         colour = colours.get(route.technician_id, "#000")
         points = [xy(places[("home", route.technician_id)])]
@@ -118,27 +138,39 @@ def _map(plan: Plan, problem: Problem, day: dt.date, colours: dict[str, str]) ->
             key = ("order", stop.order_id) if stop.kind is StopKind.ORDER else ("depot", stop.depot_id)
             x, y = xy(places[key])  # type: ignore[index]
             points.append((x, y))
-            tip = _e(f"{route.technician_id} {route.date} #{number}: {key[1]}, arrival {stop.arrival:%H:%M}, "
-                     f"start {stop.start:%H:%M}{_window_text(orders, stop)}")
-            marks.append(f"<g><circle cx='{x:.1f}' cy='{y:.1f}' r='7' fill='white' stroke='{colour}'/>"
-                         f"<text x='{x:.1f}' y='{y + 3:.1f}' text-anchor='middle'>{number}</text>"
-                         f"<title>{tip}</title></g>")
+            tip = _e(
+                f"{route.technician_id} {route.date} #{number}: {key[1]}, arrival {stop.arrival:%H:%M}, "
+                f"start {stop.start:%H:%M}{_window_text(orders, stop)}"
+            )
+            marks.append(
+                f"<g><circle cx='{x:.1f}' cy='{y:.1f}' r='7' fill='white' stroke='{colour}'/>"
+                f"<text x='{x:.1f}' y='{y + 3:.1f}' text-anchor='middle'>{number}</text>"
+                f"<title>{tip}</title></g>"
+            )
         points.append(points[0])
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-        shapes.append(f"<polyline points='{path}' fill='none' stroke='{colour}' stroke-width='1.6' opacity='0.8'>"
-                      f"<title>{_e(route.technician_id)} {route.date}</title></polyline>")
+        shapes.append(
+            f"<polyline points='{path}' fill='none' stroke='{colour}' stroke-width='1.6' opacity='0.8'>"
+            f"<title>{_e(route.technician_id)} {route.date}</title></polyline>"
+        )
         shapes.extend(marks)
     for technician in problem.technicians:
         x, y = xy((technician.lat, technician.lon))
-        shapes.append(f"<rect x='{x - 5:.1f}' y='{y - 5:.1f}' width='10' height='10' "
-                      f"fill='{colours[technician.id]}'><title>home of {_e(technician.id)}</title></rect>")
+        shapes.append(
+            f"<rect x='{x - 5:.1f}' y='{y - 5:.1f}' width='10' height='10' "
+            f"fill='{colours[technician.id]}'><title>home of {_e(technician.id)}</title></rect>"
+        )
     for depot in problem.depots:
         x, y = xy((depot.lat, depot.lon))
-        shapes.append(f"<polygon points='{x:.1f},{y - 7:.1f} {x - 6:.1f},{y + 5:.1f} {x + 6:.1f},{y + 5:.1f}' "
-                      f"fill='black'><title>depot {_e(depot.id)}</title></polygon>")
+        shapes.append(
+            f"<polygon points='{x:.1f},{y - 7:.1f} {x - 6:.1f},{y + 5:.1f} {x + 6:.1f},{y + 5:.1f}' "
+            f"fill='black'><title>depot {_e(depot.id)}</title></polygon>"
+        )
     legend = "".join(f"<span style='background:{c}'></span>{_e(t)}" for t, c in colours.items())
-    return (f"<svg width='{_MAP_W}' height='{_MAP_H}' style='border:1px solid #ddd'>{''.join(shapes)}</svg>"
-            f"<p class='legend small'>{legend}; squares: homes, triangles: depots, hollow circles: unplanned</p>")
+    return (
+        f"<svg width='{_MAP_W}' height='{_MAP_H}' style='border:1px solid #ddd'>{''.join(shapes)}</svg>"
+        f"<p class='legend small'>{legend}; squares: homes, triangles: depots, hollow circles: unplanned</p>"
+    )
 
 
 def _window_text(orders: dict[str, Order], stop: Stop) -> str:
@@ -166,29 +198,37 @@ def _gantt(plan: Plan, day: dt.date, colours: dict[str, str]) -> str:
     for hour in range(int(span_s // 3600) + 1):
         at = _LABEL_W + hour * 3600 / span_s * _GANTT_W
         clock = (origin + dt.timedelta(hours=hour)).strftime("%H:%M")
-        shapes.append(f"<line x1='{at:.1f}' y1='14' x2='{at:.1f}' y2='{14 + _ROW_H * len(routes)}' stroke='#eee'/>"
-                      f"<text x='{at:.1f}' y='10' text-anchor='middle'>{clock}</text>")
+        shapes.append(
+            f"<line x1='{at:.1f}' y1='14' x2='{at:.1f}' y2='{14 + _ROW_H * len(routes)}' stroke='#eee'/>"
+            f"<text x='{at:.1f}' y='10' text-anchor='middle'>{clock}</text>"
+        )
     for row, route in enumerate(routes):
         top = 16 + row * _ROW_H
         shapes.append(f"<text x='4' y='{top + 13}'>{_e(route.technician_id)}</text>")
         for kind, start, end, tip in segments(route):
             fill = colours.get(route.technician_id, "#000") if kind == "service" else BAR_COLOURS[kind]
             width = max(0.5, x(end) - x(start))
-            shapes.append(f"<rect x='{x(start):.1f}' y='{top}' width='{width:.1f}' height='{_ROW_H - 6}' "
-                          f"fill='{fill}'><title>{_e(tip)}</title></rect>")
+            shapes.append(
+                f"<rect x='{x(start):.1f}' y='{top}' width='{width:.1f}' height='{_ROW_H - 6}' "
+                f"fill='{fill}'><title>{_e(tip)}</title></rect>"
+            )
     height = 24 + _ROW_H * len(routes)
     legend = "".join(f"<span style='background:{c}'></span>{k}" for k, c in BAR_COLOURS.items() if k != "service")
-    return (f"<svg width='{_LABEL_W + _GANTT_W + 20}' height='{height}'>{''.join(shapes)}</svg>"
-            f"<p class='legend small'>{legend}<span style='background:{BAR_COLOURS['service']}'></span>service "
-            "(the technician's colour)</p>")
+    return (
+        f"<svg width='{_LABEL_W + _GANTT_W + 20}' height='{height}'>{''.join(shapes)}</svg>"
+        f"<p class='legend small'>{legend}<span style='background:{BAR_COLOURS['service']}'></span>service "
+        "(the technician's colour)</p>"
+    )
 
 
 def _schedules(plan: Plan, problem: Problem) -> str:
     by_technician: dict[str, list[Route]] = defaultdict(list)
     for route in plan.routes:
         by_technician[route.technician_id].append(route)
-    head = ("<tr><th>technician</th><th>date</th><th>#</th><th>kind</th><th>order / depot</th><th>arrival</th>"
-            "<th>start</th><th>end</th><th>travel min</th><th>late min</th></tr>")
+    head = (
+        "<tr><th>technician</th><th>date</th><th>#</th><th>kind</th><th>order / depot</th><th>arrival</th>"
+        "<th>start</th><th>end</th><th>travel min</th><th>late min</th></tr>"
+    )
     rows = []
     for technician in problem.technicians:
         for route in by_technician.get(technician.id, []):
@@ -197,13 +237,16 @@ def _schedules(plan: Plan, problem: Problem) -> str:
                     f"<tr><td>{_e(route.technician_id)}</td><td>{route.date}</td><td class='n'>{number}</td>"
                     f"<td>{stop.kind.value}</td><td>{_e(stop.order_id or stop.depot_id or '')}</td>"
                     f"<td>{stop.arrival:%H:%M}</td><td>{stop.start:%H:%M}</td><td>{stop.end:%H:%M}</td>"
-                    f"<td class='n'>{stop.travel_min:.0f}</td><td class='n'>{stop.late_min:.0f}</td></tr>")
+                    f"<td class='n'>{stop.travel_min:.0f}</td><td class='n'>{stop.late_min:.0f}</td></tr>"
+                )
     return f"<table>{head}{''.join(rows)}</table>"
 
 
 def _unplanned(plan: Plan) -> str:
     if not plan.unplanned:
         return "<p class='small'>none</p>"
-    rows = "".join(f"<tr><td>{_e(u.order_id)}</td><td>{u.urgency.value}</td><td>{_e(u.reason)}</td>"
-                   f"<td>{_e(u.detail)}</td></tr>" for u in plan.unplanned)
+    rows = "".join(
+        f"<tr><td>{_e(u.order_id)}</td><td>{u.urgency.value}</td><td>{_e(u.reason)}</td><td>{_e(u.detail)}</td></tr>"
+        for u in plan.unplanned
+    )
     return f"<table><tr><th>order</th><th>urgency</th><th>reason</th><th>detail</th></tr>{rows}</table>"

@@ -60,10 +60,17 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
         with Client(scheduler) as client:
             yield client
         return
-    with dask.config.set({"distributed.worker.daemon": False}), \
-            LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
-                         dashboard_address=":0", worker_dashboard_address=":0") as cluster, \
-            Client(cluster) as client:
+    with (
+        dask.config.set({"distributed.worker.daemon": False}),
+        LocalCluster(
+            n_workers=workers or 1,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            worker_dashboard_address=":0",
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         yield client
 
 
@@ -109,30 +116,48 @@ def solve_regions(
     else:
         plans, failed = _plan_twice(client, problem, regions, options, task, second_chance)
     status = f"{len(plans)} of {len(regions)} regions planned" + (f", failed: {', '.join(failed)}" if failed else "")
-    info = SolverInfo(solver=f"regions ({options.solver})", seed=options.seed, time_limit_s=options.time_limit,
-                      solve_s=time.perf_counter() - began,
-                      status=status, total_s=time.perf_counter() - began)
+    info = SolverInfo(
+        solver=f"regions ({options.solver})",
+        seed=options.seed,
+        time_limit_s=options.time_limit,
+        solve_s=time.perf_counter() - began,
+        status=status,
+        total_s=time.perf_counter() - began,
+    )
     logger.info("regions: %s", status, extra={"event": "regions", "regions": len(regions), "failed": sorted(failed)})
     return merge(problem, plans, failed, info)
 
 
 def _plan_twice(
-    client: Any, problem: Problem, regions: list[Region], options: SolveOptions, task: Task, second_chance: bool,
+    client: Any,
+    problem: Problem,
+    regions: list[Region],
+    options: SolveOptions,
+    task: Task,
+    second_chance: bool,
 ) -> tuple[dict[str, Plan], dict[str, tuple[Region, str]]]:
     """The regions' plans, then (``second_chance``) those of the regions that took
     other regions' leftovers in their place; a second chance that fails changes nothing."""
     plans, failed = plan_regions(client, regions, options, task)
     chances = second_chances(problem, regions, plans) if second_chance else []
     if chances:
-        shorter = options if options.time_limit is None else \
-            with_options(options, time_limit=options.time_limit * SECOND_CHANCE_SHARE)
+        shorter = (
+            options
+            if options.time_limit is None
+            else with_options(options, time_limit=options.time_limit * SECOND_CHANCE_SHARE)
+        )
         again, _ = plan_regions(client, chances, shorter, task, phase="second chance")
         plans |= again
     return plans, failed
 
 
 def plan_regions(
-    client: Any, regions: list[Region], options: SolveOptions, task: Task = solve_region, *, phase: str = "first",
+    client: Any,
+    regions: list[Region],
+    options: SolveOptions,
+    task: Task = solve_region,
+    *,
+    phase: str = "first",
 ) -> tuple[dict[str, Plan], dict[str, tuple[Region, str]]]:
     """Each region's plan by name (``task(region.problem, options)`` on the cluster,
     tried twice), and the regions that failed both times with what went wrong. A
@@ -160,15 +185,28 @@ def plan_regions(
             if future.status == "finished":
                 plans[region.name] = future.result()
                 figures = plans[region.name]
-                logger.info("region %s planned in %.1f s", region.name, figures.info.total_s,
-                            extra={"event": "region_planned", "region": region.name, "phase": phase,
-                                   "seconds": round(figures.info.total_s, 3),
-                                   "planned": figures.kpis.orders_planned, "orders": len(region.problem.orders)})
+                logger.info(
+                    "region %s planned in %.1f s",
+                    region.name,
+                    figures.info.total_s,
+                    extra={
+                        "event": "region_planned",
+                        "region": region.name,
+                        "phase": phase,
+                        "seconds": round(figures.info.total_s, 3),
+                        "planned": figures.kpis.orders_planned,
+                        "orders": len(region.problem.orders),
+                    },
+                )
                 continue
             errors[region.name] = _what_went_wrong(future, wait_s)
             future.cancel()
-            logger.warning("region %s failed: %s", region.name, errors[region.name],
-                           extra={"event": "region_failed", "region": region.name, "error": errors[region.name]})
+            logger.warning(
+                "region %s failed: %s",
+                region.name,
+                errors[region.name],
+                extra={"event": "region_failed", "region": region.name, "error": errors[region.name]},
+            )
             retry.append(region)
         pending = retry
         if not pending:

@@ -17,11 +17,15 @@ from optimizer.models import Events, Order, Plan, Problem, Reason
 from optimizer.regions.split import Region, distances
 from optimizer.replan import replan_problem
 
-
-SECOND_CHANCE = frozenset({
-    Reason.NOT_ENOUGH_CAPACITY, Reason.NO_SHIFT_FITS, Reason.NO_TECHNICIAN_AVAILABLE,
-    Reason.NO_STOCK_IN_REACH, Reason.NO_TECHNICIAN_WITH_TOOLS,
-})
+SECOND_CHANCE = frozenset(
+    {
+        Reason.NOT_ENOUGH_CAPACITY,
+        Reason.NO_SHIFT_FITS,
+        Reason.NO_TECHNICIAN_AVAILABLE,
+        Reason.NO_STOCK_IN_REACH,
+        Reason.NO_TECHNICIAN_WITH_TOOLS,
+    }
+)
 """Reasons a region gives that another region's technicians, time or depots may not share."""
 
 
@@ -33,8 +37,13 @@ def second_chances(problem: Problem, regions: list[Region], plans: Mapping[str, 
     qualified for it."""
     region_of = {t.id: k for k, r in enumerate(regions) for t in r.problem.technicians}
     home_region = {o.id: k for k, r in enumerate(regions) for o in r.problem.orders}
-    leftovers = [problem.order_by_id[u.order_id] for r in regions if r.name in plans
-                 for u in plans[r.name].unplanned if Reason(u.reason) in SECOND_CHANCE]
+    leftovers = [
+        problem.order_by_id[u.order_id]
+        for r in regions
+        if r.name in plans
+        for u in plans[r.name].unplanned
+        if Reason(u.reason) in SECOND_CHANCE
+    ]
     if not leftovers:
         return []
     techs = problem.technicians
@@ -49,9 +58,11 @@ def second_chances(problem: Problem, regions: list[Region], plans: Mapping[str, 
             if regions[target].name in plans:
                 offered.setdefault(target, []).append(order)
     return [
-        Region(regions[k].name, replan_problem(regions[k].problem, plans[regions[k].name],
-                                               Events(now=problem.horizon_start, new_orders=tuple(orders))))
+        Region(
+            regions[k].name,
+            replan_problem(
+                regions[k].problem, plans[regions[k].name], Events(now=problem.horizon_start, new_orders=tuple(orders))
+            ),
+        )
         for k, orders in sorted(offered.items())
     ]
-
-

@@ -70,9 +70,12 @@ def split(problem: Problem, *, max_technicians: int = MAX_TECHNICIANS, by_column
         tech_region = np.array([names.index(str(t.region)) for t in techs], dtype=np.int64)
     else:
         groups = halves(
-            np.array([t.lat for t in techs]), np.array([t.lon for t in techs]), max_technicians,
+            np.array([t.lat for t in techs]),
+            np.array([t.lon for t in techs]),
+            max_technicians,
             capacity=np.array([_working_hours(problem, t) for t in techs]),
-            work_lat=np.array([o.lat for o in problem.orders]), work_lon=np.array([o.lon for o in problem.orders]),
+            work_lat=np.array([o.lat for o in problem.orders]),
+            work_lon=np.array([o.lon for o in problem.orders]),
             work=np.array([o.duration_min for o in problem.orders]) / 60,
         )
         names = [f"R{k + 1:02d}" for k in range(len(groups))]
@@ -80,20 +83,31 @@ def split(problem: Problem, *, max_technicians: int = MAX_TECHNICIANS, by_column
         for k, group in enumerate(groups):
             tech_region[group] = k
     order_region = _order_regions(problem, tech_region, names if by_column else None)
-    depot_region = tech_region[_nearest([d.lat for d in problem.depots], [d.lon for d in problem.depots], techs)] \
-        if problem.depots else np.empty(0, dtype=np.int64)
+    depot_region = (
+        tech_region[_nearest([d.lat for d in problem.depots], [d.lon for d in problem.depots], techs)]
+        if problem.depots
+        else np.empty(0, dtype=np.int64)
+    )
     fields = {name: getattr(problem, name) for name in type(problem).model_fields}
     return [
-        Region(name, type(problem)(**fields | {
-            "orders": tuple(o for o, r in zip(problem.orders, order_region) if r == k),
-            "technicians": tuple(t for t, r in zip(techs, tech_region) if r == k),
-            "depots": tuple(d for d, r in zip(problem.depots, depot_region) if r == k),
-        }))
+        Region(
+            name,
+            type(problem)(
+                **fields
+                | {
+                    "orders": tuple(o for o, r in zip(problem.orders, order_region) if r == k),
+                    "technicians": tuple(t for t, r in zip(techs, tech_region) if r == k),
+                    "depots": tuple(d for d, r in zip(problem.depots, depot_region) if r == k),
+                }
+            ),
+        )
         for k, name in enumerate(names)
     ]
 
 
-def _order_regions(problem: Problem, tech_region: npt.NDArray[np.int64], names: list[str] | None) -> npt.NDArray[np.int64]:
+def _order_regions(
+    problem: Problem, tech_region: npt.NDArray[np.int64], names: list[str] | None
+) -> npt.NDArray[np.int64]:
     """The region of each order: its column's where that region has a technician
     qualified for it, else that of the nearest qualified technician (of the nearest
     technician where nobody qualifies: the region's plan then says why)."""
@@ -130,7 +144,9 @@ def _working_hours(problem: Problem, technician: Technician) -> float:
 def distances(lat: list[float], lon: list[float], techs: tuple[Technician, ...]) -> npt.NDArray[np.float64]:
     """[places, technicians] great-circle metres from places to technicians' homes."""
     phi, lam = np.radians(np.asarray(lat))[:, None], np.radians(np.asarray(lon))[:, None]
-    return haversine_m(phi, lam, np.radians([t.lat for t in techs])[None, :], np.radians([t.lon for t in techs])[None, :])
+    return haversine_m(
+        phi, lam, np.radians([t.lat for t in techs])[None, :], np.radians([t.lon for t in techs])[None, :]
+    )
 
 
 def _nearest(lat: list[float], lon: list[float], techs: tuple[Technician, ...]) -> npt.NDArray[np.intp]:

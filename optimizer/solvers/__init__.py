@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from optimizer.solvers.base import SolveLimits, SolveResult, Solver
+from optimizer.solvers.base import SolveLimits, Solver, SolveResult
 
 SOLVERS: dict[str, str] = {
     "auto": "optimizer.solvers.portfolio:Portfolio",

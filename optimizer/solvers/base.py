@@ -43,8 +43,13 @@ class SolveLimits:
             raise ValueError("max_solutions must be >= 1")
 
     @classmethod
-    def within(cls, seconds: float | None, *, max_solutions: int | None = None,
-               on_improvement: Callable[[dict[int, tuple[int, ...]], float], None] | None = None) -> SolveLimits:
+    def within(
+        cls,
+        seconds: float | None,
+        *,
+        max_solutions: int | None = None,
+        on_improvement: Callable[[dict[int, tuple[int, ...]], float], None] | None = None,
+    ) -> SolveLimits:
         """Limits that end ``seconds`` from now (``None``: no deadline)."""
         deadline = None if seconds is None else time.perf_counter() + max(0.0, seconds)
         return cls(deadline=deadline, max_solutions=max_solutions, on_improvement=on_improvement)

@@ -126,8 +126,13 @@ class RouteSet:
             load = float(instance.order_load[[s for s in sequence if not instance.is_pickup(s)]].sum())
             if load + instance.order_load[order] > instance.vehicle_capacity[v]:
                 continue
-            stops = np.array([int(instance.vehicle_start_loc[v]), *(stop_location(instance, s) for s in sequence),
-                              int(instance.vehicle_end_loc[v])])
+            stops = np.array(
+                [
+                    int(instance.vehicle_start_loc[v]),
+                    *(stop_location(instance, s) for s in sequence),
+                    int(instance.vehicle_end_loc[v]),
+                ]
+            )
             added = travel[stops[:-1], loc].astype(np.int64) + travel[loc, stops[1:]] - travel[stops[:-1], stops[1:]]
             candidates.extend(zip(added.tolist(), [v] * len(added), range(len(added))))
         candidates.sort()

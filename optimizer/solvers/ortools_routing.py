@@ -104,9 +104,7 @@ class OrToolsRouting:
         start = min(starts, key=lambda s: s[0])
         return self._improve(instance, plannable, excluded_cost, params, start, limits, began)
 
-    def improve(
-        self, instance: Instance, routes: dict[int, tuple[int, ...]], limits: SolveLimits
-    ) -> SolveResult:
+    def improve(self, instance: Instance, routes: dict[int, tuple[int, ...]], limits: SolveLimits) -> SolveResult:
         """Search from ``routes`` (feasible for ``instance``) within ``limits``; never
         returns anything worse than ``routes``."""
         began = time.perf_counter()
@@ -132,7 +130,9 @@ class OrToolsRouting:
         (both told to ``limits``)."""
         limits.improved(start[1], start[0] + excluded_cost)
         if limits.expired():
-            return SolveResult(start[1], start[0] + excluded_cost, "start only (no time left)", time.perf_counter() - began)
+            return SolveResult(
+                start[1], start[0] + excluded_cost, "start only (no time left)", time.perf_counter() - began
+            )
         model = _Model(instance, plannable, params)  # a solved model cannot search again
         improved = model.search(params, limits, start=start[1])
         if improved is not None:
@@ -148,12 +148,8 @@ class OrToolsRouting:
 
     def _parameters(self, limits: SolveLimits) -> pywrapcp.RoutingSearchParameters:
         params = pywrapcp.DefaultRoutingSearchParameters()
-        params.first_solution_strategy = getattr(
-            routing_enums_pb2.FirstSolutionStrategy, self.first_solution
-        )
-        params.local_search_metaheuristic = getattr(
-            routing_enums_pb2.LocalSearchMetaheuristic, self.metaheuristic
-        )
+        params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, self.first_solution)
+        params.local_search_metaheuristic = getattr(routing_enums_pb2.LocalSearchMetaheuristic, self.metaheuristic)
         params.log_search = self.log_search
         if limits.max_solutions is not None:
             params.solution_limit = limits.max_solutions
@@ -184,9 +180,7 @@ def _status_name(routing: pywrapcp.RoutingModel) -> str:
 class _Model:
     """The OR-tools model of one instance; maps nodes back to instance orders."""
 
-    def __init__(
-        self, instance: Instance, plannable: np.ndarray, params: pywrapcp.RoutingSearchParameters
-    ) -> None:
+    def __init__(self, instance: Instance, plannable: np.ndarray, params: pywrapcp.RoutingSearchParameters) -> None:
         self.instance = instance
         homes = np.unique(np.concatenate([instance.vehicle_start_loc, instance.vehicle_end_loc]))
         # node -> instance location; homes (and re-plan start places) first, then the plannable orders
@@ -264,16 +258,10 @@ class _Model:
         capacity = inst.vehicle_capacity
         if not np.isfinite(capacity).any() or not (inst.order_load[plannable] > 0).any():
             return
-        demand = np.where(
-            self.node_order >= 0, inst.order_load[np.maximum(self.node_order, 0)], 0.0
-        )
-        demand_cb = self.routing.RegisterUnaryTransitVector(
-            np.ceil(demand * _LOAD_SCALE).astype(np.int64).tolist()
-        )
+        demand = np.where(self.node_order >= 0, inst.order_load[np.maximum(self.node_order, 0)], 0.0)
+        demand_cb = self.routing.RegisterUnaryTransitVector(np.ceil(demand * _LOAD_SCALE).astype(np.int64).tolist())
         big = int(np.ceil(inst.order_load.sum() * _LOAD_SCALE)) + 1
-        capacities = [
-            big if not np.isfinite(c) else int(np.floor(c * _LOAD_SCALE)) for c in capacity
-        ]
+        capacities = [big if not np.isfinite(c) else int(np.floor(c * _LOAD_SCALE)) for c in capacity]
         self.routing.AddDimensionWithVehicleCapacity(demand_cb, 0, capacities, True, "Load")
 
     def search(

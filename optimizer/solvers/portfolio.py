@@ -31,7 +31,6 @@ from optimizer.solvers.pyvrp_search import PyVrpSearch, unsupported
 from optimizer.solvers.repair import Repair
 from optimizer.solvers.vroom_search import VroomSearch
 
-
 _POLISH_S_PER_ORDER = 0.01
 """Polish only with at least this many seconds per plannable order: OR-tools takes 1-5 s
 just to read a start of 1,000 orders, and its first moves on large models are slow."""

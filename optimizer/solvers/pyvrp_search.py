@@ -28,8 +28,8 @@ import multiprocessing
 import os
 import time
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -67,9 +67,7 @@ def unsupported(instance: Instance) -> str | None:
     if (instance.order_n_windows[plannable] > 1).any():
         return "orders with several time windows"
     closes = instance.order_windows_s[plannable, 0, 1]
-    binding_due = (instance.order_due_s[plannable] < closes) & (
-        instance.order_late_cost_per_min[plannable] > 0
-    )
+    binding_due = (instance.order_due_s[plannable] < closes) & (instance.order_late_cost_per_min[plannable] > 0)
     if binding_due.any():
         return "SLA due times inside time windows"
     if _profile_bytes(instance, plannable) > MAX_PROFILE_BYTES:
@@ -130,16 +128,19 @@ class PyVrpSearch:
             best = _best(instance, model, probes)
             limits.improved(best[3], best[0])
             for k in range(rounds):
-                runs = workers.run(required, _seconds(limits.share(1 / (rounds - k))), round_iterations, seeds,
-                                   best[-1])
+                runs = workers.run(
+                    required, _seconds(limits.share(1 / (rounds - k))), round_iterations, seeds, best[-1]
+                )
                 previous = best[0]
                 best = _best(instance, model, [(best[2], best[4]), *runs])
                 if best[0] < previous:
                     limits.improved(best[3], best[0])
         cost, infeasible, _, routes, _ = best
         kind = "all orders required" if required else "orders optional"
-        status = (f"{'infeasible, kept feasible routes' if infeasible else 'feasible'} "
-                  f"({kind}, {self.workers} worker(s), {rounds} round{'s' if rounds > 1 else ''})")
+        status = (
+            f"{'infeasible, kept feasible routes' if infeasible else 'feasible'} "
+            f"({kind}, {self.workers} worker(s), {rounds} round{'s' if rounds > 1 else ''})"
+        )
         return SolveResult(routes, cost, status, time.perf_counter() - began)
 
 
@@ -178,9 +179,7 @@ class _Workers:
             context = multiprocessing.get_context(
                 "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
             )
-            self.pool = ProcessPoolExecutor(
-                self.count, mp_context=context, initializer=_hold, initargs=(self.models,)
-            )
+            self.pool = ProcessPoolExecutor(self.count, mp_context=context, initializer=_hold, initargs=(self.models,))
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -227,16 +226,19 @@ def _search(
     data = models[0] if required else models[1]
     initial = None
     if start is not None:
-        initial = pyvrp.Solution(data, [
-            pyvrp.Route(data, [pyvrp.Activity(pyvrp.ActivityType.CLIENT, c) for c in clients], vehicle_type)
-            for vehicle_type, clients in start
-        ])
-    criteria = [*([] if seconds is None else [MaxRuntime(seconds)]),
-                *([] if iterations is None else [MaxIterations(iterations)])]
+        initial = pyvrp.Solution(
+            data,
+            [
+                pyvrp.Route(data, [pyvrp.Activity(pyvrp.ActivityType.CLIENT, c) for c in clients], vehicle_type)
+                for vehicle_type, clients in start
+            ],
+        )
+    criteria = [
+        *([] if seconds is None else [MaxRuntime(seconds)]),
+        *([] if iterations is None else [MaxIterations(iterations)]),
+    ]
     stop = criteria[0] if len(criteria) == 1 else MultipleCriteria(criteria)
-    best = pyvrp.solve(
-        data, stop=stop, seed=seed, collect_stats=False, display=False, initial_solution=initial
-    ).best
+    best = pyvrp.solve(data, stop=stop, seed=seed, collect_stats=False, display=False, initial_solution=initial).best
     return best.is_feasible(), [(r.vehicle_type(), [a.idx for a in r if a.is_client()]) for r in best.routes()]
 
 
@@ -278,13 +280,17 @@ def _home_places(instance: Instance) -> tuple[np.ndarray, np.ndarray, np.ndarray
     ends = np.concatenate([instance.vehicle_start_loc, instance.vehicle_end_loc])
     homes = np.unique(ends)
     signature = np.concatenate(
-        [instance.travel_s[homes], instance.travel_s[:, homes].T,
-         instance.distance_m[homes], instance.distance_m[:, homes].T],
+        [
+            instance.travel_s[homes],
+            instance.travel_s[:, homes].T,
+            instance.distance_m[homes],
+            instance.distance_m[:, homes].T,
+        ],
         axis=1,
     )
     _, first, place = np.unique(signature, axis=0, return_index=True, return_inverse=True)
     depot = place.reshape(-1)[np.searchsorted(homes, ends)]
-    return homes[first], depot[: instance.n_vehicles], depot[instance.n_vehicles:]
+    return homes[first], depot[: instance.n_vehicles], depot[instance.n_vehicles :]
 
 
 class _Model:
@@ -339,6 +345,7 @@ class _Model:
             )
             for (first, last, start, end, latest, cap, profile), vehicles in groups.items()
         ]
+
         def clients(required: bool) -> list[pyvrp.Client]:
             return [
                 pyvrp.Client(

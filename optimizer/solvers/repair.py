@@ -79,8 +79,7 @@ def promised_routes(instance: Instance) -> dict[int, tuple[int, ...]]:
     for o in np.flatnonzero(instance.order_promised_vehicle >= 0).tolist():
         timed.setdefault(int(instance.order_promised_vehicle[o]), []).append((int(instance.order_promised_s[o]), o))
     for v, depot, start_s in instance.planned_pickups:
-        kinds = [k for k in instance.pickup_stops(depot)
-                 if instance.pickup_from_s[k - instance.n_orders] <= start_s]
+        kinds = [k for k in instance.pickup_stops(depot) if instance.pickup_from_s[k - instance.n_orders] <= start_s]
         if kinds:
             timed.setdefault(v, []).append((start_s, kinds[-1]))
     routes = {}
@@ -118,8 +117,7 @@ def _improve(
                 moves += 1
                 continue
             value = float(instance.order_unplanned_cost[order])
-            found = _exchange(instance, state.routes(), order, threshold=saving - value - _EPSILON,
-                              limits=limits)
+            found = _exchange(instance, state.routes(), order, threshold=saving - value - _EPSILON, limits=limits)
             if found is None:
                 state.put(old)
                 continue
@@ -171,7 +169,7 @@ def _exchange(
         for k, out in enumerate(seq):
             if instance.is_pickup(out) or instance.order_unplanned_cost[out] >= value:
                 continue
-            rest = seq[:k] + seq[k + 1:]
+            rest = seq[:k] + seq[k + 1 :]
             load = float(instance.order_load[[s for s in rest if not instance.is_pickup(s)]].sum())
             load += instance.order_load[order]
             if load > instance.vehicle_capacity[v]:
@@ -191,8 +189,13 @@ def _exchange(
 def _cheapest_positions(instance: Instance, vehicle: int, sequence: tuple[int, ...], loc: int) -> list[int]:
     """The ``_EXCHANGE_POSITIONS`` positions in ``sequence`` where a visit at ``loc``
     adds least travel."""
-    stops = np.array([int(instance.vehicle_start_loc[vehicle]), *(stop_location(instance, s) for s in sequence),
-                      int(instance.vehicle_end_loc[vehicle])])
+    stops = np.array(
+        [
+            int(instance.vehicle_start_loc[vehicle]),
+            *(stop_location(instance, s) for s in sequence),
+            int(instance.vehicle_end_loc[vehicle]),
+        ]
+    )
     travel = instance.travel_s
     added = travel[stops[:-1], loc].astype(np.int64) + travel[loc, stops[1:]] - travel[stops[:-1], stops[1:]]
     return np.argsort(added, kind="stable")[:_EXCHANGE_POSITIONS].tolist()

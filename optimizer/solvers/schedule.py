@@ -192,7 +192,6 @@ def schedule_all(instance: Instance, routes: dict[int, list[int]]) -> dict[int, 
     return out
 
 
-
 def routes_cost(instance: Instance, routes: dict[int, tuple[int, ...]]) -> float:
     """The full objective of ``routes`` (orders and pickups) in cost units, unplanned
     orders included; raises ``ValueError`` if a route has no feasible schedule."""

@@ -142,7 +142,9 @@ class _Supply:
         # Pickups already on the routes (a re-plan's warm start) collect nothing yet.
         self.pickups: dict[tuple[int, int], _Taken] = {
             (v, instance.depot_of(s)): _Taken(np.zeros(self.n_parts, dtype=np.int64))
-            for v, seq in self.routes.items() for s in seq if instance.is_pickup(s)
+            for v, seq in self.routes.items()
+            for s in seq
+            if instance.is_pickup(s)
         }
         self.claims: dict[int, _Claim] = {}
         self.ledger = _Ledger(instance)
@@ -258,15 +260,19 @@ class _Supply:
         technician = instance.vehicle_technician[vehicle]
         day = instance.vehicle_day[vehicle]
         targets = [(vehicle, self.routes[vehicle].index(order) + 1)] + [
-            (v, len(seq) + 1) for v, seq in self.routes.items()
+            (v, len(seq) + 1)
+            for v, seq in self.routes.items()
             if seq and instance.vehicle_technician[v] == technician and instance.vehicle_day[v] < day
         ]
         per_s = instance.travel_cost_per_min / 60
         candidates = []
         for v, positions in targets:
             seq = self.routes[v]
-            locations = [int(instance.vehicle_start_loc[v]), *(stop_location(instance, s) for s in seq),
-                         int(instance.vehicle_end_loc[v])]
+            locations = [
+                int(instance.vehicle_start_loc[v]),
+                *(stop_location(instance, s) for s in seq),
+                int(instance.vehicle_end_loc[v]),
+            ]
             on_route = {instance.depot_of(s) for s in seq if instance.is_pickup(s)}
             for d in range(instance.n_depots):
                 if d in on_route or not self.lends(d, missing):
@@ -275,8 +281,11 @@ class _Supply:
                 kinds = instance.pickup_stops(d)
                 for position in range(positions):
                     before, after = locations[position], locations[position + 1]
-                    added = int(instance.travel_s[before, depot_loc]) + int(instance.travel_s[depot_loc, after]) \
+                    added = (
+                        int(instance.travel_s[before, depot_loc])
+                        + int(instance.travel_s[depot_loc, after])
                         - int(instance.travel_s[before, after])
+                    )
                     candidates.extend((added * per_s, v, stop, position) for stop in kinds)
         candidates.sort()
         limit = float(instance.order_unplanned_cost[order])
@@ -327,9 +336,14 @@ class _Supply:
         technician = int(instance.vehicle_technician[vehicle])
         value = instance.order_unplanned_cost[order]
         others = sorted(
-            (o for o in self.routes[vehicle]
-             if o != order and not instance.is_pickup(o) and instance.order_unplanned_cost[o] < value
-             and (o not in self.claims or self.claims[o].pickup is None)),
+            (
+                o
+                for o in self.routes[vehicle]
+                if o != order
+                and not instance.is_pickup(o)
+                and instance.order_unplanned_cost[o] < value
+                and (o not in self.claims or self.claims[o].pickup is None)
+            ),
             key=lambda o: (instance.order_unplanned_cost[o], o),
         )
         before = self.schedules[vehicle]
@@ -436,10 +450,18 @@ class _Supply:
             load = float(instance.order_load[[s for s in seq if not instance.is_pickup(s)]].sum())
             if load + instance.order_load[order] > instance.vehicle_capacity[v]:
                 continue
-            stops = np.array([int(instance.vehicle_start_loc[v]), *(stop_location(instance, s) for s in seq),
-                              int(instance.vehicle_end_loc[v])])
-            added = instance.travel_s[stops[:-1], loc].astype(np.int64) + instance.travel_s[loc, stops[1:]] \
+            stops = np.array(
+                [
+                    int(instance.vehicle_start_loc[v]),
+                    *(stop_location(instance, s) for s in seq),
+                    int(instance.vehicle_end_loc[v]),
+                ]
+            )
+            added = (
+                instance.travel_s[stops[:-1], loc].astype(np.int64)
+                + instance.travel_s[loc, stops[1:]]
                 - instance.travel_s[stops[:-1], stops[1:]]
+            )
             candidates.extend(zip((added * per_s).tolist(), [v] * len(added), range(len(added))))
         candidates.sort()
         limit = float(instance.order_unplanned_cost[order])

@@ -143,8 +143,10 @@ class VroomSearch:
         improved = 0
         if self.by_parts:
             routes, improved = self._by_parts(instance, routes, seed, limits)
-        status = (f"level {level}: {served + dropped} visits, {dropped} dropped in re-timing, "
-                  f"{added} inserted after, {improved} parts improved")
+        status = (
+            f"level {level}: {served + dropped} visits, {dropped} dropped in re-timing, "
+            f"{added} inserted after, {improved} parts improved"
+        )
         return SolveResult(routes, routes_cost(instance, routes), status, time.perf_counter() - began)
 
     def _by_territory(
@@ -159,7 +161,9 @@ class VroomSearch:
         for k, (vehicles, orders) in enumerate(parts):
             if orders.size == 0:
                 continue
-            found, lost = self._run(instance, vehicles, orders, 0, limits.share(1 / (len(parts) - k)).seconds(_MIN_PART_S))
+            found, lost = self._run(
+                instance, vehicles, orders, 0, limits.share(1 / (len(parts) - k)).seconds(_MIN_PART_S)
+            )
             routes |= found
             dropped += lost
         return routes, dropped
@@ -177,7 +181,8 @@ class VroomSearch:
         visits that dropped in re-timing."""
         top = max(1e-9, float(instance.order_unplanned_cost[instance.compatible.any(axis=0)].max()))
         solution = _input(instance, vehicles, orders, top).solve(
-            exploration_level=level, nb_threads=self.threads,
+            exploration_level=level,
+            nb_threads=self.threads,
             timeout=None if seconds is None else timedelta(seconds=seconds),
         )
         steps = solution.routes
@@ -254,12 +259,13 @@ def _input(instance: Instance, vehicles: np.ndarray, orders: np.ndarray, top: fl
     ids are instance vehicles + 1, job ids orders + 1; ``top`` is the unplanned cost
     that maps to priority 100."""
     locations, local = np.unique(
-        np.concatenate([instance.vehicle_start_loc[vehicles], instance.vehicle_end_loc[vehicles],
-                        instance.order_loc[orders]]),
+        np.concatenate(
+            [instance.vehicle_start_loc[vehicles], instance.vehicle_end_loc[vehicles], instance.order_loc[orders]]
+        ),
         return_inverse=True,
     )
-    start_loc, end_loc = local[: vehicles.size], local[vehicles.size: 2 * vehicles.size]
-    order_loc = local[2 * vehicles.size:]
+    start_loc, end_loc = local[: vehicles.size], local[vehicles.size : 2 * vehicles.size]
+    order_loc = local[2 * vehicles.size :]
     problem = vroom.Input()
     matrix = instance.travel_s[np.ix_(locations, locations)].astype(np.int64)
     problem.set_durations_matrix(profile="car", matrix_input=matrix)
@@ -272,21 +278,27 @@ def _input(instance: Instance, vehicles: np.ndarray, orders: np.ndarray, top: fl
             capacity = instance.vehicle_capacity[v]
             extra["capacity"] = [int(np.floor(capacity * _LOAD_SCALE)) if np.isfinite(capacity) else big]
         if instance.vehicle_break_duration_s[v] > 0:
-            extra["breaks"] = [vroom.Break(
+            extra["breaks"] = [
+                vroom.Break(
+                    v + 1,
+                    time_windows=[
+                        vroom.TimeWindow(int(instance.vehicle_break_start_s[v]), int(instance.vehicle_break_end_s[v]))
+                    ],
+                    service=int(instance.vehicle_break_duration_s[v]),
+                )
+            ]
+        fleet.append(
+            vroom.Vehicle(
                 v + 1,
-                time_windows=[vroom.TimeWindow(int(instance.vehicle_break_start_s[v]),
-                                               int(instance.vehicle_break_end_s[v]))],
-                service=int(instance.vehicle_break_duration_s[v]),
-            )]
-        fleet.append(vroom.Vehicle(
-            v + 1,
-            start=start,
-            end=end,
-            time_window=vroom.TimeWindow(int(instance.vehicle_shift_start_s[v]),
-                                         int(instance.vehicle_latest_end_s[v])),
-            skills={int(o) + 1 for o in orders[instance.compatible[v, orders]]},
-            **extra,
-        ))
+                start=start,
+                end=end,
+                time_window=vroom.TimeWindow(
+                    int(instance.vehicle_shift_start_s[v]), int(instance.vehicle_latest_end_s[v])
+                ),
+                skills={int(o) + 1 for o in orders[instance.compatible[v, orders]]},
+                **extra,
+            )
+        )
     problem.add_vehicle(fleet)
     jobs = []
     for o, loc in zip(orders.tolist(), order_loc.tolist()):
@@ -296,15 +308,17 @@ def _input(instance: Instance, vehicles: np.ndarray, orders: np.ndarray, top: fl
         windows = instance.order_windows_s[o, : instance.order_n_windows[o]]
         if instance.order_late_cost_per_min[o] > 0:
             windows = _before(windows, int(instance.order_due_s[o]))
-        jobs.append(vroom.Job(
-            o + 1,
-            location=loc,
-            default_service=int(instance.order_duration_s[o]),
-            skills={o + 1},
-            priority=int(np.clip(round(100 * instance.order_unplanned_cost[o] / top), 0, 100)),
-            time_windows=[vroom.TimeWindow(int(a), int(b)) for a, b in windows],
-            **extra,
-        ))
+        jobs.append(
+            vroom.Job(
+                o + 1,
+                location=loc,
+                default_service=int(instance.order_duration_s[o]),
+                skills={o + 1},
+                priority=int(np.clip(round(100 * instance.order_unplanned_cost[o] / top), 0, 100)),
+                time_windows=[vroom.TimeWindow(int(a), int(b)) for a, b in windows],
+                **extra,
+            )
+        )
     problem.add_job(jobs)
     return problem
 
@@ -330,9 +344,15 @@ def territories(instance: Instance, plannable: np.ndarray, work: int) -> list[tu
     per_part = max(1, int(np.sqrt(work * technicians.size / max(1, plannable.size * days_per))))
     homes = starts[first_day]
     where = instance.order_loc[plannable]
-    groups = halves(instance.location_lat[homes], instance.location_lon[homes], per_part, capacity=days.astype(float),
-                    work_lat=instance.location_lat[where], work_lon=instance.location_lon[where],
-                    work=instance.order_duration_s[plannable].astype(float))
+    groups = halves(
+        instance.location_lat[homes],
+        instance.location_lon[homes],
+        per_part,
+        capacity=days.astype(float),
+        work_lat=instance.location_lat[where],
+        work_lon=instance.location_lon[where],
+        work=instance.order_duration_s[plannable].astype(float),
+    )
     part_of_technician = {int(technicians[i]): k for k, group in enumerate(groups) for i in group.tolist()}
     vehicle_part = np.array([part_of_technician[int(t)] for t in instance.vehicle_technician], dtype=np.int64)
     reach = instance.travel_s[np.ix_(starts, where)].astype(np.int64)

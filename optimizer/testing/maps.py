@@ -51,6 +51,7 @@ class GridMap:
         path.unlink(missing_ok=True)
         writer = osmium.SimpleWriter(str(path))
         try:
+
             def node_id(row: int, col: int) -> int:
                 return 1 + row * self.cols + col
 
@@ -64,14 +65,22 @@ class GridMap:
                 if row in self.oneway_rows:
                     tags["oneway"] = "yes"
                 way += 1
-                writer.add_way(osmium.osm.mutable.Way(
-                    id=way, nodes=[node_id(row, c) for c in range(self.cols)], tags=tags, version=1))
+                writer.add_way(
+                    osmium.osm.mutable.Way(
+                        id=way, nodes=[node_id(row, c) for c in range(self.cols)], tags=tags, version=1
+                    )
+                )
             for col in range(self.cols):
                 for rows in self._column_runs(col):
                     way += 1
-                    writer.add_way(osmium.osm.mutable.Way(
-                        id=way, nodes=[node_id(r, col) for r in rows],
-                        tags={"highway": self.column_highway, "name": f"Column {col}"}, version=1))
+                    writer.add_way(
+                        osmium.osm.mutable.Way(
+                            id=way,
+                            nodes=[node_id(r, col) for r in rows],
+                            tags={"highway": self.column_highway, "name": f"Column {col}"},
+                            version=1,
+                        )
+                    )
         finally:
             writer.close()
         return path
@@ -80,4 +89,4 @@ class GridMap:
         cut = self.river_after_row
         if cut is None or col == self.bridge_col:
             return [range(self.rows)]
-        return [run for run in (range(0, cut + 1), range(cut + 1, self.rows)) if len(run) >= 2]
+        return [run for run in (range(cut + 1), range(cut + 1, self.rows)) if len(run) >= 2]

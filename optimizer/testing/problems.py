@@ -25,8 +25,13 @@ DEPOT_PARTS = ("P-900", "P-910", "P-920", "P-930")
 TOOLS = ("lift", "leak-detector", "thermal-camera")
 TYPES = ("maintenance", "repair", "complaint", "installation", "inspection")
 TYPE_SHARE = (0.35, 0.30, 0.12, 0.06, 0.17)
-DURATION_MIN = {"maintenance": (45, 120), "repair": (30, 150), "complaint": (30, 60),
-                "installation": (120, 240), "inspection": (30, 90)}
+DURATION_MIN = {
+    "maintenance": (45, 120),
+    "repair": (30, 150),
+    "complaint": (30, 60),
+    "installation": (120, 240),
+    "inspection": (30, 90),
+}
 URGENCIES = ("emergency", "high", "normal", "low")
 URGENCY_SHARE = (0.04, 0.16, 0.55, 0.25)
 KM_PER_DEGREE_LAT = 111.2
@@ -78,8 +83,12 @@ def problem(n_orders: int, n_technicians: int, *, tz: str = "Europe/Berlin", **o
     """A :class:`Problem` from :func:`generate` (same options)."""
     tables = generate(n_orders, n_technicians, **options)  # type: ignore[arg-type]
     return read_problem(
-        tables["orders"], tables["technicians"], tables["depots"],
-        start=options.get("start", dt.date(2026, 11, 23)), days=options.get("days", 1), tz=tz,
+        tables["orders"],
+        tables["technicians"],
+        tables["depots"],
+        start=options.get("start", dt.date(2026, 11, 23)),
+        days=options.get("days", 1),
+        tz=tz,
     )
 
 

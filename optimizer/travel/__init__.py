@@ -31,7 +31,16 @@ def __getattr__(name: str) -> Any:
         return OsmTravel
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 __all__ = [
-    "CalibratedTravel", "Calibration", "HaversineTravel", "OsmTravel", "OsrmTravel", "PrecomputedTravel",
-    "TravelMatrix", "TravelProvider", "calibrate", "travel_provider",
+    "CalibratedTravel",
+    "Calibration",
+    "HaversineTravel",
+    "OsmTravel",
+    "OsrmTravel",
+    "PrecomputedTravel",
+    "TravelMatrix",
+    "TravelProvider",
+    "calibrate",
+    "travel_provider",
 ]

@@ -72,9 +72,12 @@ class Calibration:
     @property
     def settings(self) -> TravelSettings:
         """The fitted model as a problem's travel settings (``source = "calibrated"``)."""
-        return TravelSettings(source="calibrated", detour_factor=round(self.travel.detour_factor, 4),
-                              band_starts_km=self.travel.band_starts_km,
-                              band_min_per_km=tuple(round(m, 4) for m in self.travel.min_per_km))
+        return TravelSettings(
+            source="calibrated",
+            detour_factor=round(self.travel.detour_factor, 4),
+            band_starts_km=self.travel.band_starts_km,
+            band_min_per_km=tuple(round(m, 4) for m in self.travel.min_per_km),
+        )
 
     def toml(self) -> str:
         """The fitted model as the ``[travel]`` table of a run configuration."""
@@ -83,15 +86,20 @@ class Calibration:
         def numbers(values: tuple[float, ...]) -> str:
             return "[" + ", ".join(f"{v:g}" for v in values) + "]"
 
-        return (f'[travel]\nsource = "calibrated"\ndetour_factor = {travel.detour_factor:g}\n'
-                f"band_starts_km = {numbers(travel.band_starts_km)}\nband_min_per_km = {numbers(travel.band_min_per_km)}\n")
+        return (
+            f'[travel]\nsource = "calibrated"\ndetour_factor = {travel.detour_factor:g}\n'
+            f"band_starts_km = {numbers(travel.band_starts_km)}\nband_min_per_km = {numbers(travel.band_min_per_km)}\n"
+        )
 
     def __str__(self) -> str:
-        speeds = ", ".join(f"from {a:g} km {60 / m:.1f} km/h" for a, m in zip(self.travel.band_starts_km,
-                                                                            self.travel.min_per_km))
-        return (f"calibrated on {self.trips} trips: detour x{self.travel.detour_factor:.3f}, {speeds}; "
-                f"mean error {self.mae_s:.0f} s ({self.mape_pct:.1f}%), bias {self.bias_s:+.0f} s; "
-                f"the model it replaces: {self.before_mae_s:.0f} s ({self.before_mape_pct:.1f}%)")
+        speeds = ", ".join(
+            f"from {a:g} km {60 / m:.1f} km/h" for a, m in zip(self.travel.band_starts_km, self.travel.min_per_km)
+        )
+        return (
+            f"calibrated on {self.trips} trips: detour x{self.travel.detour_factor:.3f}, {speeds}; "
+            f"mean error {self.mae_s:.0f} s ({self.mape_pct:.1f}%), bias {self.bias_s:+.0f} s; "
+            f"the model it replaces: {self.before_mae_s:.0f} s ({self.before_mape_pct:.1f}%)"
+        )
 
 
 def calibrate(
@@ -107,7 +115,7 @@ def calibrate(
     if missing:
         raise ValueError(f"trips lack column(s) {', '.join(missing)}")
     before = before or HaversineTravel()
-    data = trips.astype({c: "float64" for c in TRIP_COLUMNS})
+    data = trips.astype(dict.fromkeys(TRIP_COLUMNS, "float64"))
     gc_m = _pairwise_m(data["from_lat"], data["from_lon"], data["to_lat"], data["to_lon"])
     duration = data["duration_s"].to_numpy()
     usable = (gc_m > 1.0) & (duration > 0) & np.isfinite(duration)

@@ -37,8 +37,10 @@ def _rows_m(phi: npt.NDArray[np.float64], lam: npt.NDArray[np.float64], rows: sl
 
 
 def haversine_m(
-    phi1: npt.NDArray[np.float64], lam1: npt.NDArray[np.float64],
-    phi2: npt.NDArray[np.float64], lam2: npt.NDArray[np.float64],
+    phi1: npt.NDArray[np.float64],
+    lam1: npt.NDArray[np.float64],
+    phi2: npt.NDArray[np.float64],
+    lam2: npt.NDArray[np.float64],
 ) -> npt.NDArray[np.float64]:
     """Great-circle metres between points given in radians (arrays broadcast)."""
     h = np.sin((phi2 - phi1) / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin((lam2 - lam1) / 2) ** 2

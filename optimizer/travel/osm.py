@@ -46,10 +46,20 @@ from optimizer.travel.haversine import EARTH_RADIUS_M, haversine_m
 from optimizer.travel.points import distinct_points
 
 CAR_SPEEDS_KMH: Mapping[str, float] = {
-    "motorway": 90, "motorway_link": 45, "trunk": 85, "trunk_link": 40,
-    "primary": 65, "primary_link": 30, "secondary": 55, "secondary_link": 25,
-    "tertiary": 40, "tertiary_link": 20, "unclassified": 25, "residential": 25,
-    "living_street": 10, "service": 15,
+    "motorway": 90,
+    "motorway_link": 45,
+    "trunk": 85,
+    "trunk_link": 40,
+    "primary": 65,
+    "primary_link": 30,
+    "secondary": 55,
+    "secondary_link": 25,
+    "tertiary": 40,
+    "tertiary_link": 20,
+    "unclassified": 25,
+    "residential": 25,
+    "living_street": 10,
+    "service": 15,
 }
 """km/h by ``highway`` class: OSRM's car profile. Classes not listed are not driven."""
 
@@ -95,8 +105,9 @@ class RoadGraph:
     def _tree(self) -> cKDTree:
         return cKDTree(_plane(self.lat, self.lon, float(self.lat.mean())))
 
-    def nearest(self, lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]) -> tuple[
-            npt.NDArray[np.intp], npt.NDArray[np.float64]]:
+    def nearest(
+        self, lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
         """For each place, its nearest node and the great-circle metres to it."""
         _, nearest = self._tree.query(_plane(lat, lon, float(self.lat.mean())))
         nearest = np.asarray(nearest, dtype=np.intp)
@@ -136,7 +147,9 @@ class OsmTravel:
         graph = road_graph(pbf, self.speeds_kmh, self.junction_s)
         if cache:
             w = graph.weights
-            cache.put(key, {"lat": graph.lat, "lon": graph.lon, "data": w.data, "indices": w.indices, "indptr": w.indptr})
+            cache.put(
+                key, {"lat": graph.lat, "lon": graph.lon, "data": w.data, "indices": w.indices, "indptr": w.indptr}
+            )
         return graph
 
     def matrix(self, lat: npt.ArrayLike, lon: npt.ArrayLike) -> TravelMatrix:
@@ -157,7 +170,9 @@ class OsmTravel:
         return nearest
 
 
-def road_graph(pbf: Path, speeds_kmh: Mapping[str, float] = CAR_SPEEDS_KMH, junction_s: float = JUNCTION_S) -> RoadGraph:
+def road_graph(
+    pbf: Path, speeds_kmh: Mapping[str, float] = CAR_SPEEDS_KMH, junction_s: float = JUNCTION_S
+) -> RoadGraph:
     """Read the drivable road graph of ``pbf`` (see the module docstring); every edge
     into a junction costs ``junction_s`` seconds more."""
     refs: list[npt.NDArray[np.int64]] = []
@@ -221,8 +236,11 @@ def _kmh(maxspeed: str | None) -> float | None:
 
 
 def _graph(
-    refs: list[npt.NDArray[np.int64]], coords: list[npt.NDArray[np.float64]],
-    speeds: npt.NDArray[np.float64], directions: npt.NDArray[np.int64], junction_s: float,
+    refs: list[npt.NDArray[np.int64]],
+    coords: list[npt.NDArray[np.float64]],
+    speeds: npt.NDArray[np.float64],
+    directions: npt.NDArray[np.int64],
+    junction_s: float,
 ) -> RoadGraph:
     """The graph of consecutive way nodes, reduced to its largest strongly connected part."""
     lengths = np.array([r.size - 1 for r in refs])
@@ -269,7 +287,8 @@ def _plane(lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64], lat0: flo
 
 
 def _fastest(
-    weights: csr_matrix, nodes: npt.NDArray[np.intp],
+    weights: csr_matrix,
+    nodes: npt.NDArray[np.intp],
 ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
     """Seconds and metres of the fastest paths between every pair of ``nodes``."""
     k = nodes.size

@@ -85,7 +85,9 @@ class OsrmTravel:
         return TravelMatrix(duration_s=duration[pick], distance_m=distance[pick])
 
     def _places(
-        self, lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64],
+        self,
+        lat: npt.NDArray[np.float64],
+        lon: npt.NDArray[np.float64],
     ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
         key = json.dumps([self.url, self.profile, self.max_snap_m]).encode() + lat.tobytes() + lon.tobytes()
         stored = self._cache.get(key) if self._cache else None
@@ -104,8 +106,8 @@ class OsrmTravel:
             sources = np.arange(rows, min(n, rows + step))
             targets = np.arange(cols, min(n, cols + step))
             reply = self._table(coordinates, sources, targets)
-            duration[rows:rows + sources.size, cols:cols + targets.size] = _cells(reply, "durations")
-            distance[rows:rows + sources.size, cols:cols + targets.size] = _cells(reply, "distances")
+            duration[rows : rows + sources.size, cols : cols + targets.size] = _cells(reply, "durations")
+            distance[rows : rows + sources.size, cols : cols + targets.size] = _cells(reply, "distances")
             for index, point in zip(sources, reply["sources"]):
                 snap_m[index] = point.get("distance", 0.0)
             for index, point in zip(targets, reply["destinations"]):
@@ -124,8 +126,11 @@ class OsrmTravel:
         return result
 
     def _check(
-        self, lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64],
-        snap_m: npt.NDArray[np.float64], routed: npt.NDArray[np.bool_],
+        self,
+        lat: npt.NDArray[np.float64],
+        lon: npt.NDArray[np.float64],
+        snap_m: npt.NDArray[np.float64],
+        routed: npt.NDArray[np.bool_],
     ) -> None:
         far = {int(i): float(snap_m[i]) for i in np.flatnonzero(snap_m > self.max_snap_m)}
         cut = {int(i): None for i in cut_off(routed) if int(i) not in far}
@@ -182,7 +187,9 @@ def _block_size(max_table_size: int) -> int:
 
 
 def _through_a_third(
-    duration: npt.NDArray[np.float64], distance: npt.NDArray[np.float64], url: str,
+    duration: npt.NDArray[np.float64],
+    distance: npt.NDArray[np.float64],
+    url: str,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Pairs left without a route although both places reach the others (OSRM can
     answer ``null`` between two snapped points of one road) get the fastest route

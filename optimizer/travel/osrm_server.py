@@ -95,8 +95,18 @@ def install_programs(target: Path | None = None) -> Path:
         return target / "bin"
     with tempfile.TemporaryDirectory() as scratch:
         command = [
-            sys.executable, "-m", "pip", "download", f"osrm-bindings=={OSRM_VERSION}", "--no-deps",
-            "--only-binary=:all:", "--python-version", "3.12", "--dest", scratch, "--quiet",
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            f"osrm-bindings=={OSRM_VERSION}",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--python-version",
+            "3.12",
+            "--dest",
+            scratch,
+            "--quiet",
         ]
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         wheels = sorted(Path(scratch).glob("osrm_bindings-*.whl"))
@@ -108,7 +118,7 @@ def install_programs(target: Path | None = None) -> Path:
             for member in wheel.namelist():
                 for inside, outside in (("osrm/bin/", "bin/"), ("osrm/share/", "share/")):
                     if member.startswith(inside) and not member.endswith("/"):
-                        destination = staging / outside / member[len(inside):]
+                        destination = staging / outside / member[len(inside) :]
                         destination.parent.mkdir(parents=True, exist_ok=True)
                         destination.write_bytes(wheel.read(member))
         for program in (staging / "bin").iterdir():
@@ -119,7 +129,10 @@ def install_programs(target: Path | None = None) -> Path:
 
 
 def build_dataset(
-    pbf: Path, folder: Path, profile: Path | str = "car", small_component_size: int = 1000,
+    pbf: Path,
+    folder: Path,
+    profile: Path | str = "car",
+    small_component_size: int = 1000,
 ) -> Path:
     """Build an OSRM data set (multi-level Dijkstra) for ``pbf`` in ``folder`` with the
     given profile (a name from :func:`profile_path` or a ``.lua`` file); returns the
@@ -158,8 +171,17 @@ class LocalServer:
     def start(self, wait_s: float = 30.0) -> LocalServer:
         """Start the server and wait until it answers."""
         command = [
-            str(programs_folder() / "osrm-routed"), "--algorithm", "mld", "--ip", "127.0.0.1",
-            "--port", str(self.port), "--max-table-size", str(self.max_table_size), "--verbosity", "WARNING",
+            str(programs_folder() / "osrm-routed"),
+            "--algorithm",
+            "mld",
+            "--ip",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--max-table-size",
+            str(self.max_table_size),
+            "--verbosity",
+            "WARNING",
             str(self.dataset),
         ]
         with self.log.open("wb") as log:
@@ -210,7 +232,10 @@ class LocalServer:
         return self.start()
 
     def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None,
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
     ) -> None:
         self.stop()
 

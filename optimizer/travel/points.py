@@ -13,7 +13,8 @@ COORDINATE_DECIMALS = 6
 
 
 def distinct_points(
-    lat: npt.ArrayLike, lon: npt.ArrayLike,
+    lat: npt.ArrayLike,
+    lon: npt.ArrayLike,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.intp]]:
     """The distinct places among the points, in order of first appearance, and for each
     point the index of its place: ``lat[i] == places_lat[inverse[i]]`` at 6 decimals."""

@@ -17,8 +17,12 @@ def travel_provider(settings: TravelSettings) -> TravelProvider:
     graph is read once however many problems (scenarios, re-plans) share it."""
     if settings.source == "osrm":
         assert settings.osrm_url is not None  # the settings' validator ensures it
-        return OsrmTravel(settings.osrm_url, settings.osrm_profile, max_table_size=settings.osrm_max_table_size,
-                          max_snap_m=settings.max_snap_m)
+        return OsrmTravel(
+            settings.osrm_url,
+            settings.osrm_profile,
+            max_table_size=settings.osrm_max_table_size,
+            max_snap_m=settings.max_snap_m,
+        )
     if settings.source == "osm":
         from optimizer.travel.osm import OsmTravel  # pyosmium and scipy load only for road graphs
 

@@ -10,6 +10,9 @@ import datetime as dt
 
 import pytest
 
+from optimizer.models import ClockInterval, Depot, Plan, StopKind, Urgency
+from optimizer.solvers import SOLVERS
+
 from conftest import (
     at,
     lunch,
@@ -19,8 +22,6 @@ from conftest import (
     solve_checked,
     window,
 )
-from optimizer.models import ClockInterval, Depot, Plan, StopKind, Urgency
-from optimizer.solvers import SOLVERS
 
 FULL_MODEL = sorted(set(SOLVERS) - {"pyvrp"})
 """Back-ends that model every rule; PyVRP's subset is tested in test_pyvrp.py."""
@@ -116,9 +117,7 @@ def test_contract_tools_with_technician(solver: str) -> None:
 def test_contract_required_technician(solver: str) -> None:
     """An order naming its technician is served by that technician even if farther."""
     order = make_order(technician="FAR")
-    plan = solve_checked(
-        make_problem([order], [make_technician("NEAR"), make_technician("FAR", **FAR)]), solver=solver
-    )
+    plan = solve_checked(make_problem([order], [make_technician("NEAR"), make_technician("FAR", **FAR)]), solver=solver)
     assert visits(plan)["O1"][0] == "FAR"
 
 
@@ -128,9 +127,7 @@ def test_contract_workdays_and_absence(solver: str) -> None:
     monday_worker = make_technician("MON", workdays=frozenset({"Mon"}))
     absent = make_technician("ABSENT", absent=frozenset({at("08:00", day=1).date()}))
     available = make_technician("OK", **FAR)
-    plan = solve_checked(
-        make_problem([tuesday_only], [monday_worker, absent, available], days=2), solver=solver
-    )
+    plan = solve_checked(make_problem([tuesday_only], [monday_worker, absent, available], days=2), solver=solver)
     technician, start = visits(plan)["O1"]
     assert technician == "OK" and start.date() == at("08:00", day=1).date()
     alone = solve_checked(make_problem([tuesday_only], [monday_worker], days=2), solver=solver)
@@ -156,9 +153,7 @@ def test_contract_no_break_when_home_early(solver: str) -> None:
 
 def test_contract_release_is_earliest_start(solver: str) -> None:
     """An order released at 10:30 (its part arrives) starts at 10:30."""
-    plan = solve_checked(
-        make_problem([make_order(release=at("10:30"))], [make_technician()]), solver=solver
-    )
+    plan = solve_checked(make_problem([make_order(release=at("10:30"))], [make_technician()]), solver=solver)
     assert visits(plan)["O1"][1] == at("10:30")
 
 
@@ -252,8 +247,7 @@ def test_contract_presolve_reasons(solver: str, order_fields, technician_fields,
 def test_contract_deterministic_under_work_limit(solver: str) -> None:
     """The same problem and work limit give the same plan twice."""
     orders = [
-        make_order(f"O{i}", lat=49.40 + 0.013 * (i % 7), lon=8.40 + 0.021 * (i % 5), duration_min=45)
-        for i in range(25)
+        make_order(f"O{i}", lat=49.40 + 0.013 * (i % 7), lon=8.40 + 0.021 * (i % 5), duration_min=45) for i in range(25)
     ]
     problem = make_problem(orders, [make_technician("A", break_=lunch()), make_technician("B", **FAR)])
     first = solve_checked(problem, solver=solver, max_solutions=30)
@@ -274,8 +268,9 @@ def test_contract_van_stock_is_used_up(solver: str) -> None:
 
 def test_contract_pickup_where_the_van_lacks_the_part(solver: str) -> None:
     """After every back-end, a part no van carries is collected at the depot first."""
-    depot = Depot(id="D1", lat=49.52, lon=8.50, hours=ClockInterval(start=dt.time(7), end=dt.time(18)),
-                  stock={"P-200": 2})
+    depot = Depot(
+        id="D1", lat=49.52, lon=8.50, hours=ClockInterval(start=dt.time(7), end=dt.time(18)), stock={"P-200": 2}
+    )
     plan = solve_checked(
         make_problem([make_order("NEEDS", parts={"P-200": 1})], [make_technician()], depots=(depot,)),
         solver=solver,

@@ -6,12 +6,12 @@ import datetime as dt
 
 import pytest
 
-from conftest import lunch, make_order, make_problem, make_technician, solve_checked, window
 from optimizer.instance import compile_instance
 from optimizer.models import ClockInterval, Depot, StopKind, Urgency
-from optimizer.solvers.pyvrp_search import PyVrpSearch
 from optimizer.solvers.base import SolveLimits
-from optimizer.solvers.pyvrp_search import unsupported
+from optimizer.solvers.pyvrp_search import PyVrpSearch, unsupported
+
+from conftest import lunch, make_order, make_problem, make_technician, solve_checked, window
 
 FAR = {"lat": 49.60, "lon": 8.60}
 
@@ -120,8 +120,9 @@ def test_pyvrp_routes_are_supplied_with_parts() -> None:
     """PyVRP does not see parts; the supply pass after it uses the van unit for the
     emergency and fetches the second unit at the depot for the other order."""
     tech = make_technician(van_stock={"P-100": 1})
-    depot = Depot(id="D1", lat=49.52, lon=8.50, hours=ClockInterval(start=dt.time(7), end=dt.time(18)),
-                  stock={"P-100": 1})
+    depot = Depot(
+        id="D1", lat=49.52, lon=8.50, hours=ClockInterval(start=dt.time(7), end=dt.time(18)), stock={"P-100": 1}
+    )
     orders = [
         make_order("EMG", urgency=Urgency.EMERGENCY, parts={"P-100": 1}),
         make_order("NORMAL", parts={"P-100": 1}, lat=49.53, windows=(window("13:00", "16:00"),)),
