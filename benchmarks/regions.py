@@ -1,6 +1,7 @@
 """Regions on Dask: a national night's run split into regions and planned on workers.
 
-    python benchmarks/run.py regions --sizes 20000x800x1 --workers 1,2 --time-limit 20 --unpartitioned --out results/regions
+    python benchmarks/run.py regions --sizes 20000x800x1 --workers 1,2 --time-limit 20 --unpartitioned \
+        --out results/regions
 
 For each generated ``orders x technicians x days`` instance and each number of
 workers (a local Dask cluster, one thread per worker): seconds to split, seconds to

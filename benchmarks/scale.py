@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> list[dict]:
             problem,
             time_limit=args.time_limit,
             seed=args.seed,
-            on_improvement=lambda s, cost, planned: first.append(s) if not first else None,
+            on_improvement=lambda s, cost, planned, first=first: first.append(s) if not first else None,
         )
         total = time.perf_counter() - began
         report = optimizer.check(problem, plan)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import itertools
 import tempfile
 import time
 import tracemalloc
@@ -81,15 +82,21 @@ def matrices(name: str, pbf: Path, url: str, server_mb: Callable[[], float], siz
         lat, lon = places(graph.lat, graph.lon, n, seed)
         with tempfile.TemporaryDirectory() as cache:
             timed = {
-                "haversine": measured(lambda: HaversineTravel().matrix(lat, lon)),
+                "haversine": measured(lambda lat=lat, lon=lon: HaversineTravel().matrix(lat, lon)),
                 "osrm": measured(
-                    lambda: OsrmTravel(url, max_table_size=1000, max_snap_m=5e3, cache_dir=False).matrix(lat, lon)
+                    lambda lat=lat, lon=lon: OsrmTravel(
+                        url, max_table_size=1000, max_snap_m=5e3, cache_dir=False
+                    ).matrix(lat, lon)
                 ),
                 "osm (read map)": measured(
-                    lambda: OsmTravel(pbf, max_snap_m=5e3, cache_dir=Path(cache)).matrix(lat, lon)
+                    lambda lat=lat, lon=lon, cache=cache: OsmTravel(pbf, max_snap_m=5e3, cache_dir=Path(cache)).matrix(
+                        lat, lon
+                    )
                 ),
                 "osm (cached)": measured(
-                    lambda: OsmTravel(pbf, max_snap_m=5e3, cache_dir=Path(cache)).matrix(lat, lon)
+                    lambda lat=lat, lon=lon, cache=cache: OsmTravel(pbf, max_snap_m=5e3, cache_dir=Path(cache)).matrix(
+                        lat, lon
+                    )
                 ),
             }
         for source, (seconds, peak) in timed.items():
@@ -143,7 +150,7 @@ def driven(plan: Plan, problem: Problem, road: TravelSettings) -> tuple[float, i
             *(instance.order_loc[k] for k in visits),
             instance.vehicle_end_loc[v],
         ]
-        minutes += sum(int(instance.travel_s[a, b]) for a, b in zip(locations, locations[1:])) / 60
+        minutes += sum(int(instance.travel_s[a, b]) for a, b in itertools.pairwise(locations)) / 60
         broken += schedule_route(instance, v, visits) is None
     return minutes, broken
 

@@ -12,6 +12,7 @@ depot whose shift is the depot's window; customers become orders with their wind
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,7 +167,7 @@ def route_distance(bench: Benchmark, routes: list[list[int]]) -> float:
     total = 0.0
     for route in routes:
         path = [0, *route, 0]
-        total += float(sum(distance[a, b] for a, b in zip(path, path[1:])))
+        total += float(sum(distance[a, b] for a, b in itertools.pairwise(path)))
     return round(total, 1)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import json
 import time
 from pathlib import Path
@@ -92,7 +93,7 @@ def test_a_configured_run_writes_plan_manifest_and_log(tmp_path: Path, capsys) -
     assert events[-1]["exit_code"] == code
     timeline = [e for e in events if e["event"] == "improved"]
     assert timeline and all(
-        a["objective"] > b["objective"] and a["seconds"] <= b["seconds"] for a, b in zip(timeline, timeline[1:])
+        a["objective"] > b["objective"] and a["seconds"] <= b["seconds"] for a, b in itertools.pairwise(timeline)
     )
 
 
@@ -103,9 +104,9 @@ def test_flags_override_the_file_and_bad_keys_are_named(tmp_path: Path) -> None:
     assert loaded.solver.time_limit == 2.5 and loaded.horizon.days == 3
     assert loaded.output is not None and loaded.output.out == tmp_path / "plan"
     bad = write_config(tmp_path, "[extra]\nfoo = 1\n")
-    with pytest.raises(InvalidProblemError, match="extra: unknown key|'extra'"):
+    with pytest.raises(InvalidProblemError, match=r"extra: unknown key|'extra'"):
         load_config(bad, {})
-    with pytest.raises(InvalidProblemError, match="solver.time_limit"):
+    with pytest.raises(InvalidProblemError, match=r"solver\.time_limit"):
         load_config(config, {"solver.time_limit": -1})
     with pytest.raises(InvalidProblemError, match="input"):
         load_config(None, {"horizon.start": "today"})

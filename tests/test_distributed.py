@@ -99,11 +99,10 @@ def fails_in(region_name: str, marker: Path | None) -> Any:
     technician: always, or (with a ``marker`` file) only the first time."""
 
     def task(problem: Problem, options: SolveOptions) -> Plan:
-        if any(t.id == region_name for t in problem.technicians):
-            if marker is None or not marker.exists():
-                if marker is not None:
-                    marker.write_text("failed once")
-                raise RuntimeError("injected failure")
+        if any(t.id == region_name for t in problem.technicians) and (marker is None or not marker.exists()):
+            if marker is not None:
+                marker.write_text("failed once")
+            raise RuntimeError("injected failure")
         return solve_region(problem, options)
 
     return task

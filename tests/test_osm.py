@@ -93,8 +93,8 @@ def test_a_map_without_roads_is_an_error(tmp_path: Path) -> None:
         writer.add_node(osmium.osm.mutable.Node(id=node, location=(node * STEP_DEG, 0.0), version=1))
     writer.add_way(osmium.osm.mutable.Way(id=1, nodes=[1, 2], tags={"highway": "footway"}, version=1))
     writer.close()
-    with pytest.raises(TravelError, match="paths.osm.pbf has no drivable roads"):
-        OsmTravel(tmp_path / "paths.osm.pbf", cache_dir=False).graph
+    with pytest.raises(TravelError, match=r"paths\.osm\.pbf has no drivable roads"):
+        _ = OsmTravel(tmp_path / "paths.osm.pbf", cache_dir=False).graph
 
 
 def test_one_way_on_the_grid(grid_pbf: Path) -> None:
@@ -123,12 +123,12 @@ def test_places_snap_to_the_nearest_node_within_the_limit(grid_pbf: Path) -> Non
 
 
 def test_a_missing_or_broken_map_names_the_file(tmp_path: Path) -> None:
-    with pytest.raises(TravelError, match="cannot read the map .*nowhere.osm.pbf"):
-        OsmTravel(tmp_path / "nowhere.osm.pbf", cache_dir=False).graph
+    with pytest.raises(TravelError, match=r"cannot read the map .*nowhere\.osm\.pbf"):
+        _ = OsmTravel(tmp_path / "nowhere.osm.pbf", cache_dir=False).graph
     broken = tmp_path / "broken.osm.pbf"
     broken.write_bytes(b"not a map")
-    with pytest.raises(TravelError, match="cannot read the map .*broken.osm.pbf"):
-        OsmTravel(broken, cache_dir=False).graph
+    with pytest.raises(TravelError, match=r"cannot read the map .*broken\.osm\.pbf"):
+        _ = OsmTravel(broken, cache_dir=False).graph
 
 
 def test_the_graph_is_cached(grid_pbf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

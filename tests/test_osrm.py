@@ -181,7 +181,7 @@ def test_no_server_at_all_names_the_address() -> None:
 
 
 def test_a_refused_request_is_not_retried(relay: Relay) -> None:
-    with pytest.raises(TravelError, match="refused a table request: HTTP 400.*is the profile right"):
+    with pytest.raises(TravelError, match=r"refused a table request: HTTP 400.*is the profile right"):
         OsrmTravel(relay.url, profile="no-such/profile", cache_dir=False).matrix([60.17, 60.171], [24.94, 24.945])
     assert relay.requests == 1
 

@@ -65,7 +65,13 @@ def day() -> tuple[Problem, Plan]:
 
 def emergency(order_id: str, **fields: object) -> optimizer.Order:
     """An emergency near the generated day's centre, due within two hours of NOW."""
-    base = dict(lat=49.45, lon=8.55, duration_min=40, urgency=Urgency.EMERGENCY, due=NOW + dt.timedelta(hours=2))
+    base = {
+        "lat": 49.45,
+        "lon": 8.55,
+        "duration_min": 40,
+        "urgency": Urgency.EMERGENCY,
+        "due": NOW + dt.timedelta(hours=2),
+    }
     return make_order(order_id, **(base | fields))
 
 

@@ -116,7 +116,8 @@ def test_the_configuration_file_names_the_map_relative_to_itself(
     (tmp_path / "maps" / "city.osm.pbf").write_bytes(helsinki_pbf.read_bytes())
     config = tmp_path / "run.toml"
     config.write_text(
-        f'[input]\norders = "{helsinki_exports / "orders.csv"}"\ntechnicians = "{helsinki_exports / "technicians.csv"}"\n'
+        f'[input]\norders = "{helsinki_exports / "orders.csv"}"\n'
+        f'technicians = "{helsinki_exports / "technicians.csv"}"\n'
         f'[horizon]\nstart = "2026-11-23"\ntz = "Europe/Helsinki"\n'
         f"[solver]\ntime_limit = 2\nmax_solutions = 20\n"
         f'[travel]\nsource = "osm"\nosm_file = "maps/city.osm.pbf"\nmax_snap_m = 500\n'

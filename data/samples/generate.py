@@ -290,22 +290,22 @@ def make_orders():
         town = pick(towns, pops / pops.sum())
         lat, lon = scatter(town, 1.2 + 1.3 * min(TOWNS[town][2] / 100, 1))  # bigger towns spread wider
         orders.append(
-            dict(
-                order_id=f"O-{i + 1:03d}",
-                type=otype,
-                lat=lat,
-                lon=lon,
-                duration_min=duration,
-                urgency=urgency,
-                windows=windows,
-                due=due,
-                release=release,
-                skills=skills,
-                parts=parts,
-                tools=tools,
-                technician="",
-                load=load,
-            )
+            {
+                "order_id": f"O-{i + 1:03d}",
+                "type": otype,
+                "lat": lat,
+                "lon": lon,
+                "duration_min": duration,
+                "urgency": urgency,
+                "windows": windows,
+                "due": due,
+                "release": release,
+                "skills": skills,
+                "parts": parts,
+                "tools": tools,
+                "technician": "",
+                "load": load,
+            }
         )
     # ~3% need a named technician (complaint follow-ups first), who must be able to do the job
     candidates = sorted(

@@ -106,13 +106,13 @@ def _route(instance: Instance, timed: RouteSchedule, pickups: dict[tuple[int, in
             begin = at(timed.break_start_s)
             finish = at(timed.break_start_s + int(instance.vehicle_break_duration_s[vehicle]))
             stops.append(Stop(kind=StopKind.BREAK, arrival=begin, start=begin, end=finish))
-        times = dict(
-            arrival=at(timed.arrival_s[position]),
-            start=at(timed.start_s[position]),
-            end=at(timed.end_s[position]),
-            travel_min=timed.travel_s[position] / 60,
-            travel_km=timed.distance_m[position] / 1000,
-        )
+        times = {
+            "arrival": at(timed.arrival_s[position]),
+            "start": at(timed.start_s[position]),
+            "end": at(timed.end_s[position]),
+            "travel_min": timed.travel_s[position] / 60,
+            "travel_km": timed.distance_m[position] / 1000,
+        }
         if position == len(timed.visits):
             stops.append(Stop(kind=StopKind.END, **times))
             continue

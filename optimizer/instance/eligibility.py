@@ -65,16 +65,16 @@ def compile_eligibility(
     qualified, presolve = _qualification(problem, stock, ready, windows_exist=n_stated > 0, not_before=not_before)
     order_ready = np.where(qualified, ready, NEVER_S).min(axis=0, initial=NEVER_S)
     order_ready = np.where(qualified.any(axis=0), order_ready, 0)
-    cut, n_cut = clipped(stated, order_ready, np.full(len(problem.orders), horizon_s))
-    reach = dict(
-        travel_s=travel_s,
-        start=vehicles.vehicle_start_loc,
-        home=vehicles.vehicle_end_loc,
-        order_loc=order_loc,
-        duration_s=duration_s,
-        shift_start=vehicles.vehicle_shift_start_s,
-        latest_end=vehicles.vehicle_latest_end_s,
-    )
+    cut, _ = clipped(stated, order_ready, np.full(len(problem.orders), horizon_s))
+    reach = {
+        "travel_s": travel_s,
+        "start": vehicles.vehicle_start_loc,
+        "home": vehicles.vehicle_end_loc,
+        "order_loc": order_loc,
+        "duration_s": duration_s,
+        "shift_start": vehicles.vehicle_shift_start_s,
+        "latest_end": vehicles.vehicle_latest_end_s,
+    }
     supplied = qualified[technician] & _reachable(**reach, windows=cut, ready=ready[technician])
     supplied[vehicles.idle] = False
     ignoring_parts: BoolArray | None = None

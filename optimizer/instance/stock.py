@@ -117,7 +117,7 @@ def compile_depots(problem: Problem, axis: TimeAxis, stock: Stock, horizon_s: in
         depot_ids=tuple(d.id for d in problem.depots),
         depot_loc=first_loc + np.arange(len(problem.depots), dtype=np.int64),
         depot_hours_s=depot_hours,
-        pickup_duration_s=int(round(60 * problem.pickup_min)),
+        pickup_duration_s=round(60 * problem.pickup_min),
         pickup_depot=kinds[:, 0].copy(),
         pickup_from_s=kinds[:, 1].copy(),
     )

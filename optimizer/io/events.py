@@ -58,10 +58,7 @@ _PARSERS = {
 def read_events(path: str | os.PathLike[str], tz: str) -> Events:
     """The events in a ``.csv`` or ``.json`` file; naive times are local in ``tz``."""
     path = Path(path)
-    if path.suffix.lower() == ".json":
-        source = _read_json(path)
-    else:
-        source = read_source(path)
+    source = _read_json(path) if path.suffix.lower() == ".json" else read_source(path)
     return events_from_source(source, ZoneInfo(tz))
 
 
@@ -99,7 +96,7 @@ def events_from_source(source: Source, zone: ZoneInfo) -> Events:
     for position, record in enumerate(frame.to_dict("records")):
         if all(cells.is_blank(v) for v in record.values()):
             continue
-        where = dict(source=source.name, row=source.label(position), row_kind=source.row_kind)
+        where = {"source": source.name, "row": source.label(position), "row_kind": source.row_kind}
         kind = "" if cells.is_blank(record["event"]) else cells.lowercase(record["event"])
         if kind not in KINDS:
             issues.append(

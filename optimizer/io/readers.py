@@ -11,6 +11,7 @@ tab or ``|``) is taken from the header line; with ``;`` a decimal comma in a num
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -231,10 +232,8 @@ def _build(sources: dict[str, Source], settings: dict[str, Any]) -> Problem:
 def _settings(settings: dict[str, Any]) -> dict[str, Any]:
     out = dict(settings)
     if isinstance(out.get("start"), str):
-        try:
+        with contextlib.suppress(ValueError):  # pydantic reports it with the field name
             out["start"] = dt.date.fromisoformat(out["start"])
-        except ValueError:
-            pass  # pydantic reports it with the field name
     return out
 
 
@@ -255,7 +254,7 @@ def read_table(source: Source, table: Table, zone: ZoneInfo, issues: list[InputI
         if all(cells.is_blank(value) for value in record.values()):
             continue  # an empty line
         row = source.label(position)
-        where = dict(source=source.name, row=row, row_kind=source.row_kind)
+        where = {"source": source.name, "row": row, "row_kind": source.row_kind}
         entity = None if cells.is_blank(record[table.id_column]) else cells.text(record[table.id_column])
         values: dict[str, Any] = {}
         bad = False

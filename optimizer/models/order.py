@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from pydantic import AwareDatetime, Field, ValidationInfo, field_validator
 
@@ -48,7 +49,7 @@ class Order(Frozen):
     @classmethod
     def _sorted_apart(cls, windows: tuple[TimeWindow, ...]) -> tuple[TimeWindow, ...]:
         ordered = tuple(sorted(windows, key=lambda w: utc(w.start)))
-        for first, second in zip(ordered, ordered[1:]):
+        for first, second in itertools.pairwise(ordered):
             if utc(second.start) < utc(first.end):
                 raise ValueError(f"windows overlap ({first.end.isoformat()} > {second.start.isoformat()})")
         return ordered

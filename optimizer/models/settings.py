@@ -3,6 +3,7 @@ of a solve."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Literal
 
@@ -103,7 +104,7 @@ class TravelSettings(Frozen):
             starts, rates = self.band_starts_km, self.band_min_per_km
             if not starts or len(starts) != len(rates):
                 raise ValueError("source 'calibrated' needs band_starts_km and band_min_per_km of equal length")
-            if starts[0] != 0 or any(b <= a for a, b in zip(starts, starts[1:])) or min(rates) <= 0:
+            if starts[0] != 0 or any(b <= a for a, b in itertools.pairwise(starts)) or min(rates) <= 0:
                 raise ValueError("band_starts_km must start at 0 and increase; band_min_per_km must be > 0")
         return self
 

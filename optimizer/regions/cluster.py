@@ -20,6 +20,7 @@ deterministic (``max_solutions``), the same plan whatever the number of workers.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -175,10 +176,8 @@ def plan_regions(
         rounds = -(-len(pending) // slots)
         wait_s = None if options.time_limit is None else rounds * options.time_limit * _OVERRUN + GRACE
         futures = {region.name: client.submit(task, region.problem, options, pure=False) for region in pending}
-        try:
+        with contextlib.suppress(TimeoutError):  # the tasks still running count as failed below
             wait(list(futures.values()), timeout=wait_s)
-        except TimeoutError:
-            pass  # the tasks still running count as failed below
         retry = []
         for region in pending:
             future = futures[region.name]

@@ -28,6 +28,7 @@ the same on every run; with a time limit alone it depends on how far the search 
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from dataclasses import dataclass
@@ -55,7 +56,7 @@ _UNBOUNDED_S = 7 * 24 * 3600.0
 
 def _per_second(weight_per_min: float) -> int:
     """An objective weight per minute as an integer solver coefficient per second."""
-    return int(round(weight_per_min * _UNITS_PER_COST / 60))
+    return round(weight_per_min * _UNITS_PER_COST / 60)
 
 
 @dataclass(frozen=True)
@@ -213,14 +214,14 @@ class _Model:
             if order < 0:
                 continue
             index = manager.NodeToIndex(node)
-            routing.AddDisjunction([index], int(round(inst.order_unplanned_cost[order] * _UNITS_PER_COST)))
+            routing.AddDisjunction([index], round(inst.order_unplanned_cost[order] * _UNITS_PER_COST))
             allowed = np.flatnonzero(inst.compatible[:, order])
             if allowed.size < inst.n_vehicles:  # -1: the order may stay unperformed
                 routing.VehicleVar(index).SetValues([-1, *allowed.tolist()])
             windows = inst.order_windows_s[order, : inst.order_n_windows[order]]
             cumul = self.time.CumulVar(index)
             cumul.SetRange(int(windows[0, 0]), int(windows[-1, 1]))
-            for (_, closes), (opens, _) in zip(windows[:-1], windows[1:]):
+            for (_, closes), (opens, _) in itertools.pairwise(windows):
                 if opens - closes > 1:
                     cumul.RemoveInterval(int(closes) + 1, int(opens) - 1)
             due = int(inst.order_due_s[order])

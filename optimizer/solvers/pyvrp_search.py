@@ -325,8 +325,8 @@ class _Model:
             groups[key].append(v)
         self.type_vehicles = list(groups.values())
         unit = _cost_unit(instance)
-        per_second = int(round(instance.travel_cost_per_min / 60 / unit))
-        overtime_per_second = int(round(instance.overtime_cost_per_min / 60 / unit))
+        per_second = round(instance.travel_cost_per_min / 60 / unit)
+        overtime_per_second = round(instance.overtime_cost_per_min / 60 / unit)
         vehicle_types = [
             pyvrp.VehicleType(
                 num_available=len(vehicles),
@@ -354,7 +354,7 @@ class _Model:
                     service_duration=int(instance.order_duration_s[o]),
                     tw_early=int(opens),
                     tw_late=int(closes),
-                    prize=int(round(instance.order_unplanned_cost[o] / unit)),
+                    prize=round(instance.order_unplanned_cost[o] / unit),
                     required=required,
                 )
                 for k, (o, (opens, closes)) in enumerate(

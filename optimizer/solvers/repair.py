@@ -67,7 +67,10 @@ class Repair:
         routes, moved = _improve(instance, routes, limits)
         cost = routes_cost(instance, routes)
         limits.improved(routes, cost)
-        status = f"repaired ({exchanged} exchange{'s' if exchanged != 1 else ''}, {moved} improving move{'s' if moved != 1 else ''})"
+        status = (
+            f"repaired ({exchanged} exchange{'s' if exchanged != 1 else ''}, "
+            f"{moved} improving move{'s' if moved != 1 else ''})"
+        )
         return SolveResult(routes, cost, status, time.perf_counter() - began)
 
 

@@ -8,8 +8,8 @@ this pass runs after every one of them:
    earliest start): from what is left on the technician's van; what the van lacks
    comes from one depot at a pickup before the order, either a pickup the technician
    already makes earlier in the horizon or a new stop at the depot, route (the
-   order's, or the technician's on an earlier day) and position that cost least. A new stop is only made when it costs less
-   than leaving the order out.
+   order's, or the technician's on an earlier day) and position that cost least. A
+   new stop is only made when it costs less than leaving the order out.
 2. An order that cannot be supplied takes a less valuable order off its route to make
    room for the pickup, or else leaves the route itself; then the technician's other
    orders are supplied again from their van (their pickup times may have moved).

@@ -1,11 +1,12 @@
 """Seeded synthetic instances of any size, in the data contract, for tests and benchmarks.
 
 The instances are plausible rather than real: orders clustered in towns of unequal size
-around a centre (most work where most people live), with a realistic mix of types, urgencies, durations, windows, SLA due times, skills and
-parts; technicians with shifts, lunch breaks, skills and van stock; depots with stock
-and deliveries arriving during the horizon. Every order is built from one technician's
-skills, so some technician is qualified for it; its parts come from that technician's
-van stock or, for a share of them, are held by no van at all, only by depots.
+around a centre (most work where most people live), with a realistic mix of types,
+urgencies, durations, windows, SLA due times, skills and parts; technicians with shifts,
+lunch breaks, skills and van stock; depots with stock and deliveries arriving during the
+horizon. Every order is built from one technician's skills, so some technician is
+qualified for it; its parts come from that technician's van stock or, for a share of
+them, are held by no van at all, only by depots.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def generate(
     technicians = _technicians(rng, n_technicians).assign(**_around(rng, n_technicians, towns, size))
     orders = _orders(rng, n_orders, technicians, days, start, parts_share, off_van_share)
     orders = orders.assign(**_around(rng, n_orders, towns, size))
-    off_van = max(1, int(round(n_orders * parts_share * off_van_share / max(1, n_depots) / len(DEPOT_PARTS))))
+    off_van = max(1, round(n_orders * parts_share * off_van_share / max(1, n_depots) / len(DEPOT_PARTS)))
     second_day = start + dt.timedelta(days=min(1, days - 1))
     depots = pd.DataFrame(
         {
