@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from optimizer.models import Depot, Order, Plan, Problem, Route, Stop, StopKind, Technician
+from optimizer.models.base import Located
 from optimizer.models.objective import late_minutes, objective_terms, stability_total
 from optimizer.timeaxis import elapsed_s, utc
 from optimizer.travel import TravelProvider, travel_provider
@@ -82,7 +83,7 @@ def _in_utc(stop: Stop) -> Stop:
 class _Checker:
     def __init__(self, problem: Problem, travel: TravelProvider | None) -> None:
         self.problem = problem
-        places = [*problem.technicians, *problem.orders, *problem.depots]
+        places: list[Located] = [*problem.technicians, *problem.orders, *problem.depots]
         matrix = (travel or travel_provider(problem.travel)).matrix(
             np.array([p.lat for p in places], dtype=float), np.array([p.lon for p in places], dtype=float)
         )
@@ -381,7 +382,9 @@ class _Checker:
     def depot_stock(self, depot: Depot, taken: list[tuple[dt.datetime, Stop, Route]]) -> None:
         """The depot's stock never goes below zero: initial stock and deliveries (counted
         before a pickup at the same instant) against every pickup, in time order."""
-        events = [(utc(x.at), 0, {x.part: x.quantity}, None) for x in depot.incoming]
+        events: list[tuple[dt.datetime, int, dict[str, int], Route | None]] = [
+            (utc(x.at), 0, {x.part: x.quantity}, None) for x in depot.incoming
+        ]
         events += [(at, 1, stop.picked, route) for at, stop, route in taken]
         level: Counter[str] = Counter(depot.stock)
         for at, kind, parts, route in sorted(events, key=lambda e: e[:2]):

@@ -103,7 +103,7 @@ def replan_problem(
     previous = problem.progress
     unavailable = (*(previous.unavailable if previous else ()), *events.unavailable)
     reports = {r.order_id: r for r in events.visits}
-    places = {
+    places: dict[object, Any] = {
         **{o.id: o for o in problem.orders},
         **{d.id: d for d in problem.depots},
         **{("home", t.id): t for t in problem.technicians},

@@ -7,6 +7,7 @@ the new stops follow (or, if there are none, the drive home).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from optimizer.decode.kpis import compute_kpis
 from optimizer.decode.reasons import late_cause, unplanned_orders
@@ -106,7 +107,7 @@ def _route(instance: Instance, timed: RouteSchedule, pickups: dict[tuple[int, in
             begin = at(timed.break_start_s)
             finish = at(timed.break_start_s + int(instance.vehicle_break_duration_s[vehicle]))
             stops.append(Stop(kind=StopKind.BREAK, arrival=begin, start=begin, end=finish))
-        times = {
+        times: dict[str, Any] = {
             "arrival": at(timed.arrival_s[position]),
             "start": at(timed.start_s[position]),
             "end": at(timed.end_s[position]),

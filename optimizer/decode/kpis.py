@@ -21,11 +21,8 @@ def compute_kpis(problem: Problem, routes: tuple[Route, ...], unplanned: tuple[U
     """KPIs and the objective of routes + unplanned orders (see :mod:`optimizer.models.objective`),
     in total and per day of the horizon."""
     orders = problem.order_by_id
-    visits = [s for r in routes for s in r.stops if s.kind is StopKind.ORDER and s.order_id]
-    lateness = [
-        (orders[s.order_id].urgency, late_minutes(s.start, orders[s.order_id].due, problem.horizon_start))
-        for s in visits
-    ]
+    visits = [(s, orders[s.order_id]) for r in routes for s in r.stops if s.kind is StopKind.ORDER and s.order_id]
+    lateness = [(order.urgency, late_minutes(s.start, order.due, problem.horizon_start)) for s, order in visits]
     technicians = problem.technician_by_id
     figures = _figures(problem, routes, orders, technicians)
     terms = objective_terms(
@@ -44,7 +41,7 @@ def compute_kpis(problem: Problem, routes: tuple[Route, ...], unplanned: tuple[U
             },
         ),
     )
-    planned = Counter(orders[s.order_id].urgency for s in visits)
+    planned = Counter(order.urgency for _, order in visits)
     missed = Counter(u.urgency for u in unplanned)
     days = tuple(
         DayKpis(date=day, **_figures(problem, tuple(r for r in routes if r.date == day), orders, technicians))
@@ -54,7 +51,7 @@ def compute_kpis(problem: Problem, routes: tuple[Route, ...], unplanned: tuple[U
         orders_total=len(problem.orders),
         planned_by_urgency={u: planned.get(u, 0) for u in Urgency},
         unplanned_by_urgency={u: missed.get(u, 0) for u in Urgency},
-        wait_min=sum(elapsed_s(s.start, s.arrival) for s in visits) / 60,
+        wait_min=sum(elapsed_s(s.start, s.arrival) for s, _ in visits) / 60,
         late_min=sum(m for _, m in lateness),
         objective=sum(terms.values()),
         objective_terms=terms,
@@ -67,16 +64,14 @@ def _figures(
     problem: Problem, routes: tuple[Route, ...], orders: dict[str, Order], technicians: dict[str, Technician]
 ) -> dict[str, Any]:
     """The figures reported both in total and per day, over ``routes``."""
-    visits = [s for r in routes for s in r.stops if s.kind is StopKind.ORDER and s.order_id]
+    visits = [(s, orders[s.order_id]) for r in routes for s in r.stops if s.kind is StopKind.ORDER and s.order_id]
     return {
         "orders_planned": len(visits),
         "technician_days_used": len(routes),
         "pickups": sum(1 for r in routes for s in r.stops if s.kind is StopKind.PICKUP),
         "travel_km": sum(r.travel_km for r in routes),
         "travel_min": sum(r.travel_min for r in routes),
-        "service_min": sum(elapsed_s(s.end, s.start) for s in visits) / 60,
+        "service_min": sum(elapsed_s(s.end, s.start) for s, _ in visits) / 60,
         "overtime_min": sum(route_overtime_min(problem, r, technicians[r.technician_id]) for r in routes),
-        "late_visits": sum(
-            1 for s in visits if late_minutes(s.start, orders[s.order_id].due, problem.horizon_start) > 0
-        ),
+        "late_visits": sum(1 for s, order in visits if late_minutes(s.start, order.due, problem.horizon_start) > 0),
     }

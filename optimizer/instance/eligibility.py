@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -66,7 +67,7 @@ def compile_eligibility(
     order_ready = np.where(qualified, ready, NEVER_S).min(axis=0, initial=NEVER_S)
     order_ready = np.where(qualified.any(axis=0), order_ready, 0)
     cut, _ = clipped(stated, order_ready, np.full(len(problem.orders), horizon_s))
-    reach = {
+    reach: dict[str, Any] = {
         "travel_s": travel_s,
         "start": vehicles.vehicle_start_loc,
         "home": vehicles.vehicle_end_loc,
@@ -113,7 +114,7 @@ def compile_eligibility(
 
 def _covers(held: IntArray, needed: IntArray) -> BoolArray:
     """[T, O] whether each technician's amounts are >= each order's needs in every column."""
-    return (held[:, None, :] >= needed[None, :, :]).all(axis=2)
+    return np.all(held[:, None, :] >= needed[None, :, :], axis=2)
 
 
 def personal_qualification(
@@ -123,7 +124,7 @@ def personal_qualification(
     """[T, O] what rules a technician in or out for an order by the technician alone,
     before stock, tools and time: skill levels, van capacity for the order's load, and
     the order's required technician."""
-    skills = sorted({s for x in (*orders, *technicians) for s in x.skills})
+    skills = sorted({s for x in orders for s in x.skills} | {s for x in technicians for s in x.skills})
     skilled = _covers(amounts([t.skills for t in technicians], skills), amounts([o.skills for o in orders], skills))
     capacity = np.array([np.inf if t.capacity is None else t.capacity for t in technicians])
     fits = capacity[:, None] >= np.array([o.load for o in orders])[None, :]
@@ -182,7 +183,7 @@ def _van_first(compatible: BoolArray, on_van: BoolArray) -> BoolArray:
     van runs out, and the insertion with pickups may still use the others); the other
     orders stay open to every compatible vehicle."""
     from_van = compatible & on_van
-    return np.where(from_van.any(axis=0)[None, :], from_van, compatible)
+    return np.where(np.any(from_van, axis=0)[None, :], from_van, compatible)
 
 
 def _earliest_day_for_emergencies(

@@ -15,13 +15,14 @@ from optimizer.exceptions import InputIssue, InvalidProblemError, OffRoadError
 from optimizer.instance.arrays import FloatArray
 from optimizer.instance.remaining import Resume
 from optimizer.models import Problem
+from optimizer.models.base import Located
 from optimizer.travel import TravelMatrix, TravelProvider
 
 
 def location_arrays(problem: Problem, resumes: Sequence[Resume] = ()) -> tuple[FloatArray, FloatArray]:
     """Latitudes and longitudes of all locations in the instance's order: homes,
     orders, depots, then where each resumed technician-day of a re-plan goes on."""
-    points = [*problem.technicians, *problem.orders, *problem.depots, *resumes]
+    points: list[Located] = [*problem.technicians, *problem.orders, *problem.depots, *resumes]
     return (
         np.array([p.lat for p in points], dtype=np.float64),
         np.array([p.lon for p in points], dtype=np.float64),

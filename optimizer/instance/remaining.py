@@ -12,7 +12,8 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from optimizer.models import Delivery, Depot, Problem, Route, StopKind, Technician
+from optimizer.models import Delivery, Depot, Problem, Route, StopKind
+from optimizer.models.base import Located
 from optimizer.timeaxis import utc
 
 
@@ -36,15 +37,15 @@ def resume_points(problem: Problem) -> dict[tuple[str, dt.date], Resume]:
     technicians = problem.technician_by_id
     points = {}
     for route in fixed_routes(problem).values():
-        place: Technician | Depot | object = technicians[route.technician_id]
+        place: Located = technicians[route.technician_id]
         for stop in route.stops:
             if stop.kind is StopKind.ORDER and stop.order_id:
                 place = orders[stop.order_id]
             elif stop.kind is StopKind.PICKUP and stop.depot_id:
                 place = depots[stop.depot_id]
         points[(route.technician_id, route.date)] = Resume(
-            lat=place.lat,  # type: ignore[attr-defined]
-            lon=place.lon,  # type: ignore[attr-defined]
+            lat=place.lat,
+            lon=place.lon,
             at=max((s.end for s in route.stops), key=utc),
             break_taken=any(s.kind is StopKind.BREAK for s in route.stops),
         )
@@ -95,30 +96,39 @@ def _positive(counts: Counter[str]) -> dict[str, int]:
     return {part: units for part, units in sorted(counts.items()) if units > 0}
 
 
+@dataclass
+class _Arrival:
+    """A delivery being drawn down by the fixed pickups."""
+
+    at: dt.datetime
+    part: str
+    units: int
+
+
 def _after_takes(depot: Depot, takes: list[tuple[dt.datetime, dict[str, int]]]) -> Depot:
     """``depot`` with what fixed pickups took removed: from its initial stock first,
     then from the deliveries that had arrived by each pickup, earliest first."""
     if not takes:
         return depot
     stock = Counter(depot.stock)
-    incoming = [[utc(d.at), d.part, d.quantity] for d in sorted(depot.incoming, key=lambda d: utc(d.at))]
+    incoming = [_Arrival(utc(d.at), d.part, d.quantity) for d in sorted(depot.incoming, key=lambda d: utc(d.at))]
     for at, parts in sorted(takes, key=lambda take: take[0]):
         for part, units in parts.items():
             from_stock = min(units, stock[part])
             stock[part] -= from_stock
             units -= from_stock
             for delivery in incoming:
-                if units and delivery[1] == part and delivery[0] <= at:
-                    taken = min(units, delivery[2])
-                    delivery[2] -= taken
+                if units and delivery.part == part and delivery.at <= at:
+                    taken = min(units, delivery.units)
+                    delivery.units -= taken
                     units -= taken
     return depot.model_copy(
         update={
             "stock": _positive(stock),
             "incoming": tuple(
-                Delivery(part=part, quantity=units, at=at.astimezone(depot.incoming[0].at.tzinfo))
-                for at, part, units in incoming
-                if units > 0
+                Delivery(part=d.part, quantity=d.units, at=d.at.astimezone(depot.incoming[0].at.tzinfo))
+                for d in incoming
+                if d.units > 0
             ),
         }
     )

@@ -65,7 +65,11 @@ def compile_stock(problem: Problem, axis: TimeAxis) -> Stock:
         | {p for d in depots for p in d.stock}
         | {x[2] for x in deliveries}
     )
-    tool_ids = sorted({k for x in (*orders, *techs, *depots) for k in x.tools})
+    tool_ids = sorted(
+        {k for o in orders for k in o.tools}
+        | {k for t in techs for k in t.tools}
+        | {k for d in depots for k in d.tools}
+    )
     part_index = {p: i for i, p in enumerate(part_ids)}
     return Stock(
         part_ids=tuple(part_ids),
@@ -168,13 +172,13 @@ def latest_pickup_start(hours: IntArray, by: int, pickup_s: int) -> int | None:
 
 def tools_obtainable(stock: Stock) -> BoolArray:
     """[T, O] whether each technician carries, or some depot lends, every tool an order needs."""
-    reachable = stock.technician_tools | stock.depot_tools.any(axis=0)[None, :]
-    return ~(stock.order_tools[None, :, :] & ~reachable[:, None, :]).any(axis=2)
+    reachable = stock.technician_tools | np.any(stock.depot_tools, axis=0)[None, :]
+    return ~np.any(stock.order_tools[None, :, :] & ~reachable[:, None, :], axis=2)
 
 
 def tools_carried(stock: Stock) -> BoolArray:
     """[T, O] whether each technician carries from the start every tool an order needs."""
-    return ~(stock.order_tools[None, :, :] & ~stock.technician_tools[:, None, :]).any(axis=2)
+    return ~np.any(stock.order_tools[None, :, :] & ~stock.technician_tools[:, None, :], axis=2)
 
 
 def _depot_holdings(stock: Stock, horizon_s: int) -> tuple[IntArray, IntArray]:

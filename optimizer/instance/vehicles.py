@@ -108,8 +108,8 @@ def compile_vehicles(
     shift_end = clock_seconds([tech.shift.end for tech in vehicle_techs])
     overtime_s = np.array([60 * t.max_overtime_min for t in vehicle_techs], dtype=np.int64).reshape(count)
     latest_end = shift_end + overtime_s
-    break_start = clock_seconds([b and b.start for b in breaks])
-    break_end = clock_seconds([b and b.end for b in breaks])
+    break_start = clock_seconds([None if b is None else b.start for b in breaks])
+    break_end = clock_seconds([None if b is None else b.end for b in breaks])
     break_duration = np.array([0 if b is None else 60 * b.duration_min for b in breaks], dtype=np.int64).reshape(count)
     start_loc = technician.copy()
     if working.now_s is not None:

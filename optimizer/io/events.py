@@ -96,7 +96,7 @@ def events_from_source(source: Source, zone: ZoneInfo) -> Events:
     for position, record in enumerate(frame.to_dict("records")):
         if all(cells.is_blank(v) for v in record.values()):
             continue
-        where = {"source": source.name, "row": source.label(position), "row_kind": source.row_kind}
+        where: dict[str, Any] = {"source": source.name, "row": source.label(position), "row_kind": source.row_kind}
         kind = "" if cells.is_blank(record["event"]) else cells.lowercase(record["event"])
         if kind not in KINDS:
             issues.append(
@@ -137,7 +137,7 @@ def events_from_source(source: Source, zone: ZoneInfo) -> Events:
 
 
 def _values(
-    record: dict[str, Any], kind: _Kind, zone: ZoneInfo, where: dict[str, Any], issues: list[InputIssue]
+    record: dict[Any, Any], kind: _Kind, zone: ZoneInfo, where: dict[str, Any], issues: list[InputIssue]
 ) -> dict[str, Any] | None:
     """The parsed columns of one event row, or ``None`` (issues added) if some are bad."""
     values: dict[str, Any] = {}
@@ -167,7 +167,7 @@ def _new_orders(
     subset = frame.iloc[rows][known].reset_index(drop=True)
     lines = [source.label(r) for r in rows]
     parsed = read_table(Source(subset, source.name, source.row_kind, lines=lines), ORDERS, zone, issues)
-    return tuple(parsed.items)  # type: ignore[arg-type]
+    return tuple(parsed.items)
 
 
 def _events(fields: dict[str, list[Any]], new_orders: tuple[Order, ...]) -> Events:

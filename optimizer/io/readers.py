@@ -19,13 +19,14 @@ import os
 import re
 import zipfile
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from optimizer.exceptions import InputIssue, InvalidProblemError
 from optimizer.io import cells
@@ -51,7 +52,7 @@ class Source:
     frame: pd.DataFrame
     name: str
     row_kind: str
-    lines: list[int] | None = None
+    lines: Sequence[int | str] | None = None
     issues: list[InputIssue] = field(default_factory=list)
     decimal_comma: bool = False
 
@@ -65,7 +66,9 @@ class Source:
 
 @dataclass
 class _Parsed:
-    items: list[BaseModel] = field(default_factory=list)
+    """The rows of one table that became models, and the row each id was read from."""
+
+    items: list[Any] = field(default_factory=list)
     rows: dict[str, int | str] = field(default_factory=dict)
 
 
@@ -244,8 +247,8 @@ def read_table(source: Source, table: Table, zone: ZoneInfo, issues: list[InputI
     header = _header_issues(frame, table)
     missing = [c.name for c in table.columns if c.required and c.name not in frame.columns]
     header += [(name, "required column is missing") for name in missing]
-    for column, message in header:
-        issues.append(InputIssue(source.name, None, column, message, row_kind=source.row_kind))
+    for name, message in header:
+        issues.append(InputIssue(source.name, None, name, message, row_kind=source.row_kind))
     if header:
         return out
     present = [c for c in table.columns if c.name in frame.columns]
@@ -254,7 +257,7 @@ def read_table(source: Source, table: Table, zone: ZoneInfo, issues: list[InputI
         if all(cells.is_blank(value) for value in record.values()):
             continue  # an empty line
         row = source.label(position)
-        where = {"source": source.name, "row": row, "row_kind": source.row_kind}
+        where: dict[str, Any] = {"source": source.name, "row": row, "row_kind": source.row_kind}
         entity = None if cells.is_blank(record[table.id_column]) else cells.text(record[table.id_column])
         values: dict[str, Any] = {}
         bad = False
@@ -282,12 +285,12 @@ def read_table(source: Source, table: Table, zone: ZoneInfo, issues: list[InputI
             item = table.model.model_validate(values)
         except ValidationError as error:
             for e in error.errors():
-                column = table.column_of(str(e["loc"][0])) if e["loc"] else None
-                raw = record.get(column) if column else None
+                named = table.column_of(str(e["loc"][0])) if e["loc"] else None
+                raw = record.get(named) if named else None
                 issues.append(
                     InputIssue(
                         **where,
-                        column=column,
+                        column=named,
                         message=_message(e),
                         value=None if raw is None else str(raw),
                         entity_id=entity,

@@ -13,11 +13,21 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from optimizer.timeaxis import time_zone
+
+
+class Located(Protocol):
+    """Anything with a place: orders, technicians' homes, depots (WGS84 degrees)."""
+
+    @property
+    def lat(self) -> float: ...
+
+    @property
+    def lon(self) -> float: ...
 
 
 class Frozen(BaseModel):

@@ -12,6 +12,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from optimizer.models import Plan, Problem, StopKind
+from optimizer.models.base import Located
 from optimizer.outputs.bars import BAR_COLOURS, segments, technician_colours
 
 
@@ -24,7 +25,8 @@ def route_map(plan: Plan, problem: Problem) -> folium.Map:
     homes = problem.technician_by_id
     orders = problem.order_by_id
     colours = technician_colours(problem)
-    points = [(p.lat, p.lon) for p in (*problem.orders, *problem.technicians, *problem.depots)]
+    located: list[Located] = [*problem.orders, *problem.technicians, *problem.depots]
+    points = [(p.lat, p.lon) for p in located]
     view = folium.Map(tiles="OpenStreetMap", control_scale=True)
     if points:
         view.fit_bounds(
@@ -38,10 +40,10 @@ def route_map(plan: Plan, problem: Problem) -> folium.Map:
         home = homes[route.technician_id]
         layer = folium.FeatureGroup(name=f"{route.technician_id} {route.date}")
         line = [(home.lat, home.lon)]
-        located = [s for s in route.stops if s.kind in (StopKind.ORDER, StopKind.PICKUP)]
-        for number, stop in enumerate(located, 1):
-            key = ("order", stop.order_id) if stop.kind is StopKind.ORDER else ("depot", stop.depot_id)
-            place = places[key]  # type: ignore[index]
+        visited = [s for s in route.stops if s.kind in (StopKind.ORDER, StopKind.PICKUP)]
+        for number, stop in enumerate(visited, 1):
+            key = ("order", stop.order_id or "") if stop.kind is StopKind.ORDER else ("depot", stop.depot_id or "")
+            place = places[key]
             line.append((place.lat, place.lon))
             order = orders.get(stop.order_id or "") if stop.kind is StopKind.ORDER else None
             windows = "; ".join(

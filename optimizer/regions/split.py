@@ -120,7 +120,7 @@ def _order_regions(
         chunk = slice(first, min(len(orders), first + _ORDER_CHUNK))
         metres = distances([o.lat for o in orders[chunk]], [o.lon for o in orders[chunk]], techs)
         able = qualified[:, chunk].T
-        anyone = able.any(axis=1)
+        anyone = np.any(able, axis=1)
         nearest = np.argmin(np.where(able | ~anyone[:, None], metres, np.inf), axis=1)
         regions[chunk] = tech_region[nearest]
         for o, order in enumerate(orders[chunk]):

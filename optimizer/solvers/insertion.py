@@ -120,7 +120,7 @@ class RouteSet:
         travel = instance.travel_s
         per_s = instance.travel_cost_per_min / 60
         loc = int(instance.order_loc[order])
-        candidates = []  # (added travel seconds, vehicle, position)
+        candidates: list[tuple[int, int, int]] = []  # (added travel seconds, vehicle, position)
         for v in np.flatnonzero(instance.compatible[:, order]).tolist():
             sequence = self.schedules[v].visits if v in self.schedules else ()
             load = float(instance.order_load[[s for s in sequence if not instance.is_pickup(s)]].sum())

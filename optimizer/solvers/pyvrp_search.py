@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyvrp
-from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
+from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, StoppingCriterion
 
 from optimizer.instance import Instance
 from optimizer.solvers.base import SolveLimits, SolveResult
@@ -118,9 +118,11 @@ class PyVrpSearch:
             return SolveResult({}, routes_cost(instance, {}), "nothing to plan", time.perf_counter() - began)
         model = _Model(instance, plannable)
         iterations = limits.max_solutions
-        probe_iterations = None if iterations is None else max(1, math.ceil(_PROBE_SHARE * iterations))
         rounds = _ROUNDS if plannable.size >= _ROUNDS_FROM_ORDERS else 1
-        round_iterations = None if iterations is None else max(1, (iterations - probe_iterations) // rounds)
+        probe_iterations, round_iterations = None, None
+        if iterations is not None:
+            probe_iterations = max(1, math.ceil(_PROBE_SHARE * iterations))
+            round_iterations = max(1, (iterations - probe_iterations) // rounds)
         seeds = iter(range(seed, seed + self.workers * (rounds + 1)))
         with _Workers(self.workers, (model.required, model.optional)) as workers:
             probes = workers.run(True, _seconds(limits.share(_PROBE_SHARE)), probe_iterations, seeds, None)
@@ -206,10 +208,12 @@ def _hold(models: tuple[pyvrp.ProblemData, pyvrp.ProblemData]) -> None:
     _held = models
 
 
-def _search_held(*args: object) -> tuple[bool, Found]:
+def _search_held(
+    required: bool, seconds: float | None, iterations: int | None, seed: int, start: Found | None
+) -> tuple[bool, Found]:
     """:func:`_search` over the models this worker process holds."""
     assert _held is not None, "worker started without models"
-    return _search(_held, *args)
+    return _search(_held, required, seconds, iterations, seed, start)
 
 
 def _search(
@@ -233,7 +237,7 @@ def _search(
                 for vehicle_type, clients in start
             ],
         )
-    criteria = [
+    criteria: list[StoppingCriterion] = [
         *([] if seconds is None else [MaxRuntime(seconds)]),
         *([] if iterations is None else [MaxIterations(iterations)]),
     ]

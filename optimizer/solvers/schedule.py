@@ -127,9 +127,10 @@ def _forward(
                 return None
             late.append(0)
         else:
-            begin = _first_start(instance, order, earliest)
-            if begin is None:
+            first = _first_start(instance, order, earliest)
+            if first is None:
                 return None
+            begin = first
             finish = begin + int(instance.order_duration_s[order])
             late.append(max(0, begin - int(instance.order_due_s[order])))
         arrival.append(reach)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -102,7 +103,7 @@ class _Ledger:
         """Whether every depot stays stocked with ``changes`` (None: a take removed)."""
         merged = {**self.takes, **changes}
         for depot in {d for _, d in changes}:
-            events = [(at, 0, p, units) for at, p, units in self.deliveries[depot]]
+            events: list[tuple[int, int, int, Any]] = [(at, 0, p, units) for at, p, units in self.deliveries[depot]]
             events += [(taken[0], 1, -1, taken[1]) for (_, d), taken in merged.items() if d == depot and taken]
             level = self.base[depot].astype(np.int64).copy()
             timeline = sorted(events, key=lambda e: e[:2])  # deliveries before takes at the same second
@@ -148,7 +149,7 @@ class _Supply:
         }
         self.claims: dict[int, _Claim] = {}
         self.ledger = _Ledger(instance)
-        self.needy = stock.order_parts.any(axis=1) | stock.order_tools.any(axis=1)
+        self.needy = np.any(stock.order_parts, axis=1) | np.any(stock.order_tools, axis=1)
 
     # -- times and places ------------------------------------------------------------
 
@@ -265,7 +266,7 @@ class _Supply:
             if seq and instance.vehicle_technician[v] == technician and instance.vehicle_day[v] < day
         ]
         per_s = instance.travel_cost_per_min / 60
-        candidates = []
+        candidates: list[tuple[float, int, int, int]] = []  # (added travel cost, vehicle, pickup stop, position)
         for v, positions in targets:
             seq = self.routes[v]
             locations = [
@@ -390,7 +391,7 @@ class _Supply:
             del self.pickups[key]
             self.ledger.apply({key: None})
         self.van_left[technician] = instance.stock.technician_van[technician]
-        needy = []
+        needy: list[int] = []
         for v in vehicles:
             orders = [s for s in self.routes[v] if not instance.is_pickup(s)]
             for o in orders:
@@ -444,7 +445,7 @@ class _Supply:
         instance = self.instance
         loc = int(instance.order_loc[order])
         per_s = instance.travel_cost_per_min / 60
-        candidates = []
+        candidates: list[tuple[float, int, int]] = []  # (added travel cost, vehicle, position)
         for v in np.flatnonzero(instance.supply_compatible[:, order]).tolist():
             seq = self.routes.get(v, [])
             load = float(instance.order_load[[s for s in seq if not instance.is_pickup(s)]].sum())

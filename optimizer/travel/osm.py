@@ -143,7 +143,7 @@ class OsmTravel:
         if stored is not None:
             n = stored["lat"].size
             weights = csr_matrix((stored["data"], stored["indices"], stored["indptr"]), shape=(n, n))
-            return RoadGraph(stored["lat"], stored["lon"], weights)
+            return RoadGraph(stored["lat"].astype(np.float64), stored["lon"].astype(np.float64), weights)
         graph = road_graph(pbf, self.speeds_kmh, self.junction_s)
         if cache:
             w = graph.weights
@@ -182,7 +182,7 @@ def road_graph(
     try:
         ways = osmium.FileProcessor(str(pbf)).with_locations().with_filter(osmium.filter.KeyFilter("highway"))
         for way in ways:
-            if not way.is_way():
+            if not isinstance(way, osmium.osm.Way):
                 continue
             tags = way.tags
             speed, direction = _driving(tags, speeds_kmh)
@@ -206,7 +206,7 @@ def road_graph(
 def _driving(tags: osmium.osm.TagList, speeds_kmh: Mapping[str, float]) -> tuple[float, int]:
     """A way's speed (km/h) and the directions cars may drive it (0: none)."""
     highway = tags.get("highway")
-    if highway not in speeds_kmh or tags.get("area") == "yes":
+    if highway is None or highway not in speeds_kmh or tags.get("area") == "yes":
         return 0.0, 0
     for key in _ACCESS_KEYS:
         value = tags.get(key)

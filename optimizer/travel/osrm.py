@@ -92,7 +92,7 @@ class OsrmTravel:
         key = json.dumps([self.url, self.profile, self.max_snap_m]).encode() + lat.tobytes() + lon.tobytes()
         stored = self._cache.get(key) if self._cache else None
         if stored is not None:
-            return stored["duration_s"], stored["distance_m"]
+            return stored["duration_s"].astype(np.int32), stored["distance_m"].astype(np.int32)
         n = lat.size
         duration = np.full((n, n), np.nan)
         distance = np.full((n, n), np.nan)

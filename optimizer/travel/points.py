@@ -27,7 +27,7 @@ def distinct_points(
     rank = np.empty_like(order)
     rank[order] = np.arange(order.size)
     keep = first[order]
-    return lat_a[keep], lon_a[keep], rank[inverse.reshape(-1)].astype(np.intp)
+    return lat_a[keep].astype(np.float64), lon_a[keep].astype(np.float64), rank[inverse.reshape(-1)].astype(np.intp)
 
 
 def cut_off(reachable: npt.NDArray[np.bool_]) -> npt.NDArray[np.intp]:
