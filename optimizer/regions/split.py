@@ -1,4 +1,4 @@
-"""Split a large problem into regions that can be planned apart, and merge their plans.
+"""Split a large problem into regions that can be planned apart (merged in :mod:`~optimizer.regions.merge`).
 
 A region is an ordinary :class:`~optimizer.models.Problem`: some technicians, the
 orders they are to serve, the depots they stock up at, and the base problem's

@@ -45,8 +45,8 @@ def test_pyvrp_solves_routing_core() -> None:
 
 def test_pyvrp_deterministic_with_iteration_limit() -> None:
     """Same problem, seed and iteration limit: the same routes."""
-    first = solve_checked(routing_core(), solver="pyvrp", max_solutions=200, seed=3)
-    second = solve_checked(routing_core(), solver="pyvrp", max_solutions=200, seed=3)
+    first = solve_checked(routing_core(), solver="pyvrp", max_solutions=200, seed=3, time_limit=None)
+    second = solve_checked(routing_core(), solver="pyvrp", max_solutions=200, seed=3, time_limit=None)
     assert first.routes == second.routes
 
 
