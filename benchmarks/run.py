@@ -12,6 +12,7 @@
     python benchmarks/run.py regions --sizes 20000x800x1 --workers 1,2 --time-limit 20 --unpartitioned \
         --out results/regions
     python benchmarks/run.py travel --sizes 500,2000 --orders 150 --technicians 10 --time-limit 20 --out results/travel
+    python benchmarks/run.py rolling --days 20 --technicians 6 --time-limit 5 --baseline ba479b5 --out results/rolling
 
 Writes ``OUT/<instance>.sol`` (VRPLIB form) and ``OUT/results.csv`` and prints a table:
 instance, best-known (DIMACS distance), our cost, gap %, routes, seconds, valid, and per
@@ -142,7 +143,9 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark runner")
-    parser.add_argument("problem", choices=["vrptw", "fieldservice", "parts", "replan", "scale", "travel", "regions"])
+    parser.add_argument(
+        "problem", choices=["vrptw", "fieldservice", "parts", "replan", "scale", "travel", "regions", "rolling"]
+    )
     parser.add_argument(
         "--sizes", default="300,1000", help="fieldservice, parts: numbers of orders; scale: ORDERSxTECHNICIANSxDAYS"
     )
@@ -157,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", default="0,1,2", help="replan: generated days")
     parser.add_argument("--base-time-limit", type=float, default=30.0, help="replan: seconds for the morning plan")
     parser.add_argument("--orders", type=int, default=150, help="travel: orders of the planned day")
-    parser.add_argument("--technicians", type=int, default=10, help="travel: technicians of the planned day")
+    parser.add_argument("--technicians", type=int, default=10, help="travel, rolling: technicians")
     parser.add_argument("--workers", default="1,2", help="regions: numbers of Dask workers")
     parser.add_argument("--region-technicians", type=int, default=60, help="regions: technicians per region")
     parser.add_argument(
@@ -165,11 +168,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="regions: also solve the whole instance in one process for as long as 2 workers took",
     )
+    parser.add_argument("--baseline", help="rolling: a git revision whose engine runs as the old policy")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     if args.problem == "fieldservice":
         return fieldservice(args)
-    if args.problem in ("parts", "replan", "scale", "travel", "regions"):
+    if args.problem in ("parts", "replan", "scale", "travel", "regions", "rolling"):
         run = __import__(args.problem).run
         args.out.mkdir(parents=True, exist_ok=True)
         rows = run(args)

@@ -12,6 +12,7 @@ from optimizer.instance import compile_instance
 from optimizer.models import Plan, Problem, SolveOptions, SolverInfo
 from optimizer.solvers import SolveLimits, Solver
 from optimizer.solvers import backend as registered
+from optimizer.solvers.prune import prune
 from optimizer.solvers.supply import supply
 from optimizer.travel import TravelProvider
 
@@ -116,6 +117,7 @@ def solve(
     result = backend.solve(
         instance, limits.share(1 - _SUPPLY_SHARE) if instance.needs_supply else limits, seed=chosen.seed
     )
+    result = prune(instance, result)
     if instance.needs_supply:
         result = supply(instance, result, limits)
     status = result.status

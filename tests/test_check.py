@@ -214,5 +214,5 @@ def test_check_recomputes_lateness(problem: Problem, plan: Plan) -> None:
     start = plan.routes[0].stops[i].start
     due = problem.orders[2].model_copy(update={"due": start - dt.timedelta(minutes=10)})
     report = check(problem.model_copy(update={"orders": (*problem.orders[:2], due)}), plan)
-    assert report.terms["lateness"] == pytest.approx(10 * 5)
+    assert report.terms["lateness"] == pytest.approx(1_000 * (0.1 + 0.3 * 10 / 240))
     assert report.kinds() == {"objective_mismatch"}

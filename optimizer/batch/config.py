@@ -30,11 +30,12 @@ class InputConfig(Frozen):
 
 
 class HorizonConfig(Frozen):
-    """The days to plan: ``start`` is a date, ``today`` or ``tomorrow`` (in ``tz``)."""
+    """The days to plan: ``start`` is a date, ``today`` or ``tomorrow`` (in ``tz``;
+    left out, UTC with a warning naming it)."""
 
     start: dt.date | Literal["today", "tomorrow"]
     days: int = Field(default=1, ge=1, le=366)
-    tz: TimeZoneName = "UTC"
+    tz: TimeZoneName | None = None
     pickup_min: float = Field(default=10.0, ge=0, le=240)
 
     @field_validator("start", mode="before")
@@ -51,7 +52,7 @@ class HorizonConfig(Frozen):
         """The first date of the horizon (``today``/``tomorrow`` resolved in ``tz``)."""
         if isinstance(self.start, dt.date):
             return self.start
-        today = (now or dt.datetime.now(dt.UTC)).astimezone(time_zone(self.tz)).date()
+        today = (now or dt.datetime.now(dt.UTC)).astimezone(time_zone(self.tz or "UTC")).date()
         return today + dt.timedelta(days=1 if self.start == "tomorrow" else 0)
 
 

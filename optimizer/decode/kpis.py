@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Any
 
 from optimizer.models import DayKpis, Kpis, Order, Problem, Route, StopKind, Technician, UnplannedOrder, Urgency
-from optimizer.models.objective import late_minutes, objective_terms, stability_total
+from optimizer.models.objective import due_of, objective_terms, route_waiting_min, stability_total
 from optimizer.timeaxis import elapsed_s
 
 
@@ -22,15 +22,16 @@ def compute_kpis(problem: Problem, routes: tuple[Route, ...], unplanned: tuple[U
     in total and per day of the horizon."""
     orders = problem.order_by_id
     visits = [(s, orders[s.order_id]) for r in routes for s in r.stops if s.kind is StopKind.ORDER and s.order_id]
-    lateness = [(order.urgency, late_minutes(s.start, order.due, problem.horizon_start)) for s, order in visits]
     technicians = problem.technician_by_id
     figures = _figures(problem, routes, orders, technicians)
+    waiting_min = sum(route_waiting_min(r) for r in routes)
     terms = objective_terms(
-        problem.weights,
-        unplanned=[u.urgency for u in unplanned],
-        lateness=lateness,
+        problem,
+        unplanned=[orders[u.order_id] for u in unplanned],
+        visits=[(order, s.start) for s, order in visits],
         overtime_min=figures["overtime_min"],
         travel_min=figures["travel_min"],
+        waiting_min=waiting_min,
         stability=stability_total(
             problem,
             {
@@ -51,8 +52,8 @@ def compute_kpis(problem: Problem, routes: tuple[Route, ...], unplanned: tuple[U
         orders_total=len(problem.orders),
         planned_by_urgency={u: planned.get(u, 0) for u in Urgency},
         unplanned_by_urgency={u: missed.get(u, 0) for u in Urgency},
-        wait_min=sum(elapsed_s(s.start, s.arrival) for s, _ in visits) / 60,
-        late_min=sum(m for _, m in lateness),
+        wait_min=waiting_min,
+        late_min=sum(_late_min(problem, s.start, order) for s, order in visits),
         objective=sum(terms.values()),
         objective_terms=terms,
         days=days,
@@ -73,5 +74,12 @@ def _figures(
         "travel_min": sum(r.travel_min for r in routes),
         "service_min": sum(elapsed_s(s.end, s.start) for s, _ in visits) / 60,
         "overtime_min": sum(route_overtime_min(problem, r, technicians[r.technician_id]) for r in routes),
-        "late_visits": sum(1 for s, order in visits if late_minutes(s.start, order.due, problem.horizon_start) > 0),
+        "late_visits": sum(1 for s, order in visits if _late_min(problem, s.start, order) > 0),
     }
+
+
+def _late_min(problem: Problem, start: dt.datetime, order: Order) -> float:
+    """Minutes a service starting at ``start`` is after the order's deadline (0 if on
+    time or none; an emergency without ``due`` has the default SLA)."""
+    due = due_of(problem, order)
+    return 0.0 if due is None else max(0.0, elapsed_s(start, due) / 60)

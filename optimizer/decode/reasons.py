@@ -1,9 +1,18 @@
 """Why: the reason an order is not planned, and the cause of a late visit.
 
 Reasons come from the instance (what rules an order out before solving, see
-:mod:`optimizer.models.reasons`) and from the plan (parts that went to other orders, time
-that did). Causes of lateness name the binding constraint where it is a part, a
-release or a window, so planners know whom to call.
+:mod:`optimizer.models.reasons`) and from the plan: parts that went to other orders, or
+where the order would fit. Every qualified technician-day is tried (:func:`fit`):
+
+* it fits nowhere: ``not_enough_capacity`` (``deferred`` if it is due after the horizon);
+* it fits, but only at more than leaving it out costs: ``too_costly`` (``deferred`` if
+  due after the horizon: its deferral price is what it costs to wait);
+* it fits for less: the search stopped before placing it, ``not_reached``.
+
+A fit is tried without the pickup detour of orders that need parts a van lacks (a
+relaxation: parts are judged by what vans and depots have left). Causes of lateness
+name the binding constraint where it is a part, a release or a window, so planners
+know whom to call.
 """
 
 from __future__ import annotations
@@ -17,7 +26,11 @@ from optimizer.models import UnplannedOrder
 from optimizer.models.base import URGENCIES
 from optimizer.models.reasons import EXPLANATION, Reason
 from optimizer.solvers.base import Pickup, SolveResult
-from optimizer.solvers.schedule import RouteSchedule
+from optimizer.solvers.insertion import RouteSet
+from optimizer.solvers.schedule import RouteSchedule, schedule_route, stop_location
+
+_ROUNDING_S = 60
+"""Slack for travel times that break the triangle inequality by rounding."""
 
 
 def unplanned_orders(
@@ -27,21 +40,84 @@ def unplanned_orders(
     out: reason code, sentence and, for parts arriving too late, when they arrive."""
     planned = {s for timed in schedules.values() for s in timed.visits}
     left = _Leftovers(instance, result, schedules)
-    return tuple(_unplanned(instance, left, o) for o in range(instance.n_orders) if o not in planned)
+    state = RouteSet(instance, {v: timed.visits for v, timed in schedules.items()})
+    return tuple(_unplanned(instance, left, state, o) for o in range(instance.n_orders) if o not in planned)
 
 
-def _unplanned(instance: Instance, left: _Leftovers, order: int) -> UnplannedOrder:
-    reason = instance.presolve_reason[order] or Reason.NOT_ENOUGH_CAPACITY
+def _by_fit(instance: Instance, state: RouteSet, order: int) -> tuple[Reason, str]:
+    """The reason of a qualified order the plan leaves out, from where it would fit."""
+    price = float(instance.order_unplanned_cost[order])
+    days = int(np.count_nonzero(instance.supply_compatible[:, order]))
+    fits, cheapest = fit(instance, state, order, price)
+    if cheapest is not None:
+        return Reason.NOT_REACHED, f" (adds {cheapest:.1f} against {price:.1f} for leaving it out)"
+    if instance.order_deferrable[order]:
+        return Reason.DEFERRED, f" (leaving it out costs {price:.1f})"
+    if fits:
+        return Reason.TOO_COSTLY, f" (leaving it out costs {price:.1f})"
+    return Reason.NOT_ENOUGH_CAPACITY, f" ({days} technician-day{'s' if days != 1 else ''} tried)"
+
+
+def fit(instance: Instance, state: RouteSet, order: int, limit: float) -> tuple[bool, float | None]:
+    """Where ``order`` fits into the routes of ``state``: whether some qualified
+    technician-day (``supply_compatible``) has a feasible insertion, and the least cost
+    an insertion adds if that is below ``limit`` (else ``None``).
+
+    Every position of every such day is tried, in order of added travel; a day whose
+    busy time (driving, service, pickups, break) plus the order's service and the
+    added drive exceeds its working span is skipped, since no schedule can hold it.
+    """
+    travel, loc = instance.travel_s, int(instance.order_loc[order])
+    per_s = instance.travel_cost_per_min / 60
+    candidates: list[tuple[int, int, int]] = []
+    for v in np.flatnonzero(instance.supply_compatible[:, order]).tolist():
+        old = state.schedules.get(v)
+        sequence = old.visits if old else ()
+        load = float(instance.order_load[[s for s in sequence if not instance.is_pickup(s)]].sum())
+        if load + instance.order_load[order] > instance.vehicle_capacity[v]:
+            continue
+        stops = np.array(
+            [
+                int(instance.vehicle_start_loc[v]),
+                *(stop_location(instance, s) for s in sequence),
+                int(instance.vehicle_end_loc[v]),
+            ]
+        )
+        added = travel[stops[:-1], loc].astype(np.int64) + travel[loc, stops[1:]] - travel[stops[:-1], stops[1:]]
+        busy = 0 if old is None else old.return_s - old.depart_s - sum(old.wait_s)
+        span = int(instance.vehicle_latest_end_s[v] - instance.vehicle_shift_start_s[v])
+        room = span - busy - int(instance.order_duration_s[order]) + _ROUNDING_S
+        candidates.extend((int(a), v, k) for k, a in enumerate(added.tolist()) if a <= room)
+    candidates.sort()
+    fits, best = False, None
+    for added_s, v, position in candidates:
+        bound = added_s * per_s
+        if fits and (bound >= limit or (best is not None and bound >= best)):
+            break
+        old = state.schedules.get(v)
+        sequence = old.visits if old else ()
+        timed = schedule_route(instance, v, (*sequence[:position], order, *sequence[position:]))
+        if timed is None:
+            continue
+        fits = True
+        delta = bound + timed.cost(instance) - (old.cost(instance) if old else 0.0)
+        if delta < limit and (best is None or delta < best):
+            best = delta
+    return fits, best
+
+
+def _unplanned(instance: Instance, left: _Leftovers, state: RouteSet, order: int) -> UnplannedOrder:
+    reason = instance.presolve_reason[order]
     until = None
+    detail = ""
     if reason is Reason.PARTS_UNAVAILABLE_UNTIL:
         until = instance.axis.instant(int(instance.order_parts_ready_s[order]))
-    elif reason is Reason.NOT_ENOUGH_CAPACITY and not left.cover(order):
+    elif reason is None and not left.cover(order):
         reason = Reason.NO_STOCK_IN_REACH
-    detail = EXPLANATION[reason]
-    if reason is Reason.NOT_ENOUGH_CAPACITY:
-        days = int(np.count_nonzero(instance.supply_compatible[:, order]))
-        detail += f" ({days} technician-day{'s' if days != 1 else ''} could serve it)"
-    elif reason is Reason.NO_STOCK_IN_REACH and instance.presolve_reason[order] is None:
+    elif reason is None:
+        reason, detail = _by_fit(instance, state, order)
+    detail = EXPLANATION[reason] + detail
+    if reason is Reason.NO_STOCK_IN_REACH and instance.presolve_reason[order] is None:
         detail += " (what vans and depots held in time went to more valuable orders)"
     elif until is not None:
         detail += f" (from {until:%Y-%m-%d %H:%M})"

@@ -7,7 +7,8 @@ in named steps, each a module of this package:
 4. :mod:`~optimizer.instance.windows`: when each order may start;
 5. :mod:`~optimizer.instance.stock`: parts, tools, depots and pickups;
 6. :mod:`~optimizer.instance.eligibility`: who may serve what, and why nobody may;
-7. :mod:`~optimizer.instance.promises`: in a re-plan, what customers were told.
+7. :mod:`~optimizer.instance.promises`: in a re-plan, what customers were told;
+8. :mod:`~optimizer.instance.prices`: what the objective charges per order.
 
 This is the only place where ids become indices.
 """
@@ -19,10 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from optimizer.instance.arrays import NEVER_S
 from optimizer.instance.data import Instance
 from optimizer.instance.eligibility import compile_eligibility
 from optimizer.instance.locations import location_arrays, travel_matrix
+from optimizer.instance.prices import compile_prices
 from optimizer.instance.promises import Promises
 from optimizer.instance.remaining import remaining, resume_points
 from optimizer.instance.stock import compile_depots, compile_stock
@@ -65,6 +66,7 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
     promises = Promises.of(
         problem.progress, left, axis, vehicles.keys, vehicles.vehicle_shift_start_s < vehicles.vehicle_latest_end_s
     )
+    prices = compile_prices(problem, left.orders, axis)
     weights = left.weights
     return Instance(
         order_ids=tuple(o.id for o in left.orders),
@@ -78,16 +80,17 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
         location_lon=lon,
         order_loc=order_loc,
         order_duration_s=duration_s,
-        order_due_s=np.array(
-            [NEVER_S if o.due is None else max(0, axis.seconds(o.due)) for o in left.orders], dtype=np.int64
-        ),
+        order_due_s=prices.order_due_s,
         order_urgency=np.array([URGENCIES.index(o.urgency) for o in left.orders], dtype=np.int64),
-        order_unplanned_cost=np.array([weights.unplanned[o.urgency] for o in left.orders], dtype=float)
-        + promises.reassign_cost,
-        order_late_cost_per_min=np.array([weights.late_per_min[o.urgency] for o in left.orders], dtype=float),
+        order_unplanned_cost=prices.order_leave_out_cost + promises.reassign_cost,
+        order_late_base=prices.order_late_base,
+        order_sunk_late_cost=prices.order_sunk_late_cost,
+        order_deferrable=prices.order_deferrable,
+        lateness=prices.lateness,
         order_load=np.array([o.load for o in left.orders], dtype=np.float64),
         overtime_cost_per_min=weights.overtime_per_min,
         travel_cost_per_min=weights.travel_per_min,
+        waiting_cost_per_min=weights.waiting_per_min,
         stock=stock,
         order_promised_vehicle=promises.vehicle,
         order_promised_s=promises.start_s,

@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from optimizer.instance.arrays import NEVER_S, BoolArray, FloatArray, IntArray, freeze
+from optimizer.instance.prices import LatenessCurve
 from optimizer.instance.stock import Stock
 from optimizer.models.reasons import Reason
 from optimizer.timeaxis import TimeAxis
@@ -57,10 +58,21 @@ class Instance:
     """[O, W, 2] effective start windows (release and horizon applied), padded with -1."""
     order_n_windows: IntArray
     order_due_s: IntArray
+    """[O] the SLA deadline (an emergency without one: the default SLA); negative where
+    overdue at the horizon's start, ``NO_DUE_S`` where none."""
     order_urgency: IntArray
     """Index into ``URGENCIES`` (0 = emergency)."""
     order_unplanned_cost: FloatArray
-    order_late_cost_per_min: FloatArray
+    """[O] leaving the order out: its deferral- or backlog-adjusted price plus, in a
+    re-plan, the cost of breaking its promise."""
+    order_late_base: FloatArray
+    """[O] the price ``U`` of the order's urgency, of which lateness costs a share
+    (``lateness``)."""
+    order_sunk_late_cost: FloatArray
+    """[O] lateness cost already accrued at a re-plan's ``now`` (not charged again)."""
+    order_deferrable: BoolArray
+    """[O] due after the horizon: may wait for a later plan."""
+    lateness: LatenessCurve
     order_load: FloatArray
     # vehicles [V]
     vehicle_technician: IntArray
@@ -93,6 +105,8 @@ class Instance:
     """[O] why an order cannot be planned at all, or ``None`` if some vehicle may serve it."""
     overtime_cost_per_min: float
     travel_cost_per_min: float
+    waiting_cost_per_min: float
+    """Per minute a technician waits on site for an order's window to open."""
     # parts, tools and depots
     stock: Stock
     order_parts_ready_s: IntArray

@@ -4,9 +4,8 @@ why an order cannot be served by anyone (its reason before solving).
 An order is open to a vehicle where the technician is qualified (skills and levels,
 parts from the van or a depot within the horizon, tools carried or lent, the required
 technician, the van's capacity for its load) and a route home -> order -> home fits
-the day and a window. Emergencies go on the earliest day someone can serve them. Where
-some qualified van carries what an order needs, the routing back-ends see only those
-vans (``compatible``); ``supply_compatible`` keeps everyone who could serve it with a
+the day and a window. Where some qualified van carries what an order needs, the
+routing back-ends see only those vans (``compatible``); ``supply_compatible`` keeps everyone who could serve it with a
 pickup at a depot.
 """
 
@@ -24,7 +23,6 @@ from optimizer.instance.stock import Depots, Stock, amounts, parts_ready_s, tool
 from optimizer.instance.vehicles import Vehicles
 from optimizer.instance.windows import clipped
 from optimizer.models import Order, Problem, Technician
-from optimizer.models.base import URGENCIES, Urgency
 from optimizer.models.reasons import Reason
 from optimizer.timeaxis import TimeAxis, utc
 
@@ -57,16 +55,15 @@ def compile_eligibility(
 ) -> Eligibility:
     """Who may serve what in ``problem`` (what is left of a re-plan), the reason for
     each order nobody may serve, and the windows cut to the earliest the parts can be
-    had and, for emergencies, to their earliest day."""
+    had. No order is pinned to a day: the objective prefers the earliest."""
     horizon_s = axis.seconds(problem.horizon_end)
     stated, n_stated = windows
-    urgency = np.array([URGENCIES.index(o.urgency) for o in problem.orders], dtype=np.int64)
     technician = vehicles.vehicle_technician
     ready = parts_ready_s(stock, horizon_s, depots.depot_hours_s, depots.pickup_duration_s)
     qualified, presolve = _qualification(problem, stock, ready, windows_exist=n_stated > 0, not_before=not_before)
     order_ready = np.where(qualified, ready, NEVER_S).min(axis=0, initial=NEVER_S)
     order_ready = np.where(qualified.any(axis=0), order_ready, 0)
-    cut, _ = clipped(stated, order_ready, np.full(len(problem.orders), horizon_s))
+    cut, n_cut = clipped(stated, order_ready, np.full(len(problem.orders), horizon_s))
     reach: dict[str, Any] = {
         "travel_s": travel_s,
         "start": vehicles.vehicle_start_loc,
@@ -93,22 +90,14 @@ def compile_eligibility(
                 else Reason.NO_TECHNICIAN_AVAILABLE
             )
     supplied[:, [o for o, r in enumerate(presolve) if r is not None]] = False
-    midnights = np.array(
-        [
-            axis.seconds(dt.datetime.combine(day, dt.time(), tzinfo=problem.zone))
-            for day in [*problem.dates, problem.dates[-1] + dt.timedelta(days=1)]
-        ]
-    )
-    day_from, day_to = _earliest_day_for_emergencies(supplied, vehicles.vehicle_day, urgency, midnights)
-    final, n_final = clipped(cut, day_from, day_to)
     on_van = ((ready == 0) & tools_carried(stock))[technician]
     return Eligibility(
-        compatible=_van_first(supplied, on_van),
+        compatible=_van_first(supplied, on_van, vehicles.vehicle_day),
         supply_compatible=supplied,
         presolve_reason=tuple(presolve),
         order_parts_ready_s=order_ready,
-        order_windows_s=final,
-        order_n_windows=n_final,
+        order_windows_s=cut,
+        order_n_windows=n_cut,
     )
 
 
@@ -175,30 +164,20 @@ def _qualification(
     return qualified, reasons
 
 
-def _van_first(compatible: BoolArray, on_van: BoolArray) -> BoolArray:
+def _van_first(compatible: BoolArray, on_van: BoolArray, vehicle_day: IntArray) -> BoolArray:
     """[V, O] ``compatible`` narrowed, for each order some compatible vehicle could
-    serve from its van (its parts in the van stock, its tools carried: ``on_van``), to
-    those vehicles: the routing back-ends do not see pickup detours, so an order goes
-    to a van that carries what it needs where one does (a pickup is still made if that
-    van runs out, and the insertion with pickups may still use the others); the other
-    orders stay open to every compatible vehicle."""
+    serve from its van (its parts in the van stock, its tools carried: ``on_van``) on
+    the earliest day anyone could serve it, to those vehicles: the routing back-ends
+    do not see pickup detours, so an order goes to a van that carries what it needs
+    where one does (a pickup is still made if that van runs out, and the insertion with
+    pickups may still use the others). An order whose van holders cannot come on its
+    earliest day stays open to every compatible vehicle, so that the objective, not the
+    van, decides whether it waits."""
     from_van = compatible & on_van
-    return np.where(np.any(from_van, axis=0)[None, :], from_van, compatible)
-
-
-def _earliest_day_for_emergencies(
-    compatible: BoolArray, vehicle_day: IntArray, urgency: IntArray, midnights: IntArray
-) -> tuple[IntArray, IntArray]:
-    """Emergencies go on the earliest day some qualified technician can serve them: their
-    other days are ruled out (``compatible`` in place), and the bounds [lo, hi] per
-    order to cut their windows to that day are returned (the whole axis for others)."""
-    lo = np.zeros(compatible.shape[1], dtype=np.int64)
-    hi = np.full(compatible.shape[1], midnights[-1], dtype=np.int64)
-    for o in np.flatnonzero((urgency == URGENCIES.index(Urgency.EMERGENCY)) & compatible.any(axis=0)):
-        first = vehicle_day[compatible[:, o]].min()
-        compatible[vehicle_day != first, o] = False
-        lo[o], hi[o] = midnights[first], midnights[first + 1]
-    return lo, hi
+    days = np.where(compatible, vehicle_day[:, None], np.iinfo(np.int64).max)
+    earliest = days.min(axis=0, initial=np.iinfo(np.int64).max)
+    narrow = np.any(from_van & (vehicle_day[:, None] == earliest[None, :]), axis=0)
+    return np.where(narrow[None, :], from_van, compatible)
 
 
 def _reachable(

@@ -72,6 +72,21 @@ def instant(value: Any, zone: ZoneInfo) -> dt.datetime:
     return parsed.astimezone(zone)
 
 
+def deadline(value: Any, zone: ZoneInfo) -> dt.datetime:
+    """A due time: an ISO 8601 date-time (as :func:`instant`), or a bare date
+    ``YYYY-MM-DD``, which means the end of that day (23:59:59 local time)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        day: dt.date | None = value
+    else:
+        try:
+            day = dt.date.fromisoformat(str(value).strip()) if len(str(value).strip()) == 10 else None
+        except ValueError:
+            day = None
+    if day is None:
+        return instant(value, zone)
+    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=zone)
+
+
 def windows(value: Any, zone: ZoneInfo) -> list[dict[str, dt.datetime]]:
     """``start/end`` intervals separated by ``;``."""
     spans = []

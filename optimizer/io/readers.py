@@ -15,6 +15,7 @@ import contextlib
 import csv
 import datetime as dt
 import io
+import logging
 import os
 import re
 import zipfile
@@ -34,6 +35,8 @@ from optimizer.io.schema import DEPOTS, ORDERS, TECHNICIANS, Table
 from optimizer.models import Problem
 from optimizer.models.problem import relation_issues
 from optimizer.timeaxis import time_zone
+
+logger = logging.getLogger(__name__)
 
 PathLike = str | os.PathLike[str]
 _DECIMAL_COMMA = re.compile(r"^\s*([-+]?\d+),(\d+)\s*$")
@@ -188,7 +191,13 @@ def _delimiter(header: str) -> str:
 
 
 def _build(sources: dict[str, Source], settings: dict[str, Any]) -> Problem:
-    tz = settings.get("tz", "UTC")
+    tz = settings.get("tz")
+    if tz is None:
+        tz = "UTC"
+        logger.warning(
+            "no time zone given (tz=, --tz): the times in the tables are read as UTC",
+            extra={"event": "time_zone_assumed", "tz": tz},
+        )
     try:
         zone = time_zone(tz)
     except ValueError as error:

@@ -74,7 +74,7 @@ ORDERS = Table(
         _number("duration_min", required=True),
         Column("urgency", "urgency", _plain(cells.lowercase)),
         Column("windows", "windows", cells.windows),
-        Column("due", "due", cells.instant),
+        Column("due", "due", cells.deadline),
         Column("release", "release", cells.instant),
         Column("skills", "skills", _plain(cells.levels)),
         Column("parts", "parts", _plain(cells.quantities)),

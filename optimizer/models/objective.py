@@ -1,16 +1,28 @@
-"""The objective: one definition used by the solvers, the checker, KPIs and reports.
+"""The dispatcher's objective, defined once on the domain models (DESIGN.md, "The
+objective"); the KPIs use it, the back-ends implement it on integer seconds
+(:mod:`optimizer.solvers.cost`) and the checker recomputes it with its own code.
 
-cost = sum over unplanned orders of ``weights.unplanned[urgency]``
-     + sum over visits of ``weights.late_per_min[urgency]`` x minutes late
-     + ``weights.overtime_per_min`` x minutes past shift end (per technician-day)
-     + ``weights.travel_per_min`` x minutes of driving
+cost = sum over unplanned orders of :func:`leave_out_cost`
+     + sum over visits of :func:`visit_late_cost`
+     + ``overtime_per_min`` x minutes past shift end (per technician-day)
+     + ``travel_per_min`` x minutes of driving
+     + ``waiting_per_min`` x minutes waiting on site before service starts
      + in a re-plan, for each promised visit changed, its stability cost
        (:func:`promise_cost`, weights ``weights.stability``).
 
-"Minutes late" counts from the due time or the start of the horizon, whichever is
-later: lateness an order had already accrued before the plan begins is the same for
-every plan, so it is not charged (otherwise an order overdue for days would always
-cost more to serve than to leave out).
+Worked example with the default weights, a ``high`` order (``U`` = 3,000) due Monday
+17:00, a three-day horizon Monday to Wednesday:
+
+* served Monday 16:00: no lateness;
+* served Tuesday 08:00 (15 h = 900 min late): 3,000 x (0.1 + 0.3 + 0.3 x 660/4,320)
+  = 1,337.5, against 3,000 for leaving it out: late beats never;
+* served Monday 18:00 (60 min late): 3,000 x (0.1 + 0.3 x 60/240) = 525, so an earlier
+  late slot always costs less than a later one;
+* had it been due Friday 17:00 (41 h after the horizon's end at Thursday 00:00,
+  ``d`` = 1.708), leaving it out would cost 3,000 x (1 - 0.1708) = 2,487.5;
+* had it been due the Thursday before at 17:00 (overdue by 3 days 7 h at Monday
+  00:00, ``a`` = 3.29), leaving it out would cost 3,000 x 1.329 = 3,987.5, and serving
+  it Monday 08:00 (87 h late, past the last span: flat) 3,000 x 0.7 = 2,100.
 """
 
 from __future__ import annotations
@@ -20,19 +32,100 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from optimizer.models.base import Urgency
+from optimizer.models.order import Order
+from optimizer.models.plan import Route, StopKind
 from optimizer.models.problem import Problem
 from optimizer.models.progress import Appointment
 from optimizer.models.settings import ObjectiveWeights, StabilityWeights
 from optimizer.timeaxis import elapsed_s, utc
 
-TERMS = ("unplanned", "lateness", "overtime", "travel", "stability")
+TERMS = ("unplanned", "lateness", "overtime", "travel", "waiting", "stability")
+DAY_S = 86_400.0
 
 
-def late_minutes(start: dt.datetime, due: dt.datetime | None, horizon_start: dt.datetime) -> float:
-    """Minutes a service starting at ``start`` is late for ``due`` (0 if on time or no due)."""
+def late_cost(weights: ObjectiveWeights, base: float, minutes: float) -> float:
+    """What starting ``minutes`` after the due time costs an order whose leave-out
+    price is ``base`` (its urgency's ``U``): 0 when on time, else the breach step plus
+    the share of each span used, capped after the last span."""
+    if minutes <= 0:
+        return 0.0
+    share, begin = weights.breach, 0.0
+    for part, span in zip(weights.late_shares, weights.late_spans_min):
+        share += part * min(max(minutes - begin, 0.0), span) / span
+        begin += span
+    return base * share
+
+
+def sla_anchor(problem: Problem) -> dt.datetime:
+    """When the default SLA of an emergency without ``due`` starts to run: ``now`` in a
+    re-plan, else the earliest shift start on the horizon's first day (of those who
+    work that day; of everyone if nobody does; the horizon's start without technicians)."""
+    if problem.progress is not None:
+        return problem.progress.now
+    day = problem.start
+    working = [t for t in problem.technicians if t.works_on(day)] or list(problem.technicians)
+    if not working:
+        return problem.horizon_start
+    return min(dt.datetime.combine(day, t.shift.start, tzinfo=problem.zone) for t in working)
+
+
+def due_of(problem: Problem, order: Order, anchor: dt.datetime | None = None) -> dt.datetime | None:
+    """The order's SLA deadline: its ``due``, or for an emergency without one
+    ``emergency_sla_min`` after :func:`sla_anchor` (pass ``anchor`` in loops)."""
+    if order.due is not None:
+        return order.due
+    if order.urgency is not Urgency.EMERGENCY:
+        return None
+    start = sla_anchor(problem) if anchor is None else anchor
+    return utc(start) + dt.timedelta(minutes=problem.weights.emergency_sla_min)
+
+
+def leave_out_cost(problem: Problem, order: Order, due: dt.datetime | None) -> float:
+    """What leaving ``order`` (deadline ``due``, see :func:`due_of`) out of this plan
+    costs: ``U``, less for an order due after the horizon (deferral), more for one
+    already overdue at its start (backlog age)."""
+    weights = problem.weights
+    base = weights.unplanned[order.urgency]
+    if due is None:
+        return base
+    after_end = elapsed_s(due, problem.horizon_end) / DAY_S
+    if after_end > 0:
+        return base * max(weights.deferral_floor, 1 - after_end / weights.deferral_days)
+    overdue = elapsed_s(problem.horizon_start, due) / DAY_S
+    if overdue > 0:
+        return base * min(weights.backlog_cap, 1 + weights.backlog_per_day * overdue)
+    return base
+
+
+def deferrable(problem: Problem, due: dt.datetime | None) -> bool:
+    """Whether an order due at ``due`` may wait for a later plan (due after the horizon)."""
+    return due is not None and elapsed_s(due, problem.horizon_end) > 0
+
+
+def visit_late_cost(problem: Problem, order: Order, due: dt.datetime | None, start: dt.datetime) -> float:
+    """The lateness cost of serving ``order`` (deadline ``due``) at ``start``; in a
+    re-plan less what it had already accrued at ``now`` (sunk)."""
     if due is None:
         return 0.0
-    return max(0.0, elapsed_s(start, max(utc(due), utc(horizon_start))) / 60)
+    weights, base = problem.weights, problem.weights.unplanned[order.urgency]
+    cost = late_cost(weights, base, elapsed_s(start, due) / 60)
+    if problem.progress is not None:
+        cost -= late_cost(weights, base, elapsed_s(problem.progress.now, due) / 60)
+    return cost
+
+
+def route_waiting_min(route: Route) -> float:
+    """Minutes the technician of ``route`` waits on site before stops start (orders
+    and depot pickups): from arrival to start, less any break taken in between."""
+    breaks = [(utc(s.start), utc(s.end)) for s in route.stops if s.kind is StopKind.BREAK]
+    total = 0.0
+    for stop in route.stops:
+        if stop.kind not in (StopKind.ORDER, StopKind.PICKUP):
+            continue
+        arrival, start = utc(stop.arrival), utc(stop.start)
+        paused = sum(max(0.0, (min(end, start) - max(begin, arrival)).total_seconds()) for begin, end in breaks)
+        total += max(0.0, (start - arrival).total_seconds() - paused)
+    return total / 60
 
 
 def promise_cost(
@@ -60,25 +153,26 @@ def promise_cost(
 
 
 def objective_terms(
-    weights: ObjectiveWeights,
+    problem: Problem,
     *,
-    unplanned: Iterable[Urgency],
-    lateness: Iterable[tuple[Urgency, float]],
+    unplanned: Iterable[Order],
+    visits: Iterable[tuple[Order, dt.datetime]],
     overtime_min: float,
     travel_min: float,
+    waiting_min: float,
     stability: float = 0.0,
 ) -> dict[str, float]:
-    """The objective's terms in cost units; their sum is the objective.
-
-    ``unplanned`` holds the urgency of each unplanned order, ``lateness`` an
-    (urgency, minutes late) pair per visit, ``stability`` the summed
-    :func:`promise_cost` of a re-plan.
-    """
+    """The objective's terms in cost units (their sum is the objective) for the
+    ``unplanned`` orders, the ``visits`` (order, service start), and the route totals;
+    ``stability`` is the summed :func:`promise_cost` of a re-plan."""
+    weights = problem.weights
+    anchor = sla_anchor(problem)
     return {
-        "unplanned": float(sum(weights.unplanned[u] for u in unplanned)),
-        "lateness": float(sum(weights.late_per_min[u] * m for u, m in lateness)),
+        "unplanned": float(sum(leave_out_cost(problem, o, due_of(problem, o, anchor)) for o in unplanned)),
+        "lateness": float(sum(visit_late_cost(problem, o, due_of(problem, o, anchor), s) for o, s in visits)),
         "overtime": weights.overtime_per_min * overtime_min,
         "travel": weights.travel_per_min * travel_min,
+        "waiting": weights.waiting_per_min * waiting_min,
         "stability": float(stability),
     }
 

@@ -6,8 +6,9 @@ from enum import Enum
 
 
 class Reason(str, Enum):
-    """Reason codes for unplanned orders, checked in this order before solving
-    (``region_failed`` comes from :mod:`optimizer.regions.cluster`, after it)."""
+    """Reason codes for unplanned orders, checked in this order: before solving (up to
+    ``parts_unavailable_until``), then against the plan (:mod:`optimizer.decode.reasons`);
+    ``region_failed`` comes from :mod:`optimizer.regions.cluster`."""
 
     AFTER_HORIZON = "after_horizon"
     OUTSIDE_ALL_WINDOWS = "outside_all_windows"
@@ -19,6 +20,9 @@ class Reason(str, Enum):
     NO_TECHNICIAN_AVAILABLE = "no_technician_available"
     NO_SHIFT_FITS = "no_shift_fits"
     PARTS_UNAVAILABLE_UNTIL = "parts_unavailable_until"
+    DEFERRED = "deferred"
+    TOO_COSTLY = "too_costly"
+    NOT_REACHED = "not_reached"
     NOT_ENOUGH_CAPACITY = "not_enough_capacity"
     REGION_FAILED = "region_failed"
 
@@ -46,8 +50,15 @@ EXPLANATION: dict[Reason, str] = {
     Reason.PARTS_UNAVAILABLE_UNTIL: (
         "its parts arrive too late: after the last time a technician could still serve it"
     ),
-    Reason.NOT_ENOUGH_CAPACITY: (
-        "qualified technicians could serve it, but their time was better spent on other orders"
+    Reason.DEFERRED: "it is due after the horizon and cheaper to plan later than in this plan",
+    Reason.TOO_COSTLY: (
+        "it fits into a qualified technician's day only at a cost above leaving it out "
+        "(a long drive, overtime, or other visits made late)"
     ),
+    Reason.NOT_REACHED: (
+        "the search stopped before placing it: it fits into a qualified technician's day at "
+        "less than leaving it out costs"
+    ),
+    Reason.NOT_ENOUGH_CAPACITY: "every qualified technician-day was tried and is full: it fits nowhere",
     Reason.REGION_FAILED: "its region was planned apart and its plan failed twice",
 }

@@ -37,30 +37,55 @@ class StabilityWeights(Frozen):
 
 
 class ObjectiveWeights(Frozen):
-    """Weights of the objective, in cost units. Defaults are those of DESIGN.md.
+    """Weights of the dispatcher's objective, in cost units; defaults are those of
+    DESIGN.md ("The objective"). :mod:`optimizer.models.objective` defines the terms.
 
-    cost = sum of ``unplanned[u]`` over unplanned orders
-         + sum of ``late_per_min[u]`` x minutes the service starts after ``due``
-         + ``overtime_per_min`` x minutes past shift end
-         + ``travel_per_min`` x minutes of travel
-         + in a re-plan, the cost of changing what customers were told (``stability``).
+    * ``unplanned[u]`` (``U``): leaving an order of urgency ``u`` out of the plan. An
+      order due after the horizon may wait: leaving it out costs ``U`` x
+      ``max(deferral_floor, 1 - d / deferral_days)``, ``d`` the days from the horizon's
+      end to its due. An order already overdue at the horizon's start costs ``U`` x
+      ``min(backlog_cap, 1 + backlog_per_day x a)``, ``a`` the days it is overdue then.
+    * Lateness of a service starting ``m`` minutes after ``due``: ``U`` x (``breach``
+      + ``late_shares[0]`` x ``min(m, late_spans_min[0]) / late_spans_min[0]`` + the
+      same for each further span, counted from where the previous ends); flat after the
+      last span. With the defaults a late visit costs 10% of ``U`` at once, 40% four
+      hours late, 70% after three days more, never more: late beats never.
+    * An emergency without ``due`` is due ``emergency_sla_min`` after the first shift
+      start of the horizon's first day (a re-plan: after ``now``).
+    * ``overtime_per_min``, ``travel_per_min``, ``waiting_per_min`` (waiting on site
+      before a window opens: idle, paid time; 0 by default).
+    * In a re-plan, the cost of changing what customers were told (``stability``).
     """
 
     unplanned: dict[Urgency, float] = Field(default_factory=lambda: _by_urgency(10_000, 3_000, 1_000, 300))
-    late_per_min: dict[Urgency, float] = Field(default_factory=lambda: _by_urgency(50, 20, 5, 1))
+    breach: float = Field(default=0.1, ge=0, le=1)
+    late_shares: tuple[float, ...] = (0.3, 0.3)
+    late_spans_min: tuple[float, ...] = (240.0, 4320.0)
+    deferral_floor: float = Field(default=0.1, ge=0, le=1)
+    deferral_days: float = Field(default=10.0, gt=0)
+    backlog_per_day: float = Field(default=0.1, ge=0)
+    backlog_cap: float = Field(default=2.0, ge=1)
+    emergency_sla_min: float = Field(default=240.0, gt=0)
     overtime_per_min: float = Field(default=2.0, ge=0)
     travel_per_min: float = Field(default=1.0, ge=0)
+    waiting_per_min: float = Field(default=0.0, ge=0)
     stability: StabilityWeights = Field(default_factory=StabilityWeights)
 
     @model_validator(mode="after")
     def _complete(self) -> ObjectiveWeights:
-        for name in ("unplanned", "late_per_min"):
-            table = getattr(self, name)
-            missing = [u.value for u in Urgency if u not in table]
-            if missing:
-                raise ValueError(f"{name} lacks a weight for {', '.join(missing)}")
-            if any(v < 0 for v in table.values()):
-                raise ValueError(f"{name} weights must be >= 0")
+        missing = [u.value for u in Urgency if u not in self.unplanned]
+        if missing:
+            raise ValueError(f"unplanned lacks a weight for {', '.join(missing)}")
+        if any(v < 0 for v in self.unplanned.values()):
+            raise ValueError("unplanned weights must be >= 0")
+        if len(self.late_shares) != len(self.late_spans_min):
+            raise ValueError("late_shares and late_spans_min must have one entry per span")
+        if any(s < 0 for s in self.late_shares) or any(m <= 0 for m in self.late_spans_min):
+            raise ValueError("late_shares must be >= 0 and late_spans_min > 0")
+        if self.breach + sum(self.late_shares) > 1:
+            raise ValueError(
+                "breach + sum(late_shares) must be at most 1: a late visit may not cost more than leaving the order out"
+            )
         return self
 
 

@@ -2,9 +2,10 @@
 units, from the instance's arrays.
 
 It implements the objective of :mod:`optimizer.models.objective` on integer seconds;
-the checker recomputes it with its own arithmetic from the plan. Travel and lateness
-are charged per minute (seconds / 60); an unplanned order costs its
-``order_unplanned_cost``.
+the checker recomputes it with its own arithmetic from the plan. Travel, overtime and
+waiting are charged per minute (seconds / 60); a late service costs its order's share
+of ``U`` on the lateness curve, less what was already sunk at a re-plan's ``now``; an
+unplanned order costs its ``order_unplanned_cost``.
 """
 
 from __future__ import annotations
@@ -23,14 +24,30 @@ def timing_cost(
     start_s: Sequence[int],
     late_s: Sequence[int],
     overtime_s: int,
+    wait_s: Sequence[int] = (),
 ) -> float:
-    """Lateness, overtime and (in a re-plan) stability cost of a route of ``vehicle``
-    whose ``visits`` (route stops) start at ``start_s`` and are ``late_s`` late."""
-    late = sum(instance.order_late_cost_per_min[o] * s / 60 for o, s in zip(visits, late_s) if s > 0)
-    cost = late + instance.overtime_cost_per_min * overtime_s / 60
+    """Lateness, overtime, waiting and (in a re-plan) stability cost of a route of
+    ``vehicle`` whose ``visits`` (route stops) start at ``start_s``, are ``late_s`` late
+    and waited ``wait_s`` on site."""
+    cost = lateness_cost(instance, visits, late_s) + instance.overtime_cost_per_min * overtime_s / 60
+    if instance.waiting_cost_per_min > 0:
+        cost += instance.waiting_cost_per_min * sum(wait_s) / 60
     if instance.promises:
         cost += stability_cost(instance, vehicle, visits, start_s)
     return float(cost)
+
+
+def lateness_cost(instance: Instance, visits: Sequence[int], late_s: Sequence[int]) -> float:
+    """The lateness cost of ``visits`` (route stops) served ``late_s`` seconds late:
+    each order's share of ``U`` on the lateness curve, less its sunk lateness."""
+    total = 0.0
+    for stop, late in zip(visits, late_s):
+        if instance.is_pickup(stop):
+            continue
+        total -= instance.order_sunk_late_cost[stop]
+        if late > 0:
+            total += instance.order_late_base[stop] * instance.lateness.share(late)
+    return total
 
 
 def travel_cost(instance: Instance, travel_s: Sequence[int]) -> float:

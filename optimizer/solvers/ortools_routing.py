@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-from optimizer.instance import Instance
+from optimizer.instance import NO_DUE_S, Instance
 from optimizer.solvers.base import SolveLimits, SolveResult
 from optimizer.solvers.insertion import insert_orders
 from optimizer.solvers.schedule import routes_cost
@@ -57,6 +57,19 @@ _UNBOUNDED_S = 7 * 24 * 3600.0
 def _per_second(weight_per_min: float) -> int:
     """An objective weight per minute as an integer solver coefficient per second."""
     return round(weight_per_min * _UNITS_PER_COST / 60)
+
+
+def _late_rate(instance: Instance, order: int) -> int:
+    """Lateness as OR-tools can price it (a linear cost past a bound; its Python API has
+    no piecewise-linear cumul cost): the mean slope of the order's lateness curve over
+    the horizon's length past its due time, or past the horizon's start where it is
+    already overdue, as an integer coefficient per second. Plans are re-scored on the
+    exact curve (:mod:`optimizer.solvers.cost`)."""
+    due = int(instance.order_due_s[order])
+    if due >= NO_DUE_S:
+        return 0
+    slope = instance.lateness.mean_slope(max(0, -due), instance.horizon_s)
+    return round(instance.order_late_base[order] * slope * _UNITS_PER_COST)
 
 
 @dataclass(frozen=True)
@@ -136,11 +149,6 @@ class OrToolsRouting:
             )
         model = _Model(instance, plannable, params)  # a solved model cannot search again
         improved = model.search(params, limits, start=start[1])
-        if improved is not None:
-            try:
-                improved = (routes_cost(instance, improved[1]) - excluded_cost, improved[1])
-            except ValueError:  # our scheduler disagrees (e.g. break placement): keep the start
-                improved = None
         best = min([start, improved], key=lambda s: s[0]) if improved else start
         if best is not start:
             limits.improved(best[1], best[0] + excluded_cost)
@@ -183,6 +191,7 @@ class _Model:
 
     def __init__(self, instance: Instance, plannable: np.ndarray, params: pywrapcp.RoutingSearchParameters) -> None:
         self.instance = instance
+        self.excluded_cost = float(instance.order_unplanned_cost.sum() - instance.order_unplanned_cost[plannable].sum())
         homes = np.unique(np.concatenate([instance.vehicle_start_loc, instance.vehicle_end_loc]))
         # node -> instance location; homes (and re-plan start places) first, then the plannable orders
         self.node_loc = np.concatenate([homes, instance.order_loc[plannable]])
@@ -224,10 +233,10 @@ class _Model:
             for (_, closes), (opens, _) in itertools.pairwise(windows):
                 if opens - closes > 1:
                     cumul.RemoveInterval(int(closes) + 1, int(opens) - 1)
-            due = int(inst.order_due_s[order])
-            late = _per_second(inst.order_late_cost_per_min[order])
-            if due < windows[-1, 1] and late > 0:
-                self.time.SetCumulVarSoftUpperBound(index, max(due, 0), late)
+            bound = max(int(inst.order_due_s[order]), 0)
+            late = _late_rate(inst, order)
+            if bound < windows[-1, 1] and late > 0:
+                self.time.SetCumulVarSoftUpperBound(index, bound, late)
 
     def _add_shifts_and_breaks(self, service: np.ndarray) -> None:
         inst, routing = self.instance, self.routing
@@ -275,8 +284,9 @@ class _Model:
         """Search within ``limits`` (its deadline and work limit) from ``start`` routes,
         or from OR-tools' first solution.
 
-        Returns (objective of the modelled orders in cost units, routes), or ``None``
-        if nothing was found or OR-tools rejected the start.
+        Returns (objective of the modelled orders in cost units, by our own cost, routes),
+        or ``None`` if nothing was found, OR-tools rejected the start or our scheduler
+        cannot time its routes.
         """
         _time_limit(params, limits)
         if start is None:
@@ -297,7 +307,11 @@ class _Model:
             assignment = self.routing.SolveFromAssignmentWithParameters(initial, params)
         if assignment is None:
             return None
-        return assignment.ObjectiveValue() / _UNITS_PER_COST, self.routes(assignment)
+        routes = self.routes(assignment)
+        try:  # scored by our own cost: OR-tools prices lateness only approximately
+            return routes_cost(self.instance, routes) - self.excluded_cost, routes
+        except ValueError:  # our scheduler disagrees (e.g. break placement)
+            return None
 
     def routes(self, assignment: pywrapcp.Assignment) -> dict[int, tuple[int, ...]]:
         """Order indices per vehicle, in visiting order, from a solution."""

@@ -67,7 +67,7 @@ def unsupported(instance: Instance) -> str | None:
     if (instance.order_n_windows[plannable] > 1).any():
         return "orders with several time windows"
     closes = instance.order_windows_s[plannable, 0, 1]
-    binding_due = (instance.order_due_s[plannable] < closes) & (instance.order_late_cost_per_min[plannable] > 0)
+    binding_due = instance.order_due_s[plannable] < closes
     if binding_due.any():
         return "SLA due times inside time windows"
     if _profile_bytes(instance, plannable) > MAX_PROFILE_BYTES:

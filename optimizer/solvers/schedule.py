@@ -34,7 +34,8 @@ class RouteSchedule:
 
     ``visits`` are the route's stops (orders and pickups). ``arrival_s``, ``start_s``,
     ``end_s`` and ``travel_s`` have one entry per stop, followed by one for the return
-    home (where arrival = start = end); ``late_s`` one per stop (0 for pickups).
+    home (where arrival = start = end); ``late_s`` one per stop (0 for pickups) and
+    ``wait_s`` one per stop: the time on site before it starts that is not the break.
     ``break_gap`` is the index of the visit before which the break is taken
     (``len(visits)`` = before coming home), or ``None`` for no break.
     """
@@ -50,6 +51,7 @@ class RouteSchedule:
     break_gap: int | None
     break_start_s: int | None
     late_s: tuple[int, ...]
+    wait_s: tuple[int, ...]
     overtime_s: int
 
     @property
@@ -58,9 +60,9 @@ class RouteSchedule:
         return self.end_s[-1]
 
     def cost(self, instance: Instance) -> float:
-        """Lateness, overtime and (in a re-plan) stability cost of these times, in
-        objective units (:func:`optimizer.solvers.cost.timing_cost`)."""
-        return timing_cost(instance, self.vehicle, self.visits, self.start_s, self.late_s, self.overtime_s)
+        """Lateness, overtime, waiting and (in a re-plan) stability cost of these times,
+        in objective units (:func:`optimizer.solvers.cost.timing_cost`)."""
+        return timing_cost(instance, self.vehicle, self.visits, self.start_s, self.late_s, self.overtime_s, self.wait_s)
 
     def full_cost(self, instance: Instance) -> float:
         """:meth:`cost` plus the travel: everything this route adds to the objective."""
@@ -146,11 +148,16 @@ def _forward(
     depart = shift_start
     if break_gap != 0:
         depart = max(shift_start, start[0] - travel[0])
+    arrival[0] = max(arrival[0], depart + travel[0])
+    on_site_break = [
+        break_len if i == break_gap and break_start is not None and break_start >= arrival[i] else 0
+        for i in range(len(visits))
+    ]
     return RouteSchedule(
         vehicle=vehicle,
         visits=visits,
         depart_s=depart,
-        arrival_s=tuple(max(a, depart + travel[0]) if i == 0 else a for i, a in enumerate(arrival)),
+        arrival_s=tuple(arrival),
         start_s=tuple(start),
         end_s=tuple(end),
         travel_s=tuple(travel),
@@ -158,6 +165,7 @@ def _forward(
         break_gap=break_gap,
         break_start_s=break_start,
         late_s=tuple(late),
+        wait_s=tuple(start[i] - arrival[i] - on_site_break[i] for i in range(len(visits))),
         overtime_s=max(0, back - int(instance.vehicle_shift_end_s[vehicle])),
     )
 

@@ -306,8 +306,7 @@ def _input(instance: Instance, vehicles: np.ndarray, orders: np.ndarray, top: fl
         if loads:
             extra["delivery"] = [int(np.ceil(instance.order_load[o] * _LOAD_SCALE))]
         windows = instance.order_windows_s[o, : instance.order_n_windows[o]]
-        if instance.order_late_cost_per_min[o] > 0:
-            windows = _before(windows, int(instance.order_due_s[o]))
+        windows = _before(windows, int(instance.order_due_s[o]))
         jobs.append(
             vroom.Job(
                 o + 1,

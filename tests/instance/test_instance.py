@@ -31,10 +31,12 @@ def test_instance_windows_clipped_by_release_and_horizon() -> None:
     assert instance.order_due_s.tolist() == [NO_DUE_S, NO_DUE_S]
 
 
-def test_instance_due_before_horizon_counts_from_start() -> None:
-    """A due time before the horizon becomes the horizon start (sunk lateness is not charged)."""
+def test_instance_due_before_horizon_stays_before_it() -> None:
+    """An overdue order is late from its due (DESIGN.md): its due second is negative,
+    and its leave-out price carries the backlog age (1 + 0.1 x 40/24 days)."""
     instance = compile_instance(make_problem([make_order(due=at("08:00", day=-2))], [make_technician()]))
-    assert instance.order_due_s.tolist() == [0]
+    assert instance.order_due_s.tolist() == [-40 * 3600]
+    assert instance.order_unplanned_cost.tolist() == pytest.approx([1_000 * (1 + 0.1 * 40 / 24)])
 
 
 def test_instance_compatibility_matrix() -> None:

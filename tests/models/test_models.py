@@ -230,14 +230,13 @@ def test_objective_weights_defaults_match_design():
         Urgency.NORMAL: 1_000,
         Urgency.LOW: 300,
     }
-    assert weights.late_per_min == {
-        Urgency.EMERGENCY: 50,
-        Urgency.HIGH: 20,
-        Urgency.NORMAL: 5,
-        Urgency.LOW: 1,
-    }
+    assert (weights.breach, weights.late_shares, weights.late_spans_min) == (0.1, (0.3, 0.3), (240, 4320))
+    assert (weights.deferral_floor, weights.deferral_days) == (0.1, 10)
+    assert (weights.backlog_per_day, weights.backlog_cap) == (0.1, 2)
+    assert weights.emergency_sla_min == 240
     assert weights.overtime_per_min == 2
     assert weights.travel_per_min == 1
+    assert weights.waiting_per_min == 0
 
 
 @pytest.mark.parametrize(
@@ -249,10 +248,11 @@ def test_objective_weights_defaults_match_design():
             id="unplanned-missing-low",
         ),
         pytest.param(
-            {"late_per_min": {"high": 1, "normal": 1, "low": 1}},
-            "late_per_min lacks a weight for emergency",
-            id="late-missing-emergency",
+            {"late_shares": (0.3,)},
+            "one entry per span",
+            id="late-shares-without-spans",
         ),
+        pytest.param({"late_per_min": {"high": 1}}, "Extra inputs are not permitted", id="old-linear-lateness"),
         pytest.param(
             {"unplanned": {"emergency": 1, "high": 1, "normal": -1, "low": 1}},
             "unplanned weights must be >= 0",

@@ -167,12 +167,13 @@ def test_contract_due_order_goes_first(solver: str) -> None:
 
 
 def test_contract_lateness_priced_by_urgency(solver: str) -> None:
-    """An unavoidably late high-urgency visit costs 20 per minute late."""
+    """An unavoidably late high-urgency visit costs its share of U = 3,000 on the
+    lateness curve: 10% at once, 30% more over the first four hours."""
     order = make_order(**FAR, urgency=Urgency.HIGH, due=at("08:00"))
     plan = solve_checked(make_problem([order], [make_technician()]), solver=solver)
     late = plan.kpis.late_min
-    assert late > 20
-    assert plan.kpis.objective_terms["lateness"] == pytest.approx(20 * late)
+    assert 20 < late < 240
+    assert plan.kpis.objective_terms["lateness"] == pytest.approx(3_000 * (0.1 + 0.3 * late / 240))
 
 
 def test_contract_keeps_most_urgent_when_time_is_short(solver: str) -> None:

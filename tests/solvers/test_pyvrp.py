@@ -52,14 +52,15 @@ def test_pyvrp_deterministic_with_iteration_limit() -> None:
 
 def test_pyvrp_keeps_the_urgent_order_when_short_of_time() -> None:
     """Where not every order fits, orders become optional with their unplanned cost as
-    prize: the emergency wins the slot."""
+    prize: the high order wins the slot (an emergency would have the default SLA, a
+    due time PyVRP cannot model)."""
     tech = make_technician(shift={"start": "08:00", "end": "10:00"})
     orders = [
         make_order("LOW", urgency=Urgency.LOW, duration_min=90),
-        make_order("EMERGENCY", urgency=Urgency.EMERGENCY, duration_min=90),
+        make_order("HIGH", urgency=Urgency.HIGH, duration_min=90),
     ]
     plan = solve_checked(make_problem(orders, [tech]), solver="pyvrp", max_solutions=200)
-    assert plan.routes[0].order_ids == ["EMERGENCY"]
+    assert plan.routes[0].order_ids == ["HIGH"]
     assert [u.order_id for u in plan.unplanned] == ["LOW"]
     assert "orders optional" in plan.info.status
 
@@ -118,13 +119,13 @@ def test_pyvrp_respects_skills_through_profiles() -> None:
 
 def test_pyvrp_routes_are_supplied_with_parts() -> None:
     """PyVRP does not see parts; the supply pass after it uses the van unit for the
-    emergency and fetches the second unit at the depot for the other order."""
+    high order and fetches the second unit at the depot for the other order."""
     tech = make_technician(van_stock={"P-100": 1})
     depot = Depot(
         id="D1", lat=49.52, lon=8.50, hours=ClockInterval(start=dt.time(7), end=dt.time(18)), stock={"P-100": 1}
     )
     orders = [
-        make_order("EMG", urgency=Urgency.EMERGENCY, parts={"P-100": 1}),
+        make_order("HIGH", urgency=Urgency.HIGH, parts={"P-100": 1}),
         make_order("NORMAL", parts={"P-100": 1}, lat=49.53, windows=(window("13:00", "16:00"),)),
     ]
     plan = solve_checked(make_problem(orders, [tech], depots=(depot,)), solver="pyvrp")

@@ -2,9 +2,11 @@
 
 It never trusts a solver: it reads the plan's stops and times, recomputes travel from
 the travel model, windows and shifts from the problem, and reports every violation as
-data (:class:`Violation`) with a sentence. The objective is recomputed with
-:mod:`optimizer.models.objective` from the plan's times and the travel matrix, and compared
-with the objective the plan states.
+data (:class:`Violation`) with a sentence. The objective is recomputed by
+:mod:`optimizer.check.pricing` (its own arithmetic) from the plan's times and the
+travel matrix, and compared with the objective the plan states. Every leg is also
+bounded by the great-circle distance (geopy's, not ours) at :data:`MAX_CROW_KMH`: a
+travel source that claims faster is wrong.
 
 In a re-plan (a problem with progress) each fixed route must open its technician-day
 exactly as given; fixed stops are history and not checked again. Every other stop
@@ -19,15 +21,19 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
+from geopy.distance import great_circle
 
+from optimizer.check.pricing import Pricing, waiting_minutes
 from optimizer.models import Depot, Order, Plan, Problem, Route, Stop, StopKind, Technician
 from optimizer.models.base import Located
-from optimizer.models.objective import late_minutes, objective_terms, stability_total
+from optimizer.models.objective import stability_total
 from optimizer.timeaxis import elapsed_s, utc
 from optimizer.travel import TravelProvider, travel_provider
 
 _TOLERANCE_S = 1e-6
 _RELATIVE_COST_TOLERANCE = 1e-6
+MAX_CROW_KMH = 200.0
+"""The fastest any leg may be driven, measured as the crow flies (km/h)."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,8 @@ class _Checker:
         )
         self.travel_s = matrix.duration_s
         self.distance_m = matrix.distance_m
+        self.places = [(p.lat, p.lon) for p in places]
+        self.pricing = Pricing(problem)
         n_techs, n_orders = len(problem.technicians), len(problem.orders)
         self.tech_loc = {t.id: i for i, t in enumerate(problem.technicians)}
         self.order_loc = {o.id: n_techs + i for i, o in enumerate(problem.orders)}
@@ -117,7 +125,8 @@ class _Checker:
     def run(self, plan: Plan) -> CheckReport:
         problem = self.problem
         travel_s_total = 0
-        lateness: list[tuple] = []
+        lateness = 0.0
+        waiting_min = 0.0
         overtime_min = 0.0
         seen: Counter[str] = Counter()
         route_keys: Counter[tuple[str, dt.date]] = Counter()
@@ -130,11 +139,11 @@ class _Checker:
             travelled, ot = self.route(route, tech)
             travel_s_total += travelled
             overtime_min += ot
+            waiting_min += waiting_minutes(route)
             for stop in route.stops:
                 if stop.kind is StopKind.ORDER and stop.order_id in self.orders:
                     seen[stop.order_id] += 1
-                    order = self.orders[stop.order_id]
-                    lateness.append((order.urgency, late_minutes(stop.start, order.due, problem.horizon_start)))
+                    lateness += self.pricing.lateness(self.orders[stop.order_id], stop.start)
         for key, count in route_keys.items():
             if count > 1:
                 self.flag("duplicate_route", f"{count} routes for {key[0]} on {key[1]}")
@@ -155,22 +164,23 @@ class _Checker:
             self.flag("unknown_order", "unplanned order not in the problem", order=order_id)
         self.supplies(plan)
 
-        unplanned = [self.orders[o].urgency for o in unplanned_ids if o in self.orders]
-        unplanned += [o.urgency for o in problem.orders if seen[o.id] + unplanned_ids[o.id] == 0]
+        unplanned = [self.orders[o] for o in unplanned_ids if o in self.orders]
+        unplanned += [o for o in problem.orders if seen[o.id] + unplanned_ids[o.id] == 0]
         visits = {
             s.order_id: (r.technician_id, utc(s.start))
             for r in plan.routes
             for s in r.stops
             if s.kind is StopKind.ORDER and s.order_id
         }
-        terms = objective_terms(
-            problem.weights,
-            unplanned=unplanned,
-            lateness=lateness,
-            overtime_min=overtime_min,
-            travel_min=travel_s_total / 60,
-            stability=stability_total(problem, visits),
-        )
+        weights = problem.weights
+        terms = {
+            "unplanned": float(sum(self.pricing.leave_out(o) for o in unplanned)),
+            "lateness": lateness,
+            "overtime": overtime_min * weights.overtime_per_min,
+            "travel": travel_s_total * weights.travel_per_min / 60,
+            "waiting": waiting_min * weights.waiting_per_min,
+            "stability": float(stability_total(problem, visits)),
+        }
         objective = sum(terms.values())
         stated = plan.kpis.objective
         if abs(stated - objective) > _RELATIVE_COST_TOLERANCE * max(1.0, abs(objective)):
@@ -247,6 +257,7 @@ class _Checker:
             history = position < n_fixed
             if not history:
                 self.leg(route, prev, stop, drive, int(self.distance_m[prev_loc, loc]), pending_breaks)
+                self.speed(route, stop, prev_loc, loc, drive)
             if stop.kind is StopKind.ORDER and stop.order_id:
                 order = self.orders[stop.order_id]
                 if not history:
@@ -299,6 +310,19 @@ class _Checker:
                 "travel_stated",
                 f"states {stop.travel_min:.2f} min / {stop.travel_km:.3f} km to {label}, "
                 f"the travel model gives {drive_s / 60:.2f} min / {distance_m / 1000:.3f} km",
+                route,
+                stop.order_id,
+            )
+
+    def speed(self, route: Route, stop: Stop, prev_loc: int, loc: int, drive_s: int) -> None:
+        """The travel source's drive of ``drive_s`` seconds between two places is no
+        faster than :data:`MAX_CROW_KMH` as the crow flies."""
+        crow_km = great_circle(self.places[prev_loc], self.places[loc]).km
+        if crow_km > MAX_CROW_KMH * (drive_s + 1) / 3600:
+            self.flag(
+                "travel_speed",
+                f"the travel source drives {crow_km:.2f} km as the crow flies in {drive_s} s, "
+                f"faster than {MAX_CROW_KMH:g} km/h",
                 route,
                 stop.order_id,
             )
@@ -475,6 +499,3 @@ class _Checker:
                 )
             if elapsed_s(b.end, b.start) < 60 * rest.duration_min - _TOLERANCE_S:
                 self.flag("break", f"break is shorter than {rest.duration_min} minutes", route)
-
-
-__all__ = ["CheckReport", "Violation", "check"]

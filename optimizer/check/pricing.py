@@ -1,0 +1,92 @@
+"""The checker's own prices: the objective of DESIGN.md recomputed from the domain
+objects with arithmetic of its own (no code shared with :mod:`optimizer.models.objective`
+or the solvers): the lateness curve as a table of breakpoints interpolated by numpy,
+deadlines, deferral and backlog factors, and waiting from the stops' times.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from optimizer.models import Order, Problem, Route, StopKind, Urgency
+
+_DAY = dt.timedelta(days=1)
+
+
+class Pricing:
+    """What the objective charges for one order or route of ``problem``."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        weights = problem.weights
+        self.minutes = np.concatenate([[0.0], np.cumsum(weights.late_spans_min)])
+        self.shares = weights.breach + np.concatenate([[0.0], np.cumsum(weights.late_shares)])
+        self.now = problem.progress.now.astimezone(dt.UTC) if problem.progress else None
+        self.sla_from = self.now or self._first_shift_start()
+
+    def _first_shift_start(self) -> dt.datetime:
+        problem = self.problem
+        day = problem.dates[0]
+        starts = [t.shift.start for t in problem.technicians if t.works_on(day)]
+        starts = starts or [t.shift.start for t in problem.technicians]
+        if not starts:
+            return problem.horizon_start.astimezone(dt.UTC)
+        return dt.datetime.combine(day, min(starts), tzinfo=problem.zone).astimezone(dt.UTC)
+
+    def due(self, order: Order) -> dt.datetime | None:
+        """The order's deadline in UTC: ``due``, or the default SLA of an emergency."""
+        if order.due is not None:
+            return order.due.astimezone(dt.UTC)
+        if order.urgency == Urgency.EMERGENCY:
+            return self.sla_from + dt.timedelta(seconds=60 * self.problem.weights.emergency_sla_min)
+        return None
+
+    def _curve(self, order: Order, at: dt.datetime, due: dt.datetime) -> float:
+        late_min = (at.astimezone(dt.UTC) - due).total_seconds() / 60
+        if late_min <= 0:
+            return 0.0
+        return self.problem.weights.unplanned[order.urgency] * float(np.interp(late_min, self.minutes, self.shares))
+
+    def lateness(self, order: Order, start: dt.datetime) -> float:
+        """The lateness cost of serving ``order`` at ``start``, less what was sunk at ``now``."""
+        due = self.due(order)
+        if due is None:
+            return 0.0
+        sunk = self._curve(order, self.now, due) if self.now is not None else 0.0
+        return self._curve(order, start, due) - sunk
+
+    def late_minutes(self, order: Order, start: dt.datetime) -> float:
+        """Minutes ``start`` is after the order's deadline (0 when on time)."""
+        due = self.due(order)
+        return 0.0 if due is None else max(0.0, (start.astimezone(dt.UTC) - due).total_seconds() / 60)
+
+    def leave_out(self, order: Order) -> float:
+        """What leaving ``order`` out of the plan costs (deferral and backlog age)."""
+        weights, problem = self.problem.weights, self.problem
+        price = weights.unplanned[order.urgency]
+        due = self.due(order)
+        if due is None:
+            return price
+        beyond = (due - problem.horizon_end.astimezone(dt.UTC)) / _DAY
+        if beyond > 0:
+            return price * max(weights.deferral_floor, 1.0 - beyond / weights.deferral_days)
+        overdue = (problem.horizon_start.astimezone(dt.UTC) - due) / _DAY
+        if overdue > 0:
+            return price * min(weights.backlog_cap, 1.0 + overdue * weights.backlog_per_day)
+        return price
+
+
+def waiting_minutes(route: Route) -> float:
+    """Idle minutes on site in ``route``: before each order or pickup starts, the time
+    since arrival that no break filled."""
+    pauses = [(b.start.timestamp(), b.end.timestamp()) for b in route.stops if b.kind is StopKind.BREAK]
+    idle = 0.0
+    for stop in route.stops:
+        if stop.kind is not StopKind.ORDER and stop.kind is not StopKind.PICKUP:
+            continue
+        lo, hi = stop.arrival.timestamp(), stop.start.timestamp()
+        covered = sum(max(0.0, min(hi, b) - max(lo, a)) for a, b in pauses)
+        idle += max(0.0, hi - lo - covered)
+    return idle / 60

@@ -1,0 +1,53 @@
+"""Take out what costs more than it is worth: every routed order whose removal saves
+more (travel, lateness of the others, overtime, waiting) than leaving it out costs.
+
+Back-ends that keep every order required for part of their search (PyVRP's first
+worker) or model the objective approximately (VROOM, OR-tools) can return such
+visits; the dispatcher's objective would rather leave a low order 200 km away out.
+Removing a visit never makes a route infeasible, only earlier.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from optimizer.instance import Instance
+from optimizer.solvers.base import SolveResult
+from optimizer.solvers.insertion import RouteSet
+from optimizer.solvers.schedule import routes_cost
+
+_EPSILON = 1e-9
+
+
+def prune(instance: Instance, result: SolveResult) -> SolveResult:
+    """``result`` without the visits that cost more than leaving their orders out,
+    cheapest orders first, until none is left; unchanged if there is none."""
+    state = RouteSet(instance, result.routes)
+    removed = 0
+    changed = True
+    while changed:
+        changed = False
+        for vehicle in sorted(state.schedules):
+            timed = state.schedules.get(vehicle)
+            if timed is None:
+                continue
+            orders = [s for s in timed.visits if not instance.is_pickup(s)]
+            for order in sorted(orders, key=lambda o: (instance.order_unplanned_cost[o], o)):
+                before = state.cost(vehicle)
+                old = state.remove(order, vehicle)
+                if old is None:
+                    continue
+                if before - state.cost(vehicle) > instance.order_unplanned_cost[order] + _EPSILON:
+                    removed += 1
+                    changed = True
+                else:
+                    state.put(old)
+    if not removed:
+        return result
+    routes = state.routes()
+    return replace(
+        result,
+        routes=routes,
+        objective=routes_cost(instance, routes),
+        status=f"{result.status}; {removed} visit{'s' if removed != 1 else ''} worth less than their cost taken out",
+    )

@@ -1,0 +1,228 @@
+"""The dispatcher's rules (DESIGN.md, "The objective"), situation by situation, with
+answers worked out by hand: late beats never, the backlog goes first, what is due later
+waits, emergencies move to the next day when the first is full, and every unplanned
+order's reason is true. Every plan is re-checked by the independent checker."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+
+import optimizer
+from optimizer.instance import compile_instance
+from optimizer.models import ClockInterval, ObjectiveWeights, Urgency
+from optimizer.models.objective import late_cost, leave_out_cost
+
+from conftest import MONDAY, ZONE, at, make_order, make_problem, make_technician, solve_checked, window
+
+SOLVERS = ["auto", "insertion", "ortools", "vroom"]
+
+
+def visit_day(plan: optimizer.Plan, order_id: str) -> dt.date | None:
+    """The date ``order_id`` is served in ``plan``, or ``None``."""
+    for route in plan.routes:
+        if order_id in route.order_ids:
+            return route.date
+    return None
+
+
+def reasons(plan: optimizer.Plan) -> dict[str, str]:
+    return {u.order_id: u.reason for u in plan.unplanned}
+
+
+# -- the objective itself --------------------------------------------------------------
+
+
+def test_lateness_curve_by_hand() -> None:
+    weights = ObjectiveWeights()
+    u = 3_000.0
+    assert late_cost(weights, u, 0) == 0
+    assert late_cost(weights, u, 1e-9) == pytest.approx(300)  # the breach step
+    assert late_cost(weights, u, 60) == pytest.approx(525)
+    assert late_cost(weights, u, 240) == pytest.approx(1_200)
+    assert late_cost(weights, u, 900) == pytest.approx(1_337.5)
+    assert late_cost(weights, u, 240 + 4_320) == pytest.approx(2_100)
+    assert late_cost(weights, u, 100_000) == pytest.approx(2_100)  # flat: never more than 70% of U
+    minutes = [0.5 * k for k in range(20_000)]
+    costs = [late_cost(weights, u, m) for m in minutes]
+    assert all(b >= a for a, b in itertools.pairwise(costs))
+
+
+def test_leave_out_prices_by_hand() -> None:
+    tech = make_technician()
+    problem = make_problem([], [tech], days=3)  # Monday to Wednesday, ends Thursday 00:00
+    normal = make_order(urgency="normal")
+    assert leave_out_cost(problem, normal, None) == 1_000
+    assert leave_out_cost(problem, normal, at("17:00", 1)) == 1_000  # due inside the horizon
+    assert leave_out_cost(problem, normal, at("17:00", 4)) == pytest.approx(1_000 * (1 - (41 / 24) / 10))
+    assert leave_out_cost(problem, normal, at("00:00", 3 + 30)) == pytest.approx(100)  # the floor
+    assert leave_out_cost(problem, normal, at("17:00", -4)) == pytest.approx(1_000 * (1 + 0.1 * (79 / 24)))
+    assert leave_out_cost(problem, normal, at("00:00", -40)) == pytest.approx(2_000)  # the cap
+
+
+def test_weights_refuse_late_dearer_than_never() -> None:
+    with pytest.raises(ValueError, match="at most 1"):
+        ObjectiveWeights(breach=0.5, late_shares=(0.3, 0.3))
+
+
+# -- late beats never ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_overdue_orders_are_served(solver: str) -> None:
+    """Idle day, one technician: an order due three days ago, an overdue emergency, a
+    high order whose only window opens four hours after its due: all served today."""
+    orders = [
+        make_order("OLD", due=at("17:00", -3)),
+        make_order("EMERGENCY", urgency="emergency", due=at("06:00")),
+        make_order("HIGH", urgency="high", due=at("08:00"), windows=(window("12:00", "16:00"),)),
+    ]
+    plan = solve_checked(make_problem(orders, [make_technician()]), solver=solver)
+    assert not plan.unplanned
+    assert plan.kpis.late_visits == 3
+
+
+def test_bare_date_due_is_end_of_day() -> None:
+    orders = optimizer.read_problem(
+        _frame([{"order_id": "D", "lat": 49.5, "lon": 8.48, "duration_min": 60, "due": "2026-11-23"}]),
+        _technicians(),
+        start=MONDAY,
+        days=1,
+        tz=ZONE,
+    ).orders
+    assert orders[0].due == dt.datetime(2026, 11, 23, 23, 59, 59, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    plan = solve_checked(make_problem(list(orders), [make_technician()]))
+    assert not plan.unplanned and plan.kpis.late_visits == 0
+
+
+def test_missing_time_zone_is_named(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("WARNING"):
+        problem = optimizer.read_problem(_frame([]), _technicians(), start=MONDAY, days=1)
+    assert problem.tz == "UTC"
+    assert any("no time zone given" in r.getMessage() and "UTC" in r.getMessage() for r in caplog.records)
+
+
+# -- emergencies and due days move to the next day ------------------------------------
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_second_emergency_goes_to_tuesday(solver: str) -> None:
+    """One technician, Monday and Tuesday, two 300-minute emergencies: one each day."""
+    orders = [make_order(f"E{k}", urgency="emergency", duration_min=300) for k in (1, 2)]
+    plan = solve_checked(make_problem(orders, [make_technician()], days=2), solver=solver)
+    assert not plan.unplanned
+    assert sorted(visit_day(plan, o.id) for o in orders) == [MONDAY, MONDAY + dt.timedelta(days=1)]
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_due_monday_served_tuesday_rather_than_dropped(solver: str) -> None:
+    """Two 300-minute normal orders due Monday 17:00, one technician: the second is
+    served on Tuesday morning, late (1,000 x (0.1 + 0.3 + 0.3 x 660/4,320) < 1,000)."""
+    orders = [make_order(f"N{k}", duration_min=300, due=at("17:00")) for k in (1, 2)]
+    plan = solve_checked(make_problem(orders, [make_technician()], days=2), solver=solver)
+    assert not plan.unplanned
+    assert plan.kpis.late_visits == 1
+
+
+# -- what is due later waits -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_repair_due_today_beats_maintenance_due_in_three_weeks(solver: str) -> None:
+    """One slot: a high maintenance due in three weeks waits, a normal repair due today
+    is served (leaving the maintenance out costs 3,000 x 0.1 = 300 < 1,000)."""
+    orders = [
+        make_order("MAINT", type="maintenance", urgency="high", duration_min=480, due=at("17:00", 21)),
+        make_order("REPAIR", type="repair", urgency="normal", duration_min=480, due=at("17:00")),
+    ]
+    plan = solve_checked(make_problem(orders, [make_technician()]), solver=solver)
+    assert visit_day(plan, "REPAIR") == MONDAY
+    assert reasons(plan) == {"MAINT": "deferred"}
+
+
+def test_backlog_goes_first() -> None:
+    """One slot, two normal orders overdue by 2 and by 10 days: the older is served."""
+    orders = [
+        make_order("RECENT", duration_min=480, due=at("12:00", -2)),
+        make_order("OLDEST", duration_min=480, due=at("12:00", -10)),
+    ]
+    plan = solve_checked(make_problem(orders, [make_technician()]))
+    assert visit_day(plan, "OLDEST") == MONDAY
+    assert set(reasons(plan)) == {"RECENT"}
+
+
+def test_default_emergency_sla() -> None:
+    """An emergency without due is due four hours after the first shift start
+    (08:00 -> 12:00); its window opens at 13:00, so it is 60 minutes late:
+    10,000 x (0.1 + 0.3 x 60/240) = 1,750."""
+    orders = [make_order("EMERGENCY", urgency="emergency", windows=(window("13:00", "17:00"),))]
+    late_starter = make_technician("T2", shift=ClockInterval(start=dt.time(10), end=dt.time(18)))
+    problem = make_problem(orders, [make_technician(), late_starter])
+    instance = compile_instance(problem)
+    assert instance.axis.instant(int(instance.order_due_s[0])) == at("12:00")
+    plan = solve_checked(problem)
+    assert plan.kpis.late_visits == 1
+    assert plan.kpis.objective_terms["lateness"] == pytest.approx(1_750)
+
+
+# -- truthful reasons ------------------------------------------------------------------
+
+
+def test_not_enough_capacity_only_when_full() -> None:
+    """Two eight-hour orders, one eight-hour day: the second fits nowhere."""
+    orders = [make_order(f"N{k}", duration_min=480, due=at("17:00")) for k in (1, 2)]
+    plan = solve_checked(make_problem(orders, [make_technician()]))
+    assert list(reasons(plan).values()) == ["not_enough_capacity"]
+    assert "1 technician-day tried" in plan.unplanned[0].detail
+
+
+def test_too_costly_when_it_fits_only_at_a_loss() -> None:
+    """A low order about 95 km away: three hours' drive each way (370 minutes of
+    travel at 1 per minute) against 300 for leaving it out; the day could hold it."""
+    far = make_order("FAR", urgency="low", lat=50.3, lon=8.9, duration_min=60)
+    tech = make_technician()
+    plan = solve_checked(make_problem([far], [tech]))
+    assert reasons(plan) == {"FAR": "too_costly"}
+
+
+def test_not_reached_when_the_search_stops_first() -> None:
+    """With no time to search (the deadline has passed before the insertion starts),
+    an order that fits is reported not reached, not full."""
+    problem = make_problem([make_order("EASY")], [make_technician()])
+    plan = optimizer.solve(problem, solver="insertion", time_limit=1e-9)
+    report = optimizer.check(problem, plan)
+    assert report.ok, str(report)
+    assert reasons(plan) == {"EASY": "not_reached"}
+    assert "adds" in plan.unplanned[0].detail
+
+
+def test_mirror_an_order_that_cannot_be_served_keeps_its_reason() -> None:
+    """Overdue but needing a skill nobody has: still unplanned, for that reason."""
+    orders = [make_order("SKILL", due=at("08:00", -5), skills={"lift": 3}), make_order("OK")]
+    plan = solve_checked(make_problem(orders, [make_technician()]))
+    assert reasons(plan) == {"SKILL": "no_skilled_technician"}
+    assert plan.kpis.objective_terms["unplanned"] == pytest.approx(1_000 * (1 + 0.1 * (5 - 8 / 24)))
+
+
+def _frame(rows: list[dict]) -> object:
+    import pandas as pd
+
+    columns = ["order_id", "lat", "lon", "duration_min", "due"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _technicians() -> object:
+    import pandas as pd
+
+    return pd.DataFrame([{"technician_id": "T1", "lat": 49.49, "lon": 8.47, "shift": "08:00-17:00"}])
+
+
+def test_urgency_prices_are_the_design_defaults() -> None:
+    assert ObjectiveWeights().unplanned == {
+        Urgency.EMERGENCY: 10_000,
+        Urgency.HIGH: 3_000,
+        Urgency.NORMAL: 1_000,
+        Urgency.LOW: 300,
+    }
