@@ -12,10 +12,10 @@ import pytest
 
 import optimizer
 from optimizer.instance import compile_instance
-from optimizer.models import ClockInterval, ObjectiveWeights, Urgency
+from optimizer.models import ClockInterval, ObjectiveWeights, StopKind, Urgency
 from optimizer.models.objective import late_cost, leave_out_cost
 
-from conftest import MONDAY, ZONE, at, make_order, make_problem, make_technician, solve_checked, window
+from conftest import MONDAY, ZONE, at, lunch, make_order, make_problem, make_technician, solve_checked, window
 
 SOLVERS = ["auto", "insertion", "ortools", "vroom"]
 
@@ -226,3 +226,47 @@ def test_urgency_prices_are_the_design_defaults() -> None:
         Urgency.NORMAL: 1_000,
         Urgency.LOW: 300,
     }
+
+
+# -- long jobs -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_six_hour_job_takes_the_lunch_break_inside(solver: str) -> None:
+    """A six-hour installation, 08:00-17:00 shift, lunch 30 min starting 12:00-13:00:
+    no schedule fits it around the break, so the break interrupts it and the visit ends
+    30 minutes after six hours of work."""
+    job = make_order("INSTALL", type="installation", duration_min=360)
+    plan = solve_checked(make_problem([job], [make_technician(break_=lunch())]), solver=solver)
+    assert not plan.unplanned
+    stops = plan.routes[0].stops
+    k = next(i for i, s in enumerate(stops) if s.order_id == "INSTALL")
+    visit, rest = stops[k], stops[k + 1]
+    assert rest.kind is StopKind.BREAK
+    assert visit.start <= rest.start and rest.end <= visit.end
+    assert (visit.end - visit.start) == dt.timedelta(minutes=390)
+    assert at("12:00") <= rest.start <= at("13:00")
+
+
+def test_break_stays_between_stops_where_it_fits() -> None:
+    """Two two-hour jobs and lunch: the break falls between them, not inside one."""
+    orders = [make_order("A", duration_min=120), make_order("B", duration_min=120, windows=(window("13:00", "14:00"),))]
+    plan = solve_checked(make_problem(orders, [make_technician(break_=lunch())]), solver="insertion")
+    stops = plan.routes[0].stops
+    for k, stop in enumerate(stops):
+        if stop.kind is StopKind.BREAK:
+            assert stops[k - 1].end <= stop.start
+
+
+def test_checker_rejects_a_job_shortened_by_its_break() -> None:
+    """An interrupting break must not eat the job's own minutes."""
+    job = make_order("INSTALL", duration_min=360)
+    problem = make_problem([job], [make_technician(break_=lunch())])
+    plan = solve_checked(problem, solver="insertion")
+    route = plan.routes[0]
+    k = next(i for i, s in enumerate(route.stops) if s.order_id == "INSTALL")
+    short = route.stops[k].model_copy(update={"end": route.stops[k].end - dt.timedelta(minutes=30)})
+    bad = plan.model_copy(
+        update={"routes": (route.model_copy(update={"stops": (*route.stops[:k], short, *route.stops[k + 1 :])}),)}
+    )
+    assert "duration" in optimizer.check(problem, bad).kinds()

@@ -81,6 +81,20 @@ def check(problem: Problem, plan: Plan, *, travel: TravelProvider | None = None)
     return _Checker(problem, travel).run(plan)
 
 
+def _interrupting_breaks(stops: tuple[Stop, ...]) -> dict[int, int]:
+    """Breaks that interrupt a visit (the long-job rule of :mod:`optimizer.solvers.schedule`):
+    position of the order stop -> position of the break listed right after it that
+    lies within the visit's start and end."""
+    return {
+        k: k + 1
+        for k in range(len(stops) - 1)
+        if stops[k].kind is StopKind.ORDER
+        and stops[k + 1].kind is StopKind.BREAK
+        and stops[k].start <= stops[k + 1].start
+        and stops[k + 1].end <= stops[k].end
+    }
+
+
 def _in_utc(stop: Stop) -> Stop:
     """The stop with its instants in UTC, so comparisons are exact across DST changes."""
     return stop.model_copy(update={"arrival": utc(stop.arrival), "start": utc(stop.start), "end": utc(stop.end)})
@@ -243,9 +257,11 @@ class _Checker:
         load = 0.0
         prev, prev_loc = stops[0], self.tech_loc[tech.id]
         pending_breaks: list[Stop] = []
+        interrupting = _interrupting_breaks(stops)
         for position, stop in enumerate(stops[1:], start=1):
             if stop.kind is StopKind.BREAK:
-                pending_breaks.append(stop)
+                if position not in interrupting.values():
+                    pending_breaks.append(stop)
                 continue
             loc = self.location(stop, tech, route)
             if loc is None:
@@ -261,7 +277,8 @@ class _Checker:
             if stop.kind is StopKind.ORDER and stop.order_id:
                 order = self.orders[stop.order_id]
                 if not history:
-                    self.visit(route, tech, order, stop)
+                    pause = stops[interrupting[position]] if position in interrupting else None
+                    self.visit(route, tech, order, stop, pause)
                 load += order.load
             prev, prev_loc, pending_breaks = stop, loc, []
         if tech.capacity is not None and load > tech.capacity + 1e-9:
@@ -327,15 +344,15 @@ class _Checker:
                 stop.order_id,
             )
 
-    def visit(self, route: Route, tech: Technician, order: Order, stop: Stop) -> None:
-        """Qualification and timing of one visit."""
+    def visit(self, route: Route, tech: Technician, order: Order, stop: Stop, pause: Stop | None = None) -> None:
+        """Qualification and timing of one visit (``pause``: a break that interrupts it)."""
         flag = lambda kind, msg: self.flag(kind, msg, route, order.id)  # noqa: E731
         for skill, level in order.skills.items():
             if tech.skills.get(skill, 0) < level:
                 flag("skill", f"needs {skill}:{level}, technician has level {tech.skills.get(skill, 0)}")
         if order.technician is not None and order.technician != tech.id:
             flag("required_technician", f"must be served by {order.technician}")
-        service_s = elapsed_s(stop.end, stop.start)
+        service_s = elapsed_s(stop.end, stop.start) - (elapsed_s(pause.end, pause.start) if pause else 0.0)
         if service_s < round(60 * order.duration_min) - _TOLERANCE_S:
             flag("duration", f"service of {service_s / 60:.1f} min, needs {order.duration_min:g} min")
         if order.release is not None and stop.start < utc(order.release):

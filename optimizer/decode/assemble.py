@@ -102,11 +102,14 @@ def _route(instance: Instance, timed: RouteSchedule, pickups: dict[tuple[int, in
     vehicle = timed.vehicle
     depart = at(timed.depart_s)
     stops = [Stop(kind=StopKind.START, arrival=depart, start=depart, end=depart)]
+    rest: Stop | None = None
+    if timed.break_start_s is not None:
+        begin = at(timed.break_start_s)
+        finish = at(timed.break_start_s + int(instance.vehicle_break_duration_s[vehicle]))
+        rest = Stop(kind=StopKind.BREAK, arrival=begin, start=begin, end=finish)
     for position in range(len(timed.visits) + 1):
-        if position == timed.break_gap and timed.break_start_s is not None:
-            begin = at(timed.break_start_s)
-            finish = at(timed.break_start_s + int(instance.vehicle_break_duration_s[vehicle]))
-            stops.append(Stop(kind=StopKind.BREAK, arrival=begin, start=begin, end=finish))
+        if position == timed.break_gap and rest is not None and not timed.break_inside:
+            stops.append(rest)
         times: dict[str, Any] = {
             "arrival": at(timed.arrival_s[position]),
             "start": at(timed.start_s[position]),
@@ -140,6 +143,8 @@ def _route(instance: Instance, timed: RouteSchedule, pickups: dict[tuple[int, in
                 **times,
             )
         )
+        if position == timed.break_gap and rest is not None and timed.break_inside:
+            stops.append(rest)  # the break interrupts this visit: listed after it, inside its times
     technician = instance.technician_ids[instance.vehicle_technician[vehicle]]
     return Route(
         technician_id=technician,

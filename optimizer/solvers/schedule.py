@@ -16,10 +16,17 @@ must hold the drive plus the break: ``next.start - prev.end >= travel + d``. Ins
 gap the break starts as early as the window allows; if that is before the drive would
 end, it delays the arrival (a break at the origin or on the road), otherwise it is
 taken on site while waiting.
+
+Long jobs: where no schedule takes the break between stops, it may interrupt an order
+(never a depot pickup): it starts within ``[break_start, break_end]``, no earlier than
+the service starts and before its work is done, and the visit ends ``d`` seconds later
+than its duration alone (the visit's end says so, and the plan lists the break inside
+the visit's times).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,7 +44,8 @@ class RouteSchedule:
     home (where arrival = start = end); ``late_s`` one per stop (0 for pickups) and
     ``wait_s`` one per stop: the time on site before it starts that is not the break.
     ``break_gap`` is the index of the visit before which the break is taken
-    (``len(visits)`` = before coming home), or ``None`` for no break.
+    (``len(visits)`` = before coming home), or ``None`` for no break; with
+    ``break_inside`` the break interrupts that visit instead.
     """
 
     vehicle: int
@@ -53,6 +61,7 @@ class RouteSchedule:
     late_s: tuple[int, ...]
     wait_s: tuple[int, ...]
     overtime_s: int
+    break_inside: bool = False
 
     @property
     def return_s(self) -> int:
@@ -72,7 +81,8 @@ class RouteSchedule:
 def schedule_route(instance: Instance, vehicle: int, visits: list[int] | tuple[int, ...]) -> RouteSchedule | None:
     """Earliest feasible times for ``visits`` (order indices) on ``vehicle``, or ``None``.
 
-    Tries the break in every gap and keeps the cheapest schedule (ties: the earliest gap).
+    Tries the break in every gap and keeps the cheapest schedule (ties: the earliest
+    gap); where no gap can hold it, inside each order visit (the long-job rule).
     """
     visits = tuple(int(o) for o in visits)
     if not visits:
@@ -83,18 +93,31 @@ def schedule_route(instance: Instance, vehicle: int, visits: list[int] | tuple[i
         return plain
     if not needs_break:
         return None
+    best = _cheapest(instance, (_forward(instance, vehicle, visits, break_gap=gap) for gap in range(len(visits) + 1)))
+    if best is not None:
+        return best
+    inside = (
+        _forward(instance, vehicle, visits, break_gap=k, inside=True)
+        for k, stop in enumerate(visits)
+        if not instance.is_pickup(stop)
+    )
+    return _cheapest(instance, inside)
+
+
+def _cheapest(instance: Instance, schedules: Iterable[RouteSchedule | None]) -> RouteSchedule | None:
+    """The feasible schedule of least cost among ``schedules`` (ties: the first)."""
     best: RouteSchedule | None = None
-    for gap in range(len(visits) + 1):
-        candidate = _forward(instance, vehicle, visits, break_gap=gap)
+    for candidate in schedules:
         if candidate is not None and (best is None or candidate.cost(instance) < best.cost(instance)):
             best = candidate
     return best
 
 
 def _forward(
-    instance: Instance, vehicle: int, visits: tuple[int, ...], *, break_gap: int | None
+    instance: Instance, vehicle: int, visits: tuple[int, ...], *, break_gap: int | None, inside: bool = False
 ) -> RouteSchedule | None:
-    """One forward pass with the break in gap ``break_gap`` (or none)."""
+    """One forward pass with the break in gap ``break_gap`` (or none), or with
+    ``inside`` during visit ``break_gap``."""
     home = int(instance.vehicle_end_loc[vehicle])
     shift_start = int(instance.vehicle_shift_start_s[vehicle])
     break_open = int(instance.vehicle_break_start_s[vehicle])
@@ -109,7 +132,7 @@ def _forward(
         drive = int(instance.travel_s[prev_loc, loc])
         reach = prev_end + drive
         earliest = reach
-        if position == break_gap:
+        if position == break_gap and not inside:
             break_start = max(prev_end, break_open)
             if break_start > break_close:
                 return None
@@ -134,6 +157,11 @@ def _forward(
                 return None
             begin = first
             finish = begin + int(instance.order_duration_s[order])
+            if inside and position == break_gap:
+                break_start = max(begin, break_open)
+                if break_start > break_close or break_start >= finish:
+                    return None
+                finish += break_len
             late.append(max(0, begin - int(instance.order_due_s[order])))
         arrival.append(reach)
         start.append(begin)
@@ -150,7 +178,7 @@ def _forward(
         depart = max(shift_start, start[0] - travel[0])
     arrival[0] = max(arrival[0], depart + travel[0])
     on_site_break = [
-        break_len if i == break_gap and break_start is not None and break_start >= arrival[i] else 0
+        break_len if i == break_gap and not inside and break_start is not None and break_start >= arrival[i] else 0
         for i in range(len(visits))
     ]
     return RouteSchedule(
@@ -167,6 +195,7 @@ def _forward(
         late_s=tuple(late),
         wait_s=tuple(start[i] - arrival[i] - on_site_break[i] for i in range(len(visits))),
         overtime_s=max(0, back - int(instance.vehicle_shift_end_s[vehicle])),
+        break_inside=inside,
     )
 
 
