@@ -12,6 +12,7 @@ from optimizer.instance import compile_instance
 from optimizer.models import Plan, Problem, SolveOptions, SolverInfo
 from optimizer.solvers import SolveLimits, Solver
 from optimizer.solvers import backend as registered
+from optimizer.solvers.multi_day import plan_multi_day, with_multi_day
 from optimizer.solvers.prune import prune
 from optimizer.solvers.supply import supply
 from optimizer.travel import TravelProvider
@@ -114,12 +115,15 @@ def solve(
         max_solutions=chosen.max_solutions,
         on_improvement=_Timeline(began, instance.is_pickup, on_improvement),
     )
+    multi_day, instance = ({}, instance) if instance.promises else plan_multi_day(instance)
     result = backend.solve(
         instance, limits.share(1 - _SUPPLY_SHARE) if instance.needs_supply else limits, seed=chosen.seed
     )
     result = prune(instance, result)
     if instance.needs_supply:
         result = supply(instance, result, limits)
+    if multi_day:
+        result = with_multi_day(instance, result, multi_day)
     status = result.status
     if chosen.max_solutions is not None and limits.expired():
         status += "; the time limit ended the search before its work limit, so another run may differ"

@@ -270,3 +270,43 @@ def test_checker_rejects_a_job_shortened_by_its_break() -> None:
         update={"routes": (route.model_copy(update={"stops": (*route.stops[:k], short, *route.stops[k + 1 :])}),)}
     )
     assert "duration" in optimizer.check(problem, bad).kinds()
+
+
+@pytest.mark.parametrize("solver", ["auto", "insertion"])
+def test_two_day_installation_is_split_over_consecutive_days(solver: str) -> None:
+    """A 14-hour installation, 08:00-17:00 shifts with a 30-minute lunch, Monday to
+    Wednesday: it starts Monday, carries on Tuesday (one row per day, one order) and
+    leaves Wednesday free for the other order."""
+    job = make_order("BIG", type="installation", duration_min=14 * 60)
+    other = make_order("SMALL", duration_min=60, windows=(window("08:00", "17:00", 2),))
+    plan = solve_checked(make_problem([job, other], [make_technician(break_=lunch())], days=3), solver=solver)
+    assert not plan.unplanned
+    days = [r.date for r in plan.routes if "BIG" in r.order_ids]
+    assert days == [MONDAY, MONDAY + dt.timedelta(days=1)]
+    frame = optimizer.io.visits_frame(plan)
+    assert (frame["order_id"] == "BIG").sum() == 2
+    assert plan.kpis.orders_planned == 2 and plan.kpis.late_visits == 0
+
+
+def test_multi_day_visit_skips_the_weekend() -> None:
+    """Started on a Friday, a 12-hour job goes on on Monday, the next working day."""
+    friday = MONDAY + dt.timedelta(days=4)
+    job = make_order("BIG", duration_min=12 * 60)
+    plan = solve_checked(make_problem([job], [make_technician()], start=friday, days=4))
+    assert [r.date for r in plan.routes] == [friday, friday + dt.timedelta(days=3)]
+
+
+def test_checker_rejects_multi_day_visits_by_two_technicians() -> None:
+    job = make_order("BIG", duration_min=12 * 60)
+    problem = make_problem([job], [make_technician(), make_technician("T2")], days=2)
+    plan = solve_checked(problem)
+    first, second = sorted(plan.routes, key=lambda r: r.date)
+    moved = second.model_copy(update={"technician_id": "T2" if first.technician_id == "T1" else "T1"})
+    report = optimizer.check(problem, plan.model_copy(update={"routes": (first, moved)}))
+    assert "duplicate_order" in report.kinds()
+
+
+def test_multi_day_job_nobody_can_hold_keeps_no_shift_fits() -> None:
+    """A 30-hour job in a two-day horizon of nine-hour days fits nowhere."""
+    plan = solve_checked(make_problem([make_order("HUGE", duration_min=30 * 60)], [make_technician()], days=2))
+    assert reasons(plan) == {"HUGE": "no_shift_fits"}

@@ -26,7 +26,6 @@ from geopy.distance import great_circle
 from optimizer.check.pricing import Pricing, waiting_minutes
 from optimizer.models import Depot, Order, Plan, Problem, Route, Stop, StopKind, Technician
 from optimizer.models.base import Located
-from optimizer.models.objective import stability_total
 from optimizer.timeaxis import elapsed_s, utc
 from optimizer.travel import TravelProvider, travel_provider
 
@@ -111,6 +110,9 @@ class _Checker:
         self.distance_m = matrix.distance_m
         self.places = [(p.lat, p.lon) for p in places]
         self.pricing = Pricing(problem)
+        self.days_of: dict[str, list[Route]] = {}
+        self.first_start: dict[str, dt.datetime] = {}
+        self.service_s: defaultdict[str, float] = defaultdict(float)
         n_techs, n_orders = len(problem.technicians), len(problem.orders)
         self.tech_loc = {t.id: i for i, t in enumerate(problem.technicians)}
         self.order_loc = {o.id: n_techs + i for i, o in enumerate(problem.orders)}
@@ -138,6 +140,15 @@ class _Checker:
 
     def run(self, plan: Plan) -> CheckReport:
         problem = self.problem
+        visited: defaultdict[str, list[tuple[Route, Stop]]] = defaultdict(list)
+        for route in plan.routes:
+            for stop in route.stops:
+                if stop.kind is StopKind.ORDER and stop.order_id in self.orders:
+                    visited[stop.order_id].append((route, stop))
+        for order_id, stops in visited.items():
+            self.first_start[order_id] = min(utc(stop.start) for _, stop in stops)
+            if len(stops) > 1:
+                self.days_of[order_id] = [route for route, _ in stops]
         travel_s_total = 0
         lateness = 0.0
         waiting_min = 0.0
@@ -157,7 +168,8 @@ class _Checker:
             for stop in route.stops:
                 if stop.kind is StopKind.ORDER and stop.order_id in self.orders:
                     seen[stop.order_id] += 1
-                    lateness += self.pricing.lateness(self.orders[stop.order_id], stop.start)
+                    if utc(stop.start) == self.first_start[stop.order_id]:
+                        lateness += self.pricing.lateness(self.orders[stop.order_id], stop.start)
         for key, count in route_keys.items():
             if count > 1:
                 self.flag("duplicate_route", f"{count} routes for {key[0]} on {key[1]}")
@@ -167,7 +179,7 @@ class _Checker:
         for order in problem.orders:
             total = seen[order.id] + unplanned_ids[order.id]
             if seen[order.id] > 1:
-                self.flag("duplicate_order", f"visited {seen[order.id]} times", order=order.id)
+                self.multi_day(order)
             if seen[order.id] and unplanned_ids[order.id]:
                 self.flag("duplicate_order", "both visited and reported unplanned", order=order.id)
             if total == 0:
@@ -193,7 +205,7 @@ class _Checker:
             "overtime": overtime_min * weights.overtime_per_min,
             "travel": travel_s_total * weights.travel_per_min / 60,
             "waiting": waiting_min * weights.waiting_per_min,
-            "stability": float(stability_total(problem, visits)),
+            "stability": self.pricing.stability(visits),
         }
         objective = sum(terms.values())
         stated = plan.kpis.objective
@@ -331,6 +343,29 @@ class _Checker:
                 stop.order_id,
             )
 
+    def multi_day(self, order: Order) -> None:
+        """An order visited on several routes: one multi-day visit (the rule of
+        :mod:`optimizer.solvers.multi_day`): one technician on consecutive working days
+        of the horizon, one visit a day, the work done in all, no parts used."""
+        routes = sorted(self.days_of[order.id], key=lambda r: r.date)
+        technicians = {r.technician_id for r in routes}
+        dates = [r.date for r in routes]
+        if len(technicians) > 1 or len(set(dates)) < len(dates):
+            self.flag("duplicate_order", f"visited {len(routes)} times, not as one multi-day visit", order=order.id)
+            return
+        tech = self.technicians[routes[0].technician_id]
+        working = [d for d in self.problem.dates if dates[0] <= d <= dates[-1] and tech.works_on(d)]
+        if working != dates:
+            self.flag("multi_day", "the days of a multi-day visit are not consecutive working days", order=order.id)
+        if self.service_s[order.id] < round(60 * order.duration_min) - _TOLERANCE_S:
+            self.flag(
+                "duration",
+                f"multi-day service of {self.service_s[order.id] / 60:.1f} min, needs {order.duration_min:g} min",
+                order=order.id,
+            )
+        if order.parts:
+            self.flag("multi_day", "a multi-day visit may not use parts", order=order.id)
+
     def speed(self, route: Route, stop: Stop, prev_loc: int, loc: int, drive_s: int) -> None:
         """The travel source's drive of ``drive_s`` seconds between two places is no
         faster than :data:`MAX_CROW_KMH` as the crow flies."""
@@ -353,7 +388,11 @@ class _Checker:
         if order.technician is not None and order.technician != tech.id:
             flag("required_technician", f"must be served by {order.technician}")
         service_s = elapsed_s(stop.end, stop.start) - (elapsed_s(pause.end, pause.start) if pause else 0.0)
-        if service_s < round(60 * order.duration_min) - _TOLERANCE_S:
+        if order.id in self.days_of:
+            self.service_s[order.id] += service_s
+            if stop.start != self.first_start[order.id]:
+                return  # a later day of a multi-day visit: windows and release bind its first day
+        elif service_s < round(60 * order.duration_min) - _TOLERANCE_S:
             flag("duration", f"service of {service_s / 60:.1f} min, needs {order.duration_min:g} min")
         if order.release is not None and stop.start < utc(order.release):
             flag("release", f"starts {self.clock(stop.start, True)}, before release {self.clock(order.release, True)}")

@@ -24,7 +24,7 @@ class Pricing:
         self.minutes = np.concatenate([[0.0], np.cumsum(weights.late_spans_min)])
         self.shares = weights.breach + np.concatenate([[0.0], np.cumsum(weights.late_shares)])
         self.now = problem.progress.now.astimezone(dt.UTC) if problem.progress else None
-        self.sla_from = self.now or self._first_shift_start()
+        self.sla_from = max(self._first_shift_start(), self.now) if self.now else self._first_shift_start()
 
     def _first_shift_start(self) -> dt.datetime:
         problem = self.problem
@@ -76,6 +76,32 @@ class Pricing:
         if overdue > 0:
             return price * min(weights.backlog_cap, 1.0 + overdue * weights.backlog_per_day)
         return price
+
+    def stability(self, visits: dict[str, tuple[str, dt.datetime]]) -> float:
+        """In a re-plan, what the plan's ``visits`` (order id -> technician id, start)
+        cost against what customers were told: a promise served by someone else, on
+        another day or not at all costs ``reassign``; a start moved beyond the tolerance
+        costs per minute; both more when the promise is near ``now``."""
+        progress = self.problem.progress
+        if progress is None:
+            return 0.0
+        weights, zone = self.problem.weights.stability, self.problem.zone
+        total = 0.0
+        for promise in progress.promised:
+            told = promise.start.astimezone(dt.UTC)
+            factor = weights.near_factor if (told - progress.now).total_seconds() < weights.near_min * 60 else 1.0
+            visit = visits.get(promise.order_id)
+            if (
+                visit is None
+                or visit[0] != promise.technician_id
+                or (visit[1].astimezone(zone).date() != told.astimezone(zone).date())
+            ):
+                total += factor * weights.reassign
+                continue
+            beyond_s = abs((visit[1].astimezone(dt.UTC) - told).total_seconds()) - round(weights.tolerance_min * 60)
+            if beyond_s > 0:
+                total += factor * weights.retime_per_min * beyond_s / 60
+        return total
 
 
 def waiting_minutes(route: Route) -> float:

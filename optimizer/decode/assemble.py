@@ -21,7 +21,7 @@ from optimizer.timeaxis import utc
 
 def assemble_plan(problem: Problem, instance: Instance, result: SolveResult, info: SolverInfo) -> Plan:
     """Times, stops, unplanned reasons and KPIs for ``result``; raises if a route is infeasible."""
-    schedules = schedule_all(instance, {v: list(seq) for v, seq in result.routes.items()})
+    schedules = schedule_all(instance, {v: list(seq) for v, seq in result.routes.items()}) | result.multi_day
     fixed = fixed_routes(problem)
     routes = []
     for v in range(instance.n_vehicles):
@@ -139,7 +139,7 @@ def _route(instance: Instance, timed: RouteSchedule, pickups: dict[tuple[int, in
                 kind=StopKind.ORDER,
                 order_id=instance.order_ids[stop],
                 late_min=timed.late_s[position] / 60,
-                late_cause=late_cause(instance, stop, timed.start_s[position]),
+                late_cause=late_cause(instance, stop, timed.start_s[position]) if timed.late_s[position] else "",
                 **times,
             )
         )

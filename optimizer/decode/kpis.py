@@ -6,8 +6,8 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from optimizer.models import DayKpis, Kpis, Order, Problem, Route, StopKind, Technician, UnplannedOrder, Urgency
-from optimizer.models.objective import due_of, objective_terms, route_waiting_min, stability_total
+from optimizer.models import DayKpis, Kpis, Order, Problem, Route, Stop, StopKind, Technician, UnplannedOrder, Urgency
+from optimizer.models.objective import due_of, first_visits, objective_terms, route_waiting_min, stability_total
 from optimizer.timeaxis import elapsed_s
 
 
@@ -21,9 +21,10 @@ def compute_kpis(problem: Problem, routes: tuple[Route, ...], unplanned: tuple[U
     """KPIs and the objective of routes + unplanned orders (see :mod:`optimizer.models.objective`),
     in total and per day of the horizon."""
     orders = problem.order_by_id
-    visits = [(s, orders[s.order_id]) for r in routes for s in r.stops if s.kind is StopKind.ORDER and s.order_id]
+    firsts = first_visits(routes)
+    visits = [(s, orders[order_id]) for order_id, s in firsts.items()]
     technicians = problem.technician_by_id
-    figures = _figures(problem, routes, orders, technicians)
+    figures = _figures(problem, routes, orders, technicians, firsts)
     waiting_min = sum(route_waiting_min(r) for r in routes)
     terms = objective_terms(
         problem,
@@ -45,7 +46,7 @@ def compute_kpis(problem: Problem, routes: tuple[Route, ...], unplanned: tuple[U
     planned = Counter(order.urgency for _, order in visits)
     missed = Counter(u.urgency for u in unplanned)
     days = tuple(
-        DayKpis(date=day, **_figures(problem, tuple(r for r in routes if r.date == day), orders, technicians))
+        DayKpis(date=day, **_figures(problem, tuple(r for r in routes if r.date == day), orders, technicians, firsts))
         for day in problem.dates
     )
     return Kpis(
@@ -62,19 +63,26 @@ def compute_kpis(problem: Problem, routes: tuple[Route, ...], unplanned: tuple[U
 
 
 def _figures(
-    problem: Problem, routes: tuple[Route, ...], orders: dict[str, Order], technicians: dict[str, Technician]
+    problem: Problem,
+    routes: tuple[Route, ...],
+    orders: dict[str, Order],
+    technicians: dict[str, Technician],
+    firsts: dict[str, Stop],
 ) -> dict[str, Any]:
-    """The figures reported both in total and per day, over ``routes``."""
+    """The figures reported both in total and per day, over ``routes`` (``firsts``: the
+    first visit of each order, where a multi-day visit's lateness is counted)."""
     visits = [(s, orders[s.order_id]) for r in routes for s in r.stops if s.kind is StopKind.ORDER and s.order_id]
     return {
-        "orders_planned": len(visits),
+        "orders_planned": len({s.order_id for s, _ in visits}),
         "technician_days_used": len(routes),
         "pickups": sum(1 for r in routes for s in r.stops if s.kind is StopKind.PICKUP),
         "travel_km": sum(r.travel_km for r in routes),
         "travel_min": sum(r.travel_min for r in routes),
         "service_min": sum(elapsed_s(s.end, s.start) for s, _ in visits) / 60,
         "overtime_min": sum(route_overtime_min(problem, r, technicians[r.technician_id]) for r in routes),
-        "late_visits": sum(1 for s, order in visits if _late_min(problem, s.start, order) > 0),
+        "late_visits": sum(
+            1 for s, order in visits if s is firsts[order.id] and _late_min(problem, s.start, order) > 0
+        ),
     }
 
 

@@ -27,7 +27,7 @@ from optimizer.models.base import URGENCIES
 from optimizer.models.reasons import EXPLANATION, Reason
 from optimizer.solvers.base import Pickup, SolveResult
 from optimizer.solvers.insertion import RouteSet
-from optimizer.solvers.schedule import RouteSchedule, schedule_route, stop_location
+from optimizer.solvers.schedule import RouteSchedule, schedule_route
 
 _ROUNDING_S = 60
 """Slack for travel times that break the triangle inequality by rounding."""
@@ -40,7 +40,7 @@ def unplanned_orders(
     out: reason code, sentence and, for parts arriving too late, when they arrive."""
     planned = {s for timed in schedules.values() for s in timed.visits}
     left = _Leftovers(instance, result, schedules)
-    state = RouteSet(instance, {v: timed.visits for v, timed in schedules.items()})
+    state = RouteSet(instance, {v: timed.visits for v, timed in schedules.items() if v not in result.multi_day})
     return tuple(_unplanned(instance, left, state, o) for o in range(instance.n_orders) if o not in planned)
 
 
@@ -67,28 +67,9 @@ def fit(instance: Instance, state: RouteSet, order: int, limit: float) -> tuple[
     busy time (driving, service, pickups, break) plus the order's service and the
     added drive exceeds its working span is skipped, since no schedule can hold it.
     """
-    travel, loc = instance.travel_s, int(instance.order_loc[order])
     per_s = instance.travel_cost_per_min / 60
-    candidates: list[tuple[int, int, int]] = []
-    for v in np.flatnonzero(instance.supply_compatible[:, order]).tolist():
-        old = state.schedules.get(v)
-        sequence = old.visits if old else ()
-        load = float(instance.order_load[[s for s in sequence if not instance.is_pickup(s)]].sum())
-        if load + instance.order_load[order] > instance.vehicle_capacity[v]:
-            continue
-        stops = np.array(
-            [
-                int(instance.vehicle_start_loc[v]),
-                *(stop_location(instance, s) for s in sequence),
-                int(instance.vehicle_end_loc[v]),
-            ]
-        )
-        added = travel[stops[:-1], loc].astype(np.int64) + travel[loc, stops[1:]] - travel[stops[:-1], stops[1:]]
-        busy = 0 if old is None else old.return_s - old.depart_s - sum(old.wait_s)
-        span = int(instance.vehicle_latest_end_s[v] - instance.vehicle_shift_start_s[v])
-        room = span - busy - int(instance.order_duration_s[order]) + _ROUNDING_S
-        candidates.extend((int(a), v, k) for k, a in enumerate(added.tolist()) if a <= room)
-    candidates.sort()
+    vehicles = np.flatnonzero(instance.supply_compatible[:, order]).tolist()
+    candidates = state.positions(order, vehicles, room_slack_s=_ROUNDING_S)
     fits, best = False, None
     for added_s, v, position in candidates:
         bound = added_s * per_s

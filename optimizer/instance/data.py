@@ -101,6 +101,10 @@ class Instance:
     supply_compatible: BoolArray
     """[V, O] ``compatible`` before that narrowing: who may serve the order, fetching at a
     depot what the van lacks (used when inserting orders with pickups)."""
+    multi_day_compatible: BoolArray
+    """[V, O] days of technicians who may serve an order longer than any of their days
+    over consecutive working days (qualified, tools carried, no parts needed): only
+    orders whose ``presolve_reason`` is ``no_shift_fits``."""
     presolve_reason: tuple[Reason | None, ...]
     """[O] why an order cannot be planned at all, or ``None`` if some vehicle may serve it."""
     overtime_cost_per_min: float

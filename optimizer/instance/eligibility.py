@@ -6,7 +6,9 @@ parts from the van or a depot within the horizon, tools carried or lent, the req
 technician, the van's capacity for its load) and a route home -> order -> home fits
 the day and a window. Where some qualified van carries what an order needs, the
 routing back-ends see only those vans (``compatible``); ``supply_compatible`` keeps everyone who could serve it with a
-pickup at a depot.
+pickup at a depot. An order longer than any qualified technician's day (no parts to
+use, its tools carried) may be split over consecutive working days
+(``multi_day_compatible``, see :mod:`optimizer.solvers.multi_day`).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class Eligibility:
     order_parts_ready_s: IntArray
     order_windows_s: IntArray
     order_n_windows: IntArray
+    multi_day_compatible: BoolArray
 
 
 def compile_eligibility(
@@ -91,6 +94,11 @@ def compile_eligibility(
             )
     supplied[:, [o for o, r in enumerate(presolve) if r is not None]] = False
     on_van = ((ready == 0) & tools_carried(stock))[technician]
+    day_span = vehicles.vehicle_latest_end_s - vehicles.vehicle_shift_start_s
+    longer = duration_s[None, :] > day_span[:, None]
+    needs_parts = np.asarray(stock.order_parts.any(axis=1), dtype=bool)
+    multi_day = qualified[technician] & on_van & longer & ~needs_parts[None, :] & ~vehicles.idle[:, None]
+    multi_day[:, [o for o, r in enumerate(presolve) if r is not Reason.NO_SHIFT_FITS]] = False
     return Eligibility(
         compatible=_van_first(supplied, on_van, vehicles.vehicle_day),
         supply_compatible=supplied,
@@ -98,6 +106,7 @@ def compile_eligibility(
         order_parts_ready_s=order_ready,
         order_windows_s=cut,
         order_n_windows=n_cut,
+        multi_day_compatible=multi_day,
     )
 
 

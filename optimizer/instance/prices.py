@@ -5,7 +5,8 @@ Per order: the effective SLA deadline (an emergency without ``due`` gets the def
 SLA), the base price ``U`` of its urgency that lateness is a share of, the lateness
 already sunk at a re-plan's ``now``, the price of leaving it out (deferral and backlog
 age applied) and whether it may wait for a later plan. The lateness curve is one
-:class:`LatenessCurve` for all orders.
+:class:`LatenessCurve` for all orders. The formulas are those of
+:mod:`optimizer.models.objective`, on seconds; the checker has its own.
 """
 
 from __future__ import annotations
@@ -15,30 +16,21 @@ from dataclasses import dataclass
 import numpy as np
 
 from optimizer.instance.arrays import NEVER_S, BoolArray, FloatArray, IntArray
-from optimizer.models import Order, Problem
-from optimizer.models.objective import deferrable, due_of, leave_out_cost, sla_anchor
+from optimizer.models import ObjectiveWeights, Order, Problem
+from optimizer.models.objective import deferrable, due_of, late_cost, leave_out_cost, sla_anchor
 from optimizer.timeaxis import TimeAxis
 
 
 @dataclass(frozen=True)
 class LatenessCurve:
-    """The share of ``U`` a service ``late_s`` seconds after its due time costs: the
-    ``breach`` step, then ``shares[k]`` spread linearly over span ``k`` of
-    ``spans_s[k]`` seconds, flat after the last span."""
+    """The share of ``U`` a service ``late_s`` seconds after its due time costs (the
+    curve of :func:`optimizer.models.objective.late_cost` with ``weights``)."""
 
-    breach: float
-    shares: tuple[float, ...]
-    spans_s: tuple[float, ...]
+    weights: ObjectiveWeights
 
     def share(self, late_s: float) -> float:
         """The cost share of one service ``late_s`` seconds late (0 if not late)."""
-        if late_s <= 0:
-            return 0.0
-        total, begin = self.breach, 0.0
-        for part, span in zip(self.shares, self.spans_s):
-            total += part * min(max(late_s - begin, 0.0), span) / span
-            begin += span
-        return total
+        return late_cost(self.weights, 1.0, late_s / 60)
 
     def mean_slope(self, from_s: float, length_s: float) -> float:
         """The average share per second over ``[from_s, from_s + length_s]`` of lateness,
@@ -65,11 +57,7 @@ def compile_prices(problem: Problem, orders: tuple[Order, ...], axis: TimeAxis) 
     """The prices of ``orders`` (what is left to plan) of ``problem`` (the whole
     problem: a re-plan's ``now`` sinks lateness and anchors the default SLA)."""
     weights = problem.weights
-    curve = LatenessCurve(
-        breach=weights.breach,
-        shares=weights.late_shares,
-        spans_s=tuple(60.0 * m for m in weights.late_spans_min),
-    )
+    curve = LatenessCurve(weights)
     anchor = sla_anchor(problem)
     dues = [due_of(problem, o, anchor) for o in orders]
     due_s = np.array([NEVER_S if d is None else axis.seconds(d) for d in dues], dtype=np.int64)

@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 
 from optimizer.models.base import Urgency
 from optimizer.models.order import Order
-from optimizer.models.plan import Route, StopKind
+from optimizer.models.plan import Route, Stop, StopKind
 from optimizer.models.problem import Problem
 from optimizer.models.progress import Appointment
 from optimizer.models.settings import ObjectiveWeights, StabilityWeights
@@ -57,16 +57,18 @@ def late_cost(weights: ObjectiveWeights, base: float, minutes: float) -> float:
 
 
 def sla_anchor(problem: Problem) -> dt.datetime:
-    """When the default SLA of an emergency without ``due`` starts to run: ``now`` in a
-    re-plan, else the earliest shift start on the horizon's first day (of those who
-    work that day; of everyone if nobody does; the horizon's start without technicians)."""
-    if problem.progress is not None:
-        return problem.progress.now
+    """When the default SLA of an emergency without ``due`` starts to run: the earliest
+    shift start on the horizon's first day (of those who work that day; of everyone if
+    nobody does; the horizon's start without technicians), or in a re-plan ``now`` if
+    that is later."""
     day = problem.start
     working = [t for t in problem.technicians if t.works_on(day)] or list(problem.technicians)
-    if not working:
-        return problem.horizon_start
-    return min(dt.datetime.combine(day, t.shift.start, tzinfo=problem.zone) for t in working)
+    first = problem.horizon_start
+    if working:
+        first = min(dt.datetime.combine(day, t.shift.start, tzinfo=problem.zone) for t in working)
+    if problem.progress is not None and utc(problem.progress.now) > utc(first):
+        return problem.progress.now
+    return first
 
 
 def due_of(problem: Problem, order: Order, anchor: dt.datetime | None = None) -> dt.datetime | None:
@@ -112,6 +114,20 @@ def visit_late_cost(problem: Problem, order: Order, due: dt.datetime | None, sta
     if problem.progress is not None:
         cost -= late_cost(weights, base, elapsed_s(problem.progress.now, due) / 60)
     return cost
+
+
+def first_visits(routes: Iterable[Route]) -> dict[str, Stop]:
+    """The first visit of each order served in ``routes``, by order id: where its
+    service starts (a multi-day visit has one stop per day; its lateness and windows
+    are those of its first)."""
+    out: dict[str, Stop] = {}
+    for route in routes:
+        for stop in route.stops:
+            if stop.kind is StopKind.ORDER and stop.order_id:
+                seen = out.get(stop.order_id)
+                if seen is None or utc(stop.start) < utc(seen.start):
+                    out[stop.order_id] = stop
+    return out
 
 
 def route_waiting_min(route: Route) -> float:

@@ -33,7 +33,11 @@ class Order(Frozen):
     type: OrderType = OrderType.REPAIR
     lat: Latitude
     lon: Longitude
-    duration_min: float = Field(ge=0, le=24 * 60, description="on-site service time, minutes (whole seconds are kept)")
+    duration_min: float = Field(
+        ge=0,
+        le=14 * 24 * 60,
+        description="on-site work, minutes (whole seconds are kept); longer than a day: see multi-day visits",
+    )
     urgency: Urgency = Urgency.NORMAL
     windows: tuple[TimeWindow, ...] = ()
     due: AwareDatetime | None = None

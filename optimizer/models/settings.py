@@ -51,7 +51,7 @@ class ObjectiveWeights(Frozen):
       last span. With the defaults a late visit costs 10% of ``U`` at once, 40% four
       hours late, 70% after three days more, never more: late beats never.
     * An emergency without ``due`` is due ``emergency_sla_min`` after the first shift
-      start of the horizon's first day (a re-plan: after ``now``).
+      start of the horizon's first day (a re-plan: after ``now``, if later).
     * ``overtime_per_min``, ``travel_per_min``, ``waiting_per_min`` (waiting on site
       before a window opens: idle, paid time; 0 by default).
     * In a re-plan, the cost of changing what customers were told (``stability``).

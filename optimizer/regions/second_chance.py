@@ -20,6 +20,7 @@ from optimizer.replan import replan_problem
 SECOND_CHANCE = frozenset(
     {
         Reason.NOT_ENOUGH_CAPACITY,
+        Reason.TOO_COSTLY,
         Reason.NO_SHIFT_FITS,
         Reason.NO_TECHNICIAN_AVAILABLE,
         Reason.NO_STOCK_IN_REACH,

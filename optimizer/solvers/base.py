@@ -11,9 +11,12 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from optimizer.instance import Instance
+
+if TYPE_CHECKING:
+    from optimizer.solvers.schedule import RouteSchedule
 
 
 @dataclass(frozen=True)
@@ -108,8 +111,10 @@ class SolveResult:
     :class:`~optimizer.instance.Instance`).
     ``pickups`` says what each pickup collects, keyed by (vehicle, depot); the routing
     back-ends return orders only, and :mod:`optimizer.solvers.supply` adds the
-    pickups. ``objective`` is the back-end's own value of the full objective in cost
-    units (``None`` if it has none); the checker recomputes it.
+    pickups. ``multi_day`` holds the parts of multi-day visits (vehicle -> its
+    one-visit schedule; see :mod:`optimizer.solvers.multi_day`), outside ``routes``.
+    ``objective`` is the back-end's own value of the full objective in cost units
+    (``None`` if it has none); the checker recomputes it.
     """
 
     routes: dict[int, tuple[int, ...]]
@@ -117,6 +122,7 @@ class SolveResult:
     status: str
     solve_s: float
     pickups: dict[tuple[int, int], Pickup] = field(default_factory=dict)
+    multi_day: dict[int, RouteSchedule] = field(default_factory=dict)
 
 
 class Solver(Protocol):

@@ -112,17 +112,20 @@ class RouteSet:
             self.schedules[vehicle] = timed
         return old
 
-    def cheapest(self, order: int, limit: float) -> tuple[float, RouteSchedule] | None:
-        """The insertion of ``order`` that adds least cost, if that is below ``limit``:
-        (added cost, new schedule of its vehicle). Positions are tried in order of
-        added travel, a lower bound on the added cost."""
+    def positions(
+        self, order: int, vehicles: list[int], *, room_slack_s: int | None = None
+    ) -> list[tuple[int, int, int]]:
+        """Every place ``order`` could go on the routes of ``vehicles`` within their
+        capacity, as (added travel seconds, vehicle, position), least added travel
+        first. With ``room_slack_s``, a day whose busy time (driving, service, pickups,
+        break) plus the order's service and the added drive exceeds its working span
+        by more than that is left out: no schedule can hold it."""
         instance = self.instance
-        travel = instance.travel_s
-        per_s = instance.travel_cost_per_min / 60
-        loc = int(instance.order_loc[order])
-        candidates: list[tuple[int, int, int]] = []  # (added travel seconds, vehicle, position)
-        for v in np.flatnonzero(instance.compatible[:, order]).tolist():
-            sequence = self.schedules[v].visits if v in self.schedules else ()
+        travel, loc = instance.travel_s, int(instance.order_loc[order])
+        out: list[tuple[int, int, int]] = []
+        for v in vehicles:
+            old = self.schedules.get(v)
+            sequence = old.visits if old else ()
             load = float(instance.order_load[[s for s in sequence if not instance.is_pickup(s)]].sum())
             if load + instance.order_load[order] > instance.vehicle_capacity[v]:
                 continue
@@ -134,8 +137,22 @@ class RouteSet:
                 ]
             )
             added = travel[stops[:-1], loc].astype(np.int64) + travel[loc, stops[1:]] - travel[stops[:-1], stops[1:]]
-            candidates.extend(zip(added.tolist(), [v] * len(added), range(len(added))))
-        candidates.sort()
+            room = np.iinfo(np.int64).max
+            if room_slack_s is not None:
+                busy = 0 if old is None else old.return_s - old.depart_s - sum(old.wait_s)
+                span = int(instance.vehicle_latest_end_s[v] - instance.vehicle_shift_start_s[v])
+                room = span - busy - int(instance.order_duration_s[order]) + room_slack_s
+            out.extend((int(a), v, k) for k, a in enumerate(added.tolist()) if a <= room)
+        out.sort()
+        return out
+
+    def cheapest(self, order: int, limit: float) -> tuple[float, RouteSchedule] | None:
+        """The insertion of ``order`` that adds least cost, if that is below ``limit``:
+        (added cost, new schedule of its vehicle). Positions are tried in order of
+        added travel, a lower bound on the added cost."""
+        instance = self.instance
+        per_s = instance.travel_cost_per_min / 60
+        candidates = self.positions(order, np.flatnonzero(instance.compatible[:, order]).tolist())
         best: tuple[float, RouteSchedule] | None = None
         for added_s, v, position in candidates:
             bound = added_s * per_s

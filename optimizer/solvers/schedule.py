@@ -26,6 +26,7 @@ the visit's times).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -78,8 +79,21 @@ class RouteSchedule:
         return self.cost(instance) + travel_cost(instance, self.travel_s)
 
 
-def schedule_route(instance: Instance, vehicle: int, visits: list[int] | tuple[int, ...]) -> RouteSchedule | None:
-    """Earliest feasible times for ``visits`` (order indices) on ``vehicle``, or ``None``.
+@dataclass(frozen=True)
+class Part:
+    """One day's share of a multi-day visit (see :mod:`optimizer.solvers.multi_day`):
+    ``service_s`` seconds of its work; a ``continuing`` part carries on work begun on an
+    earlier day, so its windows and due time do not apply to it."""
+
+    service_s: int
+    continuing: bool
+
+
+def schedule_route(
+    instance: Instance, vehicle: int, visits: list[int] | tuple[int, ...], *, part: Part | None = None
+) -> RouteSchedule | None:
+    """Earliest feasible times for ``visits`` (order indices) on ``vehicle``, or ``None``;
+    with ``part``, every order visit is that share of its order's work.
 
     Tries the break in every gap and keeps the cheapest schedule (ties: the earliest
     gap); where no gap can hold it, inside each order visit (the long-job rule).
@@ -87,17 +101,18 @@ def schedule_route(instance: Instance, vehicle: int, visits: list[int] | tuple[i
     visits = tuple(int(o) for o in visits)
     if not visits:
         return None
-    plain = _forward(instance, vehicle, visits, break_gap=None)
+    forward = functools.partial(_forward, part=part)
+    plain = forward(instance, vehicle, visits, break_gap=None)
     needs_break = instance.vehicle_break_duration_s[vehicle] > 0
     if plain is not None and (not needs_break or plain.return_s <= instance.vehicle_break_end_s[vehicle]):
         return plain
     if not needs_break:
         return None
-    best = _cheapest(instance, (_forward(instance, vehicle, visits, break_gap=gap) for gap in range(len(visits) + 1)))
+    best = _cheapest(instance, (forward(instance, vehicle, visits, break_gap=gap) for gap in range(len(visits) + 1)))
     if best is not None:
         return best
     inside = (
-        _forward(instance, vehicle, visits, break_gap=k, inside=True)
+        forward(instance, vehicle, visits, break_gap=k, inside=True)
         for k, stop in enumerate(visits)
         if not instance.is_pickup(stop)
     )
@@ -114,7 +129,13 @@ def _cheapest(instance: Instance, schedules: Iterable[RouteSchedule | None]) -> 
 
 
 def _forward(
-    instance: Instance, vehicle: int, visits: tuple[int, ...], *, break_gap: int | None, inside: bool = False
+    instance: Instance,
+    vehicle: int,
+    visits: tuple[int, ...],
+    *,
+    break_gap: int | None,
+    inside: bool = False,
+    part: Part | None = None,
 ) -> RouteSchedule | None:
     """One forward pass with the break in gap ``break_gap`` (or none), or with
     ``inside`` during visit ``break_gap``."""
@@ -152,17 +173,17 @@ def _forward(
                 return None
             late.append(0)
         else:
-            first = _first_start(instance, order, earliest)
+            first = earliest if part is not None and part.continuing else _first_start(instance, order, earliest)
             if first is None:
                 return None
             begin = first
-            finish = begin + int(instance.order_duration_s[order])
+            finish = begin + (int(instance.order_duration_s[order]) if part is None else part.service_s)
             if inside and position == break_gap:
                 break_start = max(begin, break_open)
                 if break_start > break_close or break_start >= finish:
                     return None
                 finish += break_len
-            late.append(max(0, begin - int(instance.order_due_s[order])))
+            late.append(0 if part is not None and part.continuing else max(0, begin - int(instance.order_due_s[order])))
         arrival.append(reach)
         start.append(begin)
         end.append(finish)
