@@ -67,6 +67,11 @@ def insert_orders(
     return state.routes()
 
 
+def _busy_s(timed: RouteSchedule) -> int:
+    """Seconds of a timed route that are not waiting: driving, service, pickups, break."""
+    return timed.return_s - timed.depart_s - sum(timed.wait_s)
+
+
 class RouteSet:
     """Routes being built: each vehicle's sequence of orders, its schedule and load."""
 
@@ -80,6 +85,11 @@ class RouteSet:
             if timed is not None:
                 self.schedules[v] = timed
         self.routed = {o for timed in self.schedules.values() for o in timed.visits}
+        self.span_s = (instance.vehicle_latest_end_s - instance.vehicle_shift_start_s).astype(np.int64)
+        self.free_s = self.span_s.copy()
+        """[V] each day's working span less its busy time (driving, service, pickups, break)."""
+        for v, timed in self.schedules.items():
+            self.free_s[v] -= _busy_s(timed)
 
     def routes(self) -> dict[int, tuple[int, ...]]:
         """The non-empty routes."""
@@ -96,6 +106,7 @@ class RouteSet:
         self.routed -= set(old.visits if old else ())
         self.routed |= set(timed.visits)
         self.schedules[timed.vehicle] = timed
+        self.free_s[timed.vehicle] = self.span_s[timed.vehicle] - _busy_s(timed)
 
     def remove(self, order: int, vehicle: int) -> RouteSchedule | None:
         """Take ``order`` off ``vehicle``'s route; the old schedule, or ``None`` if the
@@ -108,8 +119,10 @@ class RouteSet:
         self.routed.discard(order)
         if timed is None:
             del self.schedules[vehicle]
+            self.free_s[vehicle] = self.span_s[vehicle]
         else:
             self.schedules[vehicle] = timed
+            self.free_s[vehicle] = self.span_s[vehicle] - _busy_s(timed)
         return old
 
     def positions(
@@ -122,8 +135,13 @@ class RouteSet:
         by more than that is left out: no schedule can hold it."""
         instance = self.instance
         travel, loc = instance.travel_s, int(instance.order_loc[order])
+        rooms = np.full(len(vehicles), np.iinfo(np.int64).max, dtype=np.int64)
+        if room_slack_s is not None:
+            rooms = self.free_s[vehicles] - int(instance.order_duration_s[order]) + room_slack_s
         out: list[tuple[int, int, int]] = []
-        for v in vehicles:
+        for v, room in zip(vehicles, rooms.tolist()):
+            if room < 0:
+                continue
             old = self.schedules.get(v)
             sequence = old.visits if old else ()
             load = float(instance.order_load[[s for s in sequence if not instance.is_pickup(s)]].sum())
@@ -137,11 +155,6 @@ class RouteSet:
                 ]
             )
             added = travel[stops[:-1], loc].astype(np.int64) + travel[loc, stops[1:]] - travel[stops[:-1], stops[1:]]
-            room = np.iinfo(np.int64).max
-            if room_slack_s is not None:
-                busy = 0 if old is None else old.return_s - old.depart_s - sum(old.wait_s)
-                span = int(instance.vehicle_latest_end_s[v] - instance.vehicle_shift_start_s[v])
-                room = span - busy - int(instance.order_duration_s[order]) + room_slack_s
             out.extend((int(a), v, k) for k, a in enumerate(added.tolist()) if a <= room)
         out.sort()
         return out

@@ -103,11 +103,10 @@ def schedule_route(
         return None
     forward = functools.partial(_forward, part=part)
     plain = forward(instance, vehicle, visits, break_gap=None)
-    needs_break = instance.vehicle_break_duration_s[vehicle] > 0
-    if plain is not None and (not needs_break or plain.return_s <= instance.vehicle_break_end_s[vehicle]):
+    if plain is None:
+        return None  # a break only delays: no schedule with one can be feasible either
+    if instance.vehicle_break_duration_s[vehicle] <= 0 or plain.return_s <= instance.vehicle_break_end_s[vehicle]:
         return plain
-    if not needs_break:
-        return None
     best = _cheapest(instance, (forward(instance, vehicle, visits, break_gap=gap) for gap in range(len(visits) + 1)))
     if best is not None:
         return best
