@@ -12,6 +12,7 @@
     python benchmarks/run.py regions --sizes 20000x800x1 --workers 1,2 --time-limit 20 --unpartitioned \
         --out results/regions
     python benchmarks/run.py travel --sizes 500,2000 --orders 150 --technicians 10 --time-limit 20 --out results/travel
+    python benchmarks/run.py trsp --time-limit 30 --out results/trsp
     python benchmarks/run.py rolling --days 20 --technicians 6 --time-limit 5 --baseline ba479b5 --out results/rolling
 
 Writes ``OUT/<instance>.sol`` (VRPLIB form) and ``OUT/results.csv`` and prints a table:
@@ -144,7 +145,8 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark runner")
     parser.add_argument(
-        "problem", choices=["vrptw", "fieldservice", "parts", "replan", "scale", "travel", "regions", "rolling"]
+        "problem",
+        choices=["vrptw", "fieldservice", "parts", "replan", "scale", "travel", "regions", "rolling", "trsp"],
     )
     parser.add_argument(
         "--sizes", default="300,1000", help="fieldservice, parts: numbers of orders; scale: ORDERSxTECHNICIANSxDAYS"
@@ -173,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.problem == "fieldservice":
         return fieldservice(args)
-    if args.problem in ("parts", "replan", "scale", "travel", "regions", "rolling"):
+    if args.problem in ("parts", "replan", "scale", "travel", "regions", "rolling", "trsp"):
         run = __import__(args.problem).run
         args.out.mkdir(parents=True, exist_ok=True)
         rows = run(args)

@@ -9,6 +9,7 @@ it is absent.
 from __future__ import annotations
 
 import csv
+import itertools
 import sys
 from pathlib import Path
 
@@ -114,3 +115,67 @@ def test_fieldservice_run_scores_ours_and_peers(tmp_path: Path) -> None:
         (row,) = list(csv.DictReader(handle))
     assert row["valid"] == row["vroom_valid"] == row["ortools_valid"] == "True"
     assert float(row["ratio_vroom"]) == pytest.approx(float(row["objective"]) / float(row["vroom_objective"]), abs=1e-3)
+
+
+def test_trsp_reads_pillac_instances_into_our_model(instances: Path) -> None:
+    """C101 of the TRSP set: 25 technicians and 100 requests with skills, tools and parts
+    as the file gives them; the central depot stocks every part and lends every tool."""
+    import trsp
+
+    instance = trsp.read(instances / "trsp" / "pillac_crew25" / "C101.100_25-5-5-5.txt")
+    problem, _, unit = trsp.to_problem(instance)
+    assert (len(problem.technicians), len(problem.orders), unit) == (25, 100, 60.0)
+    first = problem.order_by_id["26"]  # 26  45 68  912 967 90  [4] [] [1,0,1,0,0]
+    assert (first.skills, first.tools, first.parts, first.duration_min) == (
+        {"S4": 1},
+        frozenset(),
+        {"P0": 1, "P2": 1},
+        90,
+    )
+    assert problem.technician_by_id["1"].van_stock == {"P0": 3, "P2": 4, "P3": 4}
+    assert problem.depots[0].tools >= {"K0", "K1", "K2", "K3"}
+
+
+def test_trsp_best_known_routes_last_as_published(instances: Path) -> None:
+    """Best-known C101 routes that visit no depot take, on our scheduler, the duration
+    Pillac's thesis publishes (travel + service + waiting, to the matrix's second)."""
+    import trsp
+
+    from optimizer.instance import compile_instance
+    from optimizer.solvers.schedule import schedule_route
+
+    folder = instances / "trsp" / "pillac_crew25"
+    instance = trsp.read(folder / "C101.100_25-5-5-5.txt")
+    problem, travel, unit = trsp.to_problem(instance)
+    compiled = compile_instance(problem, travel)
+    xy = {node.id: (node.x, node.y) for node in instance.nodes}
+    checked = 0
+    with (folder / "bks_routes.csv").open() as handle:
+        for row in csv.DictReader(handle):
+            if row["instance"] != instance.name:
+                continue
+            tech, requests = int(row["technician_node"]), [int(r) for r in row["requests"].split()]
+            path = [tech, *requests, tech]
+            direct = sum(
+                ((xy[a][0] - xy[b][0]) ** 2 + (xy[a][1] - xy[b][1]) ** 2) ** 0.5 for a, b in itertools.pairwise(path)
+            )
+            if abs(direct - float(row["distance"])) > 1e-3:
+                continue  # this route visits the depot
+            vehicle = compiled.technician_ids.index(str(tech))
+            timed = schedule_route(compiled, vehicle, [compiled.order_ids.index(str(r)) for r in requests])
+            assert timed is not None
+            assert (timed.return_s - timed.depart_s) / unit == pytest.approx(float(row["duration"]), abs=0.05)
+            checked += 1
+    assert checked == 4  # C101's best-known routes without a depot visit
+
+
+def test_trsp_runner_serves_every_request_and_writes_its_files(instances: Path, tmp_path: Path) -> None:
+    """A short run on C101: every request served, the plan valid, one line per used
+    technician in the .sol file naming every request once."""
+    assert run.main(["trsp", "--instances", "C101", "--time-limit", "3", "--out", str(tmp_path)]) == 0
+    (row,) = list(csv.DictReader((tmp_path / "results.csv").open()))
+    assert row["valid"] == "True" and row["served"] == "100/100"
+    lines = (tmp_path / "C101.100_25-5-5-5.sol").read_text().splitlines()
+    nodes = [int(n) for line in lines for n in line.split(":")[1].split()]
+    assert sorted(n for n in nodes if n) == list(range(26, 126))
+    assert float(row["gap_pct"]) > -1e-6

@@ -387,3 +387,36 @@ def test_files_of_an_earlier_run_do_not_outlive_it(tmp_path: Path) -> None:
     assert main(["plan", "--config", str(quiet)]) in (EXIT_OK, EXIT_URGENT_UNPLANNED)
     assert not (out / "report.html").exists() and not (out / "changes.csv").exists()
     assert (out / "manifest.json").exists()
+
+
+def test_objective_table_sets_the_dispatchers_weights(tmp_path: Path) -> None:
+    """Every weight of the objective comes from ``[objective]``; the old linear
+    lateness key is refused with its name."""
+    config = write_config(tmp_path, "[objective]\nbreach = 0.2\nlate_shares = [0.5]\nlate_spans_min = [60]\n")
+    weights = load_config(config, {}).objective
+    assert (weights.breach, weights.late_shares, weights.late_spans_min) == (0.2, (0.5,), (60,))
+    old = write_config(tmp_path, "[objective]\nlate_per_min = {high = 20}\n")
+    with pytest.raises(InvalidProblemError, match="late_per_min"):
+        load_config(old, {})
+
+
+def test_objective_mismatch_is_a_warning_not_a_failure(tmp_path: Path, monkeypatch, caplog) -> None:
+    """Where the checker's objective differs from the plan's (and nothing else is wrong),
+    the run logs a warning naming both and writes the plan."""
+    from optimizer.batch import runner
+    from optimizer.check import CheckReport, Violation
+
+    real = runner.check
+
+    def disagreeing(problem, plan):
+        report = real(problem, plan)
+        assert report.ok
+        return CheckReport((Violation("objective_mismatch", "differs"),), report.objective + 1, report.terms)
+
+    monkeypatch.setattr(runner, "check", disagreeing)
+    monkeypatch.chdir(tmp_path)
+    with caplog.at_level("WARNING"):
+        result = runner.run(load_config(write_config(tmp_path), {}))
+    assert (tmp_path / "plan" / "visits.csv").is_file()
+    assert result.plan.kpis.orders_planned > 0
+    assert any(getattr(r, "event", "") == "objective_mismatch" for r in caplog.records)
