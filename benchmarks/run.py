@@ -97,7 +97,7 @@ def fieldservice(args: argparse.Namespace) -> int:
     )
     for size in map(int, args.sizes.split(",")):
         technicians = max(4, size // 15)
-        problem = synthetic.problem(size, technicians, days=args.days, seed=args.seed)
+        problem = synthetic.problem(size, technicians, days=args.days, seed=args.seed, backlog=args.backlog)
         began = time.perf_counter()
         plan = optimizer.solve(problem, time_limit=args.time_limit, seed=args.seed)
         seconds = time.perf_counter() - began
@@ -171,6 +171,12 @@ def main(argv: list[str] | None = None) -> int:
         help="regions: also solve the whole instance in one process for as long as 2 workers took",
     )
     parser.add_argument("--baseline", help="rolling: a git revision whose engine runs as the old policy")
+    parser.add_argument(
+        "--backlog",
+        action="store_true",
+        help="fieldservice: a real night's mix (overdue backlog, deferrable maintenance, emergencies without due, "
+        "two windows, installations of a day or two)",
+    )
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     if args.problem == "fieldservice":

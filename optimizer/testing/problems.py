@@ -50,6 +50,7 @@ def generate(
     n_depots: int = 2,
     parts_share: float = 0.1,
     off_van_share: float = 0.0,
+    backlog: bool = False,
 ) -> dict[str, pd.DataFrame]:
     """Tables ``orders``, ``technicians`` and ``depots`` as DataFrames of contract cells.
 
@@ -57,13 +58,20 @@ def generate(
     from ``center`` (lat, lon in degrees) orders and homes lie. ``parts_share`` of the
     orders need a part; ``off_van_share`` of those need one that no van carries (a
     :data:`DEPOT_PARTS` SKU: each depot holds a few and receives more on the second
-    day at 10:00).
+    day at 10:00). With ``backlog``, the night looks like a real one (DESIGN.md's
+    dispatcher decisions): a tenth of the orders are overdue (due one to ten days
+    before the horizon), maintenance is due two to five weeks ahead, half the
+    emergencies come without a due time (the default SLA applies), a fifth of the
+    windowed orders offer two windows, and installations may last a working day or
+    two (a third of them 8 to 16 hours, no parts).
     """
     rng = np.random.default_rng(seed)
     towns = _scatter(rng, max(3, (n_orders + n_technicians) // 40), center, radius_km)
     size = 1 / np.arange(1, len(towns["lat"]) + 1)  # Zipf: the first town is the largest
     technicians = _technicians(rng, n_technicians).assign(**_around(rng, n_technicians, towns, size))
     orders = _orders(rng, n_orders, technicians, days, start, parts_share, off_van_share)
+    if backlog:
+        orders = _backlog(rng, orders, days, start)
     orders = orders.assign(**_around(rng, n_orders, towns, size))
     off_van = max(1, round(n_orders * parts_share * off_van_share / max(1, n_depots) / len(DEPOT_PARTS)))
     second_day = start + dt.timedelta(days=min(1, days - 1))
@@ -91,6 +99,30 @@ def problem(n_orders: int, n_technicians: int, *, tz: str = "Europe/Berlin", **o
         days=options.get("days", 1),
         tz=tz,
     )
+
+
+def _backlog(rng: np.random.Generator, orders: pd.DataFrame, days: int, start: dt.date) -> pd.DataFrame:
+    """``orders`` made into a real night's mix (see :func:`generate`, ``backlog``)."""
+    out = orders.copy()
+    for i in range(len(out)):
+        kind, urgency = out.at[i, "type"], out.at[i, "urgency"]
+        draw = rng.uniform()
+        if urgency == "emergency" and draw < 0.5:
+            out.at[i, "due"] = ""
+        elif urgency in ("high", "normal") and draw < 0.1:
+            out.at[i, "due"] = f"{start - dt.timedelta(days=int(rng.integers(1, 11)))}T17:00"
+            out.at[i, "windows"] = ""
+        elif kind == "maintenance" and urgency in ("normal", "low"):
+            out.at[i, "due"] = f"{start + dt.timedelta(days=days + int(rng.integers(14, 36)))}T17:00"
+        if kind == "installation" and rng.uniform() < 1 / 3:
+            out.at[i, "duration_min"] = int(rng.integers(96, 193)) * 5
+            out.at[i, "parts"] = ""
+            out.at[i, "windows"] = ""
+        windows = str(out.at[i, "windows"])
+        if windows and rng.uniform() < 0.2:
+            day = dt.date.fromisoformat(windows[:10]) + dt.timedelta(days=1)
+            out.at[i, "windows"] = f"{windows};{day}T08:00/{day}T12:00"
+    return out
 
 
 def _scatter(rng: np.random.Generator, n: int, center: tuple[float, float], radius_km: float) -> dict:
