@@ -4,9 +4,10 @@ back-end, with the dispatcher's decisions visible in the plan."""
 from __future__ import annotations
 
 import pytest
-from conftest import solve_checked
 
 from optimizer.testing import problems as synthetic
+
+from conftest import solve_checked
 
 
 @pytest.fixture(scope="module")
