@@ -310,3 +310,12 @@ def test_multi_day_job_nobody_can_hold_keeps_no_shift_fits() -> None:
     """A 30-hour job in a two-day horizon of nine-hour days fits nowhere."""
     plan = solve_checked(make_problem([make_order("HUGE", duration_min=30 * 60)], [make_technician()], days=2))
     assert reasons(plan) == {"HUGE": "no_shift_fits"}
+
+
+def test_multi_day_job_whose_days_are_taken_says_so() -> None:
+    """Two 12-hour jobs, one technician, Monday and Tuesday: the second job's days went
+    to the first (the more valuable one), so it is not_enough_capacity, not no_shift_fits."""
+    orders = [make_order("HIGH", urgency="high", duration_min=12 * 60), make_order("NORMAL", duration_min=12 * 60)]
+    plan = solve_checked(make_problem(orders, [make_technician()], days=2))
+    assert reasons(plan) == {"NORMAL": "not_enough_capacity"}
+    assert "multi-day" in plan.unplanned[0].detail

@@ -27,6 +27,7 @@ from optimizer.models.base import URGENCIES
 from optimizer.models.reasons import EXPLANATION, Reason
 from optimizer.solvers.base import Pickup, SolveResult
 from optimizer.solvers.insertion import RouteSet
+from optimizer.solvers.multi_day import cheapest_run
 from optimizer.solvers.schedule import RouteSchedule, schedule_route
 
 _ROUNDING_S = 60
@@ -41,7 +42,22 @@ def unplanned_orders(
     planned = {s for timed in schedules.values() for s in timed.visits}
     left = _Leftovers(instance, result, schedules)
     state = RouteSet(instance, {v: timed.visits for v, timed in schedules.items() if v not in result.multi_day})
-    return tuple(_unplanned(instance, left, state, o) for o in range(instance.n_orders) if o not in planned)
+    return tuple(
+        _unplanned(instance, left, state, result.multi_day, o) for o in range(instance.n_orders) if o not in planned
+    )
+
+
+def _multi_day_reason(instance: Instance, order: int, taken: dict[int, RouteSchedule]) -> tuple[Reason, str]:
+    """The reason of a job longer than a day the plan leaves out, from the runs of
+    consecutive working days that could hold it (:mod:`optimizer.solvers.multi_day`)."""
+    if cheapest_run(instance, order, {}) is None:
+        return Reason.NO_SHIFT_FITS, " (nor over consecutive working days of one technician)"
+    run = cheapest_run(instance, order, taken)
+    if run is None:
+        return Reason.NOT_ENOUGH_CAPACITY, " (its technicians' free days went to other multi-day visits)"
+    price = float(instance.order_unplanned_cost[order])
+    reason = Reason.DEFERRED if instance.order_deferrable[order] else Reason.TOO_COSTLY
+    return reason, f" (over consecutive days it costs {run[0]:.1f}, leaving it out {price:.1f})"
 
 
 def _by_fit(instance: Instance, state: RouteSet, order: int) -> tuple[Reason, str]:
@@ -87,11 +103,15 @@ def fit(instance: Instance, state: RouteSet, order: int, limit: float) -> tuple[
     return fits, best
 
 
-def _unplanned(instance: Instance, left: _Leftovers, state: RouteSet, order: int) -> UnplannedOrder:
+def _unplanned(
+    instance: Instance, left: _Leftovers, state: RouteSet, taken: dict[int, RouteSchedule], order: int
+) -> UnplannedOrder:
     reason = instance.presolve_reason[order]
     until = None
     detail = ""
-    if reason is Reason.PARTS_UNAVAILABLE_UNTIL:
+    if reason is Reason.NO_SHIFT_FITS and not instance.promises and instance.multi_day_compatible[:, order].any():
+        reason, detail = _multi_day_reason(instance, order, taken)
+    elif reason is Reason.PARTS_UNAVAILABLE_UNTIL:
         until = instance.axis.instant(int(instance.order_parts_ready_s[order]))
     elif reason is None and not left.cover(order):
         reason = Reason.NO_STOCK_IN_REACH

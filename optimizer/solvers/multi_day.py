@@ -34,17 +34,8 @@ def plan_multi_day(instance: Instance) -> tuple[dict[int, RouteSchedule], Instan
         return {}, instance
     taken: dict[int, RouteSchedule] = {}
     for order in sorted(candidates.tolist(), key=lambda o: (-instance.order_unplanned_cost[o], o)):
-        best: tuple[float, list[RouteSchedule]] | None = None
-        for technician in np.unique(instance.vehicle_technician[instance.multi_day_compatible[:, order]]).tolist():
-            days = np.flatnonzero(instance.vehicle_technician == technician).tolist()
-            for k in range(len(days)):
-                parts = _parts(instance, order, days[k:], taken)
-                if parts is None:
-                    continue
-                cost = sum(p.full_cost(instance) for p in parts)
-                if cost < instance.order_unplanned_cost[order] and (best is None or cost < best[0]):
-                    best = (cost, parts)
-        if best is not None:
+        best = cheapest_run(instance, order, taken)
+        if best is not None and best[0] < instance.order_unplanned_cost[order]:
             taken.update({p.vehicle: p for p in best[1]})
     if not taken:
         return {}, instance
@@ -55,6 +46,25 @@ def plan_multi_day(instance: Instance) -> tuple[dict[int, RouteSchedule], Instan
         compatible=instance.compatible & ~closed[:, None],
         supply_compatible=instance.supply_compatible & ~closed[:, None],
     )
+
+
+def cheapest_run(
+    instance: Instance, order: int, taken: dict[int, RouteSchedule]
+) -> tuple[float, list[RouteSchedule]] | None:
+    """The cheapest way to serve multi-day ``order`` on days not ``taken``: (its cost,
+    its parts), over every qualified technician and first day; ``None`` if no run of
+    consecutive working days holds it."""
+    best: tuple[float, list[RouteSchedule]] | None = None
+    for technician in np.unique(instance.vehicle_technician[instance.multi_day_compatible[:, order]]).tolist():
+        days = np.flatnonzero(instance.vehicle_technician == technician).tolist()
+        for k in range(len(days)):
+            parts = _parts(instance, order, days[k:], taken)
+            if parts is None:
+                continue
+            cost = sum(p.full_cost(instance) for p in parts)
+            if best is None or cost < best[0]:
+                best = (cost, parts)
+    return best
 
 
 def with_multi_day(instance: Instance, result: SolveResult, parts: dict[int, RouteSchedule]) -> SolveResult:
