@@ -45,6 +45,7 @@ from optimizer.models import (
     TimeWindow,
 )
 from optimizer.models.events import VisitReport
+from optimizer.models.objective import due_of, sla_anchor
 from optimizer.models.progress import PlannedPickup
 from optimizer.models.settings import REPLAN_TIME_LIMIT_S
 from optimizer.solve import solve, with_options
@@ -93,8 +94,11 @@ def replan_problem(
     problem: Problem, plan: Plan, events: Events, *, source: str = "events", travel: TravelProvider | None = None
 ) -> Problem:
     """``problem`` as it stands at ``events.now``: orders (new ones added, cancelled
-    ones removed, pins applied) and its :class:`~optimizer.models.Progress` (fixed
-    stops, unavailable technicians, promised visits, pickups still to come).
+    ones removed, pins applied; an emergency that had the default SLA keeps its
+    deadline, now stated as its ``due``) and its :class:`~optimizer.models.Progress`
+    (fixed stops, unavailable technicians, promised visits, pickups still to come).
+    A multi-day visit is a commitment: every day of it stays as planned (fixed), and
+    an interrupting break stays with its visit.
     Errors name the events as ``source`` (e.g. the events file); ``travel`` is the
     provider the plan was made with (default: the problem's great-circle model)."""
     _check_references(problem, plan, events, source)
@@ -110,15 +114,15 @@ def replan_problem(
     }
     provider = travel or travel_provider(problem.travel)
     fixed = []
+    multi_day = _multi_day_ends(plan)
     for route in plan.routes:
         away = [
             utc(u.start)
             for u in unavailable
             if u.technician_id == route.technician_id and (u.end is None or utc(u.end) > now)
         ]
-        part = _fixed_part(
-            route, now=now, cutoff=min([now, *away]), en_route=all(start > now for start in away), reports=reports
-        )
+        cutoff = max([min([now, *away]), *multi_day.get((route.technician_id, route.date), [])])
+        part = _fixed_part(route, now=now, cutoff=cutoff, en_route=all(start > now for start in away), reports=reports)
         if part is not None:
             fixed.append(_restated(part, places, provider))
     served = {o for route in fixed for o in route.order_ids}
@@ -152,8 +156,10 @@ def replan_problem(
         and (route.technician_id, stop.depot_id, stop.start) not in fixed_at
     )
     pins = {pin.order_id: pin for pin in events.pins}
+    anchor = sla_anchor(problem)
+    known = [o.model_copy(update={"due": due_of(problem, o, anchor)}) if o.due is None else o for o in problem.orders]
     orders = []
-    for order in (*problem.orders, *events.new_orders):
+    for order in (*known, *events.new_orders):
         if order.id in events.cancelled:
             continue
         pin = pins.get(order.id)
@@ -176,6 +182,22 @@ def replan_problem(
     )
 
 
+def _multi_day_ends(plan: Plan) -> dict[tuple[str, dt.date], list[dt.datetime]]:
+    """For each technician-day with a part of a multi-day visit (an order on several
+    routes), when that part ends: its stops up to then are kept in a re-plan."""
+    days: dict[str, list[tuple[Route, Stop]]] = {}
+    for route in plan.routes:
+        for stop in route.stops:
+            if stop.kind is StopKind.ORDER and stop.order_id:
+                days.setdefault(stop.order_id, []).append((route, stop))
+    ends: dict[tuple[str, dt.date], list[dt.datetime]] = {}
+    for parts in days.values():
+        if len(parts) > 1:
+            for route, stop in parts:
+                ends.setdefault((route.technician_id, route.date), []).append(utc(stop.end))
+    return ends
+
+
 def _fixed_part(
     route: Route, *, now: dt.datetime, cutoff: dt.datetime, en_route: bool, reports: dict[str, VisitReport]
 ) -> Route | None:
@@ -191,7 +213,8 @@ def _fixed_part(
     busy = utc(first.end)
     for k, stop in enumerate(middle):
         timed = _as_reported(stop, reports.get(stop.order_id or ""), now)
-        if timed is not stop or busy <= utc(stop.start) < cutoff:
+        interrupts = bool(fixed) and stop.kind is StopKind.BREAK and utc(stop.end) <= utc(fixed[-1].end)
+        if interrupts or timed is not stop or busy <= utc(stop.start) < cutoff:
             fixed.append(timed)
             busy = max(busy, utc(timed.end))
             continue

@@ -12,7 +12,7 @@ from optimizer.instance import compile_instance
 from optimizer.models import Plan, Problem, SolveOptions, SolverInfo
 from optimizer.solvers import SolveLimits, Solver
 from optimizer.solvers import backend as registered
-from optimizer.solvers.multi_day import plan_multi_day, with_multi_day
+from optimizer.solvers.multi_day import plan_multi_day, reconsider, with_multi_day
 from optimizer.solvers.prune import prune
 from optimizer.solvers.supply import supply
 from optimizer.travel import TravelProvider
@@ -25,6 +25,8 @@ back-end (about 0.7 s for 10,000 orders over 5 days)."""
 _SUPPLY_SHARE = 0.1
 """Part of the time kept, where orders need parts or tools, for supplying the routes
 (van stock, depot pickups) and inserting the orders that became free."""
+_MULTI_DAY_SHARE = 0.05
+"""Part of the time kept for reconsidering multi-day visits (see :mod:`optimizer.solvers.multi_day`)."""
 
 
 class _Timeline:
@@ -115,11 +117,13 @@ def solve(
         max_solutions=chosen.max_solutions,
         on_improvement=_Timeline(began, instance.is_pickup, on_improvement),
     )
+    every_day_open = instance
     multi_day, instance = ({}, instance) if instance.promises else plan_multi_day(instance)
-    result = backend.solve(
-        instance, limits.share(1 - _SUPPLY_SHARE) if instance.needs_supply else limits, seed=chosen.seed
-    )
+    reserve = (_SUPPLY_SHARE if instance.needs_supply else 0.0) + (_MULTI_DAY_SHARE if multi_day else 0.0)
+    result = backend.solve(instance, limits.share(1 - reserve) if reserve else limits, seed=chosen.seed)
     result = prune(instance, result)
+    if multi_day:
+        result, multi_day, instance = reconsider(every_day_open, result, multi_day, limits)
     if instance.needs_supply:
         result = supply(instance, result, limits)
     if multi_day:

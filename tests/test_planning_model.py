@@ -14,6 +14,7 @@ import optimizer
 from optimizer.instance import compile_instance
 from optimizer.models import ClockInterval, ObjectiveWeights, StopKind, Urgency
 from optimizer.models.objective import late_cost, leave_out_cost
+from optimizer.replan import replan_problem
 
 from conftest import MONDAY, ZONE, at, lunch, make_order, make_problem, make_technician, solve_checked, window
 
@@ -318,4 +319,94 @@ def test_multi_day_job_whose_days_are_taken_says_so() -> None:
     orders = [make_order("HIGH", urgency="high", duration_min=12 * 60), make_order("NORMAL", duration_min=12 * 60)]
     plan = solve_checked(make_problem(orders, [make_technician()], days=2))
     assert reasons(plan) == {"NORMAL": "not_enough_capacity"}
-    assert "multi-day" in plan.unplanned[0].detail
+    assert "consecutive days" in plan.unplanned[0].detail
+
+
+# -- found by the reviewer's fuzzer ----------------------------------------------------
+
+
+def test_emergencies_take_the_days_of_a_low_multi_day_job() -> None:
+    """A 15-hour low job and three emergencies, one technician, two days: the days go
+    to the emergencies (leaving the low job out costs 300, an emergency 10,000)."""
+    big = make_order("BIG", duration_min=900, urgency="low")
+    emergencies = [make_order(f"E{k}", duration_min=30, urgency="emergency", lat=49.50 + 0.01 * k) for k in range(3)]
+    plan = solve_checked(make_problem([big, *emergencies], [make_technician()], days=2))
+    assert reasons(plan) == {"BIG": "not_enough_capacity"}
+    assert plan.kpis.objective < 1_000
+
+
+def test_sunk_lateness_is_charged_once_for_a_multi_day_job() -> None:
+    """A re-plan with a new, overdue 15-hour job: its lateness less what was sunk at
+    ``now`` counts once, however many days it spans (solver, KPIs and checker agree)."""
+    problem = make_problem([make_order("X")], [make_technician()], days=3)
+    plan = solve_checked(problem, solver="insertion")
+    big = make_order("BIG", duration_min=900, due=at("06:00", -1))
+    events = optimizer.Events(now=at("07:00"), new_orders=[big])
+    new = optimizer.replan(problem, plan, events, max_solutions=50, time_limit=2)
+    report = optimizer.check(replan_problem(problem, plan, events), new)
+    assert report.ok, str(report)
+    assert new.info.solver_objective == pytest.approx(report.objective)
+
+
+def test_a_visit_before_now_has_no_lateness_in_a_replan() -> None:
+    """A visit done late before ``now`` is history: no (negative) lateness term."""
+    order = make_order("A", due=at("09:00"), windows=(window("09:30", "09:31"),))
+    problem = make_problem([order], [make_technician()])
+    plan = solve_checked(problem, solver="insertion")
+    new = optimizer.replan(problem, plan, optimizer.Events(now=at("13:00")), time_limit=2)
+    assert new.kpis.objective_terms["lateness"] == 0
+
+
+def test_the_default_sla_does_not_move_with_replans() -> None:
+    """An emergency without due planned at 13:00 is late against 12:00; a re-plan at
+    11:00 keeps that deadline (stated as its due) instead of moving it to 15:00."""
+    order = make_order("E", urgency="emergency", windows=(window("13:00", "17:00"),))
+    problem = make_problem([order], [make_technician()])
+    plan = solve_checked(problem, solver="insertion")
+    events = optimizer.Events(now=at("11:00"))
+    assert replan_problem(problem, plan, events).order_by_id["E"].due == at("12:00")
+    new = optimizer.replan(problem, plan, events, time_limit=2)
+    assert new.kpis.late_visits == 1
+
+
+@pytest.mark.parametrize("now", [at("07:00"), at("11:00"), at("11:00", 1)])
+def test_a_replan_keeps_every_day_of_a_multi_day_visit(now: dt.datetime) -> None:
+    """A 20-hour job over Monday to Wednesday is a commitment: re-planned before it
+    starts, during its first day or its second, every day of it stays."""
+    problem = make_problem([make_order("BIG", duration_min=1200)], [make_technician(break_=lunch())], days=3)
+    plan = solve_checked(problem, solver="insertion")
+    events = optimizer.Events(now=now)
+    new = optimizer.replan(problem, plan, events, time_limit=2)
+    report = optimizer.check(replan_problem(problem, plan, events), new)
+    assert report.ok, str(report)
+    assert [r.date for r in new.routes if "BIG" in r.order_ids] == [r.date for r in plan.routes]
+    assert not new.unplanned
+
+
+def test_a_replan_keeps_the_break_inside_a_long_visit() -> None:
+    problem = make_problem([make_order("JOB", duration_min=420)], [make_technician(break_=lunch())])
+    plan = solve_checked(problem, solver="insertion")
+    new = optimizer.replan(problem, plan, optimizer.Events(now=at("11:00")), time_limit=2)
+    assert [s.kind for s in new.routes[0].stops] == [s.kind for s in plan.routes[0].stops]
+
+
+def test_checker_rejects_a_short_order_split_over_two_days() -> None:
+    """A one-hour order fits a day: splitting it is not a multi-day visit."""
+    problem = make_problem([make_order("A", duration_min=60)], [make_technician()], days=2)
+    plan = solve_checked(problem, solver="insertion")
+    route = plan.routes[0]
+    k = next(i for i, s in enumerate(route.stops) if s.order_id == "A")
+    half = route.stops[k].model_copy(update={"end": route.stops[k].start + dt.timedelta(minutes=30)})
+    first = route.model_copy(update={"stops": (*route.stops[:k], half, *route.stops[k + 1 :])})
+    shift = dt.timedelta(days=1)
+    second = first.model_copy(
+        update={
+            "date": first.date + shift,
+            "stops": tuple(
+                s.model_copy(update={"arrival": s.arrival + shift, "start": s.start + shift, "end": s.end + shift})
+                for s in first.stops
+            ),
+        }
+    )
+    report = optimizer.check(problem, plan.model_copy(update={"routes": (first, second)}))
+    assert "multi_day" in report.kinds()

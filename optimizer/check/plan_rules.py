@@ -80,6 +80,16 @@ def check(problem: Problem, plan: Plan, *, travel: TravelProvider | None = None)
     return _Checker(problem, travel).run(plan)
 
 
+def _own_service_s(route: Route, stop: Stop) -> float:
+    """Seconds of ``stop``'s own work: its span less a break taken inside it."""
+    inside = [
+        b
+        for b in route.stops
+        if b.kind is StopKind.BREAK and utc(stop.start) <= utc(b.start) and utc(b.end) <= utc(stop.end)
+    ]
+    return elapsed_s(stop.end, stop.start) - sum(elapsed_s(b.end, b.start) for b in inside)
+
+
 def _interrupting_breaks(stops: tuple[Stop, ...]) -> dict[int, int]:
     """Breaks that interrupt a visit (the long-job rule of :mod:`optimizer.solvers.schedule`):
     position of the order stop -> position of the break listed right after it that
@@ -149,6 +159,7 @@ class _Checker:
             self.first_start[order_id] = min(utc(stop.start) for _, stop in stops)
             if len(stops) > 1:
                 self.days_of[order_id] = [route for route, _ in stops]
+                self.service_s[order_id] = sum(_own_service_s(route, stop) for route, stop in stops)
         travel_s_total = 0
         lateness = 0.0
         waiting_min = 0.0
@@ -357,6 +368,20 @@ class _Checker:
         working = [d for d in self.problem.dates if dates[0] <= d <= dates[-1] and tech.works_on(d)]
         if working != dates:
             self.flag("multi_day", "the days of a multi-day visit are not consecutive working days", order=order.id)
+        day_min = (
+            elapsed_s(
+                dt.datetime.combine(dates[0], tech.shift.end, tzinfo=self.problem.zone),
+                dt.datetime.combine(dates[0], tech.shift.start, tzinfo=self.problem.zone),
+            )
+            / 60
+            + tech.max_overtime_min
+        )
+        if order.duration_min <= day_min:
+            self.flag(
+                "multi_day",
+                f"split over days, but its {order.duration_min:g} min fit one working day of {day_min:g} min",
+                order=order.id,
+            )
         if self.service_s[order.id] < round(60 * order.duration_min) - _TOLERANCE_S:
             self.flag(
                 "duration",
@@ -389,7 +414,6 @@ class _Checker:
             flag("required_technician", f"must be served by {order.technician}")
         service_s = elapsed_s(stop.end, stop.start) - (elapsed_s(pause.end, pause.start) if pause else 0.0)
         if order.id in self.days_of:
-            self.service_s[order.id] += service_s
             if stop.start != self.first_start[order.id]:
                 return  # a later day of a multi-day visit: windows and release bind its first day
         elif service_s < round(60 * order.duration_min) - _TOLERANCE_S:

@@ -50,10 +50,11 @@ class Pricing:
         return self.problem.weights.unplanned[order.urgency] * float(np.interp(late_min, self.minutes, self.shares))
 
     def lateness(self, order: Order, start: dt.datetime) -> float:
-        """The lateness cost of serving ``order`` at ``start``, less what was sunk at ``now``."""
+        """The lateness cost of serving ``order`` at ``start``, less what was sunk at
+        ``now``; nothing for a visit begun before ``now``."""
         due = self.due(order)
-        if due is None:
-            return 0.0
+        if due is None or (self.now is not None and start.astimezone(dt.UTC) < self.now):
+            return 0.0  # on time, or history (a re-plan cannot change it)
         sunk = self._curve(order, self.now, due) if self.now is not None else 0.0
         return self._curve(order, start, due) - sunk
 

@@ -42,19 +42,19 @@ def unplanned_orders(
     planned = {s for timed in schedules.values() for s in timed.visits}
     left = _Leftovers(instance, result, schedules)
     state = RouteSet(instance, {v: timed.visits for v, timed in schedules.items() if v not in result.multi_day})
-    return tuple(
-        _unplanned(instance, left, state, result.multi_day, o) for o in range(instance.n_orders) if o not in planned
-    )
+    busy = set(result.multi_day) | {v for v, seq in result.routes.items() if seq}
+    return tuple(_unplanned(instance, left, state, busy, o) for o in range(instance.n_orders) if o not in planned)
 
 
-def _multi_day_reason(instance: Instance, order: int, taken: dict[int, RouteSchedule]) -> tuple[Reason, str]:
+def _multi_day_reason(instance: Instance, order: int, busy: set[int]) -> tuple[Reason, str]:
     """The reason of a job longer than a day the plan leaves out, from the runs of
-    consecutive working days that could hold it (:mod:`optimizer.solvers.multi_day`)."""
+    consecutive working days that could hold it (:mod:`optimizer.solvers.multi_day`);
+    ``busy`` are the days with work."""
     if cheapest_run(instance, order, {}) is None:
         return Reason.NO_SHIFT_FITS, " (nor over consecutive working days of one technician)"
-    run = cheapest_run(instance, order, taken)
+    run = cheapest_run(instance, order, busy)
     if run is None:
-        return Reason.NOT_ENOUGH_CAPACITY, " (its technicians' free days went to other multi-day visits)"
+        return Reason.NOT_ENOUGH_CAPACITY, " (the days that could hold it over consecutive days went to other work)"
     price = float(instance.order_unplanned_cost[order])
     reason = Reason.DEFERRED if instance.order_deferrable[order] else Reason.TOO_COSTLY
     return reason, f" (over consecutive days it costs {run[0]:.1f}, leaving it out {price:.1f})"
@@ -103,14 +103,12 @@ def fit(instance: Instance, state: RouteSet, order: int, limit: float) -> tuple[
     return fits, best
 
 
-def _unplanned(
-    instance: Instance, left: _Leftovers, state: RouteSet, taken: dict[int, RouteSchedule], order: int
-) -> UnplannedOrder:
+def _unplanned(instance: Instance, left: _Leftovers, state: RouteSet, busy: set[int], order: int) -> UnplannedOrder:
     reason = instance.presolve_reason[order]
     until = None
     detail = ""
     if reason is Reason.NO_SHIFT_FITS and not instance.promises and instance.multi_day_compatible[:, order].any():
-        reason, detail = _multi_day_reason(instance, order, taken)
+        reason, detail = _multi_day_reason(instance, order, busy)
     elif reason is Reason.PARTS_UNAVAILABLE_UNTIL:
         until = instance.axis.instant(int(instance.order_parts_ready_s[order]))
     elif reason is None and not left.cover(order):

@@ -106,14 +106,17 @@ def deferrable(problem: Problem, due: dt.datetime | None) -> bool:
 
 def visit_late_cost(problem: Problem, order: Order, due: dt.datetime | None, start: dt.datetime) -> float:
     """The lateness cost of serving ``order`` (deadline ``due``) at ``start``; in a
-    re-plan less what it had already accrued at ``now`` (sunk)."""
+    re-plan less what it had already accrued at ``now`` (sunk), and nothing for a
+    visit that started before ``now`` (history)."""
     if due is None:
         return 0.0
     weights, base = problem.weights, problem.weights.unplanned[order.urgency]
-    cost = late_cost(weights, base, elapsed_s(start, due) / 60)
-    if problem.progress is not None:
-        cost -= late_cost(weights, base, elapsed_s(problem.progress.now, due) / 60)
-    return cost
+    if problem.progress is None:
+        return late_cost(weights, base, elapsed_s(start, due) / 60)
+    if elapsed_s(start, problem.progress.now) < 0:
+        return 0.0  # history: the same in every plan
+    late_now = late_cost(weights, base, elapsed_s(problem.progress.now, due) / 60)
+    return late_cost(weights, base, elapsed_s(start, due) / 60) - late_now
 
 
 def first_visits(routes: Iterable[Route]) -> dict[str, Stop]:

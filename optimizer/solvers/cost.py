@@ -25,11 +25,14 @@ def timing_cost(
     late_s: Sequence[int],
     overtime_s: int,
     wait_s: Sequence[int] = (),
+    continuing: bool = False,
 ) -> float:
     """Lateness, overtime, waiting and (in a re-plan) stability cost of a route of
     ``vehicle`` whose ``visits`` (route stops) start at ``start_s``, are ``late_s`` late
-    and waited ``wait_s`` on site."""
-    cost = lateness_cost(instance, visits, late_s) + instance.overtime_cost_per_min * overtime_s / 60
+    and waited ``wait_s`` on site; a ``continuing`` part of a multi-day visit carries
+    no lateness of its own (its first part does)."""
+    cost = 0.0 if continuing else lateness_cost(instance, visits, late_s)
+    cost += instance.overtime_cost_per_min * overtime_s / 60
     if instance.waiting_cost_per_min > 0:
         cost += instance.waiting_cost_per_min * sum(wait_s) / 60
     if instance.promises:

@@ -12,18 +12,22 @@ Only orders that need no parts and whose tools the technician carries qualify
 
 Orders are placed most valuable first, each where its parts cost least (lateness and
 driving) if that is below its leave-out price; the days taken are closed to the
-routing back-ends, which plan everything else.
+routing back-ends, which plan everything else. Then each visit is reconsidered
+(:func:`reconsider`): where the orders the insertion puts on its days instead are
+worth more, the days go to them.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Container
 
 import numpy as np
 
 from optimizer.instance import Instance
-from optimizer.solvers.base import SolveResult
-from optimizer.solvers.schedule import Part, RouteSchedule, schedule_route
+from optimizer.solvers.base import SolveLimits, SolveResult
+from optimizer.solvers.insertion import insert_orders
+from optimizer.solvers.schedule import Part, RouteSchedule, routes_cost, schedule_route
 
 
 def plan_multi_day(instance: Instance) -> tuple[dict[int, RouteSchedule], Instance]:
@@ -37,20 +41,47 @@ def plan_multi_day(instance: Instance) -> tuple[dict[int, RouteSchedule], Instan
         best = cheapest_run(instance, order, taken)
         if best is not None and best[0] < instance.order_unplanned_cost[order]:
             taken.update({p.vehicle: p for p in best[1]})
-    if not taken:
-        return {}, instance
+    return taken, closed_days(instance, taken)
+
+
+def closed_days(instance: Instance, parts: dict[int, RouteSchedule]) -> Instance:
+    """``instance`` with the days of ``parts`` closed to every other order."""
+    if not parts:
+        return instance
     closed = np.zeros(instance.n_vehicles, dtype=bool)
-    closed[list(taken)] = True
-    return taken, dataclasses.replace(
+    closed[list(parts)] = True
+    return dataclasses.replace(
         instance,
         compatible=instance.compatible & ~closed[:, None],
         supply_compatible=instance.supply_compatible & ~closed[:, None],
     )
 
 
-def cheapest_run(
-    instance: Instance, order: int, taken: dict[int, RouteSchedule]
-) -> tuple[float, list[RouteSchedule]] | None:
+def reconsider(
+    instance: Instance, result: SolveResult, parts: dict[int, RouteSchedule], limits: SolveLimits
+) -> tuple[SolveResult, dict[int, RouteSchedule], Instance]:
+    """Give back the days of a multi-day visit where the other work the insertion then
+    puts on them is worth more than the visit (an emergency, say): each visit, least
+    valuable first, against ``result`` (the back-end's routes of everything else).
+    ``instance`` is the one with every day open. Returns the result, the visits kept
+    and the instance with their days closed."""
+    for order in sorted({p.visits[0] for p in parts.values()}, key=lambda o: (instance.order_unplanned_cost[o], o)):
+        if limits.expired():
+            break
+        others = {v: p for v, p in parts.items() if p.visits[0] != order}
+        opened = closed_days(instance, others)
+        run_cost = sum(p.full_cost(instance) for p in parts.values() if p.visits[0] == order)
+        kept = routes_cost(opened, result.routes) - float(instance.order_unplanned_cost[order]) + run_cost
+        routes = insert_orders(opened, limits, routes=result.routes)
+        given_back = routes_cost(opened, routes)
+        if given_back < kept - 1e-9:
+            parts = others
+            status = f"{result.status}; the days of a multi-day visit went to other orders"
+            result = dataclasses.replace(result, routes=routes, objective=given_back, status=status)
+    return result, parts, closed_days(instance, parts)
+
+
+def cheapest_run(instance: Instance, order: int, taken: Container[int]) -> tuple[float, list[RouteSchedule]] | None:
     """The cheapest way to serve multi-day ``order`` on days not ``taken``: (its cost,
     its parts), over every qualified technician and first day; ``None`` if no run of
     consecutive working days holds it."""
@@ -79,9 +110,7 @@ def with_multi_day(instance: Instance, result: SolveResult, parts: dict[int, Rou
     return dataclasses.replace(result, objective=objective, status=status, multi_day=parts)
 
 
-def _parts(
-    instance: Instance, order: int, days: list[int], taken: dict[int, RouteSchedule]
-) -> list[RouteSchedule] | None:
+def _parts(instance: Instance, order: int, days: list[int], taken: Container[int]) -> list[RouteSchedule] | None:
     """The parts of ``order`` from the first of ``days`` (a technician's vehicles from
     some day on) onwards, or ``None`` if they do not hold it."""
     left = int(instance.order_duration_s[order])

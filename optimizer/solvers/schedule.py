@@ -63,6 +63,8 @@ class RouteSchedule:
     wait_s: tuple[int, ...]
     overtime_s: int
     break_inside: bool = False
+    continuing: bool = False
+    """A later day's part of a multi-day visit (its lateness belongs to the first part)."""
 
     @property
     def return_s(self) -> int:
@@ -216,6 +218,7 @@ def _forward(
         wait_s=tuple(start[i] - arrival[i] - on_site_break[i] for i in range(len(visits))),
         overtime_s=max(0, back - int(instance.vehicle_shift_end_s[vehicle])),
         break_inside=inside,
+        continuing=part is not None and part.continuing,
     )
 
 
