@@ -264,10 +264,21 @@ def _plan_and_write(
     mark = time.perf_counter()
     verdict = check(problem, plan)
     timings["check"] = time.perf_counter() - mark
-    if verdict.kinds() == {"objective_mismatch"}:
+    solver_objective = plan.info.solver_objective  # a re-plan's leaves out the fixed stops: not comparable
+    differs = (
+        problem.progress is None
+        and solver_objective is not None
+        and abs(solver_objective - verdict.objective) > 1e-6 * max(1.0, abs(verdict.objective))
+    )
+    if verdict.kinds() == {"objective_mismatch"} or (verdict.ok and differs):
         logger.warning(
-            "the checker's objective differs from the plan's",
-            extra={"event": "objective_mismatch", "stated": plan.kpis.objective, "checked": verdict.objective},
+            "the checker's objective differs from the plan's or the solver's",
+            extra={
+                "event": "objective_mismatch",
+                "stated": plan.kpis.objective,
+                "solver": solver_objective,
+                "checked": verdict.objective,
+            },
         )
     elif not verdict.ok:
         logger.error(
