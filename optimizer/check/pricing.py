@@ -58,11 +58,6 @@ class Pricing:
         sunk = self._curve(order, self.now, due) if self.now is not None else 0.0
         return self._curve(order, start, due) - sunk
 
-    def late_minutes(self, order: Order, start: dt.datetime) -> float:
-        """Minutes ``start`` is after the order's deadline (0 when on time)."""
-        due = self.due(order)
-        return 0.0 if due is None else max(0.0, (start.astimezone(dt.UTC) - due).total_seconds() / 60)
-
     def leave_out(self, order: Order) -> float:
         """What leaving ``order`` out of the plan costs (deferral and backlog age)."""
         weights, problem = self.problem.weights, self.problem

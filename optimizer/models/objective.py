@@ -39,7 +39,6 @@ from optimizer.models.progress import Appointment
 from optimizer.models.settings import ObjectiveWeights, StabilityWeights
 from optimizer.timeaxis import elapsed_s, utc
 
-TERMS = ("unplanned", "lateness", "overtime", "travel", "waiting", "stability")
 DAY_S = 86_400.0
 
 
