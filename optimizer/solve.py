@@ -12,8 +12,9 @@ from optimizer.instance import compile_instance
 from optimizer.models import Plan, Problem, SolveOptions, SolverInfo
 from optimizer.solvers import SolveLimits, Solver
 from optimizer.solvers import backend as registered
-from optimizer.solvers.multi_day import plan_multi_day, reconsider, with_multi_day
+from optimizer.solvers.multi_day import add_multi_day, with_multi_day
 from optimizer.solvers.prune import prune
+from optimizer.solvers.schedule import RouteSchedule
 from optimizer.solvers.supply import supply
 from optimizer.travel import TravelProvider
 
@@ -26,7 +27,8 @@ _SUPPLY_SHARE = 0.1
 """Part of the time kept, where orders need parts or tools, for supplying the routes
 (van stock, depot pickups) and inserting the orders that became free."""
 _MULTI_DAY_SHARE = 0.05
-"""Part of the time kept for reconsidering multi-day visits (see :mod:`optimizer.solvers.multi_day`)."""
+"""Part of the time kept, where jobs are longer than a day, for adding them as multi-day
+visits (see :mod:`optimizer.solvers.multi_day`)."""
 
 
 class _Timeline:
@@ -117,13 +119,13 @@ def solve(
         max_solutions=chosen.max_solutions,
         on_improvement=_Timeline(began, instance.is_pickup, on_improvement),
     )
-    every_day_open = instance
-    multi_day, instance = ({}, instance) if instance.promises else plan_multi_day(instance)
-    reserve = (_SUPPLY_SHARE if instance.needs_supply else 0.0) + (_MULTI_DAY_SHARE if multi_day else 0.0)
+    long_jobs = not instance.promises and bool(instance.multi_day_compatible.any())
+    reserve = (_SUPPLY_SHARE if instance.needs_supply else 0.0) + (_MULTI_DAY_SHARE if long_jobs else 0.0)
     result = backend.solve(instance, limits.share(1 - reserve) if reserve else limits, seed=chosen.seed)
     result = prune(instance, result)
-    if multi_day:
-        result, multi_day, instance = reconsider(every_day_open, result, multi_day, limits)
+    multi_day: dict[int, RouteSchedule] = {}
+    if long_jobs:
+        result, multi_day, instance = add_multi_day(instance, result, limits.share(_MULTI_DAY_SHARE / reserve))
     if instance.needs_supply:
         result = supply(instance, result, limits)
     if multi_day:

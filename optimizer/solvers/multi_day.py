@@ -10,11 +10,9 @@ no other work; the next part is on the technician's next working day in the hori
 Only orders that need no parts and whose tools the technician carries qualify
 (``Instance.multi_day_compatible``): no pickup is planned for them.
 
-Orders are placed most valuable first, each where its parts cost least (lateness and
-driving) if that is below its leave-out price; the days taken are closed to the
-routing back-ends, which plan everything else. Then each visit is reconsidered
-(:func:`reconsider`): where the orders the insertion puts on its days instead are
-worth more, the days go to them.
+The routing back-ends plan everything else first; then each job, most valuable first,
+takes the run of days where the whole plan costs least with it, the work displaced
+from those days going elsewhere by insertion (:func:`add_multi_day`).
 """
 
 from __future__ import annotations
@@ -29,19 +27,62 @@ from optimizer.solvers.base import SolveLimits, SolveResult
 from optimizer.solvers.insertion import insert_orders
 from optimizer.solvers.schedule import Part, RouteSchedule, routes_cost, schedule_route
 
+RUNS_TRIED = 3
+"""Runs of days tried per multi-day job (those displacing least work)."""
 
-def plan_multi_day(instance: Instance) -> tuple[dict[int, RouteSchedule], Instance]:
-    """The parts of every multi-day visit placed (vehicle -> its one-visit schedule),
-    and ``instance`` with the days they take closed to all other orders."""
-    candidates = np.flatnonzero(instance.multi_day_compatible.any(axis=0))
-    if candidates.size == 0:
-        return {}, instance
-    taken: dict[int, RouteSchedule] = {}
-    for order in sorted(candidates.tolist(), key=lambda o: (-instance.order_unplanned_cost[o], o)):
-        best = cheapest_run(instance, order, taken)
-        if best is not None and best[0] < instance.order_unplanned_cost[order]:
-            taken.update({p.vehicle: p for p in best[1]})
-    return taken, closed_days(instance, taken)
+
+def add_multi_day(
+    instance: Instance, result: SolveResult, limits: SolveLimits
+) -> tuple[SolveResult, dict[int, RouteSchedule], Instance]:
+    """Multi-day visits added to ``result`` (the back-end's routes of everything else)
+    where they are worth their days: each job, most valuable first, tries the
+    :data:`RUNS_TRIED` runs of consecutive working days that displace least work; the
+    work on those days goes elsewhere by insertion, or out. A run is taken where the
+    whole plan costs less with it. Returns the result, the visits (vehicle -> its
+    part) and the instance with their days closed to other orders."""
+    parts: dict[int, RouteSchedule] = {}
+    candidates = np.flatnonzero(instance.multi_day_compatible.any(axis=0)).tolist()
+    for order in sorted(candidates, key=lambda o: (-instance.order_unplanned_cost[o], o)):
+        if limits.expired():
+            break
+        closed = closed_days(instance, parts)
+        current = routes_cost(closed, result.routes)
+        best: tuple[float, list[RouteSchedule], dict[int, tuple[int, ...]]] | None = None
+        for run_cost, run in _runs(instance, order, parts, result.routes)[:RUNS_TRIED]:
+            days = {p.vehicle for p in run}
+            shut = closed_days(instance, parts | {p.vehicle: p for p in run})
+            kept = {v: seq for v, seq in result.routes.items() if v not in days}
+            routes = insert_orders(shut, limits, routes=kept)
+            cost = routes_cost(shut, routes) - float(instance.order_unplanned_cost[order]) + run_cost
+            if cost < current - 1e-9 and (best is None or cost < best[0]):
+                best = (cost, run, routes)
+        if best is not None:
+            parts |= {p.vehicle: p for p in best[1]}
+            result = dataclasses.replace(result, routes=best[2])
+    closed = closed_days(instance, parts)
+    if result.objective is not None:
+        result = dataclasses.replace(result, objective=routes_cost(closed, result.routes))
+    return result, parts, closed
+
+
+def _runs(
+    instance: Instance, order: int, parts: dict[int, RouteSchedule], routes: dict[int, tuple[int, ...]]
+) -> list[tuple[float, list[RouteSchedule]]]:
+    """Every run of consecutive working days that holds ``order`` beside the visits in
+    ``parts``, as (its cost, its parts), those displacing least work first (the
+    leave-out prices of the orders now on their days, plus the run's cost)."""
+    out = []
+    for technician in np.unique(instance.vehicle_technician[instance.multi_day_compatible[:, order]]).tolist():
+        days = np.flatnonzero(instance.vehicle_technician == technician).tolist()
+        for k in range(len(days)):
+            run = _parts(instance, order, days[k:], parts)
+            if run is not None:
+                out.append((sum(p.full_cost(instance) for p in run), run))
+    displaced = {
+        v: float(instance.order_unplanned_cost[[s for s in seq if not instance.is_pickup(s)]].sum())
+        for v, seq in routes.items()
+    }
+    return sorted(out, key=lambda r: (r[0] + sum(displaced.get(p.vehicle, 0.0) for p in r[1]), r[1][0].vehicle))
 
 
 def closed_days(instance: Instance, parts: dict[int, RouteSchedule]) -> Instance:
@@ -55,30 +96,6 @@ def closed_days(instance: Instance, parts: dict[int, RouteSchedule]) -> Instance
         compatible=instance.compatible & ~closed[:, None],
         supply_compatible=instance.supply_compatible & ~closed[:, None],
     )
-
-
-def reconsider(
-    instance: Instance, result: SolveResult, parts: dict[int, RouteSchedule], limits: SolveLimits
-) -> tuple[SolveResult, dict[int, RouteSchedule], Instance]:
-    """Give back the days of a multi-day visit where the other work the insertion then
-    puts on them is worth more than the visit (an emergency, say): each visit, least
-    valuable first, against ``result`` (the back-end's routes of everything else).
-    ``instance`` is the one with every day open. Returns the result, the visits kept
-    and the instance with their days closed."""
-    for order in sorted({p.visits[0] for p in parts.values()}, key=lambda o: (instance.order_unplanned_cost[o], o)):
-        if limits.expired():
-            break
-        others = {v: p for v, p in parts.items() if p.visits[0] != order}
-        opened = closed_days(instance, others)
-        run_cost = sum(p.full_cost(instance) for p in parts.values() if p.visits[0] == order)
-        kept = routes_cost(opened, result.routes) - float(instance.order_unplanned_cost[order]) + run_cost
-        routes = insert_orders(opened, limits, routes=result.routes)
-        given_back = routes_cost(opened, routes)
-        if given_back < kept - 1e-9:
-            parts = others
-            status = f"{result.status}; the days of a multi-day visit went to other orders"
-            result = dataclasses.replace(result, routes=routes, objective=given_back, status=status)
-    return result, parts, closed_days(instance, parts)
 
 
 def cheapest_run(instance: Instance, order: int, taken: Container[int]) -> tuple[float, list[RouteSchedule]] | None:
