@@ -247,6 +247,7 @@ def test_six_hour_job_takes_the_lunch_break_inside(solver: str) -> None:
     assert visit.start <= rest.start and rest.end <= visit.end
     assert (visit.end - visit.start) == dt.timedelta(minutes=390)
     assert at("12:00") <= rest.start <= at("13:00")
+    assert plan.kpis.service_min == pytest.approx(360)  # the work, not the break inside it
 
 
 def test_break_stays_between_stops_where_it_fits() -> None:

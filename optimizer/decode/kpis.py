@@ -8,7 +8,7 @@ from typing import Any
 
 from optimizer.models import DayKpis, Kpis, Order, Problem, Route, Stop, StopKind, Technician, UnplannedOrder, Urgency
 from optimizer.models.objective import due_of, first_visits, objective_terms, route_waiting_min, stability_total
-from optimizer.timeaxis import elapsed_s
+from optimizer.timeaxis import elapsed_s, utc
 
 
 def route_overtime_min(problem: Problem, route: Route, tech: Technician) -> float:
@@ -78,12 +78,22 @@ def _figures(
         "pickups": sum(1 for r in routes for s in r.stops if s.kind is StopKind.PICKUP),
         "travel_km": sum(r.travel_km for r in routes),
         "travel_min": sum(r.travel_min for r in routes),
-        "service_min": sum(elapsed_s(s.end, s.start) for s, _ in visits) / 60,
+        "service_min": sum(_work_s(r, s) for r in routes for s in r.stops if s.kind is StopKind.ORDER) / 60,
         "overtime_min": sum(route_overtime_min(problem, r, technicians[r.technician_id]) for r in routes),
         "late_visits": sum(
             1 for s, order in visits if s is firsts[order.id] and _late_min(problem, s.start, order) > 0
         ),
     }
+
+
+def _work_s(route: Route, visit: Stop) -> float:
+    """Seconds of work of ``visit``: its span less a break taken inside it (a long job)."""
+    pauses = [
+        elapsed_s(b.end, b.start)
+        for b in route.stops
+        if b.kind is StopKind.BREAK and utc(visit.start) <= utc(b.start) and utc(b.end) <= utc(visit.end)
+    ]
+    return elapsed_s(visit.end, visit.start) - sum(pauses)
 
 
 def _late_min(problem: Problem, start: dt.datetime, order: Order) -> float:
