@@ -21,7 +21,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from geopy.distance import great_circle
 
 from optimizer.check.pricing import Pricing, waiting_minutes
 from optimizer.models import Depot, Order, Plan, Problem, Route, Stop, StopKind, Technician
@@ -80,16 +79,6 @@ def check(problem: Problem, plan: Plan, *, travel: TravelProvider | None = None)
     return _Checker(problem, travel).run(plan)
 
 
-def _own_service_s(route: Route, stop: Stop) -> float:
-    """Seconds of ``stop``'s own work: its span less a break taken inside it."""
-    inside = [
-        b
-        for b in route.stops
-        if b.kind is StopKind.BREAK and utc(stop.start) <= utc(b.start) and utc(b.end) <= utc(stop.end)
-    ]
-    return elapsed_s(stop.end, stop.start) - sum(elapsed_s(b.end, b.start) for b in inside)
-
-
 def _interrupting_breaks(stops: tuple[Stop, ...]) -> dict[int, int]:
     """Breaks that interrupt a visit (the long-job rule of :mod:`optimizer.solvers.schedule`):
     position of the order stop -> position of the break listed right after it that
@@ -99,9 +88,14 @@ def _interrupting_breaks(stops: tuple[Stop, ...]) -> dict[int, int]:
         for k in range(len(stops) - 1)
         if stops[k].kind is StopKind.ORDER
         and stops[k + 1].kind is StopKind.BREAK
-        and stops[k].start <= stops[k + 1].start
-        and stops[k + 1].end <= stops[k].end
+        and utc(stops[k].start) <= utc(stops[k + 1].start)
+        and utc(stops[k + 1].end) <= utc(stops[k].end)
     }
+
+
+def _work_s(stop: Stop, pause: Stop | None) -> float:
+    """Seconds of a visit's own work: its span less the break that interrupts it."""
+    return elapsed_s(stop.end, stop.start) - (elapsed_s(pause.end, pause.start) if pause else 0.0)
 
 
 def _in_utc(stop: Stop) -> Stop:
@@ -119,6 +113,9 @@ class _Checker:
         self.travel_s = matrix.duration_s
         self.distance_m = matrix.distance_m
         self.places = [(p.lat, p.lon) for p in places]
+        from geopy.distance import great_circle  # here, not at import: geopy takes 0.1 s to load
+
+        self.great_circle = great_circle
         self.pricing = Pricing(problem)
         self.days_of: dict[str, list[Route]] = {}
         self.first_start: dict[str, dt.datetime] = {}
@@ -150,16 +147,18 @@ class _Checker:
 
     def run(self, plan: Plan) -> CheckReport:
         problem = self.problem
-        visited: defaultdict[str, list[tuple[Route, Stop]]] = defaultdict(list)
+        visited: defaultdict[str, list[tuple[Route, Stop, Stop | None]]] = defaultdict(list)
         for route in plan.routes:
-            for stop in route.stops:
+            interrupting = _interrupting_breaks(route.stops)
+            for k, stop in enumerate(route.stops):
                 if stop.kind is StopKind.ORDER and stop.order_id in self.orders:
-                    visited[stop.order_id].append((route, stop))
+                    pause = route.stops[interrupting[k]] if k in interrupting else None
+                    visited[stop.order_id].append((route, stop, pause))
         for order_id, stops in visited.items():
-            self.first_start[order_id] = min(utc(stop.start) for _, stop in stops)
+            self.first_start[order_id] = min(utc(stop.start) for _, stop, _ in stops)
             if len(stops) > 1:
-                self.days_of[order_id] = [route for route, _ in stops]
-                self.service_s[order_id] = sum(_own_service_s(route, stop) for route, stop in stops)
+                self.days_of[order_id] = [route for route, _, _ in stops]
+                self.service_s[order_id] = sum(_work_s(stop, pause) for _, stop, pause in stops)
         travel_s_total = 0
         lateness = 0.0
         waiting_min = 0.0
@@ -394,7 +393,7 @@ class _Checker:
     def speed(self, route: Route, stop: Stop, prev_loc: int, loc: int, drive_s: int) -> None:
         """The travel source's drive of ``drive_s`` seconds between two places is no
         faster than :data:`MAX_CROW_KMH` as the crow flies."""
-        crow_km = great_circle(self.places[prev_loc], self.places[loc]).km
+        crow_km = self.great_circle(self.places[prev_loc], self.places[loc]).km
         if crow_km > MAX_CROW_KMH * (drive_s + 1) / 3600:
             self.flag(
                 "travel_speed",
@@ -412,7 +411,7 @@ class _Checker:
                 flag("skill", f"needs {skill}:{level}, technician has level {tech.skills.get(skill, 0)}")
         if order.technician is not None and order.technician != tech.id:
             flag("required_technician", f"must be served by {order.technician}")
-        service_s = elapsed_s(stop.end, stop.start) - (elapsed_s(pause.end, pause.start) if pause else 0.0)
+        service_s = _work_s(stop, pause)
         if order.id in self.days_of:
             if stop.start != self.first_start[order.id]:
                 return  # a later day of a multi-day visit: windows and release bind its first day

@@ -24,7 +24,8 @@ class Pricing:
         self.minutes = np.concatenate([[0.0], np.cumsum(weights.late_spans_min)])
         self.shares = weights.breach + np.concatenate([[0.0], np.cumsum(weights.late_shares)])
         self.now = problem.progress.now.astimezone(dt.UTC) if problem.progress else None
-        self.sla_from = max(self._first_shift_start(), self.now) if self.now else self._first_shift_start()
+        first = self._first_shift_start()
+        self.sla_from = max(first, self.now) if self.now else first
 
     def _first_shift_start(self) -> dt.datetime:
         problem = self.problem

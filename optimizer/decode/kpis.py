@@ -7,7 +7,14 @@ from collections import Counter
 from typing import Any
 
 from optimizer.models import DayKpis, Kpis, Order, Problem, Route, Stop, StopKind, Technician, UnplannedOrder, Urgency
-from optimizer.models.objective import due_of, first_visits, objective_terms, route_waiting_min, stability_total
+from optimizer.models.objective import (
+    due_of,
+    first_visits,
+    objective_terms,
+    route_waiting_min,
+    sla_anchor,
+    stability_total,
+)
 from optimizer.timeaxis import elapsed_s, utc
 
 
@@ -23,8 +30,10 @@ def compute_kpis(problem: Problem, routes: tuple[Route, ...], unplanned: tuple[U
     orders = problem.order_by_id
     firsts = first_visits(routes)
     visits = [(s, orders[order_id]) for order_id, s in firsts.items()]
+    anchor = sla_anchor(problem)
+    late = {order.id: _late_min(s.start, due_of(problem, order, anchor)) for s, order in visits}
     technicians = problem.technician_by_id
-    figures = _figures(problem, routes, orders, technicians, firsts)
+    figures = _figures(problem, routes, orders, technicians, firsts, late)
     waiting_min = sum(route_waiting_min(r) for r in routes)
     terms = objective_terms(
         problem,
@@ -46,7 +55,9 @@ def compute_kpis(problem: Problem, routes: tuple[Route, ...], unplanned: tuple[U
     planned = Counter(order.urgency for _, order in visits)
     missed = Counter(u.urgency for u in unplanned)
     days = tuple(
-        DayKpis(date=day, **_figures(problem, tuple(r for r in routes if r.date == day), orders, technicians, firsts))
+        DayKpis(
+            date=day, **_figures(problem, tuple(r for r in routes if r.date == day), orders, technicians, firsts, late)
+        )
         for day in problem.dates
     )
     return Kpis(
@@ -54,7 +65,7 @@ def compute_kpis(problem: Problem, routes: tuple[Route, ...], unplanned: tuple[U
         planned_by_urgency={u: planned.get(u, 0) for u in Urgency},
         unplanned_by_urgency={u: missed.get(u, 0) for u in Urgency},
         wait_min=waiting_min,
-        late_min=sum(_late_min(problem, s.start, order) for s, order in visits),
+        late_min=sum(late.values()),
         objective=sum(terms.values()),
         objective_terms=terms,
         days=days,
@@ -68,9 +79,11 @@ def _figures(
     orders: dict[str, Order],
     technicians: dict[str, Technician],
     firsts: dict[str, Stop],
+    late: dict[str, float],
 ) -> dict[str, Any]:
     """The figures reported both in total and per day, over ``routes`` (``firsts``: the
-    first visit of each order, where a multi-day visit's lateness is counted)."""
+    first visit of each order, where a multi-day visit's lateness is counted; ``late``:
+    its minutes late)."""
     visits = [(s, orders[s.order_id]) for r in routes for s in r.stops if s.kind is StopKind.ORDER and s.order_id]
     return {
         "orders_planned": len({s.order_id for s, _ in visits}),
@@ -80,9 +93,7 @@ def _figures(
         "travel_min": sum(r.travel_min for r in routes),
         "service_min": sum(_work_s(r, s) for r in routes for s in r.stops if s.kind is StopKind.ORDER) / 60,
         "overtime_min": sum(route_overtime_min(problem, r, technicians[r.technician_id]) for r in routes),
-        "late_visits": sum(
-            1 for s, order in visits if s is firsts[order.id] and _late_min(problem, s.start, order) > 0
-        ),
+        "late_visits": sum(1 for s, order in visits if s is firsts[order.id] and late[order.id] > 0),
     }
 
 
@@ -96,8 +107,6 @@ def _work_s(route: Route, visit: Stop) -> float:
     return elapsed_s(visit.end, visit.start) - sum(pauses)
 
 
-def _late_min(problem: Problem, start: dt.datetime, order: Order) -> float:
-    """Minutes a service starting at ``start`` is after the order's deadline (0 if on
-    time or none; an emergency without ``due`` has the default SLA)."""
-    due = due_of(problem, order)
+def _late_min(start: dt.datetime, due: dt.datetime | None) -> float:
+    """Minutes a service starting at ``start`` is after ``due`` (0 if on time or none)."""
     return 0.0 if due is None else max(0.0, elapsed_s(start, due) / 60)

@@ -28,7 +28,7 @@ from optimizer.models.reasons import EXPLANATION, Reason
 from optimizer.solvers.base import Pickup, SolveResult
 from optimizer.solvers.insertion import RouteSet
 from optimizer.solvers.multi_day import cheapest_run
-from optimizer.solvers.schedule import RouteSchedule, schedule_route
+from optimizer.solvers.schedule import RouteSchedule
 
 _ROUNDING_S = 60
 """Slack for travel times that break the triangle inequality by rounding."""
@@ -83,24 +83,9 @@ def fit(instance: Instance, state: RouteSet, order: int, limit: float) -> tuple[
     busy time (driving, service, pickups, break) plus the order's service and the
     added drive exceeds its working span is skipped, since no schedule can hold it.
     """
-    per_s = instance.travel_cost_per_min / 60
     vehicles = np.flatnonzero(instance.supply_compatible[:, order]).tolist()
-    candidates = state.positions(order, vehicles, room_slack_s=_ROUNDING_S)
-    fits, best = False, None
-    for added_s, v, position in candidates:
-        bound = added_s * per_s
-        if fits and (bound >= limit or (best is not None and bound >= best)):
-            break
-        old = state.schedules.get(v)
-        sequence = old.visits if old else ()
-        timed = schedule_route(instance, v, (*sequence[:position], order, *sequence[position:]))
-        if timed is None:
-            continue
-        fits = True
-        delta = bound + timed.cost(instance) - (old.cost(instance) if old else 0.0)
-        if delta < limit and (best is None or delta < best):
-            best = delta
-    return fits, best
+    fits, best = state.search(order, limit, vehicles, room_slack_s=_ROUNDING_S, prove_fit=True)
+    return fits, None if best is None else best[0]
 
 
 def _unplanned(instance: Instance, left: _Leftovers, state: RouteSet, busy: set[int], order: int) -> UnplannedOrder:

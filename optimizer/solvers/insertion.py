@@ -163,20 +163,31 @@ class RouteSet:
         """The insertion of ``order`` that adds least cost, if that is below ``limit``:
         (added cost, new schedule of its vehicle). Positions are tried in order of
         added travel, a lower bound on the added cost."""
+        return self.search(order, limit, np.flatnonzero(self.instance.compatible[:, order]).tolist())[1]
+
+    def search(
+        self, order: int, limit: float, vehicles: list[int], *, room_slack_s: int | None = None, prove_fit: bool = False
+    ) -> tuple[bool, tuple[float, RouteSchedule] | None]:
+        """Insertions of ``order`` on ``vehicles`` (:meth:`positions`, least added travel
+        first): whether a feasible one was found, and the one that adds least cost if
+        that is below ``limit`` (added cost, new schedule). The search stops where added
+        travel alone reaches ``limit`` or the best so far; with ``prove_fit`` not before
+        some insertion is feasible, so that "no fit" means none exists."""
         instance = self.instance
         per_s = instance.travel_cost_per_min / 60
-        candidates = self.positions(order, np.flatnonzero(instance.compatible[:, order]).tolist())
+        fits = False
         best: tuple[float, RouteSchedule] | None = None
-        for added_s, v, position in candidates:
+        for added_s, v, position in self.positions(order, vehicles, room_slack_s=room_slack_s):
             bound = added_s * per_s
-            if bound >= limit or (best is not None and bound >= best[0]):
+            if (fits or not prove_fit) and (bound >= limit or (best is not None and bound >= best[0])):
                 break
             old = self.schedules.get(v)
             sequence = old.visits if old else ()
             timed = schedule_route(instance, v, (*sequence[:position], order, *sequence[position:]))
             if timed is None:
                 continue
+            fits = True
             delta = bound + timed.cost(instance) - (old.cost(instance) if old else 0.0)
             if delta < limit and (best is None or delta < best[0]):
                 best = (delta, timed)
-        return best
+        return fits, best

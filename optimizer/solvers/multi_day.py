@@ -48,7 +48,7 @@ def add_multi_day(
         closed = closed_days(instance, parts)
         current = routes_cost(closed, result.routes)
         best: tuple[float, list[RouteSchedule], dict[int, tuple[int, ...]]] | None = None
-        for run_cost, run in _runs(instance, order, parts, result.routes)[:RUNS_TRIED]:
+        for run_cost, run in _displacing_least(instance, runs(instance, order, parts), result.routes)[:RUNS_TRIED]:
             days = {p.vehicle for p in run}
             shut = closed_days(instance, parts | {p.vehicle: p for p in run})
             kept = {v: seq for v, seq in result.routes.items() if v not in days}
@@ -65,24 +65,16 @@ def add_multi_day(
     return result, parts, closed
 
 
-def _runs(
-    instance: Instance, order: int, parts: dict[int, RouteSchedule], routes: dict[int, tuple[int, ...]]
+def _displacing_least(
+    instance: Instance, runs: list[tuple[float, list[RouteSchedule]]], routes: dict[int, tuple[int, ...]]
 ) -> list[tuple[float, list[RouteSchedule]]]:
-    """Every run of consecutive working days that holds ``order`` beside the visits in
-    ``parts``, as (its cost, its parts), those displacing least work first (the
-    leave-out prices of the orders now on their days, plus the run's cost)."""
-    out = []
-    for technician in np.unique(instance.vehicle_technician[instance.multi_day_compatible[:, order]]).tolist():
-        days = np.flatnonzero(instance.vehicle_technician == technician).tolist()
-        for k in range(len(days)):
-            run = _parts(instance, order, days[k:], parts)
-            if run is not None:
-                out.append((sum(p.full_cost(instance) for p in run), run))
+    """``runs`` (cost, parts), those displacing least work first: the leave-out prices
+    of the orders ``routes`` now have on their days, plus the run's cost."""
     displaced = {
         v: float(instance.order_unplanned_cost[[s for s in seq if not instance.is_pickup(s)]].sum())
         for v, seq in routes.items()
     }
-    return sorted(out, key=lambda r: (r[0] + sum(displaced.get(p.vehicle, 0.0) for p in r[1]), r[1][0].vehicle))
+    return sorted(runs, key=lambda r: (r[0] + sum(displaced.get(p.vehicle, 0.0) for p in r[1]), r[1][0].vehicle))
 
 
 def closed_days(instance: Instance, parts: dict[int, RouteSchedule]) -> Instance:
@@ -98,21 +90,22 @@ def closed_days(instance: Instance, parts: dict[int, RouteSchedule]) -> Instance
     )
 
 
-def cheapest_run(instance: Instance, order: int, taken: Container[int]) -> tuple[float, list[RouteSchedule]] | None:
-    """The cheapest way to serve multi-day ``order`` on days not ``taken``: (its cost,
-    its parts), over every qualified technician and first day; ``None`` if no run of
-    consecutive working days holds it."""
-    best: tuple[float, list[RouteSchedule]] | None = None
+def runs(instance: Instance, order: int, taken: Container[int]) -> list[tuple[float, list[RouteSchedule]]]:
+    """Every run of consecutive working days not ``taken`` that holds multi-day
+    ``order``, as (its cost, its parts), over every qualified technician and first day."""
+    out = []
     for technician in np.unique(instance.vehicle_technician[instance.multi_day_compatible[:, order]]).tolist():
         days = np.flatnonzero(instance.vehicle_technician == technician).tolist()
         for k in range(len(days)):
             parts = _parts(instance, order, days[k:], taken)
-            if parts is None:
-                continue
-            cost = sum(p.full_cost(instance) for p in parts)
-            if best is None or cost < best[0]:
-                best = (cost, parts)
-    return best
+            if parts is not None:
+                out.append((sum(p.full_cost(instance) for p in parts), parts))
+    return out
+
+
+def cheapest_run(instance: Instance, order: int, taken: Container[int]) -> tuple[float, list[RouteSchedule]] | None:
+    """The cheapest of :func:`runs` (the first of equals); ``None`` if none holds it."""
+    return min(runs(instance, order, taken), key=lambda r: r[0], default=None)
 
 
 def with_multi_day(instance: Instance, result: SolveResult, parts: dict[int, RouteSchedule]) -> SolveResult:
