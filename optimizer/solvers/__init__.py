@@ -1,6 +1,7 @@
 """Solver back-ends behind one interface (:class:`~optimizer.solvers.base.Solver`).
 
-Each adapter module imports its library (OR-tools, PyVRP, VROOM) on first use only:
+Each adapter module imports its library (OR-tools, PyVRP, VROOM, our compiled search
+core) on first use only:
 ``import optimizer`` loads none of them. :func:`backend` makes a registered back-end
 by name; :data:`SOLVERS` maps the names to their ``module:class``.
 """
@@ -18,6 +19,7 @@ SOLVERS: dict[str, str] = {
     "insertion": "optimizer.solvers.insertion:CheapestInsertion",
     "vroom": "optimizer.solvers.vroom_search:VroomSearch",
     "repair": "optimizer.solvers.repair:Repair",
+    "search": "optimizer.solvers.field_search:FieldSearch",
 }
 """Back-ends by name, as accepted by ``optimizer.solve(solver=...)`` and the CLI (the
 names of :data:`optimizer.models.settings.SolverName`)."""

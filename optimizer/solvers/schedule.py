@@ -196,7 +196,7 @@ def _forward(
     if back > instance.vehicle_latest_end_s[vehicle]:
         return None
     depart = shift_start
-    if break_gap != 0:
+    if break_gap != 0 or inside:  # leave in time for the first stop, unless the break comes first
         depart = max(shift_start, start[0] - travel[0])
     arrival[0] = max(arrival[0], depart + travel[0])
     on_site_break = [

@@ -1,0 +1,21 @@
+"""Types of the compiled search core (optimizer/solvers/cpp/bindings.cpp)."""
+
+from typing import Any
+
+import numpy as np
+
+class Problem:
+    """The arrays of :func:`optimizer.solvers.field_search.arrays`, copied into the core."""
+
+    n_orders: int
+    n_vehicles: int
+    def __init__(self, arrays: dict[str, np.ndarray | int | float]) -> None: ...
+
+def route_cost(problem: Problem, vehicle: int, stops: list[int]) -> float:
+    """The cost of one route in objective units (``inf`` where no schedule is feasible)."""
+
+def solve(
+    problem: Problem, initial: list[list[int]], seed: int, max_iterations: int, time_limit_s: float
+) -> dict[str, Any]:
+    """Search from ``initial`` (stops per vehicle) until the work or time limit (-1: none):
+    ``routes``, ``cost``, ``iterations``, ``evaluations``, ``improvements``, ``timed_out``."""

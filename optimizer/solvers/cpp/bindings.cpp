@@ -1,0 +1,128 @@
+// The Python face of the search core: optimizer.solvers._field_search. Only
+// optimizer/solvers/field_search.py imports it.
+#include <nanobind/nanobind.h>
+#include <nanobind/ndarray.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "data.hpp"
+#include "route_cost.hpp"
+#include "search.hpp"
+
+namespace nb = nanobind;
+using namespace nb::literals;
+
+namespace {
+
+template <class T>
+std::vector<T> column(const nb::dict& arrays, const char* name) {
+    if (!arrays.contains(name)) throw std::invalid_argument(std::string("missing array ") + name);
+    auto array = nb::cast<nb::ndarray<const T, nb::c_contig, nb::device::cpu>>(arrays[name]);
+    return std::vector<T>(array.data(), array.data() + array.size());
+}
+
+template <class T>
+T scalar(const nb::dict& arrays, const char* name) {
+    if (!arrays.contains(name)) throw std::invalid_argument(std::string("missing value ") + name);
+    return nb::cast<T>(arrays[name]);
+}
+
+fs::Data make_data(const nb::dict& a) {
+    fs::Data d;
+    d.n_orders = scalar<int>(a, "n_orders");
+    d.n_vehicles = scalar<int>(a, "n_vehicles");
+    d.n_locations = scalar<int>(a, "n_locations");
+    d.max_windows = scalar<int>(a, "max_windows");
+    d.travel_s = column<int32_t>(a, "travel_s");
+    d.order_loc = column<int64_t>(a, "order_loc");
+    d.order_duration = column<int64_t>(a, "order_duration_s");
+    d.order_windows = column<int64_t>(a, "order_windows_s");
+    d.order_n_windows = column<int64_t>(a, "order_n_windows");
+    d.order_due = column<int64_t>(a, "order_due_s");
+    d.order_late_base = column<double>(a, "order_late_base");
+    d.order_sunk = column<double>(a, "order_sunk_late_cost");
+    d.order_unplanned = column<double>(a, "order_unplanned_cost");
+    d.order_load = column<double>(a, "order_load");
+    d.promised_vehicle = column<int64_t>(a, "order_promised_vehicle");
+    d.promised_s = column<int64_t>(a, "order_promised_s");
+    d.reassign_cost = column<double>(a, "order_reassign_cost");
+    d.retime_per_min = column<double>(a, "order_retime_cost_per_min");
+    d.retime_tolerance_s = scalar<int64_t>(a, "retime_tolerance_s");
+    d.breach = scalar<double>(a, "breach");
+    d.late_shares = column<double>(a, "late_shares");
+    d.late_spans_min = column<double>(a, "late_spans_min");
+    d.vehicle_start_loc = column<int64_t>(a, "vehicle_start_loc");
+    d.vehicle_end_loc = column<int64_t>(a, "vehicle_end_loc");
+    d.shift_start = column<int64_t>(a, "vehicle_shift_start_s");
+    d.shift_end = column<int64_t>(a, "vehicle_shift_end_s");
+    d.latest_end = column<int64_t>(a, "vehicle_latest_end_s");
+    d.break_open = column<int64_t>(a, "vehicle_break_start_s");
+    d.break_close = column<int64_t>(a, "vehicle_break_end_s");
+    d.break_len = column<int64_t>(a, "vehicle_break_duration_s");
+    d.capacity = column<double>(a, "vehicle_capacity");
+    d.compatible = column<uint8_t>(a, "compatible");
+    d.travel_per_min = scalar<double>(a, "travel_cost_per_min");
+    d.overtime_per_min = scalar<double>(a, "overtime_cost_per_min");
+    d.waiting_per_min = scalar<double>(a, "waiting_cost_per_min");
+    const size_t O = d.n_orders, V = d.n_vehicles, L = d.n_locations;
+    bool ok = d.travel_s.size() == L * L && d.order_loc.size() == O && d.order_windows.size() == O * d.max_windows * 2 &&
+              d.compatible.size() == V * O && d.shift_start.size() == V && d.late_shares.size() == d.late_spans_min.size();
+    if (!ok) throw std::invalid_argument("arrays of inconsistent sizes");
+    return d;
+}
+
+double as_python(double cost) { return cost >= fs::INF ? INFINITY : cost; }
+
+}  // namespace
+
+NB_MODULE(_field_search, m) {
+    m.doc() = "Ruin-and-recreate search over the exact field-service objective (C++).";
+
+    nb::class_<fs::Data>(m, "Problem")
+        .def("__init__", [](fs::Data* self, const nb::dict& arrays) { new (self) fs::Data(make_data(arrays)); },
+             "arrays"_a, "The arrays of optimizer.solvers.field_search.arrays(instance).")
+        .def_ro("n_orders", &fs::Data::n_orders)
+        .def_ro("n_vehicles", &fs::Data::n_vehicles);
+
+    m.def(
+        "route_cost",
+        [](const fs::Data& data, int vehicle, const std::vector<int>& stops) {
+            if (vehicle < 0 || vehicle >= data.n_vehicles) throw std::out_of_range("vehicle");
+            for (int s : stops)
+                if (s < 0 || s >= data.n_orders) throw std::out_of_range("stop");
+            fs::RouteCost price(data);
+            return as_python(price(vehicle, stops.data(), (int)stops.size()));
+        },
+        "problem"_a, "vehicle"_a, "stops"_a, "The cost of one route (inf where no schedule is feasible).");
+
+    m.def(
+        "solve",
+        [](const fs::Data& data, const std::vector<std::vector<int>>& initial, uint64_t seed, int64_t max_iterations,
+           double time_limit_s) {
+            if (max_iterations < 0 && time_limit_s < 0) throw std::invalid_argument("a search needs a limit");
+            fs::Params params;
+            params.seed = seed;
+            params.max_iterations = max_iterations;
+            params.time_limit_s = time_limit_s;
+            fs::Result result;
+            {
+                nb::gil_scoped_release release;
+                fs::Search search(data, params);
+                result = search.run(initial);
+            }
+            nb::dict out;
+            out["routes"] = result.routes;
+            out["cost"] = as_python(result.cost);
+            out["iterations"] = result.iterations;
+            out["evaluations"] = result.evaluations;
+            out["improvements"] = result.improvements;
+            out["timed_out"] = result.timed_out;
+            return out;
+        },
+        "problem"_a, "initial"_a, "seed"_a, "max_iterations"_a, "time_limit_s"_a,
+        "Search from `initial` (stops per vehicle) until the work or time limit (-1: none).");
+}

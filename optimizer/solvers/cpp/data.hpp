@@ -1,0 +1,79 @@
+// The numeric field-service problem the search core reads: a copy of the arrays of
+// optimizer.instance.Instance that the search needs, in the same units (integer
+// seconds since the horizon start; costs in objective units per minute).
+//
+// Route stops are order indices 0..n_orders-1; vehicles are technician-days.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace fs {
+
+constexpr double INF = 1e300;
+
+struct Data {
+    int n_orders = 0;
+    int n_vehicles = 0;
+    int n_locations = 0;
+    int max_windows = 0;
+
+    std::vector<int32_t> travel_s;       // [L * L]
+    std::vector<int64_t> order_loc;      // [O]
+    std::vector<int64_t> order_duration; // [O]
+    std::vector<int64_t> order_windows;  // [O * W * 2], start windows sorted by opening
+    std::vector<int64_t> order_n_windows;
+    std::vector<int64_t> order_due;      // [O]
+    std::vector<double> order_late_base; // [O] the price U lateness is a share of
+    std::vector<double> order_sunk;      // [O] lateness already accrued (re-plan)
+    std::vector<double> order_unplanned; // [O] cost of leaving the order out
+    std::vector<double> order_load;      // [O]
+    // promises of a re-plan: vehicle (-1 none), start, reassign cost, retime cost per minute
+    std::vector<int64_t> promised_vehicle;
+    std::vector<int64_t> promised_s;
+    std::vector<double> reassign_cost;
+    std::vector<double> retime_per_min;
+    int64_t retime_tolerance_s = 0;
+
+    // the lateness curve: share of U = breach + sum of shares over spans (minutes)
+    double breach = 0.0;
+    std::vector<double> late_shares;
+    std::vector<double> late_spans_min;
+
+    std::vector<int64_t> vehicle_start_loc; // [V]
+    std::vector<int64_t> vehicle_end_loc;
+    std::vector<int64_t> shift_start;
+    std::vector<int64_t> shift_end;
+    std::vector<int64_t> latest_end;
+    std::vector<int64_t> break_open; // earliest break start, -1: none
+    std::vector<int64_t> break_close;
+    std::vector<int64_t> break_len;
+    std::vector<double> capacity;
+    std::vector<uint8_t> compatible; // [V * O]
+
+    double travel_per_min = 1.0;
+    double overtime_per_min = 0.0;
+    double waiting_per_min = 0.0;
+
+    int32_t travel(int64_t from, int64_t to) const { return travel_s[from * n_locations + to]; }
+    bool allowed(int vehicle, int order) const { return compatible[(int64_t)vehicle * n_orders + order] != 0; }
+
+    // The share of U a service late_s seconds late costs (0 if not late): the curve of
+    // optimizer.models.objective.late_cost, in the same arithmetic.
+    double late_share(int64_t late_s) const {
+        if (late_s <= 0) return 0.0;
+        double minutes = (double)late_s / 60.0;
+        double share = breach, begin = 0.0;
+        for (size_t i = 0; i < late_shares.size(); ++i) {
+            double used = minutes - begin;
+            if (used < 0.0) used = 0.0;
+            if (used > late_spans_min[i]) used = late_spans_min[i];
+            share += late_shares[i] * used / late_spans_min[i];
+            begin += late_spans_min[i];
+        }
+        return share;
+    }
+};
+
+}  // namespace fs

@@ -1,0 +1,43 @@
+// The exact cost of one technician-day's route: the times of
+// optimizer/solvers/schedule.py (earliest starts, the break in the cheapest gap or,
+// for a long job, inside a visit) and the objective of optimizer/solvers/cost.py
+// (lateness, overtime, waiting, travel, promises), on the same integers.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "data.hpp"
+
+namespace fs {
+
+class RouteCost {
+public:
+    explicit RouteCost(const Data& data) : d_(data) {}
+
+    // Cost of serving `stops[0..n)` in order with `vehicle` (0 for an empty route), or
+    // INF where no schedule is feasible. Capacity is not checked here.
+    double operator()(int vehicle, const int* stops, int n);
+
+    // How many routes were timed since construction (one per call).
+    int64_t evaluations() const { return evaluations_; }
+
+private:
+    struct State {  // before a stop: where the technician is, since when, and what the route has cost so far
+        int64_t loc, end;
+        double cost;
+        int64_t wait, travel;
+    };
+
+    double stop_cost(int vehicle, int order, int64_t begin) const;
+    int64_t first_start(int order, int64_t earliest) const;
+    double total(int vehicle, const State& s, int64_t back) const;
+    double with_break_in_gap(int vehicle, const int* stops, int n, int gap);
+    double with_break_inside(int vehicle, const int* stops, int n, int visit);
+
+    const Data& d_;
+    std::vector<State> prefix_;  // states of the schedule without a break
+    int64_t evaluations_ = 0;
+};
+
+}  // namespace fs
