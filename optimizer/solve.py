@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from collections.abc import Callable
 from typing import Any
 
@@ -126,7 +127,11 @@ def solve(
     multi_day: dict[int, RouteSchedule] = {}
     if long_jobs:
         result, multi_day, instance = add_multi_day(instance, result, limits.share(_MULTI_DAY_SHARE / reserve))
-    if instance.needs_supply:
+    if multi_day and result.supplied:
+        # the displaced work was re-inserted without pickups: supply the routes afresh
+        orders_only = {v: tuple(s for s in seq if not instance.is_pickup(s)) for v, seq in result.routes.items()}
+        result = replace(result, routes={v: seq for v, seq in orders_only.items() if seq}, pickups={}, supplied=False)
+    if instance.needs_supply and not result.supplied:
         result = supply(instance, result, limits)
     if multi_day:
         result = with_multi_day(instance, result, multi_day)

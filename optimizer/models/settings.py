@@ -144,7 +144,7 @@ class TravelSettings(Frozen):
         return f"great-circle distance x {self.detour_factor:g} at {self.speed_kmh:g} km/h"
 
 
-SolverName = Literal["auto", "search", "ortools", "pyvrp", "vroom", "insertion", "repair"]
+SolverName = Literal["auto", "legacy", "search", "ortools", "pyvrp", "vroom", "insertion", "repair"]
 """The registered back-ends (``optimizer.solvers.SOLVERS``)."""
 
 DEFAULT_TIME_LIMIT_S = 30.0

@@ -14,6 +14,7 @@ from optimizer.solvers.base import SolveLimits, Solver, SolveResult
 
 SOLVERS: dict[str, str] = {
     "auto": "optimizer.solvers.portfolio:Portfolio",
+    "legacy": "optimizer.solvers.portfolio:Legacy",
     "ortools": "optimizer.solvers.ortools_routing:OrToolsRouting",
     "pyvrp": "optimizer.solvers.pyvrp_search:PyVrpSearch",
     "insertion": "optimizer.solvers.insertion:CheapestInsertion",

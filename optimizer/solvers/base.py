@@ -109,9 +109,9 @@ class SolveResult:
     ``routes`` maps a vehicle index to its stops in visiting sequence (only vehicles
     that serve something): orders, and depot pickups (stops ``>= n_orders``, see
     :class:`~optimizer.instance.Instance`).
-    ``pickups`` says what each pickup collects, keyed by (vehicle, depot); the routing
-    back-ends return orders only, and :mod:`optimizer.solvers.supply` adds the
-    pickups. ``multi_day`` holds the parts of multi-day visits (vehicle -> its
+    ``pickups`` says what each pickup collects, keyed by (vehicle, depot); our search
+    plans them itself (``supplied``), the peers' back-ends return orders only, and
+    :mod:`optimizer.solvers.supply` adds the pickups. ``multi_day`` holds the parts of multi-day visits (vehicle -> its
     one-visit schedule; see :mod:`optimizer.solvers.multi_day`), outside ``routes``.
     ``objective`` is the back-end's own value of the full objective in cost units
     (``None`` if it has none); the checker recomputes it.
@@ -123,6 +123,9 @@ class SolveResult:
     solve_s: float
     pickups: dict[tuple[int, int], Pickup] = field(default_factory=dict)
     multi_day: dict[int, RouteSchedule] = field(default_factory=dict)
+    supplied: bool = False
+    """The back-end planned parts and tools itself (its routes hold their pickups and
+    ``pickups`` says what each collects): no supply pass follows."""
 
 
 class Solver(Protocol):

@@ -20,22 +20,36 @@ from run to run.
 
 from __future__ import annotations
 
+import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from optimizer.instance import Instance
-from optimizer.solvers.base import SolveLimits, SolveResult
+from optimizer.solvers.base import Pickup, SolveLimits, SolveResult
 from optimizer.solvers.schedule import routes_cost
 
 
 @dataclass(frozen=True)
 class FieldSearch:
-    """The C++ ruin-and-recreate search (name ``search``)."""
+    """The C++ ruin-and-recreate search (name ``search``).
+
+    ``workers`` searches (default: one per core, at most two) run side by side from the
+    same start with different seeds, in ``rounds``; after each round all continue from
+    the best plan found, the annealing temperature going on from where the round left
+    it (``start_temperature`` down to ``end_temperature`` over the whole solve, in cost
+    units). Under a work limit each search of each round gets ``max_solutions / rounds``
+    iterations.
+    """
 
     name: str = "search"
+    workers: int | None = None
+    rounds: int = 4
+    start_temperature: float = 1000.0
+    end_temperature: float = 1.0
 
     def solve(self, instance: Instance, limits: SolveLimits, *, seed: int = 0) -> SolveResult:
         """Search from empty routes until the work or time limit of ``limits``."""
@@ -49,30 +63,61 @@ class FieldSearch:
 
         began = time.perf_counter()
         problem = core.Problem(arrays(instance))
+        workers = self.workers or min(2, os.cpu_count() or 1)
         initial = [list(routes.get(v, ())) for v in range(instance.n_vehicles)]
-        seconds = limits.seconds()
-        found: dict[str, Any] = core.solve(
-            problem,
-            initial,
-            seed=seed,
-            max_iterations=-1 if limits.max_solutions is None else limits.max_solutions,
-            time_limit_s=-1.0 if seconds is None else seconds,
-        )
-        best = {v: tuple(seq) for v, seq in enumerate(found["routes"]) if seq}
-        objective = routes_cost(instance, best)
-        limits.improved(best, objective)
+        cooling = self.end_temperature / self.start_temperature
+        iterations = improvements = evaluations = 0
+        best: dict[str, Any] | None = None
+        for round_ in range(self.rounds):
+            seconds = limits.seconds()
+            budget = {
+                "max_iterations": -1 if limits.max_solutions is None else max(1, limits.max_solutions // self.rounds),
+                "time_limit_s": -1.0 if seconds is None else seconds / (self.rounds - round_),
+                "start_temperature": self.start_temperature * cooling ** (round_ / self.rounds),
+                "end_temperature": self.start_temperature * cooling ** ((round_ + 1) / self.rounds),
+            }
+
+            def search(worker: int, start: list[list[int]] = initial, budget: dict[str, Any] = budget) -> Any:
+                return core.solve(problem, start, seed=(seed * 1_000 + round_) * 16 + worker, **budget)
+
+            with ThreadPoolExecutor(workers) as pool:  # the core releases the GIL
+                found = list(pool.map(search, range(workers)))
+            iterations += sum(f["iterations"] for f in found)
+            improvements += sum(f["improvements"] for f in found)
+            evaluations += sum(f["evaluations"] for f in found)
+            leader = min(found, key=lambda f: f["cost"])  # ties: the first worker's
+            if best is None or leader["cost"] < best["cost"]:
+                best = leader
+            initial = best["routes"]
+            if limits.expired():
+                break
+        assert best is not None
+        plan = {v: tuple(seq) for v, seq in enumerate(best["routes"]) if seq}
+        pickups = {
+            (vehicle, instance.depot_of(best["routes"][vehicle][position])): Pickup(
+                parts=tuple((p, int(n)) for p, n in enumerate(parts) if n), tools=tuple(sorted(tools))
+            )
+            for vehicle, position, parts, tools in best["collections"]
+        }
+        objective = routes_cost(instance, plan)
+        limits.improved(plan, objective)
         status = (
-            f"{found['iterations']} iterations, {found['improvements']} improvements, "
-            f"{found['evaluations']} routes timed"
+            f"{workers} x {self.rounds} rounds, {iterations} iterations, {improvements} improvements, "
+            f"{evaluations} routes timed"
         )
-        return SolveResult(best, objective, status, time.perf_counter() - began)
+        return SolveResult(plan, objective, status, time.perf_counter() - began, pickups, supplied=True)
 
 
-def arrays(instance: Instance, compatible: np.ndarray | None = None) -> dict[str, Any]:
+def arrays(instance: Instance) -> dict[str, Any]:
     """The instance as the core reads it: contiguous arrays of fixed types and scalars.
-    ``compatible`` [V, O] says who may serve what (default ``instance.compatible``)."""
-    allowed = instance.compatible if compatible is None else compatible
+    Who may serve what is ``supply_compatible``: the core plans the pickups itself."""
     weights = instance.lateness.weights
+    stock = instance.stock
+    arrived = stock.delivery_s[None, :] <= instance.pickup_from_s[:, None]  # [S, E]
+    at_depot = stock.delivery_depot[None, :] == instance.pickup_depot[:, None]
+    delivered = np.zeros((instance.pickup_depot.size, len(stock.part_ids)), dtype=np.int64)
+    for kind, delivery in zip(*np.nonzero(arrived & at_depot)):
+        delivered[kind, stock.delivery_part[delivery]] += stock.delivery_units[delivery]
 
     def ints(values: np.ndarray) -> np.ndarray:
         return np.ascontiguousarray(values, dtype=np.int64).ravel()
@@ -112,7 +157,24 @@ def arrays(instance: Instance, compatible: np.ndarray | None = None) -> dict[str
         "vehicle_break_end_s": ints(instance.vehicle_break_end_s),
         "vehicle_break_duration_s": ints(instance.vehicle_break_duration_s),
         "vehicle_capacity": floats(np.minimum(instance.vehicle_capacity, np.finfo(np.float64).max)),
-        "compatible": np.ascontiguousarray(allowed, dtype=np.uint8).ravel(),
+        "compatible": np.ascontiguousarray(instance.supply_compatible, dtype=np.uint8).ravel(),
+        "n_parts": len(stock.part_ids),
+        "n_tools": len(stock.tool_ids),
+        "n_technicians": instance.n_technicians,
+        "n_days": len(instance.dates),
+        "order_parts": ints(stock.order_parts),
+        "order_tools": np.ascontiguousarray(stock.order_tools, dtype=np.uint8).ravel(),
+        "technician_van": ints(stock.technician_van),
+        "technician_tools": np.ascontiguousarray(stock.technician_tools, dtype=np.uint8).ravel(),
+        "depot_tools": np.ascontiguousarray(stock.depot_tools, dtype=np.uint8).ravel(),
+        "depot_loc": ints(instance.depot_loc),
+        "depot_hours_s": ints(instance.depot_hours_s),
+        "pickup_depot": ints(instance.pickup_depot),
+        "pickup_from_s": ints(instance.pickup_from_s),
+        "pickup_available": ints(stock.depot_stock[instance.pickup_depot] + delivered),
+        "pickup_duration_s": int(instance.pickup_duration_s),
+        "vehicle_day": ints(instance.vehicle_day),
+        "vehicle_technician": ints(instance.vehicle_technician),
         "travel_cost_per_min": float(instance.travel_cost_per_min),
         "overtime_cost_per_min": float(instance.overtime_cost_per_min),
         "waiting_cost_per_min": float(instance.waiting_cost_per_min),

@@ -65,12 +65,36 @@ fs::Data make_data(const nb::dict& a) {
     d.break_len = column<int64_t>(a, "vehicle_break_duration_s");
     d.capacity = column<double>(a, "vehicle_capacity");
     d.compatible = column<uint8_t>(a, "compatible");
+    d.n_parts = scalar<int>(a, "n_parts");
+    d.n_tools = scalar<int>(a, "n_tools");
+    d.n_technicians = scalar<int>(a, "n_technicians");
+    d.n_days = scalar<int>(a, "n_days");
+    d.order_parts = column<int64_t>(a, "order_parts");
+    d.order_tools = column<uint8_t>(a, "order_tools");
+    d.van = column<int64_t>(a, "technician_van");
+    d.carried = column<uint8_t>(a, "technician_tools");
+    d.depot_tools = column<uint8_t>(a, "depot_tools");
+    d.depot_loc = column<int64_t>(a, "depot_loc");
+    d.depot_hours = column<int64_t>(a, "depot_hours_s");
+    d.kind_depot = column<int64_t>(a, "pickup_depot");
+    d.kind_from = column<int64_t>(a, "pickup_from_s");
+    d.kind_available = column<int64_t>(a, "pickup_available");
+    d.pickup_duration = scalar<int64_t>(a, "pickup_duration_s");
+    d.vehicle_day = column<int64_t>(a, "vehicle_day");
+    d.vehicle_technician = column<int64_t>(a, "vehicle_technician");
     d.travel_per_min = scalar<double>(a, "travel_cost_per_min");
     d.overtime_per_min = scalar<double>(a, "overtime_cost_per_min");
     d.waiting_per_min = scalar<double>(a, "waiting_cost_per_min");
     const size_t O = d.n_orders, V = d.n_vehicles, L = d.n_locations;
     bool ok = d.travel_s.size() == L * L && d.order_loc.size() == O && d.order_windows.size() == O * d.max_windows * 2 &&
               d.compatible.size() == V * O && d.shift_start.size() == V && d.late_shares.size() == d.late_spans_min.size();
+    const size_t P = d.n_parts, K = d.n_tools, T = d.n_technicians, D = d.depot_loc.size(), S = d.kind_depot.size();
+    ok = ok && d.order_parts.size() == O * P && d.order_tools.size() == O * K && d.van.size() == T * P &&
+         d.carried.size() == T * K && d.depot_tools.size() == D * K && d.depot_hours.size() == D * d.n_days * 2 &&
+         d.kind_from.size() == S && d.kind_available.size() == S * P && d.vehicle_day.size() == V &&
+         d.vehicle_technician.size() == V;
+    for (int64_t depot : d.kind_depot) ok = ok && depot >= 0 && (size_t)depot < D;
+    for (size_t v = 1; v < V; ++v) ok = ok && d.vehicle_technician[v - 1] <= d.vehicle_technician[v];
     if (!ok) throw std::invalid_argument("arrays of inconsistent sizes");
     return d;
 }
@@ -93,7 +117,7 @@ NB_MODULE(_field_search, m) {
         [](const fs::Data& data, int vehicle, const std::vector<int>& stops) {
             if (vehicle < 0 || vehicle >= data.n_vehicles) throw std::out_of_range("vehicle");
             for (int s : stops)
-                if (s < 0 || s >= data.n_orders) throw std::out_of_range("stop");
+                if (s < 0 || s >= data.n_orders + data.n_kinds()) throw std::out_of_range("stop");
             fs::RouteCost price(data);
             return as_python(price(vehicle, stops.data(), (int)stops.size()));
         },
@@ -102,12 +126,15 @@ NB_MODULE(_field_search, m) {
     m.def(
         "solve",
         [](const fs::Data& data, const std::vector<std::vector<int>>& initial, uint64_t seed, int64_t max_iterations,
-           double time_limit_s) {
+           double time_limit_s, double start_temperature, double end_temperature, double mean_removed) {
             if (max_iterations < 0 && time_limit_s < 0) throw std::invalid_argument("a search needs a limit");
             fs::Params params;
             params.seed = seed;
             params.max_iterations = max_iterations;
             params.time_limit_s = time_limit_s;
+            params.start_temperature = start_temperature;
+            params.end_temperature = end_temperature;
+            params.mean_removed = mean_removed;
             fs::Result result;
             {
                 nb::gil_scoped_release release;
@@ -116,6 +143,10 @@ NB_MODULE(_field_search, m) {
             }
             nb::dict out;
             out["routes"] = result.routes;
+            nb::list collections;
+            for (const fs::Collection& c : result.collections)
+                collections.append(nb::make_tuple(c.vehicle, c.position, c.parts, c.tools));
+            out["collections"] = collections;
             out["cost"] = as_python(result.cost);
             out["iterations"] = result.iterations;
             out["evaluations"] = result.evaluations;
@@ -123,6 +154,7 @@ NB_MODULE(_field_search, m) {
             out["timed_out"] = result.timed_out;
             return out;
         },
-        "problem"_a, "initial"_a, "seed"_a, "max_iterations"_a, "time_limit_s"_a,
-        "Search from `initial` (stops per vehicle) until the work or time limit (-1: none).");
+        "problem"_a, "initial"_a, "seed"_a, "max_iterations"_a, "time_limit_s"_a, "start_temperature"_a = 1000.0,
+        "end_temperature"_a = 1.0, "mean_removed"_a = 10.0,
+        "Search from `initial` (orders per vehicle) until the work or time limit (-1: none).");
 }

@@ -52,9 +52,36 @@ struct Data {
     std::vector<double> capacity;
     std::vector<uint8_t> compatible; // [V * O]
 
+    // parts and tools: route stops n_orders + k are depot pickups of kind k (a depot,
+    // from the start or from a delivery's arrival on)
+    int n_parts = 0;
+    int n_tools = 0;
+    int n_technicians = 0;
+    int n_days = 0;
+    std::vector<int64_t> order_parts;    // [O * P] units each order consumes
+    std::vector<uint8_t> order_tools;    // [O * K] tools each order needs on site
+    std::vector<int64_t> van;            // [T * P] units on each van at the start
+    std::vector<uint8_t> carried;        // [T * K] tools each technician carries
+    std::vector<uint8_t> depot_tools;    // [D * K] tools each depot lends
+    std::vector<int64_t> depot_loc;      // [D]
+    std::vector<int64_t> depot_hours;    // [D * days * 2] opening and closing second
+    std::vector<int64_t> kind_depot;     // [S]
+    std::vector<int64_t> kind_from;      // [S] earliest start of a pickup of this kind
+    std::vector<int64_t> kind_available; // [S * P] depot stock plus deliveries arrived by kind_from
+    int64_t pickup_duration = 0;
+    std::vector<int64_t> vehicle_day;         // [V]
+    std::vector<int64_t> vehicle_technician;  // [V], vehicles sorted by technician then day
+
     double travel_per_min = 1.0;
     double overtime_per_min = 0.0;
     double waiting_per_min = 0.0;
+
+    int n_kinds() const { return (int)kind_depot.size(); }
+    bool is_pickup(int stop) const { return stop >= n_orders; }
+    int64_t stop_loc(int stop) const {
+        return is_pickup(stop) ? depot_loc[kind_depot[stop - n_orders]] : order_loc[stop];
+    }
+    int64_t service(int stop) const { return is_pickup(stop) ? pickup_duration : order_duration[stop]; }
 
     int32_t travel(int64_t from, int64_t to) const { return travel_s[from * n_locations + to]; }
     bool allowed(int vehicle, int order) const { return compatible[(int64_t)vehicle * n_orders + order] != 0; }

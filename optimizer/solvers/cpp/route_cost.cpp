@@ -5,15 +5,22 @@
 
 namespace fs {
 
-int64_t RouteCost::first_start(int order, int64_t earliest) const {
-    const int64_t* w = &d_.order_windows[(int64_t)order * d_.max_windows * 2];
-    for (int64_t k = 0; k < d_.order_n_windows[order]; ++k) {
+int64_t RouteCost::begin_at(int vehicle, int stop, int64_t earliest) const {
+    if (d_.is_pickup(stop)) {
+        int kind = stop - d_.n_orders;
+        const int64_t* hours = &d_.depot_hours[(d_.kind_depot[kind] * d_.n_days + d_.vehicle_day[vehicle]) * 2];
+        int64_t begin = std::max({earliest, hours[0], d_.kind_from[kind]});
+        return begin + d_.pickup_duration > hours[1] ? -1 : begin;
+    }
+    const int64_t* w = &d_.order_windows[(int64_t)stop * d_.max_windows * 2];
+    for (int64_t k = 0; k < d_.order_n_windows[stop]; ++k) {
         if (earliest <= w[2 * k + 1]) return std::max(earliest, w[2 * k]);
     }
     return -1;
 }
 
 double RouteCost::stop_cost(int vehicle, int order, int64_t begin) const {
+    if (d_.is_pickup(order)) return 0.0;
     double cost = -d_.order_sunk[order];
     int64_t late = begin - d_.order_due[order];
     if (late > 0) cost += d_.order_late_base[order] * d_.late_share(late);
@@ -47,16 +54,16 @@ double RouteCost::operator()(int vehicle, const int* stops, int n) {
     for (int i = 0; i < n; ++i) {
         prefix_[i] = s;
         int order = stops[i];
-        int64_t loc = d_.order_loc[order];
+        int64_t loc = d_.stop_loc(order);
         int32_t drive = d_.travel(s.loc, loc);
         int64_t reach = s.end + drive;
-        int64_t begin = first_start(order, reach);
+        int64_t begin = begin_at(vehicle, order, reach);
         if (begin < 0) return INF;
         s.cost += stop_cost(vehicle, order, begin);
         if (i > 0) s.wait += begin - reach;  // the technician leaves home in time for the first
         s.travel += drive;
         s.loc = loc;
-        s.end = begin + d_.order_duration[order];
+        s.end = begin + d_.service(order);
     }
     prefix_[n] = s;
     int32_t drive = d_.travel(s.loc, d_.vehicle_end_loc[vehicle]);
@@ -74,6 +81,7 @@ double RouteCost::operator()(int vehicle, const int* stops, int n) {
     }
     if (best < INF) return best;
     for (int visit = 0; visit < n; ++visit) {
+        if (d_.is_pickup(stops[visit])) continue;  // a break never interrupts a pickup
         double cost = with_break_inside(vehicle, stops, n, visit);
         if (cost < best) best = cost;
     }
@@ -84,7 +92,7 @@ double RouteCost::with_break_in_gap(int vehicle, const int* stops, int n, int ga
     State s = prefix_[gap];
     const int64_t len = d_.break_len[vehicle];
     for (int i = gap; i <= n; ++i) {
-        int64_t loc = i < n ? d_.order_loc[stops[i]] : d_.vehicle_end_loc[vehicle];
+        int64_t loc = i < n ? d_.stop_loc(stops[i]) : d_.vehicle_end_loc[vehicle];
         int32_t drive = d_.travel(s.loc, loc);
         int64_t reach = s.end + drive, earliest = reach, on_site = 0;
         if (i == gap) {
@@ -103,12 +111,12 @@ double RouteCost::with_break_in_gap(int vehicle, const int* stops, int n, int ga
             return total(vehicle, s, earliest);
         }
         int order = stops[i];
-        int64_t begin = first_start(order, earliest);
+        int64_t begin = begin_at(vehicle, order, earliest);
         if (begin < 0) return INF;
         s.cost += stop_cost(vehicle, order, begin);
         s.wait += begin - reach - on_site;  // stop 0 here means gap 0: the technician left at shift start
         s.loc = loc;
-        s.end = begin + d_.order_duration[order];
+        s.end = begin + d_.service(order);
     }
     return INF;  // not reached
 }
@@ -116,7 +124,7 @@ double RouteCost::with_break_in_gap(int vehicle, const int* stops, int n, int ga
 double RouteCost::with_break_inside(int vehicle, const int* stops, int n, int visit) {
     State s = prefix_[visit];
     for (int i = visit; i <= n; ++i) {
-        int64_t loc = i < n ? d_.order_loc[stops[i]] : d_.vehicle_end_loc[vehicle];
+        int64_t loc = i < n ? d_.stop_loc(stops[i]) : d_.vehicle_end_loc[vehicle];
         int32_t drive = d_.travel(s.loc, loc);
         int64_t reach = s.end + drive;
         s.travel += drive;
@@ -125,12 +133,12 @@ double RouteCost::with_break_inside(int vehicle, const int* stops, int n, int vi
             return total(vehicle, s, reach);
         }
         int order = stops[i];
-        int64_t begin = first_start(order, reach);
+        int64_t begin = begin_at(vehicle, order, reach);
         if (begin < 0) return INF;
         s.cost += stop_cost(vehicle, order, begin);
         if (i > 0) s.wait += begin - reach;
         s.loc = loc;
-        s.end = begin + d_.order_duration[order];
+        s.end = begin + d_.service(order);
         if (i == visit) {
             int64_t start = std::max(begin, d_.break_open[vehicle]);
             if (start > d_.break_close[vehicle] || start >= s.end) return INF;

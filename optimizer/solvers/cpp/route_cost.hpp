@@ -1,7 +1,8 @@
 // The exact cost of one technician-day's route: the times of
 // optimizer/solvers/schedule.py (earliest starts, the break in the cheapest gap or,
 // for a long job, inside a visit) and the objective of optimizer/solvers/cost.py
-// (lateness, overtime, waiting, travel, promises), on the same integers.
+// (lateness, overtime, waiting, travel, promises), on the same integers. Stops are
+// orders and depot pickups (stop n_orders + k: a pickup of kind k).
 #pragma once
 
 #include <cstdint>
@@ -22,6 +23,11 @@ public:
     // How many routes were timed since construction (one per call).
     int64_t evaluations() const { return evaluations_; }
 
+    // The earliest start of `stop` (an order or a pickup) on `vehicle`'s day when the
+    // technician can begin at `earliest`: inside the order's first window that allows
+    // it, or within the depot's hours; -1 if none.
+    int64_t begin_at(int vehicle, int stop, int64_t earliest) const;
+
 private:
     struct State {  // before a stop: where the technician is, since when, and what the route has cost so far
         int64_t loc, end;
@@ -30,7 +36,6 @@ private:
     };
 
     double stop_cost(int vehicle, int order, int64_t begin) const;
-    int64_t first_start(int order, int64_t earliest) const;
     double total(int vehicle, const State& s, int64_t back) const;
     double with_break_in_gap(int vehicle, const int* stops, int n, int gap);
     double with_break_inside(int vehicle, const int* stops, int n, int visit);

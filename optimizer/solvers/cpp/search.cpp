@@ -36,71 +36,301 @@ Search::Search(const Data& data, Params params)
         std::sort(others.begin(), others.begin() + keep, closer);
         near_[o].assign(others.begin(), others.begin() + keep);
     }
+
+    // parts and tools
+    const int P = d_.n_parts, K = d_.n_tools, S = d_.n_kinds();
+    const int D = (int)d_.depot_loc.size();
+    needs_.resize(n);
+    tools_.resize(n);
+    pickup_kinds_.resize(n);
+    depot_kinds_.resize(D);
+    for (int k = 0; k < S; ++k) depot_kinds_[d_.kind_depot[k]].push_back(k);
+    for (auto& kinds : depot_kinds_)
+        std::sort(kinds.begin(), kinds.end(), [&](int a, int b) { return d_.kind_from[a] < d_.kind_from[b]; });
+    for (int o = 0; o < n; ++o) {
+        for (int part = 0; part < P; ++part)
+            if (d_.order_parts[(int64_t)o * P + part] > 0) needs_[o].emplace_back(part, d_.order_parts[(int64_t)o * P + part]);
+        for (int tool = 0; tool < K; ++tool)
+            if (d_.order_tools[(int64_t)o * K + tool]) tools_[o].push_back(tool);
+        if (needs_[o].empty() && tools_[o].empty()) continue;
+        // the nearest depots that hold one of its parts at some time or lend one of its tools
+        std::vector<int> depots(D);
+        std::iota(depots.begin(), depots.end(), 0);
+        auto away = [&](int dep) {
+            return (int64_t)d_.travel(d_.order_loc[o], d_.depot_loc[dep]) + d_.travel(d_.depot_loc[dep], d_.order_loc[o]);
+        };
+        std::stable_sort(depots.begin(), depots.end(), [&](int a, int b) { return away(a) < away(b); });
+        int taken = 0;
+        for (int dep : depots) {
+            if (taken >= p_.pickup_depots) break;
+            bool useful = false;
+            for (auto [part, units] : needs_[o])
+                for (int k : depot_kinds_[dep]) useful = useful || d_.kind_available[(int64_t)k * P + part] > 0;
+            for (int tool : tools_[o]) useful = useful || d_.depot_tools[(int64_t)dep * K + tool];
+            if (!useful) continue;
+            ++taken;
+            for (int k : depot_kinds_[dep]) pickup_kinds_[o].push_back(d_.n_orders + k);
+        }
+    }
+    first_vehicle_.assign(d_.n_technicians + 1, d_.n_vehicles);
+    for (int v = d_.n_vehicles - 1; v >= 0; --v) first_vehicle_[d_.vehicle_technician[v]] = v;
+    for (int t = d_.n_technicians - 1; t >= 0; --t)
+        first_vehicle_[t] = std::min(first_vehicle_[t], first_vehicle_[t + 1]);
 }
 
-double Search::route_cost(int vehicle, const std::vector<int>& stops) {
-    return price_(vehicle, stops.data(), (int)stops.size());
+bool Search::walk(const Solution& s, int t, int changed, const std::vector<int>& route, std::vector<int64_t>& draws,
+                  std::vector<Collection>* out) const {
+    const int P = d_.n_parts, K = d_.n_tools;
+    std::vector<int64_t> van(d_.van.begin() + (int64_t)t * P, d_.van.begin() + (int64_t)(t + 1) * P);
+    std::vector<uint8_t> on_hand(d_.carried.begin() + (int64_t)t * K, d_.carried.begin() + (int64_t)(t + 1) * K);
+    std::vector<uint8_t> lendable(K, 0);
+    std::vector<int> visited;  // indices into *out of this technician's pickups so far
+    draws.assign((size_t)d_.n_kinds() * P, 0);
+    int last = -1;  // kind of the latest pickup
+    for (int v = first_vehicle_[t]; v < first_vehicle_[t + 1]; ++v) {
+        const std::vector<int>& stops = v == changed ? route : s.routes[v];
+        for (int i = 0; i < (int)stops.size(); ++i) {
+            int stop = stops[i];
+            if (d_.is_pickup(stop)) {
+                last = stop - d_.n_orders;
+                const int depot = (int)d_.kind_depot[last];
+                for (int tool = 0; tool < K; ++tool) lendable[tool] |= d_.depot_tools[(int64_t)depot * K + tool];
+                if (out) {
+                    visited.push_back((int)out->size());
+                    out->push_back(Collection{v, i, std::vector<int64_t>(P, 0), {}});
+                }
+                continue;
+            }
+            for (int tool : tools_[stop]) {
+                if (on_hand[tool]) continue;
+                if (!lendable[tool]) return false;
+                on_hand[tool] = 1;
+                if (out) {  // collected at the latest pickup whose depot lends it
+                    for (int j = (int)visited.size() - 1; j >= 0; --j) {
+                        Collection& c = (*out)[visited[j]];
+                        int kind = s.routes[c.vehicle][c.position] - d_.n_orders;
+                        if (d_.depot_tools[d_.kind_depot[kind] * K + tool]) {
+                            c.tools.push_back(tool);
+                            break;
+                        }
+                    }
+                }
+            }
+            for (auto [part, units] : needs_[stop]) {
+                int64_t take = std::min(van[part], units);
+                van[part] -= take;
+                int64_t lack = units - take;
+                if (lack == 0) continue;
+                if (last < 0) return false;
+                draws[(int64_t)last * P + part] += lack;
+                if (out) (*out)[visited.back()].parts[part] += lack;
+            }
+        }
+    }
+    return true;
 }
+
+bool Search::depots_hold(const Solution& s, int t, const std::vector<int64_t>& draws) const {
+    const int P = d_.n_parts;
+    const std::vector<int64_t>& old = s.draws[t];
+    std::vector<int64_t> cumulative(P);
+    for (const auto& kinds : depot_kinds_) {
+        std::fill(cumulative.begin(), cumulative.end(), 0);
+        for (int k : kinds)
+            for (int part = 0; part < P; ++part) {
+                int64_t at = (int64_t)k * P + part;
+                cumulative[part] += s.drawn[at] - (old.empty() ? 0 : old[at]) + draws[at];
+                if (cumulative[part] > d_.kind_available[at]) return false;
+            }
+    }
+    return true;
+}
+
+bool Search::supplied(const Solution& s, int vehicle, const std::vector<int>& route, std::vector<int64_t>& draws) const {
+    int t = (int)d_.vehicle_technician[vehicle];
+    return walk(s, t, vehicle, route, draws, nullptr) && depots_hold(s, t, draws);
+}
+
+void Search::set_draws(Solution& s, int t, const std::vector<int64_t>& draws) const {
+    std::vector<int64_t>& mine = s.draws[t];
+    if (mine.empty()) mine.assign(draws.size(), 0);
+    bool any = false;
+    for (size_t i = 0; i < draws.size(); ++i) {
+        s.drawn[i] += draws[i] - mine[i];
+        mine[i] = draws[i];
+        any = any || draws[i] != 0;
+    }
+    if (!any) mine.clear();
+}
+
+void Search::drop_idle_pickups(Solution& s, const std::vector<int>& vehicles) {
+    for (int v : vehicles) {
+        for (int i = (int)s.routes[v].size() - 1; i >= 0; --i) {
+            if (!d_.is_pickup(s.routes[v][i])) continue;
+            scratch_ = s.routes[v];
+            scratch_.erase(scratch_.begin() + i);
+            double cost = price_(v, scratch_.data(), (int)scratch_.size());
+            if (cost >= INF || cost > s.cost[v] + 1e-9 || !supplied(s, v, scratch_, draws_)) continue;
+            s.routes[v] = scratch_;
+            s.cost[v] = cost;
+            set_draws(s, (int)d_.vehicle_technician[v], draws_);
+        }
+    }
+}
+
+std::vector<Collection> Search::collections(const Solution& s) const {
+    std::vector<Collection> out;
+    std::vector<int64_t> draws;
+    const std::vector<int> none;
+    for (int t = 0; t < d_.n_technicians; ++t) walk(s, t, -1, none, draws, &out);
+    return out;
+}
+
 
 void Search::reprice(Solution& s, int vehicle, std::vector<int>& removed) {
-    double cost = route_cost(vehicle, s.routes[vehicle]);
+    double cost = price_(vehicle, s.routes[vehicle].data(), (int)s.routes[vehicle].size());
     if (cost < INF) {
         s.cost[vehicle] = cost;
         return;
     }
-    for (int order : s.routes[vehicle]) {  // no schedule left: every stop goes back to be re-inserted
-        s.where[order] = -1;
-        s.left_out += d_.order_unplanned[order];
-        removed.push_back(order);
-    }
+    // no schedule left: every stop goes, and so does every order of the technician that
+    // needed parts or tools (their pickups may have been on this route)
+    const int t = (int)d_.vehicle_technician[vehicle];
     s.routes[vehicle].clear();
-    s.load[vehicle] = 0.0;
     s.cost[vehicle] = 0.0;
+    for (int v = first_vehicle_[t]; v < first_vehicle_[t + 1]; ++v) {
+        std::vector<int> kept;
+        for (int stop : s.routes[v]) {
+            if (d_.is_pickup(stop) || (needs_[stop].empty() && tools_[stop].empty())) {
+                kept.push_back(stop);
+                continue;
+            }
+            s.where[stop] = -1;
+            s.left_out += d_.order_unplanned[stop];
+            s.load[v] -= d_.order_load[stop];
+            removed.push_back(stop);
+        }
+        if (kept.size() != s.routes[v].size()) {
+            s.routes[v] = kept;
+            s.cost[v] = price_(v, kept.data(), (int)kept.size());  // fewer stops: still feasible
+        }
+    }
+    for (int order = 0; order < d_.n_orders; ++order)
+        if (s.where[order] == vehicle) {
+            s.where[order] = -1;
+            s.left_out += d_.order_unplanned[order];
+            removed.push_back(order);
+        }
+    s.load[vehicle] = 0.0;
+    set_draws(s, t, std::vector<int64_t>((size_t)d_.n_kinds() * d_.n_parts, 0));
 }
 
 void Search::ruin(Solution& s, std::vector<int>& removed) {
     int assigned = 0, used = 0;
     for (int v = 0; v < d_.n_vehicles; ++v) {
-        assigned += (int)s.routes[v].size();
-        used += !s.routes[v].empty();
+        if (s.routes[v].empty()) continue;
+        ++used;
+        for (int stop : s.routes[v]) assigned += !d_.is_pickup(stop);
     }
     if (assigned == 0) return;
-    double longest = std::min((double)p_.max_string, (double)assigned / used);
+    double longest = std::max(1.0, std::min((double)p_.max_string, (double)assigned / used));
     double strings = 4.0 * p_.mean_removed / (1.0 + longest) - 1.0;
     int wanted = (int)(rng_.uniform() * strings) + 1;
-    int seed = rng_.below(d_.n_orders);
-    while (s.where[seed] < 0) seed = rng_.below(d_.n_orders);
-
     std::fill(ruined_.begin(), ruined_.end(), 0);
     std::vector<int> touched;
-    for (int order : near_[seed]) {
-        if ((int)touched.size() >= wanted) break;
-        int v = s.where[order];
-        if (v < 0 || ruined_[v]) continue;
+    auto ruin_route = [&](int v, int order) {
         ruined_[v] = 1;
         touched.push_back(v);
-        int cap = std::max(1, (int)std::min((double)s.routes[v].size(), longest));
+        int orders = 0;
+        for (int stop : s.routes[v]) orders += !d_.is_pickup(stop);
+        int cap = std::max(1, (int)std::min((double)orders, longest));
         remove_string(s, v, order, (int)(rng_.uniform() * cap) + 1, removed);
+    };
+    auto random_order = [&](int v) {
+        int order;
+        do order = s.routes[v][rng_.below((int)s.routes[v].size())];
+        while (d_.is_pickup(order));
+        return order;
+    };
+
+    int seed = -1;
+    if (rng_.uniform() < p_.trouble_rate) seed = troubled(s);
+    if (seed >= 0) {
+        // make room where the order could be served in time: strings off the routes of
+        // the technician-days that may serve it and start before its due time
+        if (s.where[seed] >= 0) ruin_route(s.where[seed], seed);
+        std::vector<int> room;
+        for (int v : vehicles_[seed])
+            if (!ruined_[v] && !s.routes[v].empty() && d_.shift_start[v] < d_.order_due[seed])
+                room.push_back(v);
+        if (room.empty())
+            for (int v : vehicles_[seed])
+                if (!ruined_[v] && !s.routes[v].empty()) room.push_back(v);
+        for (int k = (int)touched.size(); k < wanted && !room.empty(); ++k) {
+            int pick = rng_.below((int)room.size());
+            int v = room[pick];
+            room[pick] = room.back();
+            room.pop_back();
+            bool has_order = false;
+            for (int stop : s.routes[v]) has_order = has_order || !d_.is_pickup(stop);
+            if (has_order) ruin_route(v, random_order(v));
+        }
+    } else {
+        seed = rng_.below(d_.n_orders);
+        while (s.where[seed] < 0) seed = rng_.below(d_.n_orders);
+        for (int order : near_[seed]) {
+            if ((int)touched.size() >= wanted) break;
+            int v = s.where[order];
+            if (v >= 0 && !ruined_[v]) ruin_route(v, order);
+        }
     }
     for (int v : touched) reprice(s, v, removed);
+    // fewer orders draw less: the technicians' draws shrink, and idle pickups go
+    std::vector<int> technicians;
+    for (int v : touched) technicians.push_back((int)d_.vehicle_technician[v]);
+    std::sort(technicians.begin(), technicians.end());
+    technicians.erase(std::unique(technicians.begin(), technicians.end()), technicians.end());
+    const std::vector<int> none;
+    for (int t : technicians) {
+        walk(s, t, -1, none, draws_, nullptr);
+        set_draws(s, t, draws_);
+    }
+    drop_idle_pickups(s, touched);
     // orders left out before get their chance too: those near the ruined area, and a
     // few anywhere
-    for (int order : near_[seed])
+    auto retry = [&](int order) {
         if (s.where[order] < 0 && !vehicles_[order].empty() &&
             std::find(removed.begin(), removed.end(), order) == removed.end())
             removed.push_back(order);
-    for (int k = 0; k < p_.left_out_tries; ++k) {
-        int order = rng_.below(d_.n_orders);
-        if (s.where[order] < 0 && !vehicles_[order].empty() &&
-            std::find(removed.begin(), removed.end(), order) == removed.end())
-            removed.push_back(order);
+    };
+    for (int order : near_[seed]) retry(order);
+    for (int k = 0; k < p_.left_out_tries; ++k) retry(rng_.below(d_.n_orders));
+}
+
+int Search::troubled(const Solution& s) {
+    // orders left out that someone may serve, and orders that start after their due time
+    // even without a break (a break only delays)
+    trouble_.clear();
+    for (int order = 0; order < d_.n_orders; ++order)
+        if (s.where[order] < 0 && !vehicles_[order].empty()) trouble_.push_back(order);
+    for (int v = 0; v < d_.n_vehicles; ++v) {
+        int64_t loc = d_.vehicle_start_loc[v], end = d_.shift_start[v];
+        for (int stop : s.routes[v]) {
+            int64_t begin = price_.begin_at(v, stop, end + d_.travel(loc, d_.stop_loc(stop)));
+            if (begin < 0) break;  // not on a feasible route
+            if (!d_.is_pickup(stop) && begin > d_.order_due[stop]) trouble_.push_back(stop);
+            loc = d_.stop_loc(stop);
+            end = begin + d_.service(stop);
+        }
     }
+    return trouble_.empty() ? -1 : trouble_[rng_.below((int)trouble_.size())];
 }
 
 void Search::remove_string(Solution& s, int vehicle, int order, int length, std::vector<int>& removed) {
     std::vector<int>& route = s.routes[vehicle];
     const int size = (int)route.size();
     const int position = (int)(std::find(route.begin(), route.end(), order) - route.begin());
+    length = std::min(length, size);
     int kept = 0;
     if (length < size && rng_.uniform() < p_.split_rate) {
         kept = 1;
@@ -115,7 +345,7 @@ void Search::remove_string(Solution& s, int vehicle, int order, int length, std:
     for (int i = 0; i < size; ++i) {
         bool in_string = i >= first && i < first + span;
         bool preserved = i >= keep_from && i < keep_from + kept;
-        if (in_string && !preserved) {
+        if (in_string && !preserved && !d_.is_pickup(route[i])) {
             s.where[route[i]] = -1;
             s.left_out += d_.order_unplanned[route[i]];
             s.load[vehicle] -= d_.order_load[route[i]];
@@ -145,49 +375,62 @@ void Search::recreate(Solution& s, std::vector<int>& removed) {
 
 void Search::insert_best(Solution& s, int order) {
     double best_delta = INF, best_cost = INF;
-    int best_vehicle = -1, best_position = -1;
+    int best_vehicle = -1;
+    std::vector<int> best_route;
+    std::vector<int64_t> best_draws;
+    const bool needs_supply = !needs_[order].empty() || !tools_[order].empty();
     const int64_t order_loc = d_.order_loc[order];
+    auto consider = [&](int v) {  // scratch_ holds a candidate route of v
+        double cost = price_(v, scratch_.data(), (int)scratch_.size());
+        if (cost >= INF || cost - s.cost[v] >= best_delta) return;
+        if (needs_supply && !supplied(s, v, scratch_, draws_)) return;
+        best_delta = cost - s.cost[v];
+        best_cost = cost;
+        best_vehicle = v;
+        best_route = scratch_;
+        if (needs_supply) best_draws = draws_;
+    };
     for (int v : vehicles_[order]) {
         if (s.load[v] + d_.order_load[order] > d_.capacity[v]) continue;
         const std::vector<int>& route = s.routes[v];
         const int n = (int)route.size();
-        scratch_.resize(n + 1);
         // the times without a break bound every arrival from below: a position whose
         // arrival is past the order's last window is skipped without timing
         int64_t loc = d_.vehicle_start_loc[v], end = d_.shift_start[v];
         for (int p = 0; p <= n; ++p) {
             bool skip = end + d_.travel(loc, order_loc) > last_close_[order] || rng_.uniform() < p_.blink_rate;
             if (!skip) {
-                std::copy(route.begin(), route.begin() + p, scratch_.begin());
-                scratch_[p] = order;
-                std::copy(route.begin() + p, route.end(), scratch_.begin() + p + 1);
-                double cost = price_(v, scratch_.data(), n + 1);
-                if (cost < INF && cost - s.cost[v] < best_delta) {
-                    best_delta = cost - s.cost[v];
-                    best_cost = cost;
-                    best_vehicle = v;
-                    best_position = p;
+                scratch_.assign(route.begin(), route.begin() + p);
+                scratch_.push_back(order);
+                scratch_.insert(scratch_.end(), route.begin() + p, route.end());
+                consider(v);
+                for (int pickup : pickup_kinds_[order]) {  // with a new pickup right before it
+                    int depot = (int)d_.kind_depot[pickup - d_.n_orders];
+                    bool there = false;  // a route stops at a depot at most once
+                    for (int stop : route) there = there || (d_.is_pickup(stop) && d_.kind_depot[stop - d_.n_orders] == depot);
+                    if (there) continue;
+                    scratch_.assign(route.begin(), route.begin() + p);
+                    scratch_.push_back(pickup);
+                    scratch_.push_back(order);
+                    scratch_.insert(scratch_.end(), route.begin() + p, route.end());
+                    consider(v);
                 }
             }
             if (p == n) break;
             int next = route[p];
-            int64_t reach = end + d_.travel(loc, d_.order_loc[next]);
-            const int64_t* w = &d_.order_windows[(int64_t)next * d_.max_windows * 2];
-            int64_t begin = -1;
-            for (int64_t k = 0; k < d_.order_n_windows[next] && begin < 0; ++k)
-                if (reach <= w[2 * k + 1]) begin = std::max(reach, w[2 * k]);
+            int64_t begin = price_.begin_at(v, next, end + d_.travel(loc, d_.stop_loc(next)));
             if (begin < 0) break;  // cannot happen on a feasible route
-            loc = d_.order_loc[next];
-            end = begin + d_.order_duration[next];
+            loc = d_.stop_loc(next);
+            end = begin + d_.service(next);
         }
     }
     if (best_vehicle < 0 || best_delta >= d_.order_unplanned[order]) return;  // cheaper left out
-    std::vector<int>& route = s.routes[best_vehicle];
-    route.insert(route.begin() + best_position, order);
+    s.routes[best_vehicle].swap(best_route);
     s.cost[best_vehicle] = best_cost;
     s.load[best_vehicle] += d_.order_load[order];
     s.where[order] = best_vehicle;
     s.left_out -= d_.order_unplanned[order];
+    if (needs_supply) set_draws(s, (int)d_.vehicle_technician[best_vehicle], best_draws);
 }
 
 Result Search::run(const std::vector<std::vector<int>>& initial) {
@@ -200,23 +443,21 @@ Result Search::run(const std::vector<std::vector<int>>& initial) {
     current.cost.assign(d_.n_vehicles, 0.0);
     current.load.assign(d_.n_vehicles, 0.0);
     current.where.assign(d_.n_orders, -1);
+    current.draws.assign(d_.n_technicians, {});
+    current.drawn.assign((size_t)d_.n_kinds() * d_.n_parts, 0);
     current.left_out = std::accumulate(d_.order_unplanned.begin(), d_.order_unplanned.end(), 0.0);
     std::vector<int> removed;
+    // the start's orders, those needing parts or tools excepted (they are inserted with
+    // their pickups below)
     for (int v = 0; v < (int)initial.size() && v < d_.n_vehicles; ++v) {
         for (int order : initial[v]) {
             if (order < 0 || order >= d_.n_orders || current.where[order] >= 0 || !d_.allowed(v, order)) continue;
+            if (!needs_[order].empty() || !tools_[order].empty()) continue;
+            if (current.load[v] + d_.order_load[order] > d_.capacity[v]) continue;
             current.routes[v].push_back(order);
             current.where[order] = v;
             current.load[v] += d_.order_load[order];
             current.left_out -= d_.order_unplanned[order];
-        }
-        if (current.load[v] > d_.capacity[v]) {
-            for (int order : current.routes[v]) {
-                current.where[order] = -1;
-                current.left_out += d_.order_unplanned[order];
-            }
-            current.routes[v].clear();
-            current.load[v] = 0.0;
         }
         reprice(current, v, removed);
     }
@@ -259,6 +500,7 @@ Result Search::run(const std::vector<std::vector<int>>& initial) {
         }
     }
     result.routes = best.routes;
+    result.collections = collections(best);
     result.cost = best.total();
     result.evaluations = price_.evaluations();
     return result;

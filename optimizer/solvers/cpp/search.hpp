@@ -1,6 +1,16 @@
 // Ruin and recreate over the exact field-service objective: slack induction by string
 // removals (Christiaens & Vanden Berghe 2020, "SISR") with simulated annealing, every
-// candidate route timed and priced by RouteCost.
+// candidate route timed and priced by RouteCost, parts and tools supplied by the
+// search itself (depot pickups inserted with the orders that need them, dropped when
+// no longer needed).
+//
+// Parts rule (the checker's, made sequence-only): a technician's van is used up over
+// the horizon, days in order; what the van lacks for an order is drawn from the latest
+// pickup before it (same or earlier day); a tool is on hand if carried or lent by the
+// depot of an earlier pickup. A depot's stock holds if, for each kind k of pickup
+// there, everything drawn by pickups of kinds starting no later than k is at most
+// its stock plus the deliveries arrived by k's start (sufficient for the checker's
+// rule in time order, because a pickup of a kind starts no earlier than the kind).
 #pragma once
 
 #include <cstdint>
@@ -21,14 +31,25 @@ struct Params {
     double split_rate = 0.5;      // share of ruins that keep a substring inside the string
     double split_depth = 0.01;    // SISR's beta
     double blink_rate = 0.01;     // positions skipped at random while recreating
-    double start_temperature = 10.0;  // cost units
-    double end_temperature = 0.1;
+    double start_temperature = 1000.0;  // cost units: a left-out order costs 300 to 10,000
+    double end_temperature = 1.0;
     int neighbours = 100;         // nearest orders remembered per order
     int left_out_tries = 5;       // orders drawn at random per ruin to re-try if left out
+    double trouble_rate = 0.2;    // share of ruins that make room for a late or left-out order
+    int pickup_depots = 2;        // nearest depots tried for a new pickup before an order
+};
+
+// What one pickup collects: the stop's vehicle and position, units per part, tools.
+struct Collection {
+    int vehicle = 0;
+    int position = 0;
+    std::vector<int64_t> parts;  // [P]
+    std::vector<int> tools;
 };
 
 struct Result {
     std::vector<std::vector<int>> routes;  // [V] stops per vehicle
+    std::vector<Collection> collections;   // one per pickup stop
     double cost = 0.0;                     // the full objective, unplanned orders included
     int64_t iterations = 0;
     int64_t evaluations = 0;
@@ -37,30 +58,47 @@ struct Result {
 };
 
 struct Solution {
-    std::vector<std::vector<int>> routes;  // [V]
+    std::vector<std::vector<int>> routes;  // [V] orders and pickups
     std::vector<double> cost;              // [V] RouteCost of each route
     std::vector<double> load;              // [V]
     std::vector<int> where;                // [O] vehicle serving each order, -1: none
-    double total() const;                  // route costs + leave-out costs (set by the search)
-    double left_out = 0.0;
+    std::vector<std::vector<int64_t>> draws;  // [T] units drawn per pickup kind and part [S * P] (empty: none)
+    std::vector<int64_t> drawn;            // [S * P] all technicians' draws
+    double left_out = 0.0;                 // leave-out costs of the orders not served
+    double total() const;
 };
 
 class Search {
 public:
     Search(const Data& data, Params params);
 
-    // Improve `initial` (routes per vehicle; orders it leaves out are inserted first).
+    // Improve `initial` (orders per vehicle; orders it leaves out, and orders needing
+    // parts or tools, are inserted first).
     Result run(const std::vector<std::vector<int>>& initial);
 
 private:
     void ruin(Solution& s, std::vector<int>& removed);
     // Takes `length` consecutive orders around `order` off its route (a split string
-    // keeps some orders in the middle of a longer string).
+    // keeps some orders in the middle of a longer string); pickups stay.
     void remove_string(Solution& s, int vehicle, int order, int length, std::vector<int>& removed);
     void recreate(Solution& s, std::vector<int>& removed);
     void insert_best(Solution& s, int order);
     void reprice(Solution& s, int vehicle, std::vector<int>& removed);
-    double route_cost(int vehicle, const std::vector<int>& stops);
+    // A random order that is left out though someone may serve it, or served late; -1: none.
+    int troubled(const Solution& s);
+
+    // Whether technician `t`'s days, with `route` standing for vehicle `changed`, keep
+    // the parts rule; fills `draws` [S * P].
+    // With `out`, also lists what each pickup collects.
+    bool walk(const Solution& s, int t, int changed, const std::vector<int>& route, std::vector<int64_t>& draws,
+              std::vector<Collection>* out) const;
+    // Whether the depots hold what every technician draws when technician `t` draws `draws`.
+    bool depots_hold(const Solution& s, int t, const std::vector<int64_t>& draws) const;
+    bool supplied(const Solution& s, int vehicle, const std::vector<int>& route, std::vector<int64_t>& draws) const;
+    void set_draws(Solution& s, int t, const std::vector<int64_t>& draws) const;
+    // Takes pickups that nothing needs any more off the routes of `vehicles`.
+    void drop_idle_pickups(Solution& s, const std::vector<int>& vehicles);
+    std::vector<Collection> collections(const Solution& s) const;
 
     const Data& d_;
     Params p_;
@@ -69,8 +107,15 @@ private:
     std::vector<std::vector<int>> near_;      // [O] nearest orders, the order itself first
     std::vector<std::vector<int>> vehicles_;  // [O] vehicles that may serve it
     std::vector<int64_t> last_close_;         // [O] the latest start any window allows
+    std::vector<std::vector<std::pair<int, int64_t>>> needs_;  // [O] (part, units)
+    std::vector<std::vector<int>> tools_;     // [O] tools needed
+    std::vector<std::vector<int>> pickup_kinds_;  // [O] kinds worth a new pickup before it
+    std::vector<std::vector<int>> depot_kinds_;   // [D] kinds by start
+    std::vector<int> first_vehicle_;          // [T + 1] vehicles of technician t: first_vehicle_[t] ..
     std::vector<int> scratch_;
+    std::vector<int64_t> draws_;
     std::vector<uint8_t> ruined_;
+    std::vector<int> trouble_;
 };
 
 }  // namespace fs
