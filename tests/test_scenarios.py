@@ -2,52 +2,19 @@
 
 from __future__ import annotations
 
-import pydantic
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
 import pytest
 
+import optimizer
 from optimizer import scenarios
-from optimizer.models import Problem, Urgency
-from optimizer.testing.problems import problem as generated
+from optimizer.cli import EXIT_INVALID_INPUT, EXIT_OK, main
+from optimizer.models import Problem
+from optimizer.testing import problems as synthetic
 
-
-@pytest.fixture(scope="module")
-def base() -> Problem:
-    """A small generated day (40 orders, 3 technicians)."""
-    return generated(40, 3, seed=2)
-
-
-def test_a_variant_changes_only_what_it_says_and_the_base_is_untouched(base: Problem) -> None:
-    """One more technician, P-100 on every van, urgent orders first, slower traffic."""
-    before = base.model_dump()
-    new = base.technicians[0].model_copy(update={"id": "T-NEW"})
-    first = base.orders[0].id
-    variant = base.with_changes(
-        add_technicians=[new],
-        update_technicians=lambda t: {"van_stock": {**t.van_stock, "P-100": 5}},
-        update_orders={first: {"urgency": Urgency.EMERGENCY}},
-        remove_orders=[base.orders[1].id],
-        travel={"speed_kmh": 30},
-        days=2,
-    )
-    assert base.model_dump() == before
-    assert [t.id for t in variant.technicians] == [*(t.id for t in base.technicians), "T-NEW"]
-    assert all(t.van_stock["P-100"] == 5 for t in variant.technicians[:-1])
-    assert [t.skills for t in variant.technicians[:-1]] == [t.skills for t in base.technicians]
-    assert variant.order_by_id[first].urgency is Urgency.EMERGENCY
-    assert base.orders[1].id not in variant.order_by_id and len(variant.orders) == len(base.orders) - 1
-    assert variant.orders[1:] == base.orders[2:]
-    assert (variant.travel.speed_kmh, variant.travel.detour_factor, variant.days) == (30, base.travel.detour_factor, 2)
-    assert variant.weights == base.weights and variant.depots == base.depots
-
-
-def test_bad_changes_are_refused(base: Problem) -> None:
-    """An unknown id, a value the model rejects, a duplicate id."""
-    with pytest.raises(KeyError, match="NOPE"):
-        base.with_changes(remove_technicians=["NOPE"])
-    with pytest.raises(pydantic.ValidationError):
-        base.with_changes(update_orders={base.orders[0].id: {"lat": 95}})
-    with pytest.raises(pydantic.ValidationError, match="appears 2 times"):
-        base.with_changes(add_technicians=[base.technicians[0]])
+from conftest import SAMPLES
 
 
 def test_a_sweep_gives_one_checked_row_per_scenario_whatever_the_workers(base: Problem) -> None:
@@ -64,3 +31,56 @@ def test_a_sweep_gives_one_checked_row_per_scenario_whatever_the_workers(base: P
     )
     parallel, _ = scenarios.run(sweep, time_limit=5, solver="insertion", workers=2)
     assert parallel.drop(columns="solve_s").equals(table.drop(columns="solve_s"))
+
+
+def test_a_sweep_on_the_cluster_equals_the_sequential_one(client: Any) -> None:
+    base = synthetic.problem(60, 5, seed=1)
+    variants = {"base": base, "two days": base.with_changes(days=2)}
+    settings = {"time_limit": 5.0, "max_solutions": 30}
+    on_cluster, plans = scenarios.run(variants, client=client, **settings)
+    in_process, _ = scenarios.run(variants, workers=1, **settings)
+    columns = [c for c in scenarios.KPI_COLUMNS if c != "solve_s"]
+    assert on_cluster[columns].equals(in_process[columns])
+    assert all(optimizer.check(variants[name], plan).ok for name, plan in plans.items())
+
+
+def test_a_sweep_file_runs_on_the_cluster_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    sweep = tmp_path / "sweep.toml"
+    sweep.write_text(
+        '[scenario.base]\n[scenario."overtime"]\n'
+        'update_technicians = { "T-01" = { max_overtime_min = 120 } }\n'
+        '[scenario."travel costs more"]\nweights = { travel_per_min = 3.0 }\n'
+    )
+    out = tmp_path / "kpis.csv"
+    flags = [
+        "--orders",
+        str(SAMPLES / "orders.csv"),
+        "--technicians",
+        str(SAMPLES / "technicians.csv"),
+        "--depots",
+        str(SAMPLES / "depots.csv"),
+        "--start",
+        "2026-11-23",
+        "--days",
+        "1",
+        "--tz",
+        "Europe/Berlin",
+        "--time-limit",
+        "20",
+        "--max-solutions",
+        "5",
+    ]
+    assert main(["sweep", *flags, "--scenarios", str(sweep), "--workers", "2", "--out", str(out)]) == EXIT_OK
+    table = pd.read_csv(out)
+    assert list(table["scenario"]) == ["base", "overtime", "travel costs more"]
+    assert table["valid"].all()
+    sequential = tmp_path / "sequential.csv"
+    assert main(["sweep", *flags, "--scenarios", str(sweep), "--out", str(sequential)]) == EXIT_OK
+    columns = [c for c in scenarios.KPI_COLUMNS if c != "solve_s"]
+    assert table[columns].equals(pd.read_csv(sequential)[columns])
+
+    sweep.write_text('[scenario."bad"]\nupdate_technicians = { "T-99" = { max_overtime_min = 1 } }\n')
+    capsys.readouterr()
+    assert main(["sweep", *flags, "--scenarios", str(sweep), "--out", str(tmp_path / "bad.csv")]) == EXIT_INVALID_INPUT
+    assert "sweep.toml, column 'scenario.bad': " in capsys.readouterr().err
+    assert not (tmp_path / "bad.csv").exists()

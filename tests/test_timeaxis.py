@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
-from optimizer.models import StopKind, TimeWindow
+from optimizer.models import Delivery, StopKind, TimeWindow
 from optimizer.timeaxis import TimeAxis, elapsed_s
 
-from conftest import make_order, make_problem, make_technician, solve_checked
+from conftest import BERLIN, at, depot, make_order, make_problem, make_technician, solve_checked, stops_of, window
 
-BERLIN = ZoneInfo("Europe/Berlin")
 CHANGE_DAY = dt.date(2026, 10, 25)  # clocks go back from 03:00 CEST to 02:00 CET
 
 
@@ -38,3 +36,15 @@ def test_timeaxis_solve_on_dst_day() -> None:
     visit = next(s for s in plan.routes[0].stops if s.kind is StopKind.ORDER)
     assert visit.start.astimezone(BERLIN).hour == 10
     assert elapsed_s(visit.start, ten) == 0
+
+
+def test_a_delivery_half_a_second_after_ten_is_not_picked_at_ten() -> None:
+    """Not-before times are rounded up to whole seconds, so the pickup never precedes the delivery."""
+    tech = make_technician()
+    orders = [make_order("W", parts={"P-300": 1}, windows=(window("08:00", "16:00"),))]
+    arrival = at("10:00") + dt.timedelta(milliseconds=500)
+    plan = solve_checked(
+        make_problem(orders, [tech], depots=(depot(incoming=(Delivery(part="P-300", quantity=1, at=arrival),)),))
+    )
+    ((_, pickup),) = stops_of(plan, StopKind.PICKUP)
+    assert pickup.start >= arrival

@@ -1,63 +1,22 @@
-"""The nightly batch: configuration file, export formats, validation, exit codes, logs,
-manifest, and nothing half-written when a run fails."""
+"""The nightly batch: a configured run writes its plan, manifest and log; exit codes;
+malformed exports; reproducible runs; re-plans keep their travel source; a checker
+disagreeing on the objective only warns."""
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 import itertools
 import json
-import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import optimizer
-from optimizer.batch.config import HorizonConfig, load_config
-from optimizer.cli import EXIT_FAILURE, EXIT_INVALID_INPUT, EXIT_OK, EXIT_URGENT_UNPLANNED, main
-from optimizer.cli.status_line import StatusLine
-from optimizer.exceptions import InvalidProblemError
-from optimizer.io.tables import REPORT_COLUMNS
-from optimizer.models import Plan
+from optimizer.batch.config import load_config
+from optimizer.cli import EXIT_INVALID_INPUT, EXIT_OK, EXIT_URGENT_UNPLANNED, main
+from optimizer.io.plan_folder import read_plan
 
-from conftest import SAMPLES
-
-ZONE = "Europe/Berlin"
-TABLES = ("orders", "technicians", "depots")
-
-
-def sample(name: str) -> pd.DataFrame:
-    """A sample table with every cell as text."""
-    return pd.read_csv(SAMPLES / f"{name}.csv", dtype=str, keep_default_na=False)
-
-
-def write_config(folder: Path, extra: str = "", **tables: Path) -> Path:
-    """A run.toml in ``folder`` planning the sample's three days (tables replaceable)."""
-    paths = {name: tables.get(name, SAMPLES / f"{name}.csv") for name in TABLES}
-    text = f"""
-[input]
-orders = "{paths["orders"]}"
-technicians = "{paths["technicians"]}"
-depots = "{paths["depots"]}"
-
-[horizon]
-start = 2026-11-23
-days = 3
-tz = "{ZONE}"
-
-[solver]
-name = "insertion"
-time_limit = 5
-
-[output]
-out = "plan"
-log = "run.log"
-{extra}
-"""
-    path = folder / "run.toml"
-    path.write_text(text)
-    return path
+from conftest import PLANNED, helsinki_plan_args, sample, write_config
 
 
 def test_a_configured_run_writes_plan_manifest_and_log(tmp_path: Path, capsys) -> None:
@@ -95,70 +54,6 @@ def test_a_configured_run_writes_plan_manifest_and_log(tmp_path: Path, capsys) -
     assert timeline and all(
         a["objective"] > b["objective"] and a["seconds"] <= b["seconds"] for a, b in itertools.pairwise(timeline)
     )
-
-
-def test_flags_override_the_file_and_bad_keys_are_named(tmp_path: Path) -> None:
-    """A flag wins over its key; an unknown key, a bad value and a missing key are named."""
-    config = write_config(tmp_path)
-    loaded = load_config(config, {"solver.time_limit": 2.5, "horizon.days": None})
-    assert loaded.solver.time_limit == 2.5 and loaded.horizon.days == 3
-    assert loaded.output is not None and loaded.output.out == tmp_path / "plan"
-    bad = write_config(tmp_path, "[extra]\nfoo = 1\n")
-    with pytest.raises(InvalidProblemError, match=r"extra: unknown key|'extra'"):
-        load_config(bad, {})
-    with pytest.raises(InvalidProblemError, match=r"solver\.time_limit"):
-        load_config(config, {"solver.time_limit": -1})
-    with pytest.raises(InvalidProblemError, match="input"):
-        load_config(None, {"horizon.start": "today"})
-
-
-def test_today_and_tomorrow_resolve_in_the_time_zone() -> None:
-    """23:30 UTC is already the next day in Berlin."""
-    late = dt.datetime(2026, 11, 22, 23, 30, tzinfo=dt.UTC)
-    assert HorizonConfig(start="today", tz=ZONE).first_day(late) == dt.date(2026, 11, 23)
-    assert HorizonConfig(start="tomorrow", tz=ZONE).first_day(late) == dt.date(2026, 11, 24)
-
-
-def test_german_csv_and_excel_exports_read_as_the_plain_csv(tmp_path: Path) -> None:
-    """';' with decimal commas in Windows-1252 (umlauts), and .xlsx, give the same problem."""
-    plain = optimizer.read_problem(*(SAMPLES / f"{t}.csv" for t in TABLES), start="2026-11-23", tz=ZONE)
-    german, excel = {}, {}
-    for table in TABLES:
-        frame = sample(table)
-        for column in ("lat", "lon", "duration_min"):
-            if column in frame:
-                frame[column] = frame[column].str.replace(".", ",", regex=False)
-        if "name" in frame:
-            frame.loc[0, "name"] = "Jürgen Müßig"
-        german[table] = tmp_path / f"{table}.csv"
-        frame.to_csv(german[table], sep=";", index=False, encoding="cp1252")
-        excel[table] = tmp_path / f"{table}.xlsx"
-        sample(table).to_excel(excel[table], index=False)
-    from_german = optimizer.read_problem(*(german[t] for t in TABLES), start="2026-11-23", tz=ZONE)
-    from_excel = optimizer.read_problem(*(excel[t] for t in TABLES), start="2026-11-23", tz=ZONE)
-    assert from_german.technicians[0].name == "Jürgen Müßig"
-    assert from_german.orders == plain.orders and from_excel.orders == plain.orders
-    assert from_excel.technicians == plain.technicians and from_german.depots == plain.depots
-
-
-def test_validate_writes_a_report_of_every_problem(tmp_path: Path, capsys) -> None:
-    """Two bad cells in an Excel file: exit 2, one report row each with file, row, column and value."""
-    orders = sample("orders")
-    orders.loc[2, "lat"] = "95"
-    orders.loc[4, "skills"] = "hvac:x"
-    path = tmp_path / "orders.xlsx"
-    orders.to_excel(path, index=False)
-    report = tmp_path / "validation.csv"
-    code = main(["validate", "--config", str(write_config(tmp_path, orders=path)), "--report", str(report)])
-    assert code == EXIT_INVALID_INPUT
-    rows = pd.read_csv(report, dtype=str)
-    assert list(rows.columns) == list(REPORT_COLUMNS)
-    assert set(zip(rows["file"], rows["row"], rows["column"], rows["value"])) == {
-        ("orders.xlsx", "4", "lat", "95"),
-        ("orders.xlsx", "6", "skills", "hvac:x"),
-    }
-    assert main(["validate", "--config", str(write_config(tmp_path)), "--report", str(report)]) == EXIT_OK
-    assert pd.read_csv(report).empty
 
 
 def test_exit_code_3_when_an_emergency_is_left_unplanned(tmp_path: Path, capsys) -> None:
@@ -260,74 +155,6 @@ def test_malformed_inputs_exit_2_with_a_clear_message_and_write_nothing(
     assert not (tmp_path / "plan").exists()
 
 
-def test_a_failed_run_leaves_the_previous_plan_folder_as_it_was(tmp_path: Path, monkeypatch, capsys) -> None:
-    """Writing fails half-way (plan.json): exit 4, last night's files untouched, no
-    temporary files left; the solver failing: exit 4, the same."""
-    config = write_config(tmp_path)
-    assert main(["plan", "--config", str(config)]) in (EXIT_OK, EXIT_URGENT_UNPLANNED)
-    out = tmp_path / "plan"
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
-    import optimizer.io.plan_folder as writers
-
-    real = writers._write_json
-
-    def failing(path: Path, data: object) -> None:
-        if path.name == "plan.json":
-            raise OSError("disk full")
-        real(path, data)
-
-    monkeypatch.setattr(writers, "_write_json", failing)
-    assert main(["plan", "--config", str(config), "--seed", "1"]) == EXIT_FAILURE
-    assert "disk full" in capsys.readouterr().err
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".plan.")] == []
-    monkeypatch.setattr(writers, "_write_json", real)
-
-    def broken(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("solver crashed")
-
-    monkeypatch.setattr("optimizer.batch.runner.solve", broken)
-    assert main(["plan", "--config", str(config)]) == EXIT_FAILURE
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
-
-
-class _Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-def test_the_progress_line_shows_on_a_terminal_only() -> None:
-    """On a terminal: elapsed time, best objective and planned orders, cleared at the
-    end; on a pipe, or for a short solve: nothing."""
-    screen = _Terminal()
-    with StatusLine(screen, 30, 150, every_s=0.01) as ticker:
-        ticker.update(1.0, 5013.0, 148)
-        time.sleep(0.1)
-    shown = screen.getvalue()
-    assert "best 5013.0" in shown and "planned 148/150" in shown and shown.endswith("\r\033[K")
-    for stream, limit in ((io.StringIO(), 30), (_Terminal(), 1)):
-        with StatusLine(stream, limit, 150, every_s=0.01) as ticker:
-            ticker.update(1.0, 5013.0, 148)
-            time.sleep(0.05)
-        assert stream.getvalue() == ""
-
-
-def test_the_html_report_is_self_contained_with_a_route_per_technician_day(tmp_path: Path) -> None:
-    """report.html: no external resources; each technician-day's route drawn once on its
-    day's map; one Gantt service bar per planned visit; every unplanned order listed."""
-    assert main(["plan", "--config", str(write_config(tmp_path))]) in (EXIT_OK, EXIT_URGENT_UNPLANNED)
-    page = (tmp_path / "plan" / "report.html").read_text()
-    plan = Plan.model_validate_json((tmp_path / "plan" / "plan.json").read_text())
-    assert "http" not in page and "<script" not in page and "<link" not in page
-    assert page.count("<polyline") == len(plan.routes)
-    for route in plan.routes:
-        assert page.count(f"<title>{route.technician_id} {route.date}</title></polyline>") == 1
-        for order_id in route.order_ids:
-            assert page.count(f"<title>{order_id} ") == 1
-    for item in plan.unplanned:
-        assert f"<td>{item.order_id}</td>" in page
-
-
 def test_the_same_inputs_and_seed_give_the_same_plan(tmp_path: Path) -> None:
     """Two runs of OR-tools under a work limit write identical visits and unplanned orders."""
     extra = "max_solutions = 30\n"
@@ -340,64 +167,6 @@ def test_the_same_inputs_and_seed_give_the_same_plan(tmp_path: Path) -> None:
         assert main(["plan", "--config", str(path)]) in (EXIT_OK, EXIT_URGENT_UNPLANNED)
         written.append({name: (tmp_path / run / name).read_bytes() for name in ("visits.csv", "unassigned.csv")})
     assert written[0] == written[1]
-
-
-def test_operator_mistakes_exit_2_without_a_traceback(tmp_path: Path, capsys) -> None:
-    """A folder as config, log, report or plan target; a broken .xlsx; a section given
-    as a plain value; an unknown start word: each exit 2 with a message, never a traceback."""
-    config = write_config(tmp_path)
-    folder = tmp_path / "a-folder"
-    folder.mkdir()
-    not_excel = tmp_path / "orders.xlsx"
-    not_excel.write_bytes(b"PK nope")
-    plain_input = tmp_path / "plain.toml"
-    plain_input.write_text('input = "x"\n[horizon]' + config.read_text().split("[horizon]", 1)[1])
-    yesterday = tmp_path / "yesterday.toml"
-    yesterday.write_text(config.read_text().replace("start = 2026-11-23", 'start = "yesterday"'))
-    a_file = tmp_path / "a-file"
-    a_file.write_text("")
-    runs = {
-        "config is a folder": ["plan", "--config", str(folder)],
-        "log is a folder": ["plan", "--config", str(config), "--log", str(folder)],
-        "out is a file": ["plan", "--config", str(config), "--out", str(a_file)],
-        "not an xlsx": ["plan", "--config", str(config), "--orders", str(not_excel)],
-        "section as a value": ["plan", "--config", str(plain_input), "--orders", "x.csv"],
-        "unknown start word": ["plan", "--config", str(yesterday)],
-        "report is a folder": ["validate", "--config", str(config), "--report", str(folder)],
-    }
-    for what, argv in runs.items():
-        assert main(argv) == EXIT_INVALID_INPUT, what
-        err = capsys.readouterr().err
-        assert "Traceback" not in err and err.startswith("optimizer:"), (what, err)
-    assert not (tmp_path / "plan").exists()
-    main(["plan", "--config", str(yesterday)])
-    assert "expected a date like 2026-11-23, 'today' or 'tomorrow', got 'yesterday'" in capsys.readouterr().err
-
-
-def test_files_of_an_earlier_run_do_not_outlive_it(tmp_path: Path) -> None:
-    """With output.report = false there is no report.html, not even last night's; a plan
-    written where a re-plan was leaves no changes.csv behind."""
-    config = write_config(tmp_path)
-    assert main(["plan", "--config", str(config)]) in (EXIT_OK, EXIT_URGENT_UNPLANNED)
-    out = tmp_path / "plan"
-    assert (out / "report.html").exists()
-    (out / "changes.csv").write_text("stale\n")
-    quiet = tmp_path / "quiet.toml"
-    quiet.write_text(config.read_text().replace('log = "run.log"', 'log = "run.log"\nreport = false'))
-    assert main(["plan", "--config", str(quiet)]) in (EXIT_OK, EXIT_URGENT_UNPLANNED)
-    assert not (out / "report.html").exists() and not (out / "changes.csv").exists()
-    assert (out / "manifest.json").exists()
-
-
-def test_objective_table_sets_the_dispatchers_weights(tmp_path: Path) -> None:
-    """Every weight of the objective comes from ``[objective]``; the old linear
-    lateness key is refused with its name."""
-    config = write_config(tmp_path, "[objective]\nbreach = 0.2\nlate_shares = [0.5]\nlate_spans_min = [60]\n")
-    weights = load_config(config, {}).objective
-    assert (weights.breach, weights.late_shares, weights.late_spans_min) == (0.2, (0.5,), (60,))
-    old = write_config(tmp_path, "[objective]\nlate_per_min = {high = 20}\n")
-    with pytest.raises(InvalidProblemError, match="late_per_min"):
-        load_config(old, {})
 
 
 def test_objective_mismatch_is_a_warning_not_a_failure(tmp_path: Path, monkeypatch, caplog) -> None:
@@ -420,3 +189,20 @@ def test_objective_mismatch_is_a_warning_not_a_failure(tmp_path: Path, monkeypat
     assert (tmp_path / "plan" / "visits.csv").is_file()
     assert result.plan.kpis.orders_planned > 0
     assert any(getattr(r, "event", "") == "objective_mismatch" for r in caplog.records)
+
+
+def test_replan_keeps_the_travel_source(helsinki_exports: Path, helsinki_pbf: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "plan", tmp_path / "replan"
+    assert main(helsinki_plan_args(helsinki_exports, first, "--travel", f"osm={helsinki_pbf}")) in PLANNED
+    _, before = read_plan(first)
+    tuesday = next(r.stops[1].order_id for r in before.routes if r.date.day == 24 and len(r.stops) > 2)
+    events = tmp_path / "events.csv"
+    events.write_text(f"event,time,order_id\nnow,2026-11-23T11:00,\ncancel,,{tuesday}\n")
+    assert (
+        main(["replan", "--plan", str(first), "--events", str(events), "--out", str(second), "--time-limit", "3"])
+        in PLANNED
+    )
+    assert json.loads((second / "manifest.json").read_text())["travel"]["source"] == "osm"
+    problem, plan = read_plan(second)
+    assert problem.travel.osm_file == helsinki_pbf
+    assert optimizer.check(problem, plan).ok

@@ -2,8 +2,7 @@
 
 A valid plan is solved once; each test breaks one thing (in the plan or in the
 problem it is checked against) and expects that violation kind, and no other rule
-is needed to explain it.
-"""
+is needed to explain it."""
 
 from __future__ import annotations
 
@@ -11,10 +10,13 @@ import datetime as dt
 
 import pytest
 
+import optimizer
 from optimizer import check
-from optimizer.models import Plan, Problem, Stop, StopKind
+from optimizer.models import Delivery, Plan, Problem, Route, Stop, StopKind, Unavailable
+from optimizer.models.events import Events
+from optimizer.replan import replan_problem
 
-from conftest import at, lunch, make_order, make_problem, make_technician, solve_checked, window
+from conftest import NOW, TUESDAY, at, depot, lunch, make_order, make_problem, make_technician, solve_checked, window
 
 
 @pytest.fixture(scope="module")
@@ -216,3 +218,171 @@ def test_check_recomputes_lateness(problem: Problem, plan: Plan) -> None:
     report = check(problem.model_copy(update={"orders": (*problem.orders[:2], due)}), plan)
     assert report.terms["lateness"] == pytest.approx(1_000 * (0.1 + 0.3 * 10 / 240))
     assert report.kinds() == {"objective_mismatch"}
+
+
+def test_checker_rejects_a_job_shortened_by_its_break() -> None:
+    """An interrupting break must not eat the job's own minutes."""
+    job = make_order("INSTALL", duration_min=360)
+    problem = make_problem([job], [make_technician(break_=lunch())])
+    plan = solve_checked(problem, solver="insertion")
+    route = plan.routes[0]
+    k = next(i for i, s in enumerate(route.stops) if s.order_id == "INSTALL")
+    short = route.stops[k].model_copy(update={"end": route.stops[k].end - dt.timedelta(minutes=30)})
+    bad = plan.model_copy(
+        update={"routes": (route.model_copy(update={"stops": (*route.stops[:k], short, *route.stops[k + 1 :])}),)}
+    )
+    assert "duration" in optimizer.check(problem, bad).kinds()
+
+
+def test_checker_rejects_multi_day_visits_by_two_technicians() -> None:
+    job = make_order("BIG", duration_min=12 * 60)
+    problem = make_problem([job], [make_technician(), make_technician("T2")], days=2)
+    plan = solve_checked(problem)
+    first, second = sorted(plan.routes, key=lambda r: r.date)
+    moved = second.model_copy(update={"technician_id": "T2" if first.technician_id == "T1" else "T1"})
+    report = optimizer.check(problem, plan.model_copy(update={"routes": (first, moved)}))
+    assert "duplicate_order" in report.kinds()
+
+
+def test_checker_rejects_a_short_order_split_over_two_days() -> None:
+    """A one-hour order fits a day: splitting it is not a multi-day visit."""
+    problem = make_problem([make_order("A", duration_min=60)], [make_technician()], days=2)
+    plan = solve_checked(problem, solver="insertion")
+    route = plan.routes[0]
+    k = next(i for i, s in enumerate(route.stops) if s.order_id == "A")
+    half = route.stops[k].model_copy(update={"end": route.stops[k].start + dt.timedelta(minutes=30)})
+    first = route.model_copy(update={"stops": (*route.stops[:k], half, *route.stops[k + 1 :])})
+    shift = dt.timedelta(days=1)
+    second = first.model_copy(
+        update={
+            "date": first.date + shift,
+            "stops": tuple(
+                s.model_copy(update={"arrival": s.arrival + shift, "start": s.start + shift, "end": s.end + shift})
+                for s in first.stops
+            ),
+        }
+    )
+    report = optimizer.check(problem, plan.model_copy(update={"routes": (first, second)}))
+    assert "multi_day" in report.kinds()
+
+
+@pytest.fixture(scope="module")
+def supplied():
+    """A plan with one pickup of P-200 (the depot holds one) and a van unit of P-100 used."""
+    tech = make_technician(van_stock={"P-100": 1})
+    orders = [
+        make_order("HAS", parts={"P-100": 1}, windows=(window("08:00", "10:00"),)),
+        make_order(
+            "LACKS", parts={"P-200": 1}, lat=49.53, tools=frozenset({"lift"}), windows=(window("13:00", "15:00"),)
+        ),
+    ]
+    problem = make_problem(orders, [tech], depots=(depot(stock={"P-200": 1}, tools=frozenset({"lift"})),))
+    plan = solve_checked(problem)
+    assert plan.kpis.pickups == 1
+    return problem, plan
+
+
+def _edited(plan: Plan, edit) -> Plan:
+    """``plan`` with each stop replaced by ``edit(stop)`` (None drops it)."""
+    routes = []
+    for route in plan.routes:
+        stops = tuple(s for s in (edit(stop) for stop in route.stops) if s is not None)
+        routes.append(route.model_copy(update={"stops": stops}))
+    return plan.model_copy(update={"routes": tuple(routes)})
+
+
+@pytest.mark.parametrize(
+    ("edit", "kind"),
+    [
+        (lambda s: s.model_copy(update={"picked": {"P-200": 2}}) if s.kind is StopKind.PICKUP else s, "depot_stock"),
+        (lambda s: s.model_copy(update={"picked": {}}) if s.kind is StopKind.PICKUP else s, "parts"),
+        (lambda s: s.model_copy(update={"picked_tools": frozenset()}) if s.kind is StopKind.PICKUP else s, "tools"),
+        (
+            lambda s: (
+                s.model_copy(update={"picked_tools": frozenset({"lift", "crane"})}) if s.kind is StopKind.PICKUP else s
+            ),
+            "tools",
+        ),
+        (
+            lambda s: (
+                s.model_copy(update={"arrival": at("06:00"), "start": at("06:00"), "end": at("06:10")})
+                if s.kind is StopKind.PICKUP
+                else s
+            ),
+            "depot_hours",
+        ),
+        (lambda s: s.model_copy(update={"end": s.start}) if s.kind is StopKind.PICKUP else s, "duration"),
+    ],
+)
+def test_checker_rejects_broken_supply(supplied, edit, kind) -> None:
+    """Over-drawn depot, parts or tools not on hand, a pickup outside opening hours or too short."""
+    problem, plan = supplied
+    report = optimizer.check(problem, _edited(plan, edit))
+    assert kind in report.kinds(), str(report)
+
+
+def test_checker_rejects_a_van_unit_used_twice() -> None:
+    """Two orders served from a single van unit: the second has no part by then."""
+    tech = make_technician(van_stock={"P-100": 2})
+    orders = [make_order("A", parts={"P-100": 1}), make_order("B", parts={"P-100": 1}, lat=49.51)]
+    plan = solve_checked(make_problem(orders, [tech]))
+    poorer = make_problem(orders, [make_technician(van_stock={"P-100": 1})])
+    report = optimizer.check(poorer, plan)
+    assert "parts" in report.kinds()
+
+
+def test_checker_rejects_a_route_on_an_absent_day() -> None:
+    """A plan made for a technician who works Tuesday, checked against their absence."""
+    orders = [make_order("O", windows=(window("08:00", "12:00", 1),))]
+    plan = solve_checked(make_problem(orders, [make_technician()], days=2))
+    absent = make_problem(orders, [make_technician(absent=frozenset({TUESDAY}))], days=2)
+    assert "not_a_workday" in optimizer.check(absent, plan).kinds()
+
+
+def test_checker_rejects_a_pickup_before_the_delivery_arrives() -> None:
+    """Moving the pickup of a part that arrives at 10:00 to 08:00 over-draws the depot."""
+    tech = make_technician()
+    orders = [make_order("WAIT", parts={"P-300": 1}, windows=(window("08:00", "16:00"),))]
+    problem = make_problem(
+        orders, [tech], depots=(depot(incoming=(Delivery(part="P-300", quantity=1, at=at("10:00")),)),)
+    )
+    plan = solve_checked(problem)
+    early = _edited(
+        plan,
+        lambda s: (
+            s.model_copy(update={"arrival": at("08:00"), "start": at("08:00"), "end": at("08:10")})
+            if s.kind is StopKind.PICKUP
+            else s
+        ),
+    )
+    assert "depot_stock" in optimizer.check(problem, early).kinds()
+
+
+def test_the_checker_rejects_a_replan_that_rewrites_history(day: tuple[Problem, Plan]) -> None:
+    """Moving a fixed stop, starting new work before now, and new work for an
+    unavailable technician are each reported."""
+    problem, plan = day
+    sick = plan.routes[-1].technician_id
+    events = Events(now=NOW, unavailable=(Unavailable(technician_id=sick, start=at("13:00")),))
+    later = replan_problem(problem, plan, events)
+    # The old plan answers the new problem badly: it works on after 13:00 for ``sick``.
+    report = optimizer.check(later, plan)
+    assert "unavailable" in report.kinds()
+    route = plan.routes[0]
+    shifted = tuple(
+        s.model_copy(update={"start": s.start - dt.timedelta(minutes=5)}) if s.kind is StopKind.ORDER and k == 1 else s
+        for k, s in enumerate(route.stops)
+    )
+    broken = plan.model_copy(
+        update={"routes": (Route(technician_id=route.technician_id, date=route.date, stops=shifted), *plan.routes[1:])}
+    )
+    kinds = optimizer.check(replan_problem(problem, plan, Events(now=NOW)), broken).kinds()
+    assert "fixed_changed" in kinds
+    early = replan_problem(problem, plan, Events(now=at("06:00")))
+    assert (
+        "before_now"
+        in optimizer.check(
+            early.model_copy(update={"progress": early.progress.model_copy(update={"now": at("09:00"), "fixed": ()})}),
+            plan,
+        ).kinds()
+    )

@@ -1,4 +1,5 @@
-"""The command line, through ``main(argv)``: the sample end to end and bad input."""
+"""The commands, through ``main(argv)``: the sample end to end, a re-plan, bad input,
+operator mistakes and failing travel sources, each with its exit code."""
 
 from __future__ import annotations
 
@@ -10,33 +11,13 @@ import pytest
 
 import optimizer
 from optimizer import check
-from optimizer.cli import EXIT_INVALID_INPUT, EXIT_OK, main
+from optimizer.cli import EXIT_FAILURE, EXIT_INVALID_INPUT, EXIT_OK, EXIT_URGENT_UNPLANNED, main
 from optimizer.io.frames import VISIT_COLUMNS
+from optimizer.io.plan_folder import read_plan
 from optimizer.models import Plan, Problem
+from optimizer.outputs.diff import CHANGE_COLUMNS
 
-from conftest import SAMPLES
-
-
-def plan_args(out: Path, orders: Path = SAMPLES / "orders.csv", *extra: str) -> list[str]:
-    """Arguments of ``optimizer plan`` on the sample (orders replaceable)."""
-    return [
-        "plan",
-        "--orders",
-        str(orders),
-        "--technicians",
-        str(SAMPLES / "technicians.csv"),
-        "--depots",
-        str(SAMPLES / "depots.csv"),
-        "--start",
-        "2026-11-23",
-        "--days",
-        "3",
-        "--tz",
-        "Europe/Berlin",
-        "--out",
-        str(out),
-        *extra,
-    ]
+from conftest import EVENT_ROWS, SAMPLES, ZONE, helsinki_plan_args, plan_args, write_config, write_events_csv
 
 
 def test_cli_sample_end_to_end(tmp_path: Path, sample_problem: Problem, capsys) -> None:
@@ -102,15 +83,6 @@ def test_cli_unknown_time_zone(tmp_path: Path, capsys) -> None:
     assert "Mars/Olympus" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("flag", [["--days", "0"], ["--start", "Monday"], ["--time-limit", "-1"]])
-def test_cli_bad_arguments(tmp_path: Path, flag: list[str], capsys) -> None:
-    """Bad arguments exit with code 2 and a usage message."""
-    with pytest.raises(SystemExit) as exit_info:
-        main([*plan_args(tmp_path / "plan"), *flag])
-    assert exit_info.value.code == EXIT_INVALID_INPUT
-    assert "usage" in capsys.readouterr().err
-
-
 def test_cli_unseen_instance_plans_urgent_first(tmp_path: Path) -> None:
     """A generated instance it has never seen: valid plan, urgent work planned first."""
     from optimizer.testing import problems as synthetic
@@ -157,3 +129,127 @@ def test_cli_unseen_instance_plans_urgent_first(tmp_path: Path) -> None:
     assert kpis.unplanned_by_urgency["emergency"] == 0
     assert share["emergency"] >= share["high"] >= share["normal"] >= share["low"]
     assert kpis.unplanned_by_urgency["low"] > 0  # the instance is overloaded, so this means something
+
+
+def test_cli_replan_writes_the_new_plan_and_its_changes(tmp_path: Path, capsys) -> None:
+    """plan the sample day, then replan with the sample events (three emergencies and a
+    sick technician at 11:00): exit 0, a checked plan folder whose changes.csv adds the
+    emergencies, served today; bad events: exit 2, nothing written."""
+    first = tmp_path / "plan"
+    args = [
+        "--orders",
+        str(SAMPLES / "orders.csv"),
+        "--technicians",
+        str(SAMPLES / "technicians.csv"),
+        "--depots",
+        str(SAMPLES / "depots.csv"),
+        "--start",
+        "2026-11-23",
+        "--days",
+        "1",
+        "--tz",
+        ZONE,
+        "--time-limit",
+        "5",
+        "--solver",
+        "insertion",
+        "--out",
+        str(first),
+    ]
+    assert main(["plan", *args]) in (EXIT_OK, EXIT_URGENT_UNPLANNED)
+    events = SAMPLES / "events.csv"
+    second = tmp_path / "replan"
+    assert main(
+        ["replan", "--plan", str(first), "--events", str(events), "--out", str(second), "--time-limit", "5"]
+    ) in (EXIT_OK, EXIT_URGENT_UNPLANNED)
+    assert "Changes against the previous plan" in capsys.readouterr().out
+    changes = pd.read_csv(second / "changes.csv")
+    assert list(changes.columns) == list(CHANGE_COLUMNS)
+    added = changes[changes["change"] == "added"]
+    assert set(added["order_id"]) == {"E-001", "E-002", "E-003"}
+    assert (added["date_after"] == "2026-11-23").all()
+    problem, plan = read_plan(second)
+    assert problem.progress is not None and optimizer.check(problem, plan).ok
+
+    bad = write_events_csv(tmp_path / "bad.csv", [EVENT_ROWS[0], {"event": "cancel", "order_id": "NOPE"}])
+    third = tmp_path / "never"
+    assert main(["replan", "--plan", str(first), "--events", str(bad), "--out", str(third)]) == EXIT_INVALID_INPUT
+    assert "bad.csv, column 'order_id': cancels an unknown order (value 'NOPE')" in capsys.readouterr().err
+    assert not third.exists()
+    assert (
+        main(["replan", "--plan", str(tmp_path / "nowhere"), "--events", str(events), "--out", str(third)])
+        == EXIT_INVALID_INPUT
+    )
+
+
+def test_operator_mistakes_exit_2_without_a_traceback(tmp_path: Path, capsys) -> None:
+    """A folder as config, log, report or plan target; a broken .xlsx; a section given
+    as a plain value; an unknown start word: each exit 2 with a message, never a traceback."""
+    config = write_config(tmp_path)
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    not_excel = tmp_path / "orders.xlsx"
+    not_excel.write_bytes(b"PK nope")
+    plain_input = tmp_path / "plain.toml"
+    plain_input.write_text('input = "x"\n[horizon]' + config.read_text().split("[horizon]", 1)[1])
+    yesterday = tmp_path / "yesterday.toml"
+    yesterday.write_text(config.read_text().replace("start = 2026-11-23", 'start = "yesterday"'))
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    runs = {
+        "config is a folder": ["plan", "--config", str(folder)],
+        "log is a folder": ["plan", "--config", str(config), "--log", str(folder)],
+        "out is a file": ["plan", "--config", str(config), "--out", str(a_file)],
+        "not an xlsx": ["plan", "--config", str(config), "--orders", str(not_excel)],
+        "section as a value": ["plan", "--config", str(plain_input), "--orders", "x.csv"],
+        "unknown start word": ["plan", "--config", str(yesterday)],
+        "report is a folder": ["validate", "--config", str(config), "--report", str(folder)],
+    }
+    for what, argv in runs.items():
+        assert main(argv) == EXIT_INVALID_INPUT, what
+        err = capsys.readouterr().err
+        assert "Traceback" not in err and err.startswith("optimizer:"), (what, err)
+    assert not (tmp_path / "plan").exists()
+    main(["plan", "--config", str(yesterday)])
+    assert "expected a date like 2026-11-23, 'today' or 'tomorrow', got 'yesterday'" in capsys.readouterr().err
+
+
+def test_a_missing_map_is_invalid_input(helsinki_exports: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / "plan"
+    assert (
+        main(helsinki_plan_args(helsinki_exports, out, "--travel", f"osm={tmp_path / 'none.osm.pbf'}"))
+        == EXIT_INVALID_INPUT
+    )
+    assert "none.osm.pbf" in capsys.readouterr().err and not out.exists()
+
+
+def test_an_order_off_the_map_is_invalid_input(
+    helsinki_exports: Path,
+    helsinki_pbf: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture,
+) -> None:
+    orders = pd.read_csv(helsinki_exports / "orders.csv", dtype=str)
+    orders.loc[2, ["lat", "lon"]] = ["60.3", "25.2"]  # 16 km north-east, beyond the extract
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    orders.to_csv(exports / "orders.csv", index=False)
+    for name in ("technicians.csv", "depots.csv"):
+        (exports / name).write_bytes((helsinki_exports / name).read_bytes())
+    out = tmp_path / "plan"
+    assert main(helsinki_plan_args(exports, out, "--travel", f"osm={helsinki_pbf}")) == EXIT_INVALID_INPUT
+    error = capsys.readouterr().err
+    assert f"orders ({orders.loc[2, 'order_id']!r}), column 'lat/lon': cannot be routed" in error
+    assert not out.exists()
+
+
+def test_a_server_that_does_not_answer_fails_cleanly(
+    helsinki_exports: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture,
+) -> None:
+    out = tmp_path / "plan"
+    assert main(helsinki_plan_args(helsinki_exports, out, "--travel", "osrm=http://127.0.0.1:9")) == EXIT_FAILURE
+    error = capsys.readouterr().err
+    assert "OSRM at http://127.0.0.1:9 did not answer" in error and "Traceback" not in error
+    assert not out.exists()

@@ -2,30 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pandas as pd
 import pytest
 
 from optimizer.io.frames import UNASSIGNED_COLUMNS, VISIT_COLUMNS, days_frame, unassigned_frame, visits_frame
-from optimizer.io.plan_folder import PLAN_FILES, write_plan
 from optimizer.models import Plan, Problem
 
-from conftest import lunch, make_order, make_problem, make_technician, solve_checked
-
-
-@pytest.fixture(scope="module")
-def problem() -> Problem:
-    """A small problem with a break and one order nobody is skilled for."""
-    orders = [make_order(f"O{i}", lat=49.45 + 0.01 * i, duration_min=100) for i in range(6)]
-    orders.append(make_order("GAS", skills={"gas": 1}))
-    return make_problem(orders, [make_technician(break_=lunch())])
-
-
-@pytest.fixture(scope="module")
-def plan(problem: Problem) -> Plan:
-    """Its plan, with one unplanned order."""
-    return solve_checked(problem)
+from conftest import solve_checked
 
 
 def test_frames_visits_columns_and_dtypes(plan: Plan) -> None:
@@ -43,23 +25,6 @@ def test_frames_unassigned(plan: Plan) -> None:
     frame = unassigned_frame(plan)
     assert list(frame.columns) == list(UNASSIGNED_COLUMNS)
     assert frame.set_index("order_id").loc["GAS", "reason"] == "no_skilled_technician"
-
-
-def test_frames_json_round_trip(plan: Plan) -> None:
-    """A plan written to JSON and read back holds the same data and writes the same JSON."""
-    loaded = Plan.model_validate_json(plan.model_dump_json())
-    assert loaded.model_dump() == plan.model_dump()
-    assert loaded.model_dump_json() == plan.model_dump_json()
-
-
-def test_writer_replaces_files_atomically(problem: Problem, plan: Plan, tmp_path: Path) -> None:
-    """Writing twice replaces the files and leaves no temporary folders behind."""
-    out = tmp_path / "plan"
-    write_plan(problem, plan, out)
-    write_plan(problem, plan, out)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan"]
-    assert sorted(p.name for p in out.iterdir()) == sorted(PLAN_FILES)
-    assert len(pd.read_csv(out / "visits.csv")) == len(visits_frame(plan))
 
 
 def test_days_frame_has_a_row_per_day_with_the_totals(sample_problem: Problem) -> None:

@@ -1,8 +1,7 @@
 """Contract every registered back-end must meet: valid plans, honest reasons, each rule.
 
 Every test solves a tiny problem whose right answer is known by hand, then the plan is
-re-checked by the independent checker (``solve_checked``).
-"""
+re-checked by the independent checker (``solve_checked``)."""
 
 from __future__ import annotations
 
@@ -13,23 +12,13 @@ import pytest
 from optimizer.models import ClockInterval, Depot, Plan, StopKind, Urgency
 from optimizer.solvers import SOLVERS
 
-from conftest import (
-    at,
-    lunch,
-    make_order,
-    make_problem,
-    make_technician,
-    solve_checked,
-    window,
-)
+from conftest import FAR, at, lunch, make_order, make_problem, make_technician, reasons, solve_checked, window
 
 FULL_MODEL = sorted(set(SOLVERS) - {"pyvrp"})
 """Back-ends that model every rule; PyVRP's subset is tested in test_pyvrp.py."""
 
-pytestmark = pytest.mark.parametrize("solver", FULL_MODEL)
 
-FAR = {"lat": 49.60, "lon": 8.60}
-"""About 15 km from home as the crow flies: roughly 30 minutes' drive at 40 km/h x 1.3."""
+pytestmark = pytest.mark.parametrize("solver", FULL_MODEL)
 
 
 def visits(plan: Plan) -> dict[str, tuple[str, object]]:
@@ -40,11 +29,6 @@ def visits(plan: Plan) -> dict[str, tuple[str, object]]:
         for s in r.stops
         if s.kind is StopKind.ORDER and s.order_id
     }
-
-
-def reasons(plan: Plan) -> dict[str, str]:
-    """order id -> reason code of every unplanned order."""
-    return {u.order_id: u.reason for u in plan.unplanned}
 
 
 def test_contract_empty_problem(solver: str) -> None:

@@ -7,30 +7,23 @@ import datetime as dt
 import pytest
 
 from optimizer.instance import compile_instance
-from optimizer.models import ClockInterval, Depot, StopKind, Urgency
+from optimizer.models import ClockInterval, Depot, StopKind, Unavailable, Urgency
+from optimizer.models.events import Events
 from optimizer.solvers.base import SolveLimits
 from optimizer.solvers.pyvrp_search import PyVrpSearch, unsupported
 
-from conftest import lunch, make_order, make_problem, make_technician, solve_checked, window
-
-FAR = {"lat": 49.60, "lon": 8.60}
-
-
-def routing_core():
-    """Ten orders with windows and loads, two technicians at different homes, vans of 4."""
-    orders = [
-        make_order(
-            f"O{i}",
-            lat=49.45 + 0.02 * (i % 5),
-            lon=8.45 + 0.03 * (i // 5),
-            duration_min=45,
-            load=1.0,
-            windows=(window("08:00", "12:00") if i % 2 else window("12:00", "16:00"),),
-        )
-        for i in range(10)
-    ]
-    techs = [make_technician("A", capacity=4.0), make_technician("B", **FAR, capacity=6.0)]
-    return make_problem(orders, techs)
+from conftest import (
+    FAR,
+    at,
+    lunch,
+    make_order,
+    make_problem,
+    make_technician,
+    replanned,
+    routing_core,
+    solve_checked,
+    window,
+)
 
 
 def test_pyvrp_solves_routing_core() -> None:
@@ -63,12 +56,6 @@ def test_pyvrp_keeps_the_urgent_order_when_short_of_time() -> None:
     assert plan.routes[0].order_ids == ["HIGH"]
     assert [u.order_id for u in plan.unplanned] == ["LOW"]
     assert "orders optional" in plan.info.status
-
-
-def test_auto_uses_pyvrp_for_the_routing_core() -> None:
-    """The default back-end picks PyVRP where it models the problem exactly."""
-    plan = solve_checked(routing_core(), solver="auto", max_solutions=200)
-    assert plan.info.status.startswith("pyvrp:")
 
 
 @pytest.mark.parametrize(
@@ -132,3 +119,22 @@ def test_pyvrp_routes_are_supplied_with_parts() -> None:
     assert plan.kpis.orders_planned == 2 and plan.kpis.pickups == 1
     pickup = next(s for r in plan.routes for s in r.stops if s.kind is StopKind.PICKUP)
     assert pickup.picked == {"P-100": 1}
+
+
+def test_pyvrp_plans_days_cut_short_or_resumed_after_the_shift() -> None:
+    """PyVRP (no breaks here) on a day cut at 14:00 and on one re-planned in overtime."""
+    orders = [make_order(f"O{k}", lat=49.50 + 0.01 * k) for k in range(6)]
+    problem = make_problem(orders, [make_technician("T1", max_overtime_min=60), make_technician("T2", lat=49.52)])
+    plan = solve_checked(problem, solver="insertion")
+    replanned(
+        problem,
+        plan,
+        Events(now=at("10:00"), unavailable=(Unavailable(technician_id="T2", start=at("14:00")),)),
+        solver="pyvrp",
+    )
+    replanned(
+        problem,
+        plan,
+        Events(now=at("17:20"), new_orders=(make_order("E", lat=49.49, duration_min=20),)),
+        solver="pyvrp",
+    )

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
+
 from optimizer.instance import compile_instance
+from optimizer.models import StopKind
 from optimizer.solvers.schedule import schedule_route
 
-from conftest import at, lunch, make_order, make_problem, make_technician, window
+from conftest import at, lunch, make_order, make_problem, make_technician, solve_checked, window
 
 
 def seconds(clock: str) -> int:
@@ -66,3 +71,34 @@ def test_scheduling_overtime_and_lateness_cost() -> None:
     assert timed is not None
     assert timed.overtime_s == 60 * 60 + sum(timed.travel_s)
     assert timed.cost(instance) == 2 * timed.overtime_s / 60
+
+
+SOLVERS = ["auto", "insertion", "ortools", "vroom"]
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_six_hour_job_takes_the_lunch_break_inside(solver: str) -> None:
+    """A six-hour installation, 08:00-17:00 shift, lunch 30 min starting 12:00-13:00:
+    no schedule fits it around the break, so the break interrupts it and the visit ends
+    30 minutes after six hours of work."""
+    job = make_order("INSTALL", type="installation", duration_min=360)
+    plan = solve_checked(make_problem([job], [make_technician(break_=lunch())]), solver=solver)
+    assert not plan.unplanned
+    stops = plan.routes[0].stops
+    k = next(i for i, s in enumerate(stops) if s.order_id == "INSTALL")
+    visit, rest = stops[k], stops[k + 1]
+    assert rest.kind is StopKind.BREAK
+    assert visit.start <= rest.start and rest.end <= visit.end
+    assert (visit.end - visit.start) == dt.timedelta(minutes=390)
+    assert at("12:00") <= rest.start <= at("13:00")
+    assert plan.kpis.service_min == pytest.approx(360)  # the work, not the break inside it
+
+
+def test_break_stays_between_stops_where_it_fits() -> None:
+    """Two two-hour jobs and lunch: the break falls between them, not inside one."""
+    orders = [make_order("A", duration_min=120), make_order("B", duration_min=120, windows=(window("13:00", "14:00"),))]
+    plan = solve_checked(make_problem(orders, [make_technician(break_=lunch())]), solver="insertion")
+    stops = plan.routes[0].stops
+    for k, stop in enumerate(stops):
+        if stop.kind is StopKind.BREAK:
+            assert stops[k - 1].end <= stop.start

@@ -1,5 +1,6 @@
-"""Spare parts, tools, depots and the multi-day horizon: small problems whose right
-answer is known by hand, each plan re-checked, and the checker catching broken plans."""
+"""Parts and tools for the routes: van stock used up, depot pickups inserted where
+the van lacks a part and within depot hours, deliveries waited for, tools collected
+once; small problems whose right answer is known by hand, each plan re-checked."""
 
 from __future__ import annotations
 
@@ -7,35 +8,23 @@ import datetime as dt
 
 import pytest
 
-import optimizer
 from optimizer.io import visits_frame
-from optimizer.models import ClockInterval, Delivery, Depot, Plan, StopKind, Urgency
+from optimizer.models import ClockInterval, Delivery, StopKind, Urgency
 from optimizer.testing import problems as synthetic
 
-from conftest import MONDAY, at, make_order, make_problem, make_technician, solve_checked, window
-
-TUESDAY = dt.date(2026, 11, 24)
-
-
-def depot(depot_id: str = "D1", hours: tuple[int, int] = (7, 18), **fields) -> Depot:
-    """A depot a few kilometres from home, open ``hours``, overridden by ``fields``."""
-    base = {
-        "id": depot_id,
-        "lat": 49.52,
-        "lon": 8.50,
-        "hours": ClockInterval(start=dt.time(hours[0]), end=dt.time(hours[1])),
-    }
-    return Depot(**(base | fields))
-
-
-def stops_of(plan: Plan, kind: StopKind) -> list:
-    """(route, stop) pairs of one kind, routes in date order."""
-    return [(r, s) for r in sorted(plan.routes, key=lambda r: r.date) for s in r.stops if s.kind is kind]
-
-
-def reasons(plan: Plan) -> dict[str, str]:
-    """Unplanned order id -> reason code."""
-    return {u.order_id: u.reason for u in plan.unplanned}
+from conftest import (
+    MONDAY,
+    TUESDAY,
+    at,
+    depot,
+    make_order,
+    make_problem,
+    make_technician,
+    reasons,
+    solve_checked,
+    stops_of,
+    window,
+)
 
 
 def test_last_van_unit_goes_to_the_more_urgent_order() -> None:
@@ -144,42 +133,6 @@ def test_order_waits_for_the_parts_delivery_and_names_it_when_late() -> None:
     assert visit.late_min > 0 and "waiting for part P-300" in visit.late_cause
 
 
-def test_parts_arriving_after_the_last_window_are_named_with_their_time() -> None:
-    """Parts that arrive after the order's only window: unplanned, parts_unavailable_until
-    with the arrival time."""
-    tech = make_technician()
-    orders = [make_order("TOO-LATE", parts={"P-300": 1}, windows=(window("08:00", "12:00"),))]
-    arriving = depot(incoming=(Delivery(part="P-300", quantity=1, at=at("15:00")),))
-    plan = solve_checked(make_problem(orders, [tech], depots=(arriving,)))
-    (unplanned,) = plan.unplanned
-    assert unplanned.reason == "parts_unavailable_until" and unplanned.until == at("15:10")  # after the pickup
-
-
-def test_release_is_the_earliest_start() -> None:
-    """An order released on Tuesday 10:00 (a part arriving) starts no earlier."""
-    plan = solve_checked(make_problem([make_order("R", release=at("10:00", 1))], [make_technician()], days=2))
-    ((route, visit),) = stops_of(plan, StopKind.ORDER)
-    assert route.date == TUESDAY and visit.start >= at("10:00", 1)
-
-
-def test_absent_technician_gets_nothing_on_that_day() -> None:
-    """A technician absent on Tuesday has no route on Tuesday, though work would fit there."""
-    tech = make_technician(absent=frozenset({TUESDAY}))
-    orders = [make_order(f"O{i}", duration_min=240, lat=49.50 + 0.005 * i) for i in range(5)]
-    plan = solve_checked(make_problem(orders, [tech], days=3))
-    assert TUESDAY not in {r.date for r in plan.routes}
-    assert plan.kpis.orders_planned == 4
-    assert [d.orders_planned for d in plan.kpis.days] == [2, 0, 2]
-
-
-def test_emergency_goes_on_the_earliest_day() -> None:
-    """With room on both days, the emergency is served on Monday."""
-    orders = [make_order("EMG", urgency=Urgency.EMERGENCY), make_order("N", lat=49.51)]
-    plan = solve_checked(make_problem(orders, [make_technician()], days=2))
-    ((route, _),) = [(r, s) for r, s in stops_of(plan, StopKind.ORDER) if s.order_id == "EMG"]
-    assert route.date == MONDAY
-
-
 def test_tool_is_collected_once_and_kept() -> None:
     """A lift lent by the depot is collected before the first order needing it and kept
     for the second order on the next day: one pickup in all."""
@@ -194,108 +147,6 @@ def test_tool_is_collected_once_and_kept() -> None:
     assert route.date == MONDAY and pickup.picked_tools == {"lift"}
 
 
-def test_tool_no_depot_lends_is_a_presolve_reason() -> None:
-    """No technician carries the tool and no depot lends it."""
-    orders = [make_order("T", tools=frozenset({"crane"}))]
-    plan = solve_checked(make_problem(orders, [make_technician()], depots=(depot(tools=frozenset({"lift"})),)))
-    assert reasons(plan) == {"T": "no_technician_with_tools"}
-
-
-# -- the checker rejects plans that break the rules ----------------------------------
-
-
-@pytest.fixture(scope="module")
-def supplied():
-    """A plan with one pickup of P-200 (the depot holds one) and a van unit of P-100 used."""
-    tech = make_technician(van_stock={"P-100": 1})
-    orders = [
-        make_order("HAS", parts={"P-100": 1}, windows=(window("08:00", "10:00"),)),
-        make_order(
-            "LACKS", parts={"P-200": 1}, lat=49.53, tools=frozenset({"lift"}), windows=(window("13:00", "15:00"),)
-        ),
-    ]
-    problem = make_problem(orders, [tech], depots=(depot(stock={"P-200": 1}, tools=frozenset({"lift"})),))
-    plan = solve_checked(problem)
-    assert plan.kpis.pickups == 1
-    return problem, plan
-
-
-def _edited(plan: Plan, edit) -> Plan:
-    """``plan`` with each stop replaced by ``edit(stop)`` (None drops it)."""
-    routes = []
-    for route in plan.routes:
-        stops = tuple(s for s in (edit(stop) for stop in route.stops) if s is not None)
-        routes.append(route.model_copy(update={"stops": stops}))
-    return plan.model_copy(update={"routes": tuple(routes)})
-
-
-@pytest.mark.parametrize(
-    ("edit", "kind"),
-    [
-        (lambda s: s.model_copy(update={"picked": {"P-200": 2}}) if s.kind is StopKind.PICKUP else s, "depot_stock"),
-        (lambda s: s.model_copy(update={"picked": {}}) if s.kind is StopKind.PICKUP else s, "parts"),
-        (lambda s: s.model_copy(update={"picked_tools": frozenset()}) if s.kind is StopKind.PICKUP else s, "tools"),
-        (
-            lambda s: (
-                s.model_copy(update={"picked_tools": frozenset({"lift", "crane"})}) if s.kind is StopKind.PICKUP else s
-            ),
-            "tools",
-        ),
-        (
-            lambda s: (
-                s.model_copy(update={"arrival": at("06:00"), "start": at("06:00"), "end": at("06:10")})
-                if s.kind is StopKind.PICKUP
-                else s
-            ),
-            "depot_hours",
-        ),
-        (lambda s: s.model_copy(update={"end": s.start}) if s.kind is StopKind.PICKUP else s, "duration"),
-    ],
-)
-def test_checker_rejects_broken_supply(supplied, edit, kind) -> None:
-    """Over-drawn depot, parts or tools not on hand, a pickup outside opening hours or too short."""
-    problem, plan = supplied
-    report = optimizer.check(problem, _edited(plan, edit))
-    assert kind in report.kinds(), str(report)
-
-
-def test_checker_rejects_a_van_unit_used_twice() -> None:
-    """Two orders served from a single van unit: the second has no part by then."""
-    tech = make_technician(van_stock={"P-100": 2})
-    orders = [make_order("A", parts={"P-100": 1}), make_order("B", parts={"P-100": 1}, lat=49.51)]
-    plan = solve_checked(make_problem(orders, [tech]))
-    poorer = make_problem(orders, [make_technician(van_stock={"P-100": 1})])
-    report = optimizer.check(poorer, plan)
-    assert "parts" in report.kinds()
-
-
-def test_checker_rejects_a_route_on_an_absent_day() -> None:
-    """A plan made for a technician who works Tuesday, checked against their absence."""
-    orders = [make_order("O", windows=(window("08:00", "12:00", 1),))]
-    plan = solve_checked(make_problem(orders, [make_technician()], days=2))
-    absent = make_problem(orders, [make_technician(absent=frozenset({TUESDAY}))], days=2)
-    assert "not_a_workday" in optimizer.check(absent, plan).kinds()
-
-
-def test_checker_rejects_a_pickup_before_the_delivery_arrives() -> None:
-    """Moving the pickup of a part that arrives at 10:00 to 08:00 over-draws the depot."""
-    tech = make_technician()
-    orders = [make_order("WAIT", parts={"P-300": 1}, windows=(window("08:00", "16:00"),))]
-    problem = make_problem(
-        orders, [tech], depots=(depot(incoming=(Delivery(part="P-300", quantity=1, at=at("10:00")),)),)
-    )
-    plan = solve_checked(problem)
-    early = _edited(
-        plan,
-        lambda s: (
-            s.model_copy(update={"arrival": at("08:00"), "start": at("08:00"), "end": at("08:10")})
-            if s.kind is StopKind.PICKUP
-            else s
-        ),
-    )
-    assert "depot_stock" in optimizer.check(problem, early).kinds()
-
-
 def test_pickup_on_an_earlier_day_when_the_depot_is_closed_before_the_order() -> None:
     """The depot opens 16:00-18:00 only; the order is Tuesday morning: the part is
     collected on Monday's route (with Monday's other order) and kept overnight."""
@@ -308,20 +159,6 @@ def test_pickup_on_an_earlier_day_when_the_depot_is_closed_before_the_order() ->
     assert plan.kpis.orders_planned == 2
     ((route, pickup),) = stops_of(plan, StopKind.PICKUP)
     assert route.date == MONDAY and pickup.picked == {"P-200": 1}
-
-
-def test_stock_arriving_after_the_window_does_not_count_as_left() -> None:
-    """One unit on Monday goes to the high order; a second unit arrives on Tuesday, after
-    the low order's only window: the low order is unplanned for lack of stock in time."""
-    techs = [make_technician("T1"), make_technician("T2", lat=49.47)]
-    orders = [
-        make_order("HIGH", urgency=Urgency.HIGH, parts={"P-910": 1}, windows=(window("08:00", "12:00"),)),
-        make_order("LOW", urgency=Urgency.LOW, parts={"P-910": 1}, lat=49.47, windows=(window("08:00", "12:00"),)),
-    ]
-    stocked = depot(stock={"P-910": 1}, incoming=(Delivery(part="P-910", quantity=1, at=at("10:00", 1)),))
-    plan = solve_checked(make_problem(orders, techs, days=2, depots=(stocked,)))
-    assert [s.order_id for _, s in stops_of(plan, StopKind.ORDER)] == ["HIGH"]
-    assert reasons(plan) == {"LOW": "no_stock_in_reach"}
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -358,37 +195,3 @@ def test_other_technicians_fetch_what_the_one_van_lacks() -> None:
     orders = [make_order(f"O{i}", parts={"P-100": 1}, duration_min=120, lat=49.50 + 0.003 * i) for i in range(6)]
     plan = solve_checked(make_problem(orders, techs, depots=(depot(stock={"P-100": 10}),)))
     assert plan.kpis.orders_planned == 6 and {r.technician_id for r in plan.routes} == {"A", "B"}
-
-
-def test_parts_arriving_too_late_in_a_short_day_are_named() -> None:
-    """The part arrives at 11:40, the window closes at 12:00 and the day at 12:30: the
-    order is unplanned because of the part, not the shift."""
-    tech = make_technician(shift=ClockInterval(start=dt.time(8), end=dt.time(12, 30)))
-    orders = [make_order("X", parts={"P-300": 1}, windows=(window("08:00", "12:00"),))]
-    arriving = depot(incoming=(Delivery(part="P-300", quantity=1, at=at("11:40")),))
-    plan = solve_checked(make_problem(orders, [tech], depots=(arriving,)))
-    assert reasons(plan) == {"X": "parts_unavailable_until"}
-
-
-def test_stock_in_a_closed_depot_does_not_count_as_left() -> None:
-    """The depot with stock opens only after the orders' windows: the low order that the
-    van's single unit did not go to is unplanned for lack of stock in reach."""
-    tech = make_technician(van_stock={"P-100": 1})
-    orders = [
-        make_order("HI", urgency=Urgency.HIGH, parts={"P-100": 1}, windows=(window("08:00", "12:00"),)),
-        make_order("LO", urgency=Urgency.LOW, parts={"P-100": 1}, lat=49.51, windows=(window("08:00", "12:00"),)),
-    ]
-    plan = solve_checked(make_problem(orders, [tech], depots=(depot(hours=(13, 17), stock={"P-100": 5}),)))
-    assert reasons(plan) == {"LO": "no_stock_in_reach"}
-
-
-def test_a_delivery_half_a_second_after_ten_is_not_picked_at_ten() -> None:
-    """Not-before times are rounded up to whole seconds, so the pickup never precedes the delivery."""
-    tech = make_technician()
-    orders = [make_order("W", parts={"P-300": 1}, windows=(window("08:00", "16:00"),))]
-    arrival = at("10:00") + dt.timedelta(milliseconds=500)
-    plan = solve_checked(
-        make_problem(orders, [tech], depots=(depot(incoming=(Delivery(part="P-300", quantity=1, at=arrival),)),))
-    )
-    ((_, pickup),) = stops_of(plan, StopKind.PICKUP)
-    assert pickup.start >= arrival

@@ -10,13 +10,7 @@ from optimizer.solvers.base import SolveLimits
 from optimizer.solvers.vroom_search import VroomSearch
 from optimizer.testing import problems as synthetic
 
-from conftest import at, make_order, make_problem, make_technician, solve_checked
-
-
-def overdue_emergency():
-    """An emergency due at 07:00, before the only shift starts at 08:00."""
-    orders = [make_order("EMERGENCY", urgency=Urgency.EMERGENCY, due=at("07:00")), make_order("NORMAL")]
-    return make_problem(orders, [make_technician()])
+from conftest import make_order, make_problem, make_technician, overdue_emergency, solve_checked
 
 
 def test_vroom_leaves_out_what_misses_its_deadline_and_the_top_up_serves_it_late() -> None:
@@ -40,15 +34,6 @@ def test_vroom_priorities_keep_the_urgent_order() -> None:
     ]
     plan = solve_checked(make_problem(orders, [tech]), solver="vroom")
     assert [r.order_ids for r in plan.routes] == [["EMERGENCY"]]
-
-
-def test_auto_polishes_vroom_with_ortools() -> None:
-    """Where PyVRP cannot model the problem (an SLA due time), ``auto`` chains VROOM and
-    the OR-tools polish, and the polish is no worse than VROOM's start."""
-    plan = solve_checked(overdue_emergency(), solver="auto")
-    assert plan.info.status.startswith("vroom (")
-    assert "polished by ortools" in plan.info.status
-    assert plan.kpis.orders_planned == 2
 
 
 def test_parts_never_worse_and_reproducible_under_a_work_limit() -> None:

@@ -10,7 +10,7 @@ import osmium
 import pytest
 
 import optimizer.travel.osm as osm
-from optimizer.exceptions import InvalidProblemError, OffRoadError, TravelError
+from optimizer.exceptions import OffRoadError, TravelError
 from optimizer.models import TravelSettings
 from optimizer.travel import OsmTravel, OsrmTravel
 from optimizer.travel.haversine import EARTH_RADIUS_M
@@ -18,6 +18,8 @@ from optimizer.travel.haversine import EARTH_RADIUS_M
 from conftest import GRID, make_order, make_problem, make_technician, solve_checked
 
 STEP_DEG = 0.001
+
+
 STEP_M = EARTH_RADIUS_M * np.radians(STEP_DEG)
 
 
@@ -188,12 +190,3 @@ def test_a_plan_on_the_embedded_graph_is_checked_on_it(helsinki_pbf: Path, helsi
     tech, order = int(route.technician_id[1:]), int(first.order_id[1:])
     assert first.travel_min * 60 == pytest.approx(road.duration_s[lat.size - tech, order], abs=1)
     assert first.travel_km * 1000 == pytest.approx(road.distance_m[lat.size - tech, order], abs=1)
-
-
-def test_an_order_off_the_map_is_an_input_error(helsinki_pbf: Path, helsinki_points: tuple) -> None:
-    lat, lon = helsinki_points
-    travel = TravelSettings(source="osm", osm_file=helsinki_pbf)
-    orders = [make_order("O-near", lat=float(lat[0]), lon=float(lon[0])), make_order("O-far", lat=60.3, lon=25.0)]
-    problem = make_problem(orders, [make_technician(lat=float(lat[1]), lon=float(lon[1]))], travel=travel)
-    with pytest.raises(InvalidProblemError, match=r"orders \('O-far'\), column 'lat/lon': cannot be routed"):
-        solve_checked(problem)

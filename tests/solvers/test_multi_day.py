@@ -1,0 +1,46 @@
+"""Multi-day visits: a job longer than a day over consecutive working days of one
+technician, the weekend skipped, the days given to what is worth more."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import optimizer
+
+from conftest import MONDAY, lunch, make_order, make_problem, make_technician, reasons, solve_checked, window
+
+
+@pytest.mark.parametrize("solver", ["auto", "insertion"])
+def test_two_day_installation_is_split_over_consecutive_days(solver: str) -> None:
+    """A 14-hour installation, 08:00-17:00 shifts with a 30-minute lunch, Monday to
+    Wednesday: it starts Monday, carries on Tuesday (one row per day, one order) and
+    leaves Wednesday free for the other order."""
+    job = make_order("BIG", type="installation", duration_min=14 * 60)
+    other = make_order("SMALL", duration_min=60, windows=(window("08:00", "17:00", 2),))
+    plan = solve_checked(make_problem([job, other], [make_technician(break_=lunch())], days=3), solver=solver)
+    assert not plan.unplanned
+    days = [r.date for r in plan.routes if "BIG" in r.order_ids]
+    assert days == [MONDAY, MONDAY + dt.timedelta(days=1)]
+    frame = optimizer.io.visits_frame(plan)
+    assert (frame["order_id"] == "BIG").sum() == 2
+    assert plan.kpis.orders_planned == 2 and plan.kpis.late_visits == 0
+
+
+def test_multi_day_visit_skips_the_weekend() -> None:
+    """Started on a Friday, a 12-hour job goes on on Monday, the next working day."""
+    friday = MONDAY + dt.timedelta(days=4)
+    job = make_order("BIG", duration_min=12 * 60)
+    plan = solve_checked(make_problem([job], [make_technician()], start=friday, days=4))
+    assert [r.date for r in plan.routes] == [friday, friday + dt.timedelta(days=3)]
+
+
+def test_emergencies_take_the_days_of_a_low_multi_day_job() -> None:
+    """A 15-hour low job and three emergencies, one technician, two days: the days go
+    to the emergencies (leaving the low job out costs 300, an emergency 10,000)."""
+    big = make_order("BIG", duration_min=900, urgency="low")
+    emergencies = [make_order(f"E{k}", duration_min=30, urgency="emergency", lat=49.50 + 0.01 * k) for k in range(3)]
+    plan = solve_checked(make_problem([big, *emergencies], [make_technician()], days=2))
+    assert reasons(plan) == {"BIG": "not_enough_capacity"}
+    assert plan.kpis.objective < 1_000
