@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 
@@ -30,9 +31,17 @@ def pyvrp_alone(bench: Benchmark, seconds: float, seed: int = 0) -> Routes:
     import pyvrp
     from pyvrp.stop import MaxRuntime
 
+    best = pyvrp.solve(pyvrp_data(bench), stop=MaxRuntime(seconds), seed=seed, collect_stats=False).best
+    return [[a.idx + 1 for a in route if a.is_client()] for route in best.routes()]
+
+
+def pyvrp_data(bench: Benchmark) -> Any:
+    """The benchmark as PyVRP's ``ProblemData`` (times and distances in scaled units)."""
+    import pyvrp
+
     matrix, ready, due, service = _scaled(bench)
     n = len(bench.xy)
-    data = pyvrp.ProblemData(
+    return pyvrp.ProblemData(
         [pyvrp.Location(x=float(x), y=float(y)) for x, y in bench.xy],
         [
             pyvrp.Client(
@@ -56,8 +65,6 @@ def pyvrp_alone(bench: Benchmark, seconds: float, seed: int = 0) -> Routes:
         [matrix],
         [matrix],
     )
-    best = pyvrp.solve(data, stop=MaxRuntime(seconds), seed=seed, collect_stats=False).best
-    return [[a.idx + 1 for a in route if a.is_client()] for route in best.routes()]
 
 
 def ortools_plain(bench: Benchmark, seconds: float, seed: int = 0) -> Routes:

@@ -5,7 +5,7 @@
         --peers pyvrp,vroom,ortools --out results/gh1000
     python benchmarks/run.py vrptw --files path/to/X.txt --time-limit 5 --out results/x
     python benchmarks/run.py fieldservice --sizes 300,1000 --time-limit 30 \
-        --peers vroom,ortools --out results/fs
+        --peers legacy,vroom,ortools --out results/fs
     python benchmarks/run.py parts --sizes 300 --days 5 --time-limit 60 --out results/parts
     python benchmarks/run.py replan --sizes 300 --seeds 0,1,2 --time-limit 10 --out results/replan
     python benchmarks/run.py scale --sizes 5000x200x1,10000x400x5 --time-limit 60 --out results/scale
@@ -13,6 +13,7 @@
         --out results/regions
     python benchmarks/run.py travel --sizes 500,2000 --orders 150 --technicians 10 --time-limit 20 --out results/travel
     python benchmarks/run.py trsp --time-limit 30 --out results/trsp
+    python benchmarks/run.py moves --instances R101,C101 --time-limit 10 --out results/moves
     python benchmarks/run.py rolling --days 20 --technicians 6 --time-limit 5 --baseline ba479b5 --out results/rolling
 
 Writes ``OUT/<instance>.sol`` (VRPLIB form) and ``OUT/results.csv`` and prints a table:
@@ -89,6 +90,9 @@ def fieldservice(args: argparse.Namespace) -> int:
 
     peers = {"vroom": vroom_alone, "ortools": ortools_plain}
     chosen = [p for p in args.peers.split(",") if p]
+    unknown = set(chosen) - set(peers) - {"legacy"}
+    if unknown:
+        raise SystemExit(f"unknown peers {sorted(unknown)}: choose from legacy, {', '.join(peers)}")
     args.out.mkdir(parents=True, exist_ok=True)
     rows = []
     print(
@@ -111,9 +115,12 @@ def fieldservice(args: argparse.Namespace) -> int:
         }
         instance = compile_instance(problem)
         for peer in chosen:
-            found = peers[peer](instance, args.time_limit)
             try:
-                peer_plan = assemble_plan(problem, instance, found, SolverInfo(solver=peer))
+                if peer == "legacy":  # the whole engine as it was: VROOM, OR-tools, the supply pass
+                    peer_plan = optimizer.solve(problem, time_limit=args.time_limit, seed=args.seed, solver="legacy")
+                else:
+                    found = peers[peer](instance, args.time_limit)
+                    peer_plan = assemble_plan(problem, instance, found, SolverInfo(solver=peer))
                 report = optimizer.check(problem, peer_plan)
                 cost, valid = report.objective, report.ok
             except ValueError:
@@ -146,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark runner")
     parser.add_argument(
         "problem",
-        choices=["vrptw", "fieldservice", "parts", "replan", "scale", "travel", "regions", "rolling", "trsp"],
+        choices=["vrptw", "fieldservice", "parts", "replan", "scale", "travel", "regions", "rolling", "trsp", "moves"],
     )
     parser.add_argument(
         "--sizes", default="300,1000", help="fieldservice, parts: numbers of orders; scale: ORDERSxTECHNICIANSxDAYS"
@@ -157,7 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     group.add_argument("--instances", help="comma-separated instance names (default: all of the set)")
     group.add_argument("--files", nargs="+", type=Path, help="instance files instead of a set")
     parser.add_argument("--time-limit", type=float, default=10.0, help="seconds per instance and solver")
-    parser.add_argument("--peers", default="", help="comma-separated: pyvrp,vroom,ortools")
+    parser.add_argument(
+        "--peers", default="", help="comma-separated: vrptw pyvrp,vroom,ortools; fieldservice legacy,vroom,ortools"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--seeds", default="0,1,2", help="replan: generated days")
     parser.add_argument("--base-time-limit", type=float, default=30.0, help="replan: seconds for the morning plan")
@@ -181,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.problem == "fieldservice":
         return fieldservice(args)
-    if args.problem in ("parts", "replan", "scale", "travel", "regions", "rolling", "trsp"):
+    if args.problem in ("parts", "replan", "scale", "travel", "regions", "rolling", "trsp", "moves"):
         run = __import__(args.problem).run
         args.out.mkdir(parents=True, exist_ok=True)
         rows = run(args)

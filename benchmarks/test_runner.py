@@ -18,7 +18,6 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import run
-
 from vrptw import read, read_sol, route_distance
 
 
@@ -139,10 +138,10 @@ def test_trsp_reads_pillac_instances_into_our_model(instances: Path) -> None:
 def test_trsp_best_known_routes_last_as_published(instances: Path) -> None:
     """Best-known C101 routes that visit no depot take, on our scheduler, the duration
     Pillac's thesis publishes (travel + service + waiting, to the matrix's second)."""
-    import trsp
-
     from optimizer.instance import compile_instance
     from optimizer.solvers.schedule import schedule_route
+
+    import trsp
 
     folder = instances / "trsp" / "pillac_crew25"
     instance = trsp.read(folder / "C101.100_25-5-5-5.txt")

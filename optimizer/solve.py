@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import replace
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from optimizer.decode import assemble_plan
@@ -121,7 +121,9 @@ def solve(
         on_improvement=_Timeline(began, instance.is_pickup, on_improvement),
     )
     long_jobs = not instance.promises and bool(instance.multi_day_compatible.any())
-    reserve = (_SUPPLY_SHARE if instance.needs_supply else 0.0) + (_MULTI_DAY_SHARE if long_jobs else 0.0)
+    supplies_itself = getattr(backend, "supplies", None)
+    pass_needed = instance.needs_supply and not (supplies_itself is not None and supplies_itself(instance))
+    reserve = (_SUPPLY_SHARE if pass_needed else 0.0) + (_MULTI_DAY_SHARE if long_jobs else 0.0)
     result = backend.solve(instance, limits.share(1 - reserve) if reserve else limits, seed=chosen.seed)
     result = prune(instance, result)
     multi_day: dict[int, RouteSchedule] = {}

@@ -129,7 +129,12 @@ class SolveResult:
 
 
 class Solver(Protocol):
-    """A back-end. Holds configuration only; ``solve`` is pure."""
+    """A back-end. Holds configuration only; ``solve`` is pure.
+
+    A back-end that plans parts and pickups itself may also have
+    ``supplies(instance) -> bool``: then :func:`optimizer.solve` keeps no time for the
+    supply pass (:mod:`optimizer.solvers.supply`) on ``instance``.
+    """
 
     name: str
 

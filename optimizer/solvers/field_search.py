@@ -20,10 +20,10 @@ from run to run.
 
 from __future__ import annotations
 
-import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -37,8 +37,9 @@ from optimizer.solvers.schedule import routes_cost
 class FieldSearch:
     """The C++ ruin-and-recreate search (name ``search``).
 
-    ``workers`` searches (default: one per core, at most two) run side by side from the
-    same start with different seeds, in ``rounds``; after each round all continue from
+    ``workers`` searches (threads; two whatever the machine, so that a work limit gives
+    the same plan everywhere) run side by side from the same start with different
+    seeds, in ``rounds``; after each round all continue from
     the best plan found, the annealing temperature going on from where the round left
     it (``start_temperature`` down to ``end_temperature`` over the whole solve, in cost
     units). Under a work limit each search of each round gets ``max_solutions / rounds``
@@ -46,10 +47,14 @@ class FieldSearch:
     """
 
     name: str = "search"
-    workers: int | None = None
+    workers: int = 2
     rounds: int = 4
     start_temperature: float = 1000.0
     end_temperature: float = 1.0
+
+    def supplies(self, instance: Instance) -> bool:
+        """Whether this back-end plans the parts and pickups of ``instance`` itself: always."""
+        return True
 
     def solve(self, instance: Instance, limits: SolveLimits, *, seed: int = 0) -> SolveResult:
         """Search from empty routes until the work or time limit of ``limits``."""
@@ -63,12 +68,24 @@ class FieldSearch:
 
         began = time.perf_counter()
         problem = core.Problem(arrays(instance))
-        workers = self.workers or min(2, os.cpu_count() or 1)
-        initial = [list(routes.get(v, ())) for v in range(instance.n_vehicles)]
+        workers = self.workers
+        # the first plan (the start completed by insertion), reported before any search
+        seconds = limits.seconds()
+        best: dict[str, Any] = core.solve(
+            problem,
+            [list(routes.get(v, ())) for v in range(instance.n_vehicles)],
+            seed=seed,
+            max_iterations=0,
+            time_limit_s=-1.0 if seconds is None else seconds,
+        )
+        limits.improved(_routes(best), best["cost"])
+        initial = best["routes"]
         cooling = self.end_temperature / self.start_temperature
-        iterations = improvements = evaluations = 0
-        best: dict[str, Any] | None = None
+        iterations = improvements = 0
+        evaluations = best["evaluations"]
         for round_ in range(self.rounds):
+            if limits.expired():
+                break
             seconds = limits.seconds()
             budget = {
                 "max_iterations": -1 if limits.max_solutions is None else max(1, limits.max_solutions // self.rounds),
@@ -76,23 +93,18 @@ class FieldSearch:
                 "start_temperature": self.start_temperature * cooling ** (round_ / self.rounds),
                 "end_temperature": self.start_temperature * cooling ** ((round_ + 1) / self.rounds),
             }
-
-            def search(worker: int, start: list[list[int]] = initial, budget: dict[str, Any] = budget) -> Any:
-                return core.solve(problem, start, seed=(seed * 1_000 + round_) * 16 + worker, **budget)
-
+            seeds = [(seed * 1_000 + round_) * 16 + worker for worker in range(workers)]
             with ThreadPoolExecutor(workers) as pool:  # the core releases the GIL
-                found = list(pool.map(search, range(workers)))
+                found = list(pool.map(partial(core.solve, problem, initial, **budget), seeds))
             iterations += sum(f["iterations"] for f in found)
             improvements += sum(f["improvements"] for f in found)
             evaluations += sum(f["evaluations"] for f in found)
             leader = min(found, key=lambda f: f["cost"])  # ties: the first worker's
-            if best is None or leader["cost"] < best["cost"]:
+            if leader["cost"] < best["cost"]:
                 best = leader
+                limits.improved(_routes(best), best["cost"])
             initial = best["routes"]
-            if limits.expired():
-                break
-        assert best is not None
-        plan = {v: tuple(seq) for v, seq in enumerate(best["routes"]) if seq}
+        plan = _routes(best)
         pickups = {
             (vehicle, instance.depot_of(best["routes"][vehicle][position])): Pickup(
                 parts=tuple((p, int(n)) for p, n in enumerate(parts) if n), tools=tuple(sorted(tools))
@@ -100,12 +112,16 @@ class FieldSearch:
             for vehicle, position, parts, tools in best["collections"]
         }
         objective = routes_cost(instance, plan)
-        limits.improved(plan, objective)
         status = (
             f"{workers} x {self.rounds} rounds, {iterations} iterations, {improvements} improvements, "
             f"{evaluations} routes timed"
         )
         return SolveResult(plan, objective, status, time.perf_counter() - began, pickups, supplied=True)
+
+
+def _routes(found: dict[str, Any]) -> dict[int, tuple[int, ...]]:
+    """The non-empty routes of a core result, by vehicle."""
+    return {v: tuple(seq) for v, seq in enumerate(found["routes"]) if seq}
 
 
 def arrays(instance: Instance) -> dict[str, Any]:

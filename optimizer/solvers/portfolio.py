@@ -3,9 +3,9 @@
 * Re-plans (orders with promised visits): the warm-started repair of
   :mod:`optimizer.solvers.repair`, the one back-end that prices changes to promises.
 * Problems PyVRP models exactly (no lunch breaks, no SLA due time inside a window, one
-  window per order; shifts, priced overtime, capacities and technician-order
-  restrictions are fine): PyVRP's search, the state of the art for VRPTW, one
-  run per core (up to two).
+  window per order, no parts or tools to fetch; shifts, priced overtime, capacities and
+  technician-order restrictions are fine): PyVRP's search, the state of the art for
+  VRPTW, one run per core (up to two).
 * Everything else: our own search (:mod:`optimizer.solvers.field_search`), which
   prices the exact objective with every rule, on every core for the whole time.
 
@@ -54,13 +54,17 @@ class Portfolio:
     share: float = 0.85
     """Part of the time for VROOM's start; the rest polishes."""
 
+    def supplies(self, instance: Instance) -> bool:
+        """Whether the back-end chosen for ``instance`` plans its parts and pickups (our search)."""
+        return not (self.legacy or instance.promises or (unsupported(instance) is None and not instance.needs_supply))
+
     def solve(self, instance: Instance, limits: SolveLimits, *, seed: int = 0) -> SolveResult:
         """Solve with the back-ends that model ``instance`` best."""
         began = time.perf_counter()
         if instance.promises:
             result = self.repair.solve(instance, limits, seed=seed)
             return replace(result, status=f"{self.repair.name}: {result.status}")
-        if unsupported(instance) is None:
+        if unsupported(instance) is None and not instance.needs_supply:
             result = self.routing.solve(instance, limits, seed=seed)
             return replace(result, status=f"{self.routing.name}: {result.status}")
         if not self.legacy:

@@ -1,17 +1,80 @@
-"""Our own search (``search``): valid plans, the same routes for the same seed under a
-work limit, every order that fits inserted, and the instance handed to the core as
-flat arrays of fixed types. Every plan is re-checked by the independent checker."""
+"""Our own search (``search``): the core prices routes exactly as the scheduler does,
+valid plans, the same routes for the same seed under a work limit, every order that
+fits inserted, parts fetched where it costs least, and the instance handed to the core
+as flat arrays of fixed types. Every plan is re-checked by the independent checker."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from optimizer.instance import compile_instance
+from optimizer.models import StopKind
+from optimizer.solvers import _field_search as core
 from optimizer.solvers.base import SolveLimits
 from optimizer.solvers.field_search import FieldSearch, arrays
+from optimizer.solvers.schedule import schedule_route
 from optimizer.testing import problems as synthetic
 
-from conftest import lunch, make_order, make_problem, make_technician, solve_checked
+from conftest import HOME, depot, lunch, make_order, make_problem, make_technician, solve_checked, stops_of
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_core_prices_every_route_as_the_scheduler_does(seed: int) -> None:
+    """Random routes (orders and depot pickups) on a generated two-day night with long
+    jobs, two windows, overdue orders, priced waiting and overtime: the core's cost is
+    the scheduler's full cost to 1e-9, and both agree on which routes have no schedule."""
+    problem = synthetic.problem(120, 8, days=2, seed=seed, backlog=True, parts_share=0.3, off_van_share=0.5)
+    rng = np.random.default_rng(seed)
+    long_jobs = {o.id: {"duration_min": float(rng.integers(300, 420))} for o in problem.orders[::9]}
+    problem = problem.with_changes(weights={"waiting_per_min": 0.5, "overtime_per_min": 3.0}, update_orders=long_jobs)
+    instance = compile_instance(problem)
+    priced = core.Problem(arrays(instance))
+    kinds = list(range(instance.n_orders, instance.n_orders + instance.pickup_depot.size))
+    feasible = inside = 0
+    for _ in range(1500):
+        vehicle = int(rng.integers(instance.n_vehicles))
+        allowed = np.flatnonzero(instance.supply_compatible[vehicle])
+        if allowed.size == 0:
+            continue
+        stops = [int(o) for o in rng.choice(allowed, int(rng.integers(1, min(6, allowed.size) + 1)), replace=False)]
+        stops.sort(key=lambda o: int(instance.order_windows_s[o, 0, 0]))
+        if rng.random() < 0.3:
+            stops.insert(int(rng.integers(len(stops) + 1)), int(rng.choice(kinds)))
+        timed = schedule_route(instance, vehicle, stops)
+        cost = core.route_cost(priced, vehicle, stops)
+        if timed is None:
+            assert cost == np.inf, (vehicle, stops)
+            continue
+        feasible += 1
+        inside += timed.break_inside
+        assert cost == pytest.approx(timed.full_cost(instance), rel=1e-9, abs=1e-9), (vehicle, stops)
+    assert feasible > 300 and inside > 10  # the cases that matter were met
+
+
+def test_parts_orders_go_to_the_technician_next_door() -> None:
+    """Three orders needing a part, next to one technician and a depot that stocks it;
+    another technician 45 km away has one unit in his van: the neighbour fetches the
+    parts at the depot and serves all three (the van-first rule sent them away)."""
+    orders = [make_order(f"O{k}", lat=HOME[0] + 0.01 * k, lon=HOME[1] + 0.01, parts={"P-7": 1}) for k in range(3)]
+    near = make_technician("NEAR")
+    far = make_technician("FAR", lat=HOME[0] + 0.40, lon=HOME[1], van_stock={"P-7": 1})
+    problem = make_problem(orders, [near, far], depots=(depot(stock={"P-7": 10}),))
+    plan = solve_checked(problem, max_solutions=200)
+    assert plan.info.status.startswith("search: ")
+    assert {r.technician_id for r in plan.routes if r.order_ids} == {"NEAR"}
+    assert plan.kpis.orders_planned == 3
+    ((route, pickup),) = stops_of(plan, StopKind.PICKUP)
+    assert route.technician_id == "NEAR" and pickup.picked == {"P-7": 3}
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_generated_nights_with_parts_and_backlog_are_valid(seed: int) -> None:
+    """Generated two-day nights with scarce parts, overdue orders, two windows and long
+    jobs: the search's plans (pickups included) pass the checker."""
+    problem = synthetic.problem(80, 5, days=2, seed=seed, backlog=True, parts_share=0.4, off_van_share=0.4)
+    plan = solve_checked(problem, solver="search", max_solutions=300, time_limit=None)
+    assert plan.kpis.orders_planned > 0
 
 
 def test_a_work_limit_and_a_seed_give_the_same_plan() -> None:

@@ -78,7 +78,7 @@ Search::Search(const Data& data, Params params)
         first_vehicle_[t] = std::min(first_vehicle_[t], first_vehicle_[t + 1]);
 }
 
-bool Search::walk(const Solution& s, int t, int changed, const std::vector<int>& route, std::vector<int64_t>& draws,
+bool Search::walk(const Solution& s, int t, const Changes& changes, std::vector<int64_t>& draws,
                   std::vector<Collection>* out) const {
     const int P = d_.n_parts, K = d_.n_tools;
     std::vector<int64_t> van(d_.van.begin() + (int64_t)t * P, d_.van.begin() + (int64_t)(t + 1) * P);
@@ -88,7 +88,7 @@ bool Search::walk(const Solution& s, int t, int changed, const std::vector<int>&
     draws.assign((size_t)d_.n_kinds() * P, 0);
     int last = -1;  // kind of the latest pickup
     for (int v = first_vehicle_[t]; v < first_vehicle_[t + 1]; ++v) {
-        const std::vector<int>& stops = v == changed ? route : s.routes[v];
+        const std::vector<int>& stops = changes.of(v, s.routes[v]);
         for (int i = 0; i < (int)stops.size(); ++i) {
             int stop = stops[i];
             if (d_.is_pickup(stop)) {
@@ -146,9 +146,9 @@ bool Search::depots_hold(const Solution& s, int t, const std::vector<int64_t>& d
     return true;
 }
 
-bool Search::supplied(const Solution& s, int vehicle, const std::vector<int>& route, std::vector<int64_t>& draws) const {
-    int t = (int)d_.vehicle_technician[vehicle];
-    return walk(s, t, vehicle, route, draws, nullptr) && depots_hold(s, t, draws);
+bool Search::supplied(const Solution& s, const Changes& changes, std::vector<int64_t>& draws) const {
+    int t = (int)d_.vehicle_technician[changes.vehicle];
+    return walk(s, t, changes, draws, nullptr) && depots_hold(s, t, draws);
 }
 
 void Search::set_draws(Solution& s, int t, const std::vector<int64_t>& draws) const {
@@ -170,7 +170,7 @@ void Search::drop_idle_pickups(Solution& s, const std::vector<int>& vehicles) {
             scratch_ = s.routes[v];
             scratch_.erase(scratch_.begin() + i);
             double cost = price_(v, scratch_.data(), (int)scratch_.size());
-            if (cost >= INF || cost > s.cost[v] + 1e-9 || !supplied(s, v, scratch_, draws_)) continue;
+            if (cost >= INF || cost > s.cost[v] + 1e-9 || !supplied(s, Changes{v, &scratch_}, draws_)) continue;
             s.routes[v] = scratch_;
             s.cost[v] = cost;
             set_draws(s, (int)d_.vehicle_technician[v], draws_);
@@ -181,8 +181,7 @@ void Search::drop_idle_pickups(Solution& s, const std::vector<int>& vehicles) {
 std::vector<Collection> Search::collections(const Solution& s) const {
     std::vector<Collection> out;
     std::vector<int64_t> draws;
-    const std::vector<int> none;
-    for (int t = 0; t < d_.n_technicians; ++t) walk(s, t, -1, none, draws, &out);
+    for (int t = 0; t < d_.n_technicians; ++t) walk(s, t, Changes{}, draws, &out);
     return out;
 }
 
@@ -290,9 +289,8 @@ void Search::ruin(Solution& s, std::vector<int>& removed) {
     for (int v : touched) technicians.push_back((int)d_.vehicle_technician[v]);
     std::sort(technicians.begin(), technicians.end());
     technicians.erase(std::unique(technicians.begin(), technicians.end()), technicians.end());
-    const std::vector<int> none;
     for (int t : technicians) {
-        walk(s, t, -1, none, draws_, nullptr);
+        walk(s, t, Changes{}, draws_, nullptr);
         set_draws(s, t, draws_);
     }
     drop_idle_pickups(s, touched);
@@ -374,26 +372,61 @@ void Search::recreate(Solution& s, std::vector<int>& removed) {
 }
 
 void Search::insert_best(Solution& s, int order) {
-    double best_delta = INF, best_cost = INF;
-    int best_vehicle = -1;
-    std::vector<int> best_route;
+    double best_delta = INF, best_cost = INF, best_other_cost = 0.0;
+    int best_vehicle = -1, best_other = -1;
+    std::vector<int> best_route, best_other_route;
     std::vector<int64_t> best_draws;
     const bool needs_supply = !needs_[order].empty() || !tools_[order].empty();
     const int64_t order_loc = d_.order_loc[order];
-    auto consider = [&](int v) {  // scratch_ holds a candidate route of v
-        double cost = price_(v, scratch_.data(), (int)scratch_.size());
-        if (cost >= INF || cost - s.cost[v] >= best_delta) return;
-        if (needs_supply && !supplied(s, v, scratch_, draws_)) return;
-        best_delta = cost - s.cost[v];
+    auto has_depot = [&](const std::vector<int>& route, int pickup) {  // a route stops at a depot at most once
+        int depot = (int)d_.kind_depot[pickup - d_.n_orders];
+        for (int stop : route)
+            if (d_.is_pickup(stop) && d_.kind_depot[stop - d_.n_orders] == depot) return true;
+        return false;
+    };
+    // scratch_ holds a candidate route of v costing `cost`; `earlier_route` one of the
+    // technician's previous day (vehicle `earlier`, -1: none) costing `earlier_cost`
+    auto consider = [&](int v, double cost, int earlier, const std::vector<int>* earlier_route, double earlier_cost) {
+        double delta = cost - s.cost[v] + (earlier >= 0 ? earlier_cost - s.cost[earlier] : 0.0);
+        if (cost >= INF || delta >= best_delta) return;
+        if (needs_supply && !supplied(s, Changes{v, &scratch_, earlier, earlier_route}, draws_)) return;
+        best_delta = delta;
         best_cost = cost;
         best_vehicle = v;
         best_route = scratch_;
+        best_other = earlier;
+        if (earlier >= 0) {
+            best_other_route = *earlier_route;
+            best_other_cost = earlier_cost;
+        }
         if (needs_supply) best_draws = draws_;
+    };
+    struct Earlier {
+        std::vector<int> route;
+        double cost;
     };
     for (int v : vehicles_[order]) {
         if (s.load[v] + d_.order_load[order] > d_.capacity[v]) continue;
         const std::vector<int>& route = s.routes[v];
         const int n = (int)route.size();
+        // a new pickup on the technician's previous working day, where it costs least there
+        std::vector<Earlier> earlier;
+        const int before = v - 1;
+        if (needs_supply && before >= 0 && d_.vehicle_technician[before] == d_.vehicle_technician[v]) {
+            const std::vector<int>& prior = s.routes[before];
+            for (int pickup : pickup_kinds_[order]) {
+                if (has_depot(prior, pickup)) continue;
+                Earlier cheapest{{}, INF};  // the cheapest position of the pickup there
+                for (int q = 0; q <= (int)prior.size(); ++q) {
+                    earlier_scratch_.assign(prior.begin(), prior.begin() + q);
+                    earlier_scratch_.push_back(pickup);
+                    earlier_scratch_.insert(earlier_scratch_.end(), prior.begin() + q, prior.end());
+                    double cost = price_(before, earlier_scratch_.data(), (int)earlier_scratch_.size());
+                    if (cost < cheapest.cost) cheapest = Earlier{earlier_scratch_, cost};
+                }
+                if (cheapest.cost < INF) earlier.push_back(std::move(cheapest));
+            }
+        }
         // the times without a break bound every arrival from below: a position whose
         // arrival is past the order's last window is skipped without timing
         int64_t loc = d_.vehicle_start_loc[v], end = d_.shift_start[v];
@@ -403,17 +436,16 @@ void Search::insert_best(Solution& s, int order) {
                 scratch_.assign(route.begin(), route.begin() + p);
                 scratch_.push_back(order);
                 scratch_.insert(scratch_.end(), route.begin() + p, route.end());
-                consider(v);
+                double cost = price_(v, scratch_.data(), (int)scratch_.size());
+                consider(v, cost, -1, nullptr, 0.0);
+                for (const Earlier& e : earlier) consider(v, cost, before, &e.route, e.cost);
                 for (int pickup : pickup_kinds_[order]) {  // with a new pickup right before it
-                    int depot = (int)d_.kind_depot[pickup - d_.n_orders];
-                    bool there = false;  // a route stops at a depot at most once
-                    for (int stop : route) there = there || (d_.is_pickup(stop) && d_.kind_depot[stop - d_.n_orders] == depot);
-                    if (there) continue;
+                    if (has_depot(route, pickup)) continue;
                     scratch_.assign(route.begin(), route.begin() + p);
                     scratch_.push_back(pickup);
                     scratch_.push_back(order);
                     scratch_.insert(scratch_.end(), route.begin() + p, route.end());
-                    consider(v);
+                    consider(v, price_(v, scratch_.data(), (int)scratch_.size()), -1, nullptr, 0.0);
                 }
             }
             if (p == n) break;
@@ -427,6 +459,10 @@ void Search::insert_best(Solution& s, int order) {
     if (best_vehicle < 0 || best_delta >= d_.order_unplanned[order]) return;  // cheaper left out
     s.routes[best_vehicle].swap(best_route);
     s.cost[best_vehicle] = best_cost;
+    if (best_other >= 0) {
+        s.routes[best_other].swap(best_other_route);
+        s.cost[best_other] = best_other_cost;
+    }
     s.load[best_vehicle] += d_.order_load[order];
     s.where[order] = best_vehicle;
     s.left_out -= d_.order_unplanned[order];
@@ -447,20 +483,50 @@ Result Search::run(const std::vector<std::vector<int>>& initial) {
     current.drawn.assign((size_t)d_.n_kinds() * d_.n_parts, 0);
     current.left_out = std::accumulate(d_.order_unplanned.begin(), d_.order_unplanned.end(), 0.0);
     std::vector<int> removed;
-    // the start's orders, those needing parts or tools excepted (they are inserted with
-    // their pickups below)
+    // the start's routes as given (orders and pickups), where they keep every rule
     for (int v = 0; v < (int)initial.size() && v < d_.n_vehicles; ++v) {
-        for (int order : initial[v]) {
-            if (order < 0 || order >= d_.n_orders || current.where[order] >= 0 || !d_.allowed(v, order)) continue;
-            if (!needs_[order].empty() || !tools_[order].empty()) continue;
-            if (current.load[v] + d_.order_load[order] > d_.capacity[v]) continue;
-            current.routes[v].push_back(order);
-            current.where[order] = v;
-            current.load[v] += d_.order_load[order];
-            current.left_out -= d_.order_unplanned[order];
+        for (int stop : initial[v]) {
+            bool pickup = stop >= d_.n_orders && stop < d_.n_orders + d_.n_kinds();
+            if (pickup) {
+                current.routes[v].push_back(stop);
+                continue;
+            }
+            if (stop < 0 || stop >= d_.n_orders || current.where[stop] >= 0 || !d_.allowed(v, stop)) continue;
+            if (current.load[v] + d_.order_load[stop] > d_.capacity[v]) continue;
+            current.routes[v].push_back(stop);
+            current.where[stop] = v;
+            current.load[v] += d_.order_load[stop];
+            current.left_out -= d_.order_unplanned[stop];
         }
         reprice(current, v, removed);
     }
+    std::vector<int> technicians;  // whose parts and tools do not add up: their supplied orders go back
+    for (int t = 0; t < d_.n_technicians; ++t) {
+        if (walk(current, t, Changes{}, draws_, nullptr) && depots_hold(current, t, draws_))
+            set_draws(current, t, draws_);
+        else
+            technicians.push_back(t);
+    }
+    for (int t : technicians) {
+        for (int v = first_vehicle_[t]; v < first_vehicle_[t + 1]; ++v) {
+            std::vector<int> kept;
+            for (int stop : current.routes[v]) {
+                if (d_.is_pickup(stop)) continue;
+                if (needs_[stop].empty() && tools_[stop].empty()) {
+                    kept.push_back(stop);
+                    continue;
+                }
+                current.where[stop] = -1;
+                current.left_out += d_.order_unplanned[stop];
+                current.load[v] -= d_.order_load[stop];
+            }
+            current.routes[v] = kept;
+            reprice(current, v, removed);
+        }
+    }
+    std::vector<int> all(d_.n_vehicles);
+    std::iota(all.begin(), all.end(), 0);
+    drop_idle_pickups(current, all);
     removed.clear();
     for (int order = 0; order < d_.n_orders; ++order)
         if (current.where[order] < 0 && !vehicles_[order].empty()) removed.push_back(order);

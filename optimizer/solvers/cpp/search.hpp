@@ -57,6 +57,18 @@ struct Result {
     bool timed_out = false;
 };
 
+// Candidate routes of up to two vehicles of one technician, in place of the solution's.
+struct Changes {
+    int vehicle = -1;
+    const std::vector<int>* route = nullptr;
+    int other = -1;
+    const std::vector<int>* other_route = nullptr;
+
+    const std::vector<int>& of(int v, const std::vector<int>& current) const {
+        return v == vehicle ? *route : v == other ? *other_route : current;
+    }
+};
+
 struct Solution {
     std::vector<std::vector<int>> routes;  // [V] orders and pickups
     std::vector<double> cost;              // [V] RouteCost of each route
@@ -87,14 +99,14 @@ private:
     // A random order that is left out though someone may serve it, or served late; -1: none.
     int troubled(const Solution& s);
 
-    // Whether technician `t`'s days, with `route` standing for vehicle `changed`, keep
-    // the parts rule; fills `draws` [S * P].
-    // With `out`, also lists what each pickup collects.
-    bool walk(const Solution& s, int t, int changed, const std::vector<int>& route, std::vector<int64_t>& draws,
+    // Whether technician `t`'s days, with the routes of `changes` in place of theirs, keep
+    // the parts rule; fills `draws` [S * P]. With `out`, also lists what each pickup collects.
+    bool walk(const Solution& s, int t, const Changes& changes, std::vector<int64_t>& draws,
               std::vector<Collection>* out) const;
     // Whether the depots hold what every technician draws when technician `t` draws `draws`.
     bool depots_hold(const Solution& s, int t, const std::vector<int64_t>& draws) const;
-    bool supplied(const Solution& s, int vehicle, const std::vector<int>& route, std::vector<int64_t>& draws) const;
+    // Whether the parts rule holds with the routes of `changes` (one technician's) in place.
+    bool supplied(const Solution& s, const Changes& changes, std::vector<int64_t>& draws) const;
     void set_draws(Solution& s, int t, const std::vector<int64_t>& draws) const;
     // Takes pickups that nothing needs any more off the routes of `vehicles`.
     void drop_idle_pickups(Solution& s, const std::vector<int>& vehicles);
@@ -113,6 +125,7 @@ private:
     std::vector<std::vector<int>> depot_kinds_;   // [D] kinds by start
     std::vector<int> first_vehicle_;          // [T + 1] vehicles of technician t: first_vehicle_[t] ..
     std::vector<int> scratch_;
+    std::vector<int> earlier_scratch_;
     std::vector<int64_t> draws_;
     std::vector<uint8_t> ruined_;
     std::vector<int> trouble_;
