@@ -35,7 +35,8 @@ def second_chances(problem: Problem, regions: list[Region], plans: Mapping[str, 
     reason in :data:`SECOND_CHANCE`): the re-plan problem of its plan at the
     horizon's start with those orders added, named after it. Each order is offered
     to one region only: that of the nearest technician outside its own region who is
-    qualified for it."""
+    qualified for it, and leaves the plan of its own region (which may get a second
+    chance too)."""
     region_of = {t.id: k for k, r in enumerate(regions) for t in r.problem.technicians}
     home_region = {o.id: k for k, r in enumerate(regions) for o in r.problem.orders}
     leftovers = [
@@ -58,11 +59,19 @@ def second_chances(problem: Problem, regions: list[Region], plans: Mapping[str, 
             target = int(tech_region[np.argmin(np.where(able, metres[o], np.inf))])
             if regions[target].name in plans:
                 offered.setdefault(target, []).append(order)
+    moved = {o.id for orders in offered.values() for o in orders}
     return [
         Region(
             regions[k].name,
             replan_problem(
-                regions[k].problem, plans[regions[k].name], Events(now=problem.horizon_start, new_orders=tuple(orders))
+                regions[k].problem,
+                plans[regions[k].name],
+                Events(
+                    now=problem.horizon_start,
+                    new_orders=tuple(orders),
+                    # its own leftovers offered elsewhere are no longer its to plan
+                    cancelled=frozenset(o.id for o in regions[k].problem.orders if o.id in moved),
+                ),
             ),
         )
         for k, orders in sorted(offered.items())

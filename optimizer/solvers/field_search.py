@@ -49,7 +49,7 @@ class FieldSearch:
     name: str = "search"
     workers: int = 2
     rounds: int = 4
-    start_temperature: float = 1000.0
+    start_temperature: float = 300.0
     end_temperature: float = 1.0
 
     def supplies(self, instance: Instance) -> bool:

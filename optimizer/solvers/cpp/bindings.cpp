@@ -154,7 +154,7 @@ NB_MODULE(_field_search, m) {
             out["timed_out"] = result.timed_out;
             return out;
         },
-        "problem"_a, "initial"_a, "seed"_a, "max_iterations"_a, "time_limit_s"_a, "start_temperature"_a = 1000.0,
+        "problem"_a, "initial"_a, "seed"_a, "max_iterations"_a, "time_limit_s"_a, "start_temperature"_a = 300.0,
         "end_temperature"_a = 1.0, "mean_removed"_a = 10.0,
         "Search from `initial` (orders per vehicle) until the work or time limit (-1: none).");
 }

@@ -31,7 +31,7 @@ struct Params {
     double split_rate = 0.5;      // share of ruins that keep a substring inside the string
     double split_depth = 0.01;    // SISR's beta
     double blink_rate = 0.01;     // positions skipped at random while recreating
-    double start_temperature = 1000.0;  // cost units: a left-out order costs 300 to 10,000
+    double start_temperature = 300.0;  // cost units (a left-out order costs 300 to 10,000)
     double end_temperature = 1.0;
     int neighbours = 100;         // nearest orders remembered per order
     int left_out_tries = 5;       // orders drawn at random per ruin to re-try if left out
