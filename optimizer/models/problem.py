@@ -109,7 +109,13 @@ class Problem(Frozen):
                 "depot": {d.id for d in self.depots},
             }
             issues += [
-                InputIssue("progress", None, where, f"names a {kind} not in the problem", value=key)
+                InputIssue(
+                    "progress",
+                    None,
+                    where,
+                    f"names {'an' if kind == 'order' else 'a'} {kind} not in the problem",
+                    value=key,
+                )
                 for where, kind, key in self.progress.references()
                 if key not in known[kind]
             ]
