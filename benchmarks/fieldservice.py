@@ -4,9 +4,11 @@ Each peer gets the same numeric instance (travel seconds, effective windows, shi
 breaks, capacities, technician-order compatibility) and the same wall time; its routes
 are re-timed by our scheduler and scored by our checker with our objective, so the
 comparison is in one currency. Neither peer models parts being used up or depot
-pickups, so their routes go through the same supply pass as ours
-(:func:`optimizer.solvers.supply.supply`, without its top-up insertion): orders a
-van cannot supply get a pickup or leave the route. VROOM alone is our own VROOM encoding
+pickups, so their routes go through the supply pass the engine used before its own
+search (:func:`optimizer.solvers.supply.supply`, without its top-up insertion): orders
+a van cannot supply get a pickup or leave the route. The ``legacy`` peer (in
+``run.py``) is the whole engine as it was before our search: ``optimizer.solve`` with
+``solver="legacy"`` (VROOM, the OR-tools polish, the supply pass). VROOM alone is our own VROOM encoding
 (:mod:`optimizer.solvers.vroom_search`: due times as deadlines, priorities in
 proportion to the unplanned costs, overtime allowed but not priced) without the
 insertion top-up and the OR-tools polish that our engine adds; compatibility is

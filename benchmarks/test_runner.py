@@ -104,7 +104,7 @@ def test_fieldservice_run_scores_ours_and_peers(tmp_path: Path) -> None:
             "--time-limit",
             "2",
             "--peers",
-            "vroom,ortools",
+            "legacy,vroom,ortools",
             "--out",
             str(tmp_path),
         ]
@@ -112,7 +112,7 @@ def test_fieldservice_run_scores_ours_and_peers(tmp_path: Path) -> None:
     assert code == 0
     with (tmp_path / "results.csv").open() as handle:
         (row,) = list(csv.DictReader(handle))
-    assert row["valid"] == row["vroom_valid"] == row["ortools_valid"] == "True"
+    assert row["valid"] == row["legacy_valid"] == row["vroom_valid"] == row["ortools_valid"] == "True"
     assert float(row["ratio_vroom"]) == pytest.approx(float(row["objective"]) / float(row["vroom_objective"]), abs=1e-3)
 
 
@@ -178,3 +178,14 @@ def test_trsp_runner_serves_every_request_and_writes_its_files(instances: Path, 
     nodes = [int(n) for line in lines for n in line.split(":")[1].split()]
     assert sorted(n for n in nodes if n) == list(range(26, 126))
     assert float(row["gap_pct"]) > -1e-6
+
+
+def test_moves_runner_measures_both_searches(instances: Path, tmp_path: Path) -> None:
+    """The moves benchmark times our core and PyVRP's local search on one instance and
+    writes both rates and their ratio."""
+    assert run.main(["moves", "--instances", "C101", "--time-limit", "0.3", "--out", str(tmp_path)]) == 0
+    with (tmp_path / "results.csv").open() as handle:
+        (row,) = list(csv.DictReader(handle))
+    ours, theirs = float(row["ours_routes_per_s"]), float(row["pyvrp_moves_per_s"])
+    assert ours > 0 and theirs > 0
+    assert float(row["ratio"]) == pytest.approx(ours / theirs, rel=1e-2)
