@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from optimizer.decode import assemble_plan
@@ -13,6 +12,7 @@ from optimizer.instance import compile_instance
 from optimizer.models import Plan, Problem, SolveOptions, SolverInfo
 from optimizer.solvers import SolveLimits, Solver
 from optimizer.solvers import backend as registered
+from optimizer.solvers.base import SupplyingSolver
 from optimizer.solvers.multi_day import add_multi_day, with_multi_day
 from optimizer.solvers.prune import prune
 from optimizer.solvers.schedule import RouteSchedule
@@ -121,8 +121,7 @@ def solve(
         on_improvement=_Timeline(began, instance.is_pickup, on_improvement),
     )
     long_jobs = not instance.promises and bool(instance.multi_day_compatible.any())
-    supplies_itself = getattr(backend, "supplies", None)
-    pass_needed = instance.needs_supply and not (supplies_itself is not None and supplies_itself(instance))
+    pass_needed = instance.needs_supply and not (isinstance(backend, SupplyingSolver) and backend.supplies(instance))
     reserve = (_SUPPLY_SHARE if pass_needed else 0.0) + (_MULTI_DAY_SHARE if long_jobs else 0.0)
     result = backend.solve(instance, limits.share(1 - reserve) if reserve else limits, seed=chosen.seed)
     result = prune(instance, result)
@@ -130,9 +129,9 @@ def solve(
     if long_jobs:
         result, multi_day, instance = add_multi_day(instance, result, limits.share(_MULTI_DAY_SHARE / reserve))
     if multi_day and result.supplied:
-        # the displaced work was re-inserted without pickups: supply the routes afresh
-        orders_only = {v: tuple(s for s in seq if not instance.is_pickup(s)) for v, seq in result.routes.items()}
-        result = replace(result, routes={v: seq for v, seq in orders_only.items() if seq}, pickups={}, supplied=False)
+        # the work displaced by multi-day visits was re-inserted without pickups
+        assert isinstance(backend, SupplyingSolver)
+        result = backend.complete(instance, result)
     if instance.needs_supply and not result.supplied:
         result = supply(instance, result, limits)
     if multi_day:

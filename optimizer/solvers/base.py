@@ -11,7 +11,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from optimizer.instance import Instance
 
@@ -131,13 +131,26 @@ class SolveResult:
 class Solver(Protocol):
     """A back-end. Holds configuration only; ``solve`` is pure.
 
-    A back-end that plans parts and pickups itself may also have
-    ``supplies(instance) -> bool``: then :func:`optimizer.solve` keeps no time for the
-    supply pass (:mod:`optimizer.solvers.supply`) on ``instance``.
+    A back-end that plans parts and pickups itself is a :class:`SupplyingSolver`.
     """
 
     name: str
 
     def solve(self, instance: Instance, limits: SolveLimits, *, seed: int = 0) -> SolveResult:
         """Routes for ``instance`` within ``limits``."""
+        ...
+
+
+@runtime_checkable
+class SupplyingSolver(Solver, Protocol):
+    """A back-end that plans parts, tools and depot pickups itself (our search)."""
+
+    def supplies(self, instance: Instance) -> bool:
+        """Whether it plans the pickups of ``instance`` (then :func:`optimizer.solve`
+        keeps no time for the supply pass of :mod:`optimizer.solvers.supply`)."""
+        ...
+
+    def complete(self, instance: Instance, result: SolveResult) -> SolveResult:
+        """Its own supplied ``result`` made whole again after multi-day visits changed
+        its routes (the work they displaced was re-inserted without pickups)."""
         ...

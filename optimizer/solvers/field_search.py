@@ -104,19 +104,37 @@ class FieldSearch:
                 best = leader
                 limits.improved(_routes(best), best["cost"])
             initial = best["routes"]
-        plan = _routes(best)
-        pickups = {
-            (vehicle, instance.depot_of(best["routes"][vehicle][position])): Pickup(
-                parts=tuple((p, int(n)) for p, n in enumerate(parts) if n), tools=tuple(sorted(tools))
-            )
-            for vehicle, position, parts, tools in best["collections"]
-        }
-        objective = routes_cost(instance, plan)
         status = (
             f"{workers} x {self.rounds} rounds, {iterations} iterations, {improvements} improvements, "
             f"{evaluations} routes timed"
         )
-        return SolveResult(plan, objective, status, time.perf_counter() - began, pickups, supplied=True)
+        return _result(instance, best, status, time.perf_counter() - began)
+
+    def complete(self, instance: Instance, result: SolveResult) -> SolveResult:
+        """``result`` after changes made outside the search (multi-day visits added, their
+        days' work moved by insertion), made whole again: its routes where their parts
+        and tools add up, the orders that no longer do re-inserted with their pickups."""
+        from optimizer.solvers import _field_search as core
+
+        began = time.perf_counter()
+        routes = [list(result.routes.get(v, ())) for v in range(instance.n_vehicles)]
+        found = core.solve(core.Problem(arrays(instance)), routes, seed=0, max_iterations=0, time_limit_s=-1.0)
+        return _result(
+            instance, found, f"{result.status}; completed with pickups", result.solve_s + time.perf_counter() - began
+        )
+
+
+def _result(instance: Instance, found: dict[str, Any], status: str, seconds: float) -> SolveResult:
+    """A core result as the back-end's answer: routes, what each pickup collects, the
+    objective recomputed by our scheduler."""
+    plan = _routes(found)
+    pickups = {
+        (vehicle, instance.depot_of(found["routes"][vehicle][position])): Pickup(
+            parts=tuple((p, int(n)) for p, n in enumerate(parts) if n), tools=tuple(sorted(tools))
+        )
+        for vehicle, position, parts, tools in found["collections"]
+    }
+    return SolveResult(plan, routes_cost(instance, plan), status, seconds, pickups, supplied=True)
 
 
 def _routes(found: dict[str, Any]) -> dict[int, tuple[int, ...]]:

@@ -58,6 +58,11 @@ class Portfolio:
         """Whether the back-end chosen for ``instance`` plans its parts and pickups (our search)."""
         return not (self.legacy or instance.promises or (unsupported(instance) is None and not instance.needs_supply))
 
+    def complete(self, instance: Instance, result: SolveResult) -> SolveResult:
+        """A supplied ``result`` changed outside the search, made whole again by our search
+        (:meth:`FieldSearch.complete`)."""
+        return self.search.complete(instance, result)
+
     def solve(self, instance: Instance, limits: SolveLimits, *, seed: int = 0) -> SolveResult:
         """Solve with the back-ends that model ``instance`` best."""
         began = time.perf_counter()

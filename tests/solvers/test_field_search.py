@@ -16,7 +16,7 @@ from optimizer.solvers.field_search import FieldSearch, arrays
 from optimizer.solvers.schedule import schedule_route
 from optimizer.testing import problems as synthetic
 
-from conftest import HOME, depot, lunch, make_order, make_problem, make_technician, solve_checked, stops_of
+from conftest import HOME, depot, lunch, make_order, make_problem, make_technician, solve_checked, stops_of, window
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -113,3 +113,49 @@ def test_the_core_reads_flat_contiguous_arrays() -> None:
     assert given["order_windows_s"].dtype == np.int64 and given["order_windows_s"].flags.c_contiguous
     assert given["compatible"].tolist() == [1, 0]  # nobody has gas
     assert np.isfinite(given["vehicle_capacity"]).all()  # unlimited vans: the largest float
+
+
+def test_an_order_draws_from_an_earlier_pickup_that_stocks_its_part() -> None:
+    """Depot 1 has part A, depot 2 part B: the technician calls at both, then serves Y
+    (needs B) and X (needs A, drawn from the first pickup, not the latest)."""
+    parts_a = depot("D1", lat=HOME[0], lon=8.42, stock={"A": 5})
+    parts_b = depot("D2", lat=HOME[0], lon=8.50, stock={"B": 5})
+    y = make_order("Y", lat=HOME[0], lon=8.52, parts={"B": 1}, windows=(window("09:00", "10:00"),))
+    x = make_order("X", lat=HOME[0], lon=8.54, parts={"A": 1}, urgency="emergency", windows=(window("10:30", "10:35"),))
+    problem = make_problem([y, x], [make_technician(lon=8.40)], depots=(parts_a, parts_b))
+    plan = solve_checked(problem, solver="search", max_solutions=200, time_limit=None)
+    assert plan.kpis.orders_planned == 2
+    assert [p.picked for _, p in stops_of(plan, StopKind.PICKUP)] == [{"A": 1}, {"B": 1}]
+
+
+@pytest.mark.parametrize(
+    "near",
+    [
+        {"stock": {"A": 1}},  # the two nearest depots hold one unit each, the order needs two
+        {"stock": {"A": 2}, "hours": (14, 18)},  # they open after the order's window
+    ],
+)
+def test_a_farther_depot_is_tried_where_the_nearest_cannot_supply(near: dict) -> None:
+    depots = (depot("D1", lat=49.495, lon=8.475, **near), depot("D2", lat=49.497, lon=8.477, **near))
+    far = depot("D3", lat=49.56, lon=8.56, stock={"A": 5})
+    order = make_order(parts={"A": 2}, windows=(window("08:00", "10:00"),))
+    plan = solve_checked(make_problem([order], [make_technician()], depots=(*depots, far)), solver="search")
+    assert plan.kpis.orders_planned == 1
+    ((_, pickup),) = stops_of(plan, StopKind.PICKUP)
+    assert pickup.depot_id == "D3"
+
+
+def test_a_multi_day_job_keeps_the_pickups_the_search_planned() -> None:
+    """The emergency's part is only to be had at a depot that opens after its Tuesday
+    window: the search fetches it on Monday. An unrelated two-day job added after the
+    search used to send every route back to the supply pass, which cannot plan that."""
+    tuesday_early = make_order("E", parts={"A": 1}, urgency="emergency", windows=(window("07:01", "08:01", 1),))
+    long_job = make_order("LONG", lat=49.60, lon=8.47, duration_min=900)
+    technicians = [
+        make_technician("T1", shift={"start": "07:00", "end": "17:00"}),
+        make_technician("T2", lat=49.60, shift={"start": "07:00", "end": "17:00"}),
+    ]
+    store = depot(hours=(9, 17), stock={"A": 1})
+    for orders in ([tuesday_early], [tuesday_early, long_job]):
+        plan = solve_checked(make_problem(orders, technicians, days=3, depots=(store,)), solver="search")
+        assert plan.kpis.orders_planned == len(orders), plan.info.status

@@ -5,6 +5,7 @@
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -93,9 +94,26 @@ fs::Data make_data(const nb::dict& a) {
          d.carried.size() == T * K && d.depot_tools.size() == D * K && d.depot_hours.size() == D * d.n_days * 2 &&
          d.kind_from.size() == S && d.kind_available.size() == S * P && d.vehicle_day.size() == V &&
          d.vehicle_technician.size() == V;
-    for (int64_t depot : d.kind_depot) ok = ok && depot >= 0 && (size_t)depot < D;
+    for (const auto* column : {&d.order_duration, &d.order_n_windows, &d.order_due, &d.promised_vehicle, &d.promised_s})
+        ok = ok && column->size() == O;
+    for (const auto* column : {&d.order_late_base, &d.order_sunk, &d.order_unplanned, &d.order_load, &d.reassign_cost,
+                               &d.retime_per_min})
+        ok = ok && column->size() == O;
+    for (const auto* column : {&d.vehicle_start_loc, &d.vehicle_end_loc, &d.shift_end, &d.latest_end, &d.break_open,
+                               &d.break_close, &d.break_len})
+        ok = ok && column->size() == V;
+    ok = ok && d.capacity.size() == V && d.depot_tools.size() == D * K;
+    auto within = [](const std::vector<int64_t>& values, int64_t low, int64_t high) {
+        return std::all_of(values.begin(), values.end(), [&](int64_t x) { return x >= low && x < high; });
+    };
+    const int64_t Lx = (int64_t)L;
+    ok = ok && within(d.order_loc, 0, Lx) && within(d.vehicle_start_loc, 0, Lx) && within(d.vehicle_end_loc, 0, Lx) &&
+         within(d.depot_loc, 0, Lx) && within(d.order_n_windows, 0, d.max_windows + 1) &&
+         within(d.vehicle_technician, 0, (int64_t)T) && within(d.vehicle_day, 0, d.n_days) &&
+         within(d.kind_depot, 0, (int64_t)D) && std::all_of(d.promised_vehicle.begin(), d.promised_vehicle.end(),
+                                                            [&](int64_t v) { return v < (int64_t)V; });
     for (size_t v = 1; v < V; ++v) ok = ok && d.vehicle_technician[v - 1] <= d.vehicle_technician[v];
-    if (!ok) throw std::invalid_argument("arrays of inconsistent sizes");
+    if (!ok) throw std::invalid_argument("arrays of inconsistent sizes or indices out of range");
     return d;
 }
 
@@ -126,7 +144,8 @@ NB_MODULE(_field_search, m) {
     m.def(
         "solve",
         [](const fs::Data& data, const std::vector<std::vector<int>>& initial, uint64_t seed, int64_t max_iterations,
-           double time_limit_s, double start_temperature, double end_temperature, double mean_removed) {
+           double time_limit_s, double start_temperature, double end_temperature, double mean_removed,
+           int retry_near) {
             if (max_iterations < 0 && time_limit_s < 0) throw std::invalid_argument("a search needs a limit");
             fs::Params params;
             params.seed = seed;
@@ -135,6 +154,7 @@ NB_MODULE(_field_search, m) {
             params.start_temperature = start_temperature;
             params.end_temperature = end_temperature;
             params.mean_removed = mean_removed;
+            params.retry_near = retry_near;
             fs::Result result;
             {
                 nb::gil_scoped_release release;
@@ -155,6 +175,6 @@ NB_MODULE(_field_search, m) {
             return out;
         },
         "problem"_a, "initial"_a, "seed"_a, "max_iterations"_a, "time_limit_s"_a, "start_temperature"_a = 300.0,
-        "end_temperature"_a = 1.0, "mean_removed"_a = 10.0,
+        "end_temperature"_a = 1.0, "mean_removed"_a = 10.0, "retry_near"_a = 20,
         "Search from `initial` (orders per vehicle) until the work or time limit (-1: none).");
 }

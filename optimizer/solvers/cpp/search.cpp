@@ -43,6 +43,7 @@ Search::Search(const Data& data, Params params)
     needs_.resize(n);
     tools_.resize(n);
     pickup_kinds_.resize(n);
+    far_kinds_.resize(n);
     depot_kinds_.resize(D);
     for (int k = 0; k < S; ++k) depot_kinds_[d_.kind_depot[k]].push_back(k);
     for (auto& kinds : depot_kinds_)
@@ -62,16 +63,17 @@ Search::Search(const Data& data, Params params)
         std::stable_sort(depots.begin(), depots.end(), [&](int a, int b) { return away(a) < away(b); });
         int taken = 0;
         for (int dep : depots) {
-            if (taken >= p_.pickup_depots) break;
-            bool useful = false;
+            bool useful = false;  // holds all the units of one of its parts at some time, or lends one of its tools
             for (auto [part, units] : needs_[o])
-                for (int k : depot_kinds_[dep]) useful = useful || d_.kind_available[(int64_t)k * P + part] > 0;
+                for (int k : depot_kinds_[dep]) useful = useful || d_.kind_available[(int64_t)k * P + part] >= units;
             for (int tool : tools_[o]) useful = useful || d_.depot_tools[(int64_t)dep * K + tool];
             if (!useful) continue;
-            ++taken;
-            for (int k : depot_kinds_[dep]) pickup_kinds_[o].push_back(d_.n_orders + k);
+            auto& kinds = taken++ < p_.pickup_depots ? pickup_kinds_[o] : far_kinds_[o];
+            for (int k : depot_kinds_[dep]) kinds.push_back(d_.n_orders + k);
         }
     }
+    bound_holds_ = d_.waiting_per_min <= 0.0 &&
+                   std::all_of(d_.promised_vehicle.begin(), d_.promised_vehicle.end(), [](int64_t v) { return v == -1; });
     first_vehicle_.assign(d_.n_technicians + 1, d_.n_vehicles);
     for (int v = d_.n_vehicles - 1; v >= 0; --v) first_vehicle_[d_.vehicle_technician[v]] = v;
     for (int t = d_.n_technicians - 1; t >= 0; --t)
@@ -85,15 +87,15 @@ bool Search::walk(const Solution& s, int t, const Changes& changes, std::vector<
     std::vector<uint8_t> on_hand(d_.carried.begin() + (int64_t)t * K, d_.carried.begin() + (int64_t)(t + 1) * K);
     std::vector<uint8_t> lendable(K, 0);
     std::vector<int> visited;  // indices into *out of this technician's pickups so far
+    std::vector<int> kinds;    // kinds of this technician's pickups so far
     draws.assign((size_t)d_.n_kinds() * P, 0);
-    int last = -1;  // kind of the latest pickup
     for (int v = first_vehicle_[t]; v < first_vehicle_[t + 1]; ++v) {
         const std::vector<int>& stops = changes.of(v, s.routes[v]);
         for (int i = 0; i < (int)stops.size(); ++i) {
             int stop = stops[i];
             if (d_.is_pickup(stop)) {
-                last = stop - d_.n_orders;
-                const int depot = (int)d_.kind_depot[last];
+                kinds.push_back(stop - d_.n_orders);
+                const int depot = (int)d_.kind_depot[kinds.back()];
                 for (int tool = 0; tool < K; ++tool) lendable[tool] |= d_.depot_tools[(int64_t)depot * K + tool];
                 if (out) {
                     visited.push_back((int)out->size());
@@ -121,9 +123,11 @@ bool Search::walk(const Solution& s, int t, const Changes& changes, std::vector<
                 van[part] -= take;
                 int64_t lack = units - take;
                 if (lack == 0) continue;
-                if (last < 0) return false;
-                draws[(int64_t)last * P + part] += lack;
-                if (out) (*out)[visited.back()].parts[part] += lack;
+                int j = (int)kinds.size() - 1;  // the latest pickup before it at a depot that stocks the part
+                while (j >= 0 && d_.kind_available[(int64_t)kinds[j] * P + part] == 0) --j;
+                if (j < 0) return false;
+                draws[(int64_t)kinds[j] * P + part] += lack;
+                if (out) (*out)[visited[j]].parts[part] += lack;
             }
         }
     }
@@ -294,14 +298,14 @@ void Search::ruin(Solution& s, std::vector<int>& removed) {
         set_draws(s, t, draws_);
     }
     drop_idle_pickups(s, touched);
-    // orders left out before get their chance too: those near the ruined area, and a
-    // few anywhere
+    // orders left out before get their chance too: those among the seed's nearest, and
+    // a few anywhere
     auto retry = [&](int order) {
         if (s.where[order] < 0 && !vehicles_[order].empty() &&
             std::find(removed.begin(), removed.end(), order) == removed.end())
             removed.push_back(order);
     };
-    for (int order : near_[seed]) retry(order);
+    for (int k = 0; k < (int)near_[seed].size() && k <= p_.retry_near; ++k) retry(near_[seed][k]);
     for (int k = 0; k < p_.left_out_tries; ++k) retry(rng_.below(d_.n_orders));
 }
 
@@ -372,7 +376,8 @@ void Search::recreate(Solution& s, std::vector<int>& removed) {
 }
 
 void Search::insert_best(Solution& s, int order) {
-    double best_delta = INF, best_cost = INF, best_other_cost = 0.0;
+    // only an insertion that costs less than leaving the order out is worth having
+    double best_delta = d_.order_unplanned[order], best_cost = INF, best_other_cost = 0.0;
     int best_vehicle = -1, best_other = -1;
     std::vector<int> best_route, best_other_route;
     std::vector<int64_t> best_draws;
@@ -405,58 +410,79 @@ void Search::insert_best(Solution& s, int order) {
         std::vector<int> route;
         double cost;
     };
+    // Candidate positions with the travel they add, a lower bound on what the insertion
+    // adds (lateness and overtime only grow when a stop is inserted, while waiting is
+    // free and no promise is at stake), tried cheapest first until the bound reaches
+    // the best found or the order's leave-out price. The times without a break bound
+    // every arrival from below: a position whose arrival is past the order's last
+    // window is not a candidate.
+    candidates_.clear();
     for (int v : vehicles_[order]) {
         if (s.load[v] + d_.order_load[order] > d_.capacity[v]) continue;
         const std::vector<int>& route = s.routes[v];
         const int n = (int)route.size();
-        // a new pickup on the technician's previous working day, where it costs least there
-        std::vector<Earlier> earlier;
-        const int before = v - 1;
-        if (needs_supply && before >= 0 && d_.vehicle_technician[before] == d_.vehicle_technician[v]) {
-            const std::vector<int>& prior = s.routes[before];
-            for (int pickup : pickup_kinds_[order]) {
-                if (has_depot(prior, pickup)) continue;
-                Earlier cheapest{{}, INF};  // the cheapest position of the pickup there
-                for (int q = 0; q <= (int)prior.size(); ++q) {
-                    earlier_scratch_.assign(prior.begin(), prior.begin() + q);
-                    earlier_scratch_.push_back(pickup);
-                    earlier_scratch_.insert(earlier_scratch_.end(), prior.begin() + q, prior.end());
-                    double cost = price_(before, earlier_scratch_.data(), (int)earlier_scratch_.size());
-                    if (cost < cheapest.cost) cheapest = Earlier{earlier_scratch_, cost};
-                }
-                if (cheapest.cost < INF) earlier.push_back(std::move(cheapest));
-            }
-        }
-        // the times without a break bound every arrival from below: a position whose
-        // arrival is past the order's last window is skipped without timing
         int64_t loc = d_.vehicle_start_loc[v], end = d_.shift_start[v];
         for (int p = 0; p <= n; ++p) {
-            bool skip = end + d_.travel(loc, order_loc) > last_close_[order] || rng_.uniform() < p_.blink_rate;
-            if (!skip) {
-                scratch_.assign(route.begin(), route.begin() + p);
-                scratch_.push_back(order);
-                scratch_.insert(scratch_.end(), route.begin() + p, route.end());
-                double cost = price_(v, scratch_.data(), (int)scratch_.size());
-                consider(v, cost, -1, nullptr, 0.0);
-                for (const Earlier& e : earlier) consider(v, cost, before, &e.route, e.cost);
-                for (int pickup : pickup_kinds_[order]) {  // with a new pickup right before it
-                    if (has_depot(route, pickup)) continue;
-                    scratch_.assign(route.begin(), route.begin() + p);
-                    scratch_.push_back(pickup);
-                    scratch_.push_back(order);
-                    scratch_.insert(scratch_.end(), route.begin() + p, route.end());
-                    consider(v, price_(v, scratch_.data(), (int)scratch_.size()), -1, nullptr, 0.0);
-                }
+            const int64_t to = p < n ? d_.stop_loc(route[p]) : d_.vehicle_end_loc[v];
+            if (end + d_.travel(loc, order_loc) <= last_close_[order] && rng_.uniform() >= p_.blink_rate) {
+                int64_t added = (int64_t)d_.travel(loc, order_loc) + d_.travel(order_loc, to) - d_.travel(loc, to);
+                candidates_.push_back({bound_holds_ ? (double)added * d_.travel_per_min / 60.0 : -INF, v, p});
             }
             if (p == n) break;
-            int next = route[p];
-            int64_t begin = price_.begin_at(v, next, end + d_.travel(loc, d_.stop_loc(next)));
+            int64_t begin = price_.begin_at(v, route[p], end + d_.travel(loc, to));
             if (begin < 0) break;  // cannot happen on a feasible route
-            loc = d_.stop_loc(next);
-            end = begin + d_.service(next);
+            loc = to;
+            end = begin + d_.service(route[p]);
         }
     }
-    if (best_vehicle < 0 || best_delta >= d_.order_unplanned[order]) return;  // cheaper left out
+    std::sort(candidates_.begin(), candidates_.end());
+    // tries the candidates with new pickups of `kinds`
+    auto try_candidates = [&](const std::vector<int>& kinds) {
+        int earlier_of = -1;  // the vehicle whose previous-day pickups `earlier` holds
+        std::vector<Earlier> earlier;
+        for (const Candidate& c : candidates_) {
+            if (c.bound >= best_delta) break;
+            const int v = c.vehicle, p = c.position;
+            const std::vector<int>& route = s.routes[v];
+            const int before = v - 1;
+            if (needs_supply && earlier_of != v) {  // a new pickup on the previous working day, where it costs least there
+                earlier_of = v;
+                earlier.clear();
+                if (before >= 0 && d_.vehicle_technician[before] == d_.vehicle_technician[v]) {
+                    const std::vector<int>& prior = s.routes[before];
+                    for (int pickup : kinds) {
+                        if (has_depot(prior, pickup)) continue;
+                        Earlier cheapest{{}, INF};
+                        for (int q = 0; q <= (int)prior.size(); ++q) {
+                            earlier_scratch_.assign(prior.begin(), prior.begin() + q);
+                            earlier_scratch_.push_back(pickup);
+                            earlier_scratch_.insert(earlier_scratch_.end(), prior.begin() + q, prior.end());
+                            double cost = price_(before, earlier_scratch_.data(), (int)earlier_scratch_.size());
+                            if (cost < cheapest.cost) cheapest = Earlier{earlier_scratch_, cost};
+                        }
+                        if (cheapest.cost < INF) earlier.push_back(std::move(cheapest));
+                    }
+                }
+            }
+            scratch_.assign(route.begin(), route.begin() + p);
+            scratch_.push_back(order);
+            scratch_.insert(scratch_.end(), route.begin() + p, route.end());
+            double cost = price_(v, scratch_.data(), (int)scratch_.size());
+            consider(v, cost, -1, nullptr, 0.0);
+            for (const Earlier& e : earlier) consider(v, cost, before, &e.route, e.cost);
+            for (int pickup : kinds) {  // with a new pickup right before it
+                if (has_depot(route, pickup)) continue;
+                scratch_.assign(route.begin(), route.begin() + p);
+                scratch_.push_back(pickup);
+                scratch_.push_back(order);
+                scratch_.insert(scratch_.end(), route.begin() + p, route.end());
+                consider(v, price_(v, scratch_.data(), (int)scratch_.size()), -1, nullptr, 0.0);
+            }
+        }
+    };
+    try_candidates(pickup_kinds_[order]);
+    if (best_vehicle < 0 && !far_kinds_[order].empty()) try_candidates(far_kinds_[order]);
+    if (best_vehicle < 0) return;  // cheaper left out
     s.routes[best_vehicle].swap(best_route);
     s.cost[best_vehicle] = best_cost;
     if (best_other >= 0) {

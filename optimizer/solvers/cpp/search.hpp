@@ -6,7 +6,8 @@
 //
 // Parts rule (the checker's, made sequence-only): a technician's van is used up over
 // the horizon, days in order; what the van lacks for an order is drawn from the latest
-// pickup before it (same or earlier day); a tool is on hand if carried or lent by the
+// pickup before it (same or earlier day) at a depot that stocks the part; a tool is on
+// hand if carried or lent by the
 // depot of an earlier pickup. A depot's stock holds if, for each kind k of pickup
 // there, everything drawn by pickups of kinds starting no later than k is at most
 // its stock plus the deliveries arrived by k's start (sufficient for the checker's
@@ -35,6 +36,7 @@ struct Params {
     double end_temperature = 1.0;
     int neighbours = 100;         // nearest orders remembered per order
     int left_out_tries = 5;       // orders drawn at random per ruin to re-try if left out
+    int retry_near = 20;          // nearest orders of the ruin's seed re-tried if left out
     double trouble_rate = 0.2;    // share of ruins that make room for a late or left-out order
     int pickup_depots = 2;        // nearest depots tried for a new pickup before an order
 };
@@ -121,7 +123,8 @@ private:
     std::vector<int64_t> last_close_;         // [O] the latest start any window allows
     std::vector<std::vector<std::pair<int, int64_t>>> needs_;  // [O] (part, units)
     std::vector<std::vector<int>> tools_;     // [O] tools needed
-    std::vector<std::vector<int>> pickup_kinds_;  // [O] kinds worth a new pickup before it
+    std::vector<std::vector<int>> pickup_kinds_;  // [O] kinds worth a new pickup before it (the nearest depots)
+    std::vector<std::vector<int>> far_kinds_;     // [O] those of farther depots, tried where the nearest fail
     std::vector<std::vector<int>> depot_kinds_;   // [D] kinds by start
     std::vector<int> first_vehicle_;          // [T + 1] vehicles of technician t: first_vehicle_[t] ..
     std::vector<int> scratch_;
@@ -129,6 +132,15 @@ private:
     std::vector<int64_t> draws_;
     std::vector<uint8_t> ruined_;
     std::vector<int> trouble_;
+    struct Candidate {  // a position to insert an order at, and a lower bound on its cost
+        double bound;
+        int vehicle, position;
+        bool operator<(const Candidate& o) const {
+            return bound != o.bound ? bound < o.bound : vehicle != o.vehicle ? vehicle < o.vehicle : position < o.position;
+        }
+    };
+    std::vector<Candidate> candidates_;
+    bool bound_holds_ = true;  // the added travel bounds an insertion's cost (no waiting price, no promises)
 };
 
 }  // namespace fs
