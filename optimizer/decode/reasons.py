@@ -27,7 +27,7 @@ from optimizer.models.base import URGENCIES
 from optimizer.models.reasons import EXPLANATION, Reason
 from optimizer.solvers.base import Pickup, SolveResult
 from optimizer.solvers.insertion import RouteSet
-from optimizer.solvers.multi_day import cheapest_run
+from optimizer.solvers.multi_day import runs
 from optimizer.solvers.schedule import RouteSchedule
 
 _ROUNDING_S = 60
@@ -50,9 +50,11 @@ def _multi_day_reason(instance: Instance, order: int, busy: set[int]) -> tuple[R
     """The reason of a job longer than a day the plan leaves out, from the runs of
     consecutive working days that could hold it (:mod:`optimizer.solvers.multi_day`);
     ``busy`` are the days with work."""
-    if cheapest_run(instance, order, {}) is None:
+    every = runs(instance, order, {})
+    if not every:
         return Reason.NO_SHIFT_FITS, " (nor over consecutive working days of one technician)"
-    run = cheapest_run(instance, order, busy)
+    # a run through a busy day is not held (runs do not depend on what else is taken)
+    run = min((r for r in every if not any(p.vehicle in busy for p in r[1])), key=lambda r: r[0], default=None)
     if run is None:
         return Reason.NOT_ENOUGH_CAPACITY, " (the days that could hold it over consecutive days went to other work)"
     price = float(instance.order_unplanned_cost[order])

@@ -94,18 +94,14 @@ def runs(instance: Instance, order: int, taken: Container[int]) -> list[tuple[fl
     """Every run of consecutive working days not ``taken`` that holds multi-day
     ``order``, as (its cost, its parts), over every qualified technician and first day."""
     out = []
+    most: dict[tuple[int, bool], tuple[int, RouteSchedule] | None] = {}  # each day's most work, found once
     for technician in np.unique(instance.vehicle_technician[instance.multi_day_compatible[:, order]]).tolist():
         days = np.flatnonzero(instance.vehicle_technician == technician).tolist()
         for k in range(len(days)):
-            parts = _parts(instance, order, days[k:], taken)
+            parts = _parts(instance, order, days[k:], taken, most)
             if parts is not None:
                 out.append((sum(p.full_cost(instance) for p in parts), parts))
     return out
-
-
-def cheapest_run(instance: Instance, order: int, taken: Container[int]) -> tuple[float, list[RouteSchedule]] | None:
-    """The cheapest of :func:`runs` (the first of equals); ``None`` if none holds it."""
-    return min(runs(instance, order, taken), key=lambda r: r[0], default=None)
 
 
 def with_multi_day(instance: Instance, result: SolveResult, parts: dict[int, RouteSchedule]) -> SolveResult:
@@ -120,9 +116,18 @@ def with_multi_day(instance: Instance, result: SolveResult, parts: dict[int, Rou
     return dataclasses.replace(result, objective=objective, status=status, multi_day=parts)
 
 
-def _parts(instance: Instance, order: int, days: list[int], taken: Container[int]) -> list[RouteSchedule] | None:
+def _parts(
+    instance: Instance,
+    order: int,
+    days: list[int],
+    taken: Container[int],
+    most: dict[tuple[int, bool], tuple[int, RouteSchedule] | None],
+) -> list[RouteSchedule] | None:
     """The parts of ``order`` from the first of ``days`` (a technician's vehicles from
-    some day on) onwards, or ``None`` if they do not hold it."""
+    some day on) onwards, or ``None`` if they do not hold it. ``most`` caches the most
+    work each (vehicle, continuing) day holds: where the work left does not fit, the
+    day holds its most whatever is left, because the work a day holds only shrinks
+    as it grows (so one search per day serves every run through it)."""
     left = int(instance.order_duration_s[order])
     parts: list[RouteSchedule] = []
     for vehicle in days:
@@ -133,11 +138,14 @@ def _parts(instance: Instance, order: int, days: list[int], taken: Container[int
         if last is not None and last.overtime_s == 0:
             parts.append(last)
             return parts
-        most = _most_work(instance, vehicle, order, continuing, left)
-        if most is None:
+        key = (vehicle, continuing)
+        if key not in most:
+            most[key] = _most_work(instance, vehicle, order, continuing, int(instance.order_duration_s[order]))
+        held = most[key]
+        if held is None:
             return None
-        parts.append(most[1])
-        left -= most[0]
+        parts.append(held[1])
+        left -= held[0]
     return None
 
 
