@@ -227,10 +227,10 @@ log = "run.log"
     return path
 
 
-def plan_args(out: Path, orders: Path = SAMPLES / "orders.csv", *extra: str) -> list[str]:
-    """Arguments of ``optimizer plan`` on the sample (orders replaceable)."""
+def sample_flags(days: int = 3, orders: Path = SAMPLES / "orders.csv") -> list[str]:
+    """The input flags of ``optimizer plan`` (and ``sweep``) for the sample over ``days``
+    days from Monday (orders replaceable)."""
     return [
-        "plan",
         "--orders",
         str(orders),
         "--technicians",
@@ -240,13 +240,15 @@ def plan_args(out: Path, orders: Path = SAMPLES / "orders.csv", *extra: str) -> 
         "--start",
         "2026-11-23",
         "--days",
-        "3",
+        str(days),
         "--tz",
-        "Europe/Berlin",
-        "--out",
-        str(out),
-        *extra,
+        ZONE,
     ]
+
+
+def plan_args(out: Path, orders: Path = SAMPLES / "orders.csv", *extra: str) -> list[str]:
+    """Arguments of ``optimizer plan`` on the sample (orders replaceable)."""
+    return ["plan", *sample_flags(orders=orders), "--out", str(out), *extra]
 
 
 PLANNED = (EXIT_OK, EXIT_URGENT_UNPLANNED)

@@ -14,7 +14,7 @@ from optimizer.cli import EXIT_INVALID_INPUT, EXIT_OK, main
 from optimizer.models import Problem
 from optimizer.testing import problems as synthetic
 
-from conftest import SAMPLES
+from conftest import sample_flags
 
 
 def test_a_sweep_gives_one_checked_row_per_scenario_whatever_the_workers(base: Problem) -> None:
@@ -53,18 +53,7 @@ def test_a_sweep_file_runs_on_the_cluster_from_the_command_line(tmp_path: Path, 
     )
     out = tmp_path / "kpis.csv"
     flags = [
-        "--orders",
-        str(SAMPLES / "orders.csv"),
-        "--technicians",
-        str(SAMPLES / "technicians.csv"),
-        "--depots",
-        str(SAMPLES / "depots.csv"),
-        "--start",
-        "2026-11-23",
-        "--days",
-        "1",
-        "--tz",
-        "Europe/Berlin",
+        *sample_flags(1),
         "--time-limit",
         "20",
         "--max-solutions",

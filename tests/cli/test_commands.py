@@ -17,7 +17,15 @@ from optimizer.io.plan_folder import read_plan
 from optimizer.models import Plan, Problem
 from optimizer.outputs.diff import CHANGE_COLUMNS
 
-from conftest import EVENT_ROWS, SAMPLES, ZONE, helsinki_plan_args, plan_args, write_config, write_events_csv
+from conftest import (
+    EVENT_ROWS,
+    SAMPLES,
+    helsinki_plan_args,
+    plan_args,
+    sample_flags,
+    write_config,
+    write_events_csv,
+)
 
 
 def test_cli_sample_end_to_end(tmp_path: Path, sample_problem: Problem, capsys) -> None:
@@ -137,18 +145,7 @@ def test_cli_replan_writes_the_new_plan_and_its_changes(tmp_path: Path, capsys) 
     emergencies, served today; bad events: exit 2, nothing written."""
     first = tmp_path / "plan"
     args = [
-        "--orders",
-        str(SAMPLES / "orders.csv"),
-        "--technicians",
-        str(SAMPLES / "technicians.csv"),
-        "--depots",
-        str(SAMPLES / "depots.csv"),
-        "--start",
-        "2026-11-23",
-        "--days",
-        "1",
-        "--tz",
-        ZONE,
+        *sample_flags(1),
         "--time-limit",
         "5",
         "--solver",

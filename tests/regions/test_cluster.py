@@ -24,7 +24,7 @@ from optimizer.models.reasons import Reason
 from optimizer.regions.cluster import solve_region, solve_regions
 from optimizer.regions.split import split
 
-from conftest import REGION_OPTIONS, SAMPLES
+from conftest import REGION_OPTIONS, sample_flags
 
 cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import this test module
 
@@ -103,18 +103,7 @@ def test_plan_with_workers_from_the_command_line(tmp_path: Path) -> None:
     code = main(
         [
             "plan",
-            "--orders",
-            str(SAMPLES / "orders.csv"),
-            "--technicians",
-            str(SAMPLES / "technicians.csv"),
-            "--depots",
-            str(SAMPLES / "depots.csv"),
-            "--start",
-            "2026-11-23",
-            "--days",
-            "3",
-            "--tz",
-            "Europe/Berlin",
+            *sample_flags(3),
             "--time-limit",
             "4",
             "--max-solutions",
@@ -195,18 +184,7 @@ def test_the_same_command_runs_on_a_cluster_of_its_own(scheduler: str, tmp_path:
     code = main(
         [
             "plan",
-            "--orders",
-            str(SAMPLES / "orders.csv"),
-            "--technicians",
-            str(SAMPLES / "technicians.csv"),
-            "--depots",
-            str(SAMPLES / "depots.csv"),
-            "--start",
-            "2026-11-23",
-            "--days",
-            "3",
-            "--tz",
-            "Europe/Berlin",
+            *sample_flags(3),
             "--time-limit",
             "4",
             "--max-solutions",
