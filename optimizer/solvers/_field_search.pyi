@@ -18,4 +18,6 @@ def solve(
     problem: Problem, initial: list[list[int]], seed: int, max_iterations: int, time_limit_s: float
 ) -> dict[str, Any]:
     """Search from ``initial`` (stops per vehicle) until the work or time limit (-1: none):
-    ``routes``, ``cost``, ``iterations``, ``evaluations``, ``improvements``, ``timed_out``."""
+    ``routes``, ``collections`` (what each pickup collects), ``cost``, ``iterations``,
+    ``evaluations`` (routes timed), ``positions`` (insertion positions weighed),
+    ``improvements``, ``timed_out``."""

@@ -170,6 +170,7 @@ NB_MODULE(_field_search, m) {
             out["cost"] = as_python(result.cost);
             out["iterations"] = result.iterations;
             out["evaluations"] = result.evaluations;
+            out["positions"] = result.positions;
             out["improvements"] = result.improvements;
             out["timed_out"] = result.timed_out;
             return out;

@@ -436,6 +436,7 @@ void Search::insert_best(Solution& s, int order) {
         }
     }
     std::sort(candidates_.begin(), candidates_.end());
+    positions_ += (int64_t)candidates_.size();
     // tries the candidates with new pickups of `kinds`
     auto try_candidates = [&](const std::vector<int>& kinds) {
         int earlier_of = -1;  // the vehicle whose previous-day pickups `earlier` holds
@@ -595,6 +596,7 @@ Result Search::run(const std::vector<std::vector<int>>& initial) {
     result.collections = collections(best);
     result.cost = best.total();
     result.evaluations = price_.evaluations();
+    result.positions = positions_;
     return result;
 }
 

@@ -54,7 +54,8 @@ struct Result {
     std::vector<Collection> collections;   // one per pickup stop
     double cost = 0.0;                     // the full objective, unplanned orders included
     int64_t iterations = 0;
-    int64_t evaluations = 0;
+    int64_t evaluations = 0;  // routes timed and priced in full
+    int64_t positions = 0;    // insertion positions weighed (by their added travel, O(1) each)
     int64_t improvements = 0;
     bool timed_out = false;
 };
@@ -140,6 +141,7 @@ private:
         }
     };
     std::vector<Candidate> candidates_;
+    int64_t positions_ = 0;  // insertion positions weighed so far
     bool bound_holds_ = true;  // the added travel bounds an insertion's cost (no waiting price, no promises)
 };
 
