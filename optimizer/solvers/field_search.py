@@ -92,6 +92,7 @@ class FieldSearch:
                 "time_limit_s": -1.0 if seconds is None else seconds / (self.rounds - round_),
                 "start_temperature": self.start_temperature * cooling ** (round_ / self.rounds),
                 "end_temperature": self.start_temperature * cooling ** ((round_ + 1) / self.rounds),
+                "insert_left_out": False,  # the best plan's left-out orders had their chance
             }
             seeds = [(seed * 1_000 + round_) * 16 + worker for worker in range(workers)]
             with ThreadPoolExecutor(workers) as pool:  # the core releases the GIL

@@ -145,7 +145,7 @@ NB_MODULE(_field_search, m) {
         "solve",
         [](const fs::Data& data, const std::vector<std::vector<int>>& initial, uint64_t seed, int64_t max_iterations,
            double time_limit_s, double start_temperature, double end_temperature, double mean_removed,
-           int retry_near) {
+           int retry_near, bool insert_left_out) {
             if (max_iterations < 0 && time_limit_s < 0) throw std::invalid_argument("a search needs a limit");
             fs::Params params;
             params.seed = seed;
@@ -155,6 +155,7 @@ NB_MODULE(_field_search, m) {
             params.end_temperature = end_temperature;
             params.mean_removed = mean_removed;
             params.retry_near = retry_near;
+            params.insert_left_out = insert_left_out;
             fs::Result result;
             {
                 nb::gil_scoped_release release;
@@ -176,6 +177,6 @@ NB_MODULE(_field_search, m) {
             return out;
         },
         "problem"_a, "initial"_a, "seed"_a, "max_iterations"_a, "time_limit_s"_a, "start_temperature"_a = 300.0,
-        "end_temperature"_a = 1.0, "mean_removed"_a = 10.0, "retry_near"_a = 20,
+        "end_temperature"_a = 1.0, "mean_removed"_a = 10.0, "retry_near"_a = 20, "insert_left_out"_a = true,
         "Search from `initial` (orders per vehicle) until the work or time limit (-1: none).");
 }

@@ -10,7 +10,12 @@ namespace fs {
 double Solution::total() const { return std::accumulate(cost.begin(), cost.end(), 0.0) + left_out; }
 
 Search::Search(const Data& data, Params params)
-    : d_(data), p_(params), rng_(params.seed), price_(data), ruined_(data.n_vehicles, 0) {
+    : d_(data),
+      p_(params),
+      rng_(params.seed),
+      price_(data),
+      ruined_(data.n_vehicles, 0),
+      began_(std::chrono::steady_clock::now()) {  // the time limit counts from here
     const int n = d_.n_orders;
     near_.resize(n);
     vehicles_.resize(n);
@@ -497,9 +502,7 @@ void Search::insert_best(Solution& s, int order) {
 }
 
 Result Search::run(const std::vector<std::vector<int>>& initial) {
-    using clock = std::chrono::steady_clock;
-    const auto began = clock::now();
-    auto elapsed = [&] { return std::chrono::duration<double>(clock::now() - began).count(); };
+    auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - began_).count(); };
 
     Solution current;
     current.routes.assign(d_.n_vehicles, {});
@@ -510,6 +513,7 @@ Result Search::run(const std::vector<std::vector<int>>& initial) {
     current.drawn.assign((size_t)d_.n_kinds() * d_.n_parts, 0);
     current.left_out = std::accumulate(d_.order_unplanned.begin(), d_.order_unplanned.end(), 0.0);
     std::vector<int> removed;
+    std::vector<uint8_t> taken_out(d_.n_orders, 0);  // in the start, but not kept
     // the start's routes as given (orders and pickups), where they keep every rule
     for (int v = 0; v < (int)initial.size() && v < d_.n_vehicles; ++v) {
         for (int stop : initial[v]) {
@@ -546,6 +550,7 @@ Result Search::run(const std::vector<std::vector<int>>& initial) {
                 current.where[stop] = -1;
                 current.left_out += d_.order_unplanned[stop];
                 current.load[v] -= d_.order_load[stop];
+                taken_out[stop] = 1;
             }
             current.routes[v] = kept;
             reprice(current, v, removed);
@@ -554,12 +559,19 @@ Result Search::run(const std::vector<std::vector<int>>& initial) {
     std::vector<int> all(d_.n_vehicles);
     std::iota(all.begin(), all.end(), 0);
     drop_idle_pickups(current, all);
+    for (int order : removed) taken_out[order] = 1;  // their routes had no schedule left
     removed.clear();
+    // orders the start leaves out (and those taken out above): most valuable first, until
+    // the time limit; where the start is a plan of this search, they had their chance
     for (int order = 0; order < d_.n_orders; ++order)
         if (current.where[order] < 0 && !vehicles_[order].empty()) removed.push_back(order);
     std::stable_sort(removed.begin(), removed.end(),
                      [&](int a, int b) { return d_.order_unplanned[a] > d_.order_unplanned[b]; });
-    for (int order : removed) insert_best(current, order);
+    for (int order : removed) {
+        if (!p_.insert_left_out && current.where[order] < 0 && !taken_out[order]) continue;
+        if (p_.time_limit_s >= 0 && elapsed() >= p_.time_limit_s) break;
+        insert_best(current, order);
+    }
     removed.clear();
 
     Solution best = current;

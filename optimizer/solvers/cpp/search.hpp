@@ -14,6 +14,7 @@
 // rule in time order, because a pickup of a kind starts no earlier than the kind).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <vector>
 
@@ -37,6 +38,7 @@ struct Params {
     int neighbours = 100;         // nearest orders remembered per order
     int left_out_tries = 5;       // orders drawn at random per ruin to re-try if left out
     int retry_near = 20;          // nearest orders of the ruin's seed re-tried if left out
+    bool insert_left_out = true;  // insert the orders the start leaves out before searching
     double trouble_rate = 0.2;    // share of ruins that make room for a late or left-out order
     int pickup_depots = 2;        // nearest depots tried for a new pickup before an order
 };
@@ -132,6 +134,7 @@ private:
     std::vector<int> earlier_scratch_;
     std::vector<int64_t> draws_;
     std::vector<uint8_t> ruined_;
+    std::chrono::steady_clock::time_point began_;  // when the search was made: its time limit runs from then
     std::vector<int> trouble_;
     struct Candidate {  // a position to insert an order at, and a lower bound on its cost
         double bound;
