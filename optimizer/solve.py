@@ -21,11 +21,12 @@ from optimizer.travel import TravelProvider
 
 logger = logging.getLogger("optimizer")
 
-_ASSEMBLY_S_PER_ORDER = 1.5e-3
+_ASSEMBLY_S_PER_ORDER = 2.5e-3
 """Seconds per order kept from the time limit for what follows the back-end: the prune
-pass and assembling the plan, whose reasons search where each unplanned order would fit
-(measured 6.3 s for 5,000 orders of which 2,931 unplanned, 1.1 s for 1,000 over five
-days: up to about 1.5 ms per order where half of them stay unplanned)."""
+pass, multi-day visits being completed, and assembling the plan, whose reasons search
+where each unplanned order would fit (measured after the search: 6.3 s for 5,000
+orders on one day with 2,931 unplanned, 11.1 s for 5,000 over five days with 89
+unplanned, most of them jobs longer than a day; 1.1 s for 1,000 over five days)."""
 _SUPPLY_SHARE = 0.1
 """Part of the time kept, where orders need parts or tools, for supplying the routes
 (van stock, depot pickups) and inserting the orders that became free."""

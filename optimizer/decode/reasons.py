@@ -50,11 +50,9 @@ def _multi_day_reason(instance: Instance, order: int, busy: set[int]) -> tuple[R
     """The reason of a job longer than a day the plan leaves out, from the runs of
     consecutive working days that could hold it (:mod:`optimizer.solvers.multi_day`);
     ``busy`` are the days with work."""
-    every = runs(instance, order, {})
-    if not every:
+    run = min(runs(instance, order, busy), key=lambda r: r[0], default=None)  # through free days only
+    if run is None and next(runs(instance, order, {}), None) is None:
         return Reason.NO_SHIFT_FITS, " (nor over consecutive working days of one technician)"
-    # a run through a busy day is not held (runs do not depend on what else is taken)
-    run = min((r for r in every if not any(p.vehicle in busy for p in r[1])), key=lambda r: r[0], default=None)
     if run is None:
         return Reason.NOT_ENOUGH_CAPACITY, " (the days that could hold it over consecutive days went to other work)"
     price = float(instance.order_unplanned_cost[order])

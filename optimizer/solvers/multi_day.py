@@ -18,7 +18,7 @@ from those days going elsewhere by insertion (:func:`add_multi_day`).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Container
+from collections.abc import Container, Iterator
 
 import numpy as np
 
@@ -90,18 +90,17 @@ def closed_days(instance: Instance, parts: dict[int, RouteSchedule]) -> Instance
     )
 
 
-def runs(instance: Instance, order: int, taken: Container[int]) -> list[tuple[float, list[RouteSchedule]]]:
+def runs(instance: Instance, order: int, taken: Container[int]) -> Iterator[tuple[float, list[RouteSchedule]]]:
     """Every run of consecutive working days not ``taken`` that holds multi-day
-    ``order``, as (its cost, its parts), over every qualified technician and first day."""
-    out = []
+    ``order``, as (its cost, its parts), over every qualified technician and first day,
+    one at a time (whoever needs only the first stops early)."""
     most: dict[tuple[int, bool], tuple[int, RouteSchedule] | None] = {}  # each day's most work, found once
     for technician in np.unique(instance.vehicle_technician[instance.multi_day_compatible[:, order]]).tolist():
         days = np.flatnonzero(instance.vehicle_technician == technician).tolist()
         for k in range(len(days)):
             parts = _parts(instance, order, days[k:], taken, most)
             if parts is not None:
-                out.append((sum(p.full_cost(instance) for p in parts), parts))
-    return out
+                yield sum(p.full_cost(instance) for p in parts), parts
 
 
 def with_multi_day(instance: Instance, result: SolveResult, parts: dict[int, RouteSchedule]) -> SolveResult:
