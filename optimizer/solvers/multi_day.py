@@ -18,7 +18,7 @@ from those days going elsewhere by insertion (:func:`add_multi_day`).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Container, Iterator
+from collections.abc import Container, Iterable, Iterator
 
 import numpy as np
 
@@ -66,7 +66,7 @@ def add_multi_day(
 
 
 def _displacing_least(
-    instance: Instance, runs: list[tuple[float, list[RouteSchedule]]], routes: dict[int, tuple[int, ...]]
+    instance: Instance, runs: Iterable[tuple[float, list[RouteSchedule]]], routes: dict[int, tuple[int, ...]]
 ) -> list[tuple[float, list[RouteSchedule]]]:
     """``runs`` (cost, parts), those displacing least work first: the leave-out prices
     of the orders ``routes`` now have on their days, plus the run's cost."""
