@@ -15,6 +15,7 @@ import optimizer
 from optimizer.batch.config import load_config
 from optimizer.cli import EXIT_INVALID_INPUT, EXIT_OK, EXIT_URGENT_UNPLANNED, main
 from optimizer.io.plan_folder import read_plan
+from optimizer.models import StopKind
 
 from conftest import PLANNED, helsinki_plan_args, sample, write_config
 
@@ -195,7 +196,7 @@ def test_replan_keeps_the_travel_source(helsinki_exports: Path, helsinki_pbf: Pa
     first, second = tmp_path / "plan", tmp_path / "replan"
     assert main(helsinki_plan_args(helsinki_exports, first, "--travel", f"osm={helsinki_pbf}")) in PLANNED
     _, before = read_plan(first)
-    tuesday = next(r.stops[1].order_id for r in before.routes if r.date.day == 24 and len(r.stops) > 2)
+    tuesday = next(s.order_id for r in before.routes if r.date.day == 24 for s in r.stops if s.kind is StopKind.ORDER)
     events = tmp_path / "events.csv"
     events.write_text(f"event,time,order_id\nnow,2026-11-23T11:00,\ncancel,,{tuesday}\n")
     assert (
