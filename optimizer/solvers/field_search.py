@@ -63,21 +63,14 @@ class FieldSearch:
     def improve(
         self, instance: Instance, routes: dict[int, tuple[int, ...]], limits: SolveLimits, *, seed: int = 0
     ) -> SolveResult:
-        """Search from ``routes`` (orders only; orders they leave out are inserted first)."""
+        """Search from ``routes`` (orders and pickups; what they leave out, or what no
+        longer adds up, is inserted first)."""
         from optimizer.solvers import _field_search as core
 
         began = time.perf_counter()
         problem = core.Problem(arrays(instance))
         workers = self.workers
-        # the first plan (the start completed by insertion), reported before any search
-        seconds = limits.seconds()
-        best: dict[str, Any] = core.solve(
-            problem,
-            [list(routes.get(v, ())) for v in range(instance.n_vehicles)],
-            seed=seed,
-            max_iterations=0,
-            time_limit_s=-1.0 if seconds is None else seconds,
-        )
+        best = _completed(problem, instance, routes, seed=seed, seconds=limits.seconds())  # reported before any search
         limits.improved(_routes(best), best["cost"])
         initial = best["routes"]
         cooling = self.end_temperature / self.start_temperature
@@ -118,11 +111,23 @@ class FieldSearch:
         from optimizer.solvers import _field_search as core
 
         began = time.perf_counter()
-        routes = [list(result.routes.get(v, ())) for v in range(instance.n_vehicles)]
-        found = core.solve(core.Problem(arrays(instance)), routes, seed=0, max_iterations=0, time_limit_s=-1.0)
+        found = _completed(core.Problem(arrays(instance)), instance, result.routes, seed=0, seconds=None)
         return _result(
             instance, found, f"{result.status}; completed with pickups", result.solve_s + time.perf_counter() - began
         )
+
+
+def _completed(
+    problem: Any, instance: Instance, routes: dict[int, tuple[int, ...]], *, seed: int, seconds: float | None
+) -> dict[str, Any]:
+    """The core's completion of ``routes`` (no search): kept where every rule holds, the
+    orders they leave out inserted most valuable first, until ``seconds`` (``None``: all)."""
+    from optimizer.solvers import _field_search as core
+
+    starts = [list(routes.get(v, ())) for v in range(instance.n_vehicles)]
+    limit = -1.0 if seconds is None else seconds
+    found: dict[str, Any] = core.solve(problem, starts, seed=seed, max_iterations=0, time_limit_s=limit)
+    return found
 
 
 def _result(instance: Instance, found: dict[str, Any], status: str, seconds: float) -> SolveResult:

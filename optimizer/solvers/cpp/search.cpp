@@ -91,8 +91,8 @@ bool Search::walk(const Solution& s, int t, const Changes& changes, std::vector<
     std::vector<int64_t> van(d_.van.begin() + (int64_t)t * P, d_.van.begin() + (int64_t)(t + 1) * P);
     std::vector<uint8_t> on_hand(d_.carried.begin() + (int64_t)t * K, d_.carried.begin() + (int64_t)(t + 1) * K);
     std::vector<uint8_t> lendable(K, 0);
-    std::vector<int> visited;  // indices into *out of this technician's pickups so far
-    std::vector<int> kinds;    // kinds of this technician's pickups so far
+    std::vector<int> visited;  // with out: index into *out of each of this technician's pickups so far
+    std::vector<int> kinds;    // the kind of each of them
     draws.assign((size_t)d_.n_kinds() * P, 0);
     for (int v = first_vehicle_[t]; v < first_vehicle_[t + 1]; ++v) {
         const std::vector<int>& stops = changes.of(v, s.routes[v]);
@@ -113,14 +113,9 @@ bool Search::walk(const Solution& s, int t, const Changes& changes, std::vector<
                 if (!lendable[tool]) return false;
                 on_hand[tool] = 1;
                 if (out) {  // collected at the latest pickup whose depot lends it
-                    for (int j = (int)visited.size() - 1; j >= 0; --j) {
-                        Collection& c = (*out)[visited[j]];
-                        int kind = s.routes[c.vehicle][c.position] - d_.n_orders;
-                        if (d_.depot_tools[d_.kind_depot[kind] * K + tool]) {
-                            c.tools.push_back(tool);
-                            break;
-                        }
-                    }
+                    int j = (int)kinds.size() - 1;
+                    while (!d_.depot_tools[d_.kind_depot[kinds[j]] * K + tool]) --j;  // lendable: some j lends it
+                    (*out)[visited[j]].tools.push_back(tool);
                 }
             }
             for (auto [part, units] : needs_[stop]) {
