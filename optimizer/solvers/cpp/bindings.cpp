@@ -19,6 +19,8 @@ using namespace nb::literals;
 
 namespace {
 
+constexpr int NEIGHBOURS = 100;  // nearest orders remembered per order (Data::near)
+
 template <class T>
 std::vector<T> column(const nb::dict& arrays, const char* name) {
     if (!arrays.contains(name)) throw std::invalid_argument(std::string("missing array ") + name);
@@ -114,6 +116,7 @@ fs::Data make_data(const nb::dict& a) {
                                                             [&](int64_t v) { return v < (int64_t)V; });
     for (size_t v = 1; v < V; ++v) ok = ok && d.vehicle_technician[v - 1] <= d.vehicle_technician[v];
     if (!ok) throw std::invalid_argument("arrays of inconsistent sizes or indices out of range");
+    d.near = fs::nearest_orders(d, NEIGHBOURS);
     return d;
 }
 

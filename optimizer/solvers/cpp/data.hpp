@@ -72,6 +72,10 @@ struct Data {
     std::vector<int64_t> vehicle_day;         // [V]
     std::vector<int64_t> vehicle_technician;  // [V], vehicles sorted by technician then day
 
+    // [O] the nearest orders to each order by the drive both ways (ties: lower index),
+    // the order itself first: made once per problem (fs::nearest_orders), read by every search
+    std::vector<std::vector<int>> near;
+
     double travel_per_min = 1.0;
     double overtime_per_min = 0.0;
     double waiting_per_min = 0.0;

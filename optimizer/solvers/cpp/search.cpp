@@ -9,37 +9,44 @@ namespace fs {
 
 double Solution::total() const { return std::accumulate(cost.begin(), cost.end(), 0.0) + left_out; }
 
+std::vector<std::vector<int>> nearest_orders(const Data& d, int count) {
+    const int n = d.n_orders;
+    std::vector<std::vector<int>> near(n);
+    std::vector<int> others(n);
+    const int keep = std::min(n, count + 1);
+    for (int o = 0; o < n; ++o) {
+        std::iota(others.begin(), others.end(), 0);
+        auto gap = [&](int x) {
+            if (x == o) return (int64_t)-1;
+            return (int64_t)d.travel(d.order_loc[o], d.order_loc[x]) + d.travel(d.order_loc[x], d.order_loc[o]);
+        };
+        auto closer = [&](int a, int b) {
+            int64_t ga = gap(a), gb = gap(b);
+            return ga != gb ? ga < gb : a < b;
+        };
+        std::nth_element(others.begin(), others.begin() + (keep - 1), others.end(), closer);
+        std::sort(others.begin(), others.begin() + keep, closer);
+        near[o].assign(others.begin(), others.begin() + keep);
+    }
+    return near;
+}
+
 Search::Search(const Data& data, Params params)
     : d_(data),
       p_(params),
       rng_(params.seed),
       price_(data),
       ruined_(data.n_vehicles, 0),
+      seen_(data.n_vehicles, 0),
       began_(std::chrono::steady_clock::now()) {  // the time limit counts from here
     const int n = d_.n_orders;
-    near_.resize(n);
     vehicles_.resize(n);
     last_close_.assign(n, -1);
-    std::vector<int> others(n);
     for (int o = 0; o < n; ++o) {
         for (int v = 0; v < d_.n_vehicles; ++v)
             if (d_.allowed(v, o)) vehicles_[o].push_back(v);
         const int64_t* w = &d_.order_windows[(int64_t)o * d_.max_windows * 2];
         for (int64_t k = 0; k < d_.order_n_windows[o]; ++k) last_close_[o] = std::max(last_close_[o], w[2 * k + 1]);
-        // nearest orders by the drive both ways (ties: lower index), the order itself first
-        std::iota(others.begin(), others.end(), 0);
-        auto gap = [&](int x) {
-            if (x == o) return (int64_t)-1;
-            return (int64_t)d_.travel(d_.order_loc[o], d_.order_loc[x]) + d_.travel(d_.order_loc[x], d_.order_loc[o]);
-        };
-        auto closer = [&](int a, int b) {
-            int64_t ga = gap(a), gb = gap(b);
-            return ga != gb ? ga < gb : a < b;
-        };
-        int keep = std::min(n, p_.neighbours + 1);
-        std::nth_element(others.begin(), others.begin() + (keep - 1), others.end(), closer);
-        std::sort(others.begin(), others.begin() + keep, closer);
-        near_[o].assign(others.begin(), others.begin() + keep);
     }
 
     // parts and tools
@@ -281,7 +288,7 @@ void Search::ruin(Solution& s, std::vector<int>& removed) {
     } else {
         seed = rng_.below(d_.n_orders);
         while (s.where[seed] < 0) seed = rng_.below(d_.n_orders);
-        for (int order : near_[seed]) {
+        for (int order : d_.near[seed]) {
             if ((int)touched.size() >= wanted) break;
             int v = s.where[order];
             if (v >= 0 && !ruined_[v]) ruin_route(v, order);
@@ -305,7 +312,7 @@ void Search::ruin(Solution& s, std::vector<int>& removed) {
             std::find(removed.begin(), removed.end(), order) == removed.end())
             removed.push_back(order);
     };
-    for (int k = 0; k < (int)near_[seed].size() && k <= p_.retry_near; ++k) retry(near_[seed][k]);
+    for (int k = 0; k < (int)d_.near[seed].size() && k <= p_.retry_near; ++k) retry(d_.near[seed][k]);
     for (int k = 0; k < p_.left_out_tries; ++k) retry(rng_.below(d_.n_orders));
 }
 
@@ -325,7 +332,10 @@ int Search::troubled(const Solution& s) {
             end = begin + d_.service(stop);
         }
     }
-    return trouble_.empty() ? -1 : trouble_[rng_.below((int)trouble_.size())];
+    if (trouble_.empty()) return -1;
+    // the more valuable of two drawn at random
+    int a = trouble_[rng_.below((int)trouble_.size())], b = trouble_[rng_.below((int)trouble_.size())];
+    return d_.order_unplanned[b] > d_.order_unplanned[a] ? b : a;
 }
 
 void Search::remove_string(Solution& s, int vehicle, int order, int length, std::vector<int>& removed) {
@@ -361,11 +371,14 @@ void Search::remove_string(Solution& s, int vehicle, int order, int length, std:
 
 void Search::recreate(Solution& s, std::vector<int>& removed) {
     double pick = rng_.uniform() * 10.0;
-    if (pick < 4.0) {
+    if (pick < 3.0) {
         for (int i = (int)removed.size() - 1; i > 0; --i) std::swap(removed[i], removed[rng_.below(i + 1)]);
-    } else if (pick < 8.0) {  // most valuable first
+    } else if (pick < 6.0) {  // most valuable first
         std::stable_sort(removed.begin(), removed.end(),
                          [&](int a, int b) { return d_.order_unplanned[a] > d_.order_unplanned[b]; });
+    } else if (pick < 8.0) {  // most valuable per minute of work first
+        auto density = [&](int o) { return d_.order_unplanned[o] / (double)(d_.order_duration[o] + 60); };
+        std::stable_sort(removed.begin(), removed.end(), [&](int a, int b) { return density(a) > density(b); });
     } else {  // tightest first
         std::stable_sort(removed.begin(), removed.end(), [&](int a, int b) { return last_close_[a] < last_close_[b]; });
     }
@@ -373,6 +386,52 @@ void Search::recreate(Solution& s, std::vector<int>& removed) {
         if (rng_.uniform() < p_.blink_rate) std::swap(removed[i - 1], removed[i]);
     for (int order : removed) insert_best(s, order);
     removed.clear();
+}
+
+void Search::latest_arrivals(int vehicle, const std::vector<int>& route, std::vector<int64_t>& out) const {
+    const int n = (int)route.size();
+    out.resize(n + 1);
+    out[n] = d_.latest_end[vehicle];
+    int64_t next_loc = d_.vehicle_end_loc[vehicle];
+    for (int i = n - 1; i >= 0; --i) {
+        const int stop = route[i];
+        const int64_t loc = d_.stop_loc(stop);
+        // the latest start that reaches the next stop in time
+        const bool reachable = out[i + 1] != NO_ARRIVAL;
+        const int64_t start = reachable ? out[i + 1] - d_.travel(loc, next_loc) - d_.service(stop) : 0;
+        int64_t arrival = NO_ARRIVAL;
+        if (reachable && d_.is_pickup(stop)) {
+            const int kind = stop - d_.n_orders;
+            const int64_t* hours = &d_.depot_hours[(d_.kind_depot[kind] * d_.n_days + d_.vehicle_day[vehicle]) * 2];
+            const int64_t last = std::min(start, hours[1] - d_.pickup_duration);
+            if (std::max(hours[0], d_.kind_from[kind]) <= last) arrival = last;
+        } else if (reachable) {  // the last window opening by then; arrivals up to its close (or start) begin in time
+            const int64_t* w = &d_.order_windows[(int64_t)stop * d_.max_windows * 2];
+            for (int64_t k = 0; k < d_.order_n_windows[stop]; ++k)
+                if (w[2 * k] <= start) arrival = std::min(w[2 * k + 1], start);
+        }
+        out[i] = arrival;
+        next_loc = loc;
+    }
+}
+
+const std::vector<int>& Search::granular(const Solution& s, int order) {
+    routes_.clear();
+    ++stamp_;
+    auto take = [&](int v) {
+        if (v < 0 || seen_[v] == stamp_ || !d_.allowed(v, order)) return;
+        seen_[v] = stamp_;
+        routes_.push_back(v);
+    };
+    for (int other : d_.near[order]) {  // every day of the technician serving it
+        if (s.where[other] < 0) continue;
+        const int t = (int)d_.vehicle_technician[s.where[other]];
+        for (int v = first_vehicle_[t]; v < first_vehicle_[t + 1]; ++v) take(v);
+    }
+    for (int v : vehicles_[order])
+        if (s.routes[v].empty()) take(v);
+    std::sort(routes_.begin(), routes_.end());
+    return routes_;
 }
 
 void Search::insert_best(Solution& s, int order) {
@@ -414,17 +473,20 @@ void Search::insert_best(Solution& s, int order) {
     // adds (lateness and overtime only grow when a stop is inserted, while waiting is
     // free and no promise is at stake), tried cheapest first until the bound reaches
     // the best found or the order's leave-out price. The times without a break bound
-    // every arrival from below: a position whose arrival is past the order's last
-    // window is not a candidate.
+    // every arrival from below: a position from which the order or the stop after it
+    // cannot be reached in time (latest_arrivals) is not a candidate.
     candidates_.clear();
-    for (int v : vehicles_[order]) {
+    for (int v : granular(s, order)) {
         if (s.load[v] + d_.order_load[order] > d_.capacity[v]) continue;
         const std::vector<int>& route = s.routes[v];
         const int n = (int)route.size();
+        latest_arrivals(v, route, latest_);
         int64_t loc = d_.vehicle_start_loc[v], end = d_.shift_start[v];
         for (int p = 0; p <= n; ++p) {
             const int64_t to = p < n ? d_.stop_loc(route[p]) : d_.vehicle_end_loc[v];
-            if (end + d_.travel(loc, order_loc) <= last_close_[order] && rng_.uniform() >= p_.blink_rate) {
+            const int64_t start = price_.begin_at(v, order, end + d_.travel(loc, order_loc));
+            if (start >= 0 && start + d_.service(order) + d_.travel(order_loc, to) <= latest_[p] &&
+                rng_.uniform() >= p_.blink_rate) {
                 int64_t added = (int64_t)d_.travel(loc, order_loc) + d_.travel(order_loc, to) - d_.travel(loc, to);
                 candidates_.push_back({bound_holds_ ? (double)added * d_.travel_per_min / 60.0 : -INF, v, p});
             }

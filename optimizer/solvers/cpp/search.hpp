@@ -4,6 +4,13 @@
 // search itself (depot pickups inserted with the orders that need them, dropped when
 // no longer needed).
 //
+// Insertion is granular (Toth & Vigo's granular neighbourhoods, as in HGS and PyVRP):
+// an order is tried on the technician-days of the technicians serving its 100 nearest
+// orders, and on the empty ones. A position is timed only if, without the break, the
+// order and the stop after it can still be reached in time (the latest arrivals of the
+// route, computed backwards), and positions are tried by the travel they add, a lower
+// bound on the insertion's cost where waiting is free.
+//
 // Parts rule (the checker's, made sequence-only): a technician's van is used up over
 // the horizon, days in order; what the van lacks for an order is drawn from the latest
 // pickup before it (same or earlier day) at a depot that stocks the part; a tool is on
@@ -16,6 +23,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "data.hpp"
@@ -23,6 +31,11 @@
 #include "rng.hpp"
 
 namespace fs {
+
+// The `count` nearest orders to each order (Data::near), itself first.
+std::vector<std::vector<int>> nearest_orders(const Data& data, int count);
+
+constexpr int64_t NO_ARRIVAL = std::numeric_limits<int64_t>::min();
 
 struct Params {
     uint64_t seed = 0;
@@ -35,7 +48,6 @@ struct Params {
     double blink_rate = 0.01;     // positions skipped at random while recreating
     double start_temperature = 300.0;  // cost units (a left-out order costs 300 to 10,000)
     double end_temperature = 1.0;
-    int neighbours = 100;         // nearest orders remembered per order
     int left_out_tries = 5;       // orders drawn at random per ruin to re-try if left out
     int retry_near = 20;          // nearest orders of the ruin's seed re-tried if left out
     bool insert_left_out = true;  // insert the orders the start leaves out before searching
@@ -100,6 +112,9 @@ private:
     void remove_string(Solution& s, int vehicle, int order, int length, std::vector<int>& removed);
     void recreate(Solution& s, std::vector<int>& removed);
     void insert_best(Solution& s, int order);
+    // The vehicles worth trying for `order`, by index: those serving one of its nearest
+    // orders, and the empty ones, that may serve it (granular insertion: the rest are far).
+    const std::vector<int>& granular(const Solution& s, int order);
     void reprice(Solution& s, int vehicle, std::vector<int>& removed);
     // A random order that is left out though someone may serve it, or served late; -1: none.
     int troubled(const Solution& s);
@@ -121,7 +136,6 @@ private:
     Params p_;
     Rng rng_;
     RouteCost price_;
-    std::vector<std::vector<int>> near_;      // [O] nearest orders, the order itself first
     std::vector<std::vector<int>> vehicles_;  // [O] vehicles that may serve it
     std::vector<int64_t> last_close_;         // [O] the latest start any window allows
     std::vector<std::vector<std::pair<int, int64_t>>> needs_;  // [O] (part, units)
@@ -134,6 +148,9 @@ private:
     std::vector<int> earlier_scratch_;
     std::vector<int64_t> draws_;
     std::vector<uint8_t> ruined_;
+    std::vector<int64_t> seen_;  // [V] stamp_ where granular took the vehicle
+    int64_t stamp_ = 0;
+    std::vector<int> routes_;   // granular's answer
     std::chrono::steady_clock::time_point began_;  // when the search was made: its time limit runs from then
     std::vector<int> trouble_;
     struct Candidate {  // a position to insert an order at, and a lower bound on its cost
@@ -144,6 +161,12 @@ private:
         }
     };
     std::vector<Candidate> candidates_;
+    // The latest arrival at each stop of `route` (and, last, at home) from which the rest
+    // of `vehicle`'s day can still keep its windows, depot hours and latest end, breaks
+    // left out (they only delay); NO_ARRIVAL: none. An insertion that reaches a stop later is
+    // infeasible, so it is never timed.
+    void latest_arrivals(int vehicle, const std::vector<int>& route, std::vector<int64_t>& out) const;
+    std::vector<int64_t> latest_;
     int64_t positions_ = 0;  // insertion positions weighed so far
     bool bound_holds_ = true;  // the added travel bounds an insertion's cost (no waiting price, no promises)
 };
