@@ -3,8 +3,9 @@ VRPTW instance, in one run.
 
     python benchmarks/run.py moves --instances R101 --time-limit 10 --out results/moves
 
-Ours: insertion positions weighed per second by the core's ruin and recreate (each by
-the travel it adds, O(1): a lower bound that rules most of them out), and of those the
+Ours: insertion positions weighed per second by the core's ruin and recreate (each
+O(1): whether the order and the stop after it can be reached in time, from the route's
+latest arrivals, and the travel it adds, a lower bound on its cost), and of those the
 routes timed and priced in full per second (windows, lateness, breaks, overtime,
 O(route length) each). PyVRP: moves evaluated per second by its local search
 (relocate, swap and 2-opt* operators on random solutions; O(1) each, by concatenating

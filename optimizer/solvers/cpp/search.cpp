@@ -482,6 +482,7 @@ void Search::insert_best(Solution& s, int order) {
         const int n = (int)route.size();
         latest_arrivals(v, route, latest_);
         int64_t loc = d_.vehicle_start_loc[v], end = d_.shift_start[v];
+        positions_ += n + 1;
         for (int p = 0; p <= n; ++p) {
             const int64_t to = p < n ? d_.stop_loc(route[p]) : d_.vehicle_end_loc[v];
             const int64_t start = price_.begin_at(v, order, end + d_.travel(loc, order_loc));
@@ -498,7 +499,6 @@ void Search::insert_best(Solution& s, int order) {
         }
     }
     std::sort(candidates_.begin(), candidates_.end());
-    positions_ += (int64_t)candidates_.size();
     // tries the candidates with new pickups of `kinds`
     auto try_candidates = [&](const std::vector<int>& kinds) {
         int earlier_of = -1;  // the vehicle whose previous-day pickups `earlier` holds

@@ -69,7 +69,7 @@ struct Result {
     double cost = 0.0;                     // the full objective, unplanned orders included
     int64_t iterations = 0;
     int64_t evaluations = 0;  // routes timed and priced in full
-    int64_t positions = 0;    // insertion positions weighed (by their added travel, O(1) each)
+    int64_t positions = 0;    // insertion positions weighed (reachability and added travel, O(1) each)
     int64_t improvements = 0;
     bool timed_out = false;
 };
@@ -167,7 +167,7 @@ private:
     // infeasible, so it is never timed.
     void latest_arrivals(int vehicle, const std::vector<int>& route, std::vector<int64_t>& out) const;
     std::vector<int64_t> latest_;
-    int64_t positions_ = 0;  // insertion positions weighed so far
+    int64_t positions_ = 0;  // insertion positions weighed so far (O(1) each)
     bool bound_holds_ = true;  // the added travel bounds an insertion's cost (no waiting price, no promises)
 };
 
