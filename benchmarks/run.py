@@ -84,6 +84,8 @@ def _shown(value: float | None) -> str:
 
 def fieldservice(args: argparse.Namespace) -> int:
     """Generated field-service instances: our objective against peers at equal time."""
+    from bound import lower_bound
+
     from optimizer.testing import problems as synthetic
 
     from fieldservice import ortools_plain, vroom_alone
@@ -96,8 +98,8 @@ def fieldservice(args: argparse.Namespace) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     rows = []
     print(
-        f"{'size':<16} {'objective':>11} {'planned':>9} {'sec':>6} valid"
-        + "".join(f" {p:>11} {'ours/' + p:>11}" for p in chosen)
+        f"{'size':<16} {'objective':>11} {'planned':>9} {'sec':>6} valid {'bound':>11}"
+        + "".join(f" {p:>11} {'ours/' + p:>11} {'excess':>7}" for p in chosen)
     )
     for size in map(int, args.sizes.split(",")):
         technicians = max(4, size // 15)
@@ -114,6 +116,8 @@ def fieldservice(args: argparse.Namespace) -> int:
             "valid": optimizer.check(problem, plan).ok,
         }
         instance = compile_instance(problem)
+        bound = lower_bound(instance)
+        row["bound"] = round(bound, 2)
         for peer in chosen:
             try:
                 if peer == "legacy":  # the whole engine as it was: VROOM, OR-tools, the supply pass
@@ -129,12 +133,19 @@ def fieldservice(args: argparse.Namespace) -> int:
                 f"{peer}_objective": None if cost is None else round(cost, 2),
                 f"{peer}_valid": valid,
                 f"ratio_{peer}": round(plan.kpis.objective / cost, 4) if valid and cost else None,
+                # ours above the bound against the peer above it: the ratio of what each could still save
+                f"excess_{peer}": round((plan.kpis.objective - bound) / (cost - bound), 4)
+                if valid and cost is not None and cost > bound
+                else None,
             }
         rows.append(row)
         print(
             f"{name:<16} {row['objective']:>11.1f} {row['planned']:>4}/{size:<4} {seconds:>6.1f} "
-            f"{row['valid']}"
-            + "".join(f" {_shown(row[f'{p}_objective']):>11} {_shown(row[f'ratio_{p}']):>11}" for p in chosen),
+            f"{row['valid']!s:<5} {bound:>11.1f}"
+            + "".join(
+                f" {_shown(row[f'{p}_objective']):>11} {_shown(row[f'ratio_{p}']):>11} {_shown(row[f'excess_{p}']):>7}"
+                for p in chosen
+            ),
             flush=True,
         )
     _write_csv(args.out / "results.csv", rows)

@@ -114,6 +114,9 @@ def test_fieldservice_run_scores_ours_and_peers(tmp_path: Path) -> None:
         (row,) = list(csv.DictReader(handle))
     assert row["valid"] == row["legacy_valid"] == row["vroom_valid"] == row["ortools_valid"] == "True"
     assert float(row["ratio_vroom"]) == pytest.approx(float(row["objective"]) / float(row["vroom_objective"]), abs=1e-3)
+    bound, ours, vroom = float(row["bound"]), float(row["objective"]), float(row["vroom_objective"])
+    assert 0 < bound <= min(ours, vroom)
+    assert float(row["excess_vroom"]) == pytest.approx((ours - bound) / (vroom - bound), abs=1e-3)
 
 
 def test_trsp_reads_pillac_instances_into_our_model(instances: Path) -> None:

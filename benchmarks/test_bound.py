@@ -1,0 +1,56 @@
+"""The field-service lower bound: below every valid plan, and tight where nothing can be saved."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bound import lower_bound
+
+import optimizer
+from optimizer.instance import compile_instance
+from optimizer.testing import problems as synthetic
+
+
+@pytest.mark.parametrize(("orders", "days"), [(60, 1), (45, 3)])
+def test_bound_lies_below_the_plans_of_the_search_and_the_legacy_engine(orders: int, days: int) -> None:
+    """On a real night's mix (overdue backlog, an overloaded day), the bound is positive
+    and no valid plan, ours or the legacy engine's, costs less."""
+    problem = synthetic.problem(orders, max(4, orders // 15), days=days, seed=3, backlog=True)
+    bound = lower_bound(compile_instance(problem))
+    assert bound > 0
+    for solver in ("search", "legacy"):
+        plan = optimizer.solve(problem, time_limit=2, seed=0, solver=solver)
+        report = optimizer.check(problem, plan)
+        assert report.ok
+        assert bound <= report.objective + 1e-6
+
+
+def test_bound_is_every_leave_out_price_when_nobody_may_serve() -> None:
+    """With no technician-day allowed to serve anything, every order is left out: the
+    bound is the sum of the leave-out prices, exactly."""
+    instance = compile_instance(synthetic.problem(30, 3, seed=1, backlog=True))
+    nobody = dataclasses.replace(
+        instance,
+        supply_compatible=np.zeros_like(instance.supply_compatible),
+        multi_day_compatible=np.zeros_like(instance.multi_day_compatible),
+    )
+    assert lower_bound(nobody) == pytest.approx(float(instance.order_unplanned_cost.sum()))
+
+
+def test_bound_saves_nothing_without_working_time() -> None:
+    """Technician-days whose latest end leaves no time beyond the break serve nothing:
+    the bound is the sum of the leave-out prices; with their real hours it is lower."""
+    instance = compile_instance(synthetic.problem(30, 3, seed=1))
+    total = float(instance.order_unplanned_cost.sum())
+    no_time = dataclasses.replace(
+        instance, vehicle_latest_end_s=instance.vehicle_shift_start_s + instance.vehicle_break_duration_s
+    )
+    assert lower_bound(no_time) == pytest.approx(total)
+    assert lower_bound(instance) < total - 1.0
