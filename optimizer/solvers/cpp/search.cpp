@@ -295,6 +295,7 @@ void Search::ruin(Solution& s, std::vector<int>& removed) {
         }
     }
     for (int v : touched) reprice(s, v, removed);
+    changed_.insert(changed_.end(), touched.begin(), touched.end());
     // fewer orders draw less: the technicians' draws shrink, and idle pickups go
     std::vector<int> technicians;
     for (int v : touched) technicians.push_back((int)d_.vehicle_technician[v]);
@@ -386,6 +387,39 @@ void Search::recreate(Solution& s, std::vector<int>& removed) {
         if (rng_.uniform() < p_.blink_rate) std::swap(removed[i - 1], removed[i]);
     for (int order : removed) insert_best(s, order);
     removed.clear();
+    std::sort(changed_.begin(), changed_.end());
+    changed_.erase(std::unique(changed_.begin(), changed_.end()), changed_.end());
+    for (int v : changed_) move_pickups(s, v);
+    changed_.clear();
+}
+
+void Search::move_pickups(Solution& s, int vehicle) {
+    std::vector<int> pickups;
+    for (int stop : s.routes[vehicle])
+        if (d_.is_pickup(stop)) pickups.push_back(stop);
+    for (int pickup : pickups) {
+        const std::vector<int>& route = s.routes[vehicle];
+        const int at = (int)(std::find(route.begin(), route.end(), pickup) - route.begin());
+        std::vector<int> without(route);
+        without.erase(without.begin() + at);
+        double best = s.cost[vehicle] - 1e-9;
+        std::vector<int> best_route;
+        std::vector<int64_t> kept_draws;
+        for (int q = 0; q <= (int)without.size(); ++q) {
+            if (q == at) continue;  // where it is
+            scratch_ = without;
+            scratch_.insert(scratch_.begin() + q, pickup);
+            double cost = price_(vehicle, scratch_.data(), (int)scratch_.size());
+            if (cost >= best || !supplied(s, Changes{vehicle, &scratch_}, draws_)) continue;
+            best = cost;
+            best_route = scratch_;
+            kept_draws = draws_;
+        }
+        if (best_route.empty()) continue;
+        s.routes[vehicle].swap(best_route);
+        s.cost[vehicle] = best;
+        set_draws(s, (int)d_.vehicle_technician[vehicle], kept_draws);
+    }
 }
 
 void Search::latest_arrivals(int vehicle, const std::vector<int>& route, std::vector<int64_t>& out) const {
@@ -546,6 +580,8 @@ void Search::insert_best(Solution& s, int order) {
     try_candidates(pickup_kinds_[order]);
     if (best_vehicle < 0 && !far_kinds_[order].empty()) try_candidates(far_kinds_[order]);
     if (best_vehicle < 0) return;  // cheaper left out
+    changed_.push_back(best_vehicle);
+    if (best_other >= 0) changed_.push_back(best_other);
     s.routes[best_vehicle].swap(best_route);
     s.cost[best_vehicle] = best_cost;
     if (best_other >= 0) {

@@ -116,6 +116,8 @@ private:
     // orders, and the empty ones, that may serve it (granular insertion: the rest are far).
     const std::vector<int>& granular(const Solution& s, int order);
     void reprice(Solution& s, int vehicle, std::vector<int>& removed);
+    // Moves each pickup of `vehicle`'s route to where the route costs least, parts rule kept.
+    void move_pickups(Solution& s, int vehicle);
     // A random order that is left out though someone may serve it, or served late; -1: none.
     int troubled(const Solution& s);
 
@@ -151,6 +153,7 @@ private:
     std::vector<int64_t> seen_;  // [V] stamp_ where granular took the vehicle
     int64_t stamp_ = 0;
     std::vector<int> routes_;   // granular's answer
+    std::vector<int> changed_;  // vehicles whose routes this iteration changed
     std::chrono::steady_clock::time_point began_;  // when the search was made: its time limit runs from then
     std::vector<int> trouble_;
     struct Candidate {  // a position to insert an order at, and a lower bound on its cost
