@@ -567,12 +567,16 @@ void Search::insert_best(Solution& s, int order) {
             double cost = price_(v, scratch_.data(), (int)scratch_.size());
             consider(v, cost, -1, nullptr, 0.0);
             for (const Earlier& e : earlier) consider(v, cost, before, &e.route, e.cost);
-            for (int pickup : kinds) {  // with a new pickup right before it
+            for (int pickup : kinds) {  // with a new pickup right before it, or first of the day
                 if (has_depot(route, pickup)) continue;
                 scratch_.assign(route.begin(), route.begin() + p);
                 scratch_.push_back(pickup);
                 scratch_.push_back(order);
                 scratch_.insert(scratch_.end(), route.begin() + p, route.end());
+                consider(v, price_(v, scratch_.data(), (int)scratch_.size()), -1, nullptr, 0.0);
+                if (p == 0) continue;
+                scratch_.erase(scratch_.begin() + p);
+                scratch_.insert(scratch_.begin(), pickup);
                 consider(v, price_(v, scratch_.data(), (int)scratch_.size()), -1, nullptr, 0.0);
             }
         }
