@@ -18,7 +18,7 @@ import logging
 
 from optimizer.check import CheckReport, Violation, check
 from optimizer.exceptions import InputIssue, InvalidProblemError, OptimizerError
-from optimizer.io import read_events, read_problem
+from optimizer.io import Reading, read_events, read_problem, read_tables
 from optimizer.models import (
     Delivery,
     Depot,
@@ -56,6 +56,7 @@ __all__ = [
     "Pin",
     "Plan",
     "Problem",
+    "Reading",
     "SolveOptions",
     "Technician",
     "TravelSettings",
@@ -67,6 +68,7 @@ __all__ = [
     "compare",
     "read_events",
     "read_problem",
+    "read_tables",
     "replan",
     "solve",
 ]

@@ -6,12 +6,14 @@ from optimizer.batch.runner import (
     EXIT_FAILURE,
     EXIT_INVALID_INPUT,
     EXIT_OK,
+    EXIT_ROWS_SET_ASIDE,
     EXIT_URGENT_UNPLANNED,
     BatchResult,
     InvalidPlanError,
     read,
     replan,
     run,
+    unplannable,
     validate,
 )
 
@@ -19,6 +21,7 @@ __all__ = [
     "EXIT_FAILURE",
     "EXIT_INVALID_INPUT",
     "EXIT_OK",
+    "EXIT_ROWS_SET_ASIDE",
     "EXIT_URGENT_UNPLANNED",
     "BatchResult",
     "InvalidPlanError",
@@ -29,5 +32,6 @@ __all__ = [
     "replan",
     "run",
     "solver_config",
+    "unplannable",
     "validate",
 ]

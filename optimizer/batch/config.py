@@ -22,11 +22,16 @@ from optimizer.timeaxis import time_zone
 
 
 class InputConfig(Frozen):
-    """The tables of one run (``.csv``, ``.parquet`` or ``.xlsx``)."""
+    """The tables of one run (``.csv``, ``.parquet`` or ``.xlsx``); ``strict`` turns
+    every bad row into a refused run (exit 2) instead of a row set aside; ``columns``
+    maps, per table, the contract's column names to the export's headers
+    (``[input.columns.orders] order_id = "Auftragsnummer"``)."""
 
     orders: Path
     technicians: Path
     depots: Path | None = None
+    strict: bool = False
+    columns: dict[str, dict[str, str]] = Field(default_factory=dict)
 
 
 class HorizonConfig(Frozen):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,8 +30,10 @@ from optimizer.batch.config import RunConfig, SolverConfig
 from optimizer.batch.logs import logged
 from optimizer.check import CheckReport, check
 from optimizer.exceptions import InputIssue, InvalidProblemError, OptimizerError, TravelError
-from optimizer.io import read_events, read_plan, read_problem, write_plan
+from optimizer.instance import compile_instance
+from optimizer.io import Reading, read_events, read_plan, read_tables, write_plan
 from optimizer.models import Plan, Problem, Reason, UnplannedOrder, Urgency
+from optimizer.models.reasons import EXPLANATION
 from optimizer.models.settings import REPLAN_TIME_LIMIT_S
 from optimizer.outputs import compare, html_report
 from optimizer.outputs.manifest import run_manifest
@@ -48,6 +51,9 @@ EXIT_URGENT_UNPLANNED = 3
 """A plan was written, but an emergency or high-urgency order is unplanned for this horizon."""
 EXIT_FAILURE = 4
 """The solver, the travel source or the engine failed: nothing was written."""
+EXIT_ROWS_SET_ASIDE = 5
+"""A plan was written for the valid rows; input rows with a bad cell were set aside
+(``rejected.csv``). An urgent order unplanned (:data:`EXIT_URGENT_UNPLANNED`) comes first."""
 
 _URGENT = (Urgency.EMERGENCY, Urgency.HIGH)
 
@@ -66,7 +72,9 @@ class InvalidPlanError(OptimizerError):
 @dataclass(frozen=True)
 class BatchResult:
     """What a run wrote: the problem and its checked plan, the plan folder and the
-    files in it, the changes against the previous plan (re-plans), timings in seconds."""
+    files in it, the changes against the previous plan (re-plans), timings in seconds,
+    and how the inputs were read (rows set aside, cells repaired, orders depending on a
+    row set aside; ``None`` for a re-plan)."""
 
     problem: Problem
     plan: Plan
@@ -75,31 +83,41 @@ class BatchResult:
     report: CheckReport
     changes: pd.DataFrame | None = None
     timings_s: dict[str, float] = field(default_factory=dict)
+    reading: Reading | None = None
 
     @property
     def urgent_unplanned(self) -> tuple[UnplannedOrder, ...]:
         """Emergency and high-urgency orders left unplanned for this horizon (an order
-        whose windows lie after the horizon belongs to a later run)."""
-        return tuple(u for u in self.plan.unplanned if u.urgency in _URGENT and u.reason != Reason.AFTER_HORIZON.value)
+        whose windows lie after the horizon belongs to a later run), those depending on
+        a row set aside included."""
+        unplanned = self.plan.unplanned + (self.reading.dependents if self.reading else ())
+        return tuple(u for u in unplanned if u.urgency in _URGENT and u.reason != Reason.AFTER_HORIZON.value)
 
     @property
     def exit_code(self) -> int:
-        """:data:`EXIT_URGENT_UNPLANNED` where an urgent order is unplanned, else :data:`EXIT_OK`."""
-        return EXIT_URGENT_UNPLANNED if self.urgent_unplanned else EXIT_OK
+        """:data:`EXIT_URGENT_UNPLANNED` where an urgent order is unplanned, else
+        :data:`EXIT_ROWS_SET_ASIDE` where input rows were set aside, else :data:`EXIT_OK`."""
+        if self.urgent_unplanned:
+            return EXIT_URGENT_UNPLANNED
+        return EXIT_ROWS_SET_ASIDE if self.reading and self.reading.rejected else EXIT_OK
 
 
-def read(config: RunConfig) -> Problem:
-    """The problem of ``config``'s inputs and horizon (raises InvalidProblemError)."""
+def read(config: RunConfig) -> Reading:
+    """The problem of ``config``'s inputs and horizon as the input policy reads it (rows
+    with a bad cell set aside unless ``input.strict``; raises InvalidProblemError for
+    structural problems), each row set aside and each repair logged."""
     paths = config.input
     road_map = config.travel.osm_file
     if config.travel.source == "osm" and road_map is not None and not road_map.is_file():
         raise InvalidProblemError(
             [InputIssue(str(road_map), None, "travel.osm_file", "map file not found", row_kind="")]
         )
-    return read_problem(
+    reading = read_tables(
         paths.orders,
         paths.technicians,
         paths.depots,
+        strict=paths.strict,
+        columns=paths.columns,
         start=config.horizon.first_day(),
         days=config.horizon.days,
         **({} if config.horizon.tz is None else {"tz": config.horizon.tz}),
@@ -107,15 +125,45 @@ def read(config: RunConfig) -> Problem:
         weights=config.objective,
         travel=config.travel,
     )
+    for issue in reading.rejected:
+        logger.warning(str(issue), extra={"event": "row_set_aside", "source": issue.source, "row": issue.row})
+    for order in reading.dependents:
+        logger.warning(
+            f"order {order.order_id!r} unplanned: {order.detail}",
+            extra={"event": "depends_on_rejected_row", "order": order.order_id},
+        )
+    if reading.repairs:
+        logger.info(
+            f"{len(reading.repairs)} cells repaired",
+            extra={"event": "repaired", "by_kind": repair_counts(reading), "cells": [str(r) for r in reading.repairs]},
+        )
+    return reading
 
 
-def validate(config: RunConfig) -> list[InputIssue]:
-    """Every problem in ``config``'s inputs (empty if they are valid), without solving."""
-    try:
-        read(config)
-    except InvalidProblemError as error:
-        return list(error.issues)
-    return []
+def repair_counts(reading: Reading) -> dict[str, int]:
+    """How many cells each kind of repair changed."""
+    return dict(Counter(r.kind for r in reading.repairs))
+
+
+def unplannable(problem: Problem) -> list[InputIssue]:
+    """The orders of ``problem`` that no plan can serve, as the pre-solve knows before
+    any search (an emergency needing a skill nobody has, an order outside every shift),
+    one issue each with the reason's code and sentence. Builds the travel matrix;
+    orders whose windows lie after the horizon belong to a later run and are not listed."""
+    instance = compile_instance(problem)
+    issues = []
+    for order, reason in zip(problem.orders, instance.presolve_reason, strict=True):
+        if reason is None or reason is Reason.AFTER_HORIZON:
+            continue
+        message = f"no plan can serve it: {EXPLANATION[reason]} ({reason.value})"
+        issues.append(InputIssue("orders", None, None, message, entity_id=order.id, row_kind=""))
+    return issues
+
+
+def validate(config: RunConfig) -> Reading:
+    """``config``'s inputs read as a run would read them, without solving (raises
+    InvalidProblemError for structural problems, and with ``input.strict`` for any)."""
+    return read(config)
 
 
 def run(
@@ -144,7 +192,8 @@ def run(
         )
     out = writable(config.output.out)
     with logged(config.output.log), _failures_logged():
-        problem = read(config)
+        reading = read(config)
+        problem = reading.problem
         if on_read is not None:
             on_read(problem)
         logger.info(
@@ -154,6 +203,8 @@ def run(
                 "orders": len(problem.orders),
                 "technicians": len(problem.technicians),
                 "depots": len(problem.depots),
+                "rows_set_aside": len({(i.source, i.row) for i in reading.rejected}),
+                "repairs": len(reading.repairs),
                 "seconds": round(time.perf_counter() - began, 3),
             },
         )
@@ -168,6 +219,7 @@ def run(
             report=config.output.report,
             on_improvement=on_improvement,
             command=command,
+            reading=reading,
         )
 
 
@@ -244,9 +296,11 @@ def _plan_and_write(
     report: bool = True,
     on_improvement: Progress | None = None,
     command: Sequence[str] = (),
+    reading: Reading | None = None,
 ) -> BatchResult:
-    """Solve, check and write the plan folder (atomically, with its manifest and, for a
-    re-plan, ``changes.csv``)."""
+    """Solve, check and write the plan folder (atomically, with its manifest, for a
+    re-plan ``changes.csv``, and with ``reading`` the rows set aside in ``rejected.csv``,
+    the orders depending on them in ``unassigned.csv``, the repairs in the manifest)."""
     timings = {"read": time.perf_counter() - began}
     plan = plan_with(problem, solver, on_improvement=on_improvement)
     timings["solve"] = plan.info.total_s
@@ -295,10 +349,28 @@ def _plan_and_write(
         timings_s=timings | {"total": time.perf_counter() - began},
         plan=plan,
     )
+    if reading is not None:
+        manifest["input"] = {
+            "rows_set_aside": len({(i.source, i.row) for i in reading.rejected}),
+            "orders_depending_on_them": [d.order_id for d in reading.dependents],
+            "unknown_columns": [f"{w.source}: {w.column}" for w in reading.warnings],
+        }
+        manifest["repairs"] = {"by_kind": repair_counts(reading), "cells": [r.as_dict() for r in reading.repairs]}
     title = f"Plan {problem.start}" + (f", re-planned at {problem.progress.now:%H:%M}" if problem.progress else "")
     page = html_report(plan, problem, title=title) if report else None
-    files = write_plan(problem, plan, out, changes=changes, manifest=manifest, report=page)
-    result = BatchResult(problem, plan, out, files, verdict, changes, timings | {"total": time.perf_counter() - began})
+    files = write_plan(
+        problem,
+        plan,
+        out,
+        changes=changes,
+        manifest=manifest,
+        report=page,
+        rejected=None if reading is None else reading.rejected,
+        dependents=() if reading is None else reading.dependents,
+    )
+    result = BatchResult(
+        problem, plan, out, files, verdict, changes, timings | {"total": time.perf_counter() - began}, reading
+    )
     logger.info(
         "written",
         extra={

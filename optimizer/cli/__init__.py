@@ -7,11 +7,15 @@ trips, ``optimizer osrm`` installs and runs a local OSRM server.
 Exit codes, for schedulers to act on (defined in :mod:`optimizer.batch.runner`):
 
 * 0: plan written (``validate``: the inputs are valid);
-* 2: invalid input: every problem on stderr (``validate``: in the report), nothing written;
+* 2: invalid input: a structural problem (a file that cannot be read, a required
+  column missing, no technician left), or with ``--strict`` any bad row; every problem
+  on stderr (``validate``: in the report), nothing written;
 * 3: plan written, but some emergency or high-urgency order is unplanned (other than
   for ``after_horizon``: those belong to a later run);
 * 4: solver, travel-source (an OSRM server that does not answer) or internal
-  failure, nothing written.
+  failure, nothing written;
+* 5: plan written for the valid rows; rows with a bad cell were set aside and listed
+  in ``rejected.csv`` (``validate``: the rows ``plan`` would set aside). Code 3 comes first.
 
 User errors never print a traceback. Only this package prints: the parser
 (:mod:`~optimizer.cli.parser`), the commands (:mod:`~optimizer.cli.commands`) and the
@@ -23,7 +27,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from optimizer.batch import EXIT_FAILURE, EXIT_INVALID_INPUT, EXIT_OK, EXIT_URGENT_UNPLANNED
+from optimizer.batch import EXIT_FAILURE, EXIT_INVALID_INPUT, EXIT_OK, EXIT_ROWS_SET_ASIDE, EXIT_URGENT_UNPLANNED
 from optimizer.cli import commands
 from optimizer.cli.parser import build_parser
 
@@ -45,4 +49,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     return COMMANDS[args.command](args)
 
 
-__all__ = ["EXIT_FAILURE", "EXIT_INVALID_INPUT", "EXIT_OK", "EXIT_URGENT_UNPLANNED", "main"]
+__all__ = ["EXIT_FAILURE", "EXIT_INVALID_INPUT", "EXIT_OK", "EXIT_ROWS_SET_ASIDE", "EXIT_URGENT_UNPLANNED", "main"]

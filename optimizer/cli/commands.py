@@ -7,6 +7,7 @@ import argparse
 import logging
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from optimizer.batch import (
     EXIT_FAILURE,
     EXIT_INVALID_INPUT,
     EXIT_OK,
+    EXIT_ROWS_SET_ASIDE,
     BatchResult,
     InvalidPlanError,
     load_config,
@@ -25,13 +27,14 @@ from optimizer.batch import (
 from optimizer.batch import read as read_inputs
 from optimizer.batch import replan as batch_replan
 from optimizer.batch import run as batch_run
+from optimizer.batch import unplannable as batch_unplannable
 from optimizer.batch import validate as batch_validate
 from optimizer.cli.parser import overrides
 from optimizer.cli.status_line import StatusLine
 from optimizer.exceptions import InputIssue, InvalidProblemError, TravelError
-from optimizer.io import write_table, write_validation_report
+from optimizer.io import Reading, write_table, write_validation_report
 from optimizer.io.plan_folder import CHANGES_FILE, PLAN_FILES
-from optimizer.models import Plan, Urgency
+from optimizer.models import Plan, Problem, Urgency
 from optimizer.outputs.manifest import command_line
 from optimizer.regions import dask_client
 from optimizer.travel import calibrate
@@ -47,13 +50,18 @@ def invalid(error: InvalidProblemError) -> int:
 
 
 def validate(args: argparse.Namespace) -> int:
-    """``optimizer validate``: check the inputs, write every problem to the report."""
+    """``optimizer validate``: read the inputs as ``plan`` would, write every problem
+    (rows it would set aside, unknown columns, orders nobody can plan) to the report;
+    the exit code ``plan`` would give for the input."""
     began = time.perf_counter()
     issues: list[InputIssue] = []
+    code = EXIT_OK
     try:
-        issues = batch_validate(load_config(args.config, overrides(args)))
+        reading = batch_validate(load_config(args.config, overrides(args)))
+        issues = [*reading.rejected, *reading.warnings, *_unplannable(reading.problem)]
+        code = EXIT_ROWS_SET_ASIDE if reading.rejected else EXIT_OK
     except InvalidProblemError as error:
-        issues = list(error.issues)
+        issues, code = list(error.issues), EXIT_INVALID_INPUT
     try:
         write_validation_report(issues, args.report)
     except OSError as error:
@@ -61,18 +69,46 @@ def validate(args: argparse.Namespace) -> int:
         return EXIT_INVALID_INPUT
     seconds = time.perf_counter() - began
     logger.info("validated", extra={"event": "validated", "issues": len(issues), "seconds": round(seconds, 3)})
-    if issues:
-        print(
-            f"optimizer: {len(issues)} problem{'s' if len(issues) != 1 else ''} in the input (report: {args.report})",
-            file=sys.stderr,
-        )
-        for issue in issues[:20]:
-            print(f"  - {issue}", file=sys.stderr)
-        if len(issues) > 20:
-            print(f"  ... and {len(issues) - 20} more in the report", file=sys.stderr)
-        return EXIT_INVALID_INPUT
-    print(f"Inputs are valid (report: {args.report})")
-    return EXIT_OK
+    if not issues:
+        print(f"Inputs are valid (report: {args.report})")
+        return EXIT_OK
+    verdict = {
+        EXIT_INVALID_INPUT: "'plan' would refuse this input",
+        EXIT_ROWS_SET_ASIDE: "'plan' would set the bad rows aside and plan the rest",
+        EXIT_OK: "'plan' would plan every row",
+    }[code]
+    count = f"{len(issues)} problem{'s' if len(issues) != 1 else ''}"
+    print(f"optimizer: {count} in the input; {verdict} (report: {args.report})", file=sys.stderr)
+    for issue in issues[:20]:
+        print(f"  - {issue}", file=sys.stderr)
+    if len(issues) > 20:
+        print(f"  ... and {len(issues) - 20} more in the report", file=sys.stderr)
+    return code
+
+
+def _unplannable(problem: Problem) -> list[InputIssue]:
+    """The orders no plan can serve (none, with a warning, where travel times cannot be had)."""
+    try:
+        return batch_unplannable(problem)
+    except TravelError as error:
+        print(f"optimizer: warning: no travel times, orders not checked against shifts: {error}", file=sys.stderr)
+        return []
+
+
+def input_summary(reading: Reading) -> list[str]:
+    """What reading the inputs set aside, repaired and ignored, one line each (none if nothing)."""
+    lines = []
+    rows = len({(i.source, i.row) for i in reading.rejected})
+    if rows:
+        lines.append(f"optimizer: {rows} input row{'s' if rows != 1 else ''} set aside for a bad cell (rejected.csv)")
+    for order in reading.dependents:
+        lines.append(f"optimizer: order {order.order_id} unplanned: {order.detail}")
+    if reading.repairs:
+        kinds = Counter(r.kind.replace("_", " ") for r in reading.repairs)
+        shown = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+        lines.append(f"optimizer: {len(reading.repairs)} cells repaired ({shown}; manifest.json, repairs)")
+    lines += [f"optimizer: warning: {w}" for w in reading.warnings]
+    return lines
 
 
 def plan(args: argparse.Namespace) -> int:
@@ -125,6 +161,9 @@ def _written(call: Callable[[], BatchResult]) -> int:
         print(f"optimizer: internal failure: {type(error).__name__}: {error}", file=sys.stderr)
         return EXIT_FAILURE
     print(summary(result.plan, str(result.out), result.files))
+    if result.reading is not None:
+        for line in input_summary(result.reading):
+            print(line, file=sys.stderr)
     if result.changes is not None:
         print(change_summary(result.changes))
     for item in result.urgent_unplanned:
@@ -139,7 +178,7 @@ def sweep(args: argparse.Namespace) -> int:
     """``optimizer sweep``: scenarios side by side into a KPI table."""
     try:
         config = load_config(args.config, overrides(args))
-        variants = scenarios.load_scenarios(args.scenarios, read_inputs(config))
+        variants = scenarios.load_scenarios(args.scenarios, read_inputs(config).problem)
     except InvalidProblemError as error:
         return invalid(error)
     solver = config.solver

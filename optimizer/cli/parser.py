@@ -103,6 +103,14 @@ def build_parser() -> argparse.ArgumentParser:
     for command in (plan, check):
         command.add_argument("--config", help="run configuration (TOML); flags override its keys")
         _add(command, _INPUT_FLAGS)
+        command.add_argument(
+            "--strict",
+            dest="input.strict",
+            action="store_const",
+            const=True,
+            default=None,
+            help="refuse the whole input (exit 2) for one bad row, instead of setting the row aside",
+        )
     _add(plan, _SOLVER_FLAGS)
     _add(plan, _REGION_FLAGS)
     plan.add_argument("--out", dest="output.out", default=None, help="folder to write the plan into")

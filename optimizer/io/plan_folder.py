@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -15,12 +16,15 @@ from pydantic import BaseModel, ValidationError
 
 from optimizer.exceptions import InputIssue, InvalidProblemError
 from optimizer.io.frames import unassigned_frame, visits_frame
-from optimizer.models import Plan, Problem
+from optimizer.models import Plan, Problem, UnplannedOrder
 
 Model = TypeVar("Model", bound=BaseModel)
 
 PLAN_FILES = ("visits.csv", "unassigned.csv", "kpis.json", "plan.json", "problem.json")
 CHANGES_FILE = "changes.csv"
+REJECTED_FILE = "rejected.csv"
+REJECTED_COLUMNS = ("file", "row", "id", "column", "value", "message")
+"""The columns of ``rejected.csv``: one row per bad cell of an input row set aside."""
 MANIFEST_FILE = "manifest.json"
 REPORT_FILE = "report.html"
 
@@ -33,12 +37,17 @@ def write_plan(
     changes: pd.DataFrame | None = None,
     manifest: dict[str, object] | None = None,
     report: str | None = None,
+    rejected: Sequence[InputIssue] | None = None,
+    dependents: Sequence[UnplannedOrder] = (),
 ) -> tuple[str, ...]:
     """Write ``visits.csv``, ``unassigned.csv``, ``kpis.json``, ``plan.json`` and
     ``problem.json`` (``problem``, the one the plan answers, for a later re-plan) into ``out``;
     with ``changes`` (a :func:`optimizer.compare` frame), also ``changes.csv``; with
     ``manifest`` (see :mod:`optimizer.outputs.manifest`), also ``manifest.json``; with ``report``
-    (see :mod:`optimizer.outputs.report`), also ``report.html``.
+    (see :mod:`optimizer.outputs.report`), also ``report.html``; with ``rejected`` (the
+    input rows set aside, see :func:`optimizer.io.read_tables`), also ``rejected.csv`` (just
+    its header where none was). ``dependents``, orders left out of ``problem`` because a
+    row they depend on was set aside, are listed in ``unassigned.csv`` after the plan's own.
 
     All files are first written to a temporary folder beside ``out``; each is then moved
     into place with an atomic rename, so readers never see a partial file. Returns the
@@ -52,7 +61,11 @@ def write_plan(
         for column in ("arrival", "start", "end"):
             visits[column] = visits[column].map(lambda t: t.isoformat())
         visits.to_csv(staging / "visits.csv", index=False)
-        unassigned_frame(plan).to_csv(staging / "unassigned.csv", index=False)
+        unassigned = unassigned_frame(plan)
+        if dependents:
+            extra = pd.DataFrame([d.model_dump(mode="json") for d in dependents], columns=unassigned.columns)
+            unassigned = pd.concat([unassigned, extra], ignore_index=True) if len(unassigned) else extra
+        unassigned.to_csv(staging / "unassigned.csv", index=False)
         _write_json(staging / "kpis.json", plan.kpis.model_dump(mode="json"))
         _write_json(staging / "plan.json", plan.model_dump(mode="json"))
         _write_json(staging / "problem.json", problem.model_dump(mode="json"))
@@ -69,10 +82,14 @@ def write_plan(
         if report is not None:
             (staging / REPORT_FILE).write_text(report, encoding="utf-8")
             names.append(REPORT_FILE)
+        if rejected is not None:
+            rows = [[i.source, i.row, i.entity_id, i.column, i.value, i.message] for i in rejected]
+            pd.DataFrame(rows, columns=list(REJECTED_COLUMNS)).to_csv(staging / REJECTED_FILE, index=False)
+            names.append(REJECTED_FILE)
         target.mkdir(exist_ok=True)
         for name in names:
             os.replace(staging / name, target / name)
-        for name in {CHANGES_FILE, MANIFEST_FILE, REPORT_FILE} - set(names):
+        for name in {CHANGES_FILE, MANIFEST_FILE, REPORT_FILE, REJECTED_FILE} - set(names):
             (target / name).unlink(missing_ok=True)  # from an earlier run, no longer true
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -1,7 +1,14 @@
 """Read the contract's tables (CSV, Parquet, Excel or DataFrames) into a validated Problem.
 
-Every problem found is collected, each naming its source, row and column, and raised
-together as one :class:`~optimizer.exceptions.InvalidProblemError`.
+Every problem found is collected, each naming its source, row and column.
+:func:`read_problem` raises them together as one
+:class:`~optimizer.exceptions.InvalidProblemError`; :func:`read_tables`, the nightly
+batch's reader, follows DESIGN.md's input policy instead: a structural problem (a file
+that cannot be read, a required column missing, no technician left) raises, a row with a
+bad cell is set aside and the rest is read, an order whose required technician was set
+aside is reported unplanned (reason ``depends_on_rejected_row``). Both repair benign
+defects (:mod:`optimizer.io.repairs`) and warn about columns the contract does not know,
+naming the nearest known one; ``columns`` maps an export's own headers to the contract's.
 
 CSV files are decoded as UTF-8 (with or without a byte-order mark), else as
 Windows-1252, the usual encoding of German Excel exports; the delimiter (``,``, ``;``,
@@ -13,14 +20,16 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import datetime as dt
+import difflib
 import io
 import logging
 import os
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,8 +40,9 @@ from pydantic import ValidationError
 
 from optimizer.exceptions import InputIssue, InvalidProblemError
 from optimizer.io import cells
-from optimizer.io.schema import DEPOTS, ORDERS, TECHNICIANS, Table
-from optimizer.models import Problem
+from optimizer.io.repairs import Repair
+from optimizer.io.schema import DEPOTS, ORDERS, TECHNICIANS, Column, Table
+from optimizer.models import Problem, Reason, UnplannedOrder
 from optimizer.models.problem import relation_issues
 from optimizer.timeaxis import time_zone
 
@@ -78,21 +88,62 @@ class _Parsed:
 TableInput = PathLike | pd.DataFrame
 """A table of the contract: a file (CSV, Parquet or Excel, by extension) or a DataFrame."""
 
+ColumnNames = Mapping[str, Mapping[str, str]]
+"""Per table (``orders``, ``technicians``, ``depots``): the contract's column name ->
+the export's header for it (``{"orders": {"order_id": "Auftragsnummer"}}``)."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What reading the tables gave: the problem of the rows that are valid, the rows
+    set aside (one issue per bad cell), the cells repaired, the orders reported unplanned
+    because a row they depend on was set aside, and warnings about the headers."""
+
+    problem: Problem
+    rejected: tuple[InputIssue, ...] = ()
+    repairs: tuple[Repair, ...] = ()
+    dependents: tuple[UnplannedOrder, ...] = ()
+    warnings: tuple[InputIssue, ...] = ()
+
 
 def read_problem(
     orders: TableInput,
     technicians: TableInput,
     depots: TableInput | None = None,
+    *,
+    columns: ColumnNames | None = None,
     **settings: Any,
 ) -> Problem:
-    """Read the contract's tables into a validated problem.
+    """Read the contract's tables into a validated problem, all or nothing.
 
     Each table is a file path (``.csv``, ``.parquet`` or ``.xlsx``; messages name the
     file and line) or a DataFrame (messages name the index label). ``settings`` are
     the problem's other fields: ``start`` (date or ISO string), ``days``, ``tz``,
-    ``weights``, ``travel``, ``pickup_min``. Raises
-    :class:`~optimizer.exceptions.InvalidProblemError` listing every bad cell and
-    every broken reference.
+    ``weights``, ``travel``, ``pickup_min``; ``columns`` as in :data:`ColumnNames`.
+    Raises :class:`~optimizer.exceptions.InvalidProblemError` listing every bad cell and
+    every broken reference. Benign defects are repaired (see :func:`read_tables`).
+    """
+    return read_tables(orders, technicians, depots, strict=True, columns=columns, **settings).problem
+
+
+def read_tables(
+    orders: TableInput,
+    technicians: TableInput,
+    depots: TableInput | None = None,
+    *,
+    strict: bool = False,
+    columns: ColumnNames | None = None,
+    **settings: Any,
+) -> Reading:
+    """Read the contract's tables as the nightly batch does (DESIGN.md, "Input policy").
+
+    Tables, ``columns`` and ``settings`` as for :func:`read_problem`. A row with a bad
+    cell (or an unknown required technician, or an id seen before) is set aside and
+    listed in ``rejected``; an order whose required technician was set aside is left out
+    of the problem and listed in ``dependents`` with the row it depends on. Raises
+    :class:`~optimizer.exceptions.InvalidProblemError` for structural problems (a file
+    that cannot be read, a required column missing or named twice, bad settings, no
+    technician left), and with ``strict`` for any problem at all.
     """
     issues: list[InputIssue] = []
     sources = {}
@@ -108,7 +159,7 @@ def read_problem(
             issues.extend(error.issues)
     if issues:
         raise InvalidProblemError(issues)
-    return _build(sources, settings)
+    return _build(sources, settings, strict=strict, columns=columns or {})
 
 
 def read_source(path: Path) -> Source:
@@ -190,7 +241,7 @@ def _delimiter(header: str) -> str:
     return best if counts[best] else ","
 
 
-def _build(sources: dict[str, Source], settings: dict[str, Any]) -> Problem:
+def _build(sources: dict[str, Source], settings: dict[str, Any], *, strict: bool, columns: ColumnNames) -> Reading:
     tz = settings.get("tz")
     if tz is None:
         tz = "UTC"
@@ -202,33 +253,69 @@ def _build(sources: dict[str, Source], settings: dict[str, Any]) -> Problem:
         zone = time_zone(tz)
     except ValueError as error:
         raise InvalidProblemError([InputIssue("settings", None, "tz", str(error), row_kind="")]) from None
-    issues: list[InputIssue] = []
-    parsed: dict[str, _Parsed] = {}
-    for table in (ORDERS, TECHNICIANS, DEPOTS):
-        if table.name in sources:
-            parsed[table.name] = read_table(sources[table.name], table, zone, issues)
-    if issues:
-        raise InvalidProblemError(issues)
-
     tables = {t.name: t for t in (ORDERS, TECHNICIANS, DEPOTS)}
-    relation = [
-        InputIssue(
-            sources[issue.source].name,
-            parsed[issue.source].rows.get(issue.entity_id or ""),
-            tables[issue.source].column_of(issue.column or "id"),
-            issue.message,
-            value=issue.value,
-            entity_id=issue.entity_id,
-            row_kind=sources[issue.source].row_kind,
+    unknown_tables = sorted(set(columns) - set(tables))
+    if unknown_tables:
+        raise InvalidProblemError(
+            [
+                InputIssue("input.columns", None, name, "not a table (orders, technicians, depots)")
+                for name in unknown_tables
+            ]
         )
-        for issue in relation_issues(*(parsed[name].items if name in parsed else [] for name in tables))
-    ]
-    if relation:
+    issues: dict[str, list[InputIssue]] = {}
+    repairs: list[Repair] = []
+    warnings: list[InputIssue] = []
+    parsed: dict[str, _Parsed] = {}
+    for name, table in tables.items():
+        if name in sources:
+            source = _renamed(sources[name], table, columns.get(name, {}))
+            issues[name] = []
+            parsed[name] = read_table(source, table, zone, issues[name], repairs, warnings)
+    found = [issue for name in issues for issue in issues[name]]
+    structural = [issue for issue in found if issue.row is None]
+    if structural or (strict and found):
+        raise InvalidProblemError(found if strict else structural)
+
+    relation: list[InputIssue] = []
+    dependents: list[UnplannedOrder] = []
+    set_aside = {i.entity_id: i for i in issues.get("technicians", ()) if i.entity_id is not None}
+    for issue in relation_issues(*(parsed[name].items if name in parsed else [] for name in tables)):
+        rejected_technician = set_aside.get(issue.value or "") if issue.column == "technician" else None
+        if rejected_technician is not None and not strict:
+            order = next(o for o in parsed["orders"].items if o.id == issue.entity_id)
+            dependents.append(
+                UnplannedOrder(
+                    order_id=order.id,
+                    urgency=order.urgency,
+                    reason=Reason.DEPENDS_ON_REJECTED_ROW.value,
+                    detail=f"its required technician {issue.value!r} was set aside ({rejected_technician})",
+                )
+            )
+            continue
+        relation.append(
+            InputIssue(
+                sources[issue.source].name,
+                parsed[issue.source].rows.get(issue.entity_id or ""),
+                tables[issue.source].column_of(issue.column or "id"),
+                issue.message,
+                value=issue.value,
+                entity_id=issue.entity_id,
+                row_kind=sources[issue.source].row_kind,
+            )
+        )
+    if relation and strict:
         raise InvalidProblemError(relation)
+    dropped = {i.entity_id for i in relation} | {d.order_id for d in dependents}
+    orders = tuple(o for o in parsed["orders"].items if o.id not in dropped)
+    technicians = tuple(parsed["technicians"].items)
+    if not technicians:
+        raise InvalidProblemError(
+            [*found, InputIssue(sources["technicians"].name, None, None, "no technician to plan with", row_kind="")]
+        )
     try:
-        return Problem(
-            orders=tuple(parsed["orders"].items),
-            technicians=tuple(parsed["technicians"].items),
+        problem = Problem(
+            orders=orders,
+            technicians=technicians,
             depots=tuple(parsed["depots"].items) if "depots" in parsed else (),
             **_settings(settings),
         )
@@ -239,6 +326,33 @@ def _build(sources: dict[str, Source], settings: dict[str, Any]) -> Problem:
                 for e in error.errors()
             ]
         ) from None
+    return Reading(problem, tuple(found + relation), tuple(repairs), tuple(dependents), tuple(warnings))
+
+
+def _renamed(source: Source, table: Table, names: Mapping[str, str]) -> Source:
+    """``source`` with the export's headers named in ``names`` (contract name -> header)
+    renamed to the contract's (raises InvalidProblemError naming an unknown contract
+    column or a header the table lacks)."""
+    if not names:
+        return source
+    known = {c.name for c in table.columns}
+    headers = {str(c).strip() for c in source.frame.columns}
+    problems = [
+        InputIssue(
+            "input.columns", None, f"{table.name}.{ours}", f"not a column of the {table.name} table", row_kind=""
+        )
+        for ours in names
+        if ours not in known
+    ]
+    problems += [
+        InputIssue(source.name, None, theirs, f"header not found (mapped to {ours!r} in input.columns)", row_kind="")
+        for ours, theirs in names.items()
+        if ours in known and theirs not in headers
+    ]
+    if problems:
+        raise InvalidProblemError(problems)
+    frame = source.frame.rename(columns=lambda c: str(c).strip()).rename(columns={v: k for k, v in names.items()})
+    return dataclasses.replace(source, frame=frame)
 
 
 def _settings(settings: dict[str, Any]) -> dict[str, Any]:
@@ -249,15 +363,34 @@ def _settings(settings: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def read_table(source: Source, table: Table, zone: ZoneInfo, issues: list[InputIssue]) -> _Parsed:
+def read_table(
+    source: Source,
+    table: Table,
+    zone: ZoneInfo,
+    issues: list[InputIssue],
+    repairs: list[Repair] | None = None,
+    warnings: list[InputIssue] | None = None,
+) -> _Parsed:
+    """The rows of ``source`` that become ``table``'s models; every problem found is
+    appended to ``issues`` (``row`` None: a problem of the header), every repair to
+    ``repairs``, every unknown column to ``warnings`` (and logged)."""
     frame = source.frame.rename(columns=lambda c: str(c).strip())
     out = _Parsed()
     issues.extend(source.issues)
+    known = [c.name for c in table.columns]
+    unknown = [str(c) for c in frame.columns if str(c) not in known]
     header = _header_issues(frame, table)
     missing = [c.name for c in table.columns if c.required and c.name not in frame.columns]
-    header += [(name, "required column is missing") for name in missing]
+    header += [(name, "required column is missing" + _did_you_mean(name, unknown, "is it")) for name in missing]
     for name, message in header:
         issues.append(InputIssue(source.name, None, name, message, row_kind=source.row_kind))
+    for name in unknown:
+        warning = InputIssue(
+            source.name, None, name, "unknown column, ignored" + _did_you_mean(name, known), row_kind=source.row_kind
+        )
+        logger.warning(str(warning), extra={"event": "unknown_column", "source": source.name, "column": name})
+        if warnings is not None:
+            warnings.append(warning)
     if header:
         return out
     present = [c for c in table.columns if c.name in frame.columns]
@@ -282,12 +415,16 @@ def read_table(source: Source, table: Table, zone: ZoneInfo, issues: list[InputI
             if source.decimal_comma and column.numeric and isinstance(raw, str):
                 raw = _DECIMAL_COMMA.sub(r"\1.\2", raw)
             try:
-                values[column.field] = column.parse(raw, zone)
+                value = column.parse(raw, zone)
             except ValueError as error:
                 issues.append(
                     InputIssue(**where, column=column.name, message=str(error), value=str(raw), entity_id=entity)
                 )
                 bad = True
+                continue
+            values[column.field] = value
+            if repairs is not None:
+                values[column.field] = _repaired(raw, value, column, where, entity, repairs)
         if bad:
             continue
         try:
@@ -321,6 +458,37 @@ def read_table(source: Source, table: Table, zone: ZoneInfo, issues: list[InputI
         out.items.append(item)
         out.rows[key] = row
     return out
+
+
+def _repaired(
+    raw: Any, value: Any, column: Column, where: dict[str, Any], entity: str | None, repairs: list[Repair]
+) -> Any:
+    """``value`` (parsed from the cell ``raw``) repaired as ``column`` says; each repair
+    that changed something is appended to ``repairs``."""
+    place = {**where, "column": column.name, "entity_id": entity}
+    text = raw if isinstance(raw, str) else None
+    if text is not None and text != text.strip():
+        repairs.append(Repair(**place, kind="spaces_trimmed", value=text, repaired=text.strip()))
+    if text is not None and column.code and text.strip() != text.strip().lower():
+        repairs.append(Repair(**place, kind="case_normalised", value=text.strip(), repaired=text.strip().lower()))
+    if column.repair is None:
+        return value
+    fixed = column.repair.apply(value)
+    if fixed != value:
+        shown = column.repair.show
+        repairs.append(Repair(**place, kind=column.repair.kind, value=shown(value), repaired=shown(fixed)))
+    return fixed
+
+
+def _did_you_mean(name: str, candidates: Sequence[str], question: str = "did you mean") -> str:
+    """`` ({question} 'x'?)`` for the candidate nearest to ``name`` (case and ``_`` aside),
+    or nothing where none is near."""
+    folded = {c.lower().replace("_", "").replace(" ", ""): c for c in candidates}
+    key = name.lower().replace("_", "").replace(" ", "")
+    near = difflib.get_close_matches(key, list(folded), n=1, cutoff=0.6)
+    if not near:
+        near = [k for k in folded if len(k) >= 3 and (k in key or key in k)][:1]
+    return f" ({question} {folded[near[0]]!r}?)" if near else ""
 
 
 def _header_issues(frame: pd.DataFrame, table: Table) -> list[tuple[str | None, str]]:

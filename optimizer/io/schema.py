@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 
 from optimizer.io import cells
+from optimizer.io.repairs import WINDOWS_MERGED, CellRepair
 from optimizer.models import Depot, Order, Technician
 
 
@@ -27,6 +28,10 @@ class Column:
     required: bool = False
     numeric: bool = False
     """A number (a decimal comma is accepted in ``;``-separated CSV files)."""
+    code: bool = False
+    """A code read in any case (``Emergency`` is ``emergency``; the repair is recorded)."""
+    repair: CellRepair | None = None
+    """A repair of the parsed value (recorded where it changes something)."""
 
 
 def _plain(parser: Callable[[Any], Any]) -> Callable[[Any, ZoneInfo], Any]:
@@ -69,11 +74,11 @@ ORDERS = Table(
     Order,
     (
         _id("order_id"),
-        Column("type", "type", _plain(cells.lowercase)),
+        Column("type", "type", _plain(cells.lowercase), code=True),
         *_LOCATION,
         _number("duration_min", required=True),
-        Column("urgency", "urgency", _plain(cells.lowercase)),
-        Column("windows", "windows", cells.windows),
+        Column("urgency", "urgency", _plain(cells.lowercase), code=True),
+        Column("windows", "windows", cells.windows, repair=WINDOWS_MERGED),
         Column("due", "due", cells.deadline),
         Column("release", "release", cells.instant),
         Column("skills", "skills", _plain(cells.levels)),

@@ -8,7 +8,8 @@ from enum import Enum
 class Reason(str, Enum):
     """Reason codes for unplanned orders, checked in this order: before solving (up to
     ``parts_unavailable_until``), then against the plan (:mod:`optimizer.decode.reasons`);
-    ``region_failed`` comes from :mod:`optimizer.regions.cluster`."""
+    ``region_failed`` comes from :mod:`optimizer.regions.cluster`, ``depends_on_rejected_row``
+    from the batch's reader (:func:`optimizer.io.read_tables`)."""
 
     AFTER_HORIZON = "after_horizon"
     OUTSIDE_ALL_WINDOWS = "outside_all_windows"
@@ -25,6 +26,7 @@ class Reason(str, Enum):
     NOT_REACHED = "not_reached"
     NOT_ENOUGH_CAPACITY = "not_enough_capacity"
     REGION_FAILED = "region_failed"
+    DEPENDS_ON_REJECTED_ROW = "depends_on_rejected_row"
 
 
 EXPLANATION: dict[Reason, str] = {
@@ -61,4 +63,7 @@ EXPLANATION: dict[Reason, str] = {
     ),
     Reason.NOT_ENOUGH_CAPACITY: "every qualified technician-day was tried and is full: it fits nowhere",
     Reason.REGION_FAILED: "its region was planned apart and its plan failed twice",
+    Reason.DEPENDS_ON_REJECTED_ROW: (
+        "an input row it depends on (its required technician) was set aside for a bad cell (see rejected.csv)"
+    ),
 }

@@ -13,7 +13,7 @@ import pytest
 
 import optimizer
 from optimizer.batch.config import load_config
-from optimizer.cli import EXIT_INVALID_INPUT, EXIT_OK, EXIT_URGENT_UNPLANNED, main
+from optimizer.cli import EXIT_INVALID_INPUT, EXIT_OK, EXIT_ROWS_SET_ASIDE, EXIT_URGENT_UNPLANNED, main
 from optimizer.io.plan_folder import read_plan
 from optimizer.models import StopKind
 
@@ -109,6 +109,7 @@ def _malformed() -> list[tuple[str, str, object]]:
 
     return [
         ("orders", "missing column", lambda f: f.drop(columns=["lat"])),
+        ("orders", "required column twice", lambda f: f.rename(columns={"lon": "lat"})),
         ("orders", "wrong type", cell(3, "duration_min", "an hour")),
         ("orders", "latitude out of range", cell(3, "lat", "91.5")),
         ("orders", "longitude out of range", cell(3, "lon", "-181")),
@@ -137,23 +138,41 @@ def _malformed() -> list[tuple[str, str, object]]:
     ]
 
 
+_STRUCTURAL = {"missing column", "required column twice", "empty file", "not a table"}
+"""The defects of :func:`_malformed` that leave nothing sensible to plan; every other
+one spoils a single row."""
+
+
 @pytest.mark.parametrize(("table", "what", "change"), _malformed(), ids=[f"{t}: {w}" for t, w, _ in _malformed()])
-def test_malformed_inputs_exit_2_with_a_clear_message_and_write_nothing(
+def test_malformed_inputs_set_the_row_aside_or_exit_2_writing_nothing(
     tmp_path: Path, capsys, table: str, what: str, change: object
 ) -> None:
-    """Each broken export: exit 2, the file named (with row or column where there is
-    one), no traceback, no plan folder."""
+    """Each broken export, as the input policy says: a structural defect exits 2 naming
+    the file (and column), writing nothing; a bad row is set aside, listed in
+    rejected.csv with its file and line, and the rest is planned (exit 5, or 3 where an
+    urgent order is unplanned); with --strict the bad row refuses the whole input. Never
+    a traceback."""
     path = tmp_path / f"{table}.csv"
     if isinstance(change, str):
         path.write_bytes(change.encode("latin-1"))
     else:
         change(sample(table)).to_csv(path, index=False)
     config = write_config(tmp_path, **{table: path})
-    assert main(["plan", "--config", str(config)]) == EXIT_INVALID_INPUT, what
-    err = capsys.readouterr().err
-    assert f"{table}.csv" in err and "Traceback" not in err, err
-    assert "line " in err or "column " in err, err
-    assert not (tmp_path / "plan").exists()
+    runs = [["--strict"]] if what in _STRUCTURAL else [["--strict"], []]
+    for flags in runs:
+        code = main(["plan", "--config", str(config), *flags])
+        err = capsys.readouterr().err
+        assert "Traceback" not in err, err
+        if flags or what in _STRUCTURAL:
+            assert code == EXIT_INVALID_INPUT, what
+            assert f"{table}.csv" in err and ("line " in err or "column " in err), err
+            assert not (tmp_path / "plan").exists()
+            continue
+        assert code in (EXIT_ROWS_SET_ASIDE, EXIT_URGENT_UNPLANNED), what
+        rejected = pd.read_csv(tmp_path / "plan" / "rejected.csv")
+        assert len(rejected) >= 1 and set(rejected["file"]) == {f"{table}.csv"}, rejected
+        assert rejected["row"].notna().all()
+        assert "set aside for a bad cell (rejected.csv)" in err
 
 
 def test_the_same_inputs_and_seed_give_the_same_plan(tmp_path: Path) -> None:
@@ -207,3 +226,41 @@ def test_replan_keeps_the_travel_source(helsinki_exports: Path, helsinki_pbf: Pa
     problem, plan = read_plan(second)
     assert problem.travel.osm_file == helsinki_pbf
     assert optimizer.check(problem, plan).ok
+
+
+def test_a_nights_export_with_defects_plans_with_its_repairs_and_rows_set_aside(tmp_path: Path, capsys) -> None:
+    """The issue's export: a customer window repeated in its cell and an urgency in
+    another case are repaired (counted on stderr, listed in the manifest, logged); a
+    technician whose shift cannot be read is set aside (rejected.csv), and the order that
+    requires him is reported unplanned naming his row; the rest is planned."""
+    orders = sample("orders")
+    repeated = "2026-11-24T08:00/2026-11-24T11:00;2026-11-24T08:00/2026-11-24T11:00"
+    orders.loc[0, "windows"] = repeated
+    orders.loc[1, "urgency"] = "High"
+    technicians = sample("technicians")
+    technicians.loc[technicians["technician_id"] == "T-05", "shift"] = "25:00-17:00"
+    paths = {"orders": tmp_path / "orders.csv", "technicians": tmp_path / "technicians.csv"}
+    orders.to_csv(paths["orders"], index=False)
+    technicians.to_csv(paths["technicians"], index=False)
+
+    code = main(["plan", "--config", str(write_config(tmp_path, **paths)), "--time-limit", "3"])
+
+    out = tmp_path / "plan"
+    assert code in (EXIT_ROWS_SET_ASIDE, EXIT_URGENT_UNPLANNED)
+    rejected = pd.read_csv(out / "rejected.csv", dtype=str)
+    assert list(zip(rejected["file"], rejected["id"], rejected["column"])) == [("technicians.csv", "T-05", "shift")]
+    unassigned = pd.read_csv(out / "unassigned.csv", dtype=str).set_index("order_id")
+    assert unassigned.loc["O-083", "reason"] == "depends_on_rejected_row"
+    assert "'T-05' was set aside (technicians.csv line" in unassigned.loc["O-083", "detail"]
+    problem, _ = read_plan(out)
+    assert "O-083" not in {o.id for o in problem.orders} and len(problem.orders) == len(orders) - 1
+    assert len(problem.order_by_id["O-001"].windows) == 1
+    assert problem.order_by_id["O-002"].urgency.value == "high"
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["repairs"]["by_kind"] == {"windows_merged": 1, "case_normalised": 1}
+    assert manifest["repairs"]["cells"][0]["value"].count("/") == 2
+    assert manifest["input"]["orders_depending_on_them"] == ["O-083"]
+    err = capsys.readouterr().err
+    assert "1 input row set aside" in err and "2 cells repaired (1 case normalised, 1 windows merged" in err
+    events = [json.loads(line)["event"] for line in (tmp_path / "run.log").read_text().splitlines()]
+    assert {"row_set_aside", "depends_on_rejected_row", "repaired"} <= set(events)

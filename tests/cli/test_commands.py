@@ -11,7 +11,7 @@ import pytest
 
 import optimizer
 from optimizer import check
-from optimizer.cli import EXIT_FAILURE, EXIT_INVALID_INPUT, EXIT_OK, EXIT_URGENT_UNPLANNED, main
+from optimizer.cli import EXIT_FAILURE, EXIT_INVALID_INPUT, EXIT_OK, EXIT_ROWS_SET_ASIDE, EXIT_URGENT_UNPLANNED, main
 from optimizer.io.frames import VISIT_COLUMNS
 from optimizer.io.plan_folder import read_plan
 from optimizer.models import Plan, Problem
@@ -38,10 +38,12 @@ def test_cli_sample_end_to_end(tmp_path: Path, sample_problem: Problem, capsys) 
         "manifest.json",
         "plan.json",
         "problem.json",
+        "rejected.csv",
         "report.html",
         "unassigned.csv",
         "visits.csv",
     ]
+    assert pd.read_csv(out / "rejected.csv").empty
     visits = pd.read_csv(out / "visits.csv")
     assert list(visits.columns) == list(VISIT_COLUMNS)
     assert set(visits["kind"]) <= {"start", "pickup", "order", "break", "end"}
@@ -59,19 +61,31 @@ def test_cli_sample_end_to_end(tmp_path: Path, sample_problem: Problem, capsys) 
 
 
 def test_cli_bad_input_reports_every_cell(tmp_path: Path, capsys) -> None:
-    """Bad cells give exit code 2, each named by file, line and column; nothing is written."""
+    """Bad cells set their rows aside: exit 5, the plan of the other 148 orders, each bad
+    cell in rejected.csv by file, line, id, column and value. With --strict: exit 2, each
+    named on stderr, nothing written."""
     orders = pd.read_csv(SAMPLES / "orders.csv", dtype=str, keep_default_na=False)
     orders.loc[1, "lat"] = "north"
     orders.loc[4, "windows"] = "2026-11-23T12:00/2026-11-23T08:00"
     bad = tmp_path / "orders.csv"
     orders.to_csv(bad, index=False)
     out = tmp_path / "plan"
-    assert main(plan_args(out, bad)) == EXIT_INVALID_INPUT
+    assert main(plan_args(out, bad, "--strict")) == EXIT_INVALID_INPUT
     err = capsys.readouterr().err
     assert "orders.csv line 3" in err and "'lat'" in err
     assert "orders.csv line 6" in err and "'windows'" in err
     assert "Traceback" not in err
     assert not out.exists()
+
+    assert main(plan_args(out, bad, "--time-limit", "3")) == EXIT_ROWS_SET_ASIDE
+    assert "2 input rows set aside for a bad cell (rejected.csv)" in capsys.readouterr().err
+    rejected = pd.read_csv(out / "rejected.csv", dtype=str)
+    assert list(zip(rejected["file"], rejected["row"], rejected["id"], rejected["column"], rejected["value"])) == [
+        ("orders.csv", "3", "O-002", "lat", "north"),
+        ("orders.csv", "6", "O-005", "windows", "2026-11-23T12:00/2026-11-23T08:00"),
+    ]
+    kpis = json.loads((out / "kpis.json").read_text())
+    assert kpis["orders_total"] == len(orders) - 2
 
 
 def test_cli_bad_input_leaves_previous_output(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from conftest import (
     TABLES,
     TECHNICIANS_CSV,
     ZONE,
+    at,
     local,
     orders_frame,
     sample,
@@ -429,3 +430,138 @@ def test_missing_time_zone_is_named(caplog: pytest.LogCaptureFixture) -> None:
         problem = optimizer.read_problem(orders_frame([]), technicians_frame(), start=MONDAY, days=1)
     assert problem.tz == "UTC"
     assert any("no time zone given" in r.getMessage() and "UTC" in r.getMessage() for r in caplog.records)
+
+
+def read_csv_tables(folder: Path, orders_csv: str, technicians_csv: str = TECHNICIANS_CSV, **options):
+    """``read_tables`` of an orders and a technicians CSV given as text."""
+    return optimizer.read_tables(
+        write(folder, "orders.csv", orders_csv),
+        write(folder, "technicians.csv", technicians_csv),
+        **SETTINGS,
+        **options,
+    )
+
+
+def test_read_tables_sets_bad_rows_aside_and_reads_the_rest(tmp_path: Path) -> None:
+    """Each row with a bad cell is set aside with its file, line, id, column and value;
+    the valid rows become the problem; strict mode refuses the whole input instead."""
+    orders = (
+        "order_id,lat,lon,duration_min,urgency\n"
+        "O1,49.5,8.4,60,normal\n"
+        "O2,49.5x,8.4,60,normal\n"
+        "O3,49.5,8.4,60,urgent\n"
+        "O4,49.5,8.4,45,high\n"
+        "O1,49.6,8.5,30,low\n"
+    )
+    reading = read_csv_tables(tmp_path, orders)
+
+    assert [o.id for o in reading.problem.orders] == ["O1", "O4"]
+    assert [(i.source, i.row, i.entity_id, i.column, i.value) for i in reading.rejected] == [
+        ("orders.csv", 3, "O2", "lat", "49.5x"),
+        ("orders.csv", 4, "O3", "urgency", "urgent"),
+        ("orders.csv", 6, "O1", "order_id", None),
+    ]
+    assert reading.problem.orders[0].lat == 49.5  # the first O1 stays
+    with pytest.raises(InvalidProblemError) as caught:
+        read_csv_tables(tmp_path, orders, strict=True)
+    assert len(caught.value.issues) == 3
+
+
+def test_read_tables_reports_an_order_of_a_technician_set_aside_as_unplanned(tmp_path: Path) -> None:
+    """An order whose required technician's row was set aside leaves the problem and is
+    reported unplanned with a reason naming that row; an order requiring a technician
+    who never existed is itself set aside."""
+    technicians = TECHNICIANS_CSV + "T-02,49.49,8.47,25:00-17:00\n"
+    orders = (
+        "order_id,lat,lon,duration_min,urgency,technician\n"
+        "O1,49.5,8.4,60,high,T-02\n"
+        "O2,49.5,8.4,60,normal,T-99\n"
+        "O3,49.5,8.4,60,normal,T-01\n"
+    )
+    reading = read_csv_tables(tmp_path, orders, technicians)
+
+    assert [o.id for o in reading.problem.orders] == ["O3"]
+    assert [t.id for t in reading.problem.technicians] == ["T-01"]
+    (dependent,) = reading.dependents
+    assert (dependent.order_id, dependent.urgency, dependent.reason) == ("O1", Urgency.HIGH, "depends_on_rejected_row")
+    assert "'T-02' was set aside (technicians.csv line 3" in dependent.detail
+    assert [(i.source, i.row, i.column) for i in reading.rejected] == [
+        ("technicians.csv", 3, "shift"),
+        ("orders.csv", 3, "technician"),
+    ]
+
+
+def test_read_tables_structural_problems_still_refuse_the_input(tmp_path: Path) -> None:
+    """A missing required column, and a technicians table whose every row is bad, stop
+    the run: there is nothing sensible to plan."""
+    with pytest.raises(InvalidProblemError) as caught:
+        read_csv_tables(tmp_path, "order_id,lat,duration_min\nO1,49.5,60\n")
+    assert [(i.column, i.row) for i in caught.value.issues] == [("lon", None)]
+    with pytest.raises(InvalidProblemError) as caught:
+        read_csv_tables(
+            tmp_path, "order_id,lat,lon,duration_min\nO1,49.5,8.4,60\n", TECHNICIANS_CSV.replace("08:00", "8")
+        )
+    assert caught.value.issues[-1].message == "no technician to plan with"
+
+
+def test_repeated_and_overlapping_windows_are_merged_with_a_record(tmp_path: Path) -> None:
+    """The export defect of the issue: a window repeated in its cell plans as one window,
+    an overlapping pair as their union, and each repair is recorded; so does a code in
+    another case and a cell with spaces around it."""
+    orders = (
+        "order_id,lat,lon,duration_min,urgency,windows\n"
+        "O1,49.5,8.4,60,normal,2026-11-24T08:00/2026-11-24T11:00;2026-11-24T08:00/2026-11-24T11:00\n"
+        "O2,49.5,8.4,60,Emergency,2026-11-24T08:00/2026-11-24T11:00;2026-11-24T10:00/2026-11-24T12:00\n"
+        '"O3 ",49.5,8.4,60,normal,2026-11-24T08:00/2026-11-24T10:00;2026-11-24T10:00/2026-11-24T12:00\n'
+    )
+    reading = read_csv_tables(tmp_path, orders)
+
+    assert reading.rejected == ()
+    first, second, third = reading.problem.orders
+    assert [(w.start, w.end) for w in first.windows] == [(at("08:00", 1), at("11:00", 1))]
+    assert [(w.start, w.end) for w in second.windows] == [(at("08:00", 1), at("12:00", 1))]
+    assert second.urgency is Urgency.EMERGENCY
+    assert len(third.windows) == 2 and third.id == "O3"  # windows that only touch stay apart
+    assert [(r.row, r.column, r.kind) for r in reading.repairs] == [
+        (2, "windows", "windows_merged"),
+        (3, "urgency", "case_normalised"),
+        (3, "windows", "windows_merged"),
+        (4, "order_id", "spaces_trimmed"),
+    ]
+    assert reading.repairs[0].repaired == "2026-11-24T08:00:00+01:00/2026-11-24T11:00:00+01:00"
+
+
+def test_unknown_columns_are_named_with_the_nearest_known_one(tmp_path: Path, caplog) -> None:
+    """A misspelt header is not silently ignored: a warning names the column it is
+    probably meant to be; a foreign one is named alone; a required column missing names
+    its likely header."""
+    orders = "order_id,lat,lon,duration_min,Due,skill,Auftragsart\nO1,49.5,8.4,60,2026-11-24,hvac,x\n"
+    with caplog.at_level("WARNING", logger="optimizer"):
+        reading = read_csv_tables(tmp_path, orders)
+
+    assert [(w.column, w.message) for w in reading.warnings] == [
+        ("Due", "unknown column, ignored (did you mean 'due'?)"),
+        ("skill", "unknown column, ignored (did you mean 'skills'?)"),
+        ("Auftragsart", "unknown column, ignored"),
+    ]
+    assert sum("unknown column" in r.getMessage() for r in caplog.records) == 3
+    with pytest.raises(InvalidProblemError) as caught:
+        read_csv_tables(tmp_path, "Order_ID,lat,lon,duration_min\nO1,49.5,8.4,60\n")
+    assert caught.value.issues[0].message == "required column is missing (is it 'Order_ID'?)"
+
+
+def test_an_export_is_read_through_its_column_mapping(tmp_path: Path) -> None:
+    """``columns`` maps the contract's names to an ERP's headers; a mapping to a header the
+    file lacks, or from a name the contract lacks, is a structural problem."""
+    orders = "Auftragsnummer,lat,lon,Dauer\nA-1,49.5,8.4,90\n"
+    mapping = {"orders": {"order_id": "Auftragsnummer", "duration_min": "Dauer"}}
+    reading = read_csv_tables(tmp_path, orders, columns=mapping)
+    assert [(o.id, o.duration_min) for o in reading.problem.orders] == [("A-1", 90.0)]
+    assert reading.warnings == ()
+
+    with pytest.raises(InvalidProblemError) as caught:
+        read_csv_tables(tmp_path, orders, columns={"orders": {"order_id": "Nummer", "dauer": "Dauer"}})
+    assert [(i.source, i.column) for i in caught.value.issues] == [
+        ("input.columns", "orders.dauer"),
+        ("orders.csv", "Nummer"),
+    ]
