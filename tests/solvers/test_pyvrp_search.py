@@ -138,3 +138,12 @@ def test_pyvrp_plans_days_cut_short_or_resumed_after_the_shift() -> None:
         Events(now=at("17:20"), new_orders=(make_order("E", lat=49.49, duration_min=20),)),
         solver="pyvrp",
     )
+
+
+def test_pyvrp_penalty_warnings_stay_out_of_the_night_log(recwarn: pytest.WarningsRecorder) -> None:
+    """PyVRP warns about its penalty bounds on trivially feasible runs (one technician,
+    two orders); nothing reaches the caller's warnings, so nothing reaches stderr."""
+    problem = make_problem([make_order("O1", lon=8.46), make_order("O2", lon=8.48)], [make_technician("A")])
+    plan = solve_checked(problem, solver="pyvrp", max_solutions=50)
+    assert plan.kpis.orders_planned == 2
+    assert [w for w in recwarn if "pyvrp" in str(w.filename).lower() or "penalt" in str(w.message).lower()] == []
