@@ -4,7 +4,8 @@ It never trusts a solver: it reads the plan's stops and times, recomputes travel
 the travel model, windows and shifts from the problem, and reports every violation as
 data (:class:`Violation`) with a sentence. The objective is recomputed by
 :mod:`optimizer.check.pricing` (its own arithmetic) from the plan's times and the
-travel matrix, and compared with the objective the plan states. Every leg is also
+travel of the legs it drives (asked per technician: no matrix of every place), and
+compared with the objective the plan states. Every leg is also
 bounded by the great-circle distance (geopy's, not ours) at :data:`MAX_CROW_KMH`: a
 travel source that claims faster is wrong.
 
@@ -26,7 +27,7 @@ from optimizer.check.pricing import Pricing, waiting_minutes
 from optimizer.models import Depot, Order, Plan, Problem, Route, Stop, StopKind, Technician
 from optimizer.models.base import Located
 from optimizer.timeaxis import elapsed_s, utc
-from optimizer.travel import TravelProvider, travel_provider
+from optimizer.travel import TravelMatrix, TravelProvider, travel_provider
 
 _TOLERANCE_S = 1e-6
 _RELATIVE_COST_TOLERANCE = 1e-6
@@ -107,12 +108,12 @@ class _Checker:
     def __init__(self, problem: Problem, travel: TravelProvider | None) -> None:
         self.problem = problem
         places: list[Located] = [*problem.technicians, *problem.orders, *problem.depots]
-        matrix = (travel or travel_provider(problem.travel)).matrix(
-            np.array([p.lat for p in places], dtype=float), np.array([p.lon for p in places], dtype=float)
-        )
-        self.travel_s = matrix.duration_s
-        self.distance_m = matrix.distance_m
+        self.provider = travel or travel_provider(problem.travel)
+        self.lat = np.array([p.lat for p in places], dtype=float)
+        self.lon = np.array([p.lon for p in places], dtype=float)
         self.places = [(p.lat, p.lon) for p in places]
+        self.routes_of: defaultdict[str, list[Route]] = defaultdict(list)
+        self.legs: dict[str, tuple[dict[int, int], TravelMatrix]] = {}
         from geopy.distance import great_circle  # here, not at import: geopy takes 0.1 s to load
 
         self.great_circle = great_circle
@@ -129,6 +130,28 @@ class _Checker:
         self.fixed = {(r.technician_id, r.date): r for r in problem.progress.fixed} if problem.progress else {}
         self.now = utc(problem.progress.now) if problem.progress else None
         self.violations: list[Violation] = []
+
+    def drive(self, technician_id: str, origin: int, destination: int) -> tuple[int, int]:
+        """Seconds and metres from place ``origin`` to ``destination`` on the travel source.
+
+        Only the legs a plan drives are needed, so the source is asked, per technician,
+        for the places that technician's routes visit (home, orders, depots): a plan of
+        20,000 orders is checked without a 20,000 x 20,000 matrix. Every source gives a
+        pair the same travel in any set of places."""
+        if technician_id not in self.legs:
+            visited = {self.tech_loc[technician_id]}
+            for route in self.routes_of[technician_id]:
+                for stop in route.stops:
+                    if stop.kind is StopKind.ORDER and stop.order_id in self.order_loc:
+                        visited.add(self.order_loc[stop.order_id])
+                    elif stop.kind is StopKind.PICKUP and stop.depot_id in self.depot_loc:
+                        visited.add(self.depot_loc[stop.depot_id])
+            ordered = sorted(visited)
+            matrix = self.provider.matrix(self.lat[ordered], self.lon[ordered])
+            self.legs[technician_id] = ({place: k for k, place in enumerate(ordered)}, matrix)
+        index, matrix = self.legs[technician_id]
+        i, j = index[origin], index[destination]
+        return int(matrix.duration_s[i, j]), int(matrix.distance_m[i, j])
 
     def clock(self, instant: dt.datetime, with_date: bool = False) -> str:
         """An instant as local time for messages."""
@@ -159,6 +182,8 @@ class _Checker:
             if len(stops) > 1:
                 self.days_of[order_id] = [route for route, _, _ in stops]
                 self.service_s[order_id] = sum(_work_s(stop, pause) for _, stop, pause in stops)
+        for route in plan.routes:
+            self.routes_of[route.technician_id].append(route)
         travel_s_total = 0
         lateness = 0.0
         waiting_min = 0.0
@@ -290,11 +315,11 @@ class _Checker:
                 prev = stop
                 pending_breaks = []
                 continue
-            drive = int(self.travel_s[prev_loc, loc])
+            drive, distance = self.drive(tech.id, prev_loc, loc)
             travelled += drive
             history = position < n_fixed
             if not history:
-                self.leg(route, prev, stop, drive, int(self.distance_m[prev_loc, loc]), pending_breaks)
+                self.leg(route, prev, stop, drive, distance, pending_breaks)
                 self.speed(route, stop, prev_loc, loc, drive)
             if stop.kind is StopKind.ORDER and stop.order_id:
                 order = self.orders[stop.order_id]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 
 import optimizer
@@ -15,8 +16,20 @@ from optimizer import check
 from optimizer.models import Delivery, Plan, Problem, Route, Stop, StopKind, Unavailable
 from optimizer.models.events import Events
 from optimizer.replan import replan_problem
+from optimizer.travel import travel_provider
 
-from conftest import NOW, TUESDAY, at, depot, lunch, make_order, make_problem, make_technician, solve_checked, window
+from conftest import (
+    NOW,
+    TUESDAY,
+    at,
+    depot,
+    lunch,
+    make_order,
+    make_problem,
+    make_technician,
+    solve_checked,
+    window,
+)
 
 
 @pytest.fixture(scope="module")
@@ -386,3 +399,30 @@ def test_the_checker_rejects_a_replan_that_rewrites_history(day: tuple[Problem, 
             plan,
         ).kinds()
     )
+
+
+def test_the_checker_asks_only_for_the_legs_the_plan_drives(day: tuple[Problem, Plan]) -> None:
+    """The travel source is asked, per technician, for the places his routes visit, never
+    for every place of the problem; a plan it judges valid stays valid at the same
+    objective, and a leg stated too short is still caught."""
+    problem, plan = day
+    asked: list[int] = []
+    source = travel_provider(problem.travel)
+
+    class Counting:
+        def matrix(self, lat: object, lon: object) -> object:
+            asked.append(len(np.asarray(lat)))
+            return source.matrix(lat, lon)
+
+    report = check(problem, plan, travel=Counting())  # type: ignore[arg-type]
+    assert report.ok and report.objective == pytest.approx(plan.kpis.objective)
+    places = len(problem.technicians) + len(problem.orders) + len(problem.depots)
+    assert len(asked) == len({r.technician_id for r in plan.routes}) and max(asked) < places / 2
+    route = next(r for r in plan.routes if len(r.stops) > 3)
+    stop = route.stops[1]
+    moved = stop.model_copy(update={"arrival": route.stops[0].end, "start": route.stops[0].end})
+    shifted = [s if s is not stop else moved for s in route.stops]
+    broken = plan.model_copy(
+        update={"routes": [r if r is not route else r.model_copy(update={"stops": shifted}) for r in plan.routes]}
+    )
+    assert "travel" in check(problem, broken, travel=Counting()).kinds()  # type: ignore[arg-type]
