@@ -117,6 +117,14 @@ def solve(
     backend = solver if solver is not None and not isinstance(solver, str) else registered(chosen.solver)
     seconds = chosen.seconds()
     instance = compile_instance(problem, travel)
+    compiled_s = time.perf_counter() - began
+    if seconds is not None and compiled_s > seconds / 2:
+        logger.warning(
+            "building the travel matrix and the instance took %.1f s of the %.1f s time limit",
+            compiled_s,
+            seconds,
+            extra={"event": "travel_slow", "seconds": round(compiled_s, 3), "time_limit": seconds},
+        )
     reserve_s = _ASSEMBLY_S_PER_ORDER * len(problem.orders)
     limits = SolveLimits(
         deadline=None if seconds is None else began + seconds - reserve_s,

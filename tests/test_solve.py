@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import time
 
 import pytest
 from pydantic import ValidationError
@@ -14,6 +15,7 @@ from optimizer.models import SolveOptions
 from optimizer.solve import with_options
 from optimizer.solvers.insertion import CheapestInsertion
 from optimizer.testing import problems as synthetic
+from optimizer.travel import travel_provider
 
 from conftest import make_order, make_problem, make_technician, solve_checked
 
@@ -68,3 +70,21 @@ def test_a_work_limit_the_time_limit_cuts_short_is_said(caplog: pytest.LogCaptur
     assert optimizer.check(problem, plan).ok
     assert "the time limit ended the search before its work limit" in plan.info.status
     assert any(getattr(r, "event", "") == "work_limit_not_reached" for r in caplog.records)
+
+
+def test_a_travel_matrix_that_eats_half_the_budget_is_warned_about(caplog: pytest.LogCaptureFixture) -> None:
+    """A travel source slower than half the time limit: the plan comes, with a warning
+    naming both durations (event travel_slow)."""
+    problem = make_problem([make_order("O1")], [make_technician("A")])
+    source = travel_provider(problem.travel)
+
+    class Slow:
+        def matrix(self, lat: object, lon: object) -> object:
+            time.sleep(1.2)
+            return source.matrix(lat, lon)
+
+    with caplog.at_level("WARNING", logger="optimizer"):
+        plan = optimizer.solve(problem, time_limit=2, solver="insertion", travel=Slow())  # type: ignore[arg-type]
+    assert plan.kpis.orders_planned == 1
+    (record,) = [r for r in caplog.records if getattr(r, "event", None) == "travel_slow"]
+    assert "of the 2.0 s time limit" in record.getMessage()

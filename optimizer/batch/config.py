@@ -65,8 +65,9 @@ class SolverConfig(Frozen):
     """How to solve: back-end, seconds, seed and an optional work limit (the fields of
     :class:`~optimizer.models.SolveOptions`, the back-end as ``name``); with
     ``workers`` (a local Dask cluster) or ``scheduler`` (a running one), regions of
-    at most ``region_technicians`` technicians are planned apart, ``time_limit``
-    seconds each (see :mod:`optimizer.regions.cluster`)."""
+    at most ``region_technicians`` technicians are planned apart, sharing ``time_limit``
+    (the whole run's budget), or ``region_time_limit`` seconds each where it is given
+    (see :mod:`optimizer.regions.cluster`)."""
 
     name: SolverName = "auto"
     time_limit: float | None = Field(default=None, gt=0)
@@ -75,6 +76,7 @@ class SolverConfig(Frozen):
     workers: int | None = Field(default=None, ge=1)
     scheduler: str | None = None
     region_technicians: int = Field(default=60, ge=1)
+    region_time_limit: float | None = Field(default=None, gt=0)
 
     @property
     def distributed(self) -> bool:

@@ -39,7 +39,7 @@ from optimizer.outputs import compare, html_report
 from optimizer.outputs.manifest import run_manifest
 from optimizer.regions import solve_regions
 from optimizer.replan import replan_problem
-from optimizer.solve import solve
+from optimizer.solve import solve, with_options
 
 logger = logging.getLogger("optimizer")
 
@@ -271,17 +271,41 @@ def writable(out: Path) -> Path:
     return out
 
 
-def plan_with(problem: Problem, solver: SolverConfig, *, on_improvement: Progress | None = None) -> Plan:
-    """``problem`` solved as ``solver`` says: whole, or region by region on Dask."""
+_WRITE_S = 0.5
+"""Seconds of a run's time limit kept for checking and writing the plan folder, beside
+:data:`_WRITE_S_PER_ORDER`."""
+_WRITE_S_PER_ORDER = 0.5e-3
+"""Seconds per order kept for checking and writing the plan folder (the checker asks
+only for the legs the plan drives)."""
+
+
+def plan_with(
+    problem: Problem, solver: SolverConfig, *, on_improvement: Progress | None = None, began: float | None = None
+) -> Plan:
+    """``problem`` solved as ``solver`` says: whole, or region by region on Dask.
+
+    ``began`` (wall-clock, :func:`time.time`): when the run started. The time limit is
+    then the run's budget, from that start to the written folder: the solve gets what
+    reading left, less what checking and writing will take (:data:`_WRITE_S`, per order
+    :data:`_WRITE_S_PER_ORDER`); regions share it and are merged by that deadline, unless
+    ``solver.region_time_limit`` gives each region its own limit."""
+    options = solver.options
+    seconds = options.seconds()
+    deadline = None
+    if began is not None and seconds is not None:
+        deadline = began + seconds - _WRITE_S - _WRITE_S_PER_ORDER * len(problem.orders)
+        options = with_options(options, time_limit=max(1.0, deadline - time.time()))
     if solver.distributed:
         return solve_regions(
             problem,
-            solver.options,
+            options,
             workers=solver.workers,
             scheduler=solver.scheduler,
             max_technicians=solver.region_technicians,
+            deadline=deadline,
+            region_time_limit=solver.region_time_limit,
         )
-    return solve(problem, solver.options, on_improvement=on_improvement)
+    return solve(problem, options, on_improvement=on_improvement)
 
 
 def _plan_and_write(
@@ -302,7 +326,8 @@ def _plan_and_write(
     re-plan ``changes.csv``, and with ``reading`` the rows set aside in ``rejected.csv``,
     the orders depending on them in ``unassigned.csv``, the repairs in the manifest)."""
     timings = {"read": time.perf_counter() - began}
-    plan = plan_with(problem, solver, on_improvement=on_improvement)
+    started = time.time() - timings["read"]  # the run's start on the wall clock, which Dask's workers share
+    plan = plan_with(problem, solver, on_improvement=on_improvement, began=started)
     timings["solve"] = plan.info.total_s
     logger.info(
         "solved",

@@ -59,7 +59,12 @@ _INPUT_FLAGS = (
     ("--travel", "travel", _travel, "travel times: haversine (default), osrm=URL or osm=FILE.osm.pbf"),
 )
 _SOLVER_FLAGS = (
-    ("--time-limit", "solver.time_limit", _positive(float), "seconds for the solver (default: plan 30, replan 10)"),
+    (
+        "--time-limit",
+        "solver.time_limit",
+        _positive(float),
+        "seconds for the whole run, reading to written plan (default: plan 30, replan 10)",
+    ),
     (
         "--max-solutions",
         "solver.max_solutions",
@@ -82,6 +87,12 @@ _REGION_FLAGS = (
         "solver.region_technicians",
         _positive(int),
         "technicians per automatic region (default 60; a 'region' column overrides)",
+    ),
+    (
+        "--region-time-limit",
+        "solver.region_time_limit",
+        _positive(float),
+        "seconds for each region, however many queue for the workers (default: regions share --time-limit)",
     ),
 )
 """Flags that override a key of the configuration file (see :mod:`optimizer.batch.config`)."""

@@ -3,12 +3,14 @@ default, or any running cluster by its scheduler's address.
 
 ``solve_regions(problem, workers=2)`` splits the problem (:func:`optimizer.regions.split.split`),
 sends each worker one region's problem (its orders, technicians and depots, not
-a travel matrix: the worker builds its region's own), solves each with its own
-time limit, and merges the plans into one plan of the whole problem, which the
-caller checks like any other. A region whose task raises, or has not answered
-:data:`GRACE` seconds after it could have used its time limit, is tried once more; if it fails again its
-orders come back unplanned with reason ``region_failed`` and the other regions'
-plans stand.
+a travel matrix: the worker builds its region's own), solves them within one time
+budget (:mod:`optimizer.regions.budget`: shares by work over the worker slots, an
+absolute deadline on every task), and merges the plans into one plan of the whole
+problem, which the caller checks like any other. A region whose task raises, or has
+not answered :data:`GRACE` seconds after the deadline, is tried once more where time
+is left; if it fails again its orders come back unplanned with reason
+``region_failed`` and the other regions' plans stand. ``region_time_limit`` gives
+each region that many seconds instead (no shared budget).
 
 The same engine runs scenario sweeps: :func:`optimizer.scenarios.run` takes
 ``client=``.
@@ -28,6 +30,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from optimizer.models import Plan, Problem, SolveOptions, SolverInfo
+from optimizer.regions.budget import MIN_REGION_S, cut, shares, work
 from optimizer.regions.merge import merge
 from optimizer.regions.second_chance import second_chances
 from optimizer.regions.split import MAX_TECHNICIANS, Region, split
@@ -35,13 +38,16 @@ from optimizer.solve import solve, with_options
 
 logger = logging.getLogger("optimizer")
 
-GRACE = 60.0
-"""Seconds past the regions' time limits before a task counts as lost (a worker
-that died never answers)."""
+GRACE = 5.0
+"""Seconds past a phase's deadline before a task still running counts as lost (a
+worker that died never answers; a live one keeps its deadline by itself)."""
 SECOND_CHANCE_SHARE = 0.5
-"""Part of the time limit a region gets to take in other regions' leftovers."""
+"""Part of a region's first share it gets to take in other regions' leftovers (within
+the time left)."""
 _OVERRUN = 1.1
 """A region's solve may overrun its time limit a little (assembly)."""
+_PER_REGION_GRACE = 60.0
+"""With ``region_time_limit``: seconds past the queue's time limits before a task counts as lost."""
 
 
 @contextmanager
@@ -94,28 +100,36 @@ def solve_regions(
     max_technicians: int = MAX_TECHNICIANS,
     second_chance: bool = True,
     task: Task = solve_region,
+    deadline: float | None = None,
+    region_time_limit: float | None = None,
     **given: Any,
 ) -> Plan:
     """Plan ``problem`` region by region on Dask; ``options`` and ``given`` are those of
-    :func:`optimizer.solve`, and each region gets the whole time limit (all regions
-    run at once where there are workers for them).
+    :func:`optimizer.solve`. The time limit is the budget of this call: the regions
+    share it (:mod:`optimizer.regions.budget`) and all are merged by ``deadline``
+    (wall-clock, :func:`time.time`; default: now plus the time limit). With
+    ``region_time_limit`` each region gets that many seconds instead, however many
+    regions queue for the workers.
 
     ``client``: a ``dask.distributed.Client`` to use; else one of :func:`dask_client`
     with ``workers`` or ``scheduler``. With ``second_chance``, orders a region left
     out for want of time, stock or tools are then offered to a neighbouring region
     (:func:`optimizer.regions.second_chance.second_chances`), re-planned for
-    :data:`SECOND_CHANCE_SHARE` of the time limit. ``task`` solves one region (a
-    test may pass one that fails).
+    :data:`SECOND_CHANCE_SHARE` of its first share, where time is left. ``task``
+    solves one region (a test may pass one that fails).
     """
     began = time.perf_counter()
     chosen = with_options(options, **given)
-    options = with_options(chosen, time_limit=chosen.seconds())
+    options = with_options(chosen, time_limit=region_time_limit or chosen.seconds())
+    if region_time_limit is None and deadline is None and options.time_limit is not None:
+        deadline = time.time() + options.time_limit
     regions = split(problem, max_technicians=max_technicians)
+    budget = None if region_time_limit is not None else deadline
     if client is None:
         with dask_client(workers, scheduler) as own:
-            plans, failed = _plan_twice(own, problem, regions, options, task, second_chance)
+            plans, failed = _plan_twice(own, problem, regions, options, task, second_chance, budget)
     else:
-        plans, failed = _plan_twice(client, problem, regions, options, task, second_chance)
+        plans, failed = _plan_twice(client, problem, regions, options, task, second_chance, budget)
     status = f"{len(plans)} of {len(regions)} regions planned" + (f", failed: {', '.join(failed)}" if failed else "")
     info = SolverInfo(
         solver=f"regions ({options.solver})",
@@ -136,18 +150,24 @@ def _plan_twice(
     options: SolveOptions,
     task: Task,
     second_chance: bool,
+    deadline: float | None,
 ) -> tuple[dict[str, Plan], dict[str, tuple[Region, str]]]:
-    """The regions' plans, then (``second_chance``) those of the regions that took
-    other regions' leftovers in their place; a second chance that fails changes nothing."""
-    plans, failed = plan_regions(client, regions, options, task)
+    """The regions' plans, then (``second_chance``, where time is left before
+    ``deadline``) those of the regions that took other regions' leftovers in their
+    place; a second chance that fails changes nothing."""
+    plans, failed = plan_regions(client, regions, options, task, deadline=deadline)
     chances = second_chances(problem, regions, plans) if second_chance else []
+    if deadline is not None and deadline - time.time() < MIN_REGION_S:
+        if chances:
+            logger.info("regions: no time left for second chances", extra={"event": "second_chances_skipped"})
+        return plans, failed
     if chances:
         shorter = (
             options
             if options.time_limit is None
             else with_options(options, time_limit=options.time_limit * SECOND_CHANCE_SHARE)
         )
-        again, _ = plan_regions(client, chances, shorter, task, phase="second chance")
+        again, _ = plan_regions(client, chances, shorter, task, phase="second chance", deadline=deadline)
         plans |= again
     return plans, failed
 
@@ -159,23 +179,44 @@ def plan_regions(
     task: Task = solve_region,
     *,
     phase: str = "first",
+    deadline: float | None = None,
 ) -> tuple[dict[str, Plan], dict[str, tuple[Region, str]]]:
     """Each region's plan by name (``task(region.problem, options)`` on the cluster,
-    tried twice), and the regions that failed both times with what went wrong. A
-    task counts as failed when it raises, or when it has not answered :data:`GRACE`
-    seconds after the regions queued on the cluster's worker threads could all have
-    used their time limit (without one, a task is waited for as long as it takes). Each plan is logged (event
-    ``region_planned``, with ``phase``, the region's seconds and orders planned)."""
+    tried twice), and the regions that failed both times with what went wrong.
+
+    With ``deadline`` (wall-clock), the regions share the time left by their work over
+    the cluster's worker slots, each task's limit is cut to end by the deadline when it
+    starts, a failed region is tried again only where time is left, and a task counts
+    as failed when it raises or has not answered :data:`GRACE` seconds after the
+    deadline. Without one, each task gets ``options``' time limit, and counts as failed
+    when it has not answered a minute after the regions queued on the worker slots could
+    all have used it (without a time limit, a task is waited for as long as it takes).
+    Each plan is logged (event ``region_planned``, with ``phase``, the region's seconds
+    and orders planned)."""
     from dask.distributed import wait
 
     slots = max(1, sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()))
     plans: dict[str, Plan] = {}
     errors: dict[str, str] = {}
     pending = list(regions)
-    for _ in range(2):
-        rounds = -(-len(pending) // slots)
-        wait_s = None if options.time_limit is None else rounds * options.time_limit * _OVERRUN + GRACE
-        futures = {region.name: client.submit(task, region.problem, options, pure=False) for region in pending}
+    for attempt in range(2):
+        if deadline is not None:
+            left = deadline - time.time()
+            if attempt and left < MIN_REGION_S:
+                break
+            given = shares([work(r.problem) for r in pending], slots, max(MIN_REGION_S, left))
+            limits = [g if options.time_limit is None else min(g, options.time_limit) for g in given]
+            wait_s: float | None = max(MIN_REGION_S, left) * _OVERRUN + GRACE
+            futures = {
+                region.name: client.submit(
+                    _bounded, task, region.problem, with_options(options, time_limit=limit), deadline, pure=False
+                )
+                for region, limit in zip(pending, limits, strict=True)
+            }
+        else:
+            rounds = -(-len(pending) // slots)
+            wait_s = None if options.time_limit is None else rounds * options.time_limit * _OVERRUN + _PER_REGION_GRACE
+            futures = {region.name: client.submit(task, region.problem, options, pure=False) for region in pending}
         with contextlib.suppress(TimeoutError):  # the tasks still running count as failed below
             wait(list(futures.values()), timeout=wait_s)
         retry = []
@@ -211,6 +252,11 @@ def plan_regions(
         if not pending:
             break
     return plans, {r.name: (r, errors[r.name]) for r in pending}
+
+
+def _bounded(task: Task, problem: Problem, options: SolveOptions, deadline: float) -> Plan:
+    """``task`` with ``options``' time limit cut, when it starts, to end by ``deadline``."""
+    return task(problem, cut(options, deadline))
 
 
 def _what_went_wrong(future: Any, wait_s: float | None) -> str:

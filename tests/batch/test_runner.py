@@ -41,6 +41,7 @@ def test_a_configured_run_writes_plan_manifest_and_log(tmp_path: Path, capsys) -
         "workers": None,
         "scheduler": None,
         "region_technicians": 60,
+        "region_time_limit": None,
     }
     assert manifest["result"]["orders_planned"] == json.loads((out / "kpis.json").read_text())["orders_planned"]
     assert {"read", "solve", "check", "total"} <= set(manifest["timings_s"])
