@@ -15,9 +15,10 @@ settings. Regions come from
   the region of the nearest technician qualified for it, so that border orders go
   where someone can serve them.
 
-Depots join the region of their nearest technician, so that no depot's stock is
-promised twice. "Nearest" is great-circle distance: splitting never builds a travel
-matrix for the whole problem; each region builds its own.
+A depot is shared by the regions that can reach it, its stock shared out between
+them by demand (:mod:`optimizer.regions.depots`), so that no unit is promised twice
+and no region is left without a depot. "Nearest" is great-circle distance: splitting
+never builds a travel matrix for the whole problem; each region builds its own.
 
 Orders a region could not fit in get a second chance
 (:mod:`optimizer.regions.second_chance`); :mod:`optimizer.regions.merge` puts the
@@ -35,6 +36,7 @@ import numpy.typing as npt
 from optimizer.instance.eligibility import personal_qualification
 from optimizer.instance.partition import halves
 from optimizer.models import Problem, Technician
+from optimizer.regions.depots import shared_depots
 from optimizer.travel.haversine import haversine_m
 
 MAX_TECHNICIANS = 60
@@ -83,11 +85,7 @@ def split(problem: Problem, *, max_technicians: int = MAX_TECHNICIANS, by_column
         for k, group in enumerate(groups):
             tech_region[group] = k
     order_region = _order_regions(problem, tech_region, names if by_column else None)
-    depot_region = (
-        tech_region[_nearest([d.lat for d in problem.depots], [d.lon for d in problem.depots], techs)]
-        if problem.depots
-        else np.empty(0, dtype=np.int64)
-    )
+    depots = shared_depots(problem, tech_region, order_region, len(names))
     fields = {name: getattr(problem, name) for name in type(problem).model_fields}
     return [
         Region(
@@ -97,7 +95,7 @@ def split(problem: Problem, *, max_technicians: int = MAX_TECHNICIANS, by_column
                 | {
                     "orders": tuple(o for o, r in zip(problem.orders, order_region) if r == k),
                     "technicians": tuple(t for t, r in zip(techs, tech_region) if r == k),
-                    "depots": tuple(d for d, r in zip(problem.depots, depot_region) if r == k),
+                    "depots": depots[k],
                 }
             ),
         )
@@ -147,7 +145,3 @@ def distances(lat: list[float], lon: list[float], techs: tuple[Technician, ...])
     return haversine_m(
         phi, lam, np.radians([t.lat for t in techs])[None, :], np.radians([t.lon for t in techs])[None, :]
     )
-
-
-def _nearest(lat: list[float], lon: list[float], techs: tuple[Technician, ...]) -> npt.NDArray[np.intp]:
-    return np.argmin(distances(lat, lon, techs), axis=1)

@@ -13,9 +13,10 @@ def test_automatic_regions_cover_everything_once(generated: Problem) -> None:
     regions = split(generated, max_technicians=5)
     assert len(regions) >= 4
     assert all(len(r.problem.technicians) <= 5 for r in regions)
-    for kind in ("orders", "technicians", "depots"):
+    for kind in ("orders", "technicians"):
         ids = [x.id for r in regions for x in getattr(r.problem, kind)]
         assert sorted(ids) == sorted(x.id for x in getattr(generated, kind))
+    assert {d.id for r in regions for d in r.problem.depots} == {d.id for d in generated.depots}
 
 
 def test_the_region_column_is_followed_unless_nobody_there_qualifies() -> None:
