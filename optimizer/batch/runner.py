@@ -274,7 +274,7 @@ def writable(out: Path) -> Path:
 _WRITE_S = 0.5
 """Seconds of a run's time limit kept for checking and writing the plan folder, beside
 :data:`_WRITE_S_PER_ORDER`."""
-_WRITE_S_PER_ORDER = 0.5e-3
+_WRITE_S_PER_ORDER = 1e-3
 """Seconds per order kept for checking and writing the plan folder (the checker asks
 only for the legs the plan drives)."""
 

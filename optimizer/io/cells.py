@@ -67,9 +67,21 @@ def instant(value: Any, zone: ZoneInfo) -> dt.datetime:
             parsed = dt.datetime.fromisoformat(str(value).strip())
         except ValueError:
             raise ValueError("expected an ISO date-time like 2026-11-23T08:00") from None
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=zone)
-    return parsed.astimezone(zone)
+    try:
+        return _in_range(parsed.replace(tzinfo=zone) if parsed.tzinfo is None else parsed.astimezone(zone))
+    except OverflowError:
+        raise ValueError(_OUT_OF_RANGE) from None
+
+
+_OUT_OF_RANGE = "date-time out of range (years 2 to 9998)"
+
+
+def _in_range(instant: dt.datetime) -> dt.datetime:
+    """``instant``, where it lies far enough from the calendar's ends to be converted to
+    any time zone (ERP exports write ``0001-01-01`` or ``9999-12-31`` for "no date")."""
+    if not 2 <= instant.year <= 9998:
+        raise ValueError(_OUT_OF_RANGE)
+    return instant
 
 
 def deadline(value: Any, zone: ZoneInfo) -> dt.datetime:
@@ -84,7 +96,7 @@ def deadline(value: Any, zone: ZoneInfo) -> dt.datetime:
             day = None
     if day is None:
         return instant(value, zone)
-    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=zone)
+    return _in_range(dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=zone))
 
 
 def windows(value: Any, zone: ZoneInfo) -> list[dict[str, dt.datetime]]:

@@ -48,6 +48,8 @@ from optimizer.timeaxis import time_zone
 
 logger = logging.getLogger(__name__)
 
+csv.field_size_limit(2**31 - 1)  # a cell of any size is read (and judged by its column), not a refused file
+
 PathLike = str | os.PathLike[str]
 _DECIMAL_COMMA = re.compile(r"^\s*([-+]?\d+),(\d+)\s*$")
 
@@ -190,9 +192,30 @@ def _read_excel(path: Path) -> pd.DataFrame:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        return pd.read_excel(path, dtype=object, engine="openpyxl")
+        frame = pd.read_excel(path, dtype=object, engine="openpyxl")
     except InvalidFileException as error:
         raise ValueError(str(error)) from None
+    except KeyError as error:  # a zip archive that is not a workbook
+        raise ValueError(f"not an Excel workbook ({error})") from None
+    return _with_error_cells(frame, path)
+
+
+def _with_error_cells(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """``frame`` (the first sheet as pandas read it) with Excel's error cells (``#VALUE!``,
+    ``#REF!``, ...) written back as their text: pandas reads them as blank, which would
+    quietly turn a broken cell into a column's default instead of a row set aside."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    try:
+        rows = book.worksheets[0].iter_rows(min_row=2, max_row=len(frame) + 1, max_col=frame.shape[1])
+        for r, row in enumerate(rows):
+            for c, cell in enumerate(row):
+                if getattr(cell, "data_type", None) == "e":
+                    frame.iat[r, c] = str(cell.value)
+    finally:
+        book.close()
+    return frame
 
 
 def _read_csv(path: Path) -> Source:
@@ -206,7 +229,8 @@ def _read_csv(path: Path) -> Source:
     records: list[list[str]] = []
     lines: list[int] = []
     text = _decoded(path.read_bytes())
-    delimiter = _delimiter(text.partition("\n")[0])
+    lines_of_text = text.splitlines()  # \n, \r\n and old Mac \r alike
+    delimiter = _delimiter(lines_of_text[0] if lines_of_text else "")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True)
     header = next(reader, [])
     last_line = reader.line_num
@@ -216,13 +240,37 @@ def _read_csv(path: Path) -> Source:
             continue
         if len(record) > len(header):
             issues.append(
-                InputIssue(path.name, first_line, None, f"{len(record)} fields, but the header names {len(header)}")
+                InputIssue(
+                    path.name,
+                    first_line,
+                    None,
+                    f"{len(record)} fields, but the header names {len(header)}",
+                    entity_id=record[0].strip() or None,
+                )
             )
             continue
+        swallowed = _swallowed_lines(record, len(header), delimiter)
+        if swallowed and last_line > first_line:
+            raise csv.Error(
+                f"line {first_line}: a quoted cell is never closed; lines {first_line + 1}-{last_line} "
+                f"({swallowed} of them rows of their own) would be read as one cell"
+            )
         records.append(record + [""] * (len(header) - len(record)))
         lines.append(first_line)
     frame = pd.DataFrame(records, columns=header, dtype=object)
     return Source(frame, path.name, "line", lines=lines, issues=issues, decimal_comma=delimiter == ";")
+
+
+def _swallowed_lines(record: list[str], fields: int, delimiter: str) -> int:
+    """How many lines inside the cells of ``record`` look like records of their own
+    (as many delimiters as a row has): the sign of a quote opened and never closed."""
+    return sum(
+        1
+        for cell in record
+        if "\n" in cell or "\r" in cell
+        for line in cell.splitlines()[1:]
+        if fields > 1 and line.count(delimiter) >= fields - 1
+    )
 
 
 def _decoded(data: bytes) -> str:
@@ -429,6 +477,9 @@ def read_table(
             continue
         try:
             item = table.model.model_validate(values)
+        except OverflowError:  # a rule computing with a date-time near the calendar's ends
+            issues.append(InputIssue(**where, column=None, message="a date-time is out of range", entity_id=entity))
+            continue
         except ValidationError as error:
             for e in error.errors():
                 named = table.column_of(str(e["loc"][0])) if e["loc"] else None

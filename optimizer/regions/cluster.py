@@ -156,11 +156,10 @@ def _plan_twice(
     ``deadline``) those of the regions that took other regions' leftovers in their
     place; a second chance that fails changes nothing."""
     plans, failed = plan_regions(client, regions, options, task, deadline=deadline)
-    chances = second_chances(problem, regions, plans) if second_chance else []
-    if deadline is not None and deadline - time.time() < MIN_REGION_S:
-        if chances:
-            logger.info("regions: no time left for second chances", extra={"event": "second_chances_skipped"})
+    if second_chance and deadline is not None and deadline - time.time() < MIN_REGION_S:
+        logger.info("regions: no time left for second chances", extra={"event": "second_chances_skipped"})
         return plans, failed
+    chances = second_chances(problem, regions, plans) if second_chance else []
     if chances:
         shorter = (
             options
