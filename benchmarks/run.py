@@ -15,6 +15,7 @@
     python benchmarks/run.py trsp --time-limit 30 --out results/trsp
     python benchmarks/run.py moves --instances R101,C101 --time-limit 10 --out results/moves
     python benchmarks/run.py rolling --days 20 --technicians 6 --time-limit 5 --baseline ba479b5 --out results/rolling
+    python benchmarks/run.py fuzz --count 1000 --out results/fuzz
 
 Writes ``OUT/<instance>.sol`` (VRPLIB form) and ``OUT/results.csv`` and prints a table:
 instance, best-known (DIMACS distance), our cost, gap %, routes, seconds, valid, and per
@@ -164,7 +165,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark runner")
     parser.add_argument(
         "problem",
-        choices=["vrptw", "fieldservice", "parts", "replan", "scale", "travel", "regions", "rolling", "trsp", "moves"],
+        choices=[
+            "vrptw",
+            "fieldservice",
+            "parts",
+            "replan",
+            "scale",
+            "travel",
+            "regions",
+            "rolling",
+            "trsp",
+            "moves",
+            "fuzz",
+        ],
     )
     parser.add_argument(
         "--sizes", default="300,1000", help="fieldservice, parts: numbers of orders; scale: ORDERSxTECHNICIANSxDAYS"
@@ -179,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         "--peers", default="", help="comma-separated: vrptw pyvrp,vroom,ortools; fieldservice legacy,vroom,ortools"
     )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--count", type=int, default=1000, help="fuzz: malformed exports to plan (seeds from --seed)")
     parser.add_argument("--seeds", default="0,1,2", help="replan: generated days")
     parser.add_argument("--base-time-limit", type=float, default=30.0, help="replan: seconds for the morning plan")
     parser.add_argument("--orders", type=int, default=150, help="travel: orders of the planned day")
@@ -201,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.problem == "fieldservice":
         return fieldservice(args)
-    if args.problem in ("parts", "replan", "scale", "travel", "regions", "rolling", "trsp", "moves"):
+    if args.problem in ("parts", "replan", "scale", "travel", "regions", "rolling", "trsp", "moves", "fuzz"):
         run = __import__(args.problem).run
         args.out.mkdir(parents=True, exist_ok=True)
         rows = run(args)

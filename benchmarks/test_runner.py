@@ -192,3 +192,15 @@ def test_moves_runner_measures_both_searches(instances: Path, tmp_path: Path) ->
     ours, theirs = float(row["ours_positions_per_s"]), float(row["pyvrp_moves_per_s"])
     assert ours >= float(row["ours_routes_per_s"]) > 0 and theirs > 0
     assert float(row["ratio"]) == pytest.approx(ours / theirs, rel=1e-2)
+
+
+def test_fuzz_runner_plans_malformed_exports_and_tabulates_them(tmp_path: Path, capsys) -> None:
+    """Five fuzzed exports through ``optimizer plan``: each follows the input policy,
+    one row per seed in results.csv, and the table counts no failure."""
+    assert run.main(["fuzz", "--count", "5", "--out", str(tmp_path)]) == 0
+    with (tmp_path / "results.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert [int(r["seed"]) for r in rows] == list(range(5))
+    assert all(r["valid"] == "True" and r["failed"] == "False" for r in rows)
+    assert {r["exit_code"] for r in rows} <= {"0", "2", "3", "5"}
+    assert "failures (exit 4, a traceback or an exception): 0 (must be 0)" in capsys.readouterr().out
