@@ -44,6 +44,11 @@ worker that died never answers; a live one keeps its deadline by itself)."""
 SECOND_CHANCE_SHARE = 0.5
 """Part of a region's first share it gets to take in other regions' leftovers (within
 the time left)."""
+SECOND_CHANCE_TIME_LEFT = 0.25
+"""Under a shared budget, second chances are given only where at least this part of
+the regions' time is left after the first plans: preparing them (each neighbour's plan
+re-planned with the leftovers added) takes the client time of its own, some 70 s at
+20,000 orders."""
 _OVERRUN = 1.1
 """A region's solve may overrun its time limit a little (assembly)."""
 _PER_REGION_GRACE = 60.0
@@ -155,10 +160,17 @@ def _plan_twice(
     """The regions' plans, then (``second_chance``, where time is left before
     ``deadline``) those of the regions that took other regions' leftovers in their
     place; a second chance that fails changes nothing."""
+    began = time.time()
     plans, failed = plan_regions(client, regions, options, task, deadline=deadline)
-    if second_chance and deadline is not None and deadline - time.time() < MIN_REGION_S:
-        logger.info("regions: no time left for second chances", extra={"event": "second_chances_skipped"})
-        return plans, failed
+    if second_chance and deadline is not None:
+        left = deadline - time.time()
+        if left < max(MIN_REGION_S, SECOND_CHANCE_TIME_LEFT * (deadline - began)):
+            logger.info(
+                "regions: %.1f s left, too little for second chances",
+                left,
+                extra={"event": "second_chances_skipped", "seconds_left": round(left, 3)},
+            )
+            return plans, failed
     chances = second_chances(problem, regions, plans) if second_chance else []
     if chances:
         shorter = (
