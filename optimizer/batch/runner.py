@@ -274,9 +274,9 @@ def writable(out: Path) -> Path:
 _WRITE_S = 0.5
 """Seconds of a run's time limit kept for checking and writing the plan folder, beside
 :data:`_WRITE_S_PER_ORDER`."""
-_WRITE_S_PER_ORDER = 1e-3
+_WRITE_S_PER_ORDER = 0.75e-3
 """Seconds per order kept for checking and writing the plan folder (the checker asks
-only for the legs the plan drives)."""
+only for the legs the plan drives; measured: 15 s at 20,000 orders, 2.6 s at 4,950)."""
 
 
 def plan_with(
