@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,6 +36,7 @@ from optimizer.regions.merge import merge
 from optimizer.regions.second_chance import second_chances
 from optimizer.regions.split import MAX_TECHNICIANS, Region, split
 from optimizer.solve import solve, with_options
+from optimizer.solvers.cores import CORES_VARIABLE
 
 logger = logging.getLogger("optimizer")
 
@@ -58,8 +60,10 @@ _PER_REGION_GRACE = 60.0
 @contextmanager
 def dask_client(workers: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
     """A Dask client: of the cluster at ``scheduler`` (``tcp://host:8786``), or of a
-    local cluster of ``workers`` processes, one thread each (a solve uses up to two
-    cores of its own), closed afterwards.
+    local cluster of ``workers`` processes, one thread each, closed afterwards. A solve
+    uses up to two cores of its own; each local worker's solves are told their share of
+    the machine's cores (``OPTIMIZER_CORES``, :mod:`optimizer.solvers.cores`), so that
+    the workers do not oversubscribe it.
 
     The local workers are not daemonic, so that a solve may start processes of its
     own (PyVRP searches on two cores). Start the workers of a cluster of your own the
@@ -72,6 +76,7 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
         with Client(scheduler) as client:
             yield client
         return
+    share = max(1, (os.cpu_count() or 1) // (workers or 1))  # cores each worker's solve may use
     with (
         dask.config.set({"distributed.worker.daemon": False}),
         LocalCluster(
@@ -80,6 +85,7 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
             processes=True,
             dashboard_address=":0",
             worker_dashboard_address=":0",
+            env={CORES_VARIABLE: str(share)},
         ) as cluster,
         Client(cluster) as client,
     ):

@@ -30,6 +30,7 @@ import numpy as np
 
 from optimizer.instance import Instance
 from optimizer.solvers.base import Pickup, SolveLimits, SolveResult
+from optimizer.solvers.cores import threads
 from optimizer.solvers.schedule import routes_cost
 
 
@@ -37,9 +38,11 @@ from optimizer.solvers.schedule import routes_cost
 class FieldSearch:
     """The C++ ruin-and-recreate search (name ``search``).
 
-    ``workers`` searches (threads; two whatever the machine, so that a work limit gives
-    the same plan everywhere) run side by side from the same start with different
-    seeds, in ``rounds``; after each round all continue from
+    ``workers`` searches (two whatever the machine, so that a work limit gives the same
+    plan everywhere) run from the same start with different seeds, in ``rounds``: side by
+    side on threads where the solve may use that many cores
+    (:mod:`optimizer.solvers.cores`), else in turn, each with its part of the round's
+    time; after each round all continue from
     the best plan found, the annealing temperature going on from where the round left
     it (``start_temperature`` down to ``end_temperature`` over the whole solve, in cost
     units). Under a work limit each search of each round gets ``max_solutions / rounds``
@@ -70,6 +73,8 @@ class FieldSearch:
         began = time.perf_counter()
         problem = core.Problem(arrays(instance))
         workers = self.workers
+        running = threads(workers)
+        turns = -(-workers // running)  # searches one after the other on each thread
         best = _completed(problem, instance, routes, seed=seed, seconds=limits.seconds())  # reported before any search
         limits.improved(_routes(best), best["cost"])
         initial = best["routes"]
@@ -82,13 +87,13 @@ class FieldSearch:
             seconds = limits.seconds()
             budget = {
                 "max_iterations": -1 if limits.max_solutions is None else max(1, limits.max_solutions // self.rounds),
-                "time_limit_s": -1.0 if seconds is None else seconds / (self.rounds - round_),
+                "time_limit_s": -1.0 if seconds is None else seconds / (self.rounds - round_) / turns,
                 "start_temperature": self.start_temperature * cooling ** (round_ / self.rounds),
                 "end_temperature": self.start_temperature * cooling ** ((round_ + 1) / self.rounds),
                 "insert_left_out": False,  # the best plan's left-out orders had their chance
             }
             seeds = [(seed * 1_000 + round_) * 16 + worker for worker in range(workers)]
-            with ThreadPoolExecutor(workers) as pool:  # the core releases the GIL
+            with ThreadPoolExecutor(running) as pool:  # the core releases the GIL
                 found = list(pool.map(partial(core.solve, problem, initial, **budget), seeds))
             iterations += sum(f["iterations"] for f in found)
             improvements += sum(f["improvements"] for f in found)

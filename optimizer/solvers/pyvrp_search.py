@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import math
 import multiprocessing
-import os
 import time
 import warnings
 from collections import defaultdict
@@ -40,6 +39,7 @@ from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, StoppingCrit
 
 from optimizer.instance import Instance
 from optimizer.solvers.base import SolveLimits, SolveResult
+from optimizer.solvers.cores import threads
 from optimizer.solvers.schedule import feasible_subsequence, routes_cost
 
 _LOAD_SCALE = 1000
@@ -106,7 +106,7 @@ class PyVrpSearch:
        independent runs: :data:`_ROUNDS` rounds on large instances, one on small ones.
     """
 
-    workers: int = field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
+    workers: int = field(default_factory=threads)
     name: str = "pyvrp"
 
     def solve(self, instance: Instance, limits: SolveLimits, *, seed: int = 0) -> SolveResult:

@@ -27,7 +27,6 @@ before its time limit; when the limit cuts it short, how far it got depends on l
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -38,6 +37,7 @@ import vroom
 from optimizer.instance import Instance
 from optimizer.instance.partition import halves
 from optimizer.solvers.base import SolveLimits, SolveResult
+from optimizer.solvers.cores import threads
 from optimizer.solvers.insertion import insert_orders
 from optimizer.solvers.schedule import feasible_subsequence, routes_cost
 
@@ -95,10 +95,10 @@ class VroomSearch:
     field-service instances gains 5-10% over the first run. ``max_solutions`` bounds
     the number of parts tried and lifts the per-part time cap, so that with it the
     result does not depend on speed as long as the time limit is not reached (VROOM's
-    threads follow the number of cores, up to two).
+    threads follow the cores a solve may use, up to two: :mod:`optimizer.solvers.cores`).
     """
 
-    threads: int = field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
+    threads: int = field(default_factory=threads)
     exploration: int | None = None
     top_up: bool = True
     by_parts: bool = True

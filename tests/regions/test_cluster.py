@@ -201,3 +201,9 @@ def test_the_same_command_runs_on_a_cluster_of_its_own(scheduler: str, tmp_path:
     problem, plan = read_plan(out)
     assert optimizer.check(problem, plan).ok
     assert plan.info.status.endswith("regions planned")
+
+
+def test_local_workers_are_told_their_share_of_the_cores(client: Any) -> None:
+    """Two local workers on this machine: each worker's solves may use half its cores."""
+    told = client.run(lambda: os.environ.get("OPTIMIZER_CORES"))
+    assert sorted(told.values()) == [str(max(1, (os.cpu_count() or 1) // 2))] * 2
