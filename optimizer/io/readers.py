@@ -249,28 +249,35 @@ def _read_csv(path: Path) -> Source:
                 )
             )
             continue
-        swallowed = _swallowed_lines(record, len(header), delimiter)
-        if swallowed and last_line > first_line:
-            raise csv.Error(
-                f"line {first_line}: a quoted cell is never closed; lines {first_line + 1}-{last_line} "
-                f"({swallowed} of them rows of their own) would be read as one cell"
-            )
         records.append(record + [""] * (len(header) - len(record)))
         lines.append(first_line)
+    if records and _unclosed_quote(text, lines[-1], records[-1], len(header), delimiter):
+        # a quote never closed runs to the end of the file: only the last record can show it
+        raise csv.Error(
+            f"line {lines[-1]}: a quoted cell is never closed; the lines after it up to the end of the file "
+            "would be read as one cell"
+        )
     frame = pd.DataFrame(records, columns=header, dtype=object)
     return Source(frame, path.name, "line", lines=lines, issues=issues, decimal_comma=delimiter == ";")
 
 
-def _swallowed_lines(record: list[str], fields: int, delimiter: str) -> int:
-    """How many lines inside the cells of ``record`` look like records of their own
-    (as many delimiters as a row has): the sign of a quote opened and never closed."""
-    return sum(
-        1
+def _unclosed_quote(text: str, first_line: int, record: list[str], fields: int, delimiter: str) -> bool:
+    """Whether the file's last ``record`` (starting on line ``first_line``) is a quote
+    opened and never closed: its text does not parse strictly, and a line inside one of
+    its cells looks like a record of its own (as many delimiters as a row has)."""
+    if fields < 2 or not any(
+        line.count(delimiter) >= fields - 1
         for cell in record
         if "\n" in cell or "\r" in cell
         for line in cell.splitlines()[1:]
-        if fields > 1 and line.count(delimiter) >= fields - 1
-    )
+    ):
+        return False
+    tail = "".join(text.splitlines(keepends=True)[first_line - 1 :])
+    try:
+        list(csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter, skipinitialspace=True, strict=True))
+    except csv.Error:
+        return True
+    return False
 
 
 def _decoded(data: bytes) -> str:
@@ -379,27 +386,43 @@ def _build(sources: dict[str, Source], settings: dict[str, Any], *, strict: bool
 
 def _renamed(source: Source, table: Table, names: Mapping[str, str]) -> Source:
     """``source`` with the export's headers named in ``names`` (contract name -> header)
-    renamed to the contract's (raises InvalidProblemError naming an unknown contract
-    column or a header the table lacks)."""
+    renamed to the contract's. A header under a contract name that a mapped header
+    replaces is kept as ``"<name> (replaced by <header>)"``, so that it is warned about
+    as unknown. Raises InvalidProblemError naming an unknown contract column, a header
+    the table lacks, or a header mapped twice."""
     if not names:
         return source
+    mapping = {ours: str(theirs).strip() for ours, theirs in names.items()}
     known = {c.name for c in table.columns}
     headers = {str(c).strip() for c in source.frame.columns}
+    twice = {theirs for theirs in mapping.values() if list(mapping.values()).count(theirs) > 1}
     problems = [
         InputIssue(
             "input.columns", None, f"{table.name}.{ours}", f"not a column of the {table.name} table", row_kind=""
         )
-        for ours in names
+        for ours in mapping
         if ours not in known
     ]
     problems += [
         InputIssue(source.name, None, theirs, f"header not found (mapped to {ours!r} in input.columns)", row_kind="")
-        for ours, theirs in names.items()
+        for ours, theirs in mapping.items()
         if ours in known and theirs not in headers
+    ]
+    problems += [
+        InputIssue(
+            "input.columns",
+            None,
+            theirs,
+            f"header mapped to more than one column ({', '.join(o for o, t in mapping.items() if t == theirs)})",
+            row_kind="",
+        )
+        for theirs in sorted(twice)
     ]
     if problems:
         raise InvalidProblemError(problems)
-    frame = source.frame.rename(columns=lambda c: str(c).strip()).rename(columns={v: k for k, v in names.items()})
+    replaced = {ours: f"{ours} (replaced by {theirs})" for ours, theirs in mapping.items() if ours in headers}
+    frame = source.frame.rename(columns=lambda c: str(c).strip()).rename(columns=replaced)
+    frame = frame.rename(columns={theirs: ours for ours, theirs in mapping.items()})
     return dataclasses.replace(source, frame=frame)
 
 

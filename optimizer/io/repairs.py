@@ -45,7 +45,11 @@ class Repair:
 
 def merged_windows(windows: list[dict[str, dt.datetime]]) -> list[dict[str, dt.datetime]]:
     """``windows`` sorted by start, with every window that repeats or overlaps another
-    merged into one spanning both (windows that only touch stay apart)."""
+    merged into one spanning both (windows that only touch stay apart); ``windows`` as
+    given where nothing merges, or where a window ends before it starts (a bad cell,
+    not a benign one: the row is set aside for it)."""
+    if any(utc(w["end"]) < utc(w["start"]) for w in windows):
+        return windows
     merged: list[dict[str, dt.datetime]] = []
     for window in sorted(windows, key=lambda w: utc(w["start"])):
         if merged and (utc(window["start"]) < utc(merged[-1]["end"]) or window == merged[-1]):
@@ -53,7 +57,7 @@ def merged_windows(windows: list[dict[str, dt.datetime]]) -> list[dict[str, dt.d
                 merged[-1] = {"start": merged[-1]["start"], "end": window["end"]}
             continue
         merged.append(dict(window))
-    return merged
+    return merged if len(merged) < len(windows) else windows
 
 
 def shown_windows(windows: list[dict[str, dt.datetime]]) -> str:

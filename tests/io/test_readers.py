@@ -565,3 +565,28 @@ def test_an_export_is_read_through_its_column_mapping(tmp_path: Path) -> None:
         ("input.columns", "orders.dauer"),
         ("orders.csv", "Nummer"),
     ]
+
+
+def test_review_findings_of_the_input_policy(tmp_path: Path) -> None:
+    """A window that ends before it starts is not hidden by a merge (the row is set
+    aside); windows only out of order are no repair; a quoted cell over several lines
+    that is closed reads; a header mapped twice is an error; a mapped header replaces a
+    column of the contract's own name, which is then warned about."""
+    orders = (
+        "order_id,lat,lon,duration_min,windows\n"
+        "O1,49.5,8.4,60,2026-11-23T10:00/2026-11-23T12:00;2026-11-23T11:00/2026-11-23T08:00\n"
+        "O2,49.5,8.4,60,2026-11-23T14:00/2026-11-23T16:00;2026-11-23T10:00/2026-11-23T12:00\n"
+    )
+    reading = read_csv_tables(tmp_path, orders)
+    assert [(i.entity_id, i.column) for i in reading.rejected] == [("O1", "windows")]
+    assert reading.repairs == ()
+    noted = 'order_id,lat,lon,duration_min,notes\nO1,49.5,8.4,60,"Gate 12, ring\nthen: left, right, left, done"\n'
+    assert [o.id for o in read_csv_tables(tmp_path, noted).problem.orders] == ["O1"]
+    twice = "order_id,lat,lon,duration_min,Techniker\nO1,49.5,8.4,60,T-01\n"
+    with pytest.raises(InvalidProblemError) as caught:
+        read_csv_tables(tmp_path, twice, columns={"orders": {"technician": "Techniker", "region": "Techniker"}})
+    assert "mapped to more than one column (technician, region)" in caught.value.issues[0].message
+    clash = "Auftragsnummer,order_id,lat,lon,duration_min\nA-1,x,49.5,8.4,60\n"
+    reading = read_csv_tables(tmp_path, clash, columns={"orders": {"order_id": " Auftragsnummer "}})
+    assert [o.id for o in reading.problem.orders] == ["A-1"]
+    assert [w.column for w in reading.warnings] == ["order_id (replaced by Auftragsnummer)"]
