@@ -466,9 +466,10 @@ def read_table(
         return out
     present = [c for c in table.columns if c.name in frame.columns]
     records = frame[[c.name for c in present]].to_dict("records")
+    empty = [all(cells.is_blank(value) for value in row) for row in frame.itertuples(index=False)]
     for position, record in enumerate(records):
-        if all(cells.is_blank(value) for value in record.values()):
-            continue  # an empty line
+        if empty[position]:
+            continue  # an empty line (a row with cells only in unknown columns is not: its required ones are missing)
         row = source.label(position)
         where: dict[str, Any] = {"source": source.name, "row": row, "row_kind": source.row_kind}
         entity = None if cells.is_blank(record[table.id_column]) else cells.text(record[table.id_column])

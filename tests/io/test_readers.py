@@ -590,3 +590,12 @@ def test_review_findings_of_the_input_policy(tmp_path: Path) -> None:
     reading = read_csv_tables(tmp_path, clash, columns={"orders": {"order_id": " Auftragsnummer "}})
     assert [o.id for o in reading.problem.orders] == ["A-1"]
     assert [w.column for w in reading.warnings] == ["order_id (replaced by Auftragsnummer)"]
+
+
+def test_a_row_with_cells_only_in_unknown_columns_is_set_aside_not_skipped(tmp_path: Path) -> None:
+    """Only a wholly empty line is skipped; a row whose known cells are all blank but
+    which says something elsewhere is set aside for its missing required values."""
+    orders = "order_id,lat,lon,duration_min,comment\nO1,49.5,8.4,60,\n,,,,call first\n\n"
+    reading = read_csv_tables(tmp_path, orders)
+    assert [o.id for o in reading.problem.orders] == ["O1"]
+    assert {(i.row, i.column, i.message) for i in reading.rejected} >= {(3, "order_id", "value is required")}
