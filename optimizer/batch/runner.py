@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -135,14 +134,9 @@ def read(config: RunConfig) -> Reading:
     if reading.repairs:
         logger.info(
             f"{len(reading.repairs)} cells repaired",
-            extra={"event": "repaired", "by_kind": repair_counts(reading), "cells": [str(r) for r in reading.repairs]},
+            extra={"event": "repaired", "by_kind": reading.repair_counts, "cells": [str(r) for r in reading.repairs]},
         )
     return reading
-
-
-def repair_counts(reading: Reading) -> dict[str, int]:
-    """How many cells each kind of repair changed."""
-    return dict(Counter(r.kind for r in reading.repairs))
 
 
 def unplannable(problem: Problem) -> list[InputIssue]:
@@ -203,7 +197,7 @@ def run(
                 "orders": len(problem.orders),
                 "technicians": len(problem.technicians),
                 "depots": len(problem.depots),
-                "rows_set_aside": len({(i.source, i.row) for i in reading.rejected}),
+                "rows_set_aside": reading.rows_set_aside,
                 "repairs": len(reading.repairs),
                 "seconds": round(time.perf_counter() - began, 3),
             },
@@ -376,11 +370,11 @@ def _plan_and_write(
     )
     if reading is not None:
         manifest["input"] = {
-            "rows_set_aside": len({(i.source, i.row) for i in reading.rejected}),
+            "rows_set_aside": reading.rows_set_aside,
             "orders_depending_on_them": [d.order_id for d in reading.dependents],
             "unknown_columns": [f"{w.source}: {w.column}" for w in reading.warnings],
         }
-        manifest["repairs"] = {"by_kind": repair_counts(reading), "cells": [r.as_dict() for r in reading.repairs]}
+        manifest["repairs"] = {"by_kind": reading.repair_counts, "cells": [r.as_dict() for r in reading.repairs]}
     title = f"Plan {problem.start}" + (f", re-planned at {problem.progress.now:%H:%M}" if problem.progress else "")
     page = html_report(plan, problem, title=title) if report else None
     files = write_plan(

@@ -7,7 +7,6 @@ import argparse
 import logging
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -98,14 +97,13 @@ def _unplannable(problem: Problem) -> list[InputIssue]:
 def input_summary(reading: Reading) -> list[str]:
     """What reading the inputs set aside, repaired and ignored, one line each (none if nothing)."""
     lines = []
-    rows = len({(i.source, i.row) for i in reading.rejected})
+    rows = reading.rows_set_aside
     if rows:
         lines.append(f"optimizer: {rows} input row{'s' if rows != 1 else ''} set aside for a bad cell (rejected.csv)")
     for order in reading.dependents:
         lines.append(f"optimizer: order {order.order_id} unplanned: {order.detail}")
     if reading.repairs:
-        kinds = Counter(r.kind.replace("_", " ") for r in reading.repairs)
-        shown = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+        shown = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in sorted(reading.repair_counts.items()))
         lines.append(f"optimizer: {len(reading.repairs)} cells repaired ({shown}; manifest.json, repairs)")
     lines += [f"optimizer: warning: {w}" for w in reading.warnings]
     return lines

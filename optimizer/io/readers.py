@@ -107,6 +107,16 @@ class Reading:
     dependents: tuple[UnplannedOrder, ...] = ()
     warnings: tuple[InputIssue, ...] = ()
 
+    @property
+    def rows_set_aside(self) -> int:
+        """How many input rows were set aside (a row may have several bad cells)."""
+        return len({(issue.source, issue.row) for issue in self.rejected})
+
+    @property
+    def repair_counts(self) -> dict[str, int]:
+        """How many cells each kind of repair changed."""
+        return dict(Counter(repair.kind for repair in self.repairs))
+
 
 def read_problem(
     orders: TableInput,
@@ -334,10 +344,11 @@ def _build(sources: dict[str, Source], settings: dict[str, Any], *, strict: bool
     relation: list[InputIssue] = []
     dependents: list[UnplannedOrder] = []
     set_aside = {i.entity_id: i for i in issues.get("technicians", ()) if i.entity_id is not None}
+    orders_by_id = {o.id: o for o in parsed["orders"].items}
     for issue in relation_issues(*(parsed[name].items if name in parsed else [] for name in tables)):
         rejected_technician = set_aside.get(issue.value or "") if issue.column == "technician" else None
         if rejected_technician is not None and not strict:
-            order = next(o for o in parsed["orders"].items if o.id == issue.entity_id)
+            order = orders_by_id[issue.entity_id or ""]
             dependents.append(
                 UnplannedOrder(
                     order_id=order.id,
