@@ -21,6 +21,7 @@ import heapq
 import logging
 import resource
 import time
+from pathlib import Path
 
 import optimizer
 from optimizer.regions.cluster import dask_client, solve_regions
@@ -29,8 +30,19 @@ from optimizer.testing import problems as synthetic
 
 
 def worker_peak_mb() -> float:
-    """This process's peak resident memory, MB (run on each worker)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak resident memory, MB (run on each worker): Linux's ``VmHWM``,
+    the peak of this process's own image, else ``ru_maxrss``.
+
+    ``ru_maxrss`` alone misleads here: Linux keeps it across fork and exec, so a
+    worker that a client process started reports the client's resident size at that
+    moment. That was the "4 GB worker" of an earlier run of this benchmark: the client
+    held a full 20,000-place matrix from checking the one-worker plan when it started
+    the two workers, which themselves stayed near 0.3 GB."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")) / 1024
 
 
 def makespan(seconds: list[float], workers: int) -> float:

@@ -204,3 +204,20 @@ def test_fuzz_runner_plans_malformed_exports_and_tabulates_them(tmp_path: Path, 
     assert all(r["valid"] == "True" and r["failed"] == "False" for r in rows)
     assert {r["exit_code"] for r in rows} <= {"0", "2", "3", "5"}
     assert "failures (exit 4, a traceback or an exception): 0 (must be 0)" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads Linux's /proc")
+def test_a_workers_peak_memory_is_its_own_not_its_parents() -> None:
+    """A process started by a parent holding 1 GB reports its own peak, not the 1 GB that
+    ``ru_maxrss`` carries across fork and exec (the regions benchmark's "4 GB worker")."""
+    import multiprocessing
+
+    import numpy as np
+
+    from regions import worker_peak_mb
+
+    held = np.ones(1_000_000_000 // 8)
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        child = pool.apply(worker_peak_mb)
+    assert held.sum() and worker_peak_mb() > 1000
+    assert child < 500
