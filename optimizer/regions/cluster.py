@@ -30,10 +30,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from optimizer.models import Plan, Problem, SolveOptions, SolverInfo
+from optimizer.models import Plan, Problem, SolveOptions, SolverInfo, UnplannedOrder
 from optimizer.regions.budget import MIN_REGION_S, cut, shares, work
 from optimizer.regions.merge import merge
-from optimizer.regions.second_chance import second_chances
+from optimizer.regions.second_chance import NEIGHBOURS, second_chances
 from optimizer.regions.split import MAX_TECHNICIANS, Region, split
 from optimizer.solve import solve, with_options
 from optimizer.solvers.cores import CORES_VARIABLE
@@ -47,7 +47,7 @@ SECOND_CHANCE_SHARE = 0.5
 """Part of a region's first share it gets to take in other regions' leftovers (within
 the time left)."""
 SECOND_CHANCE_TIME_LEFT = 0.25
-"""Under a shared budget, second chances are given only where at least this part of
+"""Under a shared budget, a round of second chances is given only where at least this part of
 the regions' time is left after the first plans: preparing them (each neighbour's plan
 re-planned with the leftovers added) takes the client time of its own, some 70 s at
 20,000 orders."""
@@ -109,7 +109,7 @@ def solve_regions(
     workers: int | None = None,
     scheduler: str | None = None,
     max_technicians: int = MAX_TECHNICIANS,
-    second_chance: bool = True,
+    neighbours: int = NEIGHBOURS,
     task: Task = solve_region,
     deadline: float | None = None,
     region_time_limit: float | None = None,
@@ -123,10 +123,11 @@ def solve_regions(
     regions queue for the workers.
 
     ``client``: a ``dask.distributed.Client`` to use; else one of :func:`dask_client`
-    with ``workers`` or ``scheduler``. With ``second_chance``, orders a region left
-    out for want of time, stock or tools are then offered to a neighbouring region
-    (:func:`optimizer.regions.second_chance.second_chances`), re-planned for
-    :data:`SECOND_CHANCE_SHARE` of its first share, where time is left. ``task``
+    with ``workers`` or ``scheduler``. Orders a region left out for want of time,
+    stock or tools are then offered to up to ``neighbours`` neighbouring regions in
+    turn, nearest first (:func:`optimizer.regions.second_chance.second_chances`; 0:
+    none), each re-planned for :data:`SECOND_CHANCE_SHARE` of its first share, where
+    time is left. ``task``
     solves one region (a test may pass one that fails).
     """
     began = time.perf_counter()
@@ -138,9 +139,9 @@ def solve_regions(
     budget = None if region_time_limit is not None else deadline
     if client is None:
         with dask_client(workers, scheduler) as own:
-            plans, failed = _plan_twice(own, problem, regions, options, task, second_chance, budget)
+            plans, failed, unplanned = _plan_with_neighbours(own, problem, regions, options, task, neighbours, budget)
     else:
-        plans, failed = _plan_twice(client, problem, regions, options, task, second_chance, budget)
+        plans, failed, unplanned = _plan_with_neighbours(client, problem, regions, options, task, neighbours, budget)
     status = f"{len(plans)} of {len(regions)} regions planned" + (f", failed: {', '.join(failed)}" if failed else "")
     info = SolverInfo(
         solver=f"regions ({options.solver})",
@@ -151,42 +152,55 @@ def solve_regions(
         total_s=time.perf_counter() - began,
     )
     logger.info("regions: %s", status, extra={"event": "regions", "regions": len(regions), "failed": sorted(failed)})
-    return merge(problem, plans, failed, info)
+    return merge(problem, plans, unplanned, failed, info)
 
 
-def _plan_twice(
+def _plan_with_neighbours(
     client: Any,
     problem: Problem,
     regions: list[Region],
     options: SolveOptions,
     task: Task,
-    second_chance: bool,
+    neighbours: int,
     deadline: float | None,
-) -> tuple[dict[str, Plan], dict[str, tuple[Region, str]]]:
-    """The regions' plans, then (``second_chance``, where time is left before
-    ``deadline``) those of the regions that took other regions' leftovers in their
-    place; a second chance that fails changes nothing."""
+) -> tuple[dict[str, Plan], dict[str, tuple[Region, str]], dict[str, UnplannedOrder]]:
+    """The regions' plans, then up to ``neighbours`` rounds of second chances (where
+    time is left before ``deadline``): the plans of the regions that took other
+    regions' leftovers in their place. Also the regions that failed, and each order
+    any plan left unplanned with the latest reason given (a second chance that fails
+    changes nothing)."""
     began = time.time()
     plans, failed = plan_regions(client, regions, options, task, deadline=deadline)
-    if second_chance and deadline is not None:
-        left = deadline - time.time()
-        if left < max(MIN_REGION_S, SECOND_CHANCE_TIME_LEFT * (deadline - began)):
-            logger.info(
-                "regions: %.1f s left, too little for second chances",
-                left,
-                extra={"event": "second_chances_skipped", "seconds_left": round(left, 3)},
-            )
-            return plans, failed
-    chances = second_chances(problem, regions, plans) if second_chance else []
-    if chances:
-        shorter = (
-            options
-            if options.time_limit is None
-            else with_options(options, time_limit=options.time_limit * SECOND_CHANCE_SHARE)
-        )
-        again, _ = plan_regions(client, chances, shorter, task, phase="second chance", deadline=deadline)
+    unplanned = _leftovers(plans)
+    current = {r.name: r for r in regions}
+    tried: dict[str, set[str]] = {}
+    shorter = (
+        options
+        if options.time_limit is None
+        else with_options(options, time_limit=options.time_limit * SECOND_CHANCE_SHARE)
+    )
+    for turn in range(neighbours):
+        if deadline is not None:
+            left = deadline - time.time()
+            if left < max(MIN_REGION_S, SECOND_CHANCE_TIME_LEFT * (deadline - began)):
+                logger.info(
+                    "regions: %.1f s left, too little for second chances",
+                    left,
+                    extra={"event": "second_chances_skipped", "seconds_left": round(left, 3), "round": turn + 1},
+                )
+                break
+        chances = second_chances(problem, list(current.values()), plans, tried, neighbours)
+        if not chances:
+            break
+        again, _ = plan_regions(client, chances, shorter, task, phase=f"second chance {turn + 1}", deadline=deadline)
         plans |= again
-    return plans, failed
+        unplanned |= _leftovers(again)
+        current |= {r.name: r for r in chances if r.name in again}
+    return plans, failed, unplanned
+
+
+def _leftovers(plans: dict[str, Plan]) -> dict[str, UnplannedOrder]:
+    return {u.order_id: u for plan in plans.values() for u in plan.unplanned}
 
 
 def plan_regions(

@@ -11,11 +11,16 @@ from optimizer.regions.split import Region
 
 
 def merge(
-    problem: Problem, plans: Mapping[str, Plan], failed: Mapping[str, tuple[Region, str]], info: SolverInfo
+    problem: Problem,
+    plans: Mapping[str, Plan],
+    unplanned: Mapping[str, UnplannedOrder],
+    failed: Mapping[str, tuple[Region, str]],
+    info: SolverInfo,
 ) -> Plan:
-    """One plan of ``problem`` from the regions' plans (an order another region
-    planned on a second chance is no longer unplanned where it came from); the orders
-    of ``failed`` regions (region, what went wrong) are unplanned with reason
+    """One plan of ``problem`` from the regions' last plans; ``unplanned`` holds every
+    order some region's plan left out, with the latest reason given, and stays
+    unplanned unless a region planned it (on a second chance, say). The orders of
+    ``failed`` regions (region, what went wrong) are unplanned with reason
     ``region_failed``."""
     routes = tuple(route for plan in plans.values() for route in plan.routes)
     planned = {order_id for route in routes for order_id in route.order_ids}
@@ -29,7 +34,6 @@ def merge(
         for region, error in failed.values()
         for order in region.problem.orders
     )
-    latest = {u.order_id: u for plan in plans.values() for u in plan.unplanned if u.order_id not in planned}
-    unplanned = tuple(latest.values()) + lost
-    kpis = compute_kpis(problem, routes, unplanned)
-    return Plan(routes=routes, unplanned=unplanned, kpis=kpis, info=info, tz=problem.tz)
+    left = tuple(u for order_id, u in unplanned.items() if order_id not in planned) + lost
+    kpis = compute_kpis(problem, routes, left)
+    return Plan(routes=routes, unplanned=left, kpis=kpis, info=info, tz=problem.tz)

@@ -1,9 +1,11 @@
-"""Second chances: orders a region left unplanned are offered to a neighbouring region.
+"""Second chances: orders a region left unplanned are offered to neighbouring regions.
 
-Each such order goes to the region of the nearest technician outside its own who is
-qualified for it, as a re-plan of that region's plan at the start of the horizon
-with the order added, so that region's visits are kept where that costs less than
-changing them (the stability weights of a re-plan).
+A leftover goes to the region of the nearest technician outside the regions it has
+already been offered to who is qualified for it, as a re-plan of that region's plan
+at the start of the horizon with the order added, so that region's visits are kept
+where that costs less than changing them (the stability weights of a re-plan). What
+that region leaves unplanned in turn may go to the next region in a later round:
+one neighbour per round, so that no order is ever planned by two regions.
 """
 
 from __future__ import annotations
@@ -29,36 +31,56 @@ SECOND_CHANCE = frozenset(
 )
 """Reasons a region gives that another region's technicians, time or depots may not share."""
 
+NEIGHBOURS = 2
+"""Neighbouring regions a leftover is offered to by default, nearest first, one per round."""
 
-def second_chances(problem: Problem, regions: list[Region], plans: Mapping[str, Plan]) -> list[Region]:
-    """For each region that can take orders other regions left unplanned (for a
-    reason in :data:`SECOND_CHANCE`): the re-plan problem of its plan at the
-    horizon's start with those orders added, named after it. Each order is offered
-    to one region only: that of the nearest technician outside its own region who is
-    qualified for it, and leaves the plan of its own region (which may get a second
-    chance too)."""
-    region_of = {t.id: k for k, r in enumerate(regions) for t in r.problem.technicians}
-    home_region = {o.id: k for k, r in enumerate(regions) for o in r.problem.orders}
-    leftovers = [
-        problem.order_by_id[u.order_id]
+
+def second_chances(
+    problem: Problem,
+    regions: list[Region],
+    plans: Mapping[str, Plan],
+    tried: dict[str, set[str]],
+    neighbours: int = NEIGHBOURS,
+) -> list[Region]:
+    """One round of second chances. ``regions`` are the regions as last planned (each
+    name's problem is that of its plan in ``plans``); ``tried`` holds, for each order
+    offered in earlier rounds, the names of the regions it has been in (its own and
+    those it was offered to), and is updated.
+
+    For each region that can take orders left unplanned (for a reason in
+    :data:`SECOND_CHANCE`, and planned by no region), offered to fewer than
+    ``neighbours`` regions and never to it: the re-plan problem of its plan at the
+    horizon's start with those orders added, named after it. Each order is offered to
+    one region per round, that of the nearest qualified technician among the regions
+    not yet tried, and leaves the plan of the region that held it (which may be
+    re-planned in the same round too)."""
+    planned = {order_id for plan in plans.values() for route in plan.routes for order_id in route.order_ids}
+    holder = {o.id: r.name for r in regions for o in r.problem.orders}
+    left = {
+        u.order_id
         for r in regions
         if r.name in plans
         for u in plans[r.name].unplanned
-        if Reason(u.reason) in SECOND_CHANCE
-    ]
+        if Reason(u.reason) in SECOND_CHANCE and u.order_id not in planned
+    }
+    leftovers = [o for o in problem.orders if o.id in left and len(tried.get(o.id, {"own"})) <= neighbours]
     if not leftovers:
         return []
     techs = problem.technicians
     skilled, fits, allowed = personal_qualification(tuple(leftovers), techs)
+    names = [r.name for r in regions]
+    region_of = {t.id: k for k, r in enumerate(regions) for t in r.problem.technicians}
     tech_region = np.array([region_of[t.id] for t in techs])
     metres = distances([o.lat for o in leftovers], [o.lon for o in leftovers], techs)
     offered: dict[int, list[Order]] = {}
     for o, order in enumerate(leftovers):
-        able = (skilled & fits & allowed)[:, o] & (tech_region != home_region[order.id])
+        been = tried.setdefault(order.id, {holder[order.id]})
+        untried = np.array([names[k] not in been and names[k] in plans for k in tech_region])
+        able = (skilled & fits & allowed)[:, o] & untried
         if able.any():
             target = int(tech_region[np.argmin(np.where(able, metres[o], np.inf))])
-            if regions[target].name in plans:
-                offered.setdefault(target, []).append(order)
+            been.add(names[target])
+            offered.setdefault(target, []).append(order)
     moved = {o.id for orders in offered.values() for o in orders}
     return [
         Region(
@@ -69,7 +91,7 @@ def second_chances(problem: Problem, regions: list[Region], plans: Mapping[str, 
                 Events(
                     now=problem.horizon_start,
                     new_orders=tuple(orders),
-                    # its own leftovers offered elsewhere are no longer its to plan
+                    # leftovers it held and now offered elsewhere are no longer its to plan
                     cancelled=frozenset(o.id for o in regions[k].problem.orders if o.id in moved),
                 ),
             ),

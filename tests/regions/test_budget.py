@@ -64,9 +64,7 @@ def test_regions_share_one_budget_on_the_cluster(client: Any, generated: Problem
     budget = 6.0
     options = {**REGION_OPTIONS, "time_limit": budget}
     deadline = time.time() + budget
-    plan = solve_regions(
-        generated, client=client, max_technicians=3, second_chance=False, task=recording(tmp_path), **options
-    )
+    plan = solve_regions(generated, client=client, max_technicians=3, neighbours=0, task=recording(tmp_path), **options)
     assert plan.info.status.startswith(f"{len(regions)} of {len(regions)}")
     expected = shares([work(r.problem) for r in regions], slots, budget)
     for region, share in zip(regions, expected, strict=True):
@@ -78,7 +76,7 @@ def test_regions_share_one_budget_on_the_cluster(client: Any, generated: Problem
         generated,
         client=client,
         max_technicians=3,
-        second_chance=False,
+        neighbours=0,
         region_time_limit=2.0,
         task=recording(tmp_path),
         **options,

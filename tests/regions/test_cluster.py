@@ -89,7 +89,7 @@ def test_a_region_whose_worker_dies_is_planned_on_another(client: Any, generated
         generated,
         client=client,
         max_technicians=5,
-        second_chance=False,
+        neighbours=0,
         task=dies_once(tmp_path / "marker"),
         **REGION_OPTIONS,
     )

@@ -16,7 +16,7 @@ from conftest import REGION_OPTIONS
 
 
 def test_merged_regions_are_one_checked_plan(client: Any, generated: Problem) -> None:
-    plan = solve_regions(generated, client=client, max_technicians=5, second_chance=False, **REGION_OPTIONS)
+    plan = solve_regions(generated, client=client, max_technicians=5, neighbours=0, **REGION_OPTIONS)
     report = optimizer.check(generated, plan)
     assert report.ok, str(report)
     assert report.objective == pytest.approx(plan.kpis.objective)
