@@ -6,7 +6,8 @@
 For each generated ``orders x technicians x days`` instance and each number of
 workers (a local Dask cluster, one thread per worker): seconds to split, seconds to
 the merged plan, whether the checker accepts it as a whole, its objective and orders
-planned, and the largest peak resident memory of a worker. From the one-worker run's
+planned, and the largest peak resident memory of a worker (leftovers are offered to
+``--neighbours`` regions in turn, 2 by default). From the one-worker run's
 region times (first pass and second chances, from the ``region_planned`` log
 events) it also shows the time more workers would take to solve them (longest
 region first onto the least loaded worker), since this machine has two cores. Last, the
@@ -99,6 +100,7 @@ def run(args: argparse.Namespace) -> list[dict]:
                     problem,
                     client=client,
                     max_technicians=args.region_technicians,
+                    neighbours=args.neighbours,
                     time_limit=args.time_limit,
                     seed=args.seed,
                 )

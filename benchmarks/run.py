@@ -200,6 +200,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", default="1,2", help="regions: numbers of Dask workers")
     parser.add_argument("--region-technicians", type=int, default=60, help="regions: technicians per region")
     parser.add_argument(
+        "--neighbours", type=int, default=2, help="regions: neighbouring regions a leftover is offered to in turn"
+    )
+    parser.add_argument(
         "--unpartitioned",
         action="store_true",
         help="regions: also solve the whole instance in one process for as long as 2 workers took",
