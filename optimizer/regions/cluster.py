@@ -44,13 +44,12 @@ GRACE = 5.0
 """Seconds past a phase's deadline before a task still running counts as lost (a
 worker that died never answers; a live one keeps its deadline by itself)."""
 SECOND_CHANCE_SHARE = 0.5
-"""Part of a region's first share it gets to take in other regions' leftovers (within
-the time left)."""
-SECOND_CHANCE_TIME_LEFT = 0.25
-"""Under a shared budget, a round of second chances is given only where at least this part of
-the regions' time is left after the first plans: preparing them (each neighbour's plan
-re-planned with the leftovers added) takes the client time of its own, some 70 s at
-20,000 orders."""
+"""With ``region_time_limit`` (no shared budget): part of a region's time limit it gets
+to take in other regions' leftovers, each round."""
+SECOND_CHANCE_RESERVE = 0.25
+"""Under a shared budget, the part of the regions' time kept for second chances: the
+first plans end by the rest, and the rounds share what is left then, one equal part
+each (a night with nothing to offer ends that much earlier)."""
 _OVERRUN = 1.1
 """A region's solve may overrun its time limit a little (assembly)."""
 _PER_REGION_GRACE = 60.0
@@ -126,9 +125,10 @@ def solve_regions(
     with ``workers`` or ``scheduler``. Orders a region left out for want of time,
     stock or tools are then offered to up to ``neighbours`` neighbouring regions in
     turn, nearest first (:func:`optimizer.regions.second_chance.second_chances`; 0:
-    none), each re-planned for :data:`SECOND_CHANCE_SHARE` of its first share, where
-    time is left. ``task``
-    solves one region (a test may pass one that fails).
+    none). Under the shared budget the first plans leave :data:`SECOND_CHANCE_RESERVE`
+    of it to those rounds; with ``region_time_limit`` each round's regions get
+    :data:`SECOND_CHANCE_SHARE` of it. ``task`` solves one region (a test may pass one
+    that fails).
     """
     began = time.perf_counter()
     chosen = with_options(options, **given)
@@ -164,13 +164,16 @@ def _plan_with_neighbours(
     neighbours: int,
     deadline: float | None,
 ) -> tuple[dict[str, Plan], dict[str, tuple[Region, str]], dict[str, UnplannedOrder]]:
-    """The regions' plans, then up to ``neighbours`` rounds of second chances (where
-    time is left before ``deadline``): the plans of the regions that took other
+    """The regions' plans, then up to ``neighbours`` rounds of second chances (in the
+    time :data:`SECOND_CHANCE_RESERVE` keeps before ``deadline``): the plans of the regions that took other
     regions' leftovers in their place. Also the regions that failed, and each order
     any plan left unplanned with the latest reason given (a second chance that fails
     changes nothing)."""
     began = time.time()
-    plans, failed = plan_regions(client, regions, options, task, deadline=deadline)
+    first = deadline
+    if deadline is not None and neighbours > 0:
+        first = began + (deadline - began) * (1.0 - SECOND_CHANCE_RESERVE)
+    plans, failed = plan_regions(client, regions, options, task, deadline=first)
     unplanned = _leftovers(plans)
     current = {r.name: r for r in regions}
     tried: dict[str, set[str]] = {}
@@ -180,19 +183,21 @@ def _plan_with_neighbours(
         else with_options(options, time_limit=options.time_limit * SECOND_CHANCE_SHARE)
     )
     for turn in range(neighbours):
+        until = deadline
         if deadline is not None:
             left = deadline - time.time()
-            if left < max(MIN_REGION_S, SECOND_CHANCE_TIME_LEFT * (deadline - began)):
+            if left < MIN_REGION_S:
                 logger.info(
                     "regions: %.1f s left, too little for second chances",
                     left,
                     extra={"event": "second_chances_skipped", "seconds_left": round(left, 3), "round": turn + 1},
                 )
                 break
+            until = time.time() + left / (neighbours - turn)
         chances = second_chances(problem, list(current.values()), plans, tried, neighbours)
         if not chances:
             break
-        again, _ = plan_regions(client, chances, shorter, task, phase=f"second chance {turn + 1}", deadline=deadline)
+        again, _ = plan_regions(client, chances, shorter, task, phase=f"second chance {turn + 1}", deadline=until)
         plans |= again
         unplanned |= _leftovers(again)
         current |= {r.name: r for r in chances if r.name in again}

@@ -68,18 +68,19 @@ def second_chances(
         return []
     techs = problem.technicians
     skilled, fits, allowed = personal_qualification(tuple(leftovers), techs)
-    names = [r.name for r in regions]
-    region_of = {t.id: k for k, r in enumerate(regions) for t in r.problem.technicians}
+    qualified = skilled & fits & allowed  # [technician, leftover]
+    index = {r.name: k for k, r in enumerate(regions)}
+    region_of = {t.id: index[r.name] for r in regions for t in r.problem.technicians}
     tech_region = np.array([region_of[t.id] for t in techs])
+    planned_region = np.array([r.name in plans for r in regions])[tech_region]
     metres = distances([o.lat for o in leftovers], [o.lon for o in leftovers], techs)
     offered: dict[int, list[Order]] = {}
     for o, order in enumerate(leftovers):
         been = tried.setdefault(order.id, {holder[order.id]})
-        untried = np.array([names[k] not in been and names[k] in plans for k in tech_region])
-        able = (skilled & fits & allowed)[:, o] & untried
+        able = qualified[:, o] & planned_region & ~np.isin(tech_region, [index[name] for name in been])
         if able.any():
             target = int(tech_region[np.argmin(np.where(able, metres[o], np.inf))])
-            been.add(names[target])
+            been.add(regions[target].name)
             offered.setdefault(target, []).append(order)
     moved = {o.id for orders in offered.values() for o in orders}
     return [
