@@ -385,6 +385,7 @@ void Search::recreate(Solution& s, std::vector<int>& removed) {
     }
     for (size_t i = 1; i < removed.size(); ++i)  // blinks in the order too
         if (rng_.uniform() < p_.blink_rate) std::swap(removed[i - 1], removed[i]);
+    list_empty(s);
     for (int order : removed) insert_best(s, order);
     removed.clear();
     std::sort(changed_.begin(), changed_.end());
@@ -449,6 +450,12 @@ void Search::latest_arrivals(int vehicle, const std::vector<int>& route, std::ve
     }
 }
 
+void Search::list_empty(const Solution& s) {
+    empty_.clear();
+    for (int v = 0; v < d_.n_vehicles; ++v)
+        if (s.routes[v].empty()) empty_.push_back(v);
+}
+
 const std::vector<int>& Search::granular(const Solution& s, int order) {
     routes_.clear();
     ++stamp_;
@@ -462,7 +469,7 @@ const std::vector<int>& Search::granular(const Solution& s, int order) {
         const int t = (int)d_.vehicle_technician[s.where[other]];
         for (int v = first_vehicle_[t]; v < first_vehicle_[t + 1]; ++v) take(v);
     }
-    for (int v : vehicles_[order])
+    for (int v : empty_)
         if (s.routes[v].empty()) take(v);
     std::sort(routes_.begin(), routes_.end());
     return routes_;
@@ -664,6 +671,7 @@ Result Search::run(const std::vector<std::vector<int>>& initial) {
         if (current.where[order] < 0 && !vehicles_[order].empty()) removed.push_back(order);
     std::stable_sort(removed.begin(), removed.end(),
                      [&](int a, int b) { return d_.order_unplanned[a] > d_.order_unplanned[b]; });
+    list_empty(current);
     for (int order : removed) {
         if (!p_.insert_left_out && current.where[order] < 0 && !taken_out[order]) continue;
         if (p_.time_limit_s >= 0 && elapsed() >= p_.time_limit_s) break;

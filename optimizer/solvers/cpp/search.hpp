@@ -115,6 +115,9 @@ private:
     // The vehicles worth trying for `order`, by index: those serving one of its nearest
     // orders, and the empty ones, that may serve it (granular insertion: the rest are far).
     const std::vector<int>& granular(const Solution& s, int order);
+    // Lists the vehicles whose routes are empty before a recreate (insertions only fill
+    // routes, so the list holds every empty one while it lasts).
+    void list_empty(const Solution& s);
     void reprice(Solution& s, int vehicle, std::vector<int>& removed);
     // Moves each pickup of `vehicle`'s route to where the route costs least, parts rule kept.
     void move_pickups(Solution& s, int vehicle);
@@ -153,6 +156,7 @@ private:
     std::vector<int64_t> seen_;  // [V] stamp_ where granular took the vehicle
     int64_t stamp_ = 0;
     std::vector<int> routes_;   // granular's answer
+    std::vector<int> empty_;    // list_empty's answer
     std::vector<int> changed_;  // vehicles whose routes this iteration changed
     std::chrono::steady_clock::time_point began_;  // when the search was made: its time limit runs from then
     std::vector<int> trouble_;
