@@ -27,7 +27,7 @@ from optimizer.models.base import URGENCIES
 from optimizer.models.reasons import EXPLANATION, Reason
 from optimizer.solvers.base import Pickup, SolveResult
 from optimizer.solvers.insertion import RouteSet
-from optimizer.solvers.multi_day import runs
+from optimizer.solvers.multi_day import cheapest_run_cost, runs
 from optimizer.solvers.schedule import RouteSchedule
 
 _ROUNDING_S = 60
@@ -50,14 +50,14 @@ def _multi_day_reason(instance: Instance, order: int, busy: set[int]) -> tuple[R
     """The reason of a job longer than a day the plan leaves out, from the runs of
     consecutive working days that could hold it (:mod:`optimizer.solvers.multi_day`);
     ``busy`` are the days with work."""
-    run = min(runs(instance, order, busy), key=lambda r: r[0], default=None)  # through free days only
-    if run is None and next(runs(instance, order, {}), None) is None:
+    cost = cheapest_run_cost(instance, order, busy)  # through free days only
+    if cost is None and next(runs(instance, order, {}), None) is None:
         return Reason.NO_SHIFT_FITS, " (nor over consecutive working days of one technician)"
-    if run is None:
+    if cost is None:
         return Reason.NOT_ENOUGH_CAPACITY, " (the days that could hold it over consecutive days went to other work)"
     price = float(instance.order_unplanned_cost[order])
     reason = Reason.DEFERRED if instance.order_deferrable[order] else Reason.TOO_COSTLY
-    return reason, f" (over consecutive days it costs {run[0]:.1f}, leaving it out {price:.1f})"
+    return reason, f" (over consecutive days it costs {cost:.1f}, leaving it out {price:.1f})"
 
 
 def _by_fit(instance: Instance, state: RouteSet, order: int) -> tuple[Reason, str]:

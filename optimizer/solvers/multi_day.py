@@ -95,12 +95,64 @@ def runs(instance: Instance, order: int, taken: Container[int]) -> Iterator[tupl
     ``order``, as (its cost, its parts), over every qualified technician and first day,
     one at a time (whoever needs only the first stops early)."""
     most: dict[tuple[int, bool], tuple[int, RouteSchedule] | None] = {}  # each day's most work, found once
-    for technician in np.unique(instance.vehicle_technician[instance.multi_day_compatible[:, order]]).tolist():
-        days = np.flatnonzero(instance.vehicle_technician == technician).tolist()
-        for k in range(len(days)):
-            parts = _parts(instance, order, days[k:], taken, most)
-            if parts is not None:
-                yield sum(p.full_cost(instance) for p in parts), parts
+    for technician in _qualified(instance, order):
+        yield from _runs_of(instance, order, technician, taken, most)
+
+
+def cheapest_run_cost(instance: Instance, order: int, taken: Container[int]) -> float | None:
+    """The cost of the least costly of :func:`runs` (``None``: there is none), found
+    without timing every run. Each day of a run is a drive from home to the order and
+    back, every other cost is at least 0, and the work needs at least so many days: so
+    a technician's runs cost at least that many of their shortest such drives.
+    Technicians are tried by that bound, and the search ends where it reaches the best
+    cost found."""
+    most: dict[tuple[int, bool], tuple[int, RouteSchedule] | None] = {}
+    loc = int(instance.order_loc[order])
+    work = int(instance.order_duration_s[order])
+    shifts = instance.vehicle_shift_end_s - instance.vehicle_shift_start_s
+    bounds = []
+    for technician in _qualified(instance, order):
+        days = np.flatnonzero(instance.vehicle_technician == technician)
+        longest = int(shifts[days].max())
+        if longest <= 0:
+            continue
+        drives = (
+            instance.travel_s[instance.vehicle_start_loc[days], loc]
+            + instance.travel_s[loc, instance.vehicle_end_loc[days]]
+        )
+        fewest = -(-work // longest)
+        bounds.append((fewest * int(drives.min()) * instance.travel_cost_per_min / 60, technician))
+    best: float | None = None
+    for bound, technician in sorted(bounds):
+        if best is not None and bound >= best:
+            break
+        for cost, _ in _runs_of(instance, order, technician, taken, most):
+            best = cost if best is None else min(best, cost)
+    return best
+
+
+def _qualified(instance: Instance, order: int) -> list[int]:
+    """The technicians with a day that may take part of multi-day ``order``."""
+    return np.unique(instance.vehicle_technician[instance.multi_day_compatible[:, order]]).tolist()
+
+
+def _runs_of(
+    instance: Instance,
+    order: int,
+    technician: int,
+    taken: Container[int],
+    most: dict[tuple[int, bool], tuple[int, RouteSchedule] | None],
+) -> Iterator[tuple[float, list[RouteSchedule]]]:
+    """:func:`runs` of ``technician``, by first day."""
+    shifts = instance.vehicle_shift_end_s - instance.vehicle_shift_start_s  # the most work a day can hold
+    days = np.flatnonzero(instance.vehicle_technician == technician)
+    room = np.cumsum(shifts[days][::-1])[::-1]  # the most work the days from each on can hold
+    for k in range(len(days)):
+        if room[k] < int(instance.order_duration_s[order]):  # nor can any later run, being shorter
+            break
+        parts = _parts(instance, order, days[k:].tolist(), taken, most)
+        if parts is not None:
+            yield sum(p.full_cost(instance) for p in parts), parts
 
 
 def with_multi_day(instance: Instance, result: SolveResult, parts: dict[int, RouteSchedule]) -> SolveResult:

@@ -9,7 +9,7 @@ import pytest
 
 import optimizer
 
-from conftest import MONDAY, lunch, make_order, make_problem, make_technician, reasons, solve_checked, window
+from conftest import MONDAY, at, lunch, make_order, make_problem, make_technician, reasons, solve_checked, window
 
 
 @pytest.mark.parametrize("solver", ["auto", "insertion"])
@@ -44,3 +44,33 @@ def test_emergencies_take_the_days_of_a_low_multi_day_job() -> None:
     plan = solve_checked(make_problem([big, *emergencies], [make_technician()], days=2))
     assert reasons(plan) == {"BIG": "not_enough_capacity"}
     assert plan.kpis.objective < 1_000
+
+
+def test_the_cheapest_run_costs_what_the_least_of_all_runs_costs() -> None:
+    """The reasons' bounded search finds the cost of the least costly run, as timing
+    every run does, whatever days are taken: five technicians at different homes, four
+    long jobs due on Monday evening, five days. With the nearest technician's Monday
+    and Tuesday taken, a farther one who starts on Monday costs less (the search must
+    not stop at the nearest)."""
+    import random
+
+    from optimizer.instance import compile_instance
+    from optimizer.solvers.multi_day import cheapest_run_cost, runs
+
+    technicians = [make_technician(f"T{k}", lat=49.50 + 0.06 * k, lon=8.48 + 0.02 * k) for k in range(5)]
+    jobs = [
+        make_order(f"J{k}", lat=49.50 + 0.01 * k, lon=8.48, duration_min=600 + 240 * k, due=at("17:00"))
+        for k in range(4)
+    ]
+    instance = compile_instance(make_problem(jobs, technicians, days=5))
+    nearest_busy = {0, 1}  # T0's Monday and Tuesday (vehicles by technician, then day)
+    every = [cost for cost, _ in runs(instance, 0, nearest_busy)]
+    nearest = [cost for cost, parts in runs(instance, 0, nearest_busy) if parts[0].vehicle < 5]
+    assert min(every) < min(nearest)
+    assert cheapest_run_cost(instance, 0, nearest_busy) == min(every)
+    draw = random.Random(7)
+    for order in range(instance.n_orders):
+        for _ in range(6):
+            taken = {v for v in range(instance.n_vehicles) if draw.random() < 0.3}
+            costs = [cost for cost, _ in runs(instance, order, taken)]
+            assert cheapest_run_cost(instance, order, taken) == (min(costs) if costs else None)
