@@ -178,7 +178,7 @@ def _plan_with_neighbours(
     plans, failed = plan_regions(client, regions, options, task, deadline=first)
     unplanned = _leftovers(plans)
     current = {r.name: r for r in regions}
-    tried: dict[str, set[str]] = {}
+    tried: dict[str, list[str]] = {}
     shorter = (
         options
         if options.time_limit is None
@@ -198,6 +198,17 @@ def _plan_with_neighbours(
             until = time.time() + left / (neighbours - turn)
         chances = second_chances(problem, list(current.values()), plans, tried, neighbours)
         if not chances:
+            break
+        if until is not None and (until - time.time()) * _slots(client) < MIN_REGION_S * len(chances):
+            logger.info(
+                "regions: too little time for %d second chances",
+                len(chances),
+                extra={
+                    "event": "second_chances_skipped",
+                    "seconds_left": round(until - time.time(), 3),
+                    "round": turn + 1,
+                },
+            )
             break
         again, _ = plan_regions(client, chances, shorter, task, phase=f"second chance {turn + 1}", deadline=until)
         plans |= again
@@ -233,7 +244,7 @@ def plan_regions(
     and orders planned)."""
     from dask.distributed import wait
 
-    slots = max(1, sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()))
+    slots = _slots(client)
     plans: dict[str, Plan] = {}
     errors: dict[str, str] = {}
     pending = list(regions)
@@ -290,6 +301,11 @@ def plan_regions(
         if not pending:
             break
     return plans, {r.name: (r, errors[r.name]) for r in pending}
+
+
+def _slots(client: Any) -> int:
+    """The worker threads of the cluster of ``client``: how many regions run at once."""
+    return max(1, sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()))
 
 
 def _bounded(task: Task, problem: Problem, options: SolveOptions, deadline: float) -> Plan:

@@ -39,21 +39,23 @@ def second_chances(
     problem: Problem,
     regions: list[Region],
     plans: Mapping[str, Plan],
-    tried: dict[str, set[str]],
+    tried: dict[str, list[str]],
     neighbours: int = NEIGHBOURS,
 ) -> list[Region]:
     """One round of second chances. ``regions`` are the regions as last planned (each
     name's problem is that of its plan in ``plans``); ``tried`` holds, for each order
-    offered in earlier rounds, the names of the regions it has been in (its own and
-    those it was offered to), and is updated.
+    offered in earlier rounds, the names of the regions it has been in, in turn (its
+    own, then those it was offered to: the last one is the only region that may plan
+    it), and is updated.
 
     For each region that can take orders left unplanned (for a reason in
     :data:`SECOND_CHANCE`, and planned by no region), offered to fewer than
     ``neighbours`` regions and never to it: the re-plan problem of its plan at the
     horizon's start with those orders added, named after it. Each order is offered to
     one region per round, that of the nearest qualified technician among the regions
-    not yet tried, and leaves the plan of the region that held it (which may be
-    re-planned in the same round too)."""
+    not yet tried. A region's re-plan leaves out every order it holds that is now
+    another region's to plan (offered on this round or an earlier one), so that no
+    order is ever planned by two regions."""
     planned = {order_id for plan in plans.values() for route in plan.routes for order_id in route.order_ids}
     holder = {o.id: r.name for r in regions for o in r.problem.orders}
     left = {
@@ -63,7 +65,7 @@ def second_chances(
         for u in plans[r.name].unplanned
         if Reason(u.reason) in SECOND_CHANCE and u.order_id not in planned
     }
-    leftovers = [o for o in problem.orders if o.id in left and len(tried.get(o.id, {"own"})) <= neighbours]
+    leftovers = [o for o in problem.orders if o.id in left and len(tried.get(o.id, ["own"])) <= neighbours]
     if not leftovers:
         return []
     techs = problem.technicians
@@ -76,13 +78,12 @@ def second_chances(
     metres = distances([o.lat for o in leftovers], [o.lon for o in leftovers], techs)
     offered: dict[int, list[Order]] = {}
     for o, order in enumerate(leftovers):
-        been = tried.setdefault(order.id, {holder[order.id]})
+        been = tried.setdefault(order.id, [holder[order.id]])
         able = qualified[:, o] & planned_region & ~np.isin(tech_region, [index[name] for name in been])
         if able.any():
             target = int(tech_region[np.argmin(np.where(able, metres[o], np.inf))])
-            been.add(regions[target].name)
+            been.append(regions[target].name)
             offered.setdefault(target, []).append(order)
-    moved = {o.id for orders in offered.values() for o in orders}
     return [
         Region(
             regions[k].name,
@@ -92,8 +93,12 @@ def second_chances(
                 Events(
                     now=problem.horizon_start,
                     new_orders=tuple(orders),
-                    # leftovers it held and now offered elsewhere are no longer its to plan
-                    cancelled=frozenset(o.id for o in regions[k].problem.orders if o.id in moved),
+                    # orders it holds that are now another region's to plan
+                    cancelled=frozenset(
+                        o.id
+                        for o in regions[k].problem.orders
+                        if tried.get(o.id, [regions[k].name])[-1] != regions[k].name
+                    ),
                 ),
             ),
         )
