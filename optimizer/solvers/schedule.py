@@ -74,7 +74,16 @@ class RouteSchedule:
     def cost(self, instance: Instance) -> float:
         """Lateness, overtime, waiting and (in a re-plan) stability cost of these times,
         in objective units (:func:`optimizer.solvers.cost.timing_cost`)."""
-        return timing_cost(instance, self.vehicle, self.visits, self.start_s, self.late_s, self.overtime_s, self.wait_s)
+        return timing_cost(
+            instance,
+            self.vehicle,
+            self.visits,
+            self.start_s,
+            self.late_s,
+            self.overtime_s,
+            self.wait_s,
+            self.continuing,
+        )
 
     def full_cost(self, instance: Instance) -> float:
         """:meth:`cost` plus the travel: everything this route adds to the objective."""

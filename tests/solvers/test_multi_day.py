@@ -74,3 +74,30 @@ def test_the_cheapest_run_costs_what_the_least_of_all_runs_costs() -> None:
             taken = {v for v in range(instance.n_vehicles) if draw.random() < 0.3}
             costs = [cost for cost, _ in runs(instance, order, taken)]
             assert cheapest_run_cost(instance, order, taken) == (min(costs) if costs else None)
+
+
+def test_an_overdue_multi_day_job_counts_its_sunk_lateness_once() -> None:
+    """Re-planned on Tuesday, a 22-hour job due on Monday has lateness already sunk; its
+    later days carry no lateness of their own, so they must not take the sunk part off
+    again (they did: the solver's objective went negative and chose the longest run,
+    while the checker's stayed positive; review finding)."""
+    from optimizer.instance import compile_instance
+    from optimizer.models import ClockInterval, Progress
+    from optimizer.solvers.multi_day import runs
+
+    technicians = [
+        make_technician("NEAR", lat=49.50, lon=8.48, shift=ClockInterval(start=dt.time(8), end=dt.time(20))),
+        make_technician("FAR", lat=49.56, lon=8.48, shift=ClockInterval(start=dt.time(8), end=dt.time(15))),
+    ]
+    job = make_order("J", duration_min=1300, due=at("09:00"))
+    problem = make_problem([job], technicians, days=5, progress=Progress(now=at("07:00", 1)))
+    instance = compile_instance(problem)
+    assert instance.order_sunk_late_cost[0] > 0
+    for _, parts in runs(instance, 0, set()):
+        assert all(p.full_cost(instance) >= 0 for p in parts if p.continuing)
+    plan = optimizer.solve(problem, time_limit=5.0, max_solutions=50)
+    report = optimizer.check(problem, plan)
+    assert report.ok, str(report)
+    assert plan.kpis.orders_planned == 1
+    assert plan.info.solver_objective == pytest.approx(report.objective, abs=1e-6)
+    assert {r.technician_id for r in plan.routes} == {"NEAR"}
