@@ -333,7 +333,7 @@ NOW = at("11:00")
 
 def replanned(problem: Problem, plan: Plan, events: Events, **options: object) -> Plan:
     """The re-plan, checked independently (objective included)."""
-    new = optimizer.replan(problem, plan, events, **({"time_limit": 5.0} | options))
+    new = optimizer.replan(problem, plan, events, **({"time_limit": 5.0, "max_solutions": 4000} | options))
     report = optimizer.check(
         replan_problem(problem, plan, events, travel=options.get("travel")),
         new,  # type: ignore[arg-type]

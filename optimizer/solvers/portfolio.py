@@ -1,7 +1,10 @@
 """The default back-end: picks the strongest search for what the problem needs.
 
 * Re-plans (orders with promised visits): the warm-started repair of
-  :mod:`optimizer.solvers.repair`, the one back-end that prices changes to promises.
+  :mod:`optimizer.solvers.repair` (the promised routes kept where they still work, the
+  rest inserted, their pickups added), then our own search from its plan for the time
+  left, so the re-plan costs no more than the repair's; both price changes to promises
+  (the stability weights) as part of every route's cost.
 * Problems PyVRP models exactly (no lunch breaks, no SLA due time inside a window, one
   window per order, no parts or tools to fetch; shifts, priced overtime, capacities and
   technician-order restrictions are fine): PyVRP's search, the state of the art for
@@ -32,6 +35,7 @@ from optimizer.solvers.field_search import FieldSearch
 from optimizer.solvers.ortools_routing import OrToolsRouting
 from optimizer.solvers.pyvrp_search import PyVrpSearch, unsupported
 from optimizer.solvers.repair import Repair
+from optimizer.solvers.supply import supply
 from optimizer.solvers.vroom_search import VroomSearch
 
 _POLISH_S_PER_ORDER = 0.01
@@ -56,7 +60,9 @@ class Portfolio:
 
     def supplies(self, instance: Instance) -> bool:
         """Whether the back-end chosen for ``instance`` plans its parts and pickups (our search)."""
-        return not (self.legacy or instance.promises or (unsupported(instance) is None and not instance.needs_supply))
+        if self.legacy:
+            return False
+        return bool(instance.promises) or unsupported(instance) is not None or instance.needs_supply
 
     def complete(self, instance: Instance, result: SolveResult) -> SolveResult:
         """A supplied ``result`` changed outside the search, made whole again by our search
@@ -67,8 +73,17 @@ class Portfolio:
         """Solve with the back-ends that model ``instance`` best."""
         began = time.perf_counter()
         if instance.promises:
-            result = self.repair.solve(instance, limits, seed=seed)
-            return replace(result, status=f"{self.repair.name}: {result.status}")
+            first = self.repair.solve(instance, limits, seed=seed)
+            if self.legacy or limits.expired():  # supplied after, like any back-end's routes
+                return replace(first, status=f"{self.repair.name}: {first.status}")
+            if instance.needs_supply:  # the search starts from the repair's plan as it would be kept
+                first = supply(instance, first, limits, top_up=False)
+            result = self.search.improve(instance, first.routes, limits, seed=seed)
+            return replace(
+                result,
+                status=f"{self.repair.name} ({first.status}), then {self.search.name}: {result.status}",
+                solve_s=time.perf_counter() - began,
+            )
         if unsupported(instance) is None and not instance.needs_supply:
             result = self.routing.solve(instance, limits, seed=seed)
             return replace(result, status=f"{self.routing.name}: {result.status}")
