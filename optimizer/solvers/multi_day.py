@@ -101,14 +101,16 @@ def runs(instance: Instance, order: int, taken: Container[int]) -> Iterator[tupl
 
 def cheapest_run_cost(instance: Instance, order: int, taken: Container[int]) -> float | None:
     """The cost of the least costly of :func:`runs` (``None``: there is none), found
-    without timing every run. Each day of a run is a drive from home to the order and
-    back, every other cost is at least 0, and the work needs at least so many days: so
-    a technician's runs cost at least that many of their shortest such drives.
-    Technicians are tried by that bound, and the search ends where it reaches the best
-    cost found."""
+    without timing every run, by a lower bound on what a technician's runs cost: each
+    day of a run is a drive from home to the order and back, and the work needs at
+    least so many days; the first part starts no earlier than the technician's earliest
+    shift start plus the drive, and its lateness counts from there (the lateness curve
+    only grows); every other cost is at least 0. Technicians are tried by that bound,
+    and the search ends where it reaches the best cost found."""
     most: dict[tuple[int, bool], tuple[int, RouteSchedule] | None] = {}
     loc = int(instance.order_loc[order])
     work = int(instance.order_duration_s[order])
+    due = int(instance.order_due_s[order])
     shifts = instance.vehicle_shift_end_s - instance.vehicle_shift_start_s
     bounds = []
     for technician in _qualified(instance, order):
@@ -116,12 +118,13 @@ def cheapest_run_cost(instance: Instance, order: int, taken: Container[int]) -> 
         longest = int(shifts[days].max())
         if longest <= 0:
             continue
-        drives = (
-            instance.travel_s[instance.vehicle_start_loc[days], loc]
-            + instance.travel_s[loc, instance.vehicle_end_loc[days]]
-        )
+        out = instance.travel_s[instance.vehicle_start_loc[days], loc]
+        drives = out + instance.travel_s[loc, instance.vehicle_end_loc[days]]
         fewest = -(-work // longest)
-        bounds.append((fewest * int(drives.min()) * instance.travel_cost_per_min / 60, technician))
+        earliest = int((instance.vehicle_shift_start_s[days] + out).min())
+        late = float(instance.order_late_base[order]) * instance.lateness.share(max(0, earliest - due))
+        late -= float(instance.order_sunk_late_cost[order])
+        bounds.append((fewest * int(drives.min()) * instance.travel_cost_per_min / 60 + late, technician))
     best: float | None = None
     for bound, technician in sorted(bounds):
         if best is not None and bound >= best:
