@@ -46,12 +46,14 @@ worker that died never answers; a live one keeps its deadline by itself)."""
 SECOND_CHANCE_SHARE = 0.5
 """With ``region_time_limit`` (no shared budget): part of a region's time limit it gets
 to take in other regions' leftovers, each round."""
-SECOND_CHANCE_RESERVE = 0.1
+SECOND_CHANCE_RESERVE = 0.15
 """Under a shared budget, the part of the regions' time kept for second chances: the
 first plans end by the rest, and the rounds share what is left then, one equal part
 each. A round re-plans plans that stand (the repair, then our search for the round's
-time), so a tenth is enough to place the leftovers; a night with nothing to offer ends
-that much earlier."""
+time) and needs at least :data:`MIN_REGION_S` per region it re-plans: at 20,000 orders
+in 19 regions on 2 workers and 240 s, a tenth left too little for both rounds (each
+round's re-plan problems also take the client 2-3 s to make). A night with nothing to
+offer ends that much earlier."""
 _OVERRUN = 1.1
 """A region's solve may overrun its time limit a little (assembly)."""
 _PER_REGION_GRACE = 60.0
