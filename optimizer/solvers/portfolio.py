@@ -2,9 +2,10 @@
 
 * Re-plans (orders with promised visits): the warm-started repair of
   :mod:`optimizer.solvers.repair` (the promised routes kept where they still work, the
-  rest inserted, their pickups added), then our own search from its plan for the time
-  left, so the re-plan costs no more than the repair's; both price changes to promises
-  (the stability weights) as part of every route's cost.
+  rest inserted, their pickups added) for part of the time, then our own search from
+  its plan for the rest; the repair's plan is kept where the search finds nothing
+  cheaper, so a re-plan never costs more than the repair's. Both price changes to
+  promises (the stability weights) as part of every route's cost.
 * Problems PyVRP models exactly (no lunch breaks, no SLA due time inside a window, one
   window per order, no parts or tools to fetch; shifts, priced overtime, capacities and
   technician-order restrictions are fine): PyVRP's search, the state of the art for
@@ -38,6 +39,12 @@ from optimizer.solvers.repair import Repair
 from optimizer.solvers.supply import supply
 from optimizer.solvers.vroom_search import VroomSearch
 
+_REPAIR_SHARE = 0.4
+"""Part of a re-plan's time for the repair, whose exchanges go on to the deadline where
+many orders are left over (a backlog); the search gets the rest."""
+_TOP_UP_SHARE = 0.5
+"""Part of what the repair leaves for supplying its routes and inserting the orders it
+left out, where orders need parts or tools."""
 _POLISH_S_PER_ORDER = 0.01
 """Polish only with at least this many seconds per plannable order: OR-tools takes 1-5 s
 just to read a start of 1,000 orders, and its first moves on large models are slow."""
@@ -73,12 +80,21 @@ class Portfolio:
         """Solve with the back-ends that model ``instance`` best."""
         began = time.perf_counter()
         if instance.promises:
-            first = self.repair.solve(instance, limits, seed=seed)
-            if self.legacy or limits.expired():  # supplied after, like any back-end's routes
+            if self.legacy:
+                first = self.repair.solve(instance, limits, seed=seed)
                 return replace(first, status=f"{self.repair.name}: {first.status}")
-            if instance.needs_supply:  # the search starts from the repair's plan as it would be kept
-                first = supply(instance, first, limits, top_up=False)
+            first = self.repair.solve(instance, limits.share(_REPAIR_SHARE), seed=seed)
+            if limits.expired():  # supplied after, like any back-end's routes
+                return replace(first, status=f"{self.repair.name}: {first.status}")
+            if instance.needs_supply:  # the repair's plan as it would be kept: supplied and topped up
+                first = replace(supply(instance, first, limits.share(_TOP_UP_SHARE)), supplied=True)
             result = self.search.improve(instance, first.routes, limits, seed=seed)
+            if (
+                first.objective is not None
+                and result.objective is not None
+                and first.objective < result.objective - 1e-9
+            ):
+                result = replace(first, status=f"{first.status}; the search found nothing cheaper")
             return replace(
                 result,
                 status=f"{self.repair.name} ({first.status}), then {self.search.name}: {result.status}",
