@@ -21,6 +21,7 @@ import dataclasses
 from collections.abc import Container, Iterable, Iterator
 
 import numpy as np
+import numpy.typing as npt
 
 from optimizer.instance import Instance
 from optimizer.solvers.base import SolveLimits, SolveResult
@@ -95,8 +96,8 @@ def runs(instance: Instance, order: int, taken: Container[int]) -> Iterator[tupl
     ``order``, as (its cost, its parts), over every qualified technician and first day,
     one at a time (whoever needs only the first stops early)."""
     most: dict[tuple[int, bool], tuple[int, RouteSchedule] | None] = {}  # each day's most work, found once
-    for technician in _qualified(instance, order):
-        yield from _runs_of(instance, order, technician, taken, most)
+    for days in _qualified_days(instance, order):
+        yield from _runs_from(instance, order, days, taken, most)
 
 
 def cheapest_run_cost(instance: Instance, order: int, taken: Container[int]) -> float | None:
@@ -111,11 +112,9 @@ def cheapest_run_cost(instance: Instance, order: int, taken: Container[int]) -> 
     loc = int(instance.order_loc[order])
     work = int(instance.order_duration_s[order])
     due = int(instance.order_due_s[order])
-    shifts = instance.vehicle_shift_end_s - instance.vehicle_shift_start_s
     bounds = []
-    for technician in _qualified(instance, order):
-        days = np.flatnonzero(instance.vehicle_technician == technician)
-        longest = int(shifts[days].max())
+    for rank, days in enumerate(_qualified_days(instance, order)):
+        longest = int(_shifts(instance, days).max())
         if longest <= 0:
             continue
         out = instance.travel_s[instance.vehicle_start_loc[days], loc]
@@ -124,34 +123,40 @@ def cheapest_run_cost(instance: Instance, order: int, taken: Container[int]) -> 
         earliest = int((instance.vehicle_shift_start_s[days] + out).min())
         late = float(instance.order_late_base[order]) * instance.lateness.share(max(0, earliest - due))
         late -= float(instance.order_sunk_late_cost[order])
-        bounds.append((fewest * int(drives.min()) * instance.travel_cost_per_min / 60 + late, technician))
+        bounds.append((fewest * int(drives.min()) * instance.travel_cost_per_min / 60 + late, rank, days))
     best: float | None = None
-    for bound, technician in sorted(bounds):
+    for bound, _, days in sorted(bounds, key=lambda b: b[:2]):
         if best is not None and bound >= best:
             break
-        for cost, _ in _runs_of(instance, order, technician, taken, most):
+        for cost, _ in _runs_from(instance, order, days, taken, most):
             best = cost if best is None else min(best, cost)
     return best
 
 
-def _qualified(instance: Instance, order: int) -> list[int]:
-    """The technicians with a day that may take part of multi-day ``order``."""
-    return np.unique(instance.vehicle_technician[instance.multi_day_compatible[:, order]]).tolist()
+def _qualified_days(instance: Instance, order: int) -> Iterator[npt.NDArray[np.int64]]:
+    """The days (vehicles, in order) of each technician with a day that may take part
+    of multi-day ``order``, technician by technician."""
+    for technician in np.unique(instance.vehicle_technician[instance.multi_day_compatible[:, order]]).tolist():
+        yield np.flatnonzero(instance.vehicle_technician == technician)
 
 
-def _runs_of(
+def _shifts(instance: Instance, days: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The length of each of ``days``' shifts, seconds: the most work a part can hold."""
+    return instance.vehicle_shift_end_s[days] - instance.vehicle_shift_start_s[days]
+
+
+def _runs_from(
     instance: Instance,
     order: int,
-    technician: int,
+    days: npt.NDArray[np.int64],
     taken: Container[int],
     most: dict[tuple[int, bool], tuple[int, RouteSchedule] | None],
 ) -> Iterator[tuple[float, list[RouteSchedule]]]:
-    """:func:`runs` of ``technician``, by first day."""
-    shifts = instance.vehicle_shift_end_s - instance.vehicle_shift_start_s  # the most work a day can hold
-    days = np.flatnonzero(instance.vehicle_technician == technician)
-    room = np.cumsum(shifts[days][::-1])[::-1]  # the most work the days from each on can hold
+    """:func:`runs` over one technician's ``days``, by first day."""
+    work = int(instance.order_duration_s[order])
+    room = np.cumsum(_shifts(instance, days)[::-1])[::-1]  # the most work the days from each on can hold
     for k in range(len(days)):
-        if room[k] < int(instance.order_duration_s[order]):  # nor can any later run, being shorter
+        if room[k] < work:  # nor can any later run, being shorter
             break
         parts = _parts(instance, order, days[k:].tolist(), taken, most)
         if parts is not None:
