@@ -5,9 +5,12 @@ route's stops are orders and depot pickups (see :class:`~optimizer.instance.Inst
 a pickup takes ``pickup_duration_s``, starts no earlier than its kind allows (a
 delivery's arrival) and must start and end within the depot's hours on the vehicle's
 day.
-Every visit starts as early as possible (the objective never rewards waiting longer),
-the technician leaves home no earlier than the shift start, and the break is taken in
-the gap between two stops where it costs least.
+Every visit starts as early as possible, the technician leaves home no earlier than
+the shift start, and the break is taken in the gap between two stops where it costs
+least. Where waiting is priced (``waiting_per_min``), the technician then leaves home
+as much later as saves waiting without anything else costing more: no stop before the
+break (or before coming home) starts later than its window, due time, depot hours or
+promise allow, and the break and the return home do not move.
 
 Break rule (shared with the checker): a technician whose day ends (back home) no later
 than the latest break start takes no break. Otherwise the break of ``d`` seconds starts
@@ -204,6 +207,9 @@ def _forward(
     back = end[-1]
     if back > instance.vehicle_latest_end_s[vehicle]:
         return None
+    if instance.waiting_cost_per_min > 0:
+        fixed = len(visits) if break_gap is None else break_gap if inside else break_gap - 1
+        _leave_later(instance, vehicle, visits, fixed, part, arrival, start, end)
     depart = shift_start
     if break_gap != 0 or inside:  # leave in time for the first stop, unless the break comes first
         depart = max(shift_start, start[0] - travel[0])
@@ -229,6 +235,53 @@ def _forward(
         break_inside=inside,
         continuing=part is not None and part.continuing,
     )
+
+
+def _leave_later(
+    instance: Instance,
+    vehicle: int,
+    visits: tuple[int, ...],
+    fixed: int,
+    part: Part | None,
+    arrival: list[int],
+    start: list[int],
+    end: list[int],
+) -> None:
+    """Where waiting is priced: the technician leaves home later by as much as saves
+    waiting without any stop before stop ``fixed`` (the one before the break, the visit
+    the break interrupts, or the return home) starting late for its window, due time,
+    depot hours or promise, and without moving stop ``fixed`` (Savelsbergh's forward
+    time slack at the start of the day). The pass's lists are changed in place."""
+    if fixed <= 0:
+        return
+    waited = [0] * (fixed + 1)  # waiting at the stops after the first, up to each
+    for i in range(1, fixed + 1):
+        waited[i] = waited[i - 1] + start[i] - arrival[i]
+    shift = min(
+        waited[fixed],
+        min(waited[i] + _room(instance, vehicle, visits[i], start[i], part if i == 0 else None) for i in range(fixed)),
+    )
+    for i in range(fixed + 1):
+        if i > 0:
+            arrival[i] += max(0, shift - waited[i - 1])
+        moved = max(0, shift - waited[i])
+        start[i] += moved
+        end[i] += moved
+
+
+def _room(instance: Instance, vehicle: int, stop: int, begin: int, part: Part | None) -> int:
+    """How much later than ``begin`` ``stop`` may start and cost no more: inside its
+    window and by its due time, within its depot's hours; 0 for a promised visit or a
+    continuing part."""
+    if instance.is_pickup(stop):
+        closes = int(instance.depot_hours_s[instance.depot_of(stop), instance.vehicle_day[vehicle]][1])
+        return max(0, closes - int(instance.pickup_duration_s) - begin)
+    if (part is not None and part.continuing) or instance.order_promised_vehicle[stop] != -1:
+        return 0
+    for opens, closes in instance.order_windows_s[stop, : instance.order_n_windows[stop]]:
+        if opens <= begin <= closes:
+            return max(0, min(int(closes), int(instance.order_due_s[stop])) - begin)
+    return 0
 
 
 def stop_location(instance: Instance, stop: int) -> int:

@@ -28,6 +28,48 @@ def test_scheduling_earliest_start_and_departure() -> None:
     assert timed.end_s[-1] == seconds("11:00") + timed.travel_s[1]
 
 
+def _two_visits(waiting_per_min: float, **first: object) -> tuple:
+    """A visit A (08:10-09:00, 30 minutes) then B 10:00-10:30 nearby, timed."""
+    orders = [
+        make_order("A", duration_min=30, windows=(window("08:10", "09:00"),), **first),
+        make_order("B", lat=49.52, duration_min=30, windows=(window("10:00", "10:30"),)),
+    ]
+    problem = make_problem(orders, [make_technician()], weights={"waiting_per_min": waiting_per_min})
+    instance = compile_instance(problem)
+    timed = schedule_route(instance, 0, [0, 1])
+    assert timed is not None
+    return problem, timed
+
+
+def test_priced_waiting_leaves_home_later_instead_of_waiting() -> None:
+    """With waiting priced, A starts at 09:00 (the end of its window) instead of 08:10:
+    50 minutes less waiting before B, which still starts at 10:00; free waiting keeps
+    the earliest start."""
+    _, free = _two_visits(0.0)
+    _, priced = _two_visits(1.0)
+    assert free.start_s[0] == seconds("08:10")
+    assert priced.start_s[0] == seconds("09:00") and priced.depart_s == free.depart_s + 3000
+    assert priced.start_s[1] == free.start_s[1] == seconds("10:00")
+    assert sum(free.wait_s) - sum(priced.wait_s) == 3000
+    assert priced.end_s[-1] == free.end_s[-1]
+
+
+def test_priced_waiting_never_makes_a_visit_late() -> None:
+    """A is due at 08:20: it starts at 08:20, no later, so leaving later costs no lateness."""
+    _, timed = _two_visits(1.0, due=at("08:20"))
+    assert timed.start_s[0] == seconds("08:20") and timed.late_s[0] == 0
+
+
+def test_a_plan_that_leaves_later_passes_the_checker() -> None:
+    """Solved and re-checked: the plan's times are the later ones, and the checker's
+    waiting (from the plan's times) is the solver's."""
+    problem, _ = _two_visits(1.0)
+    plan = solve_checked(problem)
+    (route,) = plan.routes
+    first = next(s for s in route.stops if s.kind is StopKind.ORDER)
+    assert first.start == at("09:00")
+
+
 def test_scheduling_break_taken_on_site_while_waiting() -> None:
     """Waiting from 11:00 for a 13:00 window: the break is taken at 12:00, on site."""
     orders = [make_order("A", duration_min=180), make_order("B", windows=(window("13:00", "14:00"),))]

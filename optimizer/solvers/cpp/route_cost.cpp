@@ -36,11 +36,25 @@ double RouteCost::stop_cost(int vehicle, int order, int64_t begin) const {
     return cost;
 }
 
-double RouteCost::total(int vehicle, const State& s, int64_t back) const {
+int64_t RouteCost::room(int vehicle, int stop, int64_t begin) const {
+    if (d_.is_pickup(stop)) {
+        const int kind = stop - d_.n_orders;
+        const int64_t closes = d_.depot_hours[(d_.kind_depot[kind] * d_.n_days + d_.vehicle_day[vehicle]) * 2 + 1];
+        return std::max<int64_t>(0, closes - d_.pickup_duration - begin);
+    }
+    if (d_.promised_vehicle[stop] != -1) return 0;
+    const int64_t* w = &d_.order_windows[(int64_t)stop * d_.max_windows * 2];
+    for (int64_t k = 0; k < d_.order_n_windows[stop]; ++k)
+        if (w[2 * k] <= begin && begin <= w[2 * k + 1])
+            return std::max<int64_t>(0, std::min(w[2 * k + 1], d_.order_due[stop]) - begin);
+    return 0;
+}
+
+double RouteCost::total(int vehicle, const State& s, int64_t back, int64_t later) const {
     double cost = s.cost;
     int64_t overtime = back - d_.shift_end[vehicle];
     if (overtime > 0) cost += d_.overtime_per_min * (double)overtime / 60.0;
-    if (d_.waiting_per_min > 0) cost += d_.waiting_per_min * (double)s.wait / 60.0;
+    if (d_.waiting_per_min > 0) cost += d_.waiting_per_min * (double)(s.wait - later) / 60.0;
     return cost + (double)s.travel * d_.travel_per_min / 60.0;
 }
 
@@ -50,7 +64,8 @@ double RouteCost::operator()(int vehicle, const int* stops, int n) {
     if ((int)prefix_.size() < n + 1) prefix_.resize(n + 1);
     // The schedule without a break; its state before each stop is also the state of a
     // schedule with the break in a later gap.
-    State s{d_.vehicle_start_loc[vehicle], d_.shift_start[vehicle], 0.0, 0, 0};
+    const bool priced_wait = d_.waiting_per_min > 0;
+    State s{d_.vehicle_start_loc[vehicle], d_.shift_start[vehicle], 0.0, 0, 0, INT64_MAX};
     for (int i = 0; i < n; ++i) {
         prefix_[i] = s;
         int order = stops[i];
@@ -61,6 +76,7 @@ double RouteCost::operator()(int vehicle, const int* stops, int n) {
         if (begin < 0) return INF;
         s.cost += stop_cost(vehicle, order, begin);
         if (i > 0) s.wait += begin - reach;  // the technician leaves home in time for the first
+        if (priced_wait) s.slack = std::min(s.slack, s.wait + room(vehicle, order, begin));
         s.travel += drive;
         s.loc = loc;
         s.end = begin + d_.service(order);
@@ -71,7 +87,8 @@ double RouteCost::operator()(int vehicle, const int* stops, int n) {
     if (back > d_.latest_end[vehicle]) return INF;  // a break only delays
     State home = s;
     home.travel += drive;
-    if (d_.break_len[vehicle] <= 0 || back <= d_.break_close[vehicle]) return total(vehicle, home, back);
+    if (d_.break_len[vehicle] <= 0 || back <= d_.break_close[vehicle])
+        return total(vehicle, home, back, priced_wait ? std::min(s.slack, s.wait) : 0);
 
     double best = INF;
     for (int gap = 0; gap <= n; ++gap) {
@@ -91,6 +108,8 @@ double RouteCost::operator()(int vehicle, const int* stops, int n) {
 double RouteCost::with_break_in_gap(int vehicle, const int* stops, int n, int gap) {
     State s = prefix_[gap];
     const int64_t len = d_.break_len[vehicle];
+    // the stop before the break stays, those before it may move later
+    const int64_t later = gap > 0 && d_.waiting_per_min > 0 ? std::min(prefix_[gap - 1].slack, s.wait) : 0;
     for (int i = gap; i <= n; ++i) {
         int64_t loc = i < n ? d_.stop_loc(stops[i]) : d_.vehicle_end_loc[vehicle];
         int32_t drive = d_.travel(s.loc, loc);
@@ -108,7 +127,7 @@ double RouteCost::with_break_in_gap(int vehicle, const int* stops, int n, int ga
         s.travel += drive;
         if (i == n) {
             if (earliest > d_.latest_end[vehicle]) return INF;
-            return total(vehicle, s, earliest);
+            return total(vehicle, s, earliest, later);
         }
         int order = stops[i];
         int64_t begin = begin_at(vehicle, order, earliest);
@@ -123,6 +142,7 @@ double RouteCost::with_break_in_gap(int vehicle, const int* stops, int n, int ga
 
 double RouteCost::with_break_inside(int vehicle, const int* stops, int n, int visit) {
     State s = prefix_[visit];
+    int64_t later = 0;  // the interrupted visit stays, those before it may move later
     for (int i = visit; i <= n; ++i) {
         int64_t loc = i < n ? d_.stop_loc(stops[i]) : d_.vehicle_end_loc[vehicle];
         int32_t drive = d_.travel(s.loc, loc);
@@ -130,13 +150,14 @@ double RouteCost::with_break_inside(int vehicle, const int* stops, int n, int vi
         s.travel += drive;
         if (i == n) {
             if (reach > d_.latest_end[vehicle]) return INF;
-            return total(vehicle, s, reach);
+            return total(vehicle, s, reach, later);
         }
         int order = stops[i];
         int64_t begin = begin_at(vehicle, order, reach);
         if (begin < 0) return INF;
         s.cost += stop_cost(vehicle, order, begin);
         if (i > 0) s.wait += begin - reach;
+        if (i == visit && visit > 0 && d_.waiting_per_min > 0) later = std::min(prefix_[visit].slack, s.wait);
         s.loc = loc;
         s.end = begin + d_.service(order);
         if (i == visit) {

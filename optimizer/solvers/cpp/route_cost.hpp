@@ -33,10 +33,17 @@ private:
         int64_t loc, end;
         double cost;
         int64_t wait, travel;
+        // where waiting is priced: how much later the technician could leave home with
+        // none of the stops so far costing more (the least of waiting up to a stop plus
+        // how much later it may start; schedule.py's _leave_later)
+        int64_t slack;
     };
 
     double stop_cost(int vehicle, int order, int64_t begin) const;
-    double total(int vehicle, const State& s, int64_t back) const;
+    // How much later than `begin` `stop` may start and cost no more (schedule.py's _room).
+    int64_t room(int vehicle, int stop, int64_t begin) const;
+    // The route's cost with the technician leaving home `later` seconds later (waiting saved).
+    double total(int vehicle, const State& s, int64_t back, int64_t later) const;
     double with_break_in_gap(int vehicle, const int* stops, int n, int gap);
     double with_break_inside(int vehicle, const int* stops, int n, int visit);
 
