@@ -111,6 +111,10 @@ def solve_checked(problem: Problem, **options: Any) -> Plan:
     assert report.objective == pytest.approx(plan.kpis.objective, rel=1e-9, abs=1e-6)
     if plan.info.solver_objective is not None:
         assert report.objective == pytest.approx(plan.info.solver_objective, rel=1e-9, abs=1e-6)
+    costs = optimizer.io.costs_frame(problem, plan)  # the score explanation adds up
+    assert costs["total"].sum() == pytest.approx(report.objective, rel=1e-9, abs=1e-6)
+    for term, value in report.terms.items():
+        assert costs[term].sum() == pytest.approx(value, rel=1e-9, abs=1e-6), term
     return plan
 
 

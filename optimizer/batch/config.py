@@ -25,13 +25,16 @@ class InputConfig(Frozen):
     """The tables of one run (``.csv``, ``.parquet`` or ``.xlsx``); ``strict`` turns
     every bad row into a refused run (exit 2) instead of a row set aside; ``columns``
     maps, per table, the contract's column names to the export's headers
-    (``[input.columns.orders] order_id = "Auftragsnummer"``)."""
+    (``[input.columns.orders] order_id = "Auftragsnummer"``); ``pass_through`` names the
+    orders' own columns (customer, ticket, address...) that the outputs carry unchanged
+    without a warning (other unknown order columns are carried too, with one)."""
 
     orders: Path
     technicians: Path
     depots: Path | None = None
     strict: bool = False
     columns: dict[str, dict[str, str]] = Field(default_factory=dict)
+    pass_through: tuple[str, ...] = ()
 
 
 class HorizonConfig(Frozen):

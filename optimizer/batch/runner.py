@@ -117,6 +117,7 @@ def read(config: RunConfig) -> Reading:
         paths.depots,
         strict=paths.strict,
         columns=paths.columns,
+        pass_through=paths.pass_through,
         start=config.horizon.first_day(),
         days=config.horizon.days,
         **({} if config.horizon.tz is None else {"tz": config.horizon.tz}),

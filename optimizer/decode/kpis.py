@@ -6,7 +6,20 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from optimizer.models import DayKpis, Kpis, Order, Problem, Route, Stop, StopKind, Technician, UnplannedOrder, Urgency
+from optimizer.decode.costs import cost_rows, rule_summaries
+from optimizer.models import (
+    DayKpis,
+    Kpis,
+    Order,
+    Problem,
+    Route,
+    Stop,
+    StopKind,
+    Technician,
+    TechnicianDayKpis,
+    UnplannedOrder,
+    Urgency,
+)
 from optimizer.models.objective import (
     due_of,
     first_visits,
@@ -69,8 +82,58 @@ def compute_kpis(problem: Problem, routes: tuple[Route, ...], unplanned: tuple[U
         objective=sum(terms.values()),
         objective_terms=terms,
         days=days,
+        technician_days=technician_days(problem, routes),
+        rules=rule_summaries(cost_rows(problem, routes, unplanned)),
         **figures,
     )
+
+
+def technician_days(problem: Problem, routes: tuple[Route, ...]) -> tuple[TechnicianDayKpis, ...]:
+    """What each technician does on each working day of the horizon (days without a
+    visit included, with zeros), by technician then date."""
+    by_key = {(r.technician_id, r.date): r for r in routes}
+    out = []
+    for tech in sorted(problem.technicians, key=lambda t: t.id):
+        for day in problem.dates:
+            route = by_key.get((tech.id, day))
+            if route is None and not tech.works_on(day):
+                continue
+            shift_min = (
+                elapsed_s(
+                    dt.datetime.combine(day, tech.shift.end, tzinfo=problem.zone),
+                    dt.datetime.combine(day, tech.shift.start, tzinfo=problem.zone),
+                )
+                / 60
+            )
+            minutes = _day_minutes(problem, route, tech)
+            out.append(
+                TechnicianDayKpis(
+                    technician_id=tech.id,
+                    name=tech.name,
+                    date=day,
+                    orders=0 if route is None else len(route.order_ids),
+                    shift_min=shift_min,
+                    travel_km=0.0 if route is None else route.travel_km,
+                    utilisation=minutes["worked_min"] / shift_min if shift_min > 0 else 0.0,
+                    **minutes,
+                )
+            )
+    return tuple(out)
+
+
+def _day_minutes(problem: Problem, route: Route | None, tech: Technician) -> dict[str, float]:
+    """The minutes of one technician-day (zeros without a route): worked (from leaving
+    home to coming back, less the break), driving, service, waiting, overtime."""
+    if route is None:
+        return dict.fromkeys(("worked_min", "travel_min", "service_min", "wait_min", "overtime_min"), 0.0)
+    pause_s = sum(elapsed_s(s.end, s.start) for s in route.stops if s.kind is StopKind.BREAK)
+    return {
+        "worked_min": (elapsed_s(route.stops[-1].end, route.stops[0].end) - pause_s) / 60,
+        "travel_min": route.travel_min,
+        "service_min": sum(_work_s(route, s) for s in route.stops if s.kind is StopKind.ORDER) / 60,
+        "wait_min": route_waiting_min(route),
+        "overtime_min": route_overtime_min(problem, route, tech),
+    }
 
 
 def _figures(

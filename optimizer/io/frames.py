@@ -1,11 +1,20 @@
-"""Plans as pandas DataFrames: the columns of ``visits.csv`` and ``unassigned.csv``, and
-the key figures per day."""
+"""Plans as pandas DataFrames: the columns of ``visits.csv``, ``unassigned.csv``,
+``technicians.csv`` and ``costs.csv``, and the key figures per day.
+
+Given the problem, visits and unplanned orders also carry what a dispatcher hands out
+with them: the technician's name, the order's type, urgency, windows and due time, and
+the order's pass-through columns (``Order.attributes``), unchanged, after ours.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
-from optimizer.models import Plan
+from optimizer.decode.costs import TERMS, cost_rows
+from optimizer.models import Order, Plan, Problem, TimeWindow
+from optimizer.models.objective import due_of, sla_anchor
 from optimizer.timeaxis import elapsed_s
 
 VISIT_COLUMNS = (
@@ -27,6 +36,25 @@ VISIT_COLUMNS = (
     "picked_tools",
 )
 UNASSIGNED_COLUMNS = ("order_id", "urgency", "reason", "detail", "until")
+ORDER_COLUMNS = ("technician_name", "order_type", "urgency", "windows", "due")
+"""Added to ``visits.csv`` from the problem (``urgency``, ``order_type`` and ``due`` also
+to ``unassigned.csv``); ``due`` is the deadline the objective uses (an emergency's
+default SLA included)."""
+TECHNICIAN_DAY_COLUMNS = (
+    "technician_id",
+    "name",
+    "date",
+    "orders",
+    "shift_min",
+    "worked_min",
+    "travel_min",
+    "service_min",
+    "wait_min",
+    "overtime_min",
+    "travel_km",
+    "utilisation",
+)
+COST_COLUMNS = ("label", "kind", "order_id", "technician_id", "date", *TERMS, "total")
 DAY_COLUMNS = (
     "date",
     "orders_planned",
@@ -40,11 +68,12 @@ DAY_COLUMNS = (
 )
 
 
-def visits_frame(plan: Plan) -> pd.DataFrame:
+def visits_frame(plan: Plan, problem: Problem | None = None) -> pd.DataFrame:
     """One row per stop, routes in technician/date order and stops in sequence.
 
     ``arrival``, ``start``, ``end`` are timezone-aware timestamps in the plan's zone;
-    ``seq`` counts from 0 (the start stop); minutes and kilometres are floats.
+    ``seq`` counts from 0 (the start stop); minutes and kilometres are floats. With
+    ``problem``, also :data:`ORDER_COLUMNS` and the orders' pass-through columns.
     """
     rows = [
         {
@@ -70,12 +99,8 @@ def visits_frame(plan: Plan) -> pd.DataFrame:
     ]
     frame = pd.DataFrame(rows, columns=list(VISIT_COLUMNS))
     for column in ("arrival", "start", "end"):
-        frame[column] = (
-            pd.to_datetime(frame[column], utc=True).dt.tz_convert(plan.tz)
-            if rows
-            else pd.Series([], dtype=f"datetime64[ns, {plan.tz}]")
-        )
-    return frame.astype(
+        frame[column] = _times(frame[column], plan.tz)
+    frame = frame.astype(
         {
             "seq": "int64",
             "order_id": "string",
@@ -84,12 +109,96 @@ def visits_frame(plan: Plan) -> pd.DataFrame:
             "travel_km": "float64",
         }
     )
+    if problem is None:
+        return frame
+    names = {t.id: t.name for t in problem.technicians}
+    frame.insert(1, "technician_name", frame["technician_id"].map(names).astype("string"))
+    return _with_orders(frame, problem, plan.tz, ("order_type", "urgency", "windows", "due"))
 
 
-def unassigned_frame(plan: Plan) -> pd.DataFrame:
-    """One row per unplanned order with its urgency, reason code and explanation."""
+def unassigned_frame(plan: Plan, problem: Problem | None = None) -> pd.DataFrame:
+    """One row per unplanned order with its urgency, reason code and explanation; with
+    ``problem``, also its type and due time and its pass-through columns."""
     rows = [u.model_dump(mode="json") for u in plan.unplanned]
-    return pd.DataFrame(rows, columns=list(UNASSIGNED_COLUMNS))
+    frame = pd.DataFrame(rows, columns=list(UNASSIGNED_COLUMNS))
+    if problem is None:
+        return frame
+    return _with_orders(frame, problem, plan.tz, ("order_type", "due"))
+
+
+def technicians_frame(plan: Plan) -> pd.DataFrame:
+    """One row per technician and working day (columns :data:`TECHNICIAN_DAY_COLUMNS`):
+    orders, worked, driving, service, waiting and overtime minutes, km, utilisation."""
+    rows = [day.model_dump() for day in plan.kpis.technician_days]
+    frame = pd.DataFrame(rows, columns=list(TECHNICIAN_DAY_COLUMNS))
+    return frame.astype({"orders": "int64", **{c: "float64" for c in TECHNICIAN_DAY_COLUMNS[4:] if c != "orders"}})
+
+
+def costs_frame(problem: Problem, plan: Plan) -> pd.DataFrame:
+    """Why each visit costs what it costs (:mod:`optimizer.decode.costs`): one row per
+    order (planned or not), depot pickup and technician-day's drive home, one column
+    per term of the objective and ``total``; each term's column sums to
+    ``plan.kpis.objective_terms[term]`` and ``total`` to the objective. With the
+    orders' pass-through columns after ours."""
+    rows = [
+        {
+            "label": row.label,
+            "kind": row.kind,
+            "order_id": row.order_id,
+            "technician_id": row.technician_id,
+            "date": row.date,
+            **row.terms,
+            "total": row.total,
+        }
+        for row in cost_rows(problem, plan.routes, plan.unplanned)
+    ]
+    frame = pd.DataFrame(rows, columns=list(COST_COLUMNS))
+    frame = frame.astype({"order_id": "string", **dict.fromkeys((*TERMS, "total"), "float64")})
+    return _with_orders(frame, problem, plan.tz, ())
+
+
+def _times(values: Iterable[object], zone: str) -> pd.Series:
+    """Timestamps in ``zone`` (an empty column of that type where there are none)."""
+    series = pd.Series(list(values), dtype=object)
+    if series.empty:
+        return pd.Series([], dtype=f"datetime64[ns, {zone}]")
+    return pd.to_datetime(series, utc=True).dt.tz_convert(zone)
+
+
+def _with_orders(frame: pd.DataFrame, problem: Problem, zone: str, columns: tuple[str, ...]) -> pd.DataFrame:
+    """``frame`` with ``columns`` (of :data:`ORDER_COLUMNS`) of the order of each row,
+    then every pass-through column of the problem's orders (blank where a row has no
+    order; a name our columns already use gets the suffix ``_input``)."""
+    orders = problem.order_by_id
+    anchor = sla_anchor(problem)
+
+    def of(order_id: object) -> Order | None:
+        return orders.get(order_id) if isinstance(order_id, str) else None
+
+    found = [of(order_id) for order_id in frame["order_id"]]
+    values = {
+        "order_type": [o.type.value if o else None for o in found],
+        "urgency": [o.urgency.value if o else None for o in found],
+        "windows": [";".join(_window(w, zone) for w in o.windows) if o else None for o in found],
+    }
+    out = frame.copy()
+    for column in columns:
+        if column == "due":
+            dues = [due_of(problem, o, anchor) if o else None for o in found]
+            out[column] = _times([pd.NaT if d is None else d for d in dues], zone)
+        elif column not in out.columns:
+            out[column] = pd.Series(values[column], dtype="string")
+    extra = list(dict.fromkeys(key for order in problem.orders for key in order.attributes))
+    for key in extra:
+        name = key if key not in out.columns else f"{key}_input"
+        out[name] = pd.Series([o.attributes.get(key) if o else None for o in found], dtype="string")
+    return out
+
+
+def _window(window: TimeWindow, zone: str) -> str:
+    """A window as ``start/end`` in ISO 8601, local to ``zone``."""
+    start, end = (pd.Timestamp(t).tz_convert(zone).isoformat() for t in (window.start, window.end))
+    return f"{start}/{end}"
 
 
 def days_frame(plan: Plan) -> pd.DataFrame:

@@ -15,12 +15,20 @@ import pandas as pd
 from pydantic import BaseModel, ValidationError
 
 from optimizer.exceptions import InputIssue, InvalidProblemError
-from optimizer.io.frames import unassigned_frame, visits_frame
+from optimizer.io.frames import costs_frame, technicians_frame, unassigned_frame, visits_frame
 from optimizer.models import Plan, Problem, UnplannedOrder
 
 Model = TypeVar("Model", bound=BaseModel)
 
-PLAN_FILES = ("visits.csv", "unassigned.csv", "kpis.json", "plan.json", "problem.json")
+PLAN_FILES = (
+    "visits.csv",
+    "unassigned.csv",
+    "technicians.csv",
+    "costs.csv",
+    "kpis.json",
+    "plan.json",
+    "problem.json",
+)
 CHANGES_FILE = "changes.csv"
 REJECTED_FILE = "rejected.csv"
 REJECTED_COLUMNS = ("file", "row", "id", "column", "value", "message")
@@ -40,8 +48,9 @@ def write_plan(
     rejected: Sequence[InputIssue] | None = None,
     dependents: Sequence[UnplannedOrder] = (),
 ) -> tuple[str, ...]:
-    """Write ``visits.csv``, ``unassigned.csv``, ``kpis.json``, ``plan.json`` and
-    ``problem.json`` (``problem``, the one the plan answers, for a later re-plan) into ``out``;
+    """Write ``visits.csv``, ``unassigned.csv``, ``technicians.csv``, ``costs.csv``
+    (see :mod:`optimizer.io.frames`), ``kpis.json``, ``plan.json`` and ``problem.json``
+    (``problem``, the one the plan answers, for a later re-plan) into ``out``;
     with ``changes`` (a :func:`optimizer.compare` frame), also ``changes.csv``; with
     ``manifest`` (see :mod:`optimizer.outputs.manifest`), also ``manifest.json``; with ``report``
     (see :mod:`optimizer.outputs.report`), also ``report.html``; with ``rejected`` (the
@@ -57,15 +66,14 @@ def write_plan(
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        visits = visits_frame(plan)
-        for column in ("arrival", "start", "end"):
-            visits[column] = visits[column].map(lambda t: t.isoformat())
-        visits.to_csv(staging / "visits.csv", index=False)
-        unassigned = unassigned_frame(plan)
+        _csv(visits_frame(plan, problem), staging / "visits.csv")
+        unassigned = unassigned_frame(plan, problem)
         if dependents:
-            extra = pd.DataFrame([d.model_dump(mode="json") for d in dependents], columns=unassigned.columns)
+            extra = pd.DataFrame([d.model_dump(mode="json") for d in dependents])
             unassigned = pd.concat([unassigned, extra], ignore_index=True) if len(unassigned) else extra
-        unassigned.to_csv(staging / "unassigned.csv", index=False)
+        _csv(unassigned, staging / "unassigned.csv")
+        _csv(technicians_frame(plan), staging / "technicians.csv")
+        _csv(costs_frame(problem, plan), staging / "costs.csv")
         _write_json(staging / "kpis.json", plan.kpis.model_dump(mode="json"))
         _write_json(staging / "plan.json", plan.model_dump(mode="json"))
         _write_json(staging / "problem.json", problem.model_dump(mode="json"))
@@ -94,6 +102,15 @@ def write_plan(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return tuple(names)
+
+
+def _csv(frame: pd.DataFrame, path: Path) -> None:
+    """``frame`` as CSV, timestamps in ISO 8601 with their offset (blank where none)."""
+    out = frame.copy()
+    for column in out.columns:
+        if isinstance(out[column].dtype, pd.DatetimeTZDtype):
+            out[column] = out[column].map(lambda t: "" if pd.isna(t) else t.isoformat())
+    out.to_csv(path, index=False)
 
 
 def _write_json(path: Path, data: object) -> None:

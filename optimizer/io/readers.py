@@ -124,6 +124,7 @@ def read_problem(
     depots: TableInput | None = None,
     *,
     columns: ColumnNames | None = None,
+    pass_through: Sequence[str] = (),
     **settings: Any,
 ) -> Problem:
     """Read the contract's tables into a validated problem, all or nothing.
@@ -135,7 +136,9 @@ def read_problem(
     Raises :class:`~optimizer.exceptions.InvalidProblemError` listing every bad cell and
     every broken reference. Benign defects are repaired (see :func:`read_tables`).
     """
-    return read_tables(orders, technicians, depots, strict=True, columns=columns, **settings).problem
+    return read_tables(
+        orders, technicians, depots, strict=True, columns=columns, pass_through=pass_through, **settings
+    ).problem
 
 
 def read_tables(
@@ -145,6 +148,7 @@ def read_tables(
     *,
     strict: bool = False,
     columns: ColumnNames | None = None,
+    pass_through: Sequence[str] = (),
     **settings: Any,
 ) -> Reading:
     """Read the contract's tables as the nightly batch does (DESIGN.md, "Input policy").
@@ -171,7 +175,7 @@ def read_tables(
             issues.extend(error.issues)
     if issues:
         raise InvalidProblemError(issues)
-    return _build(sources, settings, strict=strict, columns=columns or {})
+    return _build(sources, settings, strict=strict, columns=columns or {}, pass_through=pass_through)
 
 
 def read_source(path: Path) -> Source:
@@ -306,7 +310,14 @@ def _delimiter(header: str) -> str:
     return best if counts[best] else ","
 
 
-def _build(sources: dict[str, Source], settings: dict[str, Any], *, strict: bool, columns: ColumnNames) -> Reading:
+def _build(
+    sources: dict[str, Source],
+    settings: dict[str, Any],
+    *,
+    strict: bool,
+    columns: ColumnNames,
+    pass_through: Sequence[str],
+) -> Reading:
     tz = settings.get("tz")
     if tz is None:
         tz = "UTC"
@@ -335,7 +346,7 @@ def _build(sources: dict[str, Source], settings: dict[str, Any], *, strict: bool
         if name in sources:
             source = _renamed(sources[name], table, columns.get(name, {}))
             issues[name] = []
-            parsed[name] = read_table(source, table, zone, issues[name], repairs, warnings)
+            parsed[name] = read_table(source, table, zone, issues[name], repairs, warnings, pass_through)
     found = [issue for name in issues for issue in issues[name]]
     structural = [issue for issue in found if issue.row is None]
     if structural or (strict and found):
@@ -452,10 +463,13 @@ def read_table(
     issues: list[InputIssue],
     repairs: list[Repair] | None = None,
     warnings: list[InputIssue] | None = None,
+    declared: Sequence[str] = (),
 ) -> _Parsed:
     """The rows of ``source`` that become ``table``'s models; every problem found is
     appended to ``issues`` (``row`` None: a problem of the header), every repair to
-    ``repairs``, every unknown column to ``warnings`` (and logged)."""
+    ``repairs``, every unknown column to ``warnings`` (and logged). Where ``table``
+    passes other columns through, they are kept on each row unchanged, and only those
+    not ``declared`` (``input.pass_through``) are warned about."""
     frame = source.frame.rename(columns=lambda c: str(c).strip())
     out = _Parsed()
     issues.extend(source.issues)
@@ -466,9 +480,13 @@ def read_table(
     header += [(name, "required column is missing" + _did_you_mean(name, unknown, "is it")) for name in missing]
     for name, message in header:
         issues.append(InputIssue(source.name, None, name, message, row_kind=source.row_kind))
+    kept = unknown if table.pass_through else []
+    fate = "passed through to the outputs" if table.pass_through else "ignored"
     for name in unknown:
+        if name in kept and name in declared:
+            continue
         warning = InputIssue(
-            source.name, None, name, "unknown column, ignored" + _did_you_mean(name, known), row_kind=source.row_kind
+            source.name, None, name, f"unknown column, {fate}" + _did_you_mean(name, known), row_kind=source.row_kind
         )
         logger.warning(str(warning), extra={"event": "unknown_column", "source": source.name, "column": name})
         if warnings is not None:
@@ -477,6 +495,7 @@ def read_table(
         return out
     present = [c for c in table.columns if c.name in frame.columns]
     records = frame[[c.name for c in present]].to_dict("records")
+    passed = frame[kept].to_dict("records")
     empty = [all(cells.is_blank(value) for value in row) for row in frame.itertuples(index=False)]
     for position, record in enumerate(records):
         if empty[position]:
@@ -510,6 +529,10 @@ def read_table(
                 values[column.field] = _repaired(raw, value, column, where, entity, repairs)
         if bad:
             continue
+        if table.pass_through and kept:
+            values[table.pass_through] = {
+                name: cells.text(raw) for name, raw in passed[position].items() if not cells.is_blank(raw)
+            }
         try:
             item = table.model.model_validate(values)
         except OverflowError:  # a rule computing with a date-time near the calendar's ends

@@ -45,6 +45,9 @@ class Table:
     name: str
     model: type[BaseModel]
     columns: tuple[Column, ...]
+    pass_through: str | None = None
+    """The model field (a ``dict[str, str]``) that keeps the row's other columns,
+    unchanged, for the outputs; ``None``: other columns are ignored."""
 
     @property
     def id_column(self) -> str:
@@ -88,6 +91,7 @@ ORDERS = Table(
         Column("technician", "technician", _plain(cells.text)),
         Column("region", "region", _plain(cells.text)),
     ),
+    pass_through="attributes",
 )
 
 TECHNICIANS = Table(

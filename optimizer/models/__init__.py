@@ -11,7 +11,18 @@ from optimizer.models.base import (
 from optimizer.models.depot import Delivery, Depot
 from optimizer.models.events import Events, Pin, VisitReport
 from optimizer.models.order import Order
-from optimizer.models.plan import DayKpis, Kpis, Plan, Route, SolverInfo, Stop, StopKind, UnplannedOrder
+from optimizer.models.plan import (
+    DayKpis,
+    Kpis,
+    Plan,
+    Route,
+    RuleSummary,
+    SolverInfo,
+    Stop,
+    StopKind,
+    TechnicianDayKpis,
+    UnplannedOrder,
+)
 from optimizer.models.problem import Problem
 from optimizer.models.progress import Appointment, Progress, Unavailable
 from optimizer.models.reasons import Reason
@@ -36,12 +47,14 @@ __all__ = [
     "Progress",
     "Reason",
     "Route",
+    "RuleSummary",
     "SolveOptions",
     "SolverInfo",
     "StabilityWeights",
     "Stop",
     "StopKind",
     "Technician",
+    "TechnicianDayKpis",
     "TimeWindow",
     "TravelSettings",
     "Unavailable",

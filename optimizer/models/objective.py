@@ -135,15 +135,22 @@ def first_visits(routes: Iterable[Route]) -> dict[str, Stop]:
 def route_waiting_min(route: Route) -> float:
     """Minutes the technician of ``route`` waits on site before stops start (orders
     and depot pickups): from arrival to start, less any break taken in between."""
+    return sum(stops_waiting_s(route)) / 60
+
+
+def stops_waiting_s(route: Route) -> list[float]:
+    """Seconds waited on site before each stop of ``route`` starts (0 for stops other
+    than orders and pickups): from arrival to start, less any break taken in between."""
     breaks = [(utc(s.start), utc(s.end)) for s in route.stops if s.kind is StopKind.BREAK]
-    total = 0.0
+    out = []
     for stop in route.stops:
         if stop.kind not in (StopKind.ORDER, StopKind.PICKUP):
+            out.append(0.0)
             continue
         arrival, start = utc(stop.arrival), utc(stop.start)
         paused = sum(max(0.0, (min(end, start) - max(begin, arrival)).total_seconds()) for begin, end in breaks)
-        total += max(0.0, (start - arrival).total_seconds() - paused)
-    return total / 60
+        out.append(max(0.0, (start - arrival).total_seconds() - paused))
+    return out
 
 
 def promise_cost(

@@ -48,6 +48,11 @@ class Order(Frozen):
     load: float = Field(default=0.0, ge=0.0, description="units of the technicians' capacity")
     technician: str | None = Field(default=None, description="required technician id")
     region: str | None = Field(default=None, description="planning region, for solving regions apart")
+    attributes: dict[str, str] = Field(
+        default_factory=dict,
+        description="columns of the input the engine does not use (customer, ticket, address...), "
+        "passed through unchanged to the plan's visits, unplanned orders and costs",
+    )
 
     @field_validator("windows")
     @classmethod

@@ -90,6 +90,34 @@ class DayKpis(Frozen):
     late_visits: int
 
 
+class TechnicianDayKpis(Frozen):
+    """What one technician does on one working day of the horizon (minutes, km);
+    ``worked_min`` runs from leaving home to coming back, less the break;
+    ``utilisation`` is ``worked_min`` over the shift's length (above 1 with overtime)."""
+
+    technician_id: str
+    name: str = ""
+    date: dt.date
+    orders: int
+    shift_min: float
+    worked_min: float
+    travel_min: float
+    service_min: float
+    wait_min: float
+    overtime_min: float
+    travel_km: float
+    utilisation: float
+
+
+class RuleSummary(Frozen):
+    """One term of the objective over the plan: its cost (units), how many rows of the
+    cost explanation carry some of it, and the row that carries most (its label)."""
+
+    cost: float
+    rows: int
+    largest: str = ""
+
+
 class Kpis(Frozen):
     """Key figures of a plan. Costs in objective units; times in minutes; distances in km."""
 
@@ -110,6 +138,11 @@ class Kpis(Frozen):
     objective_terms: dict[str, float]
     days: tuple[DayKpis, ...] = ()
     """The same figures per day of the horizon (the objective only in total)."""
+    technician_days: tuple[TechnicianDayKpis, ...] = ()
+    """Per technician and working day, including days without a visit."""
+    rules: dict[str, RuleSummary] = Field(default_factory=dict)
+    """Per term of the objective (the keys of ``objective_terms``): who carries it
+    (see ``optimizer.io.costs_frame``)."""
 
 
 class SolverInfo(Frozen):

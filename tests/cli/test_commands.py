@@ -12,7 +12,7 @@ import pytest
 import optimizer
 from optimizer import check
 from optimizer.cli import EXIT_FAILURE, EXIT_INVALID_INPUT, EXIT_OK, EXIT_ROWS_SET_ASIDE, EXIT_URGENT_UNPLANNED, main
-from optimizer.io.frames import VISIT_COLUMNS
+from optimizer.io.frames import ORDER_COLUMNS, VISIT_COLUMNS
 from optimizer.io.plan_folder import read_plan
 from optimizer.models import Plan, Problem
 from optimizer.outputs.diff import CHANGE_COLUMNS
@@ -34,18 +34,21 @@ def test_cli_sample_end_to_end(tmp_path: Path, sample_problem: Problem, capsys) 
     assert main(plan_args(out, SAMPLES / "orders.csv", "--time-limit", "10")) == EXIT_OK
     assert "Planned" in capsys.readouterr().out
     assert sorted(p.name for p in out.iterdir()) == [
+        "costs.csv",
         "kpis.json",
         "manifest.json",
         "plan.json",
         "problem.json",
         "rejected.csv",
         "report.html",
+        "technicians.csv",
         "unassigned.csv",
         "visits.csv",
     ]
     assert pd.read_csv(out / "rejected.csv").empty
     visits = pd.read_csv(out / "visits.csv")
-    assert list(visits.columns) == list(VISIT_COLUMNS)
+    assert list(visits.columns) == ["technician_id", "technician_name", *VISIT_COLUMNS[1:], *ORDER_COLUMNS[1:]]
+    assert visits["technician_name"].notna().all()
     assert set(visits["kind"]) <= {"start", "pickup", "order", "break", "end"}
     pickups = visits[visits["kind"] == "pickup"]
     assert pickups["depot_id"].notna().all() and pickups["order_id"].isna().all()
@@ -58,6 +61,14 @@ def test_cli_sample_end_to_end(tmp_path: Path, sample_problem: Problem, capsys) 
     assert len(unassigned) == kpis["orders_total"] - kpis["orders_planned"]
     assert kpis["unplanned_by_urgency"]["emergency"] == 0
     assert visits["order_id"].dropna().is_unique
+    costs = pd.read_csv(out / "costs.csv")
+    assert costs["total"].sum() == pytest.approx(kpis["objective"], rel=1e-9)
+    for term, value in kpis["objective_terms"].items():
+        assert costs[term].sum() == pytest.approx(value, rel=1e-9, abs=1e-6)
+    technicians = pd.read_csv(out / "technicians.csv")
+    used = technicians[technicians["orders"] > 0]
+    assert len(used) == kpis["technician_days_used"]
+    assert used["travel_km"].sum() == pytest.approx(kpis["travel_km"], rel=1e-6)
 
 
 def test_cli_bad_input_reports_every_cell(tmp_path: Path, capsys) -> None:

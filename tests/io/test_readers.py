@@ -531,6 +531,23 @@ def test_repeated_and_overlapping_windows_are_merged_with_a_record(tmp_path: Pat
     assert reading.repairs[0].repaired == "2026-11-24T08:00:00+01:00/2026-11-24T11:00:00+01:00"
 
 
+def test_other_order_columns_pass_through_unchanged(tmp_path: Path) -> None:
+    """An order's own columns (customer, ticket) are kept on the order as text, blanks
+    left out, and come out beside the plan's visits; declared in ``pass_through``, they
+    raise no warning, while an undeclared one still does."""
+    orders = "order_id,lat,lon,duration_min,customer,ticket\nO1,49.5,8.4,60,Bäckerei Maier,007\nO2,49.5,8.4,30,,\n"
+    reading = read_csv_tables(tmp_path, orders, pass_through=("customer",))
+    first, second = reading.problem.orders
+    assert first.attributes == {"customer": "Bäckerei Maier", "ticket": "007"}
+    assert second.attributes == {}
+    assert [w.column for w in reading.warnings] == ["ticket"]
+    plan = optimizer.solve(reading.problem, max_solutions=50)
+    visits = optimizer.io.visits_frame(plan, reading.problem)
+    served = visits[visits["order_id"] == "O1"].iloc[0]
+    assert (served["customer"], served["ticket"]) == ("Bäckerei Maier", "007")
+    assert list(visits.columns)[-2:] == ["customer", "ticket"]
+
+
 def test_unknown_columns_are_named_with_the_nearest_known_one(tmp_path: Path, caplog) -> None:
     """A misspelt header is not silently ignored: a warning names the column it is
     probably meant to be; a foreign one is named alone; a required column missing names
@@ -540,9 +557,9 @@ def test_unknown_columns_are_named_with_the_nearest_known_one(tmp_path: Path, ca
         reading = read_csv_tables(tmp_path, orders)
 
     assert [(w.column, w.message) for w in reading.warnings] == [
-        ("Due", "unknown column, ignored (did you mean 'due'?)"),
-        ("skill", "unknown column, ignored (did you mean 'skills'?)"),
-        ("Auftragsart", "unknown column, ignored"),
+        ("Due", "unknown column, passed through to the outputs (did you mean 'due'?)"),
+        ("skill", "unknown column, passed through to the outputs (did you mean 'skills'?)"),
+        ("Auftragsart", "unknown column, passed through to the outputs"),
     ]
     assert sum("unknown column" in r.getMessage() for r in caplog.records) == 3
     with pytest.raises(InvalidProblemError) as caught:
