@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, field_validator
 
 from optimizer.exceptions import InputIssue, InvalidProblemError
+from optimizer.io.plan_folder import CsvDialect
 from optimizer.models.base import Frozen, TimeZoneName
 from optimizer.models.settings import ObjectiveWeights, SolveOptions, SolverName, TravelSettings
 from optimizer.timeaxis import time_zone
@@ -95,12 +96,16 @@ class SolverConfig(Frozen):
 
 
 class OutputConfig(Frozen):
-    """Where the plan folder goes, the log file (JSON lines) if any, and whether the
-    folder gets the HTML report."""
+    """Where the plan folder goes, the log file (JSON lines) if any, whether the folder
+    gets the HTML report and ``plan.xlsx``, and the CSV dialect: ``en`` (``,`` between
+    fields, a decimal point) or ``de`` (``;`` and a decimal comma, what a German Excel
+    opens in columns)."""
 
     out: Path
     log: Path | None = None
     report: bool = True
+    workbook: bool = True
+    csv_dialect: CsvDialect = "en"
 
 
 class RunConfig(Frozen):

@@ -31,11 +31,13 @@ from optimizer.check import CheckReport, check
 from optimizer.exceptions import InputIssue, InvalidProblemError, OptimizerError, TravelError
 from optimizer.instance import compile_instance
 from optimizer.io import Reading, read_events, read_plan, read_tables, write_plan
+from optimizer.io.plan_folder import CsvDialect
 from optimizer.models import Plan, Problem, Reason, UnplannedOrder, Urgency
 from optimizer.models.reasons import EXPLANATION
 from optimizer.models.settings import REPLAN_TIME_LIMIT_S
 from optimizer.outputs import compare, html_report
 from optimizer.outputs.manifest import run_manifest
+from optimizer.outputs.workbook import workbook_bytes
 from optimizer.regions import solve_regions
 from optimizer.replan import replan_problem
 from optimizer.solve import solve, with_options
@@ -212,6 +214,8 @@ def run(
             inputs=inputs,
             began=began,
             report=config.output.report,
+            workbook=config.output.workbook,
+            csv_dialect=config.output.csv_dialect,
             on_improvement=on_improvement,
             command=command,
             reading=reading,
@@ -313,6 +317,8 @@ def _plan_and_write(
     began: float,
     before: Plan | None = None,
     report: bool = True,
+    workbook: bool = True,
+    csv_dialect: CsvDialect = "en",
     on_improvement: Progress | None = None,
     command: Sequence[str] = (),
     reading: Reading | None = None,
@@ -378,6 +384,7 @@ def _plan_and_write(
         manifest["repairs"] = {"by_kind": reading.repair_counts, "cells": [r.as_dict() for r in reading.repairs]}
     title = f"Plan {problem.start}" + (f", re-planned at {problem.progress.now:%H:%M}" if problem.progress else "")
     page = html_report(plan, problem, title=title) if report else None
+    book = workbook_bytes(problem, plan) if workbook else None
     files = write_plan(
         problem,
         plan,
@@ -385,6 +392,8 @@ def _plan_and_write(
         changes=changes,
         manifest=manifest,
         report=page,
+        workbook=book,
+        csv_dialect=csv_dialect,
         rejected=None if reading is None else reading.rejected,
         dependents=() if reading is None else reading.dependents,
     )

@@ -9,7 +9,7 @@ import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 import pandas as pd
 from pydantic import BaseModel, ValidationError
@@ -19,6 +19,8 @@ from optimizer.io.frames import costs_frame, technicians_frame, unassigned_frame
 from optimizer.models import Plan, Problem, UnplannedOrder
 
 Model = TypeVar("Model", bound=BaseModel)
+CsvDialect = Literal["en", "de"]
+"""``en``: ``,`` between fields and a decimal point; ``de``: ``;`` and a decimal comma."""
 
 PLAN_FILES = (
     "visits.csv",
@@ -35,6 +37,7 @@ REJECTED_COLUMNS = ("file", "row", "id", "column", "value", "message")
 """The columns of ``rejected.csv``: one row per bad cell of an input row set aside."""
 MANIFEST_FILE = "manifest.json"
 REPORT_FILE = "report.html"
+WORKBOOK_FILE = "plan.xlsx"
 
 
 def write_plan(
@@ -45,35 +48,42 @@ def write_plan(
     changes: pd.DataFrame | None = None,
     manifest: dict[str, object] | None = None,
     report: str | None = None,
+    workbook: bytes | None = None,
     rejected: Sequence[InputIssue] | None = None,
     dependents: Sequence[UnplannedOrder] = (),
+    csv_dialect: CsvDialect = "en",
 ) -> tuple[str, ...]:
     """Write ``visits.csv``, ``unassigned.csv``, ``technicians.csv``, ``costs.csv``
     (see :mod:`optimizer.io.frames`), ``kpis.json``, ``plan.json`` and ``problem.json``
     (``problem``, the one the plan answers, for a later re-plan) into ``out``;
     with ``changes`` (a :func:`optimizer.compare` frame), also ``changes.csv``; with
     ``manifest`` (see :mod:`optimizer.outputs.manifest`), also ``manifest.json``; with ``report``
-    (see :mod:`optimizer.outputs.report`), also ``report.html``; with ``rejected`` (the
+    (see :mod:`optimizer.outputs.report`), also ``report.html``; with ``workbook`` (see
+    :mod:`optimizer.outputs.workbook`), also ``plan.xlsx``; with ``rejected`` (the
     input rows set aside, see :func:`optimizer.io.read_tables`), also ``rejected.csv`` (just
     its header where none was). ``dependents``, orders left out of ``problem`` because a
     row they depend on was set aside, are listed in ``unassigned.csv`` after the plan's own.
 
     All files are first written to a temporary folder beside ``out``; each is then moved
     into place with an atomic rename, so readers never see a partial file. Returns the
-    names of the files written.
+    names of the files written. Every CSV file is written in ``csv_dialect``.
     """
     target = Path(out)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        _csv(visits_frame(plan, problem), staging / "visits.csv")
+
+        def _csv(frame: pd.DataFrame, name: str) -> None:
+            _write_csv(frame, staging / name, csv_dialect)
+
+        _csv(visits_frame(plan, problem), "visits.csv")
         unassigned = unassigned_frame(plan, problem)
         if dependents:
             extra = pd.DataFrame([d.model_dump(mode="json") for d in dependents])
             unassigned = pd.concat([unassigned, extra], ignore_index=True) if len(unassigned) else extra
-        _csv(unassigned, staging / "unassigned.csv")
-        _csv(technicians_frame(plan), staging / "technicians.csv")
-        _csv(costs_frame(problem, plan), staging / "costs.csv")
+        _csv(unassigned, "unassigned.csv")
+        _csv(technicians_frame(plan), "technicians.csv")
+        _csv(costs_frame(problem, plan), "costs.csv")
         _write_json(staging / "kpis.json", plan.kpis.model_dump(mode="json"))
         _write_json(staging / "plan.json", plan.model_dump(mode="json"))
         _write_json(staging / "problem.json", problem.model_dump(mode="json"))
@@ -82,7 +92,7 @@ def write_plan(
             frame = changes.copy()
             for column in ("start_before", "start_after"):
                 frame[column] = frame[column].map(lambda t: "" if pd.isna(t) else t.isoformat())
-            frame.to_csv(staging / CHANGES_FILE, index=False)
+            _csv(frame, CHANGES_FILE)
             names.append(CHANGES_FILE)
         if manifest is not None:
             _write_json(staging / MANIFEST_FILE, manifest)
@@ -90,27 +100,34 @@ def write_plan(
         if report is not None:
             (staging / REPORT_FILE).write_text(report, encoding="utf-8")
             names.append(REPORT_FILE)
+        if workbook is not None:
+            (staging / WORKBOOK_FILE).write_bytes(workbook)
+            names.append(WORKBOOK_FILE)
         if rejected is not None:
             rows = [[i.source, i.row, i.entity_id, i.column, i.value, i.message] for i in rejected]
-            pd.DataFrame(rows, columns=list(REJECTED_COLUMNS)).to_csv(staging / REJECTED_FILE, index=False)
+            _csv(pd.DataFrame(rows, columns=list(REJECTED_COLUMNS)), REJECTED_FILE)
             names.append(REJECTED_FILE)
         target.mkdir(exist_ok=True)
         for name in names:
             os.replace(staging / name, target / name)
-        for name in {CHANGES_FILE, MANIFEST_FILE, REPORT_FILE, REJECTED_FILE} - set(names):
+        for name in {CHANGES_FILE, MANIFEST_FILE, REPORT_FILE, WORKBOOK_FILE, REJECTED_FILE} - set(names):
             (target / name).unlink(missing_ok=True)  # from an earlier run, no longer true
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return tuple(names)
 
 
-def _csv(frame: pd.DataFrame, path: Path) -> None:
-    """``frame`` as CSV, timestamps in ISO 8601 with their offset (blank where none)."""
+def _write_csv(frame: pd.DataFrame, path: Path, dialect: CsvDialect) -> None:
+    """``frame`` as CSV in ``dialect``, timestamps in ISO 8601 with their offset (blank
+    where none)."""
     out = frame.copy()
     for column in out.columns:
         if isinstance(out[column].dtype, pd.DatetimeTZDtype):
             out[column] = out[column].map(lambda t: "" if pd.isna(t) else t.isoformat())
-    out.to_csv(path, index=False)
+    if dialect == "de":
+        out.to_csv(path, index=False, sep=";", decimal=",")
+    else:
+        out.to_csv(path, index=False)
 
 
 def _write_json(path: Path, data: object) -> None:

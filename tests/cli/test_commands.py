@@ -38,6 +38,7 @@ def test_cli_sample_end_to_end(tmp_path: Path, sample_problem: Problem, capsys) 
         "kpis.json",
         "manifest.json",
         "plan.json",
+        "plan.xlsx",
         "problem.json",
         "rejected.csv",
         "report.html",

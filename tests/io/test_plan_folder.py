@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from optimizer.cli import EXIT_FAILURE, EXIT_OK, EXIT_URGENT_UNPLANNED, main
 from optimizer.io.frames import visits_frame
@@ -69,3 +70,16 @@ def test_files_of_an_earlier_run_do_not_outlive_it(tmp_path: Path) -> None:
     assert main(["plan", "--config", str(quiet)]) in (EXIT_OK, EXIT_URGENT_UNPLANNED)
     assert not (out / "report.html").exists() and not (out / "changes.csv").exists()
     assert (out / "manifest.json").exists()
+
+
+def test_german_csv_dialect_has_semicolons_and_decimal_commas(problem: Problem, plan: Plan, tmp_path: Path) -> None:
+    """csv_dialect "de": ';' between fields and ',' before decimals, read back as numbers
+    by pandas with that dialect; timestamps keep ISO 8601."""
+    out = tmp_path / "plan"
+    write_plan(problem, plan, out, csv_dialect="de")
+    text = (out / "visits.csv").read_text()
+    assert text.splitlines()[0].startswith("technician_id;technician_name;date;seq")
+    visits = pd.read_csv(out / "visits.csv", sep=";", decimal=",")
+    assert visits["travel_km"].dtype == float
+    assert visits["travel_km"].sum() == pytest.approx(plan.kpis.travel_km, abs=0.01)
+    assert "T" in str(visits["start"].iloc[0])
