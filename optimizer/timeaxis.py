@@ -9,9 +9,10 @@ This is the one module that converts between the two.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 
 def time_zone(name: str) -> ZoneInfo:
@@ -20,7 +21,16 @@ def time_zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise ValueError(f"unknown time zone {name!r} (use an IANA name like 'Europe/Berlin')") from None
+        near = _nearest_zone(name) if isinstance(name, str) else None
+        hint = f"did you mean {near!r}?" if near else "use an IANA name like 'Europe/Berlin'"
+        raise ValueError(f"unknown time zone {name!r} ({hint})") from None
+
+
+def _nearest_zone(name: str) -> str | None:
+    """The IANA zone name nearest to ``name`` (case aside), or ``None``."""
+    zones = {zone.lower(): zone for zone in available_timezones()}
+    near = difflib.get_close_matches(name.strip().lower(), list(zones), n=1, cutoff=0.75)
+    return zones[near[0]] if near else None
 
 
 def utc(instant: dt.datetime) -> dt.datetime:

@@ -13,6 +13,7 @@ PACKAGE = ROOT / "optimizer"
 DATA_ONLY = {
     "__main__.py",  # ``python -m optimizer``: one call to optimizer.cli.main, tested through it
     "models/reasons.py",  # the Reason enum and one sentence per reason: no function or method
+    "exits.py",  # the exit codes: constants only
 }
 """Modules exempt from having a test module of their own: no function bodies of logic."""
 

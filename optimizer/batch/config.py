@@ -165,7 +165,9 @@ def _validated(model: type[Frozen], data: dict[str, Any], source: str, prefix: s
     except ValidationError as error:
         raise InvalidProblemError(
             [
-                InputIssue(source, None, prefix + ".".join(map(str, e["loc"])) or None, _message(e), row_kind="")
+                InputIssue(
+                    source, None, prefix + ".".join(map(str, e["loc"])) or None, _message(e, prefix), row_kind=""
+                )
                 for e in error.errors()
             ]
         ) from None
@@ -182,8 +184,23 @@ def _resolve_paths(data: dict[str, Any], base: Path) -> None:
                     table[key] = str(base / table[key])
 
 
-def _message(error: Any) -> str:
+_REQUIRED_FLAGS = {
+    "input": ("orders", "technicians"),
+    "horizon": ("start",),
+    "output": ("out",),
+}
+"""The keys each section needs, each given by the flag of its name (``--orders``)."""
+
+
+def _message(error: Any, prefix: str = "") -> str:
     if error["type"] == "missing":
+        key = prefix + ".".join(map(str, error["loc"]))
+        section, _, name = key.partition(".")
+        names = (name,) if name else _REQUIRED_FLAGS.get(section, ())
+        if section in _REQUIRED_FLAGS and names:
+            flags = " and ".join(f"--{n}" for n in names)
+            keys = ", ".join(f"{section}.{n}" for n in names)
+            return f"required: give {flags} (or {keys} in the --config file)"
         return "required key is missing (give it in the file or as a flag)"
     if error["type"] == "extra_forbidden":
         return "unknown key"

@@ -29,6 +29,13 @@ from optimizer.batch.config import RunConfig, SolverConfig
 from optimizer.batch.logs import logged
 from optimizer.check import CheckReport, check
 from optimizer.exceptions import InputIssue, InvalidProblemError, OptimizerError, TravelError
+from optimizer.exits import (
+    EXIT_FAILURE,
+    EXIT_INVALID_INPUT,
+    EXIT_OK,
+    EXIT_ROWS_SET_ASIDE,
+    EXIT_URGENT_UNPLANNED,
+)
 from optimizer.instance import compile_instance
 from optimizer.io import Reading, read_events, read_plan, read_tables, write_plan
 from optimizer.io.plan_folder import CsvDialect
@@ -43,18 +50,6 @@ from optimizer.replan import replan_problem
 from optimizer.solve import solve, with_options
 
 logger = logging.getLogger("optimizer")
-
-EXIT_OK = 0
-"""A plan was written (``validate``: the inputs are valid)."""
-EXIT_INVALID_INPUT = 2
-"""Invalid input: nothing was written."""
-EXIT_URGENT_UNPLANNED = 3
-"""A plan was written, but an emergency or high-urgency order is unplanned for this horizon."""
-EXIT_FAILURE = 4
-"""The solver, the travel source or the engine failed: nothing was written."""
-EXIT_ROWS_SET_ASIDE = 5
-"""A plan was written for the valid rows; input rows with a bad cell were set aside
-(``rejected.csv``). An urgent order unplanned (:data:`EXIT_URGENT_UNPLANNED`) comes first."""
 
 _URGENT = (Urgency.EMERGENCY, Urgency.HIGH)
 

@@ -4,7 +4,7 @@ re-plans a plan folder after the day's events, ``optimizer sweep`` solves scenar
 side by side into a KPI table, ``optimizer calibrate`` fits the travel model to known
 trips, ``optimizer osrm`` installs and runs a local OSRM server.
 
-Exit codes, for schedulers to act on (defined in :mod:`optimizer.batch.runner`):
+Exit codes, for schedulers to act on (defined in :mod:`optimizer.exits`):
 
 * 0: plan written (``validate``: the inputs are valid);
 * 2: invalid input: a structural problem (a file that cannot be read, a required
@@ -24,21 +24,23 @@ terminal's status line (:mod:`~optimizer.cli.status_line`).
 
 from __future__ import annotations
 
+import argparse
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from optimizer.batch import EXIT_FAILURE, EXIT_INVALID_INPUT, EXIT_OK, EXIT_ROWS_SET_ASIDE, EXIT_URGENT_UNPLANNED
-from optimizer.cli import commands
 from optimizer.cli.parser import build_parser
+from optimizer.exits import EXIT_FAILURE, EXIT_INVALID_INPUT, EXIT_OK, EXIT_ROWS_SET_ASIDE, EXIT_URGENT_UNPLANNED
 
 COMMANDS = {
-    "plan": commands.plan,
-    "validate": commands.validate,
-    "replan": commands.replan,
-    "sweep": commands.sweep,
-    "calibrate": commands.calibrate_travel,
-    "osrm": commands.osrm,
+    "plan": "plan",
+    "validate": "validate",
+    "replan": "replan",
+    "sweep": "sweep",
+    "calibrate": "calibrate_travel",
+    "osrm": "osrm",
 }
+"""Each command's function in :mod:`optimizer.cli.commands`, imported once the
+arguments are parsed (``--help`` and ``--version`` load no solver, pandas or numpy)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -46,7 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "verbose", False):
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    return COMMANDS[args.command](args)
+    from optimizer.cli import commands
+
+    run: Callable[[argparse.Namespace], int] = getattr(commands, COMMANDS[args.command])
+    return run(args)
 
 
 __all__ = ["EXIT_FAILURE", "EXIT_INVALID_INPUT", "EXIT_OK", "EXIT_ROWS_SET_ASIDE", "EXIT_URGENT_UNPLANNED", "main"]

@@ -32,7 +32,7 @@ from optimizer.cli.parser import overrides
 from optimizer.cli.status_line import StatusLine
 from optimizer.exceptions import InputIssue, InvalidProblemError, TravelError
 from optimizer.io import Reading, write_table, write_validation_report
-from optimizer.io.plan_folder import CHANGES_FILE, PLAN_FILES
+from optimizer.io.plan_folder import CHANGES_FILE, PLAN_FILES, REPORT_FILE
 from optimizer.models import Plan, Problem, Urgency
 from optimizer.outputs.manifest import command_line
 from optimizer.regions import dask_client
@@ -239,19 +239,24 @@ def osrm(args: argparse.Namespace) -> int:
 
 
 def summary(plan: Plan, out: str, files: Sequence[str] = PLAN_FILES) -> str:
-    """A few lines for the terminal: what was planned, at what cost."""
+    """A few lines for the terminal: what was planned, the objective and its terms
+    (those above zero), and where to look next (the report, if written). How the solver
+    got there is in ``plan.json`` (``info.status``) and the log."""
     k = plan.kpis
     unplanned = ", ".join(f"{u.value} {k.unplanned_by_urgency[u]}" for u in Urgency)
+    terms = " + ".join(f"{term} {value:.2f}" for term, value in k.objective_terms.items() if abs(value) >= 0.005)
+    where = f"Plan written to {out}: " + (
+        f"open {REPORT_FILE} for the key figures, the map and the schedules; " if REPORT_FILE in files else ""
+    )
     return "\n".join(
         [
-            f"Planned {k.orders_planned} of {k.orders_total} orders on {k.technician_days_used} "
-            f"technician-days; objective {k.objective:.2f}",
+            f"Planned {k.orders_planned} of {k.orders_total} orders on {k.technician_days_used} technician-days.",
+            f"  objective {k.objective:.2f}" + (f" = {terms}" if terms else ""),
             f"  unplanned by urgency: {unplanned}",
             f"  travel {k.travel_km:.1f} km ({k.travel_min:.0f} min), overtime {k.overtime_min:.0f} min, "
             f"late visits {k.late_visits} ({k.late_min:.0f} min), depot pickups {k.pickups}",
-            f"  solver {plan.info.solver}: {plan.info.status}, {plan.info.solve_s:.1f} s "
-            f"(total {plan.info.total_s:.1f} s)",
-            f"Plan written to {out} ({', '.join(files)})",
+            f"  solved with {plan.info.solver} in {plan.info.solve_s:.1f} s (total {plan.info.total_s:.1f} s)",
+            where + ", ".join(f for f in files if f != REPORT_FILE),
         ]
     )
 

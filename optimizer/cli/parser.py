@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import difflib
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
-from optimizer.solvers import SOLVERS
+from optimizer.models.settings import SolverName
+from optimizer.timeaxis import time_zone
+
+SOLVER_NAMES = get_args(SolverName)
 
 
 def _start(text: str) -> dt.date | str:
@@ -35,6 +39,24 @@ def _positive(kind: type) -> Any:
     return parse
 
 
+def _solver(text: str) -> str:
+    """A back-end's name; a mistyped one is answered with the nearest."""
+    if text in SOLVER_NAMES:
+        return text
+    near = difflib.get_close_matches(text.lower(), SOLVER_NAMES, n=1)
+    hint = f"did you mean {near[0]!r}? " if near else ""
+    raise argparse.ArgumentTypeError(f"unknown solver {text!r} ({hint}use one of {', '.join(sorted(SOLVER_NAMES))})")
+
+
+def _zone(text: str) -> str:
+    """An IANA time zone name; a mistyped one is answered with the nearest."""
+    try:
+        time_zone(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
+
+
 def _travel(text: str) -> tuple[str, dict[str, str]]:
     """``haversine``, ``calibrated`` (settings from the configuration file), ``osrm=URL``
     or ``osm=FILE.pbf`` (made absolute, so that a re-plan finds it from anywhere)."""
@@ -54,7 +76,7 @@ _INPUT_FLAGS = (
     ("--depots", "input.depots", str, "depots table, optional"),
     ("--start", "horizon.start", _start, "first day of the horizon: YYYY-MM-DD, today or tomorrow"),
     ("--days", "horizon.days", _positive(int), "days in the horizon (default 1)"),
-    ("--tz", "horizon.tz", str, "IANA time zone of all times (default UTC)"),
+    ("--tz", "horizon.tz", _zone, "IANA time zone of all times (default UTC)"),
     ("--pickup-min", "horizon.pickup_min", float, "minutes a depot pickup takes on site (default 10)"),
     ("--travel", "travel", _travel, "travel times: haversine (default), osrm=URL or osm=FILE.osm.pbf"),
 )
@@ -72,7 +94,7 @@ _SOLVER_FLAGS = (
         "stop after this many improving solutions (reproducible plans)",
     ),
     ("--seed", "solver.seed", int, "random seed (default 0)"),
-    ("--solver", "solver.name", str, f"back-end: {', '.join(sorted(SOLVERS))} (default auto)"),
+    ("--solver", "solver.name", _solver, f"back-end: {', '.join(sorted(SOLVER_NAMES))} (default auto)"),
     ("--log", "output.log", str, "append structured log lines (JSON) to this file"),
 )
 _SWEEP_FLAGS = (
@@ -98,6 +120,18 @@ _REGION_FLAGS = (
 """Flags that override a key of the configuration file (see :mod:`optimizer.batch.config`)."""
 
 
+def _version() -> str:
+    """The installed distribution's version (the package's where it is not installed)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("optimizer")
+    except metadata.PackageNotFoundError:
+        import optimizer
+
+        return optimizer.__version__
+
+
 def _add(parser: argparse.ArgumentParser, flags: tuple[tuple[str, str, Any, str], ...]) -> None:
     for flag, key, kind, text in flags:
         parser.add_argument(flag, dest=key, type=kind, default=None, help=text)
@@ -108,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="optimizer", description="Route and schedule optimiser for field-service technicians."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     plan = commands.add_parser("plan", help="plan orders for technicians and write a plan folder")
     check = commands.add_parser("validate", help="check the input tables without solving; write a report")

@@ -342,9 +342,15 @@ def _build(
     repairs: list[Repair] = []
     warnings: list[InputIssue] = []
     parsed: dict[str, _Parsed] = {}
+    renamed = {
+        name: _renamed(sources[name], table, columns.get(name, {})) for name, table in tables.items() if name in sources
+    }
+    swapped = [issue for name, source in renamed.items() if (issue := _in_wrong_slot(source, tables[name], tables))]
+    if swapped:
+        raise InvalidProblemError(swapped)
     for name, table in tables.items():
         if name in sources:
-            source = _renamed(sources[name], table, columns.get(name, {}))
+            source = renamed[name]
             issues[name] = []
             parsed[name] = read_table(source, table, zone, issues[name], repairs, warnings, pass_through)
     found = [issue for name in issues for issue in issues[name]]
@@ -404,6 +410,30 @@ def _build(
             ]
         ) from None
     return Reading(problem, tuple(found + relation), tuple(repairs), tuple(dependents), tuple(warnings))
+
+
+def _in_wrong_slot(source: Source, table: Table, tables: Mapping[str, Table]) -> InputIssue | None:
+    """An issue where ``source``, given as ``table``, lacks a required column of it but
+    has every required column of another table (``--orders`` and ``--technicians``
+    swapped, say); else ``None``."""
+    headers = {str(c).strip() for c in source.frame.columns}
+
+    def fits(candidate: Table) -> bool:
+        return all(c.name in headers for c in candidate.columns if c.required)
+
+    if fits(table):
+        return None
+    for other in tables.values():
+        if other is not table and fits(other) and other.id_column in headers:
+            return InputIssue(
+                source.name,
+                None,
+                None,
+                f"given as the {table.name} table, but its headers are those of the {other.name} table "
+                f"({other.id_column}, ...): were the files swapped?",
+                row_kind="",
+            )
+    return None
 
 
 def _renamed(source: Source, table: Table, names: Mapping[str, str]) -> Source:

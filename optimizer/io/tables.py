@@ -40,7 +40,15 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     os.close(handle)
     try:
         frame.to_csv(staging, index=False)
+        os.chmod(staging, 0o666 & ~_umask())  # mkstemp makes it owner-only; a CSV is as readable as the umask says
         os.replace(staging, target)
     finally:
         Path(staging).unlink(missing_ok=True)
     return target
+
+
+def _umask() -> int:
+    """The process's file-creation mask (read by setting it, then restoring it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

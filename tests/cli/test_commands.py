@@ -110,11 +110,18 @@ def test_cli_bad_input_leaves_previous_output(tmp_path: Path) -> None:
 
 
 def test_cli_unknown_time_zone(tmp_path: Path, capsys) -> None:
-    """An unknown time zone is invalid input, exit code 2."""
+    """An unknown time zone is invalid input, exit code 2, as a flag (a usage error) or
+    in the configuration file (an input problem)."""
     args = plan_args(tmp_path / "plan")
     args[args.index("Europe/Berlin")] = "Mars/Olympus"
-    assert main(args) == EXIT_INVALID_INPUT
-    assert "Mars/Olympus" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exited:
+        main(args)
+    assert exited.value.code == EXIT_INVALID_INPUT
+    assert "unknown time zone 'Mars/Olympus'" in capsys.readouterr().err
+    config = write_config(tmp_path)
+    config.write_text(config.read_text().replace('tz = "Europe/Berlin"', 'tz = "Europe/Berln"'))
+    assert main(["plan", "--config", str(config)]) == EXIT_INVALID_INPUT
+    assert "(did you mean 'Europe/Berlin'?)" in capsys.readouterr().err
 
 
 def test_cli_unseen_instance_plans_urgent_first(tmp_path: Path) -> None:

@@ -616,3 +616,24 @@ def test_a_row_with_cells_only_in_unknown_columns_is_set_aside_not_skipped(tmp_p
     reading = read_csv_tables(tmp_path, orders)
     assert [o.id for o in reading.problem.orders] == ["O1"]
     assert {(i.row, i.column, i.message) for i in reading.rejected} >= {(3, "order_id", "value is required")}
+
+
+def test_swapped_orders_and_technicians_files_are_recognised(tmp_path: Path) -> None:
+    """The orders file given as technicians and the other way round: a structural
+    problem per file, naming the table its headers belong to."""
+    orders = write(tmp_path, "orders.csv", "order_id,lat,lon,duration_min\nO1,49.5,8.4,60\n")
+    technicians = write(tmp_path, "technicians.csv", TECHNICIANS_CSV)
+    with pytest.raises(InvalidProblemError) as caught:
+        optimizer.read_tables(technicians, orders, **SETTINGS)
+    assert [(i.source, i.message) for i in caught.value.issues] == [
+        (
+            "technicians.csv",
+            "given as the orders table, but its headers are those of the technicians table "
+            "(technician_id, ...): were the files swapped?",
+        ),
+        (
+            "orders.csv",
+            "given as the technicians table, but its headers are those of the orders table "
+            "(order_id, ...): were the files swapped?",
+        ),
+    ]

@@ -33,3 +33,18 @@ def test_validate_writes_a_report_of_every_problem(tmp_path: Path, capsys) -> No
         }
     assert main(["validate", "--config", str(write_config(tmp_path)), "--report", str(report)]) == EXIT_OK
     assert pd.read_csv(report).empty
+
+
+def test_a_written_table_is_as_readable_as_the_umask_says(tmp_path: Path) -> None:
+    """Atomic writing goes through a temporary file, which is owner-only; the table it
+    becomes is not (umask 022: rw-r--r--)."""
+    import os
+
+    from optimizer.io.tables import write_table
+
+    before = os.umask(0o022)
+    try:
+        written = write_table(pd.DataFrame({"a": [1]}), tmp_path / "t.csv")
+    finally:
+        os.umask(before)
+    assert written.stat().st_mode & 0o777 == 0o644
