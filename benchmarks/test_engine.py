@@ -59,7 +59,7 @@ def test_bench_read_sample(benchmark) -> None:
         days=3,
         tz=ZONE,
     )
-    assert len(problem.orders) == 150
+    assert len(problem.orders) == 152
 
 
 def test_bench_compile_sample(benchmark, sample: optimizer.Problem) -> None:

@@ -378,7 +378,7 @@ def _plan_and_write(
         }
         manifest["repairs"] = {"by_kind": reading.repair_counts, "cells": [r.as_dict() for r in reading.repairs]}
     title = f"Plan {problem.start}" + (f", re-planned at {problem.progress.now:%H:%M}" if problem.progress else "")
-    page = html_report(plan, problem, title=title) if report else None
+    page = html_report(plan, problem, title=title, changes=changes) if report else None
     book = workbook_bytes(problem, plan) if workbook else None
     files = write_plan(
         problem,

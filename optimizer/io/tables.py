@@ -29,7 +29,8 @@ def write_validation_report(issues: list[InputIssue], path: str | os.PathLike[st
         }
         for i in issues
     ]
-    return write_table(pd.DataFrame(rows, columns=list(REPORT_COLUMNS)), path)
+    frame = pd.DataFrame(rows, columns=list(REPORT_COLUMNS)).astype({"row": "Int64"})  # whole numbers, blank for none
+    return write_table(frame, path)
 
 
 def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:

@@ -1,13 +1,20 @@
-"""A self-contained HTML report of a plan (``report.html``): KPIs, a map of the routes,
-a Gantt chart per day and each technician's schedule. Inline SVG and CSS only, so it
-opens offline in any browser and can be mailed as one file."""
+"""A self-contained HTML report of a plan (``report.html``): key figures, per day a
+planning board (one row per technician working that day, named; visits labelled with
+their stop number, order and type, coloured by urgency; late visits and overtime
+marked; the shift shaded; after a re-plan a "now" line) beside the unplanned orders,
+and a map whose stop numbers are the board's; then one route sheet per technician-day
+and, after a re-plan, the list of changes. Inline SVG and CSS only, so it opens offline
+in any browser and can be mailed as one file. Printed, it gives one page per day's board
+(landscape) and one page per route sheet."""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
 import math
-from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+import pandas as pd
 
 from optimizer.models import Order, Plan, Problem, Route, Stop, StopKind
 from optimizer.outputs.bars import BAR_COLOURS, segments, technician_colours
@@ -18,38 +25,71 @@ _ROW_H, _LABEL_W, _GANTT_W = 22, 120, 860
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;margin:24px;color:#222}
-h1{font-size:22px}h2{font-size:18px;margin-top:32px}
+h1{font-size:22px}h2{font-size:18px;margin-top:32px}h3{font-size:15px;margin:4px 0}
 table{border-collapse:collapse;font-size:13px;margin:8px 0}
 td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}th{background:#f4f4f4}
 td.n{text-align:right}.small{font-size:12px;color:#555}
 svg text{font-size:10px;font-family:system-ui,sans-serif}
 .legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;vertical-align:middle}
+.board{display:flex;gap:16px;align-items:flex-start}.aside{font-size:12px;max-width:360px}
+tr.late td{background:#fde8e8}
+@page board{size:A4 landscape;margin:10mm}@page sheet{size:A4 portrait;margin:12mm}
+@media print{
+  body{margin:0}.screen{display:none}
+  section.day{page:board;break-after:page}section.sheet{page:sheet;break-after:page}
+  section.day svg{max-width:100%;height:auto}
+}
 """
+URGENCY_COLOURS = {"emergency": "#c0392b", "high": "#e67e22", "normal": "#2e86c1", "low": "#85c1e9"}
+"""Visit bars on the board by the order's urgency."""
 
 
-def html_report(plan: Plan, problem: Problem, *, title: str = "Plan") -> str:
+def html_report(plan: Plan, problem: Problem, *, title: str = "Plan", changes: pd.DataFrame | None = None) -> str:
     """The report of ``plan`` for ``problem`` as one HTML document (clock times local
-    in the problem's zone)."""
+    in the problem's zone); ``changes`` (a re-plan's :func:`optimizer.compare` frame)
+    is listed at the end."""
     plan = _local(plan, problem)
     colours = technician_colours(problem)
+    days = [day for day in problem.dates if any(r.date == day for r in plan.routes)]
     parts = [
         "<!DOCTYPE html><html><head><meta charset='utf-8'>",
         f"<title>{_e(title)}</title><style>{_STYLE}</style></head><body>",
-        f"<h1>{_e(title)}</h1>",
-        f"<p class='small'>{problem.start} + {problem.days} day(s), {problem.tz}; solver {_e(plan.info.solver)} "
-        f"({_e(plan.info.status)}), {plan.info.total_s:.1f} s</p>",
+        f"<div class='screen'><h1>{_e(title)}</h1>",
+        f"<p class='small'>{problem.start} + {problem.days} day(s), {problem.tz}; solver {_e(plan.info.solver)}, "
+        f"{plan.info.total_s:.1f} s</p>",
         _kpis(plan),
+        "</div>",
         *(
-            f"<h2>Day {day}</h2>{_map(plan, problem, day, colours)}{_gantt(plan, day, colours)}"
-            for day in problem.dates
+            f"<section class='day'><h2>Day {day}</h2><div class='board'>{_board(plan, problem, day)}"
+            f"<div class='aside'><h3>Unplanned orders</h3>{_unplanned(plan, problem)}</div></div>"
+            f"<div class='screen'>{_map(plan, problem, day, colours)}</div></section>"
+            for day in days
         ),
-        "<h2>Schedules</h2>",
-        _schedules(plan, problem),
-        "<h2>Unplanned orders</h2>",
-        _unplanned(plan),
+        "<h2 class='screen'>Route sheets</h2>",
+        *(_route_sheet(route, problem) for route in _in_order(plan.routes)),
+        _changes(changes),
         "</body></html>",
     ]
     return "\n".join(parts)
+
+
+def _in_order(routes: Iterable[Route]) -> list[Route]:
+    """Routes by technician, then date."""
+    return sorted(routes, key=lambda r: (r.technician_id, r.date))
+
+
+def _numbered(route: Route) -> list[tuple[int | None, Stop]]:
+    """The stops of ``route`` with their stop numbers: orders and pickups counted from
+    1 (the numbers of the map, the board and the route sheet), ``None`` for the rest."""
+    out: list[tuple[int | None, Stop]] = []
+    number = 0
+    for stop in route.stops:
+        if stop.kind in (StopKind.ORDER, StopKind.PICKUP):
+            number += 1
+            out.append((number, stop))
+        else:
+            out.append((None, stop))
+    return out
 
 
 def _local(plan: Plan, problem: Problem) -> Plan:
@@ -134,7 +174,9 @@ def _map(plan: Plan, problem: Problem, day: dt.date, colours: dict[str, str]) ->
         colour = colours.get(route.technician_id, "#000")
         points = [xy(places[("home", route.technician_id)])]
         marks = []
-        for number, stop in enumerate((s for s in route.stops if s.kind in (StopKind.ORDER, StopKind.PICKUP)), 1):
+        for number, stop in _numbered(route):
+            if number is None:
+                continue
             key = ("order", stop.order_id) if stop.kind is StopKind.ORDER else ("depot", stop.depot_id)
             x, y = xy(places[key])  # type: ignore[index]
             points.append((x, y))
@@ -180,73 +222,180 @@ def _window_text(orders: dict[str, Order], stop: Stop) -> str:
     return ", window " + "; ".join(f"{w.start:%d %H:%M}-{w.end:%H:%M}" for w in order.windows)
 
 
-def _gantt(plan: Plan, day: dt.date, colours: dict[str, str]) -> str:
-    """One row per technician working on ``day``: travel, wait, service, break and
-    pickup as separate bars, on the hours of the day."""
-    routes = sorted((r for r in plan.routes if r.date == day), key=lambda r: r.technician_id)
-    if not routes:
-        return "<p class='small'>no routes</p>"
-    first = min(r.stops[0].start for r in routes)
-    last = max(r.stops[-1].end for r in routes)
+def _board(plan: Plan, problem: Problem, day: dt.date) -> str:
+    """The planning board of ``day``: one row per technician working that day (named,
+    with the shift shaded and its end marked); drives, waiting, pickups and breaks as
+    bars, visits coloured by urgency and labelled ``#n order type``; late visits outlined
+    in red, time past the shift end hatched; after a re-plan a "now" line."""
+    zone = problem.zone
+    routes = {r.technician_id: r for r in plan.routes if r.date == day}
+    rows = [t for t in sorted(problem.technicians, key=lambda t: t.id) if t.id in routes or t.works_on(day)]
+    shifts = {
+        t.id: (
+            dt.datetime.combine(day, t.shift.start, tzinfo=zone),
+            dt.datetime.combine(day, t.shift.end, tzinfo=zone),
+        )
+        for t in rows
+    }
+    first = min([s for s, _ in shifts.values()] + [r.stops[0].start for r in routes.values()])
+    last = max([e for _, e in shifts.values()] + [r.stops[-1].end for r in routes.values()])
     origin = first.replace(minute=0, second=0, microsecond=0)
     span_s = max(3600.0, math.ceil(elapsed_s(last, origin) / 3600) * 3600)
+    orders = problem.order_by_id
 
     def x(instant: dt.datetime) -> float:
         return _LABEL_W + elapsed_s(instant, origin) / span_s * _GANTT_W
 
-    shapes = []
+    bottom = 16 + _ROW_H * len(rows)
+    shapes = [
+        "<defs><pattern id='overtime' width='6' height='6' patternUnits='userSpaceOnUse' "
+        "patternTransform='rotate(45)'><rect width='3' height='6' fill='#c0392b' opacity='0.5'/></pattern></defs>"
+    ]
     for hour in range(int(span_s // 3600) + 1):
         at = _LABEL_W + hour * 3600 / span_s * _GANTT_W
         clock = (origin + dt.timedelta(hours=hour)).strftime("%H:%M")
         shapes.append(
-            f"<line x1='{at:.1f}' y1='14' x2='{at:.1f}' y2='{14 + _ROW_H * len(routes)}' stroke='#eee'/>"
+            f"<line x1='{at:.1f}' y1='14' x2='{at:.1f}' y2='{bottom}' stroke='#eee'/>"
             f"<text x='{at:.1f}' y='10' text-anchor='middle'>{clock}</text>"
         )
-    for row, route in enumerate(routes):
+    for row, technician in enumerate(rows):
         top = 16 + row * _ROW_H
-        shapes.append(f"<text x='4' y='{top + 13}'>{_e(route.technician_id)}</text>")
-        for kind, start, end, tip in segments(route):
-            fill = colours.get(route.technician_id, "#000") if kind == "service" else BAR_COLOURS[kind]
-            width = max(0.5, x(end) - x(start))
-            shapes.append(
-                f"<rect x='{x(start):.1f}' y='{top}' width='{width:.1f}' height='{_ROW_H - 6}' "
-                f"fill='{fill}'><title>{_e(tip)}</title></rect>"
-            )
-    height = 24 + _ROW_H * len(routes)
-    legend = "".join(f"<span style='background:{c}'></span>{k}" for k, c in BAR_COLOURS.items() if k != "service")
+        start, end = shifts[technician.id]
+        label = f"{technician.name} ({technician.id})" if technician.name else technician.id
+        cells = [
+            f"<rect class='shift' x='{x(start):.1f}' y='{top - 2}' width='{x(end) - x(start):.1f}' "
+            f"height='{_ROW_H - 2}' fill='#eef6ee'/>",
+            f"<line class='shift-end' x1='{x(end):.1f}' y1='{top - 2}' x2='{x(end):.1f}' y2='{top + _ROW_H - 4}' "
+            "stroke='#2e7d32' stroke-width='1.5'/>",
+            f"<text x='4' y='{top + 12}'>{_e(label[:24])}</text>",
+        ]
+        route = routes.get(technician.id)
+        if route is not None:
+            cells.extend(_bars(route, orders, x, top))
+            back = route.stops[-1].end
+            if back > end:
+                cells.append(
+                    f"<rect class='overtime' x='{x(end):.1f}' y='{top - 2}' width='{x(back) - x(end):.1f}' "
+                    f"height='{_ROW_H - 2}' fill='url(#overtime)'><title>overtime {elapsed_s(back, end) / 60:.0f} "
+                    f"min (back {back:%H:%M}, shift end {end:%H:%M})</title></rect>"
+                )
+        shapes.append(
+            f"<g class='board-row' data-technician='{_e(technician.id)}' data-date='{day}'>{''.join(cells)}</g>"
+        )
+    if problem.progress is not None and origin <= problem.progress.now.astimezone(zone) <= origin + dt.timedelta(
+        seconds=span_s
+    ):
+        now = problem.progress.now.astimezone(zone)
+        shapes.append(
+            f"<g class='now'><line x1='{x(now):.1f}' y1='12' x2='{x(now):.1f}' y2='{bottom}' stroke='#c0392b' "
+            f"stroke-width='2' stroke-dasharray='4 2'/><text x='{x(now) + 3:.1f}' y='{bottom + 10}' fill='#c0392b'>"
+            f"now {now:%H:%M}</text></g>"
+        )
+    legend = "".join(f"<span style='background:{c}'></span>{k}" for k, c in URGENCY_COLOURS.items())
+    legend += "".join(f"<span style='background:{c}'></span>{k}" for k, c in BAR_COLOURS.items() if k != "service")
     return (
-        f"<svg width='{_LABEL_W + _GANTT_W + 20}' height='{height}'>{''.join(shapes)}</svg>"
-        f"<p class='legend small'>{legend}<span style='background:{BAR_COLOURS['service']}'></span>service "
-        "(the technician's colour)</p>"
+        f"<div><svg width='{_LABEL_W + _GANTT_W + 20}' height='{bottom + 16}'>{''.join(shapes)}</svg>"
+        f"<p class='legend small'>{legend}; red outline: late; hatched: overtime; green: shift</p></div>"
     )
 
 
-def _schedules(plan: Plan, problem: Problem) -> str:
-    by_technician: dict[str, list[Route]] = defaultdict(list)
-    for route in plan.routes:
-        by_technician[route.technician_id].append(route)
+def _bars(route: Route, orders: dict[str, Order], x: Callable[[dt.datetime], float], top: int) -> list[str]:
+    """The bars of one route on the board; visits as groups with their labels."""
+    out = []
+    for kind, start, end, tip in segments(route):
+        width = max(0.5, x(end) - x(start))
+        if kind != "service":
+            out.append(
+                f"<rect x='{x(start):.1f}' y='{top}' width='{width:.1f}' height='{_ROW_H - 6}' "
+                f"fill='{BAR_COLOURS[kind]}'><title>{_e(tip)}</title></rect>"
+            )
+    for number, stop in _numbered(route):
+        if stop.kind is not StopKind.ORDER or stop.order_id is None:
+            continue
+        order = orders.get(stop.order_id)
+        urgency = order.urgency.value if order else "normal"
+        label = f"#{number} {stop.order_id}" + (f" {order.type.value}" if order else "")
+        width = max(0.5, x(stop.end) - x(stop.start))
+        late = stop.late_min > 0
+        outline = " stroke='#b00000' stroke-width='2'" if late else ""
+        tip = f"{label}, {urgency}, {stop.start:%H:%M}-{stop.end:%H:%M}" + (
+            f", {stop.late_min:.0f} min late" if late else ""
+        )
+        shown = label if width >= 6 * len(label) else label[: max(0, int(width / 6))]
+        out.append(
+            f"<g class='visit{' late' if late else ''}' data-order='{_e(stop.order_id)}' data-number='{number}'>"
+            f"<rect x='{x(stop.start):.1f}' y='{top}' width='{width:.1f}' height='{_ROW_H - 6}' "
+            f"fill='{URGENCY_COLOURS.get(urgency, '#2e86c1')}'{outline}/>"
+            f"<text x='{x(stop.start) + 2:.1f}' y='{top + 11}' fill='white'>{_e(shown)}</text>"
+            f"<title>{_e(tip)}</title></g>"
+        )
+    return out
+
+
+def _route_sheet(route: Route, problem: Problem) -> str:
+    """One technician-day as a printable route sheet: every stop numbered as on the map
+    and the board, with times, the order's type, urgency, window and pass-through
+    columns (customer, address...), what to pick up, and late visits marked."""
+    technician = problem.technician_by_id[route.technician_id]
+    orders = problem.order_by_id
+    visits = len(route.order_ids)
     head = (
-        "<tr><th>technician</th><th>date</th><th>#</th><th>kind</th><th>order / depot</th><th>arrival</th>"
-        "<th>start</th><th>end</th><th>travel min</th><th>late min</th></tr>"
+        f"<h3>{_e(technician.name or technician.id)} ({_e(technician.id)}), {route.date:%a %Y-%m-%d}</h3>"
+        f"<p class='small'>shift {technician.shift.start:%H:%M}-{technician.shift.end:%H:%M}; {visits} visits, "
+        f"{route.travel_km:.1f} km, leaves {route.stops[0].start:%H:%M}, back {route.stops[-1].end:%H:%M}</p>"
     )
     rows = []
-    for technician in problem.technicians:
-        for route in by_technician.get(technician.id, []):
-            for number, stop in enumerate(route.stops):
-                rows.append(
-                    f"<tr><td>{_e(route.technician_id)}</td><td>{route.date}</td><td class='n'>{number}</td>"
-                    f"<td>{stop.kind.value}</td><td>{_e(stop.order_id or stop.depot_id or '')}</td>"
-                    f"<td>{stop.arrival:%H:%M}</td><td>{stop.start:%H:%M}</td><td>{stop.end:%H:%M}</td>"
-                    f"<td class='n'>{stop.travel_min:.0f}</td><td class='n'>{stop.late_min:.0f}</td></tr>"
-                )
-    return f"<table>{head}{''.join(rows)}</table>"
+    for number, stop in _numbered(route):
+        order = orders.get(stop.order_id or "") if stop.kind is StopKind.ORDER else None
+        if stop.kind is StopKind.ORDER and order is not None:
+            what = f"{order.id}: {order.type.value}, {order.urgency.value}"
+            notes = "; ".join(f"{k}: {v}" for k, v in order.attributes.items())
+        elif stop.kind is StopKind.PICKUP:
+            picked = [f"{k} x{v}" for k, v in sorted(stop.picked.items())] + sorted(stop.picked_tools)
+            what, notes = f"depot {stop.depot_id}", "pick up " + ", ".join(picked)
+        else:
+            what, notes = stop.kind.value, ""
+        late = f"{stop.late_min:.0f} min late" if stop.late_min > 0 else ""
+        rows.append(
+            f"<tr{' class=late' if late else ''}><td class='n'>{'' if number is None else number}</td>"
+            f"<td>{stop.arrival:%H:%M}</td><td>{stop.start:%H:%M}</td><td>{stop.end:%H:%M}</td><td>{_e(what)}</td>"
+            f"<td>{_e(_window_text(orders, stop).removeprefix(', window '))}</td><td>{_e(notes)}</td>"
+            f"<td>{_e(late)}</td></tr>"
+        )
+    table = (
+        "<table><tr><th>#</th><th>arrive</th><th>start</th><th>end</th><th>stop</th><th>window</th>"
+        f"<th>notes</th><th>late</th></tr>{''.join(rows)}</table>"
+    )
+    return (
+        f"<section class='sheet' data-technician='{_e(technician.id)}' data-date='{route.date}'>{head}{table}</section>"
+    )
 
 
-def _unplanned(plan: Plan) -> str:
+def _unplanned(plan: Plan, problem: Problem) -> str:
     if not plan.unplanned:
         return "<p class='small'>none</p>"
+    orders = problem.order_by_id
     rows = "".join(
-        f"<tr><td>{_e(u.order_id)}</td><td>{u.urgency.value}</td><td>{_e(u.reason)}</td><td>{_e(u.detail)}</td></tr>"
+        f"<tr title='{_e(u.detail)}'><td>{_e(u.order_id)}</td>"
+        f"<td>{_e(orders[u.order_id].type.value if u.order_id in orders else '')}</td>"
+        f"<td>{u.urgency.value}</td><td>{_e(u.reason)}</td></tr>"
         for u in plan.unplanned
     )
-    return f"<table><tr><th>order</th><th>urgency</th><th>reason</th><th>detail</th></tr>{rows}</table>"
+    return (
+        "<table class='unplanned'><tr><th>order</th><th>type</th><th>urgency</th><th>reason</th></tr>"
+        f"{rows}</table><p class='small'>the reason's detail shows on hover and in unassigned.csv</p>"
+    )
+
+
+def _changes(changes: pd.DataFrame | None) -> str:
+    """A re-plan's changes against the previous plan, one row per changed order."""
+    if changes is None:
+        return ""
+    if changes.empty:
+        return "<section class='screen'><h2>Changes</h2><p class='small'>none</p></section>"
+    head = "".join(f"<th>{_e(c)}</th>" for c in changes.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_e('' if pd.isna(v) else v)}</td>" for v in row) + "</tr>"
+        for row in changes.itertuples(index=False)
+    )
+    return f"<section class='screen'><h2>Changes</h2><table><tr>{head}</tr>{body}</table></section>"

@@ -54,11 +54,11 @@ def sample_frames() -> list[pd.DataFrame]:
 
 
 def test_from_files_sample_has_150_orders_12_technicians_2_depots(sample_problem: Problem):
-    """The bundled sample reads into 150 orders, 12 technicians and 2 depots over 3 days."""
-    assert len(sample_problem.orders) == 150
+    """The bundled sample reads into 152 orders, 12 technicians and 2 depots over 3 days."""
+    assert len(sample_problem.orders) == 152
     assert len(sample_problem.technicians) == 12
     assert [d.id for d in sample_problem.depots] == ["D-MA", "D-HD"]
-    assert sample_problem.orders[0].id == "O-001" and sample_problem.orders[-1].id == "O-150"
+    assert sample_problem.orders[0].id == "O-001" and sample_problem.orders[-1].id == "O-152"
     assert sample_problem.dates == [MONDAY, dt.date(2026, 11, 24), dt.date(2026, 11, 25)]
     assert sample_problem.tz == ZONE
 
