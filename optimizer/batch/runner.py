@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from optimizer.batch.config import RunConfig, SolverConfig
@@ -44,6 +46,7 @@ from optimizer.models.reasons import EXPLANATION
 from optimizer.models.settings import REPLAN_TIME_LIMIT_S
 from optimizer.outputs import compare, html_report
 from optimizer.outputs.manifest import run_manifest
+from optimizer.outputs.report import map_box
 from optimizer.outputs.workbook import workbook_bytes
 from optimizer.regions import solve_regions
 from optimizer.replan import replan_problem
@@ -256,6 +259,23 @@ def replan(
         )
 
 
+_ROAD_SEGMENTS = 40_000
+"""Most road segments the report's maps draw (the fastest roads where there are more)."""
+
+
+def _roads(problem: Problem) -> npt.NDArray[np.float64] | None:
+    """Where the plan used an OSM map, its roads inside the report's maps (the graph
+    the travel times came from, read once per process); else ``None``."""
+    if problem.travel.source != "osm":
+        return None
+    from optimizer.travel.osm import OsmTravel, road_lines  # pyosmium and scipy: only for OSM maps
+    from optimizer.travel.sources import travel_provider
+
+    provider = travel_provider(problem.travel)
+    assert isinstance(provider, OsmTravel)
+    return road_lines(provider.graph, *map_box(problem), limit=_ROAD_SEGMENTS)
+
+
 def writable(out: Path) -> Path:
     """``out``, where it can become a plan folder (raises InvalidProblemError otherwise)."""
     if out.exists() and not out.is_dir():
@@ -378,7 +398,7 @@ def _plan_and_write(
         }
         manifest["repairs"] = {"by_kind": reading.repair_counts, "cells": [r.as_dict() for r in reading.repairs]}
     title = f"Plan {problem.start}" + (f", re-planned at {problem.progress.now:%H:%M}" if problem.progress else "")
-    page = html_report(plan, problem, title=title, changes=changes) if report else None
+    page = html_report(plan, problem, title=title, changes=changes, roads=_roads(problem)) if report else None
     book = workbook_bytes(problem, plan) if workbook else None
     files = write_plan(
         problem,

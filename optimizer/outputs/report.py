@@ -13,7 +13,10 @@ import datetime as dt
 import html
 import math
 from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from optimizer.models import Order, Plan, Problem, Route, Stop, StopKind
@@ -40,20 +43,40 @@ tr.late td{background:#fde8e8}
   section.day svg{max-width:100%;height:auto}
 }
 """
+
+
+class MapBox(NamedTuple):
+    """The degrees a map shows."""
+
+    south: float
+    west: float
+    north: float
+    east: float
+
+
 URGENCY_COLOURS = {"emergency": "#c0392b", "high": "#e67e22", "normal": "#2e86c1", "low": "#85c1e9"}
 """Visit bars on the board by the order's urgency."""
 
 
-def html_report(plan: Plan, problem: Problem, *, title: str = "Plan", changes: pd.DataFrame | None = None) -> str:
+def html_report(
+    plan: Plan,
+    problem: Problem,
+    *,
+    title: str = "Plan",
+    changes: pd.DataFrame | None = None,
+    roads: npt.NDArray[np.float64] | None = None,
+) -> str:
     """The report of ``plan`` for ``problem`` as one HTML document (clock times local
     in the problem's zone); ``changes`` (a re-plan's :func:`optimizer.compare` frame)
-    is listed at the end."""
+    is listed at the end; ``roads`` (rows ``lat1, lon1, lat2, lon2``, inside
+    :func:`map_box`) are drawn under every map."""
     plan = _local(plan, problem)
     colours = technician_colours(problem)
     days = [day for day in problem.dates if any(r.date == day for r in plan.routes)]
     parts = [
         "<!DOCTYPE html><html><head><meta charset='utf-8'>",
         f"<title>{_e(title)}</title><style>{_STYLE}</style></head><body>",
+        _roads(problem, roads),
         f"<div class='screen'><h1>{_e(title)}</h1>",
         f"<p class='small'>{problem.start} + {problem.days} day(s), {problem.tz}; solver {_e(plan.info.solver)}, "
         f"{plan.info.total_s:.1f} s</p>",
@@ -62,7 +85,8 @@ def html_report(plan: Plan, problem: Problem, *, title: str = "Plan", changes: p
         *(
             f"<section class='day'><h2>Day {day}</h2><div class='board'>{_board(plan, problem, day)}"
             f"<div class='aside'><h3>Unplanned orders</h3>{_unplanned(plan, problem)}</div></div>"
-            f"<div class='screen'>{_map(plan, problem, day, colours)}</div></section>"
+            f"<div class='screen'>{_map(plan, problem, day, colours, roads is not None and len(roads) > 0)}</div>"
+            "</section>"
             for day in days
         ),
         "<h2 class='screen'>Route sheets</h2>",
@@ -146,9 +170,9 @@ def _places(problem: Problem) -> dict[tuple[str, str], tuple[float, float]]:
     return out
 
 
-def _map(plan: Plan, problem: Problem, day: dt.date, colours: dict[str, str]) -> str:
-    """The routes of ``day`` as polylines over an equirectangular projection, stops
-    numbered; orders unplanned over the whole horizon as hollow circles."""
+def _projection(problem: Problem) -> tuple[Callable[[tuple[float, float]], tuple[float, float]], MapBox]:
+    """The map's equirectangular projection (lat, lon) -> (x, y) pixels, fitted to the
+    problem's homes, orders and depots, and the box of degrees the map shows."""
     places = _places(problem)
     lats = [p[0] for p in places.values()] or [0.0]
     lons = [p[1] for p in places.values()] or [0.0]
@@ -160,7 +184,40 @@ def _map(plan: Plan, problem: Problem, day: dt.date, colours: dict[str, str]) ->
     def xy(point: tuple[float, float]) -> tuple[float, float]:
         return (_PAD + (point[1] - min(lons)) * squeeze * scale, _MAP_H - _PAD - (point[0] - min(lats)) * scale)
 
-    shapes = []
+    south, west = min(lats) - _PAD / scale, min(lons) - _PAD / (scale * squeeze)
+    box = MapBox(south, west, south + _MAP_H / scale, west + _MAP_W / (scale * squeeze))
+    return xy, box
+
+
+def map_box(problem: Problem) -> MapBox:
+    """The box of degrees the report's maps show, for the roads to draw under them."""
+    return _projection(problem)[1]
+
+
+def _roads(problem: Problem, roads: npt.NDArray[np.float64] | None) -> str:
+    """The road segments ``roads`` (rows ``lat1, lon1, lat2, lon2``) as one path,
+    defined once for every day's map to use; nothing without roads."""
+    if roads is None or len(roads) == 0:
+        return ""
+    xy, _ = _projection(problem)
+    steps = []
+    for lat1, lon1, lat2, lon2 in roads:
+        (x1, y1), (x2, y2) = xy((lat1, lon1)), xy((lat2, lon2))
+        steps.append(f"M{x1:.1f} {y1:.1f}L{x2:.1f} {y2:.1f}")
+    return (
+        "<svg width='0' height='0' style='position:absolute'><defs><path id='roads' fill='none' "
+        f"stroke='#d9d9d9' stroke-width='0.8' d='{''.join(steps)}'/></defs></svg>"
+    )
+
+
+def _map(plan: Plan, problem: Problem, day: dt.date, colours: dict[str, str], roads: bool = False) -> str:
+    """The routes of ``day`` as polylines over an equirectangular projection (over the
+    roads of the map, where given), stops numbered; orders unplanned over the whole
+    horizon as hollow circles."""
+    places = _places(problem)
+    xy, _ = _projection(problem)
+
+    shapes = ["<use href='#roads'/>"] if roads else []
     orders = problem.order_by_id
     planned = {o for r in plan.routes for o in r.order_ids}
     for order in problem.orders:

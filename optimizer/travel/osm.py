@@ -170,6 +170,28 @@ class OsmTravel:
         return nearest
 
 
+def road_lines(
+    graph: RoadGraph, south: float, west: float, north: float, east: float, limit: int
+) -> npt.NDArray[np.float64]:
+    """The roads of ``graph`` inside the box, for drawing: one row ``lat1, lon1, lat2,
+    lon2`` per road segment (both directions once); where there are more than
+    ``limit``, the fastest ``limit`` (the main roads)."""
+    coo = graph.weights.tocoo()
+    u, v = np.minimum(coo.row, coo.col), np.maximum(coo.row, coo.col)
+    inside = (graph.lat >= south) & (graph.lat <= north) & (graph.lon >= west) & (graph.lon <= east)
+    keep = inside[u] & inside[v] & (u != v)
+    u, v, weight = u[keep], v[keep], coo.data[keep]
+    pairs, first = np.unique(np.stack([u, v], axis=1), axis=0, return_index=True)
+    weight = weight[first]
+    if len(pairs) > limit:
+        centiseconds = np.floor(weight / _PATH_SCALE)
+        decimetres = weight - centiseconds * _PATH_SCALE
+        speed = decimetres / np.maximum(centiseconds, 1.0)
+        pairs = pairs[np.sort(np.argsort(-speed, kind="stable")[:limit])]
+    a, b = pairs[:, 0], pairs[:, 1]
+    return np.stack([graph.lat[a], graph.lon[a], graph.lat[b], graph.lon[b]], axis=1)
+
+
 def road_graph(
     pbf: Path, speeds_kmh: Mapping[str, float] = CAR_SPEEDS_KMH, junction_s: float = JUNCTION_S
 ) -> RoadGraph:

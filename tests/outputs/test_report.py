@@ -18,7 +18,7 @@ import optimizer
 from optimizer.cli import EXIT_OK, EXIT_URGENT_UNPLANNED, main
 from optimizer.models import Plan, Problem, StopKind
 
-from conftest import SAMPLES, sample_flags, write_config
+from conftest import SAMPLES, helsinki_plan_args, sample_flags, write_config
 
 
 @pytest.fixture(scope="module")
@@ -151,3 +151,18 @@ def test_the_report_as_chromium_renders_and_prints_it(sample_report, tmp_path: P
     _headless(browser, profile, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", path.as_uri())
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
     assert pages == len({r.date for r in plan.routes}) + len(plan.routes)
+
+
+def test_an_osm_plan_draws_its_roads_under_the_maps(helsinki_exports: Path, helsinki_pbf: Path, tmp_path: Path) -> None:
+    """Planned on an OSM extract: the report defines the map's roads once (road
+    segments inside the maps' box) and every day's map draws them under its routes."""
+    out = tmp_path / "plan"
+    assert main(helsinki_plan_args(helsinki_exports, out, "--travel", f"osm={helsinki_pbf}")) in (
+        EXIT_OK,
+        EXIT_URGENT_UNPLANNED,
+    )
+    page = (out / "report.html").read_text()
+    (roads,) = re.findall(r"<path id='roads'[^>]* d='([^']*)'", page)
+    assert roads.count("M") > 100
+    days = len(re.findall(r"<section class='day'>", page))
+    assert page.count("<use href='#roads'/>") == days > 0
