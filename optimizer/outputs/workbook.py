@@ -15,9 +15,10 @@ import re
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from optimizer.io.frames import costs_frame, technicians_frame, unassigned_frame, visits_frame
 from optimizer.models import Plan, Problem
@@ -28,12 +29,10 @@ _MAX_NAME = 31  # Excel's limit on a sheet name
 
 
 def workbook_bytes(problem: Problem, plan: Plan) -> bytes:
-    """The workbook of ``plan`` (answering ``problem``) as the bytes of an ``.xlsx`` file."""
-    book = Workbook()
-    kpis = book.active
-    assert kpis is not None  # a new workbook has one sheet
-    kpis.title = "KPIs"
-    _fill(kpis, _kpi_frame(plan))
+    """The workbook of ``plan`` (answering ``problem``) as the bytes of an ``.xlsx`` file
+    (written row by row: openpyxl's write-only mode, about three times faster)."""
+    book = Workbook(write_only=True)
+    _fill(book.create_sheet("KPIs"), _kpi_frame(plan))
     _fill(book.create_sheet("Technician days"), technicians_frame(plan))
     _fill(book.create_sheet("Unplanned"), unassigned_frame(plan, problem))
     _fill(book.create_sheet("Costs"), costs_frame(problem, plan))
@@ -82,24 +81,33 @@ def _sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
-def _fill(sheet: Worksheet, frame: pd.DataFrame) -> None:
+def _fill(sheet: WriteOnlyWorksheet, frame: pd.DataFrame) -> None:
     """``frame`` into ``sheet``: a bold, frozen header with a filter, typed cells (local
     date-times, dates, numbers, text; blanks for missing values), columns sized to fit."""
-    sheet.append([str(c) for c in frame.columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in frame.itertuples(index=False):
-        sheet.append([_cell(value) for value in row])
     for index, column in enumerate(frame.columns, start=1):
-        letter = get_column_letter(index)
-        if isinstance(frame[column].dtype, pd.DatetimeTZDtype):
-            for cell in sheet[letter][1:]:
-                cell.number_format = _DATE_TIME
         width = max([len(str(column)), *(len(str(v)) for v in frame[column].head(200))], default=8)
-        sheet.column_dimensions[letter].width = min(60, width + 2)
+        sheet.column_dimensions[get_column_letter(index)].width = min(60, width + 2)
     sheet.freeze_panes = "A2"
     if len(frame.columns):
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
+    bold = Font(bold=True)
+    header = []
+    for column in frame.columns:
+        cell = WriteOnlyCell(sheet, value=str(column))
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    timed = [isinstance(frame[column].dtype, pd.DatetimeTZDtype) for column in frame.columns]
+    for row in frame.itertuples(index=False):
+        values: list[object] = []
+        for value, is_time in zip(row, timed, strict=True):
+            converted = _cell(value)
+            if is_time and converted is not None:
+                cell = WriteOnlyCell(sheet, value=converted)
+                cell.number_format = _DATE_TIME
+                converted = cell
+            values.append(converted)
+        sheet.append(values)
 
 
 def _cell(value: object) -> object:

@@ -27,11 +27,14 @@ def test_the_workbook_has_typed_cells_and_a_schedule_per_technician(
     assert book.sheetnames[:4] == ["KPIs", "Technician days", "Unplanned", "Costs"]
     assert [name.split()[0] for name in book.sheetnames[4:]] == technicians
     schedule = book[book.sheetnames[4]]
+    assert schedule.freeze_panes == "A2" and schedule.auto_filter.ref.startswith("A1:")
+    assert schedule["A1"].font.bold
     header = [c.value for c in schedule[1]]
     first = dict(zip(header, [c.value for c in schedule[2]], strict=True))
     visits = visits_frame(plan)
     expected = visits[visits["technician_id"] == technicians[0]].iloc[0]
     assert isinstance(first["start"], dt.datetime) and first["start"].tzinfo is None
+    assert schedule.cell(row=2, column=header.index("start") + 1).number_format == "yyyy-mm-dd hh:mm"
     assert first["start"] == expected["start"].tz_localize(None).to_pydatetime()
     assert isinstance(first["travel_min"], float | int)
     kpis = {row[0].value: row[1].value for row in book["KPIs"].iter_rows(min_row=2)}
