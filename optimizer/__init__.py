@@ -102,6 +102,11 @@ class _Package(ModuleType):
 sys.modules[__name__].__class__ = _Package
 
 
+def __dir__() -> list[str]:
+    """The module's names with the public ones imported on first use."""
+    return sorted(set(globals()) | set(__all__))
+
+
 def __getattr__(name: str) -> Any:
     """A public name (see ``__all__``) or a subpackage, imported on first use."""
     if name in _HOMES:

@@ -14,6 +14,7 @@ command line (:mod:`optimizer.cli`) prints and turns them into exit codes.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -40,7 +41,7 @@ from optimizer.exits import (
 )
 from optimizer.instance import compile_instance
 from optimizer.io import Reading, read_events, read_plan, read_tables, write_plan
-from optimizer.io.plan_folder import CsvDialect
+from optimizer.io.plan_folder import MANIFEST_FILE, CsvDialect
 from optimizer.models import Plan, Problem, Reason, UnplannedOrder, Urgency
 from optimizer.models.reasons import EXPLANATION
 from optimizer.models.settings import REPLAN_TIME_LIMIT_S
@@ -245,7 +246,13 @@ def replan(
         if on_read is not None:
             on_read(problem)
         inputs = [Path(plan_folder) / "problem.json", Path(plan_folder) / "plan.json", Path(events)]
-        settings = {"plan": str(plan_folder), "events": str(events), "solver": given.model_dump(mode="json")}
+        output = _output_settings(Path(plan_folder))
+        settings = {
+            "plan": str(plan_folder),
+            "events": str(events),
+            "solver": given.model_dump(mode="json"),
+            "output": output,
+        }
         return _plan_and_write(
             problem,
             given,
@@ -256,7 +263,22 @@ def replan(
             before=before,
             on_improvement=on_improvement,
             command=command,
+            **output,
         )
+
+
+def _output_settings(plan_folder: Path) -> dict[str, Any]:
+    """How the plan in ``plan_folder`` was written (its manifest's ``report``,
+    ``workbook`` and ``csv_dialect``), for its re-plan to be written the same way;
+    the defaults where the folder has no manifest saying so."""
+    defaults = {"report": True, "workbook": True, "csv_dialect": "en"}
+    try:
+        given = json.loads((plan_folder / MANIFEST_FILE).read_text(encoding="utf-8"))["settings"]["output"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return defaults
+    if not isinstance(given, dict):
+        return defaults
+    return {key: given.get(key, value) for key, value in defaults.items()}
 
 
 _ROAD_SEGMENTS = 40_000

@@ -70,7 +70,7 @@ def cost_rows(problem: Problem, routes: Sequence[Route], unplanned: Sequence[Unp
     for route in routes:
         shift_end = dt.datetime.combine(route.date, technicians[route.technician_id].shift.end, tzinfo=problem.zone)
         waits = stops_waiting_s(route)
-        previous_end = utc(route.stops[0].end)
+        previous_end = min(utc(route.stops[0].end), utc(shift_end))  # leaving after the shift end is overtime too
         for stop, wait_s in zip(route.stops, waits, strict=True):
             if stop.kind not in (StopKind.ORDER, StopKind.PICKUP, StopKind.END):
                 continue

@@ -37,6 +37,18 @@ def text(value: Any) -> str:
     return str(value).strip()
 
 
+def verbatim(value: Any) -> str:
+    """A cell as the text it shows, spaces and leading zeros kept (``""`` for a blank
+    one; a whole number read as a float without its ``.0``; a date-time in ISO 8601)."""
+    if is_blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value)
+
+
 def number(value: Any) -> float:
     """A finite decimal number (``.`` as the decimal mark)."""
     try:

@@ -119,8 +119,9 @@ def visits_frame(plan: Plan, problem: Problem | None = None) -> pd.DataFrame:
 def unassigned_frame(plan: Plan, problem: Problem | None = None) -> pd.DataFrame:
     """One row per unplanned order with its urgency, reason code and explanation; with
     ``problem``, also its type and due time and its pass-through columns."""
-    rows = [u.model_dump(mode="json") for u in plan.unplanned]
+    rows = [(u.order_id, u.urgency.value, u.reason, u.detail, u.until) for u in plan.unplanned]
     frame = pd.DataFrame(rows, columns=list(UNASSIGNED_COLUMNS))
+    frame["until"] = _times([pd.NaT if t is None else t for t in frame["until"]], plan.tz)
     if problem is None:
         return frame
     return _with_orders(frame, problem, plan.tz, ("order_type", "due"))
@@ -190,7 +191,9 @@ def _with_orders(frame: pd.DataFrame, problem: Problem, zone: str, columns: tupl
             out[column] = pd.Series(values[column], dtype="string")
     extra = list(dict.fromkeys(key for order in problem.orders for key in order.attributes))
     for key in extra:
-        name = key if key not in out.columns else f"{key}_input"
+        name = key
+        while name in out.columns or (name != key and name in extra):
+            name = f"{name}_input"
         out[name] = pd.Series([o.attributes.get(key) if o else None for o in found], dtype="string")
     return out
 

@@ -346,14 +346,12 @@ def _build(
         name: _renamed(sources[name], table, columns.get(name, {})) for name, table in tables.items() if name in sources
     }
     swapped = [issue for name, source in renamed.items() if (issue := _in_wrong_slot(source, tables[name], tables))]
-    if swapped:
-        raise InvalidProblemError(swapped)
     for name, table in tables.items():
         if name in sources:
             source = renamed[name]
             issues[name] = []
             parsed[name] = read_table(source, table, zone, issues[name], repairs, warnings, pass_through)
-    found = [issue for name in issues for issue in issues[name]]
+    found = swapped + [issue for name in issues for issue in issues[name]]
     structural = [issue for issue in found if issue.row is None]
     if structural or (strict and found):
         raise InvalidProblemError(found if strict else structural)
@@ -510,9 +508,21 @@ def read_table(
     header += [(name, "required column is missing" + _did_you_mean(name, unknown, "is it")) for name in missing]
     for name, message in header:
         issues.append(InputIssue(source.name, None, name, message, row_kind=source.row_kind))
-    kept = unknown if table.pass_through else []
+    kept = list(dict.fromkeys(unknown)) if table.pass_through else []
     fate = "passed through to the outputs" if table.pass_through else "ignored"
-    for name in unknown:
+    for name in kept:
+        if unknown.count(name) > 1:
+            warning = InputIssue(
+                source.name,
+                None,
+                name,
+                "column appears more than once: only the first is passed through",
+                row_kind=source.row_kind,
+            )
+            logger.warning(str(warning), extra={"event": "unknown_column", "source": source.name, "column": name})
+            if warnings is not None:
+                warnings.append(warning)
+    for name in dict.fromkeys(unknown):
         if name in kept and name in declared:
             continue
         warning = InputIssue(
@@ -525,7 +535,8 @@ def read_table(
         return out
     present = [c for c in table.columns if c.name in frame.columns]
     records = frame[[c.name for c in present]].to_dict("records")
-    passed = frame[kept].to_dict("records")
+    where_kept = [[str(c) for c in frame.columns].index(name) for name in kept]
+    passed = [dict(zip(kept, row, strict=True)) for row in frame.iloc[:, where_kept].itertuples(index=False)]
     empty = [all(cells.is_blank(value) for value in row) for row in frame.itertuples(index=False)]
     for position, record in enumerate(records):
         if empty[position]:
@@ -560,9 +571,7 @@ def read_table(
         if bad:
             continue
         if table.pass_through and kept:
-            values[table.pass_through] = {
-                name: cells.text(raw) for name, raw in passed[position].items() if not cells.is_blank(raw)
-            }
+            values[table.pass_through] = {name: cells.verbatim(raw) for name, raw in passed[position].items()}
         try:
             item = table.model.model_validate(values)
         except OverflowError:  # a rule computing with a date-time near the calendar's ends

@@ -89,6 +89,7 @@ def html_report(
             "</section>"
             for day in days
         ),
+        "" if days else f"<h2>Unplanned orders</h2>{_unplanned(plan, problem)}",
         "<h2 class='screen'>Route sheets</h2>",
         *(_route_sheet(route, problem) for route in _in_order(plan.routes)),
         _changes(changes),
@@ -273,10 +274,14 @@ def _map(plan: Plan, problem: Problem, day: dt.date, colours: dict[str, str], ro
 
 
 def _window_text(orders: dict[str, Order], stop: Stop) -> str:
+    """``, window 23 08:00-10:00; ...`` for an order's windows, in the zone of the stop's
+    times (the report's), or nothing."""
     order = orders.get(stop.order_id or "") if stop.kind is StopKind.ORDER else None
     if order is None or not order.windows:
         return ""
-    return ", window " + "; ".join(f"{w.start:%d %H:%M}-{w.end:%H:%M}" for w in order.windows)
+    zone = stop.start.tzinfo
+    shown = (f"{w.start.astimezone(zone):%d %H:%M}-{w.end.astimezone(zone):%H:%M}" for w in order.windows)
+    return ", window " + "; ".join(shown)
 
 
 def _board(plan: Plan, problem: Problem, day: dt.date) -> str:

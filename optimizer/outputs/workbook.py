@@ -16,6 +16,7 @@ import re
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -106,19 +107,26 @@ def _fill(sheet: WriteOnlyWorksheet, frame: pd.DataFrame) -> None:
                 cell = WriteOnlyCell(sheet, value=converted)
                 cell.number_format = _DATE_TIME
                 converted = cell
+            elif isinstance(converted, str) and converted.startswith("="):
+                cell = WriteOnlyCell(sheet, value=converted)
+                cell.data_type = "s"  # text as given, never a formula
+                converted = cell
             values.append(converted)
         sheet.append(values)
 
 
 def _cell(value: object) -> object:
     """One value as an Excel cell: a time-zone-aware time as its local wall-clock time,
-    missing values blank, numpy scalars as Python numbers."""
+    missing values blank, numpy scalars as Python numbers, text without the control
+    characters Excel cannot hold."""
     if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
         return None
     if isinstance(value, pd.Timestamp):
         return value.tz_localize(None).to_pydatetime() if value.tzinfo else value.to_pydatetime()
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return value.replace(tzinfo=None)
-    if hasattr(value, "item") and not isinstance(value, str):
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters Excel cannot hold
+    if hasattr(value, "item"):
         return value.item()
     return value

@@ -265,3 +265,23 @@ def test_a_nights_export_with_defects_plans_with_its_repairs_and_rows_set_aside(
     assert "1 input row set aside" in err and "2 cells repaired (1 case normalised, 1 windows merged" in err
     events = [json.loads(line)["event"] for line in (tmp_path / "run.log").read_text().splitlines()]
     assert {"row_set_aside", "depends_on_rejected_row", "repaired"} <= set(events)
+
+
+def test_replan_writes_its_folder_as_the_plan_was_written(tmp_path: Path) -> None:
+    """A plan written with csv_dialect "de" and no workbook: its re-plan is too."""
+    from conftest import SAMPLES
+
+    config = write_config(tmp_path, extra='csv_dialect = "de"\nworkbook = false\n')
+    assert main(["plan", "--config", str(config)]) in (EXIT_OK, EXIT_URGENT_UNPLANNED)
+    first, second = tmp_path / "plan", tmp_path / "replan"
+    events = str(SAMPLES / "events.csv")
+    assert main(
+        ["replan", "--plan", str(first), "--events", events, "--max-solutions", "20", "--out", str(second)]
+    ) in (
+        EXIT_OK,
+        EXIT_URGENT_UNPLANNED,
+    )
+    for folder in (first, second):
+        assert (folder / "visits.csv").read_text().startswith("technician_id;technician_name;")
+        assert not (folder / "plan.xlsx").exists()
+    assert (second / "changes.csv").read_text().split("\n", 1)[0].count(";") > 3

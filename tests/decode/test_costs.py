@@ -51,3 +51,17 @@ def test_lateness_and_leaving_out_are_on_their_orders_rows() -> None:
     assert costs.loc[missed, "unplanned"] == pytest.approx(problem.weights.unplanned[Urgency.EMERGENCY])
     assert costs.loc[missed, "kind"] == "unplanned" and costs.loc[missed, "total"] == costs.loc[missed, "unplanned"]
     assert plan.kpis.rules["unplanned"].largest == missed
+
+
+def test_a_day_that_starts_after_the_shift_end_is_overtime_from_the_shift_end() -> None:
+    """The only visit's window is 18:00-19:00 and the shift ends at 17:00: the visit's row
+    carries all the overtime, from 17:00 (not from leaving home) to its end."""
+    problem = make_problem(
+        [make_order("EVE", windows=(window("18:00", "19:00"),))], [make_technician(max_overtime_min=180)]
+    )
+    plan = solve_checked(problem)
+    (route,) = plan.routes
+    visit = next(s for s in route.stops if s.kind is StopKind.ORDER)
+    costs = optimizer.io.costs_frame(problem, plan).set_index("kind")
+    minutes = (visit.end - at("17:00")).total_seconds() / 60
+    assert costs.loc["order", "overtime"] == pytest.approx(problem.weights.overtime_per_min * minutes)

@@ -539,7 +539,7 @@ def test_other_order_columns_pass_through_unchanged(tmp_path: Path) -> None:
     reading = read_csv_tables(tmp_path, orders, pass_through=("customer",))
     first, second = reading.problem.orders
     assert first.attributes == {"customer": "Bäckerei Maier", "ticket": "007"}
-    assert second.attributes == {}
+    assert second.attributes == {"customer": "", "ticket": ""}
     assert [w.column for w in reading.warnings] == ["ticket"]
     plan = optimizer.solve(reading.problem, max_solutions=50)
     visits = optimizer.io.visits_frame(plan, reading.problem)
@@ -620,12 +620,13 @@ def test_a_row_with_cells_only_in_unknown_columns_is_set_aside_not_skipped(tmp_p
 
 def test_swapped_orders_and_technicians_files_are_recognised(tmp_path: Path) -> None:
     """The orders file given as technicians and the other way round: a structural
-    problem per file, naming the table its headers belong to."""
+    problem per file, naming the table its headers belong to, first, then the columns
+    each lacks for the table it was given as."""
     orders = write(tmp_path, "orders.csv", "order_id,lat,lon,duration_min\nO1,49.5,8.4,60\n")
     technicians = write(tmp_path, "technicians.csv", TECHNICIANS_CSV)
     with pytest.raises(InvalidProblemError) as caught:
         optimizer.read_tables(technicians, orders, **SETTINGS)
-    assert [(i.source, i.message) for i in caught.value.issues] == [
+    assert [(i.source, i.message) for i in caught.value.issues][:2] == [
         (
             "technicians.csv",
             "given as the orders table, but its headers are those of the technicians table "
@@ -637,3 +638,19 @@ def test_swapped_orders_and_technicians_files_are_recognised(tmp_path: Path) -> 
             "(order_id, ...): were the files swapped?",
         ),
     ]
+
+
+def test_pass_through_keeps_values_and_input_order_and_never_overwrites(tmp_path: Path) -> None:
+    """Columns in their input order, blank ones too; spaces and leading zeros kept; a
+    duplicated header passes its first column (with a warning); a name our outputs use
+    gets ``_input``, never replacing an input column already called that."""
+    orders = "order_id,lat,lon,duration_min,seq_input,seq,ref,ref,empty\nO1,49.5,8.4,60,mine,0042 ,a,b,\n"
+    reading = read_csv_tables(tmp_path, orders)
+    (order,) = reading.problem.orders
+    assert list(order.attributes) == ["seq_input", "seq", "ref", "empty"]
+    assert order.attributes == {"seq_input": "mine", "seq": "0042 ", "ref": "a", "empty": ""}
+    assert any(w.column == "ref" and "more than once" in w.message for w in reading.warnings)
+    plan = optimizer.solve(reading.problem, max_solutions=20)
+    visits = optimizer.io.visits_frame(plan, reading.problem)
+    row = visits[visits["order_id"] == "O1"].iloc[0]
+    assert (row["seq_input"], row["seq_input_input"], row["seq"]) == ("mine", "0042 ", 1)

@@ -166,3 +166,31 @@ def test_an_osm_plan_draws_its_roads_under_the_maps(helsinki_exports: Path, hels
     assert roads.count("M") > 100
     days = len(re.findall(r"<section class='day'>", page))
     assert page.count("<use href='#roads'/>") == days > 0
+
+
+def test_a_plan_without_routes_still_lists_its_unplanned_orders() -> None:
+    """Nobody can serve the only order: no board, but the unplanned order and its reason."""
+    from optimizer.outputs import html_report
+
+    from conftest import make_order, make_problem, make_technician
+
+    problem = make_problem([make_order("X", skills={"welding": 1})], [make_technician()])
+    plan = optimizer.solve(problem, max_solutions=10)
+    page = html_report(plan, problem)
+    assert "<h2>Unplanned orders</h2>" in page and "<td>X</td>" in page and "no_skilled_technician" in page
+
+
+def test_windows_on_route_sheets_are_local_times() -> None:
+    """A window given in UTC (08:00-10:00Z) shows as 09:00-11:00 on a Berlin route sheet."""
+    import datetime as dt
+
+    from optimizer.models import TimeWindow
+    from optimizer.outputs import html_report
+
+    from conftest import make_order, make_problem, make_technician
+
+    utc = dt.UTC
+    window = TimeWindow(start=dt.datetime(2026, 11, 23, 8, tzinfo=utc), end=dt.datetime(2026, 11, 23, 10, tzinfo=utc))
+    problem = make_problem([make_order("W", windows=(window,))], [make_technician()])
+    plan = optimizer.solve(problem, max_solutions=10)
+    assert "23 09:00-11:00" in html_report(plan, problem)

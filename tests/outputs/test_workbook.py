@@ -54,3 +54,22 @@ def test_sheet_titles_are_valid_and_unique() -> None:
     second = _sheet_title("t/1 [nord] ä very long technician name here", used)
     assert first == "T_1 _Nord_ Ä very long technici" and len(first) == 31
     assert second.endswith(" (2)") and len(second) <= 31 and second.lower() != first.lower()
+
+
+def test_text_is_kept_as_text_and_cleaned_of_what_excel_cannot_hold(tmp_path: Path) -> None:
+    """A pass-through value starting with '=' stays text (never a formula); a control
+    character is dropped instead of failing the workbook."""
+    import optimizer
+
+    from conftest import make_order, make_problem, make_technician
+
+    orders = [make_order("O1", attributes={"note": '=HYPERLINK("x")', "ref": "a\x0bb"})]
+    problem = make_problem(orders, [make_technician()])
+    plan = optimizer.solve(problem, max_solutions=20)
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(workbook_bytes(problem, plan))
+    sheet = load_workbook(path)["Costs"]
+    header = [c.value for c in sheet[1]]
+    row = dict(zip(header, sheet[2], strict=True))
+    assert row["note"].value == '=HYPERLINK("x")' and row["note"].data_type == "s"
+    assert row["ref"].value == "ab"
