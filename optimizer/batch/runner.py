@@ -443,6 +443,7 @@ def _plan_and_write(
         csv_dialect=csv_dialect,
         rejected=None if reading is None else reading.rejected,
         dependents=() if reading is None else reading.dependents,
+        dependent_orders=() if reading is None else reading.dependent_orders,
     )
     result = BatchResult(
         problem, plan, out, files, verdict, changes, timings | {"total": time.perf_counter() - began}, reading

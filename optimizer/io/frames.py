@@ -8,7 +8,7 @@ the order's pass-through columns (``Order.attributes``), unchanged, after ours.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
@@ -116,15 +116,17 @@ def visits_frame(plan: Plan, problem: Problem | None = None) -> pd.DataFrame:
     return _with_orders(frame, problem, plan.tz, ("order_type", "urgency", "windows", "due"))
 
 
-def unassigned_frame(plan: Plan, problem: Problem | None = None) -> pd.DataFrame:
+def unassigned_frame(plan: Plan, problem: Problem | None = None, others: Sequence[Order] = ()) -> pd.DataFrame:
     """One row per unplanned order with its urgency, reason code and explanation; with
-    ``problem``, also its type and due time and its pass-through columns."""
+    ``problem``, also its type and due time and its pass-through columns (``others``:
+    orders listed unplanned that are not in ``problem``, e.g. those depending on an
+    input row set aside)."""
     rows = [(u.order_id, u.urgency.value, u.reason, u.detail, u.until) for u in plan.unplanned]
     frame = pd.DataFrame(rows, columns=list(UNASSIGNED_COLUMNS))
     frame["until"] = _times([pd.NaT if t is None else t for t in frame["until"]], plan.tz)
     if problem is None:
         return frame
-    return _with_orders(frame, problem, plan.tz, ("order_type", "due"))
+    return _with_orders(frame, problem, plan.tz, ("order_type", "due"), others)
 
 
 def technicians_frame(plan: Plan) -> pd.DataFrame:
@@ -166,11 +168,14 @@ def _times(values: Iterable[object], zone: str) -> pd.Series:
     return pd.to_datetime(series, utc=True).dt.tz_convert(zone)
 
 
-def _with_orders(frame: pd.DataFrame, problem: Problem, zone: str, columns: tuple[str, ...]) -> pd.DataFrame:
-    """``frame`` with ``columns`` (of :data:`ORDER_COLUMNS`) of the order of each row,
-    then every pass-through column of the problem's orders (blank where a row has no
-    order; a name our columns already use gets the suffix ``_input``)."""
-    orders = problem.order_by_id
+def _with_orders(
+    frame: pd.DataFrame, problem: Problem, zone: str, columns: tuple[str, ...], others: Sequence[Order] = ()
+) -> pd.DataFrame:
+    """``frame`` with ``columns`` (of :data:`ORDER_COLUMNS`) of the order of each row
+    (one of the problem's or of ``others``), then every pass-through column of those
+    orders (blank where a row has no order; a name our columns already use gets the
+    suffix ``_input``)."""
+    orders = problem.order_by_id | {o.id: o for o in others}
     anchor = sla_anchor(problem)
 
     def of(order_id: object) -> Order | None:
@@ -189,7 +194,7 @@ def _with_orders(frame: pd.DataFrame, problem: Problem, zone: str, columns: tupl
             out[column] = _times([pd.NaT if d is None else d for d in dues], zone)
         elif column not in out.columns:
             out[column] = pd.Series(values[column], dtype="string")
-    extra = list(dict.fromkeys(key for order in problem.orders for key in order.attributes))
+    extra = list(dict.fromkeys(key for order in (*problem.orders, *others) for key in order.attributes))
     for key in extra:
         name = key
         while name in out.columns or (name != key and name in extra):

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from optimizer.exceptions import InputIssue, InvalidProblemError
 from optimizer.io.frames import costs_frame, technicians_frame, unassigned_frame, visits_frame
-from optimizer.models import Plan, Problem, UnplannedOrder
+from optimizer.models import Order, Plan, Problem, UnplannedOrder
 
 Model = TypeVar("Model", bound=BaseModel)
 CsvDialect = Literal["en", "de"]
@@ -51,6 +51,7 @@ def write_plan(
     workbook: bytes | None = None,
     rejected: Sequence[InputIssue] | None = None,
     dependents: Sequence[UnplannedOrder] = (),
+    dependent_orders: Sequence[Order] = (),
     csv_dialect: CsvDialect = "en",
 ) -> tuple[str, ...]:
     """Write ``visits.csv``, ``unassigned.csv``, ``technicians.csv``, ``costs.csv``
@@ -61,7 +62,8 @@ def write_plan(
     (see :mod:`optimizer.outputs.report`), also ``report.html``; with ``workbook`` (see
     :mod:`optimizer.outputs.workbook`), also ``plan.xlsx``; with ``rejected`` (the
     input rows set aside, see :func:`optimizer.io.read_tables`), also ``rejected.csv`` (just
-    its header where none was). ``dependents``, orders left out of ``problem`` because a
+    its header where none was). ``dependents`` (with their orders, ``dependent_orders``),
+    orders left out of ``problem`` because a
     row they depend on was set aside, are listed in ``unassigned.csv`` after the plan's own.
 
     All files are first written to a temporary folder beside ``out``; each is then moved
@@ -77,11 +79,8 @@ def write_plan(
             _write_csv(frame, staging / name, csv_dialect)
 
         _csv(visits_frame(plan, problem), "visits.csv")
-        unassigned = unassigned_frame(plan, problem)
-        if dependents:
-            extra = pd.DataFrame([d.model_dump(mode="json") for d in dependents])
-            unassigned = pd.concat([unassigned, extra], ignore_index=True) if len(unassigned) else extra
-        _csv(unassigned, "unassigned.csv")
+        listed = plan.model_copy(update={"unplanned": (*plan.unplanned, *dependents)}) if dependents else plan
+        _csv(unassigned_frame(listed, problem, dependent_orders), "unassigned.csv")
         _csv(technicians_frame(plan), "technicians.csv")
         _csv(costs_frame(problem, plan), "costs.csv")
         _write_json(staging / "kpis.json", plan.kpis.model_dump(mode="json"))

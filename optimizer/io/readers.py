@@ -42,7 +42,7 @@ from optimizer.exceptions import InputIssue, InvalidProblemError
 from optimizer.io import cells
 from optimizer.io.repairs import Repair
 from optimizer.io.schema import DEPOTS, ORDERS, TECHNICIANS, Column, Table
-from optimizer.models import Problem, Reason, UnplannedOrder
+from optimizer.models import Order, Problem, Reason, UnplannedOrder
 from optimizer.models.problem import relation_issues
 from optimizer.timeaxis import time_zone
 
@@ -106,6 +106,9 @@ class Reading:
     repairs: tuple[Repair, ...] = ()
     dependents: tuple[UnplannedOrder, ...] = ()
     warnings: tuple[InputIssue, ...] = ()
+    dependent_orders: tuple[Order, ...] = ()
+    """The orders of ``dependents``, as read (for their type, due time and pass-through
+    columns in ``unassigned.csv``)."""
 
     @property
     def rows_set_aside(self) -> int:
@@ -407,7 +410,14 @@ def _build(
                 for e in error.errors()
             ]
         ) from None
-    return Reading(problem, tuple(found + relation), tuple(repairs), tuple(dependents), tuple(warnings))
+    return Reading(
+        problem,
+        tuple(found + relation),
+        tuple(repairs),
+        tuple(dependents),
+        tuple(warnings),
+        tuple(orders_by_id[d.order_id] for d in dependents),
+    )
 
 
 def _in_wrong_slot(source: Source, table: Table, tables: Mapping[str, Table]) -> InputIssue | None:

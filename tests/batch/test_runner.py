@@ -253,6 +253,8 @@ def test_a_nights_export_with_defects_plans_with_its_repairs_and_rows_set_aside(
     unassigned = pd.read_csv(out / "unassigned.csv", dtype=str).set_index("order_id")
     assert unassigned.loc["O-083", "reason"] == "depends_on_rejected_row"
     assert "'T-05' was set aside (technicians.csv line" in unassigned.loc["O-083", "detail"]
+    row = orders.set_index("order_id").loc["O-083"]
+    assert unassigned.loc["O-083", "order_type"] == row["type"]  # the order as read, though not in the problem
     problem, _ = read_plan(out)
     assert "O-083" not in {o.id for o in problem.orders} and len(problem.orders) == len(orders) - 1
     assert len(problem.order_by_id["O-001"].windows) == 1
