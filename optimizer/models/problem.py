@@ -61,7 +61,7 @@ class Problem(Frozen):
     orders: tuple[Order, ...]
     technicians: tuple[Technician, ...]
     depots: tuple[Depot, ...] = ()
-    start: dt.date
+    start: dt.date = Field(ge=dt.date(1900, 1, 1), le=dt.date(9998, 12, 31), description="the horizon's first day")
     days: int = Field(default=1, ge=1, le=366)
     tz: TimeZoneName = "UTC"
     pickup_min: float = Field(default=10.0, ge=0, le=240, description="minutes a depot pickup takes on site")

@@ -86,3 +86,17 @@ def test_problem_rejects_zero_days():
     """A horizon needs at least one day."""
     with pytest.raises(ValidationError, match="greater than or equal to 1"):
         make_problem([make_order()], [make_technician()], days=0)
+
+
+def test_a_horizon_near_the_calendars_end_is_refused_as_input() -> None:
+    """A start the engine cannot compute with (its deadlines run past year 9999) is a
+    validation error, not an overflow later (exit 2 from the command line, not 4)."""
+    import datetime as dt
+
+    import pydantic
+    import pytest
+
+    from conftest import make_order, make_problem, make_technician
+
+    with pytest.raises(pydantic.ValidationError, match="start"):
+        make_problem([make_order()], [make_technician()], start=dt.date(9999, 12, 31))
