@@ -180,7 +180,9 @@ def test_trsp_runner_serves_every_request_and_writes_its_files(instances: Path, 
     lines = (tmp_path / "C101.100_25-5-5-5.sol").read_text().splitlines()
     nodes = [int(n) for line in lines for n in line.split(":")[1].split()]
     assert sorted(n for n in nodes if n) == list(range(26, 126))
-    assert float(row["gap_pct"]) > -1e-6
+    # the thesis' best-known durations are not all optimal (at 30 s ours beat 12 of 29 by up to
+    # 0.82%): far below one would mean the model had gone wrong
+    assert float(row["gap_pct"]) > -1.0
 
 
 def test_moves_runner_measures_both_searches(instances: Path, tmp_path: Path) -> None:

@@ -201,8 +201,8 @@ def _parts(
         if key not in most:
             most[key] = _most_work(instance, vehicle, order, continuing, int(instance.order_duration_s[order]))
         held = most[key]
-        if held is None:
-            return None
+        if held is None or held[0] >= left:
+            return None  # a day that holds more than what is left but not that: no run from here
         parts.append(held[1])
         left -= held[0]
     return None

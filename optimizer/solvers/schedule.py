@@ -20,8 +20,9 @@ gap the break starts as early as the window allows; if that is before the drive 
 end, it delays the arrival (a break at the origin or on the road), otherwise it is
 taken on site while waiting.
 
-Long jobs: where no schedule takes the break between stops, it may interrupt an order
-(never a depot pickup): it starts within ``[break_start, break_end]``, no earlier than
+Long jobs: the break may also interrupt an order (never a depot pickup), where that
+costs less than every gap (a long job starting at 09:00 is not put off until after a
+lunch break at home): it starts within ``[break_start, break_end]``, no earlier than
 the service starts and before its work is done, and the visit ends ``d`` seconds later
 than its duration alone (the visit's end says so, and the plan lists the break inside
 the visit's times).
@@ -30,6 +31,7 @@ the visit's times).
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -109,8 +111,8 @@ def schedule_route(
     """Earliest feasible times for ``visits`` (order indices) on ``vehicle``, or ``None``;
     with ``part``, every order visit is that share of its order's work.
 
-    Tries the break in every gap and keeps the cheapest schedule (ties: the earliest
-    gap); where no gap can hold it, inside each order visit (the long-job rule).
+    Tries the break in every gap and inside each order visit (the long-job rule) and
+    keeps the cheapest schedule (ties: the earliest gap, then a gap before a visit).
     """
     visits = tuple(int(o) for o in visits)
     if not visits:
@@ -121,15 +123,13 @@ def schedule_route(
         return None  # a break only delays: no schedule with one can be feasible either
     if instance.vehicle_break_duration_s[vehicle] <= 0 or plain.return_s <= instance.vehicle_break_end_s[vehicle]:
         return plain
-    best = _cheapest(instance, (forward(instance, vehicle, visits, break_gap=gap) for gap in range(len(visits) + 1)))
-    if best is not None:
-        return best
+    gaps = (forward(instance, vehicle, visits, break_gap=gap) for gap in range(len(visits) + 1))
     inside = (
         forward(instance, vehicle, visits, break_gap=k, inside=True)
         for k, stop in enumerate(visits)
         if not instance.is_pickup(stop)
     )
-    return _cheapest(instance, inside)
+    return _cheapest(instance, itertools.chain(gaps, inside))
 
 
 def _cheapest(instance: Instance, schedules: Iterable[RouteSchedule | None]) -> RouteSchedule | None:

@@ -144,3 +144,15 @@ def test_break_stays_between_stops_where_it_fits() -> None:
     for k, stop in enumerate(stops):
         if stop.kind is StopKind.BREAK:
             assert stops[k - 1].end <= stop.start
+
+
+def test_a_long_job_takes_the_break_inside_where_a_gap_costs_overtime() -> None:
+    """A 7-hour job from about 08:00 and a lunch break between 12:00 and 13:00: the break
+    interrupts the job (back by about 15:35, no overtime) rather than being taken at home
+    at 12:00 with the job after it (back after 19:30, in overtime), though both are feasible."""
+    orders = [make_order("LONG", duration_min=420)]
+    technician = make_technician(break_=lunch(), max_overtime_min=240)
+    instance = compile_instance(make_problem(orders, [technician]))
+    timed = schedule_route(instance, 0, [0])
+    assert timed is not None and timed.break_inside
+    assert timed.overtime_s == 0 and timed.start_s[0] < seconds("08:10")

@@ -96,8 +96,7 @@ double RouteCost::operator()(int vehicle, const int* stops, int n) {
         double cost = with_break_in_gap(vehicle, stops, n, gap);
         if (cost < best) best = cost;
     }
-    if (best < INF) return best;
-    for (int visit = 0; visit < n; ++visit) {
+    for (int visit = 0; visit < n; ++visit) {  // or inside a long job, where that costs less
         if (d_.is_pickup(stops[visit])) continue;  // a break never interrupts a pickup
         double cost = with_break_inside(vehicle, stops, n, visit);
         if (cost < best) best = cost;
