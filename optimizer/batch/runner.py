@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from optimizer.batch.config import RunConfig, SolverConfig
+from optimizer.batch.config import OutputConfig, RunConfig, SolverConfig
 from optimizer.batch.logs import logged
 from optimizer.check import CheckReport, check
 from optimizer.exceptions import InputIssue, InvalidProblemError, OptimizerError, TravelError
@@ -271,7 +271,7 @@ def _output_settings(plan_folder: Path) -> dict[str, Any]:
     """How the plan in ``plan_folder`` was written (its manifest's ``report``,
     ``workbook`` and ``csv_dialect``), for its re-plan to be written the same way;
     the defaults where the folder has no manifest saying so."""
-    defaults = {"report": True, "workbook": True, "csv_dialect": "en"}
+    defaults = {key: OutputConfig.model_fields[key].default for key in ("report", "workbook", "csv_dialect")}
     try:
         given = json.loads((plan_folder / MANIFEST_FILE).read_text(encoding="utf-8"))["settings"]["output"]
     except (OSError, ValueError, KeyError, TypeError):

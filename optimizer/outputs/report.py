@@ -73,10 +73,14 @@ def html_report(
     plan = _local(plan, problem)
     colours = technician_colours(problem)
     days = [day for day in problem.dates if any(r.date == day for r in plan.routes)]
+    xy, _ = _projection(problem)  # one for every map and the roads
+    places = _places(problem)
+    drawn = _roads(xy, roads)
+    unplanned = _unplanned(plan, problem)
     parts = [
         "<!DOCTYPE html><html><head><meta charset='utf-8'>",
         f"<title>{_e(title)}</title><style>{_STYLE}</style></head><body>",
-        _roads(problem, roads),
+        drawn,
         f"<div class='screen'><h1>{_e(title)}</h1>",
         f"<p class='small'>{problem.start} + {problem.days} day(s), {problem.tz}; solver {_e(plan.info.solver)}, "
         f"{plan.info.total_s:.1f} s</p>",
@@ -84,12 +88,12 @@ def html_report(
         "</div>",
         *(
             f"<section class='day'><h2>Day {day}</h2><div class='board'>{_board(plan, problem, day)}"
-            f"<div class='aside'><h3>Unplanned orders</h3>{_unplanned(plan, problem)}</div></div>"
-            f"<div class='screen'>{_map(plan, problem, day, colours, roads is not None and len(roads) > 0)}</div>"
+            f"<div class='aside'><h3>Unplanned orders</h3>{unplanned}</div></div>"
+            f"<div class='screen'>{_map(plan, problem, day, colours, xy, places, bool(drawn))}</div>"
             "</section>"
             for day in days
         ),
-        "" if days else f"<h2>Unplanned orders</h2>{_unplanned(plan, problem)}",
+        "" if days else f"<h2>Unplanned orders</h2>{unplanned}",
         "<h2 class='screen'>Route sheets</h2>",
         *(_route_sheet(route, problem) for route in _in_order(plan.routes)),
         _changes(changes),
@@ -171,7 +175,11 @@ def _places(problem: Problem) -> dict[tuple[str, str], tuple[float, float]]:
     return out
 
 
-def _projection(problem: Problem) -> tuple[Callable[[tuple[float, float]], tuple[float, float]], MapBox]:
+Projection = Callable[[tuple[float, float]], tuple[float, float]]
+"""(lat, lon) -> (x, y) pixels of the report's maps."""
+
+
+def _projection(problem: Problem) -> tuple[Projection, MapBox]:
     """The map's equirectangular projection (lat, lon) -> (x, y) pixels, fitted to the
     problem's homes, orders and depots, and the box of degrees the map shows."""
     places = _places(problem)
@@ -195,12 +203,11 @@ def map_box(problem: Problem) -> MapBox:
     return _projection(problem)[1]
 
 
-def _roads(problem: Problem, roads: npt.NDArray[np.float64] | None) -> str:
-    """The road segments ``roads`` (rows ``lat1, lon1, lat2, lon2``) as one path,
-    defined once for every day's map to use; nothing without roads."""
+def _roads(xy: Projection, roads: npt.NDArray[np.float64] | None) -> str:
+    """The road segments ``roads`` (rows ``lat1, lon1, lat2, lon2``) as one path in the
+    maps' projection ``xy``, defined once for every day's map to use; nothing without roads."""
     if roads is None or len(roads) == 0:
         return ""
-    xy, _ = _projection(problem)
     steps = []
     for lat1, lon1, lat2, lon2 in roads:
         (x1, y1), (x2, y2) = xy((lat1, lon1)), xy((lat2, lon2))
@@ -211,12 +218,18 @@ def _roads(problem: Problem, roads: npt.NDArray[np.float64] | None) -> str:
     )
 
 
-def _map(plan: Plan, problem: Problem, day: dt.date, colours: dict[str, str], roads: bool = False) -> str:
-    """The routes of ``day`` as polylines over an equirectangular projection (over the
-    roads of the map, where given), stops numbered; orders unplanned over the whole
-    horizon as hollow circles."""
-    places = _places(problem)
-    xy, _ = _projection(problem)
+def _map(
+    plan: Plan,
+    problem: Problem,
+    day: dt.date,
+    colours: dict[str, str],
+    xy: Projection,
+    places: dict[tuple[str, str], tuple[float, float]],
+    roads: bool,
+) -> str:
+    """The routes of ``day`` as polylines in the projection ``xy`` (over the roads of the
+    map, where drawn), stops numbered; orders unplanned over the whole horizon as hollow
+    circles; ``places`` as :func:`_places` gives them."""
 
     shapes = ["<use href='#roads'/>"] if roads else []
     orders = problem.order_by_id
