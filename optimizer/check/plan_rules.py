@@ -186,6 +186,7 @@ class _Checker:
             self.routes_of[route.technician_id].append(route)
         travel_s_total = 0
         lateness = 0.0
+        preferred = 0.0
         waiting_min = 0.0
         overtime_min = 0.0
         seen: Counter[str] = Counter()
@@ -205,6 +206,7 @@ class _Checker:
                     seen[stop.order_id] += 1
                     if utc(stop.start) == self.first_start[stop.order_id]:
                         lateness += self.pricing.lateness(self.orders[stop.order_id], stop.start)
+                        preferred += self.pricing.preference(self.orders[stop.order_id], route.technician_id)
         for key, count in route_keys.items():
             if count > 1:
                 self.flag("duplicate_route", f"{count} routes for {key[0]} on {key[1]}")
@@ -240,6 +242,7 @@ class _Checker:
             "overtime": overtime_min * weights.overtime_per_min,
             "travel": travel_s_total * weights.travel_per_min / 60,
             "waiting": waiting_min * weights.waiting_per_min,
+            "preferred": preferred,
             "stability": self.pricing.stability(visits),
         }
         objective = sum(terms.values())
@@ -270,7 +273,8 @@ class _Checker:
         def local(clock: dt.time) -> dt.datetime:
             return utc(dt.datetime.combine(route.date, clock, tzinfo=problem.zone))
 
-        shift_start, shift_end = local(tech.shift.start), local(tech.shift.end)
+        hours = tech.hours_on(route.date)
+        shift_start, shift_end = local(hours.start), local(hours.end)
         latest_end = shift_end + dt.timedelta(minutes=tech.max_overtime_min)
         n_fixed = self.fixed_prefix(route, stops)
         new = stops[n_fixed:-1]
@@ -286,7 +290,7 @@ class _Checker:
                         route,
                         stop.order_id,
                     )
-            day_from, cut = self.availability(route, tech, new, stops[-1], shift_start, latest_end)
+        day_from, cut = self.availability(route, tech, new, stops[-1], shift_start, latest_end)
         if stops[-1].arrival > latest_end and new:
             self.flag(
                 "shift",
@@ -330,6 +334,11 @@ class _Checker:
             prev, prev_loc, pending_breaks = stop, loc, []
         if tech.capacity is not None and load > tech.capacity + 1e-9:
             self.flag("capacity", f"load {load:g} exceeds van capacity {tech.capacity:g}", route)
+        served = len({s.order_id for s in stops if s.kind is StopKind.ORDER})
+        if tech.max_orders_per_day is not None and served > tech.max_orders_per_day:
+            self.flag("max_orders", f"serves {served} orders, at most {tech.max_orders_per_day} a day", route)
+        if tech.max_travel_min is not None and travelled > round(60 * tech.max_travel_min) + _TOLERANCE_S:
+            self.flag("max_travel", f"drives {travelled / 60:.1f} min, at most {tech.max_travel_min:g} a day", route)
         resumes = max([day_from, *([self.now] if self.now else []), *(s.end for s in stops[1:n_fixed])])
         works_on = any(s.kind in (StopKind.ORDER, StopKind.PICKUP) for s in new)
         self.breaks(route, tech, stops, resumes=resumes, home_early=cut and not works_on)
@@ -394,8 +403,8 @@ class _Checker:
             self.flag("multi_day", "the days of a multi-day visit are not consecutive working days", order=order.id)
         day_min = (
             elapsed_s(
-                dt.datetime.combine(dates[0], tech.shift.end, tzinfo=self.problem.zone),
-                dt.datetime.combine(dates[0], tech.shift.start, tzinfo=self.problem.zone),
+                dt.datetime.combine(dates[0], tech.hours_on(dates[0]).end, tzinfo=self.problem.zone),
+                dt.datetime.combine(dates[0], tech.hours_on(dates[0]).start, tzinfo=self.problem.zone),
             )
             / 60
             + tech.max_overtime_min
@@ -406,14 +415,23 @@ class _Checker:
                 f"split over days, but its {order.duration_min:g} min fit one working day of {day_min:g} min",
                 order=order.id,
             )
-        if self.service_s[order.id] < round(60 * order.duration_min) - _TOLERANCE_S:
+        if self.service_s[order.id] < self.needed_s(order, tech) - _TOLERANCE_S:
             self.flag(
                 "duration",
-                f"multi-day service of {self.service_s[order.id] / 60:.1f} min, needs {order.duration_min:g} min",
+                f"multi-day service of {self.service_s[order.id] / 60:.1f} min, "
+                f"needs {self.needed_s(order, tech) / 60:g} min",
                 order=order.id,
             )
         if order.parts:
             self.flag("multi_day", "a multi-day visit may not use parts", order=order.id)
+
+    @staticmethod
+    def needed_s(order: Order, tech: Technician) -> float:
+        """Seconds of work ``order`` takes ``tech``: its minutes times his factor for its
+        skills (the largest of them; his overall factor where a skill has none), to the
+        nearest second."""
+        factors = [tech.efficiency.skills.get(skill, tech.efficiency.factor) for skill in order.skills]
+        return float(round(60 * order.duration_min * max(factors or [tech.efficiency.factor])))
 
     def speed(self, route: Route, stop: Stop, prev_loc: int, loc: int, drive_s: int) -> None:
         """The travel source's drive of ``drive_s`` seconds between two places is no
@@ -436,12 +454,14 @@ class _Checker:
                 flag("skill", f"needs {skill}:{level}, technician has level {tech.skills.get(skill, 0)}")
         if order.technician is not None and order.technician != tech.id:
             flag("required_technician", f"must be served by {order.technician}")
+        if tech.id in order.excluded:
+            flag("excluded_technician", f"{tech.id} is excluded from serving it")
         service_s = _work_s(stop, pause)
         if order.id in self.days_of:
             if stop.start != self.first_start[order.id]:
                 return  # a later day of a multi-day visit: windows and release bind its first day
-        elif service_s < round(60 * order.duration_min) - _TOLERANCE_S:
-            flag("duration", f"service of {service_s / 60:.1f} min, needs {order.duration_min:g} min")
+        elif service_s < self.needed_s(order, tech) - _TOLERANCE_S:
+            flag("duration", f"service of {service_s / 60:.1f} min, needs {self.needed_s(order, tech) / 60:g} min")
         if order.release is not None and stop.start < utc(order.release):
             flag("release", f"starts {self.clock(stop.start, True)}, before release {self.clock(order.release, True)}")
         if order.windows and not any(utc(w.start) <= stop.start <= utc(w.end) for w in order.windows):
@@ -556,10 +576,7 @@ class _Checker:
         after the fixed ones (and before the end), ``[first, last]`` the working day as
         the shift gives it. Returns when the working day begins after absences, and
         whether an absence cuts its end short."""
-        progress = self.problem.progress
-        if progress is None:
-            return first, False
-        free_from, free_until = progress.working_time(tech.id, first, last, self.problem.horizon_end)
+        free_from, free_until = self._free(tech, first, last)
         if new and (
             free_from >= free_until
             or any(s.start < free_from for s in new)
@@ -572,6 +589,26 @@ class _Checker:
                 route,
             )
         return free_from, free_until < last
+
+    def _free(self, tech: Technician, first: dt.datetime, last: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+        """The working day ``[first, last]`` cut by the technician's absences (``away``,
+        and in a re-plan unavailability): an absence over its start moves the start to
+        its end; one beginning inside it ends the day there."""
+        spans = [(utc(w.start), utc(w.end)) for w in tech.away]
+        if self.problem.progress is not None:
+            spans += [
+                (utc(u.start), utc(u.end) if u.end else utc(self.problem.horizon_end))
+                for u in self.problem.progress.unavailable
+                if u.technician_id == tech.id
+            ]
+        free_from, free_until = first, last
+        for begins, ends in sorted(spans):
+            if begins <= free_from < ends:
+                free_from = max(free_from, ends)
+        for begins, _ in sorted(spans):
+            if free_from < begins < free_until:
+                free_until = begins
+        return free_from, max(free_from, free_until)
 
     def breaks(
         self, route: Route, tech: Technician, stops: tuple[Stop, ...], *, resumes: dt.datetime, home_early: bool
@@ -589,7 +626,7 @@ class _Checker:
         opens = utc(dt.datetime.combine(route.date, rest.start, tzinfo=self.problem.zone))
         closes = utc(dt.datetime.combine(route.date, rest.end, tzinfo=self.problem.zone))
         if not taken:
-            if stops[-1].arrival > closes and not home_early and not (self.now is not None and resumes > closes):
+            if stops[-1].arrival > closes and not home_early and not resumes > closes:
                 self.flag("break", f"works past {self.clock(closes)} without a {rest.duration_min}-minute break", route)
             return
         if len(taken) > 1:

@@ -26,12 +26,13 @@ class Pricing:
         self.now = problem.progress.now.astimezone(dt.UTC) if problem.progress else None
         first = self._first_shift_start()
         self.sla_from = max(first, self.now) if self.now else first
+        self.technician_ids = frozenset(t.id for t in problem.technicians)
 
     def _first_shift_start(self) -> dt.datetime:
         problem = self.problem
         day = problem.dates[0]
-        starts = [t.shift.start for t in problem.technicians if t.works_on(day)]
-        starts = starts or [t.shift.start for t in problem.technicians]
+        starts = [t.hours_on(day).start for t in problem.technicians if t.works_on(day)]
+        starts = starts or [t.hours_on(day).start for t in problem.technicians]
         if not starts:
             return problem.horizon_start.astimezone(dt.UTC)
         return dt.datetime.combine(day, min(starts), tzinfo=problem.zone).astimezone(dt.UTC)
@@ -73,6 +74,12 @@ class Pricing:
         if overdue > 0:
             return price * min(weights.backlog_cap, 1.0 + overdue * weights.backlog_per_day)
         return price
+
+    def preference(self, order: Order, technician_id: str) -> float:
+        """A visit of ``order`` by ``technician_id``: ``preferred_miss`` if the order names
+        preferred technicians of this problem and he is none of them."""
+        wanted = {t for t in order.preferred if t in self.technician_ids}
+        return self.problem.weights.preferred_miss if wanted and technician_id not in wanted else 0.0
 
     def stability(self, visits: dict[str, tuple[str, dt.datetime]]) -> float:
         """In a re-plan, what the plan's ``visits`` (order id -> technician id, start)

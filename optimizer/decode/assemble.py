@@ -40,12 +40,12 @@ def assemble_plan(problem: Problem, instance: Instance, result: SolveResult, inf
 def _cut_short(problem: Problem, technician: Technician, day: dt.date) -> bool:
     """Whether an absence ends the technician's working day early (no break is due on
     the way home then)."""
-    assert problem.progress is not None
-    first = utc(dt.datetime.combine(day, technician.shift.start, tzinfo=problem.zone))
-    last = utc(dt.datetime.combine(day, technician.shift.end, tzinfo=problem.zone)) + dt.timedelta(
+    hours = technician.hours_on(day)
+    first = utc(dt.datetime.combine(day, hours.start, tzinfo=problem.zone))
+    last = utc(dt.datetime.combine(day, hours.end, tzinfo=problem.zone)) + dt.timedelta(
         minutes=technician.max_overtime_min
     )
-    return problem.progress.working_time(technician.id, first, last, problem.horizon_end)[1] < last
+    return problem.working_time(technician, first, last)[1] < last
 
 
 def _after(prefix: Route, route: Route) -> Route:

@@ -28,6 +28,8 @@ from optimizer.models.objective import (
     due_of,
     first_visits,
     leave_out_cost,
+    preference_cost,
+    preferred_of,
     promise_cost,
     sla_anchor,
     stops_waiting_s,
@@ -35,7 +37,7 @@ from optimizer.models.objective import (
 )
 from optimizer.timeaxis import elapsed_s, utc
 
-TERMS = ("unplanned", "lateness", "overtime", "travel", "waiting", "stability")
+TERMS = ("unplanned", "lateness", "overtime", "travel", "waiting", "preferred", "stability")
 """The objective's terms, in the order of ``Kpis.objective_terms``."""
 
 
@@ -68,7 +70,8 @@ def cost_rows(problem: Problem, routes: Sequence[Route], unplanned: Sequence[Unp
     rows: dict[str, CostRow] = {}
     extra: list[CostRow] = []
     for route in routes:
-        shift_end = dt.datetime.combine(route.date, technicians[route.technician_id].shift.end, tzinfo=problem.zone)
+        hours = technicians[route.technician_id].hours_on(route.date)
+        shift_end = dt.datetime.combine(route.date, hours.end, tzinfo=problem.zone)
         waits = stops_waiting_s(route)
         previous_end = min(utc(route.stops[0].end), utc(shift_end))  # leaving after the shift end is overtime too
         for stop, wait_s in zip(route.stops, waits, strict=True):
@@ -91,8 +94,10 @@ def cost_rows(problem: Problem, routes: Sequence[Route], unplanned: Sequence[Unp
             row.terms["overtime"] += weights.overtime_per_min * past_s / 60
             previous_end = max(previous_end, utc(stop.end))
     for order_id, stop in first_visits(routes).items():
-        order = orders[order_id]
-        rows[order_id].terms["lateness"] += visit_late_cost(problem, order, due_of(problem, order, anchor), stop.start)
+        order, row = orders[order_id], rows[order_id]
+        row.terms["lateness"] += visit_late_cost(problem, order, due_of(problem, order, anchor), stop.start)
+        preferred = preferred_of(problem, order, technicians.keys())
+        row.terms["preferred"] += preference_cost(problem, preferred, row.technician_id or "")
     missed = []
     for item in unplanned:
         order = orders[item.order_id]

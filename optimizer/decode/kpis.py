@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from optimizer.decode.costs import cost_rows, rule_summaries
@@ -24,6 +25,8 @@ from optimizer.models.objective import (
     due_of,
     first_visits,
     objective_terms,
+    preference_cost,
+    preferred_of,
     route_waiting_min,
     sla_anchor,
     stability_total,
@@ -33,8 +36,15 @@ from optimizer.timeaxis import elapsed_s, utc
 
 def route_overtime_min(problem: Problem, route: Route, tech: Technician) -> float:
     """Minutes the route ends after the technician's shift end that day."""
-    shift_end = dt.datetime.combine(route.date, tech.shift.end, tzinfo=problem.zone)
+    shift_end = dt.datetime.combine(route.date, tech.hours_on(route.date).end, tzinfo=problem.zone)
     return max(0.0, elapsed_s(route.stops[-1].end, shift_end) / 60)
+
+
+def preferences_total(problem: Problem, routes: Sequence[Route]) -> float:
+    """The preferred-technician term of ``routes``: :func:`preference_cost` of each order's first visit."""
+    orders, known = problem.order_by_id, problem.technician_by_id.keys()
+    firsts = {order_id: route.technician_id for route in routes for order_id in route.order_ids}
+    return sum(preference_cost(problem, preferred_of(problem, orders[o], known), t) for o, t in firsts.items())
 
 
 def compute_kpis(problem: Problem, routes: tuple[Route, ...], unplanned: tuple[UnplannedOrder, ...]) -> Kpis:
@@ -55,6 +65,7 @@ def compute_kpis(problem: Problem, routes: tuple[Route, ...], unplanned: tuple[U
         overtime_min=figures["overtime_min"],
         travel_min=figures["travel_min"],
         waiting_min=waiting_min,
+        preferred=preferences_total(problem, routes),
         stability=stability_total(
             problem,
             {
@@ -98,10 +109,11 @@ def technician_days(problem: Problem, routes: tuple[Route, ...]) -> tuple[Techni
             route = by_key.get((tech.id, day))
             if route is None and not tech.works_on(day):
                 continue
+            hours = tech.hours_on(day)
             shift_min = (
                 elapsed_s(
-                    dt.datetime.combine(day, tech.shift.end, tzinfo=problem.zone),
-                    dt.datetime.combine(day, tech.shift.start, tzinfo=problem.zone),
+                    dt.datetime.combine(day, hours.end, tzinfo=problem.zone),
+                    dt.datetime.combine(day, hours.start, tzinfo=problem.zone),
                 )
                 / 60
             )

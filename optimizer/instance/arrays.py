@@ -15,6 +15,8 @@ BoolArray = npt.NDArray[np.bool_]
 NEVER_S = np.iinfo(np.int64).max // 4
 """A time that never comes (seconds on the time axis): parts that no van or depot
 will ever hold, the due time of an order without one."""
+UNLIMITED = NEVER_S
+"""A technician-day's limit on orders or driving seconds that it does not have."""
 
 
 def freeze(record: Any) -> None:

@@ -8,7 +8,9 @@ in named steps, each a module of this package:
 5. :mod:`~optimizer.instance.stock`: parts, tools, depots and pickups;
 6. :mod:`~optimizer.instance.eligibility`: who may serve what, and why nobody may;
 7. :mod:`~optimizer.instance.promises`: in a re-plan, what customers were told;
-8. :mod:`~optimizer.instance.prices`: what the objective charges per order.
+8. :mod:`~optimizer.instance.prices`: what the objective charges per order;
+9. :mod:`~optimizer.instance.personal`: each technician's duration of each order, and
+   the customers' preferred technicians.
 
 This is the only place where ids become indices.
 """
@@ -23,6 +25,7 @@ import numpy as np
 from optimizer.instance.data import Instance
 from optimizer.instance.eligibility import compile_eligibility
 from optimizer.instance.locations import location_arrays, travel_matrix
+from optimizer.instance.personal import compile_personal
 from optimizer.instance.prices import compile_prices
 from optimizer.instance.promises import Promises
 from optimizer.instance.remaining import remaining, resume_points
@@ -50,7 +53,9 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
     stock = compile_stock(left, axis)
     depots = compile_depots(left, axis, stock, horizon_s, first_loc=n_techs + n_orders)
     order_loc = n_techs + np.arange(n_orders, dtype=np.int64)
-    duration_s = np.rint([60 * o.duration_min for o in left.orders]).astype(np.int64).reshape(n_orders)
+    duration_min = np.array([o.duration_min for o in left.orders], dtype=np.float64).reshape(n_orders)
+    duration_s = np.rint(60 * duration_min).astype(np.int64)
+    personal = compile_personal(left, duration_min)
     eligibility = compile_eligibility(
         left,
         axis,
@@ -60,7 +65,7 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
         depots=depots,
         travel_s=matrix.duration_s,
         order_loc=order_loc,
-        duration_s=duration_s,
+        duration_s=personal.technician_duration_s,
         not_before=working.not_before,
     )
     promises = Promises.of(
@@ -101,6 +106,7 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
         **_columns(vehicles, exclude=frozenset({"keys"})),
         **_columns(depots),
         **_columns(eligibility),
+        **_columns(personal),
     )
 
 

@@ -54,6 +54,14 @@ class Instance:
     # orders [O]
     order_loc: IntArray
     order_duration_s: IntArray
+    """[O] the order's minutes of work in seconds (a technician's own: ``technician_duration_s``)."""
+    technician_duration_s: IntArray
+    """[T, O] seconds technician ``t`` works on order ``o`` (his efficiency applied)."""
+    preferred: BoolArray
+    """[T, O] whether technician ``t`` serves order ``o`` at no preference cost (one of
+    its preferred technicians, or it has none)."""
+    order_preferred_miss: FloatArray
+    """[O] what a visit by a technician not ``preferred`` costs."""
     order_windows_s: IntArray
     """[O, W, 2] effective start windows (release and horizon applied), padded with -1."""
     order_n_windows: IntArray
@@ -94,6 +102,10 @@ class Instance:
     vehicle_break_duration_s: IntArray
     vehicle_capacity: FloatArray
     """Load limit per day; ``inf`` where unlimited."""
+    vehicle_max_orders: IntArray
+    """Orders the day may serve at most (``UNLIMITED``: no limit)."""
+    vehicle_max_travel_s: IntArray
+    """Seconds of driving the day may take at most (``UNLIMITED``: no limit)."""
     compatible: BoolArray
     """[V, O] whether vehicle ``v`` may serve order ``o`` (qualified and reachable in
     time); where some vehicle's van carries the order's parts and tools, only those
@@ -141,6 +153,13 @@ class Instance:
     planned_pickups: tuple[tuple[int, int, int], ...]
     """The previous plan's pickups still to come, (vehicle, depot, start second): where
     a re-plan's routes start from."""
+
+    def service_s(self, vehicle: int, stop: int) -> int:
+        """Seconds ``vehicle``'s technician spends at route stop ``stop`` (an order's
+        work, or a pickup)."""
+        if stop >= len(self.order_ids):
+            return self.pickup_duration_s
+        return int(self.technician_duration_s[self.vehicle_technician[vehicle], stop])
 
     def is_pickup(self, stop: int) -> bool:
         """Whether route stop ``stop`` is a depot pickup (else it is an order)."""

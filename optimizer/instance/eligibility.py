@@ -58,7 +58,8 @@ def compile_eligibility(
 ) -> Eligibility:
     """Who may serve what in ``problem`` (what is left of a re-plan), the reason for
     each order nobody may serve, and the windows cut to the earliest the parts can be
-    had. No order is pinned to a day: the objective prefers the earliest."""
+    had (``duration_s`` [T, O]: each technician's time on each order). No order is
+    pinned to a day: the objective prefers the earliest."""
     horizon_s = axis.seconds(problem.horizon_end)
     stated, n_stated = windows
     technician = vehicles.vehicle_technician
@@ -72,7 +73,7 @@ def compile_eligibility(
         "start": vehicles.vehicle_start_loc,
         "home": vehicles.vehicle_end_loc,
         "order_loc": order_loc,
-        "duration_s": duration_s,
+        "duration_s": duration_s[technician],
         "shift_start": vehicles.vehicle_shift_start_s,
         "latest_end": vehicles.vehicle_latest_end_s,
     }
@@ -95,7 +96,7 @@ def compile_eligibility(
     supplied[:, [o for o, r in enumerate(presolve) if r is not None]] = False
     on_van = ((ready == 0) & tools_carried(stock))[technician]
     day_span = vehicles.vehicle_latest_end_s - vehicles.vehicle_shift_start_s
-    longer = duration_s[None, :] > day_span[:, None]
+    longer = duration_s[technician] > day_span[:, None]
     needs_parts = np.asarray(stock.order_parts.any(axis=1), dtype=bool)
     multi_day = qualified[technician] & on_van & longer & ~needs_parts[None, :] & ~vehicles.idle[:, None]
     multi_day[:, [o for o, r in enumerate(presolve) if r is not Reason.NO_SHIFT_FITS]] = False
@@ -121,7 +122,7 @@ def personal_qualification(
 ) -> tuple[BoolArray, BoolArray, BoolArray]:
     """[T, O] what rules a technician in or out for an order by the technician alone,
     before stock, tools and time: skill levels, van capacity for the order's load, and
-    the order's required technician."""
+    the order's required technician and the technicians it excludes."""
     skills = sorted({s for x in orders for s in x.skills} | {s for x in technicians for s in x.skills})
     skilled = _covers(amounts([t.skills for t in technicians], skills), amounts([o.skills for o in orders], skills))
     capacity = np.array([np.inf if t.capacity is None else t.capacity for t in technicians])
@@ -133,6 +134,7 @@ def personal_qualification(
             allowed[:, o] = False
             if order.technician in index:
                 allowed[index[order.technician], o] = True
+        allowed[[index[t] for t in order.excluded if t in index], o] = False
     return skilled, fits, allowed
 
 
@@ -162,6 +164,8 @@ def _qualification(
             ]
             if order.technician is not None:
                 reason = Reason.REQUIRED_TECHNICIAN_UNQUALIFIED
+            elif _only_excluded(order, techs, skilled[:, o] & stocked[:, o] & equipped[:, o] & fits[:, o]):
+                reason = Reason.ONLY_EXCLUDED_TECHNICIANS
             else:
                 passing = np.ones(len(techs), dtype=bool)
                 for stage_reason, ok in stages:
@@ -171,6 +175,11 @@ def _qualification(
                         break
         reasons.append(reason)
     return qualified, reasons
+
+
+def _only_excluded(order: Order, technicians: tuple[Technician, ...], qualified: BoolArray) -> bool:
+    """Whether the only technicians ``qualified`` [T] for ``order`` are ones it excludes."""
+    return bool(qualified.any()) and all(t.id in order.excluded for t, ok in zip(technicians, qualified) if ok)
 
 
 def _van_first(compatible: BoolArray, on_van: BoolArray, vehicle_day: IntArray) -> BoolArray:
@@ -201,8 +210,9 @@ def _reachable(
     latest_end: IntArray,
     ready: IntArray | None = None,
 ) -> BoolArray:
-    """[V, O] whether a route start -> order -> home fits a window and the working day,
-    starting no earlier than the parts are ``ready`` [V, O] where given.
+    """[V, O] whether a route start -> order -> home fits a window and the working day
+    (``duration_s`` [V, O]: each vehicle's time on site), starting no earlier than the
+    parts are ``ready`` [V, O] where given.
 
     A relaxation (the break and the pickup detour are ignored): it only rules out what
     no route can do.
@@ -216,6 +226,6 @@ def _reachable(
     for k in range(windows.shape[1]):
         opens, closes = windows[:, k, 0][None, :], windows[:, k, 1][None, :]
         start = np.maximum(arrival, opens)
-        done = start + duration_s[None, :] + back_s
+        done = start + duration_s + back_s
         ok |= (opens >= 0) & (start <= closes) & (done <= latest_end[:, None])
     return ok

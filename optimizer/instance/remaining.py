@@ -22,13 +22,17 @@ class Resume:
     """Where and from when one technician-day with fixed stops goes on.
 
     ``lat``/``lon`` is the last fixed stop's place (home if only the start is fixed),
-    ``at`` its end; ``break_taken`` says whether a fixed stop is the day's break.
+    ``at`` its end; ``break_taken`` says whether a fixed stop is the day's break;
+    ``orders`` and ``travel_min`` are what the fixed stops served and drove (they count
+    against the day's limits).
     """
 
     lat: float
     lon: float
     at: dt.datetime
     break_taken: bool
+    orders: int = 0
+    travel_min: float = 0.0
 
 
 def resume_points(problem: Problem) -> dict[tuple[str, dt.date], Resume]:
@@ -48,6 +52,8 @@ def resume_points(problem: Problem) -> dict[tuple[str, dt.date], Resume]:
             lon=place.lon,
             at=max((s.end for s in route.stops), key=utc),
             break_taken=any(s.kind is StopKind.BREAK for s in route.stops),
+            orders=len(route.order_ids),
+            travel_min=sum(s.travel_min for s in route.stops),
         )
     return points
 

@@ -1,9 +1,10 @@
 """Compilation step "vehicles, shifts and breaks": one vehicle per technician-day that
 can take new work, with its working time, break and capacity in seconds.
 
-In a re-plan a day starts no earlier than ``now`` or the end of its fixed stops, from
-where they ended; unavailability cuts it; a break that was taken, or whose latest
-start passed before the day resumes, is forgone.
+Each day has the hours of its weekday (``Technician.shift_on``), cut by the
+technician's ``away`` intervals. In a re-plan a day starts no earlier than ``now`` or
+the end of its fixed stops, from where they ended; unavailability cuts it too. A
+break that was taken, or whose latest start passed before the day starts, is forgone.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizer.instance.arrays import BoolArray, FloatArray, IntArray
+from optimizer.instance.arrays import UNLIMITED, BoolArray, FloatArray, IntArray
 from optimizer.instance.remaining import Resume
 from optimizer.models import Problem, Technician
 from optimizer.timeaxis import TimeAxis, utc
@@ -24,27 +25,28 @@ class WorkingTime:
     not before a re-plan's ``now`` and not while they are unavailable."""
 
     def __init__(self, problem: Problem, axis: TimeAxis) -> None:
+        self.problem = problem
         self.progress = problem.progress
         self.axis = axis
-        self.horizon_end = problem.horizon_end
         self.now_s: int | None = None if self.progress is None else axis.seconds_from(self.progress.now)
         self.not_before: dt.datetime = problem.horizon_start if self.progress is None else self.progress.now
 
     def bounds(self, technician: Technician, first_s: int, last_s: int) -> tuple[int, int]:
         """The working interval [first, last] of a day narrowed by the technician's
-        unavailability (:meth:`~optimizer.models.Progress.working_time`)."""
-        if self.progress is None:
+        absences and unavailability (:meth:`~optimizer.models.Problem.working_time`)."""
+        if self.progress is None and not technician.away:
             return first_s, last_s
         at = self.axis.instant
-        first, last = self.progress.working_time(technician.id, utc(at(first_s)), utc(at(last_s)), self.horizon_end)
+        first, last = self.problem.working_time(technician, utc(at(first_s)), utc(at(last_s)))
         return self.axis.seconds_from(first), self.axis.seconds(last)
 
     def works(self, technician: Technician, day: dt.date) -> bool:
         """Whether the technician can do new work on ``day``."""
-        if not technician.works_on(day):
+        hours = technician.shift_on(day)
+        if hours is None or day in technician.absent:
             return False
-        first_s = self.axis.local_seconds(day, technician.shift.start)
-        last_s = self.axis.local_seconds(day, technician.shift.end) + 60 * technician.max_overtime_min
+        first_s = self.axis.local_seconds(day, hours.start)
+        last_s = self.axis.local_seconds(day, hours.end) + 60 * technician.max_overtime_min
         first_s, last_s = self.bounds(technician, first_s, last_s)
         return max(first_s, self.now_s or 0) < last_s
 
@@ -66,13 +68,13 @@ class Vehicles:
     vehicle_break_end_s: IntArray
     vehicle_break_duration_s: IntArray
     vehicle_capacity: FloatArray
+    vehicle_max_orders: IntArray
+    vehicle_max_travel_s: IntArray
 
     @property
     def idle(self) -> BoolArray:
-        """[V] days that can take no new work: no time left, or a break no route can take."""
-        no_time = self.vehicle_shift_start_s >= self.vehicle_latest_end_s
-        unbreakable = (self.vehicle_break_duration_s > 0) & (self.vehicle_break_end_s < self.vehicle_shift_start_s)
-        return no_time | unbreakable
+        """[V] days that can take no new work: no time left."""
+        return self.vehicle_shift_start_s >= self.vehicle_latest_end_s
 
 
 def compile_vehicles(
@@ -104,14 +106,25 @@ def compile_vehicles(
 
     vehicle_techs = [techs[t] for t, _ in keys]
     breaks = [tech.break_ for tech in vehicle_techs]
-    shift_start = clock_seconds([tech.shift.start for tech in vehicle_techs])
-    shift_end = clock_seconds([tech.shift.end for tech in vehicle_techs])
+    hours = [techs[t].hours_on(problem.dates[d]) for t, d in keys]
+    shift_start = clock_seconds([h.start for h in hours])
+    shift_end = clock_seconds([h.end for h in hours])
     overtime_s = np.array([60 * t.max_overtime_min for t in vehicle_techs], dtype=np.int64).reshape(count)
     latest_end = shift_end + overtime_s
     break_start = clock_seconds([None if b is None else b.start for b in breaks])
     break_end = clock_seconds([None if b is None else b.end for b in breaks])
     break_duration = np.array([0 if b is None else 60 * b.duration_min for b in breaks], dtype=np.int64).reshape(count)
+    max_orders = np.array(
+        [UNLIMITED if t.max_orders_per_day is None else t.max_orders_per_day for t in vehicle_techs], dtype=np.int64
+    ).reshape(count)
+    max_travel_s = np.array(
+        [UNLIMITED if t.max_travel_min is None else round(60 * t.max_travel_min) for t in vehicle_techs],
+        dtype=np.int64,
+    ).reshape(count)
     start_loc = technician.copy()
+    for v, (t, _) in enumerate(keys):
+        if techs[t].away and working.now_s is None:  # a re-plan narrows below, with ``now``
+            shift_start[v], latest_end[v] = working.bounds(techs[t], int(shift_start[v]), int(latest_end[v]))
     if working.now_s is not None:
         loc_of = {key: first_resume_loc + k for k, key in enumerate(resumes)}
         for v, (t, d) in enumerate(keys):
@@ -123,12 +136,17 @@ def compile_vehicles(
                 start_loc[v] = loc_of[(techs[t].id, problem.dates[d])]
                 if resume.break_taken:
                     break_duration[v] = 0
-        # A day that resumes too late for new work keeps its vehicle (for the drive home
-        # after the fixed stops) with an empty working time.
-        latest_end = np.maximum(latest_end, shift_start)
-        # A break whose latest start passed before the day resumes is forgone.
-        forgone = (break_duration == 0) | (break_end < shift_start)
-        break_start[forgone], break_end[forgone], break_duration[forgone] = -1, -1, 0
+                if max_orders[v] != UNLIMITED:
+                    max_orders[v] = max(0, max_orders[v] - resume.orders)
+                if max_travel_s[v] != UNLIMITED:
+                    max_travel_s[v] = max(0, max_travel_s[v] - round(60 * resume.travel_min))
+    # A day that resumes too late for new work keeps its vehicle (for the drive home
+    # after the fixed stops) with an empty working time.
+    latest_end = np.maximum(latest_end, shift_start)
+    # A break whose latest start passed before the day starts (after an absence, or
+    # when a re-plan resumes it) is forgone.
+    forgone = (break_duration == 0) | (break_end < shift_start)
+    break_start[forgone], break_end[forgone], break_duration[forgone] = -1, -1, 0
     # No break before the day starts (OR-tools would otherwise place it before a start
     # that a re-plan moved into the break window).
     break_start = np.where(break_duration > 0, np.maximum(break_start, shift_start), break_start)
@@ -151,4 +169,6 @@ def compile_vehicles(
         vehicle_capacity=np.array(
             [np.inf if t.capacity is None else t.capacity for t in vehicle_techs], dtype=np.float64
         ).reshape(count),
+        vehicle_max_orders=max_orders,
+        vehicle_max_travel_s=max_travel_s,
     )

@@ -190,23 +190,85 @@ def break_rule(value: Any) -> dict[str, Any]:
 
 def weekdays(value: Any) -> frozenset[Weekday]:
     """Weekdays ``Mon;Tue;...`` or ``Monday;...`` (case-insensitive)."""
+    return frozenset(_weekday(item) for item in _items(value))
+
+
+def _weekday(name: str) -> Weekday:
+    """One weekday by its short or full English name (case-insensitive)."""
     lookup = {d.value.lower(): d for d in Weekday}
     lookup |= {calendar.day_name[i].lower(): d for i, d in enumerate(Weekday)}
-    days = set()
+    day = lookup.get(name.strip().lower())
+    if day is None:
+        raise ValueError(f"unknown weekday {name.strip()!r} (use Mon, Tue, Wed, Thu, Fri, Sat, Sun)")
+    return day
+
+
+def weekday_shifts(value: Any) -> list[dict[str, Any]]:
+    """Working hours per weekday, ``days HH:MM-HH:MM`` separated by ``;``: days are one
+    weekday, a range ``Mon-Thu`` (it may wrap: ``Fri-Mon``) or a list ``Mon,Wed``
+    (e.g. ``Mon-Thu 07:00-16:00;Fri 07:00-13:00``)."""
+    week = list(Weekday)
+    out = []
     for item in _items(value):
-        key = item.lower()
-        if key not in lookup:
-            raise ValueError(f"unknown weekday {item!r} (use Mon, Tue, Wed, Thu, Fri, Sat, Sun)")
-        days.add(lookup[key])
-    return frozenset(days)
+        days_text, _, hours = item.partition(" ")
+        if not hours.strip():
+            raise ValueError(f"expected weekdays and hours like 'Mon-Thu 07:00-16:00' in {item!r}")
+        days: set[Weekday] = set()
+        for span in days_text.split(","):
+            first, dash, last = span.partition("-")
+            if not dash:
+                days.add(_weekday(first))
+                continue
+            k, end = week.index(_weekday(first)), week.index(_weekday(last))
+            days.add(week[k])
+            while k != end:
+                k = (k + 1) % 7
+                days.add(week[k])
+        out.append({"days": frozenset(days), "hours": clock_interval(hours)})
+    return out
 
 
-def dates(value: Any) -> frozenset[dt.date]:
-    """Calendar dates ``YYYY-MM-DD`` separated by ``;``."""
-    try:
-        return frozenset(dt.date.fromisoformat(item) for item in _items(value))
-    except ValueError:
-        raise ValueError("expected dates like 2026-11-24 separated by ';'") from None
+def absences(value: Any, zone: ZoneInfo) -> list[dt.date | dict[str, dt.datetime]]:
+    """Whole days ``YYYY-MM-DD`` and intervals ``start/end`` (ISO date-times, naive
+    ones local in ``zone``) separated by ``;``."""
+    out: list[dt.date | dict[str, dt.datetime]] = []
+    for item in _items(value):
+        if "/" in item:
+            out.extend(windows(item, zone))
+            continue
+        try:
+            out.append(dt.date.fromisoformat(item))
+        except ValueError:
+            raise ValueError(
+                f"expected dates like 2026-11-24 or intervals like 2026-11-24T12:00/2026-11-24T17:00 in {item!r}"
+            ) from None
+    return out
+
+
+def efficiency(value: Any) -> dict[str, Any]:
+    """A duration factor for every order (``0.8``: 20% faster), per skill
+    (``hvac:0.8;electrical:1.2``), or both (``0.9;hvac:0.8``)."""
+    if isinstance(value, int | float):
+        return {"factor": number(value)}
+    out: dict[str, Any] = {"skills": {}}
+    for item in _items(value):
+        name, sep, amount = item.rpartition(PAIR_SEPARATOR)
+        try:
+            factor = number(amount)
+        except ValueError:
+            raise ValueError(f"expected a factor like 0.8 or skill:factor like hvac:0.8 in {item!r}") from None
+        if not sep:
+            out["factor"] = factor
+        elif not name.strip():
+            raise ValueError(f"empty skill name in {item!r}")
+        else:
+            out["skills"][name.strip()] = factor
+    return out
+
+
+def ordered_names(value: Any) -> tuple[str, ...]:
+    """Names separated by ``;``, in their order, each once."""
+    return tuple(dict.fromkeys(_items(value)))
 
 
 def lowercase(value: Any) -> str:

@@ -427,7 +427,7 @@ def _in_wrong_slot(source: Source, table: Table, tables: Mapping[str, Table]) ->
     headers = {str(c).strip() for c in source.frame.columns}
 
     def fits(candidate: Table) -> bool:
-        return all(c.name in headers for c in candidate.columns if c.required)
+        return not candidate.missing(headers)
 
     if fits(table):
         return None
@@ -514,8 +514,14 @@ def read_table(
     known = [c.name for c in table.columns]
     unknown = [str(c) for c in frame.columns if str(c) not in known]
     header = _header_issues(frame, table)
-    missing = [c.name for c in table.columns if c.required and c.name not in frame.columns]
-    header += [(name, "required column is missing" + _did_you_mean(name, unknown, "is it")) for name in missing]
+    header += [
+        (
+            c.name,
+            f"required column is missing{f' (or give {c.unless})' if c.unless else ''}"
+            + _did_you_mean(c.name, unknown, "is it"),
+        )
+        for c in table.missing([str(c) for c in frame.columns])
+    ]
     for name, message in header:
         issues.append(InputIssue(source.name, None, name, message, row_kind=source.row_kind))
     kept = list(dict.fromkeys(unknown)) if table.pass_through else []

@@ -6,7 +6,7 @@ describes them for users.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -32,6 +32,9 @@ class Column:
     """A code read in any case (``Emergency`` is ``emergency``; the repair is recorded)."""
     repair: CellRepair | None = None
     """A repair of the parsed value (recorded where it changes something)."""
+    unless: str | None = None
+    """Another column that may stand in for this one: this one is required where the
+    table lacks that one (``shift`` unless ``shifts``)."""
 
 
 def _plain(parser: Callable[[Any], Any]) -> Callable[[Any, ZoneInfo], Any]:
@@ -53,6 +56,15 @@ class Table:
     def id_column(self) -> str:
         """The column holding the row's id."""
         return self.columns[0].name
+
+    def missing(self, headers: Collection[str]) -> list[Column]:
+        """The required columns not among ``headers`` (a column that another may stand
+        in for only where that one is missing too)."""
+        return [
+            c
+            for c in self.columns
+            if c.name not in headers and (c.required or (c.unless is not None and c.unless not in headers))
+        ]
 
     def column_of(self, field: str) -> str:
         """The column that fills a model field."""
@@ -89,6 +101,8 @@ ORDERS = Table(
         Column("tools", "tools", _plain(cells.names)),
         _number("load"),
         Column("technician", "technician", _plain(cells.text)),
+        Column("preferred", "preferred", _plain(cells.ordered_names)),
+        Column("excluded", "excluded", _plain(cells.names)),
         Column("region", "region", _plain(cells.text)),
     ),
     pass_through="attributes",
@@ -101,15 +115,19 @@ TECHNICIANS = Table(
         _id("technician_id"),
         Column("name", "name", _plain(cells.text)),
         *_LOCATION,
-        Column("shift", "shift", _plain(cells.clock_interval), required=True),
+        Column("shift", "shift", _plain(cells.clock_interval), unless="shifts"),
+        Column("shifts", "shifts", _plain(cells.weekday_shifts)),
         Column("workdays", "workdays", _plain(cells.weekdays)),
-        Column("absent", "absent", _plain(cells.dates)),
+        Column("absent", "absent", cells.absences),
         Column("break", "break_", _plain(cells.break_rule)),
         Column("skills", "skills", _plain(cells.levels)),
         Column("van_stock", "van_stock", _plain(cells.quantities)),
         Column("tools", "tools", _plain(cells.names)),
         _number("capacity"),
         _number("max_overtime_min", parser=cells.whole),
+        Column("efficiency", "efficiency", _plain(cells.efficiency)),
+        _number("max_orders_per_day", parser=cells.whole),
+        _number("max_travel_min"),
         Column("region", "region", _plain(cells.text)),
     ),
 )

@@ -7,6 +7,7 @@ cost = sum over unplanned orders of :func:`leave_out_cost`
      + ``overtime_per_min`` x minutes past shift end (per technician-day)
      + ``travel_per_min`` x minutes of driving
      + ``waiting_per_min`` x minutes waiting on site before service starts
+     + ``preferred_miss`` per order with preferred technicians served by someone else
      + in a re-plan, for each promised visit changed, its stability cost
        (:func:`promise_cost`, weights ``weights.stability``).
 
@@ -28,7 +29,7 @@ Worked example with the default weights, a ``high`` order (``U`` = 3,000) due Mo
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from zoneinfo import ZoneInfo
 
 from optimizer.models.base import Urgency
@@ -64,7 +65,7 @@ def sla_anchor(problem: Problem) -> dt.datetime:
     working = [t for t in problem.technicians if t.works_on(day)] or list(problem.technicians)
     first = problem.horizon_start
     if working:
-        first = min(dt.datetime.combine(day, t.shift.start, tzinfo=problem.zone) for t in working)
+        first = min(dt.datetime.combine(day, t.hours_on(day).start, tzinfo=problem.zone) for t in working)
     if problem.progress is not None and utc(problem.progress.now) > utc(first):
         return problem.progress.now
     return first
@@ -116,6 +117,18 @@ def visit_late_cost(problem: Problem, order: Order, due: dt.datetime | None, sta
         return 0.0  # history: the same in every plan
     late_now = late_cost(weights, base, elapsed_s(problem.progress.now, due) / 60)
     return late_cost(weights, base, elapsed_s(start, due) / 60) - late_now
+
+
+def preferred_of(problem: Problem, order: Order, known: Collection[str]) -> frozenset[str]:
+    """The order's preferred technicians among ``known`` (the problem's technician
+    ids): preferences naming nobody in the problem are ignored."""
+    return frozenset(order.preferred).intersection(known) if order.preferred else frozenset()
+
+
+def preference_cost(problem: Problem, preferred: Collection[str], technician_id: str) -> float:
+    """What serving an order whose known ``preferred`` technicians (:func:`preferred_of`)
+    are these by ``technician_id`` costs: ``preferred_miss`` if someone else serves it."""
+    return problem.weights.preferred_miss if preferred and technician_id not in preferred else 0.0
 
 
 def first_visits(routes: Iterable[Route]) -> dict[str, Stop]:
@@ -185,11 +198,13 @@ def objective_terms(
     overtime_min: float,
     travel_min: float,
     waiting_min: float,
+    preferred: float = 0.0,
     stability: float = 0.0,
 ) -> dict[str, float]:
     """The objective's terms in cost units (their sum is the objective) for the
     ``unplanned`` orders, the ``visits`` (order, service start), and the route totals;
-    ``stability`` is the summed :func:`promise_cost` of a re-plan."""
+    ``preferred`` is the summed :func:`preference_cost` of the visits, ``stability``
+    the summed :func:`promise_cost` of a re-plan."""
     weights = problem.weights
     anchor = sla_anchor(problem)
     return {
@@ -198,6 +213,7 @@ def objective_terms(
         "overtime": weights.overtime_per_min * overtime_min,
         "travel": weights.travel_per_min * travel_min,
         "waiting": weights.waiting_per_min * waiting_min,
+        "preferred": float(preferred),
         "stability": float(stability),
     }
 

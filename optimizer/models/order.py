@@ -26,7 +26,9 @@ class Order(Frozen):
     ``windows`` bound when service may *start*; an empty tuple means any time within a
     technician's shift. ``release`` is the earliest start (e.g. a part arriving);
     ``due`` is the SLA deadline for the start of service: starting later is allowed but
-    costs the urgency's lateness weight per minute.
+    costs the urgency's lateness weight per minute. ``preferred`` technicians serve it
+    at no extra cost (ids not among the problem's technicians are ignored); ``excluded``
+    ones never do.
     """
 
     id: str = Field(min_length=1)
@@ -47,6 +49,11 @@ class Order(Frozen):
     tools: frozenset[str] = frozenset()
     load: float = Field(default=0.0, ge=0.0, description="units of the technicians' capacity")
     technician: str | None = Field(default=None, description="required technician id")
+    preferred: tuple[str, ...] = Field(
+        default=(),
+        description="technician ids the customer prefers: served by anyone else costs weights.preferred_miss",
+    )
+    excluded: frozenset[str] = Field(default=frozenset(), description="technician ids who may never serve it")
     region: str | None = Field(default=None, description="planning region, for solving regions apart")
     attributes: dict[str, str] = Field(
         default_factory=dict,
@@ -62,6 +69,17 @@ class Order(Frozen):
             if utc(second.start) < utc(first.end):
                 raise ValueError(f"windows overlap ({first.end.isoformat()} > {second.start.isoformat()})")
         return ordered
+
+    @field_validator("excluded")
+    @classmethod
+    def _not_required_and_excluded(cls, excluded: frozenset[str], info: ValidationInfo) -> frozenset[str]:
+        required, preferred = info.data.get("technician"), info.data.get("preferred") or ()
+        if required is not None and required in excluded:
+            raise ValueError(f"the required technician {required} is also excluded")
+        both = sorted(excluded & set(preferred))
+        if both:
+            raise ValueError(f"{', '.join(both)} both preferred and excluded")
+        return excluded
 
     @field_validator("release")
     @classmethod

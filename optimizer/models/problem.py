@@ -16,7 +16,7 @@ from optimizer.models.depot import Depot
 from optimizer.models.order import Order
 from optimizer.models.progress import Progress
 from optimizer.models.settings import ObjectiveWeights, TravelSettings
-from optimizer.models.technician import Technician
+from optimizer.models.technician import Technician, narrowed
 
 
 def relation_issues(
@@ -98,6 +98,18 @@ class Problem(Frozen):
     def technician_by_id(self) -> dict[str, Technician]:
         """Technicians keyed by id (built on each call: keep it in a local in loops)."""
         return {t.id: t for t in self.technicians}
+
+    def working_time(
+        self, technician: Technician, first: dt.datetime, last: dt.datetime
+    ) -> tuple[dt.datetime, dt.datetime]:
+        """A working day ``[first, last]`` of ``technician`` (UTC) cut by their ``away``
+        intervals and, in a re-plan, their unavailability (the rule of
+        :func:`~optimizer.models.technician.narrowed`). Empty (``first >= last``): no
+        work that day."""
+        spans = [(w.start, w.end) for w in technician.away]
+        if self.progress is not None:
+            spans += self.progress.absences(technician.id, self.horizon_end)
+        return narrowed(first, last, spans)
 
     @model_validator(mode="after")
     def _related(self) -> Problem:

@@ -88,31 +88,12 @@ class Progress(Frozen):
                 )
         return self
 
-    def working_time(
-        self, technician_id: str, first: dt.datetime, last: dt.datetime, horizon_end: dt.datetime
-    ) -> tuple[dt.datetime, dt.datetime]:
-        """A working day ``[first, last]`` (UTC) of the technician narrowed by their
-        unavailability (:class:`Unavailable`'s rule; overlapping absences count as one).
-        An empty result (``first >= last``) means no new work that day."""
-        spans = sorted(
-            (utc(u.start), utc(u.end) if u.end else utc(horizon_end))
-            for u in self.unavailable
-            if u.technician_id == technician_id
-        )
-        merged: list[list[dt.datetime]] = []
-        for begins, ends in spans:
-            if merged and begins <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], ends)
-            else:
-                merged.append([begins, ends])
-        for begins, ends in merged:
-            if begins <= first and ends >= last:
-                return last, last
-            if begins <= first < ends:
-                first = ends
-            elif first < begins < last:
-                return first, begins
-        return first, last
+    def absences(self, technician_id: str, horizon_end: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
+        """The technician's unavailability as (start, end) intervals (an open end: the
+        horizon's end)."""
+        return [
+            (u.start, u.end if u.end else horizon_end) for u in self.unavailable if u.technician_id == technician_id
+        ]
 
     def fixed_order_ids(self) -> set[str]:
         """Orders served by fixed stops."""

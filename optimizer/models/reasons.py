@@ -14,6 +14,7 @@ class Reason(str, Enum):
     AFTER_HORIZON = "after_horizon"
     OUTSIDE_ALL_WINDOWS = "outside_all_windows"
     REQUIRED_TECHNICIAN_UNQUALIFIED = "required_technician_unqualified"
+    ONLY_EXCLUDED_TECHNICIANS = "only_excluded_technicians"
     NO_SKILLED_TECHNICIAN = "no_skilled_technician"
     NO_STOCK_IN_REACH = "no_stock_in_reach"
     NO_TECHNICIAN_WITH_TOOLS = "no_technician_with_tools"
@@ -34,6 +35,9 @@ EXPLANATION: dict[Reason, str] = {
     Reason.OUTSIDE_ALL_WINDOWS: "all its time windows lie before the planning horizon",
     Reason.REQUIRED_TECHNICIAN_UNQUALIFIED: (
         "the required technician lacks a skill level, part or tool it needs, or its load"
+    ),
+    Reason.ONLY_EXCLUDED_TECHNICIANS: (
+        "the technicians with the skills, parts, tools and capacity it needs are all excluded from serving it"
     ),
     Reason.NO_SKILLED_TECHNICIAN: "no technician has all the skills at the levels it needs",
     Reason.NO_STOCK_IN_REACH: (

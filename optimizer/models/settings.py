@@ -54,6 +54,8 @@ class ObjectiveWeights(Frozen):
       start of the horizon's first day (a re-plan: after ``now``, if later).
     * ``overtime_per_min``, ``travel_per_min``, ``waiting_per_min`` (waiting on site
       before a window opens: idle, paid time; 0 by default).
+    * ``preferred_miss``: a visit of an order with ``preferred`` technicians served by
+      someone else (30: half an hour of driving).
     * In a re-plan, the cost of changing what customers were told (``stability``).
     """
 
@@ -69,6 +71,7 @@ class ObjectiveWeights(Frozen):
     overtime_per_min: float = Field(default=2.0, ge=0)
     travel_per_min: float = Field(default=1.0, ge=0)
     waiting_per_min: float = Field(default=0.0, ge=0)
+    preferred_miss: float = Field(default=30.0, ge=0)
     stability: StabilityWeights = Field(default_factory=StabilityWeights)
 
     @model_validator(mode="after")

@@ -307,8 +307,8 @@ def _board(plan: Plan, problem: Problem, day: dt.date) -> str:
     rows = [t for t in sorted(problem.technicians, key=lambda t: t.id) if t.id in routes or t.works_on(day)]
     shifts = {
         t.id: (
-            dt.datetime.combine(day, t.shift.start, tzinfo=zone),
-            dt.datetime.combine(day, t.shift.end, tzinfo=zone),
+            dt.datetime.combine(day, t.hours_on(day).start, tzinfo=zone),
+            dt.datetime.combine(day, t.hours_on(day).end, tzinfo=zone),
         )
         for t in rows
     }
@@ -414,9 +414,10 @@ def _route_sheet(route: Route, problem: Problem) -> str:
     technician = problem.technician_by_id[route.technician_id]
     orders = problem.order_by_id
     visits = len(route.order_ids)
+    hours = technician.hours_on(route.date)
     head = (
         f"<h3>{_e(technician.name or technician.id)} ({_e(technician.id)}), {route.date:%a %Y-%m-%d}</h3>"
-        f"<p class='small'>shift {technician.shift.start:%H:%M}-{technician.shift.end:%H:%M}; {visits} visits, "
+        f"<p class='small'>shift {hours.start:%H:%M}-{hours.end:%H:%M}; {visits} visits, "
         f"{route.travel_km:.1f} km, leaves {route.stops[0].start:%H:%M}, back {route.stops[-1].end:%H:%M}</p>"
     )
     rows = []

@@ -133,10 +133,13 @@ def _order_regions(
 
 def _working_hours(problem: Problem, technician: Technician) -> float:
     """Hours of the technician's shifts over the horizon."""
-    start = dt.datetime.combine(dt.date.min, technician.shift.start)
-    end = dt.datetime.combine(dt.date.min, technician.shift.end)
-    days = sum(1 for day in problem.dates if technician.works_on(day))
-    return max(0.0, (end - start).total_seconds() / 3600) * days
+    total = 0.0
+    for day in problem.dates:
+        hours = technician.shift_on(day)
+        if hours is not None and technician.works_on(day):
+            start, end = dt.datetime.combine(day, hours.start), dt.datetime.combine(day, hours.end)
+            total += max(0.0, (end - start).total_seconds() / 3600)
+    return total
 
 
 def distances(lat: list[float], lon: list[float], techs: tuple[Technician, ...]) -> npt.NDArray[np.float64]:

@@ -27,11 +27,11 @@ def timing_cost(
     wait_s: Sequence[int] = (),
     continuing: bool = False,
 ) -> float:
-    """Lateness, overtime, waiting and (in a re-plan) stability cost of a route of
-    ``vehicle`` whose ``visits`` (route stops) start at ``start_s``, are ``late_s`` late
-    and waited ``wait_s`` on site; a ``continuing`` part of a multi-day visit carries
-    no lateness of its own (its first part does)."""
-    cost = 0.0 if continuing else lateness_cost(instance, visits, late_s)
+    """Lateness, preference, overtime, waiting and (in a re-plan) stability cost of a
+    route of ``vehicle`` whose ``visits`` (route stops) start at ``start_s``, are
+    ``late_s`` late and waited ``wait_s`` on site; a ``continuing`` part of a multi-day
+    visit carries no lateness or preference cost of its own (its first part does)."""
+    cost = 0.0 if continuing else lateness_cost(instance, visits, late_s) + preference_cost(instance, vehicle, visits)
     cost += instance.overtime_cost_per_min * overtime_s / 60
     if instance.waiting_cost_per_min > 0:
         cost += instance.waiting_cost_per_min * sum(wait_s) / 60
@@ -51,6 +51,15 @@ def lateness_cost(instance: Instance, visits: Sequence[int], late_s: Sequence[in
         if late > 0:
             total += instance.order_late_base[stop] * instance.lateness.share(late)
     return total
+
+
+def preference_cost(instance: Instance, vehicle: int, visits: Sequence[int]) -> float:
+    """What serving ``visits`` (route stops) with ``vehicle`` costs for orders whose
+    customers prefer other technicians."""
+    technician = instance.vehicle_technician[vehicle]
+    orders = [s for s in visits if not instance.is_pickup(s)]
+    missed = ~instance.preferred[technician, orders]
+    return float(instance.order_preferred_miss[orders][missed].sum())
 
 
 def travel_cost(instance: Instance, travel_s: Sequence[int]) -> float:

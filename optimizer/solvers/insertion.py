@@ -137,7 +137,8 @@ class RouteSet:
         travel, loc = instance.travel_s, int(instance.order_loc[order])
         rooms = np.full(len(vehicles), np.iinfo(np.int64).max, dtype=np.int64)
         if room_slack_s is not None:
-            rooms = self.free_s[vehicles] - int(instance.order_duration_s[order]) + room_slack_s
+            work_s = instance.technician_duration_s[instance.vehicle_technician[vehicles], order]
+            rooms = self.free_s[vehicles] - work_s + room_slack_s
         out: list[tuple[int, int, int]] = []
         for v, room in zip(vehicles, rooms.tolist()):
             if room < 0:

@@ -18,7 +18,7 @@ from those days going elsewhere by insertion (:func:`add_multi_day`).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -110,10 +110,10 @@ def cheapest_run_cost(instance: Instance, order: int, taken: Container[int]) -> 
     and the search ends where it reaches the best cost found."""
     most: dict[tuple[int, bool], tuple[int, RouteSchedule] | None] = {}
     loc = int(instance.order_loc[order])
-    work = int(instance.order_duration_s[order])
     due = int(instance.order_due_s[order])
     bounds = []
     for rank, days in enumerate(_qualified_days(instance, order)):
+        work = _work(instance, days, order)
         longest = int(_shifts(instance, days).max())
         if longest <= 0:
             continue
@@ -140,6 +140,11 @@ def _qualified_days(instance: Instance, order: int) -> Iterator[npt.NDArray[np.i
         yield np.flatnonzero(instance.vehicle_technician == technician)
 
 
+def _work(instance: Instance, days: Sequence[int] | npt.NDArray[np.int64], order: int) -> int:
+    """Seconds of work ``order`` takes the technician whose ``days`` these are."""
+    return int(instance.technician_duration_s[instance.vehicle_technician[days[0]], order])
+
+
 def _shifts(instance: Instance, days: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     """The length of each of ``days``' shifts, seconds: the most work a part can hold."""
     return instance.vehicle_shift_end_s[days] - instance.vehicle_shift_start_s[days]
@@ -153,7 +158,7 @@ def _runs_from(
     most: dict[tuple[int, bool], tuple[int, RouteSchedule] | None],
 ) -> Iterator[tuple[float, list[RouteSchedule]]]:
     """:func:`runs` over one technician's ``days``, by first day."""
-    work = int(instance.order_duration_s[order])
+    work = _work(instance, days, order)
     room = np.cumsum(_shifts(instance, days)[::-1])[::-1]  # the most work the days from each on can hold
     for k in range(len(days)):
         if room[k] < work:  # nor can any later run, being shorter
@@ -187,7 +192,8 @@ def _parts(
     work each (vehicle, continuing) day holds: where the work left does not fit, the
     day holds its most whatever is left, because the work a day holds only shrinks
     as it grows (so one search per day serves every run through it)."""
-    left = int(instance.order_duration_s[order])
+    left = _work(instance, days, order)
+    work = left
     parts: list[RouteSchedule] = []
     for vehicle in days:
         if vehicle in taken or not instance.multi_day_compatible[vehicle, order]:
@@ -199,7 +205,7 @@ def _parts(
             return parts
         key = (vehicle, continuing)
         if key not in most:
-            most[key] = _most_work(instance, vehicle, order, continuing, int(instance.order_duration_s[order]))
+            most[key] = _most_work(instance, vehicle, order, continuing, work)
         held = most[key]
         if held is None or held[0] >= left:
             return None  # a day that holds more than what is left but not that: no run from here

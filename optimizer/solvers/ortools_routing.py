@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-from optimizer.instance import NO_DUE_S, Instance
+from optimizer.instance import NO_DUE_S, UNLIMITED, Instance
 from optimizer.solvers.base import SolveLimits, SolveResult
 from optimizer.solvers.insertion import insert_orders
 from optimizer.solvers.schedule import routes_cost
@@ -203,19 +203,37 @@ class _Model:
         self.routing = pywrapcp.RoutingModel(self.manager)
 
         travel = instance.travel_s[np.ix_(self.node_loc, self.node_loc)].astype(np.int64)
-        service = np.where(self.node_order >= 0, instance.order_duration_s[np.maximum(self.node_order, 0)], 0)
-        cost = travel * _per_second(instance.travel_cost_per_min)
-        cost_cb = self.routing.RegisterTransitMatrix(cost.tolist())
-        self.routing.SetArcCostEvaluatorOfAllVehicles(cost_cb)
-        time_cb = self.routing.RegisterTransitMatrix((travel + service[:, None]).tolist())
+        orders = np.maximum(self.node_order, 0)
+        self._add_arc_costs(travel * _per_second(instance.travel_cost_per_min), orders)
+        # One time callback per distinct row of the technicians' durations (efficiency).
+        rows, row_of = np.unique(instance.technician_duration_s[:, orders], axis=0, return_inverse=True)
+        services = np.where(self.node_order[None, :] >= 0, rows, 0)
+        callbacks = [self.routing.RegisterTransitMatrix((travel + service[:, None]).tolist()) for service in services]
+        self.service = services[row_of.reshape(-1)[instance.vehicle_technician]]  # [V, nodes]
         horizon = int(max(instance.vehicle_latest_end_s.max(), instance.horizon_s)) + 1
-        self.routing.AddDimension(time_cb, horizon, horizon, False, "Time")
+        by_vehicle = [callbacks[row_of.reshape(-1)[t]] for t in instance.vehicle_technician]
+        self.routing.AddDimensionWithVehicleTransits(by_vehicle, horizon, horizon, False, "Time")
         self.time = self.routing.GetDimensionOrDie("Time")
 
         self._add_orders(plannable)
-        self._add_shifts_and_breaks(service)
+        self._add_shifts_and_breaks()
         self._add_loads(plannable)
+        self._add_day_limits(travel)
         self.routing.CloseModelWithParameters(params)
+
+    def _add_arc_costs(self, cost: np.ndarray, orders: np.ndarray) -> None:
+        """Driving, plus for each vehicle the preference cost of entering an order
+        whose customer prefers other technicians (one matrix per distinct row)."""
+        inst, routing = self.instance, self.routing
+        missed = np.where(self.node_order[None, :] >= 0, ~inst.preferred[:, orders], False)
+        miss = np.rint(missed * inst.order_preferred_miss[orders][None, :] * _UNITS_PER_COST).astype(np.int64)
+        rows, row_of = np.unique(miss, axis=0, return_inverse=True)
+        if not rows.any():
+            routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitMatrix(cost.tolist()))
+            return
+        callbacks = [routing.RegisterTransitMatrix((cost + row[None, :]).tolist()) for row in rows]
+        for v, t in enumerate(inst.vehicle_technician.tolist()):
+            routing.SetArcCostEvaluatorOfVehicle(callbacks[row_of.reshape(-1)[t]], v)
 
     def _add_orders(self, plannable: np.ndarray) -> None:
         inst, routing, manager = self.instance, self.routing, self.manager
@@ -238,11 +256,11 @@ class _Model:
             if bound < windows[-1, 1] and late > 0:
                 self.time.SetCumulVarSoftUpperBound(index, bound, late)
 
-    def _add_shifts_and_breaks(self, service: np.ndarray) -> None:
+    def _add_shifts_and_breaks(self) -> None:
         inst, routing = self.instance, self.routing
         solver = routing.solver()
         overtime = _per_second(inst.overtime_cost_per_min)
-        visit_transit = [int(service[self.manager.IndexToNode(i)]) for i in range(routing.Size())]
+        nodes = [self.manager.IndexToNode(i) for i in range(routing.Size())]
         for v in range(inst.n_vehicles):
             start, end = routing.Start(v), routing.End(v)
             shift_start = int(inst.vehicle_shift_start_s[v])
@@ -261,7 +279,7 @@ class _Model:
                     False,
                     f"break {v}",
                 )
-                self.time.SetBreakIntervalsOfVehicle([interval], v, visit_transit)
+                self.time.SetBreakIntervalsOfVehicle([interval], v, self.service[v, nodes].tolist())
 
     def _add_loads(self, plannable: np.ndarray) -> None:
         inst = self.instance
@@ -273,6 +291,23 @@ class _Model:
         big = int(np.ceil(inst.order_load.sum() * _LOAD_SCALE)) + 1
         capacities = [big if not np.isfinite(c) else int(np.floor(c * _LOAD_SCALE)) for c in capacity]
         self.routing.AddDimensionWithVehicleCapacity(demand_cb, 0, capacities, True, "Load")
+
+    def _add_day_limits(self, travel: np.ndarray) -> None:
+        """The technicians' limits per day: orders served and seconds driven."""
+        inst, routing = self.instance, self.routing
+        for limit, transit, name in (
+            (inst.vehicle_max_orders, None, "Orders"),
+            (inst.vehicle_max_travel_s, travel, "Driving"),
+        ):
+            if (limit == UNLIMITED).all():
+                continue
+            if transit is None:
+                callback = routing.RegisterUnaryTransitVector((self.node_order >= 0).astype(np.int64).tolist())
+                most = int((self.node_order >= 0).sum())
+            else:
+                callback = routing.RegisterTransitMatrix(transit.tolist())
+                most = int(transit.max(initial=0)) * len(self.node_order)
+            routing.AddDimensionWithVehicleCapacity(callback, 0, np.minimum(limit, most).tolist(), True, name)
 
     def search(
         self,

@@ -37,7 +37,7 @@ import pyvrp
 from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, StoppingCriterion
 
-from optimizer.instance import Instance
+from optimizer.instance import UNLIMITED, Instance
 from optimizer.solvers.base import SolveLimits, SolveResult
 from optimizer.solvers.cores import threads
 from optimizer.solvers.schedule import feasible_subsequence, routes_cost
@@ -72,6 +72,12 @@ def unsupported(instance: Instance) -> str | None:
     binding_due = instance.order_due_s[plannable] < closes
     if binding_due.any():
         return "SLA due times inside time windows"
+    if (instance.technician_duration_s[:, plannable] != instance.order_duration_s[plannable]).any():
+        return "technicians who work faster or slower than the planned durations"
+    if (instance.order_preferred_miss[plannable] > 0).any():
+        return "preferred technicians"
+    if (instance.vehicle_max_orders != UNLIMITED).any() or (instance.vehicle_max_travel_s != UNLIMITED).any():
+        return "limits on orders or driving per day"
     if _profile_bytes(instance, plannable) > MAX_PROFILE_BYTES:
         return "too many distinct technician-order restrictions for the model's memory"
     return None

@@ -108,18 +108,19 @@ class Part:
 def schedule_route(
     instance: Instance, vehicle: int, visits: list[int] | tuple[int, ...], *, part: Part | None = None
 ) -> RouteSchedule | None:
-    """Earliest feasible times for ``visits`` (order indices) on ``vehicle``, or ``None``;
-    with ``part``, every order visit is that share of its order's work.
+    """Earliest feasible times for ``visits`` (order indices) on ``vehicle``, or ``None``
+    (also where the day would serve more orders or drive longer than its limits); with
+    ``part``, every order visit is that share of its order's work.
 
     Tries the break in every gap and inside each order visit (the long-job rule) and
     keeps the cheapest schedule (ties: the earliest gap, then a gap before a visit).
     """
     visits = tuple(int(o) for o in visits)
-    if not visits:
+    if not visits or sum(not instance.is_pickup(s) for s in visits) > instance.vehicle_max_orders[vehicle]:
         return None
     forward = functools.partial(_forward, part=part)
     plain = forward(instance, vehicle, visits, break_gap=None)
-    if plain is None:
+    if plain is None or sum(plain.travel_s) > instance.vehicle_max_travel_s[vehicle]:
         return None  # a break only delays: no schedule with one can be feasible either
     if instance.vehicle_break_duration_s[vehicle] <= 0 or plain.return_s <= instance.vehicle_break_end_s[vehicle]:
         return plain
@@ -190,7 +191,7 @@ def _forward(
             if first is None:
                 return None
             begin = first
-            finish = begin + (int(instance.order_duration_s[order]) if part is None else part.service_s)
+            finish = begin + (instance.service_s(vehicle, order) if part is None else part.service_s)
             if inside and position == break_gap:
                 break_start = max(begin, break_open)
                 if break_start > break_close or break_start >= finish:

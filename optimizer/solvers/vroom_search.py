@@ -34,7 +34,7 @@ from datetime import timedelta
 import numpy as np
 import vroom
 
-from optimizer.instance import Instance
+from optimizer.instance import UNLIMITED, Instance
 from optimizer.instance.partition import halves
 from optimizer.solvers.base import SolveLimits, SolveResult
 from optimizer.solvers.cores import threads
@@ -271,9 +271,16 @@ def _input(instance: Instance, vehicles: np.ndarray, orders: np.ndarray, top: fl
     problem.set_durations_matrix(profile="car", matrix_input=matrix)
     loads = np.isfinite(instance.vehicle_capacity).any()
     big = int(np.ceil(instance.order_load.sum() * _LOAD_SCALE)) + 1
+    # a vehicle type per distinct row of the technicians' durations (efficiency)
+    rows, type_of = np.unique(instance.technician_duration_s[:, orders], axis=0, return_inverse=True)
+    type_of = type_of.reshape(-1)
     fleet = []
     for v, start, end in zip(vehicles.tolist(), start_loc.tolist(), end_loc.tolist()):
-        extra: dict[str, object] = {}
+        extra: dict[str, object] = {"type": f"t{type_of[instance.vehicle_technician[v]]}"}
+        if instance.vehicle_max_orders[v] != UNLIMITED:
+            extra["max_tasks"] = int(instance.vehicle_max_orders[v])
+        if instance.vehicle_max_travel_s[v] != UNLIMITED:
+            extra["max_travel_time"] = int(instance.vehicle_max_travel_s[v])
         if loads:
             capacity = instance.vehicle_capacity[v]
             extra["capacity"] = [int(np.floor(capacity * _LOAD_SCALE)) if np.isfinite(capacity) else big]
@@ -301,10 +308,12 @@ def _input(instance: Instance, vehicles: np.ndarray, orders: np.ndarray, top: fl
         )
     problem.add_vehicle(fleet)
     jobs = []
-    for o, loc in zip(orders.tolist(), order_loc.tolist()):
-        extra = {}
+    for k, (o, loc) in enumerate(zip(orders.tolist(), order_loc.tolist())):
+        job: dict[str, object] = {}
+        if len(rows) > 1:
+            job["service_per_type"] = {f"t{r}": int(row[k]) for r, row in enumerate(rows)}
         if loads:
-            extra["delivery"] = [int(np.ceil(instance.order_load[o] * _LOAD_SCALE))]
+            job["delivery"] = [int(np.ceil(instance.order_load[o] * _LOAD_SCALE))]
         windows = instance.order_windows_s[o, : instance.order_n_windows[o]]
         windows = _before(windows, int(instance.order_due_s[o]))
         jobs.append(
@@ -315,7 +324,7 @@ def _input(instance: Instance, vehicles: np.ndarray, orders: np.ndarray, top: fl
                 skills={o + 1},
                 priority=int(np.clip(round(100 * instance.order_unplanned_cost[o] / top), 0, 100)),
                 time_windows=[vroom.TimeWindow(int(a), int(b)) for a, b in windows],
-                **extra,
+                **job,
             )
         )
     problem.add_job(jobs)

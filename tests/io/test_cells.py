@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
@@ -174,11 +175,40 @@ def test_cells_numbers_parse_decimal_and_whole():
         cells.whole("90.5")
 
 
-def test_cells_dates_parse_iso_list():
-    """Absent dates are ISO dates separated by ``;``; other formats raise ValueError."""
-    assert cells.dates("2026-11-24; 2026-11-25") == frozenset({dt.date(2026, 11, 24), dt.date(2026, 11, 25)})
-    with pytest.raises(ValueError, match="expected dates like 2026-11-24"):
-        cells.dates("24.11.2026")
+def test_cells_absences_mix_whole_days_and_intervals():
+    """Absences are ISO dates and start/end intervals separated by ``;``, naive times
+    local; other formats raise ValueError."""
+    zone = ZoneInfo("Europe/Berlin")
+    assert cells.absences("2026-11-24; 2026-11-25T12:00/2026-11-25T17:00", zone) == [
+        dt.date(2026, 11, 24),
+        {"start": dt.datetime(2026, 11, 25, 12, tzinfo=zone), "end": dt.datetime(2026, 11, 25, 17, tzinfo=zone)},
+    ]
+    with pytest.raises(ValueError, match="expected dates like 2026-11-24 or intervals"):
+        cells.absences("24.11.2026", zone)
+
+
+def test_cells_weekday_shifts_take_ranges_lists_and_wrapping_ranges():
+    """``Mon-Thu 07:00-16:00;Fri 07:00-13:00``: a range, a list, a range over the weekend."""
+    parsed = cells.weekday_shifts("Mon-Thu 07:00-16:00;Fri,Sat 07:00-13:00")
+    assert [sorted(d.value for d in s["days"]) for s in parsed] == [["Mon", "Thu", "Tue", "Wed"], ["Fri", "Sat"]]
+    assert parsed[1]["hours"] == {"start": dt.time(7), "end": dt.time(13)}
+    assert {d.value for d in cells.weekday_shifts("Sat-Mon 06:00-12:00")[0]["days"]} == {"Sat", "Sun", "Mon"}
+    with pytest.raises(ValueError, match="unknown weekday 'Mo'"):
+        cells.weekday_shifts("Mo-Fr 07:00-16:00")
+    with pytest.raises(ValueError, match="expected weekdays and hours"):
+        cells.weekday_shifts("Mon-Fri")
+
+
+def test_cells_efficiency_takes_a_factor_per_skill_and_overall():
+    """``0.8``, ``hvac:0.8;electrical:1.2`` or both; a bad factor names the item."""
+    assert cells.efficiency("0.8") == {"skills": {}, "factor": 0.8}
+    assert cells.efficiency(0.5) == {"factor": 0.5}
+    assert cells.efficiency("0.9; hvac:0.8; electrical:1.2") == {
+        "skills": {"hvac": 0.8, "electrical": 1.2},
+        "factor": 0.9,
+    }
+    with pytest.raises(ValueError, match=r"skill:factor like hvac:0\.8 in 'hvac:fast'"):
+        cells.efficiency("hvac:fast")
 
 
 @pytest.mark.parametrize(

@@ -258,7 +258,8 @@ def test_from_files_reports_missing_required_column(tmp_path: Path, table: str, 
 
     issues = issues_from_csv(tmp_path, files["orders"], files["technicians"])
 
-    assert issues == (InputIssue(f"{table}.csv", None, column, "required column is missing", row_kind="line"),)
+    suffix = " (or give shifts)" if column == "shift" else ""
+    assert issues == (InputIssue(f"{table}.csv", None, column, "required column is missing" + suffix, row_kind="line"),)
 
 
 def test_from_files_reports_duplicate_id_with_both_lines(tmp_path: Path):
@@ -654,3 +655,27 @@ def test_pass_through_keeps_values_and_input_order_and_never_overwrites(tmp_path
     visits = optimizer.io.visits_frame(plan, reading.problem)
     row = visits[visits["order_id"] == "O1"].iloc[0]
     assert (row["seq_input"], row["seq_input_input"], row["seq"]) == ("mine", "0042 ", 1)
+
+
+def test_from_files_reads_the_dispatcher_rules(tmp_path: Path):
+    """Preferred and excluded technicians, weekday shifts, absences with intervals,
+    efficiency and the day limits, from CSV cells."""
+    orders = "order_id,lat,lon,duration_min,preferred,excluded\nO1,49.5,8.4,60,T-02;T-01,T-03\n"
+    technicians = (
+        "technician_id,lat,lon,shifts,absent,efficiency,max_orders_per_day,max_travel_min\n"
+        "T-01,49.49,8.47,Mon-Thu 07:00-16:00;Fri 07:00-13:00,2026-11-24;2026-11-25T12:00/2026-11-25T17:00,"
+        "0.9;hvac:0.8,6,120\n"
+        "T-02,49.49,8.47,Mon-Fri 08:00-17:00,,,,\n"
+        "T-03,49.49,8.47,Mon-Fri 08:00-17:00,,,,\n"
+    )
+    problem = optimizer.read_problem(
+        write(tmp_path, "orders.csv", orders), write(tmp_path, "technicians.csv", technicians), **SETTINGS
+    )
+    (order,) = problem.orders
+    assert order.preferred == ("T-02", "T-01") and order.excluded == frozenset({"T-03"})
+    tech = problem.technician_by_id["T-01"]
+    assert tech.shift is None and len(tech.shifts) == 2
+    assert tech.absent == frozenset({dt.date(2026, 11, 24)})
+    assert [w.start.hour for w in tech.away] == [12]
+    assert tech.efficiency.factor == 0.9 and tech.efficiency.skills == {"hvac": 0.8}
+    assert (tech.max_orders_per_day, tech.max_travel_min) == (6, 120)

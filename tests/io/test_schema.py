@@ -25,10 +25,24 @@ def test_each_table_fills_its_model_and_starts_with_its_id(table, model, id_colu
 
 def test_required_and_numeric_columns() -> None:
     assert [c.name for c in ORDERS.columns if c.required] == ["order_id", "lat", "lon", "duration_min"]
-    assert [c.name for c in TECHNICIANS.columns if c.required] == ["technician_id", "lat", "lon", "shift"]
+    assert [c.name for c in TECHNICIANS.columns if c.required] == ["technician_id", "lat", "lon"]
     assert [c.name for c in DEPOTS.columns if c.required] == ["depot_id", "lat", "lon", "hours"]
     assert [c.name for c in ORDERS.columns if c.numeric] == ["lat", "lon", "duration_min", "load"]
-    assert [c.name for c in TECHNICIANS.columns if c.numeric] == ["lat", "lon", "capacity", "max_overtime_min"]
+    assert [c.name for c in TECHNICIANS.columns if c.numeric] == [
+        "lat",
+        "lon",
+        "capacity",
+        "max_overtime_min",
+        "max_orders_per_day",
+        "max_travel_min",
+    ]
+
+
+def test_a_technician_needs_a_shift_or_shifts_per_weekday() -> None:
+    """``shift`` is required where the table has no ``shifts`` column."""
+    assert [c.name for c in TECHNICIANS.missing(["technician_id", "lat", "lon"])] == ["shift"]
+    assert TECHNICIANS.missing(["technician_id", "lat", "lon", "shifts"]) == []
+    assert [c.name for c in ORDERS.missing(["order_id", "lat"])] == ["lon", "duration_min"]
 
 
 def test_the_column_of_a_field_is_named_even_where_they_differ() -> None:

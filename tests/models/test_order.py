@@ -100,3 +100,22 @@ def test_order_accepts_windows_as_dicts_with_offsets():
 
     assert order.windows[0].start == at("08:00")
     assert order.windows[0].end == at("09:00")
+
+
+def test_order_keeps_preferred_in_order_and_excluded_as_a_set():
+    """``preferred`` keeps the customer's order of preference; ``excluded`` is a set."""
+    order = make_order(preferred=("T2", "T1"), excluded=frozenset({"T3"}))
+    assert order.preferred == ("T2", "T1") and order.excluded == frozenset({"T3"})
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"technician": "T1", "excluded": frozenset({"T1"})}, "the required technician T1 is also excluded"),
+        ({"preferred": ("T1", "T2"), "excluded": frozenset({"T2"})}, "T2 both preferred and excluded"),
+    ],
+)
+def test_order_rejects_contradicting_technicians(fields: dict[str, Any], message: str):
+    """Nobody can be required (or preferred) and excluded at once."""
+    with pytest.raises(ValidationError, match=message):
+        make_order(**fields)

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from optimizer.models import Appointment, Progress, Route, StopKind, Unavailable
 from optimizer.models.progress import PlannedPickup
+from optimizer.models.technician import narrowed
 
 from conftest import MONDAY, at, make_stop
 
@@ -36,7 +37,7 @@ def fixed(*kinds: StopKind, technician_id: str = "T1") -> Route:
 
 def working(*absences: Unavailable, technician_id: str = "T1") -> tuple[dt.datetime, dt.datetime]:
     progress = Progress(now=at("07:00"), unavailable=absences)
-    return progress.working_time(technician_id, START, END, at("00:00", 3))
+    return narrowed(START, END, progress.absences(technician_id, at("00:00", 3)))
 
 
 def test_an_absence_must_end_after_it_starts() -> None:

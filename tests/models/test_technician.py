@@ -9,8 +9,9 @@ import pytest
 from pydantic import ValidationError
 
 from optimizer.models import ClockInterval, Weekday
+from optimizer.models.technician import Efficiency, narrowed
 
-from conftest import MONDAY, lunch, make_technician
+from conftest import MONDAY, at, lunch, make_technician
 
 
 def test_technician_rejects_latitude_out_of_range():
@@ -90,3 +91,72 @@ def test_technician_works_on_default_week_is_monday_to_friday():
     week = [MONDAY + dt.timedelta(days=d) for d in range(7)]
 
     assert [technician.works_on(day) for day in week] == [True] * 5 + [False] * 2
+
+
+def weekly(**fields: Any):
+    """Mon-Thu 07:00-16:00, Fri 07:00-13:00 (and ``fields``)."""
+    shifts = [
+        {"days": {"Mon", "Tue", "Wed", "Thu"}, "hours": {"start": "07:00", "end": "16:00"}},
+        {"days": {"Fri"}, "hours": {"start": "07:00", "end": "13:00"}},
+    ]
+    return make_technician(shift=None, shifts=shifts, **fields)
+
+
+def test_weekday_shifts_give_each_day_its_hours_and_leave_the_rest_off():
+    """Friday has its own hours, Saturday is off whatever ``workdays`` say."""
+    technician = weekly(workdays={"Mon", "Sat"})
+    friday, saturday = MONDAY + dt.timedelta(days=4), MONDAY + dt.timedelta(days=5)
+    assert technician.shift_on(MONDAY) == ClockInterval(start=dt.time(7), end=dt.time(16))
+    assert technician.shift_on(friday) == ClockInterval(start=dt.time(7), end=dt.time(13))
+    assert technician.shift_on(saturday) is None and not technician.works_on(saturday)
+    assert technician.hours_on(saturday) == ClockInterval(start=dt.time(7), end=dt.time(16))
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"shift": None}, "needs a shift"),
+        (
+            {
+                "shifts": [
+                    {"days": {"Mon", "Tue"}, "hours": {"start": "07:00", "end": "16:00"}},
+                    {"days": {"Tue"}, "hours": {"start": "07:00", "end": "13:00"}},
+                ]
+            },
+            "shifts name Tue more than once",
+        ),
+        ({"efficiency": 0}, "greater than 0"),
+        ({"efficiency": {"skills": {"hvac": 11}}}, r"skill factors must lie in \(0, 10\]: hvac"),
+        ({"max_orders_per_day": -1}, "greater than or equal to 0"),
+    ],
+)
+def test_technician_rejects_bad_hours_and_factors(fields: dict[str, Any], message: str):
+    with pytest.raises(ValidationError, match=message):
+        make_technician(**fields)
+
+
+def test_absent_mixes_whole_days_and_intervals():
+    """Intervals given in ``absent`` go to ``away``; dates stay whole days off."""
+    span = {"start": at("12:00"), "end": at("17:00")}
+    technician = make_technician(absent=[MONDAY + dt.timedelta(days=1), span])
+    assert technician.absent == frozenset({MONDAY + dt.timedelta(days=1)})
+    assert [(w.start, w.end) for w in technician.away] == [(at("12:00"), at("17:00"))]
+    assert technician.works_on(MONDAY) and not technician.works_on(MONDAY + dt.timedelta(days=1))
+
+
+def test_efficiency_takes_the_slowest_factor_of_an_orders_skills():
+    """Per skill where given, the overall factor elsewhere; the largest of an order's skills."""
+    efficiency = Efficiency(factor=0.9, skills={"hvac": 0.5, "electrical": 1.2})
+    assert efficiency.of([]) == 0.9
+    assert efficiency.of(["hvac"]) == 0.5
+    assert efficiency.of(["hvac", "gas"]) == 0.9
+    assert efficiency.of(["hvac", "electrical"]) == 1.2
+
+
+def test_narrowed_cuts_a_day_at_an_absence():
+    """An absence over the start moves it; one inside ends the day; overlaps merge."""
+    day = (at("08:00"), at("17:00"))
+    assert narrowed(*day, [(at("07:00"), at("10:00")), (at("09:30"), at("11:00"))]) == (at("11:00"), at("17:00"))
+    assert narrowed(*day, [(at("12:00"), at("13:00"))]) == (at("08:00"), at("12:00"))
+    first, last = narrowed(*day, [(at("06:00"), at("18:00"))])
+    assert first >= last

@@ -43,6 +43,9 @@ fs::Data make_data(const nb::dict& a) {
     d.travel_s = column<int32_t>(a, "travel_s");
     d.order_loc = column<int64_t>(a, "order_loc");
     d.order_duration = column<int64_t>(a, "order_duration_s");
+    d.duration = column<int64_t>(a, "technician_duration_s");
+    d.preferred = column<uint8_t>(a, "preferred");
+    d.preferred_miss = column<double>(a, "order_preferred_miss");
     d.order_windows = column<int64_t>(a, "order_windows_s");
     d.order_n_windows = column<int64_t>(a, "order_n_windows");
     d.order_due = column<int64_t>(a, "order_due_s");
@@ -67,6 +70,8 @@ fs::Data make_data(const nb::dict& a) {
     d.break_close = column<int64_t>(a, "vehicle_break_end_s");
     d.break_len = column<int64_t>(a, "vehicle_break_duration_s");
     d.capacity = column<double>(a, "vehicle_capacity");
+    d.max_orders = column<int64_t>(a, "vehicle_max_orders");
+    d.max_travel = column<int64_t>(a, "vehicle_max_travel_s");
     d.compatible = column<uint8_t>(a, "compatible");
     d.n_parts = scalar<int>(a, "n_parts");
     d.n_tools = scalar<int>(a, "n_tools");
@@ -95,7 +100,8 @@ fs::Data make_data(const nb::dict& a) {
     ok = ok && d.order_parts.size() == O * P && d.order_tools.size() == O * K && d.van.size() == T * P &&
          d.carried.size() == T * K && d.depot_tools.size() == D * K && d.depot_hours.size() == D * d.n_days * 2 &&
          d.kind_from.size() == S && d.kind_available.size() == S * P && d.vehicle_day.size() == V &&
-         d.vehicle_technician.size() == V;
+         d.vehicle_technician.size() == V && d.duration.size() == T * O && d.preferred.size() == T * O &&
+         d.preferred_miss.size() == O && d.max_orders.size() == V && d.max_travel.size() == V;
     for (const auto* column : {&d.order_duration, &d.order_n_windows, &d.order_due, &d.promised_vehicle, &d.promised_s})
         ok = ok && column->size() == O;
     for (const auto* column : {&d.order_late_base, &d.order_sunk, &d.order_unplanned, &d.order_load, &d.reassign_cost,

@@ -21,7 +21,10 @@ struct Data {
 
     std::vector<int32_t> travel_s;       // [L * L]
     std::vector<int64_t> order_loc;      // [O]
-    std::vector<int64_t> order_duration; // [O]
+    std::vector<int64_t> order_duration; // [O] planned seconds of work
+    std::vector<int64_t> duration;       // [T * O] seconds each technician works on each order (efficiency)
+    std::vector<uint8_t> preferred;      // [T * O] serves the order at no preference cost
+    std::vector<double> preferred_miss;  // [O] what a visit by a technician not preferred costs
     std::vector<int64_t> order_windows;  // [O * W * 2], start windows sorted by opening
     std::vector<int64_t> order_n_windows;
     std::vector<int64_t> order_due;      // [O]
@@ -50,6 +53,8 @@ struct Data {
     std::vector<int64_t> break_close;
     std::vector<int64_t> break_len;
     std::vector<double> capacity;
+    std::vector<int64_t> max_orders; // [V] orders a day may serve
+    std::vector<int64_t> max_travel; // [V] seconds a day may drive
     std::vector<uint8_t> compatible; // [V * O]
 
     // parts and tools: route stops n_orders + k are depot pickups of kind k (a depot,
@@ -85,7 +90,12 @@ struct Data {
     int64_t stop_loc(int stop) const {
         return is_pickup(stop) ? depot_loc[kind_depot[stop - n_orders]] : order_loc[stop];
     }
-    int64_t service(int stop) const { return is_pickup(stop) ? pickup_duration : order_duration[stop]; }
+    int64_t service(int vehicle, int stop) const {
+        return is_pickup(stop) ? pickup_duration : duration[vehicle_technician[vehicle] * n_orders + stop];
+    }
+    bool missed_preference(int vehicle, int order) const {
+        return preferred_miss[order] > 0.0 && !preferred[vehicle_technician[vehicle] * n_orders + order];
+    }
 
     int32_t travel(int64_t from, int64_t to) const { return travel_s[from * n_locations + to]; }
     bool allowed(int vehicle, int order) const { return compatible[(int64_t)vehicle * n_orders + order] != 0; }

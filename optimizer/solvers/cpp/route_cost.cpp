@@ -22,6 +22,7 @@ int64_t RouteCost::begin_at(int vehicle, int stop, int64_t earliest) const {
 double RouteCost::stop_cost(int vehicle, int order, int64_t begin) const {
     if (d_.is_pickup(order)) return 0.0;
     double cost = -d_.order_sunk[order];
+    if (d_.missed_preference(vehicle, order)) cost += d_.preferred_miss[order];
     int64_t late = begin - d_.order_due[order];
     if (late > 0) cost += d_.order_late_base[order] * d_.late_share(late);
     int64_t promised = d_.promised_vehicle[order];
@@ -61,6 +62,11 @@ double RouteCost::total(int vehicle, const State& s, int64_t back, int64_t later
 double RouteCost::operator()(int vehicle, const int* stops, int n) {
     ++evaluations_;
     if (n == 0) return 0.0;
+    if (n > d_.max_orders[vehicle]) {  // pickups do not count: the count is only needed near the limit
+        int orders = 0;
+        for (int i = 0; i < n; ++i) orders += !d_.is_pickup(stops[i]);
+        if (orders > d_.max_orders[vehicle]) return INF;
+    }
     if ((int)prefix_.size() < n + 1) prefix_.resize(n + 1);
     // The schedule without a break; its state before each stop is also the state of a
     // schedule with the break in a later gap.
@@ -79,12 +85,13 @@ double RouteCost::operator()(int vehicle, const int* stops, int n) {
         if (priced_wait) s.slack = std::min(s.slack, s.wait + room(vehicle, order, begin));
         s.travel += drive;
         s.loc = loc;
-        s.end = begin + d_.service(order);
+        s.end = begin + d_.service(vehicle, order);
     }
     prefix_[n] = s;
     int32_t drive = d_.travel(s.loc, d_.vehicle_end_loc[vehicle]);
     int64_t back = s.end + drive;
     if (back > d_.latest_end[vehicle]) return INF;  // a break only delays
+    if (s.travel + drive > d_.max_travel[vehicle]) return INF;  // nor does it change the driving
     State home = s;
     home.travel += drive;
     if (d_.break_len[vehicle] <= 0 || back <= d_.break_close[vehicle])
@@ -134,7 +141,7 @@ double RouteCost::with_break_in_gap(int vehicle, const int* stops, int n, int ga
         s.cost += stop_cost(vehicle, order, begin);
         s.wait += begin - reach - on_site;  // stop 0 here means gap 0: the technician left at shift start
         s.loc = loc;
-        s.end = begin + d_.service(order);
+        s.end = begin + d_.service(vehicle, order);
     }
     return INF;  // not reached
 }
@@ -158,7 +165,7 @@ double RouteCost::with_break_inside(int vehicle, const int* stops, int n, int vi
         if (i > 0) s.wait += begin - reach;
         if (i == visit && visit > 0 && d_.waiting_per_min > 0) later = std::min(prefix_[visit].slack, s.wait);
         s.loc = loc;
-        s.end = begin + d_.service(order);
+        s.end = begin + d_.service(vehicle, order);
         if (i == visit) {
             int64_t start = std::max(begin, d_.break_open[vehicle]);
             if (start > d_.break_close[vehicle] || start >= s.end) return INF;

@@ -17,7 +17,8 @@ public:
     explicit RouteCost(const Data& data) : d_(data) {}
 
     // Cost of serving `stops[0..n)` in order with `vehicle` (0 for an empty route), or
-    // INF where no schedule is feasible. Capacity is not checked here.
+    // INF where no schedule is feasible or the day would serve more orders or drive
+    // longer than its limits. Capacity is not checked here.
     double operator()(int vehicle, const int* stops, int n);
 
     // How many routes were timed since construction (one per call).

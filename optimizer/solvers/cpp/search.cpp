@@ -330,7 +330,7 @@ int Search::troubled(const Solution& s) {
             if (begin < 0) break;  // not on a feasible route
             if (!d_.is_pickup(stop) && begin > d_.order_due[stop]) trouble_.push_back(stop);
             loc = d_.stop_loc(stop);
-            end = begin + d_.service(stop);
+            end = begin + d_.service(v, stop);
         }
     }
     if (trouble_.empty()) return -1;
@@ -433,7 +433,7 @@ void Search::latest_arrivals(int vehicle, const std::vector<int>& route, std::ve
         const int64_t loc = d_.stop_loc(stop);
         // the latest start that reaches the next stop in time
         const bool reachable = out[i + 1] != NO_ARRIVAL;
-        const int64_t start = reachable ? out[i + 1] - d_.travel(loc, next_loc) - d_.service(stop) : 0;
+        const int64_t start = reachable ? out[i + 1] - d_.travel(loc, next_loc) - d_.service(vehicle, stop) : 0;
         int64_t arrival = NO_ARRIVAL;
         if (reachable && d_.is_pickup(stop)) {
             const int kind = stop - d_.n_orders;
@@ -527,7 +527,7 @@ void Search::insert_best(Solution& s, int order) {
         for (int p = 0; p <= n; ++p) {
             const int64_t to = p < n ? d_.stop_loc(route[p]) : d_.vehicle_end_loc[v];
             const int64_t start = price_.begin_at(v, order, end + d_.travel(loc, order_loc));
-            if (start >= 0 && start + d_.service(order) + d_.travel(order_loc, to) <= latest_[p] &&
+            if (start >= 0 && start + d_.service(v, order) + d_.travel(order_loc, to) <= latest_[p] &&
                 rng_.uniform() >= p_.blink_rate) {
                 int64_t added = (int64_t)d_.travel(loc, order_loc) + d_.travel(order_loc, to) - d_.travel(loc, to);
                 candidates_.push_back({bound_holds_ ? (double)added * d_.travel_per_min / 60.0 : -INF, v, p});
@@ -536,7 +536,7 @@ void Search::insert_best(Solution& s, int order) {
             int64_t begin = price_.begin_at(v, route[p], end + d_.travel(loc, to));
             if (begin < 0) break;  // cannot happen on a feasible route
             loc = to;
-            end = begin + d_.service(route[p]);
+            end = begin + d_.service(v, route[p]);
         }
     }
     std::sort(candidates_.begin(), candidates_.end());

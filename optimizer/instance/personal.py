@@ -1,0 +1,41 @@
+"""Compilation step "per technician and order": how long each technician works on each
+order (``duration_min`` x the technician's efficiency factor for the order's skills,
+to the nearest second) and which technicians each order's customer prefers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from optimizer.instance.arrays import BoolArray, FloatArray, IntArray
+from optimizer.models import Problem
+
+
+@dataclass(frozen=True)
+class Personal:
+    """The per-technician columns of the instance (see :class:`~optimizer.instance.Instance`)."""
+
+    technician_duration_s: IntArray
+    preferred: BoolArray
+    order_preferred_miss: FloatArray
+
+
+def compile_personal(problem: Problem, duration_min: FloatArray) -> Personal:
+    """Durations and preferences of ``problem`` (what is left of a re-plan); ``duration_min``
+    [O] are the orders' minutes of work."""
+    orders, techs = problem.orders, problem.technicians
+    factor = np.array([[t.efficiency.of(o.skills) for o in orders] for t in techs], dtype=np.float64).reshape(
+        len(techs), len(orders)
+    )
+    index = {t.id: k for k, t in enumerate(techs)}
+    preferred = np.zeros((len(techs), len(orders)), dtype=bool)
+    for o, order in enumerate(orders):
+        preferred[[index[t] for t in order.preferred if t in index], o] = True
+    wanted: BoolArray = np.asarray(preferred.any(axis=0), dtype=bool)
+    return Personal(
+        technician_duration_s=np.rint(60 * duration_min[None, :] * factor).astype(np.int64),
+        preferred=preferred | ~wanted[None, :],
+        order_preferred_miss=np.where(wanted, problem.weights.preferred_miss, 0.0),
+    )
