@@ -137,6 +137,7 @@ def to_problem(bench: Benchmark) -> tuple[Problem, PrecomputedTravel]:
     weights = ObjectiveWeights(
         unplanned=dict.fromkeys(Urgency, UNSERVED_COST),
         travel_per_min=60 / SECONDS_PER_UNIT,
+        balance=0.0,  # the benchmark's objective: distance, no fair days
     )
     problem = Problem(orders=orders, technicians=technicians, start=DAY, days=1, tz=ZONE, weights=weights)
     distance = bench.distances()

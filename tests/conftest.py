@@ -27,6 +27,7 @@ from optimizer.models import (
     ClockInterval,
     Depot,
     Events,
+    ObjectiveWeights,
     Order,
     Plan,
     Problem,
@@ -387,7 +388,8 @@ def overdue_emergency():
 
 
 def routing_core():
-    """Ten orders with windows and loads, two technicians at different homes, vans of 4."""
+    """Ten orders with windows and loads, two technicians at different homes, vans of 4;
+    no fair-days weight (a pure VRPTW, which PyVRP models exactly)."""
     orders = [
         make_order(
             f"O{i}",
@@ -400,7 +402,7 @@ def routing_core():
         for i in range(10)
     ]
     techs = [make_technician("A", capacity=4.0), make_technician("B", **FAR, capacity=6.0)]
-    return make_problem(orders, techs)
+    return make_problem(orders, techs, weights=ObjectiveWeights(balance=0))
 
 
 @pytest.fixture(scope="module")

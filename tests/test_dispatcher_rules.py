@@ -214,3 +214,29 @@ def test_the_checker_rejects_a_plan_that_breaks_a_rule(kind: str) -> None:
         update_orders=change.get("orders", {}), update_technicians=change.get("technicians", {})
     )
     assert kind in optimizer.check(ruled, plan).kinds()
+
+
+@pytest.mark.parametrize("solver", ("auto", "search"))
+def test_balance_spreads_eight_equal_orders_four_and_four(solver: str) -> None:
+    """Two equal technicians, eight one-hour jobs next door: one could do all eight
+    (one drive less), but fair days split them four and four; without the weight the
+    drive decides."""
+    orders = [make_order(f"O{k}") for k in range(8)]
+    technicians = [make_technician("T1"), make_technician("T2")]
+    fair = solve_checked(make_problem(orders, technicians), solver=solver)
+    assert sorted(len(r.order_ids) for r in fair.routes) == [4, 4]
+    assert fair.kpis.objective_terms["balance"] == pytest.approx(0.0, abs=1e-9)
+    unfair = solve_checked(make_problem(orders, technicians, weights=ObjectiveWeights(balance=0)), solver=solver)
+    assert [len(r.order_ids) for r in unfair.routes] == [8]
+
+
+def test_balance_counts_a_working_technician_without_a_route_at_zero() -> None:
+    """T2 works but is excluded from the only order: T1's busy hours h against T2's 0
+    cost balance x ((h - h/2)^2 + (0 - h/2)^2) = balance x h^2 / 2."""
+    order = make_order("O1", duration_min=120, excluded=frozenset({"T2"}))
+    plan = solve_checked(
+        make_problem([order], [make_technician("T1"), make_technician("T2")], weights=ObjectiveWeights(balance=3))
+    )
+    (route,) = plan.routes
+    hours = (route.travel_min + 120) / 60
+    assert plan.kpis.objective_terms["balance"] == pytest.approx(3 * hours**2 / 2)

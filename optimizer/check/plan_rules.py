@@ -130,6 +130,7 @@ class _Checker:
         self.fixed = {(r.technician_id, r.date): r for r in problem.progress.fixed} if problem.progress else {}
         self.now = utc(problem.progress.now) if problem.progress else None
         self.violations: list[Violation] = []
+        self.busy_s: dict[tuple[dt.date, str], float] = {}
 
     def drive(self, technician_id: str, origin: int, destination: int) -> tuple[int, int]:
         """Seconds and metres from place ``origin`` to ``destination`` on the travel source.
@@ -243,6 +244,7 @@ class _Checker:
             "travel": travel_s_total * weights.travel_per_min / 60,
             "waiting": waiting_min * weights.waiting_per_min,
             "preferred": preferred,
+            "balance": self.balance(),
             "stability": self.pricing.stability(visits),
         }
         objective = sum(terms.values())
@@ -305,6 +307,7 @@ class _Checker:
                 )
 
         travelled = 0
+        worked_s = 0.0
         load = 0.0
         prev, prev_loc = stops[0], self.tech_loc[tech.id]
         pending_breaks: list[Stop] = []
@@ -325,15 +328,19 @@ class _Checker:
             if not history:
                 self.leg(route, prev, stop, drive, distance, pending_breaks)
                 self.speed(route, stop, prev_loc, loc, drive)
+            if stop.kind is StopKind.PICKUP:
+                worked_s += elapsed_s(stop.end, stop.start)
             if stop.kind is StopKind.ORDER and stop.order_id:
                 order = self.orders[stop.order_id]
+                pause = stops[interrupting[position]] if position in interrupting else None
+                worked_s += _work_s(stop, pause)
                 if not history:
-                    pause = stops[interrupting[position]] if position in interrupting else None
                     self.visit(route, tech, order, stop, pause)
                 load += order.load
             prev, prev_loc, pending_breaks = stop, loc, []
         if tech.capacity is not None and load > tech.capacity + 1e-9:
             self.flag("capacity", f"load {load:g} exceeds van capacity {tech.capacity:g}", route)
+        self.busy_s[(route.date, tech.id)] = travelled + worked_s
         served = len({s.order_id for s in stops if s.kind is StopKind.ORDER})
         if tech.max_orders_per_day is not None and served > tech.max_orders_per_day:
             self.flag("max_orders", f"serves {served} orders, at most {tech.max_orders_per_day} a day", route)
@@ -589,6 +596,33 @@ class _Checker:
                 route,
             )
         return free_from, free_until < last
+
+    def balance(self) -> float:
+        """Fair days: per day, ``balance`` times the squared deviations of the busy hours
+        (driving plus work on site) of everyone working that day (a workday with time
+        left after absences, or a route) from the day's mean."""
+        weight = self.problem.weights.balance
+        if weight == 0:
+            return 0.0
+        total = 0.0
+        zone = self.problem.zone
+        for day in self.problem.dates:
+            hours = {t: s / 3600 for (d, t), s in self.busy_s.items() if d == day}
+            for tech in self.problem.technicians:
+                shift = tech.shift_on(day)
+                if tech.id in hours or shift is None or day in tech.absent:
+                    continue
+                first = utc(dt.datetime.combine(day, shift.start, tzinfo=zone))
+                last = utc(dt.datetime.combine(day, shift.end, tzinfo=zone)) + dt.timedelta(
+                    minutes=tech.max_overtime_min
+                )
+                free_from, free_until = self._free(tech, first, last)
+                if free_from < free_until:
+                    hours[tech.id] = 0.0
+            if hours:
+                values = np.array(list(hours.values()))
+                total += float(((values - values.mean()) ** 2).sum())
+        return weight * total
 
     def _free(self, tech: Technician, first: dt.datetime, last: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
         """The working day ``[first, last]`` cut by the technician's absences (``away``,

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from optimizer.models import Problem, Route, RuleSummary, StopKind, UnplannedOrder
 from optimizer.models.objective import (
+    balance_by_day,
     due_of,
     first_visits,
     leave_out_cost,
@@ -37,15 +38,15 @@ from optimizer.models.objective import (
 )
 from optimizer.timeaxis import elapsed_s, utc
 
-TERMS = ("unplanned", "lateness", "overtime", "travel", "waiting", "preferred", "stability")
+TERMS = ("unplanned", "lateness", "overtime", "travel", "waiting", "preferred", "balance", "stability")
 """The objective's terms, in the order of ``Kpis.objective_terms``."""
 
 
 @dataclass
 class CostRow:
     """One row of the explanation: what an order (``kind`` ``order`` or ``unplanned``),
-    a depot pickup (``pickup``) or a technician-day's drive home (``home``) costs, per
-    term of the objective (cost units)."""
+    a depot pickup (``pickup``), a technician-day's drive home (``home``) or a day's
+    spread of busy hours (``balance``) costs, per term of the objective (cost units)."""
 
     label: str
     kind: str
@@ -125,6 +126,11 @@ def cost_rows(problem: Problem, routes: Sequence[Route], unplanned: Sequence[Unp
                 now=problem.progress.now,
                 zone=problem.zone,
             )
+    for date, cost in sorted(balance_by_day(problem, routes).items()):
+        if cost:
+            row = CostRow(f"balance {date.isoformat()}", "balance", date=date)
+            row.terms["balance"] = cost
+            extra.append(row)
     planned = [row for row in rows.values() if row.kind == "order"]
     return planned + extra + missed
 

@@ -22,6 +22,7 @@ from optimizer.models import (
     Urgency,
 )
 from optimizer.models.objective import (
+    balance_cost,
     due_of,
     first_visits,
     objective_terms,
@@ -66,6 +67,7 @@ def compute_kpis(problem: Problem, routes: tuple[Route, ...], unplanned: tuple[U
         travel_min=figures["travel_min"],
         waiting_min=waiting_min,
         preferred=preferences_total(problem, routes),
+        balance=balance_cost(problem, routes),
         stability=stability_total(
             problem,
             {

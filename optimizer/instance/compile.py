@@ -102,6 +102,7 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
         order_reassign_cost=promises.reassign_cost,
         order_retime_cost_per_min=promises.retime_cost_per_min,
         retime_tolerance_s=round(60 * weights.stability.tolerance_min),
+        balance_per_s2=weights.balance / 3600**2,
         planned_pickups=promises.pickups,
         **_columns(vehicles, exclude=frozenset({"keys"})),
         **_columns(depots),

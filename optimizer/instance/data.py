@@ -106,6 +106,12 @@ class Instance:
     """Orders the day may serve at most (``UNLIMITED``: no limit)."""
     vehicle_max_travel_s: IntArray
     """Seconds of driving the day may take at most (``UNLIMITED``: no limit)."""
+    vehicle_busy_before_s: IntArray
+    """[V] seconds of driving and work a re-plan's fixed stops already hold that day."""
+    day_others: IntArray
+    """[days] technicians who count for fair days that day without a vehicle (busy 0)."""
+    balance_per_s2: float
+    """The fair-days weight per squared second of deviation from a day's mean busy time."""
     compatible: BoolArray
     """[V, O] whether vehicle ``v`` may serve order ``o`` (qualified and reachable in
     time); where some vehicle's van carries the order's parts and tools, only those

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from optimizer.models import Delivery, Depot, Problem, Route, StopKind
 from optimizer.models.base import Located
+from optimizer.models.objective import busy_s
 from optimizer.timeaxis import utc
 
 
@@ -24,7 +25,7 @@ class Resume:
     ``lat``/``lon`` is the last fixed stop's place (home if only the start is fixed),
     ``at`` its end; ``break_taken`` says whether a fixed stop is the day's break;
     ``orders`` and ``travel_min`` are what the fixed stops served and drove (they count
-    against the day's limits).
+    against the day's limits), ``busy_s`` their driving and work (for fair days).
     """
 
     lat: float
@@ -33,6 +34,7 @@ class Resume:
     break_taken: bool
     orders: int = 0
     travel_min: float = 0.0
+    busy_s: int = 0
 
 
 def resume_points(problem: Problem) -> dict[tuple[str, dt.date], Resume]:
@@ -54,6 +56,7 @@ def resume_points(problem: Problem) -> dict[tuple[str, dt.date], Resume]:
             break_taken=any(s.kind is StopKind.BREAK for s in route.stops),
             orders=len(route.order_ids),
             travel_min=sum(s.travel_min for s in route.stops),
+            busy_s=round(busy_s(route)),
         )
     return points
 

@@ -17,6 +17,7 @@ import numpy as np
 from optimizer.instance.arrays import UNLIMITED, BoolArray, FloatArray, IntArray
 from optimizer.instance.remaining import Resume
 from optimizer.models import Problem, Technician
+from optimizer.models.objective import working_days
 from optimizer.timeaxis import TimeAxis, utc
 
 
@@ -70,6 +71,8 @@ class Vehicles:
     vehicle_capacity: FloatArray
     vehicle_max_orders: IntArray
     vehicle_max_travel_s: IntArray
+    vehicle_busy_before_s: IntArray
+    day_others: IntArray
 
     @property
     def idle(self) -> BoolArray:
@@ -121,6 +124,7 @@ def compile_vehicles(
         [UNLIMITED if t.max_travel_min is None else round(60 * t.max_travel_min) for t in vehicle_techs],
         dtype=np.int64,
     ).reshape(count)
+    busy_before = np.zeros(count, dtype=np.int64)
     start_loc = technician.copy()
     for v, (t, _) in enumerate(keys):
         if techs[t].away and working.now_s is None:  # a re-plan narrows below, with ``now``
@@ -134,6 +138,7 @@ def compile_vehicles(
             shift_start[v] = max(shift_start[v], free_s)
             if resume is not None:
                 start_loc[v] = loc_of[(techs[t].id, problem.dates[d])]
+                busy_before[v] = resume.busy_s
                 if resume.break_taken:
                     break_duration[v] = 0
                 if max_orders[v] != UNLIMITED:
@@ -171,4 +176,17 @@ def compile_vehicles(
         ).reshape(count),
         vehicle_max_orders=max_orders,
         vehicle_max_travel_s=max_travel_s,
+        vehicle_busy_before_s=busy_before,
+        day_others=_others(working.problem, keys, resumes),
     )
+
+
+def _others(problem: Problem, keys: list[tuple[int, int]], resumes: dict[tuple[str, dt.date], Resume]) -> IntArray:
+    """[days] technicians who count for fair days on each day (they work that day, see
+    :func:`~optimizer.models.objective.working_days`, or a re-plan resumes their day)
+    without a vehicle: a re-plan's ``now`` came after their working time."""
+    counted = working_days(problem)
+    for technician_id, day in resumes:
+        counted[day].add(technician_id)
+    vehicles = np.bincount([d for _, d in keys], minlength=len(problem.dates))
+    return np.array([len(counted[day]) for day in problem.dates], dtype=np.int64) - vehicles

@@ -8,6 +8,8 @@ cost = sum over unplanned orders of :func:`leave_out_cost`
      + ``travel_per_min`` x minutes of driving
      + ``waiting_per_min`` x minutes waiting on site before service starts
      + ``preferred_miss`` per order with preferred technicians served by someone else
+     + ``balance`` x the spread of busy hours between technicians on each day
+       (:func:`balance_cost`)
      + in a re-plan, for each promised visit changed, its stability cost
        (:func:`promise_cost`, weights ``weights.stability``).
 
@@ -131,6 +133,73 @@ def preference_cost(problem: Problem, preferred: Collection[str], technician_id:
     return problem.weights.preferred_miss if preferred and technician_id not in preferred else 0.0
 
 
+def busy_s(route: Route) -> float:
+    """Seconds the technician of ``route`` is busy: driving (every leg, home included)
+    plus on-site work at orders and pickups (a break that interrupts a visit is not
+    work); waiting and breaks are not."""
+    stops = route.stops
+    total = sum(60 * s.travel_min for s in stops)
+    for k, stop in enumerate(stops):
+        if stop.kind not in (StopKind.ORDER, StopKind.PICKUP):
+            continue
+        total += elapsed_s(stop.end, stop.start)
+        after = stops[k + 1] if k + 1 < len(stops) else None
+        if (
+            stop.kind is StopKind.ORDER
+            and after is not None
+            and after.kind is StopKind.BREAK
+            and utc(stop.start) <= utc(after.start)
+            and utc(after.end) <= utc(stop.end)
+        ):
+            total -= elapsed_s(after.end, after.start)  # the long-job rule: a break inside the visit
+    return total
+
+
+def working_days(problem: Problem) -> dict[dt.date, set[str]]:
+    """Who works on each day of the horizon, for fair days: technicians on a workday
+    with working time left after absences and unavailability (a technician away all
+    day does not count)."""
+    out: dict[dt.date, set[str]] = {}
+    for day in problem.dates:
+        out[day] = set()
+        for technician in problem.technicians:
+            hours = technician.shift_on(day)
+            if hours is None or day in technician.absent:
+                continue
+            first = dt.datetime.combine(day, hours.start, tzinfo=problem.zone)
+            last = dt.datetime.combine(day, hours.end, tzinfo=problem.zone) + dt.timedelta(
+                minutes=technician.max_overtime_min
+            )
+            free_from, free_until = problem.working_time(technician, first, last)
+            if free_from < free_until:
+                out[day].add(technician.id)
+    return out
+
+
+def balance_by_day(problem: Problem, routes: Iterable[Route]) -> dict[dt.date, float]:
+    """The fair-days term of each day: ``balance`` x the sum over the technicians who
+    work that day (:func:`working_days`, and anyone with a route) of the squared
+    difference between their busy hours (:func:`busy_s`; 0 without a route) and the
+    day's mean."""
+    weight = problem.weights.balance
+    if weight == 0:
+        return {}
+    hours: dict[dt.date, dict[str, float]] = {d: dict.fromkeys(ids, 0.0) for d, ids in working_days(problem).items()}
+    for route in routes:
+        hours.setdefault(route.date, {})[route.technician_id] = busy_s(route) / 3600
+    out = {}
+    for date, day in hours.items():
+        if day:
+            mean = sum(day.values()) / len(day)
+            out[date] = weight * sum((h - mean) ** 2 for h in day.values())
+    return out
+
+
+def balance_cost(problem: Problem, routes: Iterable[Route]) -> float:
+    """The fair-days term of the objective: :func:`balance_by_day` summed."""
+    return sum(balance_by_day(problem, routes).values())
+
+
 def first_visits(routes: Iterable[Route]) -> dict[str, Stop]:
     """The first visit of each order served in ``routes``, by order id: where its
     service starts (a multi-day visit has one stop per day; its lateness and windows
@@ -199,12 +268,14 @@ def objective_terms(
     travel_min: float,
     waiting_min: float,
     preferred: float = 0.0,
+    balance: float = 0.0,
     stability: float = 0.0,
 ) -> dict[str, float]:
     """The objective's terms in cost units (their sum is the objective) for the
     ``unplanned`` orders, the ``visits`` (order, service start), and the route totals;
-    ``preferred`` is the summed :func:`preference_cost` of the visits, ``stability``
-    the summed :func:`promise_cost` of a re-plan."""
+    ``preferred`` is the summed :func:`preference_cost` of the visits, ``balance`` the
+    :func:`balance_cost` of the routes, ``stability`` the summed :func:`promise_cost`
+    of a re-plan."""
     weights = problem.weights
     anchor = sla_anchor(problem)
     return {
@@ -214,6 +285,7 @@ def objective_terms(
         "travel": weights.travel_per_min * travel_min,
         "waiting": weights.waiting_per_min * waiting_min,
         "preferred": float(preferred),
+        "balance": float(balance),
         "stability": float(stability),
     }
 

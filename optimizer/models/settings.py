@@ -56,6 +56,9 @@ class ObjectiveWeights(Frozen):
       before a window opens: idle, paid time; 0 by default).
     * ``preferred_miss``: a visit of an order with ``preferred`` technicians served by
       someone else (30: half an hour of driving).
+    * ``balance`` per hour squared: fair days, the sum over each day of the squared
+      differences between each working technician's busy hours (driving plus on-site
+      work) and the day's mean (two technicians at 5 h and 3 h cost 2 x ``balance``).
     * In a re-plan, the cost of changing what customers were told (``stability``).
     """
 
@@ -72,6 +75,7 @@ class ObjectiveWeights(Frozen):
     travel_per_min: float = Field(default=1.0, ge=0)
     waiting_per_min: float = Field(default=0.0, ge=0)
     preferred_miss: float = Field(default=30.0, ge=0)
+    balance: float = Field(default=1.0, ge=0)
     stability: StabilityWeights = Field(default_factory=StabilityWeights)
 
     @model_validator(mode="after")

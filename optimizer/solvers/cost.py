@@ -10,7 +10,7 @@ unplanned order costs its ``order_unplanned_cost``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -81,6 +81,23 @@ def stability_cost(instance: Instance, vehicle: int, visits: Sequence[int], star
         if moved_s > 0:
             total += instance.order_retime_cost_per_min[stop] * moved_s / 60
     return float(total)
+
+
+def balance_cost(instance: Instance, busy_s: Mapping[int, int]) -> float:
+    """The fair-days term for vehicles busy ``busy_s`` seconds (driving and work; the
+    others 0): per day, the squared deviations of everyone counted that day (its
+    vehicles, with a re-plan's fixed stops, and ``day_others`` at 0) from the day's mean."""
+    if instance.balance_per_s2 <= 0:
+        return 0.0
+    busy = instance.vehicle_busy_before_s.astype(np.float64)
+    for vehicle, seconds in busy_s.items():
+        busy[vehicle] += seconds
+    days = len(instance.dates)
+    count = np.bincount(instance.vehicle_day, minlength=days) + instance.day_others
+    total = np.bincount(instance.vehicle_day, weights=busy, minlength=days)
+    squares = np.bincount(instance.vehicle_day, weights=busy * busy, minlength=days)
+    spread = np.where(count > 0, squares - total * total / np.maximum(count, 1), 0.0)
+    return float(instance.balance_per_s2 * spread.sum())
 
 
 def unplanned_cost(instance: Instance, served: np.ndarray) -> float:

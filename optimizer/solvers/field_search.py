@@ -228,4 +228,7 @@ def arrays(instance: Instance) -> dict[str, Any]:
         "travel_cost_per_min": float(instance.travel_cost_per_min),
         "overtime_cost_per_min": float(instance.overtime_cost_per_min),
         "waiting_cost_per_min": float(instance.waiting_cost_per_min),
+        "balance_per_s2": float(instance.balance_per_s2),
+        "vehicle_busy_before_s": ints(instance.vehicle_busy_before_s),
+        "day_others": ints(instance.day_others),
     }

@@ -172,10 +172,7 @@ def with_multi_day(instance: Instance, result: SolveResult, parts: dict[int, Rou
     """``result`` (of the other orders) with the multi-day ``parts`` added: their cost
     in its objective instead of their orders' leave-out price."""
     orders = {p.visits[0] for p in parts.values()}
-    objective = result.objective
-    if objective is not None:
-        objective += sum(p.full_cost(instance) for p in parts.values())
-        objective -= float(instance.order_unplanned_cost[sorted(orders)].sum())
+    objective = None if result.objective is None else routes_cost(instance, result.routes, parts)
     status = f"{result.status}; {len(orders)} multi-day visit{'s' if len(orders) != 1 else ''} over {len(parts)} days"
     return dataclasses.replace(result, objective=objective, status=status, multi_day=parts)
 

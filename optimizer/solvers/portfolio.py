@@ -7,7 +7,8 @@
   cheaper, so a re-plan never costs more than the repair's. Both price changes to
   promises (the stability weights) as part of every route's cost.
 * Problems PyVRP models exactly (no lunch breaks, no SLA due time inside a window, one
-  window per order, no parts or tools to fetch; shifts, priced overtime, capacities and
+  window per order, no parts or tools to fetch, no efficiency factors or day limits,
+  no preferences and no fair-days weight; shifts, priced overtime, capacities and
   technician-order restrictions are fine): PyVRP's search, the state of the art for
   VRPTW, one run per core (up to two).
 * Everything else: our own search (:mod:`optimizer.solvers.field_search`), which
@@ -34,7 +35,7 @@ from optimizer.instance import Instance
 from optimizer.solvers.base import SolveLimits, SolveResult
 from optimizer.solvers.field_search import FieldSearch
 from optimizer.solvers.ortools_routing import OrToolsRouting
-from optimizer.solvers.pyvrp_search import PyVrpSearch, unsupported
+from optimizer.solvers.pyvrp_search import PyVrpSearch, models_exactly
 from optimizer.solvers.repair import Repair
 from optimizer.solvers.supply import supply
 from optimizer.solvers.vroom_search import VroomSearch
@@ -69,7 +70,7 @@ class Portfolio:
         """Whether the back-end chosen for ``instance`` plans its parts and pickups (our search)."""
         if self.legacy:
             return False
-        return bool(instance.promises) or unsupported(instance) is not None or instance.needs_supply
+        return bool(instance.promises) or not models_exactly(instance) or instance.needs_supply
 
     def complete(self, instance: Instance, result: SolveResult) -> SolveResult:
         """A supplied ``result`` changed outside the search, made whole again by our search
@@ -100,7 +101,7 @@ class Portfolio:
                 status=f"{self.repair.name} ({first.status}), then {self.search.name}: {result.status}",
                 solve_s=time.perf_counter() - began,
             )
-        if unsupported(instance) is None and not instance.needs_supply:
+        if models_exactly(instance) and not instance.needs_supply:
             result = self.routing.solve(instance, limits, seed=seed)
             return replace(result, status=f"{self.routing.name}: {result.status}")
         if not self.legacy:

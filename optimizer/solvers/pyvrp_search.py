@@ -8,7 +8,9 @@ through per-vehicle-type routing profiles, which technician may serve which orde
 has no lunch breaks, no soft due times and one window per order.
 
 The back-end only takes instances :func:`unsupported` accepts, where PyVRP's model
-is ours, and raises ``ValueError`` otherwise.
+holds every rule of ours, and raises ``ValueError`` otherwise; preferences and fair
+days it does not price (:func:`unpriced`), so the default back-end leaves such
+instances to our own search (:func:`models_exactly`).
 
 Mapping: distance and duration matrices are travel seconds; a vehicle type per
 distinct (home place, shift, overtime, capacity, profile) with as many vehicles as
@@ -74,13 +76,26 @@ def unsupported(instance: Instance) -> str | None:
         return "SLA due times inside time windows"
     if (instance.technician_duration_s[:, plannable] != instance.order_duration_s[plannable]).any():
         return "technicians who work faster or slower than the planned durations"
-    if (instance.order_preferred_miss[plannable] > 0).any():
-        return "preferred technicians"
     if (instance.vehicle_max_orders != UNLIMITED).any() or (instance.vehicle_max_travel_s != UNLIMITED).any():
         return "limits on orders or driving per day"
     if _profile_bytes(instance, plannable) > MAX_PROFILE_BYTES:
         return "too many distinct technician-order restrictions for the model's memory"
     return None
+
+
+def unpriced(instance: Instance) -> str | None:
+    """Which term of the objective PyVRP does not price for ``instance`` (its routes are
+    still valid, and scored by our cost), or ``None``."""
+    if (instance.order_preferred_miss > 0).any():
+        return "preferred technicians"
+    if instance.balance_per_s2 > 0:
+        return "fair days (weights.balance)"
+    return None
+
+
+def models_exactly(instance: Instance) -> bool:
+    """Whether PyVRP models ``instance`` with every rule and prices every term."""
+    return unsupported(instance) is None and unpriced(instance) is None
 
 
 def _profile_bytes(instance: Instance, plannable: np.ndarray) -> int:

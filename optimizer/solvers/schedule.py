@@ -32,13 +32,13 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from optimizer.instance import Instance
-from optimizer.solvers.cost import timing_cost, travel_cost, unplanned_cost
+from optimizer.solvers.cost import balance_cost, timing_cost, travel_cost, unplanned_cost
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,14 @@ class RouteSchedule:
             self.wait_s,
             self.continuing,
         )
+
+    def busy_s(self, instance: Instance) -> int:
+        """Seconds driving and working (a break inside a visit is not work), the
+        fair-days measure of this day (:func:`optimizer.solvers.cost.balance_cost`)."""
+        on_site = sum(self.end_s[i] - self.start_s[i] for i in range(len(self.visits)))
+        if self.break_inside:
+            on_site -= int(instance.vehicle_break_duration_s[self.vehicle])
+        return sum(self.travel_s) + on_site
 
     def full_cost(self, instance: Instance) -> float:
         """:meth:`cost` plus the travel: everything this route adds to the objective."""
@@ -316,15 +324,20 @@ def schedule_all(instance: Instance, routes: dict[int, list[int]]) -> dict[int, 
     return out
 
 
-def routes_cost(instance: Instance, routes: dict[int, tuple[int, ...]]) -> float:
-    """The full objective of ``routes`` (orders and pickups) in cost units, unplanned
-    orders included; raises ``ValueError`` if a route has no feasible schedule."""
+def routes_cost(
+    instance: Instance, routes: dict[int, tuple[int, ...]], parts: Mapping[int, RouteSchedule] | None = None
+) -> float:
+    """The full objective of ``routes`` (orders and pickups) and the days of multi-day
+    visits (``parts``, by vehicle) in cost units, unplanned orders and fair days
+    included; raises ``ValueError`` if a route has no feasible schedule."""
     served = np.zeros(instance.n_orders, dtype=bool)
     total = 0.0
-    for timed in schedule_all(instance, {v: list(seq) for v, seq in routes.items()}).values():
+    timed_days = list(schedule_all(instance, {v: list(seq) for v, seq in routes.items()}).values())
+    for timed in [*timed_days, *(parts or {}).values()]:
         served[[s for s in timed.visits if not instance.is_pickup(s)]] = True
         total += timed.full_cost(instance)
-    return total + unplanned_cost(instance, served)
+    busy = {timed.vehicle: timed.busy_s(instance) for timed in [*timed_days, *(parts or {}).values()]}
+    return total + unplanned_cost(instance, served) + balance_cost(instance, busy)
 
 
 def feasible_subsequence(

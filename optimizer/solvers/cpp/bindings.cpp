@@ -93,6 +93,9 @@ fs::Data make_data(const nb::dict& a) {
     d.travel_per_min = scalar<double>(a, "travel_cost_per_min");
     d.overtime_per_min = scalar<double>(a, "overtime_cost_per_min");
     d.waiting_per_min = scalar<double>(a, "waiting_cost_per_min");
+    d.balance_per_s2 = scalar<double>(a, "balance_per_s2");
+    d.busy_before = column<int64_t>(a, "vehicle_busy_before_s");
+    d.day_others = column<int64_t>(a, "day_others");
     const size_t O = d.n_orders, V = d.n_vehicles, L = d.n_locations;
     bool ok = d.travel_s.size() == L * L && d.order_loc.size() == O && d.order_windows.size() == O * d.max_windows * 2 &&
               d.compatible.size() == V * O && d.shift_start.size() == V && d.late_shares.size() == d.late_spans_min.size();
@@ -101,7 +104,8 @@ fs::Data make_data(const nb::dict& a) {
          d.carried.size() == T * K && d.depot_tools.size() == D * K && d.depot_hours.size() == D * d.n_days * 2 &&
          d.kind_from.size() == S && d.kind_available.size() == S * P && d.vehicle_day.size() == V &&
          d.vehicle_technician.size() == V && d.duration.size() == T * O && d.preferred.size() == T * O &&
-         d.preferred_miss.size() == O && d.max_orders.size() == V && d.max_travel.size() == V;
+         d.preferred_miss.size() == O && d.max_orders.size() == V && d.max_travel.size() == V &&
+         d.busy_before.size() == V && d.day_others.size() == (size_t)d.n_days;
     for (const auto* column : {&d.order_duration, &d.order_n_windows, &d.order_due, &d.promised_vehicle, &d.promised_s})
         ok = ok && column->size() == O;
     for (const auto* column : {&d.order_late_base, &d.order_sunk, &d.order_unplanned, &d.order_load, &d.reassign_cost,

@@ -81,6 +81,14 @@ struct Data {
     // the order itself first: made once per problem (fs::nearest_orders), read by every search
     std::vector<std::vector<int>> near;
 
+    // fair days: balance_per_s2 x, per day, the squared deviations of the technicians'
+    // busy seconds (driving plus service) from the day's mean; busy_before [V] is what a
+    // re-plan's fixed stops already hold, day_others [days] counts who works that day
+    // without a vehicle (busy 0)
+    double balance_per_s2 = 0.0;
+    std::vector<int64_t> busy_before;
+    std::vector<int64_t> day_others;
+
     double travel_per_min = 1.0;
     double overtime_per_min = 0.0;
     double waiting_per_min = 0.0;

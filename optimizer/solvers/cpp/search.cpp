@@ -7,7 +7,51 @@
 
 namespace fs {
 
-double Solution::total() const { return std::accumulate(cost.begin(), cost.end(), 0.0) + left_out; }
+double Search::total(const Solution& s) const {
+    double sum = std::accumulate(s.cost.begin(), s.cost.end(), 0.0) + s.left_out;
+    if (d_.balance_per_s2 <= 0.0) return sum;
+    std::vector<double> squares(d_.n_days, 0.0);
+    for (int v = 0; v < d_.n_vehicles; ++v) squares[d_.vehicle_day[v]] += (double)s.busy[v] * (double)s.busy[v];
+    for (int day = 0; day < d_.n_days; ++day)
+        if (day_count_[day] > 0) sum += d_.balance_per_s2 * (squares[day] - s.day_busy[day] * s.day_busy[day] / day_count_[day]);
+    return sum;
+}
+
+int64_t Search::busy_of(int vehicle, const std::vector<int>& route) const {
+    int64_t busy = d_.busy_before[vehicle];
+    if (route.empty()) return busy;
+    int64_t loc = d_.vehicle_start_loc[vehicle];
+    for (int stop : route) {
+        busy += d_.travel(loc, d_.stop_loc(stop)) + d_.service(vehicle, stop);
+        loc = d_.stop_loc(stop);
+    }
+    return busy + d_.travel(loc, d_.vehicle_end_loc[vehicle]);
+}
+
+void Search::set_cost(Solution& s, int vehicle, double cost) const {
+    s.cost[vehicle] = cost;
+    if (d_.balance_per_s2 <= 0.0) return;
+    const int64_t busy = busy_of(vehicle, s.routes[vehicle]);
+    s.day_busy[d_.vehicle_day[vehicle]] += (double)(busy - s.busy[vehicle]);
+    s.busy[vehicle] = busy;
+}
+
+double Search::balance_delta(const Solution& s, int vehicle, int64_t busy) const {
+    if (d_.balance_per_s2 <= 0.0) return 0.0;
+    const double b = (double)s.busy[vehicle], x = (double)busy - b, sum = s.day_busy[d_.vehicle_day[vehicle]];
+    const double n = day_count_[d_.vehicle_day[vehicle]];
+    return d_.balance_per_s2 * (2.0 * b * x + x * x - (2.0 * sum * x + x * x) / n);
+}
+
+double Search::balance_bound(const Solution& s, int vehicle, int64_t more) const {
+    if (d_.balance_per_s2 <= 0.0) return 0.0;
+    const double n = day_count_[d_.vehicle_day[vehicle]];
+    if (n <= 1.0) return 0.0;
+    // the change is convex in the added time x: x^2 (1 - 1/n) + 2x (b - sum/n), least at its vertex
+    const double b = (double)s.busy[vehicle], sum = s.day_busy[d_.vehicle_day[vehicle]];
+    const double vertex = -(b - sum / n) / (1.0 - 1.0 / n);
+    return balance_delta(s, vehicle, s.busy[vehicle] + std::max<int64_t>(more, (int64_t)std::ceil(vertex)));
+}
 
 std::vector<std::vector<int>> nearest_orders(const Data& d, int count) {
     const int n = d.n_orders;
@@ -90,6 +134,9 @@ Search::Search(const Data& data, Params params)
     for (int v = d_.n_vehicles - 1; v >= 0; --v) first_vehicle_[d_.vehicle_technician[v]] = v;
     for (int t = d_.n_technicians - 1; t >= 0; --t)
         first_vehicle_[t] = std::min(first_vehicle_[t], first_vehicle_[t + 1]);
+    day_count_.assign(d_.n_days, 0.0);
+    for (int day = 0; day < d_.n_days; ++day) day_count_[day] = (double)d_.day_others[day];
+    for (int v = 0; v < d_.n_vehicles; ++v) day_count_[d_.vehicle_day[v]] += 1.0;
 }
 
 bool Search::walk(const Solution& s, int t, const Changes& changes, std::vector<int64_t>& draws,
@@ -183,7 +230,7 @@ void Search::drop_idle_pickups(Solution& s, const std::vector<int>& vehicles) {
             double cost = price_(v, scratch_.data(), (int)scratch_.size());
             if (cost >= INF || cost > s.cost[v] + 1e-9 || !supplied(s, Changes{v, &scratch_}, draws_)) continue;
             s.routes[v] = scratch_;
-            s.cost[v] = cost;
+            set_cost(s, v, cost);
             set_draws(s, (int)d_.vehicle_technician[v], draws_);
         }
     }
@@ -200,14 +247,14 @@ std::vector<Collection> Search::collections(const Solution& s) const {
 void Search::reprice(Solution& s, int vehicle, std::vector<int>& removed) {
     double cost = price_(vehicle, s.routes[vehicle].data(), (int)s.routes[vehicle].size());
     if (cost < INF) {
-        s.cost[vehicle] = cost;
+        set_cost(s, vehicle, cost);
         return;
     }
     // no schedule left: every stop goes, and so does every order of the technician that
     // needed parts or tools (their pickups may have been on this route)
     const int t = (int)d_.vehicle_technician[vehicle];
     s.routes[vehicle].clear();
-    s.cost[vehicle] = 0.0;
+    set_cost(s, vehicle, 0.0);
     for (int v = first_vehicle_[t]; v < first_vehicle_[t + 1]; ++v) {
         std::vector<int> kept;
         for (int stop : s.routes[v]) {
@@ -222,7 +269,7 @@ void Search::reprice(Solution& s, int vehicle, std::vector<int>& removed) {
         }
         if (kept.size() != s.routes[v].size()) {
             s.routes[v] = kept;
-            s.cost[v] = price_(v, kept.data(), (int)kept.size());  // fewer stops: still feasible
+            set_cost(s, v, price_(v, kept.data(), (int)kept.size()));  // fewer stops: still feasible
         }
     }
     for (int order = 0; order < d_.n_orders; ++order)
@@ -418,7 +465,7 @@ void Search::move_pickups(Solution& s, int vehicle) {
         }
         if (best_route.empty()) continue;
         s.routes[vehicle].swap(best_route);
-        s.cost[vehicle] = best;
+        set_cost(s, vehicle, best);
         set_draws(s, (int)d_.vehicle_technician[vehicle], kept_draws);
     }
 }
@@ -492,8 +539,13 @@ void Search::insert_best(Solution& s, int order) {
     // scratch_ holds a candidate route of v costing `cost`; `earlier_route` one of the
     // technician's previous day (vehicle `earlier`, -1: none) costing `earlier_cost`
     auto consider = [&](int v, double cost, int earlier, const std::vector<int>* earlier_route, double earlier_cost) {
+        if (cost >= INF) return;
         double delta = cost - s.cost[v] + (earlier >= 0 ? earlier_cost - s.cost[earlier] : 0.0);
-        if (cost >= INF || delta >= best_delta) return;
+        if (d_.balance_per_s2 > 0.0) {
+            delta += balance_delta(s, v, busy_of(v, scratch_));
+            if (earlier >= 0) delta += balance_delta(s, earlier, busy_of(earlier, *earlier_route));
+        }
+        if (delta >= best_delta) return;
         if (needs_supply && !supplied(s, Changes{v, &scratch_, earlier, earlier_route}, draws_)) return;
         best_delta = delta;
         best_cost = cost;
@@ -530,7 +582,9 @@ void Search::insert_best(Solution& s, int order) {
             if (start >= 0 && start + d_.service(v, order) + d_.travel(order_loc, to) <= latest_[p] &&
                 rng_.uniform() >= p_.blink_rate) {
                 int64_t added = (int64_t)d_.travel(loc, order_loc) + d_.travel(order_loc, to) - d_.travel(loc, to);
-                candidates_.push_back({bound_holds_ ? (double)added * d_.travel_per_min / 60.0 : -INF, v, p});
+                const double bound = (double)added * d_.travel_per_min / 60.0 +
+                                     balance_bound(s, v, added + d_.service(v, order));
+                candidates_.push_back({bound_holds_ ? bound : -INF, v, p});
             }
             if (p == n) break;
             int64_t begin = price_.begin_at(v, route[p], end + d_.travel(loc, to));
@@ -594,10 +648,10 @@ void Search::insert_best(Solution& s, int order) {
     changed_.push_back(best_vehicle);
     if (best_other >= 0) changed_.push_back(best_other);
     s.routes[best_vehicle].swap(best_route);
-    s.cost[best_vehicle] = best_cost;
+    set_cost(s, best_vehicle, best_cost);
     if (best_other >= 0) {
         s.routes[best_other].swap(best_other_route);
-        s.cost[best_other] = best_other_cost;
+        set_cost(s, best_other, best_other_cost);
     }
     s.load[best_vehicle] += d_.order_load[order];
     s.where[order] = best_vehicle;
@@ -611,6 +665,9 @@ Result Search::run(const std::vector<std::vector<int>>& initial) {
     Solution current;
     current.routes.assign(d_.n_vehicles, {});
     current.cost.assign(d_.n_vehicles, 0.0);
+    current.busy = d_.busy_before;
+    current.day_busy.assign(d_.n_days, 0.0);
+    for (int v = 0; v < d_.n_vehicles; ++v) current.day_busy[d_.vehicle_day[v]] += (double)d_.busy_before[v];
     current.load.assign(d_.n_vehicles, 0.0);
     current.where.assign(d_.n_orders, -1);
     current.draws.assign(d_.n_technicians, {});
@@ -701,9 +758,9 @@ Result Search::run(const std::vector<std::vector<int>>& initial) {
         ruin(candidate, removed);
         recreate(candidate, removed);
         ++result.iterations;
-        if (candidate.total() < current.total() - temperature * std::log(1.0 - rng_.uniform())) {
+        if (total(candidate) < total(current) - temperature * std::log(1.0 - rng_.uniform())) {
             current = std::move(candidate);
-            if (current.total() < best.total() - 1e-9) {
+            if (total(current) < total(best) - 1e-9) {
                 best = current;
                 ++result.improvements;
             }
@@ -711,7 +768,7 @@ Result Search::run(const std::vector<std::vector<int>>& initial) {
     }
     result.routes = best.routes;
     result.collections = collections(best);
-    result.cost = best.total();
+    result.cost = total(best);
     result.evaluations = price_.evaluations();
     result.positions = positions_;
     return result;

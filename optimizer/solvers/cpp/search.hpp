@@ -89,12 +89,13 @@ struct Changes {
 struct Solution {
     std::vector<std::vector<int>> routes;  // [V] orders and pickups
     std::vector<double> cost;              // [V] RouteCost of each route
+    std::vector<int64_t> busy;             // [V] seconds driving and serving (with a re-plan's fixed stops)
+    std::vector<double> day_busy;          // [days] busy summed over the day's vehicles
     std::vector<double> load;              // [V]
     std::vector<int> where;                // [O] vehicle serving each order, -1: none
     std::vector<std::vector<int64_t>> draws;  // [T] units drawn per pickup kind and part [S * P] (empty: none)
     std::vector<int64_t> drawn;            // [S * P] all technicians' draws
     double left_out = 0.0;                 // leave-out costs of the orders not served
-    double total() const;
 };
 
 class Search {
@@ -106,6 +107,16 @@ public:
     Result run(const std::vector<std::vector<int>>& initial);
 
 private:
+    // The full objective of `s`: its routes, the orders left out, and fair days.
+    double total(const Solution& s) const;
+    // Sets the cost of `vehicle`'s route (after it changed) and its busy time.
+    void set_cost(Solution& s, int vehicle, double cost) const;
+    // Seconds `vehicle` drives and serves on `route` (its re-plan's fixed stops included).
+    int64_t busy_of(int vehicle, const std::vector<int>& route) const;
+    // What fair days would cost more with `vehicle` busy `busy` seconds instead.
+    double balance_delta(const Solution& s, int vehicle, int64_t busy) const;
+    // A lower bound on balance_delta for any busy time at least `more` seconds above now.
+    double balance_bound(const Solution& s, int vehicle, int64_t more) const;
     void ruin(Solution& s, std::vector<int>& removed);
     // Takes `length` consecutive orders around `order` off its route (a split string
     // keeps some orders in the middle of a longer string); pickups stay.
@@ -149,6 +160,7 @@ private:
     std::vector<std::vector<int>> far_kinds_;     // [O] those of farther depots, tried where the nearest fail
     std::vector<std::vector<int>> depot_kinds_;   // [D] kinds by start
     std::vector<int> first_vehicle_;          // [T + 1] vehicles of technician t: first_vehicle_[t] ..
+    std::vector<double> day_count_;           // [days] technicians who count for fair days
     std::vector<int> scratch_;
     std::vector<int> earlier_scratch_;
     std::vector<int64_t> draws_;
