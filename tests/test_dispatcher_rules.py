@@ -13,7 +13,7 @@ import optimizer
 from optimizer.models import ClockInterval, ObjectiveWeights, StopKind, Technician
 from optimizer.models.technician import Efficiency, WeekdayShift
 
-from conftest import HOME, MONDAY, at, make_order, make_problem, make_technician, reasons, solve_checked
+from conftest import HOME, MONDAY, at, depot, make_order, make_problem, make_technician, reasons, solve_checked, window
 
 FRIDAY = MONDAY + dt.timedelta(days=4)
 SOLVERS = ("auto", "search", "insertion", "ortools", "vroom", "legacy")
@@ -240,3 +240,34 @@ def test_balance_counts_a_working_technician_without_a_route_at_zero() -> None:
     (route,) = plan.routes
     hours = (route.travel_min + 120) / 60
     assert plan.kpis.objective_terms["balance"] == pytest.approx(3 * hours**2 / 2)
+
+
+def leak_detector_day(copies: int | None) -> optimizer.Problem:
+    """Three technicians 10 km apart, each next to an order that needs a leak detector
+    and must start between 10:00 and 10:30 (nobody serves two); the depot lends
+    ``copies`` leak detectors (``None``: without a count)."""
+    technicians = [make_technician(f"T{k}", **east(10 * k)) for k in range(3)]
+    orders = [
+        make_order(f"O{k}", tools=frozenset({"leak-detector"}), windows=(window("10:00", "10:30"),), **east(10 * k + 1))
+        for k in range(3)
+    ]
+    return make_problem(orders, technicians, depots=(depot(tools={"leak-detector": copies}, **east(10)),))
+
+
+@pytest.mark.parametrize("solver", ("auto", "search", "legacy", "insertion"))
+def test_a_third_technician_goes_without_the_depots_two_leak_detectors(solver: str) -> None:
+    """Two copies: two orders are served, each by a technician holding one; the third
+    is unplanned because both copies are kept; without a count all three are served."""
+    two = solve_checked(leak_detector_day(2), solver=solver)
+    assert len(served_by(two)) == 2
+    assert list(reasons(two).values()) == ["tools_lent_out"]
+    lent = [s for r in two.routes for s in r.stops if s.kind is StopKind.PICKUP and s.picked_tools]
+    assert len({s.depot_id for s in lent}) == 1 and len(lent) == 2
+    plenty = solve_checked(leak_detector_day(None), solver=solver)
+    assert len(served_by(plenty)) == 3
+
+
+def test_the_checker_rejects_more_lent_copies_than_a_depot_has() -> None:
+    """A plan that lends three leak detectors, checked against a depot with two."""
+    plan = solve_checked(leak_detector_day(None))
+    assert "tool_copies" in optimizer.check(leak_detector_day(2), plan).kinds()

@@ -516,6 +516,7 @@ class _Checker:
                             )
         for depot_id, taken in takes.items():
             self.depot_stock(depots[depot_id], taken)
+            self.tool_copies(depots[depot_id], taken)
 
     def pickup(self, route: Route, depot: Depot, stop: Stop) -> None:
         """Opening hours, duration and lent tools of one pickup."""
@@ -554,6 +555,22 @@ class _Checker:
                         route,
                     )
                 level[part] -= qty
+
+    def tool_copies(self, depot: Depot, taken: list[tuple[dt.datetime, Stop, Route]]) -> None:
+        """A tool with a count of copies is lent to at most that many technicians: each
+        keeps it for the horizon."""
+        holders: defaultdict[str, set[str]] = defaultdict(set)
+        for _, stop, route in taken:
+            for tool in stop.picked_tools:
+                holders[tool].add(route.technician_id)
+        for tool, technicians in sorted(holders.items()):
+            copies = depot.tool_copies.get(tool)
+            if copies is not None and len(technicians) > copies:
+                self.flag(
+                    "tool_copies",
+                    f"{depot.id} lends {tool!r} to {len(technicians)} technicians ({', '.join(sorted(technicians))}), "
+                    f"it has {copies}",
+                )
 
     def fixed_prefix(self, route: Route, stops: tuple[Stop, ...]) -> int:
         """How many of the route's first stops are its fixed stops (0 if it has none);

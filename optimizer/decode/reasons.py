@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from optimizer.instance import Instance
+from optimizer.instance.arrays import BoolArray
 from optimizer.instance.promises import GONE
 from optimizer.instance.stock import latest_pickup_start
 from optimizer.models import UnplannedOrder
@@ -60,11 +61,12 @@ def _multi_day_reason(instance: Instance, order: int, busy: set[int]) -> tuple[R
     return reason, f" (over consecutive days it costs {cost:.1f}, leaving it out {price:.1f})"
 
 
-def _by_fit(instance: Instance, state: RouteSet, order: int) -> tuple[Reason, str]:
-    """The reason of a qualified order the plan leaves out, from where it would fit."""
+def _by_fit(instance: Instance, state: RouteSet, order: int, vehicles: BoolArray) -> tuple[Reason, str]:
+    """The reason of a qualified order the plan leaves out, from where it would fit on
+    ``vehicles`` [V] (those whose technicians can have its tools)."""
     price = float(instance.order_unplanned_cost[order])
-    days = int(np.count_nonzero(instance.supply_compatible[:, order]))
-    fits, cheapest = fit(instance, state, order, price)
+    days = int(np.count_nonzero(instance.supply_compatible[:, order] & vehicles))
+    fits, cheapest = fit(instance, state, order, price, vehicles)
     if cheapest is not None:
         return Reason.NOT_REACHED, f" (adds {cheapest:.1f} against {price:.1f} for leaving it out)"
     if instance.order_deferrable[order]:
@@ -74,16 +76,20 @@ def _by_fit(instance: Instance, state: RouteSet, order: int) -> tuple[Reason, st
     return Reason.NOT_ENOUGH_CAPACITY, f" ({days} technician-day{'s' if days != 1 else ''} tried)"
 
 
-def fit(instance: Instance, state: RouteSet, order: int, limit: float) -> tuple[bool, float | None]:
+def fit(
+    instance: Instance, state: RouteSet, order: int, limit: float, among: BoolArray | None = None
+) -> tuple[bool, float | None]:
     """Where ``order`` fits into the routes of ``state``: whether some qualified
-    technician-day (``supply_compatible``) has a feasible insertion, and the least cost
-    an insertion adds if that is below ``limit`` (else ``None``).
+    technician-day (``supply_compatible``, and in ``among`` [V] where given) has a
+    feasible insertion, and the least cost an insertion adds if that is below
+    ``limit`` (else ``None``).
 
     Every position of every such day is tried, in order of added travel; a day whose
     busy time (driving, service, pickups, break) plus the order's service and the
     added drive exceeds its working span is skipped, since no schedule can hold it.
     """
-    vehicles = np.flatnonzero(instance.supply_compatible[:, order]).tolist()
+    allowed = instance.supply_compatible[:, order] if among is None else instance.supply_compatible[:, order] & among
+    vehicles = np.flatnonzero(allowed).tolist()
     fits, best = state.search(order, limit, vehicles, room_slack_s=_ROUNDING_S, prove_fit=True)
     return fits, None if best is None else best[0]
 
@@ -99,7 +105,15 @@ def _unplanned(instance: Instance, left: _Leftovers, state: RouteSet, busy: set[
     elif reason is None and not left.cover(order):
         reason = Reason.NO_STOCK_IN_REACH
     elif reason is None:
-        reason, detail = _by_fit(instance, state, order)
+        equipped = left.equipped(order)
+        if (
+            not equipped.all()
+            and fit(instance, state, order, 0.0)[0]
+            and not fit(instance, state, order, 0.0, equipped)[0]
+        ):
+            reason = Reason.TOOLS_LENT_OUT  # it fits only the days of technicians who cannot have its tools
+        else:
+            reason, detail = _by_fit(instance, state, order, equipped)
     detail = EXPLANATION[reason] + detail
     if reason is Reason.NO_STOCK_IN_REACH and instance.presolve_reason[order] is None:
         detail += " (what vans and depots held in time went to more valuable orders)"
@@ -132,14 +146,21 @@ def late_cause(instance: Instance, order: int, start_s: int) -> str:
 
 
 class _Leftovers:
-    """What the plan leaves of the parts: on each van at the end, and what each depot
-    could still hand over, within its hours, up to a given time without running short
-    later (tools are not considered: depots lend them without a count)."""
+    """What the plan leaves of the parts and tools: on each van at the end, what each
+    depot could still hand over, within its hours, up to a given time without running
+    short later, and who holds each depot's counted tools."""
 
     def __init__(self, instance: Instance, result: SolveResult, schedules: dict[int, RouteSchedule]) -> None:
         self.instance = instance
         stock = instance.stock
         self.van = stock.technician_van.copy()
+        self.holders: dict[tuple[int, int], set[int]] = {}  # (depot, tool) -> technicians holding a copy
+        self.held = stock.technician_tools.copy()
+        for (v, d), pickup in result.pickups.items():
+            t = int(instance.vehicle_technician[v])
+            for k in pickup.tools:
+                self.holders.setdefault((d, k), set()).add(t)
+                self.held[t, k] = True
         events: list[list[tuple[int, np.ndarray]]] = [[] for _ in range(instance.n_depots)]
         for at, d, p, units in zip(stock.delivery_s, stock.delivery_depot, stock.delivery_part, stock.delivery_units):
             delta = np.zeros(len(stock.part_ids), dtype=np.int64)
@@ -165,6 +186,25 @@ class _Leftovers:
             level = np.cumsum([stock.depot_stock[d], *(delta for _, delta in happening)], axis=0)
             self.times.append(times)
             self.takeable.append(np.minimum.accumulate(level[::-1], axis=0)[::-1])
+
+    def equipped(self, order: int) -> BoolArray:
+        """[V] the days of technicians who hold every tool the order needs, or could get
+        each at a depot that lends it with a copy no one else holds."""
+        instance = self.instance
+        stock = instance.stock
+        needed = np.flatnonzero(stock.order_tools[order]).tolist()
+        able = np.ones(instance.n_technicians, dtype=bool)
+        for t in range(instance.n_technicians) if needed else ():
+            able[t] = all(
+                self.held[t, k]
+                or any(
+                    stock.depot_tools[d, k]
+                    and len(self.holders.get((d, k), set()) - {t}) < stock.depot_tool_copies[d, k]
+                    for d in range(instance.n_depots)
+                )
+                for k in needed
+            )
+        return able[instance.vehicle_technician]
 
     def cover(self, order: int) -> bool:
         """Whether a qualified technician's van, with what one depot could still hand over

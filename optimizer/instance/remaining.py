@@ -64,7 +64,7 @@ def resume_points(problem: Problem) -> dict[tuple[str, dt.date], Resume]:
 def remaining(problem: Problem) -> Problem:
     """``problem`` without its progress: the orders no fixed stop serves, vans holding
     what the fixed stops left (parts used and collected, tools collected) and depots
-    holding what the fixed pickups left."""
+    holding what the fixed pickups left (parts, and copies of counted tools)."""
     progress = problem.progress
     if progress is None:
         return problem
@@ -74,6 +74,7 @@ def remaining(problem: Problem) -> Problem:
     collected: dict[str, Counter[str]] = {t.id: Counter() for t in problem.technicians}
     tools: dict[str, set[str]] = {t.id: set() for t in problem.technicians}
     takes: dict[str, list[tuple[dt.datetime, dict[str, int]]]] = {d.id: [] for d in problem.depots}
+    lent: dict[str, set[tuple[str, str]]] = {d.id: set() for d in problem.depots}  # (technician, tool)
     for route in progress.fixed:
         for stop in route.stops:
             if stop.kind is StopKind.ORDER and stop.order_id:
@@ -82,6 +83,7 @@ def remaining(problem: Problem) -> Problem:
                 collected[route.technician_id].update(stop.picked)
                 tools[route.technician_id] |= stop.picked_tools
                 takes[stop.depot_id].append((utc(stop.start), dict(stop.picked)))
+                lent[stop.depot_id] |= {(route.technician_id, tool) for tool in stop.picked_tools}
     technicians = tuple(
         t.model_copy(
             update={
@@ -95,7 +97,7 @@ def remaining(problem: Problem) -> Problem:
         update={
             "orders": tuple(o for o in problem.orders if o.id not in served),
             "technicians": technicians,
-            "depots": tuple(_after_takes(d, takes[d.id]) for d in problem.depots),
+            "depots": tuple(_after_lending(_after_takes(d, takes[d.id]), lent[d.id]) for d in problem.depots),
             "progress": None,
         }
     )
@@ -103,6 +105,21 @@ def remaining(problem: Problem) -> Problem:
 
 def _positive(counts: Counter[str]) -> dict[str, int]:
     return {part: units for part, units in sorted(counts.items()) if units > 0}
+
+
+def _after_lending(depot: Depot, lent: set[tuple[str, str]]) -> Depot:
+    """``depot`` with the copies that fixed pickups lent (``(technician, tool)``) taken
+    off its counted tools: a tool with none left is no longer lent."""
+    if not lent:
+        return depot
+    copies = {tool: n - sum(1 for _, t in lent if t == tool) for tool, n in depot.tool_copies.items()}
+    gone = {tool for tool, n in copies.items() if n <= 0}
+    return depot.model_copy(
+        update={
+            "tools": depot.tools - gone,
+            "tool_copies": {tool: n for tool, n in copies.items() if tool not in gone},
+        }
+    )
 
 
 @dataclass

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizer.instance.arrays import NEVER_S, BoolArray, IntArray, freeze
+from optimizer.instance.arrays import NEVER_S, UNLIMITED, BoolArray, IntArray, freeze
 from optimizer.models import Problem
 from optimizer.timeaxis import TimeAxis
 
@@ -38,6 +38,9 @@ class Stock:
     """[D, P] units in each depot at the start of the horizon."""
     depot_tools: BoolArray
     """[D, K] tools each depot lends."""
+    depot_tool_copies: IntArray
+    """[D, K] technicians each depot may lend each tool to over the horizon
+    (``UNLIMITED`` without a count, 0 where it does not lend it)."""
     delivery_depot: IntArray
     delivery_part: IntArray
     delivery_units: IntArray
@@ -80,6 +83,10 @@ def compile_stock(problem: Problem, axis: TimeAxis) -> Stock:
         technician_tools=_flags([t.tools for t in techs], tool_ids),
         depot_stock=amounts([d.stock for d in depots], part_ids),
         depot_tools=_flags([d.tools for d in depots], tool_ids),
+        depot_tool_copies=np.array(
+            [[d.tool_copies.get(k, UNLIMITED) if k in d.tools else 0 for k in tool_ids] for d in depots],
+            dtype=np.int64,
+        ).reshape(len(depots), len(tool_ids)),
         delivery_depot=np.array([x[1] for x in deliveries], dtype=np.int64),
         delivery_part=np.array([part_index[x[2]] for x in deliveries], dtype=np.int64),
         delivery_units=np.array([x[3] for x in deliveries], dtype=np.int64),

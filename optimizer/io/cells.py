@@ -266,6 +266,21 @@ def efficiency(value: Any) -> dict[str, Any]:
     return out
 
 
+def tool_counts(value: Any) -> dict[str, int | None]:
+    """Tools separated by ``;``, each with an optional count of copies
+    (``leak-detector:2;lift``: two leak detectors, lifts without a count)."""
+    out: dict[str, int | None] = {}
+    for item in _items(value):
+        name, sep, amount = item.partition(PAIR_SEPARATOR)
+        if not name.strip():
+            raise ValueError(f"empty name in {item!r}")
+        try:
+            out[name.strip()] = whole(amount) if sep else None
+        except ValueError:
+            raise ValueError(f"expected tool:copies with a whole number of copies in {item!r}") from None
+    return out
+
+
 def ordered_names(value: Any) -> tuple[str, ...]:
     """Names separated by ``;``, in their order, each once."""
     return tuple(dict.fromkeys(_items(value)))

@@ -141,6 +141,6 @@ DEPOTS = Table(
         Column("hours", "hours", _plain(cells.clock_interval), required=True),
         Column("stock", "stock", _plain(cells.quantities)),
         Column("incoming", "incoming", cells.deliveries),
-        Column("tools", "tools", _plain(cells.names)),
+        Column("tools", "tools", _plain(cells.tool_counts)),
     ),
 )

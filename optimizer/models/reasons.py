@@ -22,6 +22,7 @@ class Reason(str, Enum):
     NO_TECHNICIAN_AVAILABLE = "no_technician_available"
     NO_SHIFT_FITS = "no_shift_fits"
     PARTS_UNAVAILABLE_UNTIL = "parts_unavailable_until"
+    TOOLS_LENT_OUT = "tools_lent_out"
     DEFERRED = "deferred"
     TOO_COSTLY = "too_costly"
     NOT_REACHED = "not_reached"
@@ -46,6 +47,10 @@ EXPLANATION: dict[Reason, str] = {
     ),
     Reason.NO_TECHNICIAN_WITH_TOOLS: (
         "no skilled technician who can get the parts carries the tools it needs, and no depot lends them"
+    ),
+    Reason.TOOLS_LENT_OUT: (
+        "no qualified technician has a tool it needs, and every copy the depots lend is kept by "
+        "other technicians for the horizon"
     ),
     Reason.LOAD_EXCEEDS_CAPACITY: "its load exceeds the van capacity of every qualified technician",
     Reason.NO_TECHNICIAN_AVAILABLE: "no qualified technician works on a day of the horizon",

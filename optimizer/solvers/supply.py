@@ -22,8 +22,9 @@ the whole horizon (nothing is restocked overnight); a pickup takes at most what 
 depot holds at the pickup's start, where a depot holds its initial stock plus the
 deliveries arrived minus what anyone took before, and it never takes so much that the
 depot runs short for a later pickup; a tool carried from the start or collected at an
-earlier stop of the technician is on hand from then on. A route stops at a depot at
-most once; a pickup that needs a delivery waits for its arrival.
+earlier stop of the technician is on hand from then on, and a depot lends a tool with
+a count of copies to at most that many technicians over the horizon. A route stops at
+a depot at most once; a pickup that needs a delivery waits for its arrival.
 """
 
 from __future__ import annotations
@@ -243,16 +244,24 @@ class _Supply:
             return True
         for key in sorted(self.technician_pickups(technician), key=lambda k: -self.pickup_start(k)):
             at = self.pickup_start(key)
-            if at < start and self.lends(key[1], missing):
+            if at < start and self.lends(key[1], missing, technician):
                 taken = self.pickups[key]
                 if self.ledger.fits({key: (at, taken.parts + short)}):
                     self.claim(order, technician, _Claim(from_van, key, short, missing))
                     return True
         return self.new_pickup(order, vehicle, from_van, short, missing)
 
-    def lends(self, depot: int, tools: set[int]) -> bool:
-        """Whether ``depot`` lends all of ``tools``."""
-        return all(self.instance.stock.depot_tools[depot, k] for k in tools)
+    def lends(self, depot: int, tools: set[int], technician: int) -> bool:
+        """Whether ``depot`` lends all of ``tools`` to ``technician``: it has them, and a
+        copy of each that no other technician holds (a lent tool is kept)."""
+        stock, vehicles = self.instance.stock, self.instance.vehicle_technician
+        for k in tools:
+            if not stock.depot_tools[depot, k]:
+                return False
+            holders = {int(vehicles[v]) for (v, d), taken in self.pickups.items() if d == depot and k in taken.tools}
+            if len(holders - {technician}) >= stock.depot_tool_copies[depot, k]:
+                return False
+        return True
 
     def new_pickup(self, order: int, vehicle: int, from_van: np.ndarray, short: np.ndarray, missing: set[int]) -> bool:
         """A new pickup stop before ``order``, on its route or on the technician's route of
@@ -276,7 +285,7 @@ class _Supply:
             ]
             on_route = {instance.depot_of(s) for s in seq if instance.is_pickup(s)}
             for d in range(instance.n_depots):
-                if d in on_route or not self.lends(d, missing):
+                if d in on_route or not self.lends(d, missing, int(technician)):
                     continue
                 depot_loc = int(instance.depot_loc[d])
                 kinds = instance.pickup_stops(d)
@@ -504,7 +513,7 @@ class _Supply:
             return []
         for key in self.technician_pickups(technician):
             at = self.pickup_start(key, timed if key[0] == vehicle else None)
-            if at < timed.start_s[position] and self.lends(key[1], missing):
+            if at < timed.start_s[position] and self.lends(key[1], missing, technician):
                 changes = self.retimed(vehicle, timed)
                 changes[key] = (at, self.pickups[key].parts + short)
                 if self.ledger.fits(changes):
@@ -517,7 +526,7 @@ class _Supply:
         for d in nearest:
             if tried == _DEPOT_CHOICES:
                 break
-            if d in on_route or not self.lends(d, missing):
+            if d in on_route or not self.lends(d, missing, technician):
                 continue
             tried += 1
             for stop in instance.pickup_stops(d):  # the first kind of stop whose take fits
@@ -525,7 +534,7 @@ class _Supply:
                 if with_pickup is None:
                     break  # later kinds of stop start later still
                 still_missing = self.missing_tools(order, technician, with_pickup, position + 1)
-                if not self.lends(d, still_missing):
+                if not self.lends(d, still_missing, technician):
                     break
                 changes = self.retimed(vehicle, with_pickup)
                 changes[(vehicle, d)] = (with_pickup.start_s[position], short)

@@ -82,6 +82,7 @@ fs::Data make_data(const nb::dict& a) {
     d.van = column<int64_t>(a, "technician_van");
     d.carried = column<uint8_t>(a, "technician_tools");
     d.depot_tools = column<uint8_t>(a, "depot_tools");
+    d.depot_copies = column<int64_t>(a, "depot_tool_copies");
     d.depot_loc = column<int64_t>(a, "depot_loc");
     d.depot_hours = column<int64_t>(a, "depot_hours_s");
     d.kind_depot = column<int64_t>(a, "pickup_depot");
@@ -101,7 +102,8 @@ fs::Data make_data(const nb::dict& a) {
               d.compatible.size() == V * O && d.shift_start.size() == V && d.late_shares.size() == d.late_spans_min.size();
     const size_t P = d.n_parts, K = d.n_tools, T = d.n_technicians, D = d.depot_loc.size(), S = d.kind_depot.size();
     ok = ok && d.order_parts.size() == O * P && d.order_tools.size() == O * K && d.van.size() == T * P &&
-         d.carried.size() == T * K && d.depot_tools.size() == D * K && d.depot_hours.size() == D * d.n_days * 2 &&
+         d.carried.size() == T * K && d.depot_tools.size() == D * K && d.depot_copies.size() == D * K &&
+         d.depot_hours.size() == D * d.n_days * 2 &&
          d.kind_from.size() == S && d.kind_available.size() == S * P && d.vehicle_day.size() == V &&
          d.vehicle_technician.size() == V && d.duration.size() == T * O && d.preferred.size() == T * O &&
          d.preferred_miss.size() == O && d.max_orders.size() == V && d.max_travel.size() == V &&

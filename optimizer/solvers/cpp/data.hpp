@@ -68,6 +68,7 @@ struct Data {
     std::vector<int64_t> van;            // [T * P] units on each van at the start
     std::vector<uint8_t> carried;        // [T * K] tools each technician carries
     std::vector<uint8_t> depot_tools;    // [D * K] tools each depot lends
+    std::vector<int64_t> depot_copies;   // [D * K] copies it may lend over the horizon (a lent one is kept)
     std::vector<int64_t> depot_loc;      // [D]
     std::vector<int64_t> depot_hours;    // [D * days * 2] opening and closing second
     std::vector<int64_t> kind_depot;     // [S]
@@ -94,6 +95,10 @@ struct Data {
     double waiting_per_min = 0.0;
 
     int n_kinds() const { return (int)kind_depot.size(); }
+    // a technician's supply: units drawn per pickup kind and part [S * P], then whether a
+    // tool is lent at each depot [D * K]
+    size_t supply_size() const { return (size_t)n_kinds() * n_parts + depot_loc.size() * n_tools; }
+    size_t lent_at(int depot, int tool) const { return (size_t)n_kinds() * n_parts + (size_t)depot * n_tools + tool; }
     bool is_pickup(int stop) const { return stop >= n_orders; }
     int64_t stop_loc(int stop) const {
         return is_pickup(stop) ? depot_loc[kind_depot[stop - n_orders]] : order_loc[stop];

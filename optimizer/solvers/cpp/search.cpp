@@ -147,7 +147,7 @@ bool Search::walk(const Solution& s, int t, const Changes& changes, std::vector<
     std::vector<uint8_t> lendable(K, 0);
     std::vector<int> visited;  // with out: index into *out of each of this technician's pickups so far
     std::vector<int> kinds;    // the kind of each of them
-    draws.assign((size_t)d_.n_kinds() * P, 0);
+    draws.assign(d_.supply_size(), 0);
     for (int v = first_vehicle_[t]; v < first_vehicle_[t + 1]; ++v) {
         const std::vector<int>& stops = changes.of(v, s.routes[v]);
         for (int i = 0; i < (int)stops.size(); ++i) {
@@ -165,12 +165,19 @@ bool Search::walk(const Solution& s, int t, const Changes& changes, std::vector<
             for (int tool : tools_[stop]) {
                 if (on_hand[tool]) continue;
                 if (!lendable[tool]) return false;
-                on_hand[tool] = 1;
-                if (out) {  // collected at the latest pickup whose depot lends it
-                    int j = (int)kinds.size() - 1;
-                    while (!d_.depot_tools[d_.kind_depot[kinds[j]] * K + tool]) --j;  // lendable: some j lends it
-                    (*out)[visited[j]].tools.push_back(tool);
+                // collected at the latest pickup whose depot lends it and has a copy left
+                int j = (int)kinds.size() - 1;
+                for (; j >= 0; --j) {
+                    const int depot = (int)d_.kind_depot[kinds[j]];
+                    if (!d_.depot_tools[depot * K + tool]) continue;
+                    const size_t at = d_.lent_at(depot, tool);
+                    const int64_t others = s.drawn[at] - (s.draws[t].empty() ? 0 : s.draws[t][at]);
+                    if (others < d_.depot_copies[depot * K + tool]) break;
                 }
+                if (j < 0) return false;  // every copy is lent to others
+                on_hand[tool] = 1;
+                draws[d_.lent_at((int)d_.kind_depot[kinds[j]], tool)] = 1;
+                if (out) (*out)[visited[j]].tools.push_back(tool);
             }
             for (auto [part, units] : needs_[stop]) {
                 int64_t take = std::min(van[part], units);
@@ -279,7 +286,7 @@ void Search::reprice(Solution& s, int vehicle, std::vector<int>& removed) {
             removed.push_back(order);
         }
     s.load[vehicle] = 0.0;
-    set_draws(s, t, std::vector<int64_t>((size_t)d_.n_kinds() * d_.n_parts, 0));
+    set_draws(s, t, std::vector<int64_t>(d_.supply_size(), 0));
 }
 
 void Search::ruin(Solution& s, std::vector<int>& removed) {
@@ -671,7 +678,7 @@ Result Search::run(const std::vector<std::vector<int>>& initial) {
     current.load.assign(d_.n_vehicles, 0.0);
     current.where.assign(d_.n_orders, -1);
     current.draws.assign(d_.n_technicians, {});
-    current.drawn.assign((size_t)d_.n_kinds() * d_.n_parts, 0);
+    current.drawn.assign(d_.supply_size(), 0);
     current.left_out = std::accumulate(d_.order_unplanned.begin(), d_.order_unplanned.end(), 0.0);
     std::vector<int> removed;
     std::vector<uint8_t> taken_out(d_.n_orders, 0);  // in the start, but not kept

@@ -14,8 +14,9 @@
 // Parts rule (the checker's, made sequence-only): a technician's van is used up over
 // the horizon, days in order; what the van lacks for an order is drawn from the latest
 // pickup before it (same or earlier day) at a depot that stocks the part; a tool is on
-// hand if carried or lent by the
-// depot of an earlier pickup. A depot's stock holds if, for each kind k of pickup
+// hand if carried or lent at an earlier pickup: the latest whose depot lends it and
+// has a copy that no other technician holds (a lent tool is kept for the horizon, so
+// a depot lends at most its copies in all). A depot's stock holds if, for each kind k of pickup
 // there, everything drawn by pickups of kinds starting no later than k is at most
 // its stock plus the deliveries arrived by k's start (sufficient for the checker's
 // rule in time order, because a pickup of a kind starts no earlier than the kind).
@@ -93,8 +94,8 @@ struct Solution {
     std::vector<double> day_busy;          // [days] busy summed over the day's vehicles
     std::vector<double> load;              // [V]
     std::vector<int> where;                // [O] vehicle serving each order, -1: none
-    std::vector<std::vector<int64_t>> draws;  // [T] units drawn per pickup kind and part [S * P] (empty: none)
-    std::vector<int64_t> drawn;            // [S * P] all technicians' draws
+    std::vector<std::vector<int64_t>> draws;  // [T] each technician's supply (Data::supply_size; empty: none)
+    std::vector<int64_t> drawn;            // all technicians' supplies summed: units drawn, copies lent
     double left_out = 0.0;                 // leave-out costs of the orders not served
 };
 
