@@ -7,6 +7,7 @@
     python benchmarks/run.py fieldservice --sizes 300,1000 --time-limit 30 \
         --peers legacy,vroom,ortools --out results/fs
     python benchmarks/run.py parts --sizes 300 --days 5 --time-limit 60 --out results/parts
+    python benchmarks/run.py rules --sizes 300,1000 --days 2 --time-limit 30 --out results/rules
     python benchmarks/run.py replan --sizes 300 --seeds 0,1,2 --time-limit 10 --out results/replan
     python benchmarks/run.py scale --sizes 5000x200x1,10000x400x5 --time-limit 60 --out results/scale
     python benchmarks/run.py regions --sizes 20000x800x1 --workers 1,2 --time-limit 20 --unpartitioned \
@@ -169,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
             "vrptw",
             "fieldservice",
             "parts",
+            "rules",
             "replan",
             "scale",
             "travel",
@@ -180,7 +182,9 @@ def main(argv: list[str] | None = None) -> int:
         ],
     )
     parser.add_argument(
-        "--sizes", default="300,1000", help="fieldservice, parts: numbers of orders; scale: ORDERSxTECHNICIANSxDAYS"
+        "--sizes",
+        default="300,1000",
+        help="fieldservice, parts, rules: numbers of orders; scale: ORDERSxTECHNICIANSxDAYS",
     )
     parser.add_argument("--days", type=int, default=2, help="fieldservice, parts: days in the horizon")
     parser.add_argument("--set", choices=sorted(SETS), default="solomon", help="vrptw: instance set")
@@ -218,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.problem == "fieldservice":
         return fieldservice(args)
-    if args.problem in ("parts", "replan", "scale", "travel", "regions", "rolling", "trsp", "moves", "fuzz"):
+    if args.problem in ("parts", "rules", "replan", "scale", "travel", "regions", "rolling", "trsp", "moves", "fuzz"):
         run = __import__(args.problem).run
         args.out.mkdir(parents=True, exist_ok=True)
         rows = run(args)

@@ -119,6 +119,19 @@ def test_fieldservice_run_scores_ours_and_peers(tmp_path: Path) -> None:
     assert float(row["excess_vroom"]) == pytest.approx((ours - bound) / (vroom - bound), abs=1e-3)
 
 
+def test_rules_run_scores_both_variants_by_one_objective(tmp_path: Path) -> None:
+    """The rules runner plans each size with the soft rules unpriced and priced, scores
+    both by the default objective, and measures spread and preferred hits."""
+    code = run.main(["rules", "--sizes", "60", "--days", "2", "--time-limit", "2", "--out", str(tmp_path)])
+    assert code == 0
+    with (tmp_path / "results.csv").open() as handle:
+        before, after = list(csv.DictReader(handle))
+    assert (before["variant"], after["variant"]) == ("before", "after")
+    assert before["valid"] == after["valid"] == "True"
+    for row in (before, after):
+        assert 0 <= float(row["preferred_hit_rate"]) <= 1 and float(row["spread_min"]) >= 0
+
+
 def test_trsp_reads_pillac_instances_into_our_model(instances: Path) -> None:
     """C101 of the TRSP set: 25 technicians and 100 requests with skills, tools and parts
     as the file gives them; the central depot stocks every part and lends every tool."""

@@ -51,6 +51,7 @@ def generate(
     parts_share: float = 0.1,
     off_van_share: float = 0.0,
     backlog: bool = False,
+    rules: bool = False,
 ) -> dict[str, pd.DataFrame]:
     """Tables ``orders``, ``technicians`` and ``depots`` as DataFrames of contract cells.
 
@@ -63,7 +64,9 @@ def generate(
     before the horizon), maintenance is due two to five weeks ahead, half the
     emergencies come without a due time (the default SLA applies), a fifth of the
     windowed orders offer two windows, and installations may last a working day or
-    two (a third of them 8 to 16 hours, no parts).
+    two (a third of them 8 to 16 hours, no parts). With ``rules``, the dispatcher's
+    rules too (:func:`_with_rules`, drawn from a random stream of their own, so the
+    rest of the instance is the same as without).
     """
     rng = np.random.default_rng(seed)
     towns = _scatter(rng, max(3, (n_orders + n_technicians) // 40), center, radius_km)
@@ -85,6 +88,58 @@ def generate(
             "tools": ";".join(TOOLS),
         }
     )
+    tables = {"orders": orders, "technicians": technicians, "depots": depots}
+    return _with_rules(np.random.default_rng([seed, 22]), tables, days, start) if rules else tables
+
+
+def _with_rules(
+    rng: np.random.Generator, tables: dict[str, pd.DataFrame], days: int, start: dt.date
+) -> dict[str, pd.DataFrame]:
+    """The tables with the rules every dispatcher sets: a third of the maintenance and
+    complaint orders prefer the nearest technician qualified for them (the one who
+    knows the site), 3% exclude one; a third of
+    the technicians work short Fridays (``shifts``), a fifth are away for half a day of
+    the horizon, half work faster or slower (a factor of 0.8 to 1.25, per skill for some),
+    a tenth take at most 8 orders or 150 minutes of driving a day; each depot lends two
+    leak detectors (its other tools without a count)."""
+    orders, technicians = tables["orders"].copy(), tables["technicians"].copy()
+    ids = technicians["technician_id"].tolist()
+    home = np.radians(technicians[["lat", "lon"]].to_numpy(dtype=float))
+    site = np.radians(orders[["lat", "lon"]].to_numpy(dtype=float))
+    held = [dict(pair.split(":") for pair in cell.split(";")) for cell in technicians["skills"]]
+    name_level = [cell.split(":") for cell in orders["skills"]]
+    qualified = np.array([[int(h.get(name, 0)) >= int(level) for h in held] for name, level in name_level])
+    far = (site[:, None, 0] - home[None, :, 0]) ** 2 + (
+        (site[:, None, 1] - home[None, :, 1]) * np.cos(site[:, None, 0])
+    ) ** 2
+    nearest = np.argmin(np.where(qualified, far, np.inf), axis=1)
+    preferred, excluded = [""] * len(orders), [""] * len(orders)
+    for i, kind in enumerate(orders["type"]):
+        if kind in ("maintenance", "complaint") and rng.uniform() < 1 / 3:
+            preferred[i] = ids[int(nearest[i])]
+        elif rng.uniform() < 0.03:
+            excluded[i] = ids[int(rng.integers(len(ids)))]
+    shifts, absent, efficiency, max_orders, max_travel = ([""] * len(ids) for _ in range(5))
+    for k, (_, row) in enumerate(technicians.iterrows()):
+        begin = row["shift"].split("-")[0]
+        if rng.uniform() < 1 / 3:
+            hour, minute = begin.split(":")
+            shifts[k] = f"Mon-Thu {row['shift']};Fri {begin}-{int(hour) + 5:02d}:{minute}"
+        if rng.uniform() < 0.2:
+            day = start + dt.timedelta(days=int(rng.integers(days)))
+            absent[k] = f"{day}T12:00/{day}T23:00" if rng.uniform() < 0.5 else f"{day}T00:00/{day}T11:00"
+        if rng.uniform() < 0.5:
+            factor = round(float(rng.uniform(0.8, 1.25)), 2)
+            skill = row["skills"].split(";")[0].split(":")[0]
+            efficiency[k] = f"{factor}" if rng.uniform() < 0.7 else f"{skill}:{factor}"
+        draw = rng.uniform()
+        max_orders[k] = "8" if draw < 0.1 else ""
+        max_travel[k] = "150" if 0.1 <= draw < 0.2 else ""
+    orders = orders.assign(preferred=preferred, excluded=excluded)
+    technicians = technicians.assign(
+        shifts=shifts, absent=absent, efficiency=efficiency, max_orders_per_day=max_orders, max_travel_min=max_travel
+    )
+    depots = tables["depots"].assign(tools=";".join(f"{t}:2" if t == "leak-detector" else t for t in TOOLS))
     return {"orders": orders, "technicians": technicians, "depots": depots}
 
 

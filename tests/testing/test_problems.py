@@ -41,3 +41,29 @@ def test_a_real_nights_mix_plans_validly(night, solver: str) -> None:
         "load_exceeds_capacity",
         "no_technician_with_tools",
     }
+
+
+@pytest.fixture(scope="module")
+def ruled():
+    return synthetic.problem(120, 8, days=2, seed=3, backlog=True, rules=True)
+
+
+def test_the_dispatchers_rules_change_nothing_else(night, ruled) -> None:
+    """``rules`` adds the columns from a stream of its own: the same orders and places."""
+    assert [(o.id, o.lat, o.duration_min, o.windows) for o in ruled.orders] == [
+        (o.id, o.lat, o.duration_min, o.windows) for o in night.orders
+    ]
+    assert any(o.preferred for o in ruled.orders) and any(o.excluded for o in ruled.orders)
+    assert any(t.shifts for t in ruled.technicians) and any(t.away for t in ruled.technicians)
+    assert any(t.efficiency.factor != 1 or t.efficiency.skills for t in ruled.technicians)
+    assert all(d.tool_copies == {"leak-detector": 2} for d in ruled.depots)
+    for order in ruled.orders:  # a preferred technician is qualified for the order
+        for technician in ruled.technicians:
+            if technician.id in order.preferred:
+                assert all(technician.skills.get(s, 0) >= level for s, level in order.skills.items())
+
+
+@pytest.mark.parametrize("solver", ["auto", "legacy"])
+def test_a_night_with_the_dispatchers_rules_plans_validly(ruled, solver: str) -> None:
+    plan = solve_checked(ruled, solver=solver)
+    assert plan.kpis.orders_planned >= 60
