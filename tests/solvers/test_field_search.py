@@ -12,19 +12,23 @@ from optimizer.instance import compile_instance
 from optimizer.models import StopKind
 from optimizer.solvers import _field_search as core
 from optimizer.solvers.base import SolveLimits
+from optimizer.solvers.cost import balance_cost
 from optimizer.solvers.field_search import FieldSearch, arrays
-from optimizer.solvers.schedule import schedule_route
+from optimizer.solvers.schedule import routes_cost, schedule_all, schedule_route
 from optimizer.testing import problems as synthetic
 
 from conftest import HOME, depot, lunch, make_order, make_problem, make_technician, solve_checked, stops_of, window
 
 
-@pytest.mark.parametrize("seed", range(3))
-def test_the_core_prices_every_route_as_the_scheduler_does(seed: int) -> None:
+@pytest.mark.parametrize(("seed", "rules"), [(0, False), (1, False), (2, False), (0, True), (1, True)])
+def test_the_core_prices_every_route_as_the_scheduler_does(seed: int, rules: bool) -> None:
     """Random routes (orders and depot pickups) on a generated two-day night with long
-    jobs, two windows, overdue orders, priced waiting and overtime: the core's cost is
-    the scheduler's full cost to 1e-9, and both agree on which routes have no schedule."""
-    problem = synthetic.problem(120, 8, days=2, seed=seed, backlog=True, parts_share=0.3, off_van_share=0.5)
+    jobs, two windows, overdue orders, priced waiting and overtime (and with ``rules``
+    preferences, weekday shifts, absences, efficiency and day limits): the core's cost
+    is the scheduler's full cost to 1e-9, and both agree on which routes have no schedule."""
+    problem = synthetic.problem(
+        120, 8, days=2, seed=seed, backlog=True, parts_share=0.3, off_van_share=0.5, rules=rules
+    )
     rng = np.random.default_rng(seed)
     long_jobs = {o.id: {"duration_min": float(rng.integers(300, 420))} for o in problem.orders[::9]}
     problem = problem.with_changes(weights={"waiting_per_min": 0.5, "overtime_per_min": 3.0}, update_orders=long_jobs)
@@ -50,6 +54,20 @@ def test_the_core_prices_every_route_as_the_scheduler_does(seed: int) -> None:
         inside += timed.break_inside
         assert cost == pytest.approx(timed.full_cost(instance), rel=1e-9, abs=1e-9), (vehicle, stops)
     assert feasible > 300 and inside > 10  # the cases that matter were met
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_the_cores_objective_with_fair_days_is_the_schedulers(seed: int) -> None:
+    """The core's own objective of its plan (routes, orders left out, fair days kept
+    incrementally) equals the scheduler's objective of the same routes."""
+    problem = synthetic.problem(80, 6, days=2, seed=seed, backlog=True, rules=True)
+    instance = compile_instance(problem.with_changes(weights={"balance": 5.0}))
+    problem_arrays = core.Problem(arrays(instance))
+    found = core.solve(problem_arrays, [[]] * instance.n_vehicles, seed=seed, max_iterations=300, time_limit_s=-1.0)
+    routes = {v: tuple(seq) for v, seq in enumerate(found["routes"]) if seq}
+    assert found["cost"] == pytest.approx(routes_cost(instance, routes), rel=1e-9)
+    busy = {v: timed.busy_s(instance) for v, timed in schedule_all(instance, dict(routes)).items()}
+    assert balance_cost(instance, busy) > 1.0  # the fair-days term is there to get right
 
 
 def test_parts_orders_go_to_the_technician_next_door() -> None:
