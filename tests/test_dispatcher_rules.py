@@ -10,10 +10,22 @@ import datetime as dt
 import pytest
 
 import optimizer
-from optimizer.models import ClockInterval, ObjectiveWeights, StopKind, Technician
+from optimizer.models import ClockInterval, Events, ObjectiveWeights, StopKind, Technician, Unavailable
 from optimizer.models.technician import Efficiency, WeekdayShift
 
-from conftest import HOME, MONDAY, at, depot, make_order, make_problem, make_technician, reasons, solve_checked, window
+from conftest import (
+    HOME,
+    MONDAY,
+    at,
+    depot,
+    make_order,
+    make_problem,
+    make_technician,
+    reasons,
+    replanned,
+    solve_checked,
+    window,
+)
 
 FRIDAY = MONDAY + dt.timedelta(days=4)
 SOLVERS = ("auto", "search", "insertion", "ortools", "vroom", "legacy")
@@ -271,3 +283,43 @@ def test_the_checker_rejects_more_lent_copies_than_a_depot_has() -> None:
     """A plan that lends three leak detectors, checked against a depot with two."""
     plan = solve_checked(leak_detector_day(None))
     assert "tool_copies" in optimizer.check(leak_detector_day(2), plan).kinds()
+
+
+@pytest.mark.parametrize(
+    ("technician", "minutes", "days"),
+    [
+        pytest.param({"efficiency": 1.5}, 400, 3, id="slower: 600 min of work"),
+        pytest.param(
+            {"absent": ({"start": at("08:00"), "end": at("12:00")}, {"start": at("13:00", 1), "end": at("17:00", 1)})},
+            500,
+            2,
+            id="days cut to 5 h and 5 h",
+        ),
+        pytest.param({"absent": ({"start": at("00:00", 1), "end": at("23:00", 1)},)}, 1000, 3, id="a day away skipped"),
+    ],
+)
+def test_a_job_longer_than_this_technicians_day_goes_over_his_working_days(
+    technician: dict, minutes: int, days: int
+) -> None:
+    """A job longer than the day as efficiency and absences make it is split over the
+    technician's consecutive working days (a day taken whole by an absence is not one),
+    and the checker agrees."""
+    problem = make_problem([make_order("O1", duration_min=minutes)], [make_technician("T1", **technician)], days=days)
+    plan = solve_checked(problem)
+    assert len(plan.routes) >= 2 and not plan.unplanned
+
+
+def test_in_a_replan_copies_lent_by_fixed_pickups_are_out() -> None:
+    """The depot's one lift went to T0 this morning; T0 is off from 11:00, and a new
+    order needing a lift is next door to T1: unplanned, ``tools_lent_out``."""
+    technicians = [make_technician("T0"), make_technician("T1", **east(30))]
+    morning = make_order("A", tools=frozenset({"lift"}), windows=(window("09:00", "10:00"),), **east(2))
+    problem = make_problem([morning], technicians, depots=(depot(tools={"lift": 1}, **east(1)),), days=2)
+    plan = solve_checked(problem)
+    events = Events(
+        now=at("11:00"),
+        new_orders=(make_order("N", tools=frozenset({"lift"}), **east(29)),),
+        unavailable=(Unavailable(technician_id="T0", start=at("11:00")),),
+    )
+    again = replanned(problem, plan, events)
+    assert reasons(again) == {"N": "tools_lent_out"}

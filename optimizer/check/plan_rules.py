@@ -405,21 +405,16 @@ class _Checker:
             self.flag("duplicate_order", f"visited {len(routes)} times, not as one multi-day visit", order=order.id)
             return
         tech = self.technicians[routes[0].technician_id]
-        working = [d for d in self.problem.dates if dates[0] <= d <= dates[-1] and tech.works_on(d)]
+        working = [d for d in self.problem.dates if dates[0] <= d <= dates[-1] and self.time_on(tech, d)]
         if working != dates:
             self.flag("multi_day", "the days of a multi-day visit are not consecutive working days", order=order.id)
-        day_min = (
-            elapsed_s(
-                dt.datetime.combine(dates[0], tech.hours_on(dates[0]).end, tzinfo=self.problem.zone),
-                dt.datetime.combine(dates[0], tech.hours_on(dates[0]).start, tzinfo=self.problem.zone),
-            )
-            / 60
-            + tech.max_overtime_min
-        )
-        if order.duration_min <= day_min:
+        span = self.time_on(tech, dates[0])
+        day_min = elapsed_s(span[1], span[0]) / 60 if span else 0.0
+        if self.needed_s(order, tech) / 60 <= day_min:
             self.flag(
                 "multi_day",
-                f"split over days, but its {order.duration_min:g} min fit one working day of {day_min:g} min",
+                f"split over days, but its {self.needed_s(order, tech) / 60:g} min fit one working day of "
+                f"{day_min:g} min",
                 order=order.id,
             )
         if self.service_s[order.id] < self.needed_s(order, tech) - _TOLERANCE_S:
@@ -622,24 +617,27 @@ class _Checker:
         if weight == 0:
             return 0.0
         total = 0.0
-        zone = self.problem.zone
         for day in self.problem.dates:
             hours = {t: s / 3600 for (d, t), s in self.busy_s.items() if d == day}
             for tech in self.problem.technicians:
-                shift = tech.shift_on(day)
-                if tech.id in hours or shift is None or day in tech.absent:
-                    continue
-                first = utc(dt.datetime.combine(day, shift.start, tzinfo=zone))
-                last = utc(dt.datetime.combine(day, shift.end, tzinfo=zone)) + dt.timedelta(
-                    minutes=tech.max_overtime_min
-                )
-                free_from, free_until = self._free(tech, first, last)
-                if free_from < free_until:
+                if tech.id not in hours and self.time_on(tech, day):
                     hours[tech.id] = 0.0
             if hours:
                 values = np.array(list(hours.values()))
                 total += float(((values - values.mean()) ** 2).sum())
         return weight * total
+
+    def time_on(self, tech: Technician, day: dt.date) -> tuple[dt.datetime, dt.datetime] | None:
+        """The technician's working time on ``day`` (shift plus allowed overtime, cut by
+        absences), or ``None`` on a day off or one an absence takes whole."""
+        shift = tech.shift_on(day)
+        if shift is None or day in tech.absent:
+            return None
+        zone = self.problem.zone
+        first = utc(dt.datetime.combine(day, shift.start, tzinfo=zone))
+        last = utc(dt.datetime.combine(day, shift.end, tzinfo=zone)) + dt.timedelta(minutes=tech.max_overtime_min)
+        free_from, free_until = self._free(tech, first, last)
+        return (free_from, free_until) if free_from < free_until else None
 
     def _free(self, tech: Technician, first: dt.datetime, last: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
         """The working day ``[first, last]`` cut by the technician's absences (``away``,

@@ -109,17 +109,11 @@ def _positive(counts: Counter[str]) -> dict[str, int]:
 
 def _after_lending(depot: Depot, lent: set[tuple[str, str]]) -> Depot:
     """``depot`` with the copies that fixed pickups lent (``(technician, tool)``) taken
-    off its counted tools: a tool with none left is no longer lent."""
+    off its counted tools (down to 0: every copy is out, which the reasons can say)."""
     if not lent:
         return depot
-    copies = {tool: n - sum(1 for _, t in lent if t == tool) for tool, n in depot.tool_copies.items()}
-    gone = {tool for tool, n in copies.items() if n <= 0}
-    return depot.model_copy(
-        update={
-            "tools": depot.tools - gone,
-            "tool_copies": {tool: n for tool, n in copies.items() if tool not in gone},
-        }
-    )
+    copies = {tool: max(0, n - sum(1 for _, t in lent if t == tool)) for tool, n in depot.tool_copies.items()}
+    return depot.model_copy(update={"tool_copies": copies})
 
 
 @dataclass

@@ -268,16 +268,22 @@ def efficiency(value: Any) -> dict[str, Any]:
 
 def tool_counts(value: Any) -> dict[str, int | None]:
     """Tools separated by ``;``, each with an optional count of copies
-    (``leak-detector:2;lift``: two leak detectors, lifts without a count)."""
+    (``leak-detector:2;lift``: two leak detectors, lifts without a count). A tool named
+    twice adds its counts up; named once without a count, it has none."""
     out: dict[str, int | None] = {}
     for item in _items(value):
         name, sep, amount = item.partition(PAIR_SEPARATOR)
-        if not name.strip():
+        name = name.strip()
+        if not name:
             raise ValueError(f"empty name in {item!r}")
         try:
-            out[name.strip()] = whole(amount) if sep else None
+            count = whole(amount) if sep else None
         except ValueError:
             raise ValueError(f"expected tool:copies with a whole number of copies in {item!r}") from None
+        if count is not None and count < 0:
+            raise ValueError(f"a tool's copies cannot be negative in {item!r}")
+        before = out.get(name, 0)
+        out[name] = None if count is None or (name in out and before is None) else (before or 0) + count
     return out
 
 

@@ -24,8 +24,8 @@ class Depot(Frozen):
     within them. ``stock`` is what it holds at the start of the horizon, ``incoming``
     what arrives later. ``tools`` are lent to technicians who stop by; a technician
     keeps a collected tool for the rest of the horizon, so a tool with
-    ``tool_copies`` is lent to at most that many technicians in all (a tool without a
-    count: as many as come). ``tools`` also accepts a mapping of tool to copies
+    ``tool_copies`` is lent to at most that many technicians in all (0: none left to
+    lend; a tool without a count: as many as come). ``tools`` also accepts a mapping of tool to copies
     (``None``: no count). Stock is shared by all technicians and never exceeded.
     """
 
@@ -52,6 +52,6 @@ class Depot(Frozen):
         stray = sorted(set(self.tool_copies) - self.tools)
         if stray:
             raise ValueError(f"tool_copies names tools the depot does not lend: {', '.join(stray)}")
-        if any(n < 1 for n in self.tool_copies.values()):
-            raise ValueError("tool_copies must be at least 1")
+        if any(n < 0 for n in self.tool_copies.values()):
+            raise ValueError("tool_copies must be at least 0")
         return self

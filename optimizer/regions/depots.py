@@ -2,12 +2,13 @@
 
 A depot belongs to every region that can reach it: the region of its nearest
 technician, and each region one of whose technicians has it as nearest depot. Its
-tools go to each of them (a depot lends tools without counting). Its stock, and each
-delivery, is shared out part by part in proportion to what the orders of those
-regions need of that part (the largest remainders get the odd units, ties to the
-earlier region); where none of them needs a part, it stays with the depot's own
-region. The shares add up to the depot's stock, so regions planned apart never
-promise a unit twice, and the plans merge into one that keeps every depot's stock.
+tools without a count go to each of them. Its stock, each delivery, and the copies of
+each counted tool are shared out in proportion to what the orders of those regions
+need of that part or tool (the largest remainders get the odd units, ties to the
+earlier region; a region without a copy does not get the tool); where none of them
+needs it, it stays with the depot's own region. The shares add up to the depot's
+stock and copies, so regions planned apart never promise a unit or a copy twice, and
+the plans merge into one that keeps every depot's stock and counts.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ def shared_depots(
     for order, k in zip(problem.orders, order_region, strict=True):
         for part, units in order.parts.items():
             demand[int(k)][part] += units
+        for tool in order.tools:
+            demand[int(k)][f"tool {tool}"] += 1
     for d, depot in enumerate(depots):
         own = int(tech_region[nearest_tech[d]])
         reach = sorted({own} | {int(tech_region[t]) for t in np.flatnonzero(nearest_depot == d)})
@@ -57,8 +60,15 @@ def shared_depots(
             for k, share in _split(delivery.quantity, weights, reach.index(own)).items():
                 if share:
                     incoming[reach[k]].append(delivery.model_copy(update={"quantity": share}))
+        copies: dict[int, dict[str, int]] = {k: {} for k in reach}
+        for tool, count in depot.tool_copies.items():
+            for k, share in _split(count, [demand[k][f"tool {tool}"] for k in reach], reach.index(own)).items():
+                if share:
+                    copies[reach[k]][tool] = share
         for k in reach:
-            out[k].append(depot.model_copy(update={"stock": stock[k], "incoming": tuple(incoming[k])}))
+            without = {tool for tool in depot.tool_copies if tool not in copies[k]}
+            update = {"stock": stock[k], "incoming": tuple(incoming[k])}
+            out[k].append(depot.model_copy(update=update | {"tools": depot.tools - without, "tool_copies": copies[k]}))
     return [tuple(d) for d in out]
 
 

@@ -106,9 +106,11 @@ def split(problem: Problem, *, max_technicians: int = MAX_TECHNICIANS, by_column
 def _order_regions(
     problem: Problem, tech_region: npt.NDArray[np.int64], names: list[str] | None
 ) -> npt.NDArray[np.int64]:
-    """The region of each order: its column's where that region has a technician
-    qualified for it, else that of the nearest qualified technician (of the nearest
-    technician where nobody qualifies: the region's plan then says why)."""
+    """The region of each order: its required technician's; else its column's where
+    that region has a technician qualified for it; else that of its first preferred
+    technician who is qualified (so the preference can be met); else that of the
+    nearest qualified technician (of the nearest technician where nobody qualifies:
+    the region's plan then says why)."""
     orders, techs = problem.orders, problem.technicians
     skilled, fits, allowed = personal_qualification(orders, techs)
     qualified = skilled & fits & allowed
@@ -124,10 +126,15 @@ def _order_regions(
         for o, order in enumerate(orders[chunk]):
             if order.technician is not None:  # with the one technician who may serve it
                 regions[first + o] = tech_region[position[order.technician]]
-            elif names is not None and order.region in names:
+                continue
+            if names is not None and order.region in names:
                 own = names.index(order.region)
                 if (able[o] & (tech_region == own)).any() or not anyone[o]:
                     regions[first + o] = own
+                    continue
+            liked = [position[t] for t in order.preferred if t in position and able[o, position[t]]]
+            if liked:
+                regions[first + o] = tech_region[liked[0]]
     return regions
 
 

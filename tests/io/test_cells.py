@@ -243,3 +243,13 @@ def test_bare_date_due_is_end_of_day() -> None:
     assert orders[0].due == dt.datetime(2026, 11, 23, 23, 59, 59, tzinfo=dt.timezone(dt.timedelta(hours=1)))
     plan = solve_checked(make_problem(list(orders), [make_technician()]))
     assert not plan.unplanned and plan.kpis.late_visits == 0
+
+
+def test_cells_tool_counts_take_copies_and_add_repeats_up():
+    """``leak-detector:2;lift``; a repeated tool adds its counts up, and one mention
+    without a count leaves it uncounted, whatever the order."""
+    assert cells.tool_counts("leak-detector:2; lift") == {"leak-detector": 2, "lift": None}
+    assert cells.tool_counts("lift:2;lift:1") == {"lift": 3}
+    assert cells.tool_counts("lift:2;lift") == cells.tool_counts("lift;lift:2") == {"lift": None}
+    with pytest.raises(ValueError, match="whole number of copies"):
+        cells.tool_counts("lift:two")

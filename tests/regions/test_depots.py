@@ -49,3 +49,30 @@ def test_a_depot_nobody_else_reaches_stays_whole() -> None:
     order_region = np.array([0, 0])
     (depots_of_one,) = shared_depots(problem, tech_region, order_region, 1)
     assert depots_of_one == problem.depots
+
+
+def test_counted_tools_are_shared_out_like_stock() -> None:
+    """Three lifts and two ladders counted, one tool without a count: the east needs two
+    lifts to the west's one, nobody needs a ladder (both stay west, the east gets none),
+    the uncounted hook goes to both; the copies add up to the depot's."""
+    problem = two_towns()
+    depot = problem.depots[0].model_copy(
+        update={"tools": frozenset({"lift", "ladder", "hook"}), "tool_copies": {"lift": 3, "ladder": 2}}
+    )
+    orders = [
+        make_order("L-W", lat=49.49, lon=8.42, region="west", tools=frozenset({"lift"})),
+        *(make_order(f"L-E{k}", lat=49.49, lon=8.79, region="east", tools=frozenset({"lift"})) for k in range(2)),
+    ]
+    ruled = problem.with_changes(add_orders=orders, depots=(depot,))
+    regions = {r.name: r.problem for r in split(ruled)}
+    (west,), (east,) = regions["west"].depots, regions["east"].depots
+    assert (west.tool_copies, east.tool_copies) == ({"lift": 1, "ladder": 2}, {"lift": 2})
+    assert west.tools == frozenset({"lift", "ladder", "hook"}) and east.tools == frozenset({"lift", "hook"})
+
+
+def test_an_order_goes_to_the_region_of_its_preferred_technician() -> None:
+    """An order nearer the west technician but preferring the east one is planned in
+    the east, where the preference can be met."""
+    order = make_order("P", lat=49.49, lon=8.45, preferred=("E",))
+    regions = {r.name: r.problem for r in split(two_towns().with_changes(add_orders=[order]))}
+    assert "P" in {o.id for o in regions["east"].orders}
