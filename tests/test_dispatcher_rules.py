@@ -176,6 +176,7 @@ def test_a_day_serves_no_more_orders_than_its_limit(solver: str) -> None:
     plan = solve_checked(make_problem(orders, [make_technician("T1", max_orders_per_day=3)], days=2), solver=solver)
     assert sorted(len(r.order_ids) for r in plan.routes) == [3, 3]
     assert set(reasons(plan).values()) == {"not_enough_capacity"}
+    assert all("2 at their limit of orders per day" in u.detail for u in plan.unplanned)
 
 
 @pytest.mark.parametrize("solver", SOLVERS)

@@ -73,7 +73,15 @@ def _by_fit(instance: Instance, state: RouteSet, order: int, vehicles: BoolArray
         return Reason.DEFERRED, f" (leaving it out costs {price:.1f})"
     if fits:
         return Reason.TOO_COSTLY, f" (leaving it out costs {price:.1f})"
-    return Reason.NOT_ENOUGH_CAPACITY, f" ({days} technician-day{'s' if days != 1 else ''} tried)"
+    tried = np.flatnonzero(instance.supply_compatible[:, order] & vehicles).tolist()
+    at_limit = sum(
+        1
+        for v in tried
+        if v in state.schedules
+        and sum(not instance.is_pickup(s) for s in state.schedules[v].visits) >= instance.vehicle_max_orders[v]
+    )
+    limits = f"; {at_limit} at their limit of orders per day" if at_limit else ""
+    return Reason.NOT_ENOUGH_CAPACITY, f" ({days} technician-day{'s' if days != 1 else ''} tried{limits})"
 
 
 def fit(
