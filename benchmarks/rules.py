@@ -1,6 +1,6 @@
 """The dispatcher's rules: what pricing preferences and fair days changes in a plan.
 
-    python benchmarks/run.py rules --sizes 300,1000 --days 2 --time-limit 30 --out results/rules
+    python benchmarks/run.py rules --sizes 300,1000 --days 2 --seeds 0,1,2 --time-limit 30 --out results/rules
 
 Generated instances with every rule of the dispatcher (``synthetic.generate(rules=True)``:
 preferred and excluded technicians, weekday shifts, partial absences, efficiency,
@@ -12,7 +12,9 @@ weights) and re-checked. The table reports that objective, orders planned, drivi
 the spread of worked minutes (per day, the standard deviation over the technicians
 working that day, idle ones at 0, averaged over days; ``worked_min`` as in
 ``technicians.csv``) and the preferred-technician hit rate (planned orders with a
-preferred technician served by one of them).
+preferred technician served by one of them). Each seed of ``--seeds`` is another
+generated night (and the solver's seed); the last lines give the means per size and
+the mean ratio after / before of the objective.
 """
 
 from __future__ import annotations
@@ -53,17 +55,18 @@ def run(args: argparse.Namespace) -> list[dict]:
         f"{'instance':<14} {'variant':<7} {'objective':>11} {'planned':>9} {'travel min':>10} "
         f"{'spread min':>10} {'preferred':>9} {'sec':>6} valid"
     )
-    for size in map(int, args.sizes.split(",")):
+    sizes, seeds = [int(s) for s in args.sizes.split(",")], [int(s) for s in args.seeds.split(",")]
+    for size, seed in ((size, seed) for size in sizes for seed in seeds):
         technicians = max(4, size // 15)
-        after = synthetic.problem(size, technicians, days=args.days, seed=args.seed, backlog=True, rules=True)
+        after = synthetic.problem(size, technicians, days=args.days, seed=seed, backlog=True, rules=True)
         before = after.with_changes(weights={"preferred_miss": 0.0, "balance": 0.0})
         for variant, problem in (("before", before), ("after", after)):
             began = time.perf_counter()
-            plan = optimizer.solve(problem, time_limit=args.time_limit, seed=args.seed)
+            plan = optimizer.solve(problem, time_limit=args.time_limit, seed=seed)
             seconds = time.perf_counter() - began
             scored = optimizer.check(after, plan).objective  # the default objective for both
             row = {
-                "instance": f"{size}x{technicians}x{args.days}d",
+                "instance": f"{size}x{technicians}x{args.days}d#{seed}",
                 "variant": variant,
                 "objective": round(scored, 2),
                 "planned": plan.kpis.orders_planned,
@@ -80,5 +83,17 @@ def run(args: argparse.Namespace) -> list[dict]:
                 f"{row['travel_min']:>10.1f} {row['spread_min']:>10.1f} {row['preferred_hit_rate']:>9.3f} "
                 f"{seconds:>6.1f} {row['valid']!s}",
                 flush=True,
+            )
+    for size in sizes:
+        mine = [r for r in rows if r["instance"].startswith(f"{size}x")]
+        pairs = list(zip(mine[::2], mine[1::2], strict=True))
+        ratio = np.mean([after["objective"] / before["objective"] for before, after in pairs])
+        for variant in ("before", "after"):
+            of = [r for r in mine if r["variant"] == variant]
+            print(
+                f"{size:<14} {variant:<7} mean: spread {np.mean([r['spread_min'] for r in of]):.1f} min, "
+                f"preferred {np.mean([r['preferred_hit_rate'] for r in of]):.3f}, "
+                f"travel {np.mean([r['travel_min'] for r in of]):.0f} min"
+                + (f"; objective after / before {ratio:.4f}" if variant == "after" else "")
             )
     return rows

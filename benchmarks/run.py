@@ -7,7 +7,7 @@
     python benchmarks/run.py fieldservice --sizes 300,1000 --time-limit 30 \
         --peers legacy,vroom,ortools --out results/fs
     python benchmarks/run.py parts --sizes 300 --days 5 --time-limit 60 --out results/parts
-    python benchmarks/run.py rules --sizes 300,1000 --days 2 --time-limit 30 --out results/rules
+    python benchmarks/run.py rules --sizes 300,1000 --days 2 --seeds 0,1,2 --time-limit 30 --out results/rules
     python benchmarks/run.py replan --sizes 300 --seeds 0,1,2 --time-limit 10 --out results/replan
     python benchmarks/run.py scale --sizes 5000x200x1,10000x400x5 --time-limit 60 --out results/scale
     python benchmarks/run.py regions --sizes 20000x800x1 --workers 1,2 --time-limit 20 --unpartitioned \
@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--count", type=int, default=1000, help="fuzz: malformed exports to plan (seeds from --seed)")
-    parser.add_argument("--seeds", default="0,1,2", help="replan: generated days")
+    parser.add_argument("--seeds", default="0,1,2", help="replan, rules: generated days")
     parser.add_argument("--base-time-limit", type=float, default=30.0, help="replan: seconds for the morning plan")
     parser.add_argument("--orders", type=int, default=150, help="travel: orders of the planned day")
     parser.add_argument("--technicians", type=int, default=10, help="travel, rolling: technicians")

@@ -122,7 +122,9 @@ def test_fieldservice_run_scores_ours_and_peers(tmp_path: Path) -> None:
 def test_rules_run_scores_both_variants_by_one_objective(tmp_path: Path) -> None:
     """The rules runner plans each size with the soft rules unpriced and priced, scores
     both by the default objective, and measures spread and preferred hits."""
-    code = run.main(["rules", "--sizes", "60", "--days", "2", "--time-limit", "2", "--out", str(tmp_path)])
+    code = run.main(
+        ["rules", "--sizes", "60", "--seeds", "0", "--days", "2", "--time-limit", "2", "--out", str(tmp_path)]
+    )
     assert code == 0
     with (tmp_path / "results.csv").open() as handle:
         before, after = list(csv.DictReader(handle))
