@@ -1,10 +1,13 @@
 """The dispatcher's rules: what pricing preferences and fair days changes in a plan.
 
     python benchmarks/run.py rules --sizes 300,1000 --days 2 --seeds 0,1,2 --time-limit 30 --out results/rules
+    python benchmarks/run.py rules --light --sizes 300,1000 --days 2 --seeds 0,1,2 --time-limit 30 --out results/light
 
 Generated instances with every rule of the dispatcher (``synthetic.generate(rules=True)``:
 preferred and excluded technicians, weekday shifts, partial absences, efficiency,
-limits per day, counted tools) and the backlog of a real night are planned twice by
+limits per day, counted tools) and the backlog of a real night (with ``--light``: a
+day of ordinary load, no backlog and twice the technicians, where every order fits
+and the soft rules decide more) are planned twice by
 the default back-end at equal time: *before*, with the soft rules unpriced
 (``preferred_miss`` and ``balance`` at 0: the engine as it was), and *after*, with the
 default weights. Both plans are scored by the same default objective (equal objective
@@ -57,8 +60,8 @@ def run(args: argparse.Namespace) -> list[dict]:
     )
     sizes, seeds = [int(s) for s in args.sizes.split(",")], [int(s) for s in args.seeds.split(",")]
     for size, seed in ((size, seed) for size in sizes for seed in seeds):
-        technicians = max(4, size // 15)
-        after = synthetic.problem(size, technicians, days=args.days, seed=seed, backlog=True, rules=True)
+        technicians = max(4, size * (2 if args.light else 1) // 15)
+        after = synthetic.problem(size, technicians, days=args.days, seed=seed, backlog=not args.light, rules=True)
         before = after.with_changes(weights={"preferred_miss": 0.0, "balance": 0.0})
         for variant, problem in (("before", before), ("after", after)):
             began = time.perf_counter()

@@ -8,6 +8,7 @@
         --peers legacy,vroom,ortools --out results/fs
     python benchmarks/run.py parts --sizes 300 --days 5 --time-limit 60 --out results/parts
     python benchmarks/run.py rules --sizes 300,1000 --days 2 --seeds 0,1,2 --time-limit 30 --out results/rules
+    python benchmarks/run.py rules --light --sizes 300,1000 --days 2 --seeds 0,1,2 --time-limit 30 --out results/light
     python benchmarks/run.py replan --sizes 300 --seeds 0,1,2 --time-limit 10 --out results/replan
     python benchmarks/run.py scale --sizes 5000x200x1,10000x400x5 --time-limit 60 --out results/scale
     python benchmarks/run.py regions --sizes 20000x800x1 --workers 1,2 --time-limit 20 --unpartitioned \
@@ -217,6 +218,9 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="fieldservice: a real night's mix (overdue backlog, deferrable maintenance, emergencies without due, "
         "two windows, installations of a day or two)",
+    )
+    parser.add_argument(
+        "--light", action="store_true", help="rules: a day of ordinary load (no backlog, twice the technicians)"
     )
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
