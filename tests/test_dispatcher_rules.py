@@ -324,3 +324,21 @@ def test_in_a_replan_copies_lent_by_fixed_pickups_are_out() -> None:
     )
     again = replanned(problem, plan, events)
     assert reasons(again) == {"N": "tools_lent_out"}
+
+
+def test_a_long_job_is_not_split_over_days_where_the_spread_it_adds_costs_more() -> None:
+    """A low 700-minute job due in nine days, six technicians over two days: serving it
+    over one technician's two days costs more in fair days than deferring it (68.75)."""
+    order = make_order("L", duration_min=700, urgency="low", due=at("17:00", 9))
+    plan = solve_checked(make_problem([order], [make_technician(f"T{k}", **east(k)) for k in range(6)], days=2))
+    assert reasons(plan) == {"L": "deferred"}
+    assert plan.kpis.objective == pytest.approx(68.75)
+
+
+def test_a_day_an_absence_takes_whole_is_no_working_day_in_the_kpis() -> None:
+    """Away all Monday (an interval) and from noon on Tuesday: no Monday row, and
+    Tuesday's shift is the morning's four hours."""
+    away = ({"start": at("00:00"), "end": at("23:00")}, {"start": at("12:00", 1), "end": at("17:00", 1)})
+    plan = solve_checked(make_problem([make_order("O1")], [make_technician("T1", absent=away)], days=2))
+    (tuesday,) = plan.kpis.technician_days
+    assert tuesday.date == MONDAY + dt.timedelta(days=1) and tuesday.shift_min == 240

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from optimizer.check.pricing import Pricing, waiting_minutes
+from optimizer.check.pricing import Pricing, hours_of, waiting_minutes
 from optimizer.models import Depot, Order, Plan, Problem, Route, Stop, StopKind, Technician
 from optimizer.models.base import Located
 from optimizer.timeaxis import elapsed_s, utc
@@ -264,8 +264,10 @@ class _Checker:
         stops = tuple(_in_utc(s) for s in route.stops)
         if route.date not in problem.dates:
             self.flag("outside_horizon", "route date is outside the horizon", route)
-        if not tech.works_on(route.date):
+        hours = hours_of(tech, route.date)
+        if hours is None:
             self.flag("not_a_workday", "technician does not work on this date", route)
+            hours = tech.shift or tech.shifts[0].hours  # held to a workday's hours all the same
         if len(stops) < 2 or stops[0].kind is not StopKind.START or stops[-1].kind is not StopKind.END:
             self.flag("route_shape", "a route must begin with a start and finish with an end", route)
             return 0, 0.0
@@ -275,7 +277,6 @@ class _Checker:
         def local(clock: dt.time) -> dt.datetime:
             return utc(dt.datetime.combine(route.date, clock, tzinfo=problem.zone))
 
-        hours = tech.hours_on(route.date)
         shift_start, shift_end = local(hours.start), local(hours.end)
         latest_end = shift_end + dt.timedelta(minutes=tech.max_overtime_min)
         n_fixed = self.fixed_prefix(route, stops)
@@ -630,8 +631,8 @@ class _Checker:
     def time_on(self, tech: Technician, day: dt.date) -> tuple[dt.datetime, dt.datetime] | None:
         """The technician's working time on ``day`` (shift plus allowed overtime, cut by
         absences), or ``None`` on a day off or one an absence takes whole."""
-        shift = tech.shift_on(day)
-        if shift is None or day in tech.absent:
+        shift = hours_of(tech, day)
+        if shift is None:
             return None
         zone = self.problem.zone
         first = utc(dt.datetime.combine(day, shift.start, tzinfo=zone))
@@ -662,10 +663,10 @@ class _Checker:
     def breaks(
         self, route: Route, tech: Technician, stops: tuple[Stop, ...], *, resumes: dt.datetime, home_early: bool
     ) -> None:
-        """The break rule of :mod:`optimizer.solvers.schedule`. In a re-plan a break not taken
-        is forgone where its latest start is before the day ``resumes`` (now, the end of
-        the fixed stops or of an absence), or where the technician goes ``home_early``
-        (an absence ends the day and nothing new is planned)."""
+        """The break rule of :mod:`optimizer.solvers.schedule`. A break not taken is forgone
+        where its latest start is before the day ``resumes`` (the shift start moved by an
+        absence; in a re-plan also now or the end of the fixed stops), or where the
+        technician goes ``home_early`` (an absence ends the day and nothing new is planned)."""
         rest = tech.break_
         taken = [s for s in stops if s.kind is StopKind.BREAK]
         if rest is None:

@@ -10,9 +10,22 @@ import datetime as dt
 
 import numpy as np
 
-from optimizer.models import Order, Problem, Route, StopKind, Urgency
+from optimizer.models import ClockInterval, Order, Problem, Route, StopKind, Technician, Urgency
 
 _DAY = dt.timedelta(days=1)
+_WEEK = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def hours_of(tech: Technician, day: dt.date) -> ClockInterval | None:
+    """The technician's working hours on ``day`` by the checker's own reading of the
+    data contract (``shifts`` per weekday, else ``shift`` on ``workdays``; none on an
+    absent date), or ``None`` on a day off."""
+    weekday = _WEEK[day.weekday()]
+    if day in tech.absent:
+        return None
+    if tech.shifts:
+        return next((s.hours for s in tech.shifts if any(d == weekday for d in s.days)), None)
+    return tech.shift if any(d == weekday for d in tech.workdays) else None
 
 
 class Pricing:
@@ -31,8 +44,9 @@ class Pricing:
     def _first_shift_start(self) -> dt.datetime:
         problem = self.problem
         day = problem.dates[0]
-        starts = [t.hours_on(day).start for t in problem.technicians if t.works_on(day)]
-        starts = starts or [t.hours_on(day).start for t in problem.technicians]
+        hours = [hours_of(t, day) for t in problem.technicians]
+        starts = [h.start for h in hours if h is not None]
+        starts = starts or [(t.shift or t.shifts[0].hours).start for t in problem.technicians]
         if not starts:
             return problem.horizon_start.astimezone(dt.UTC)
         return dt.datetime.combine(day, min(starts), tzinfo=problem.zone).astimezone(dt.UTC)

@@ -97,7 +97,7 @@ def cost_rows(problem: Problem, routes: Sequence[Route], unplanned: Sequence[Unp
     for order_id, stop in first_visits(routes).items():
         order, row = orders[order_id], rows[order_id]
         row.terms["lateness"] += visit_late_cost(problem, order, due_of(problem, order, anchor), stop.start)
-        preferred = preferred_of(problem, order, technicians.keys())
+        preferred = preferred_of(order, technicians.keys())
         row.terms["preferred"] += preference_cost(problem, preferred, row.technician_id or "")
     missed = []
     for item in unplanned:

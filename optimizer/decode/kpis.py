@@ -31,6 +31,7 @@ from optimizer.models.objective import (
     route_waiting_min,
     sla_anchor,
     stability_total,
+    working_days,
 )
 from optimizer.timeaxis import elapsed_s, utc
 
@@ -44,8 +45,8 @@ def route_overtime_min(problem: Problem, route: Route, tech: Technician) -> floa
 def preferences_total(problem: Problem, routes: Sequence[Route]) -> float:
     """The preferred-technician term of ``routes``: :func:`preference_cost` of each order's first visit."""
     orders, known = problem.order_by_id, problem.technician_by_id.keys()
-    firsts = {order_id: route.technician_id for route in routes for order_id in route.order_ids}
-    return sum(preference_cost(problem, preferred_of(problem, orders[o], known), t) for o, t in firsts.items())
+    serving = {order_id: route.technician_id for route in routes for order_id in route.order_ids}  # one per order
+    return sum(preference_cost(problem, preferred_of(orders[o], known), t) for o, t in serving.items())
 
 
 def compute_kpis(problem: Problem, routes: tuple[Route, ...], unplanned: tuple[UnplannedOrder, ...]) -> Kpis:
@@ -103,22 +104,23 @@ def compute_kpis(problem: Problem, routes: tuple[Route, ...], unplanned: tuple[U
 
 def technician_days(problem: Problem, routes: tuple[Route, ...]) -> tuple[TechnicianDayKpis, ...]:
     """What each technician does on each working day of the horizon (days without a
-    visit included, with zeros), by technician then date."""
+    visit included, with zeros; a day an absence takes whole is not one), by technician
+    then date. ``shift_min`` is the shift as absences leave it."""
     by_key = {(r.technician_id, r.date): r for r in routes}
+    working = working_days(problem)
     out = []
     for tech in sorted(problem.technicians, key=lambda t: t.id):
         for day in problem.dates:
             route = by_key.get((tech.id, day))
-            if route is None and not tech.works_on(day):
+            if route is None and tech.id not in working[day]:
                 continue
             hours = tech.hours_on(day)
-            shift_min = (
-                elapsed_s(
-                    dt.datetime.combine(day, hours.end, tzinfo=problem.zone),
-                    dt.datetime.combine(day, hours.start, tzinfo=problem.zone),
-                )
-                / 60
+            first, last = problem.working_time(
+                tech,
+                dt.datetime.combine(day, hours.start, tzinfo=problem.zone),
+                dt.datetime.combine(day, hours.end, tzinfo=problem.zone),
             )
+            shift_min = max(0.0, elapsed_s(last, first) / 60)
             minutes = _day_minutes(problem, route, tech)
             out.append(
                 TechnicianDayKpis(

@@ -58,7 +58,8 @@ def _multi_day_reason(instance: Instance, order: int, busy: set[int]) -> tuple[R
         return Reason.NOT_ENOUGH_CAPACITY, " (the days that could hold it over consecutive days went to other work)"
     price = float(instance.order_unplanned_cost[order])
     reason = Reason.DEFERRED if instance.order_deferrable[order] else Reason.TOO_COSTLY
-    return reason, f" (over consecutive days it costs {cost:.1f}, leaving it out {price:.1f})"
+    aside = ", the spread of busy hours it adds aside" if instance.balance_per_s2 > 0 else ""
+    return reason, f" (over consecutive days its visits cost {cost:.1f}{aside}, leaving it out {price:.1f})"
 
 
 def _by_fit(instance: Instance, state: RouteSet, order: int, vehicles: BoolArray) -> tuple[Reason, str]:

@@ -121,7 +121,7 @@ def visit_late_cost(problem: Problem, order: Order, due: dt.datetime | None, sta
     return late_cost(weights, base, elapsed_s(start, due) / 60) - late_now
 
 
-def preferred_of(problem: Problem, order: Order, known: Collection[str]) -> frozenset[str]:
+def preferred_of(order: Order, known: Collection[str]) -> frozenset[str]:
     """The order's preferred technicians among ``known`` (the problem's technician
     ids): preferences naming nobody in the problem are ignored."""
     return frozenset(order.preferred).intersection(known) if order.preferred else frozenset()

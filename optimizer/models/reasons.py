@@ -64,7 +64,7 @@ EXPLANATION: dict[Reason, str] = {
     Reason.DEFERRED: "it is due after the horizon and cheaper to plan later than in this plan",
     Reason.TOO_COSTLY: (
         "it fits into a qualified technician's day (a job longer than a day: over consecutive days) only at a "
-        "cost above leaving it out (a long drive, overtime, or other visits made late)"
+        "cost above leaving it out (a long drive, overtime, other visits made late, or days made less fair)"
     ),
     Reason.NOT_REACHED: (
         "the search stopped before placing it: it fits into a qualified technician's day at "

@@ -140,8 +140,7 @@ class Technician(Frozen):
     def hours_on(self, day: dt.date) -> ClockInterval:
         """The working hours on ``day``; on a day off, the hours of a workday (``shift``,
         else the first of ``shifts``): what a route wrongly planned that day is held to."""
-        hours = self.shift_on(day) or self.shift or self.shifts[0].hours
-        return hours
+        return self.shift_on(day) or self.shift or self.shifts[0].hours
 
 
 def narrowed(

@@ -20,6 +20,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from optimizer.models import Order, Plan, Problem, Route, Stop, StopKind
+from optimizer.models.objective import working_days
 from optimizer.outputs.bars import BAR_COLOURS, segments, technician_colours
 from optimizer.timeaxis import elapsed_s
 
@@ -304,7 +305,8 @@ def _board(plan: Plan, problem: Problem, day: dt.date) -> str:
     in red, time past the shift end hatched; after a re-plan a "now" line."""
     zone = problem.zone
     routes = {r.technician_id: r for r in plan.routes if r.date == day}
-    rows = [t for t in sorted(problem.technicians, key=lambda t: t.id) if t.id in routes or t.works_on(day)]
+    working = working_days(problem)[day]
+    rows = [t for t in sorted(problem.technicians, key=lambda t: t.id) if t.id in routes or t.id in working]
     shifts = {
         t.id: (
             dt.datetime.combine(day, t.hours_on(day).start, tzinfo=zone),

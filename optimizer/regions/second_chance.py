@@ -27,6 +27,8 @@ SECOND_CHANCE = frozenset(
         Reason.NO_TECHNICIAN_AVAILABLE,
         Reason.NO_STOCK_IN_REACH,
         Reason.NO_TECHNICIAN_WITH_TOOLS,
+        Reason.TOOLS_LENT_OUT,
+        Reason.ONLY_EXCLUDED_TECHNICIANS,
     }
 )
 """Reasons a region gives that another region's technicians, time or depots may not share."""

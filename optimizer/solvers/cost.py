@@ -85,13 +85,17 @@ def stability_cost(instance: Instance, vehicle: int, visits: Sequence[int], star
 
 def balance_cost(instance: Instance, busy_s: Mapping[int, int]) -> float:
     """The fair-days term for vehicles busy ``busy_s`` seconds (driving and work; the
-    others 0): per day, the squared deviations of everyone counted that day (its
-    vehicles, with a re-plan's fixed stops, and ``day_others`` at 0) from the day's mean."""
+    others only drive from where they start to home, which is nothing but for a
+    re-plan's resumed day): per day, the squared deviations of everyone counted that
+    day (its vehicles, with a re-plan's fixed stops, and ``day_others`` at 0) from the
+    day's mean."""
     if instance.balance_per_s2 <= 0:
         return 0.0
-    busy = instance.vehicle_busy_before_s.astype(np.float64)
+    # a day without stops drives from where it starts to home (a re-plan's resumed day)
+    home_s = instance.travel_s[instance.vehicle_start_loc, instance.vehicle_end_loc]
+    busy = (instance.vehicle_busy_before_s + home_s).astype(np.float64)
     for vehicle, seconds in busy_s.items():
-        busy[vehicle] += seconds
+        busy[vehicle] += seconds - home_s[vehicle]
     days = len(instance.dates)
     count = np.bincount(instance.vehicle_day, minlength=days) + instance.day_others
     total = np.bincount(instance.vehicle_day, weights=busy, minlength=days)

@@ -217,7 +217,7 @@ def arrays(instance: Instance) -> dict[str, Any]:
         "technician_van": ints(stock.technician_van),
         "technician_tools": np.ascontiguousarray(stock.technician_tools, dtype=np.uint8).ravel(),
         "depot_tools": np.ascontiguousarray(stock.depot_tools, dtype=np.uint8).ravel(),
-        "depot_tool_copies": ints(np.minimum(stock.depot_tool_copies, np.iinfo(np.int64).max // 4)),
+        "depot_tool_copies": ints(stock.depot_tool_copies),
         "depot_loc": ints(instance.depot_loc),
         "depot_hours_s": ints(instance.depot_hours_s),
         "pickup_depot": ints(instance.pickup_depot),

@@ -47,14 +47,15 @@ def add_multi_day(
         if limits.expired():
             break
         closed = closed_days(instance, parts)
-        current = routes_cost(closed, result.routes)
+        current = routes_cost(closed, result.routes, parts)
         best: tuple[float, list[RouteSchedule], dict[int, tuple[int, ...]]] | None = None
-        for run_cost, run in _displacing_least(instance, runs(instance, order, parts), result.routes)[:RUNS_TRIED]:
+        for _, run in _displacing_least(instance, runs(instance, order, parts), result.routes)[:RUNS_TRIED]:
             days = {p.vehicle for p in run}
-            shut = closed_days(instance, parts | {p.vehicle: p for p in run})
+            with_run = parts | {p.vehicle: p for p in run}
+            shut = closed_days(instance, with_run)
             kept = {v: seq for v, seq in result.routes.items() if v not in days}
             routes = insert_orders(shut, limits, routes=kept)
-            cost = routes_cost(shut, routes) - float(instance.order_unplanned_cost[order]) + run_cost
+            cost = routes_cost(shut, routes, with_run)  # the whole plan: every part, fair days included
             if cost < current - 1e-9 and (best is None or cost < best[0]):
                 best = (cost, run, routes)
         if best is not None:

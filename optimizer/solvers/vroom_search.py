@@ -320,7 +320,7 @@ def _input(instance: Instance, vehicles: np.ndarray, orders: np.ndarray, top: fl
             vroom.Job(
                 o + 1,
                 location=loc,
-                default_service=int(instance.order_duration_s[o]),
+                default_service=int(rows[0][k]) if len(rows) == 1 else int(instance.order_duration_s[o]),
                 skills={o + 1},
                 priority=int(np.clip(round(100 * instance.order_unplanned_cost[o] / top), 0, 100)),
                 time_windows=[vroom.TimeWindow(int(a), int(b)) for a, b in windows],

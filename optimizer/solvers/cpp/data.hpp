@@ -21,7 +21,7 @@ struct Data {
 
     std::vector<int32_t> travel_s;       // [L * L]
     std::vector<int64_t> order_loc;      // [O]
-    std::vector<int64_t> order_duration; // [O] planned seconds of work
+    std::vector<int64_t> order_duration; // [O] planned seconds of work (orders recreated by it; visits last `duration`)
     std::vector<int64_t> duration;       // [T * O] seconds each technician works on each order (efficiency)
     std::vector<uint8_t> preferred;      // [T * O] serves the order at no preference cost
     std::vector<double> preferred_miss;  // [O] what a visit by a technician not preferred costs

@@ -19,8 +19,7 @@ double Search::total(const Solution& s) const {
 
 int64_t Search::busy_of(int vehicle, const std::vector<int>& route) const {
     int64_t busy = d_.busy_before[vehicle];
-    if (route.empty()) return busy;
-    int64_t loc = d_.vehicle_start_loc[vehicle];
+    int64_t loc = d_.vehicle_start_loc[vehicle];  // a re-plan's resumed day drives home even with no new stop
     for (int stop : route) {
         busy += d_.travel(loc, d_.stop_loc(stop)) + d_.service(vehicle, stop);
         loc = d_.stop_loc(stop);
@@ -672,9 +671,12 @@ Result Search::run(const std::vector<std::vector<int>>& initial) {
     Solution current;
     current.routes.assign(d_.n_vehicles, {});
     current.cost.assign(d_.n_vehicles, 0.0);
-    current.busy = d_.busy_before;
+    current.busy.assign(d_.n_vehicles, 0);
     current.day_busy.assign(d_.n_days, 0.0);
-    for (int v = 0; v < d_.n_vehicles; ++v) current.day_busy[d_.vehicle_day[v]] += (double)d_.busy_before[v];
+    for (int v = 0; v < d_.n_vehicles; ++v) {
+        current.busy[v] = busy_of(v, current.routes[v]);
+        current.day_busy[d_.vehicle_day[v]] += (double)current.busy[v];
+    }
     current.load.assign(d_.n_vehicles, 0.0);
     current.where.assign(d_.n_orders, -1);
     current.draws.assign(d_.n_technicians, {});
