@@ -679,3 +679,17 @@ def test_from_files_reads_the_dispatcher_rules(tmp_path: Path):
     assert [w.start.hour for w in tech.away] == [12]
     assert tech.efficiency.factor == 0.9 and tech.efficiency.skills == {"hvac": 0.8}
     assert (tech.max_orders_per_day, tech.max_travel_min) == (6, 120)
+
+
+def test_from_files_sample_shows_the_dispatchers_rules(sample_problem: Problem):
+    """The sample carries one of each: weekday shifts (T-02's short Friday), an
+    afternoon away (T-07 on Tuesday), efficiency (T-03 faster, T-12 slower with a limit
+    of orders a day), preferred and excluded technicians, a counted tool at D-HD."""
+    techs = sample_problem.technician_by_id
+    friday = dt.date(2026, 11, 27)
+    assert techs["T-02"].shift_on(friday) == ClockInterval(start=dt.time(8), end=dt.time(13))
+    assert [(w.start.hour, w.end.hour) for w in techs["T-07"].away] == [(12, 17)]
+    assert techs["T-03"].efficiency.factor == 0.85 and techs["T-12"].max_orders_per_day == 5
+    orders = sample_problem.order_by_id
+    assert orders["O-019"].preferred == ("T-01",) and orders["O-034"].excluded == frozenset({"T-12"})
+    assert {d.id: d.tool_copies for d in sample_problem.depots} == {"D-MA": {}, "D-HD": {"leak-detector": 1}}
