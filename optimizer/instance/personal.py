@@ -26,9 +26,10 @@ def compile_personal(problem: Problem, duration_min: FloatArray) -> Personal:
     """Durations and preferences of ``problem`` (what is left of a re-plan); ``duration_min``
     [O] are the orders' minutes of work."""
     orders, techs = problem.orders, problem.technicians
-    factor = np.array([[t.efficiency.of(o.skills) for o in orders] for t in techs], dtype=np.float64).reshape(
-        len(techs), len(orders)
-    )
+    factor = np.ones((len(techs), len(orders)), dtype=np.float64)
+    for k, technician in enumerate(techs):  # most work at the planned pace: their row stays 1
+        if technician.efficiency.factor != 1.0 or technician.efficiency.skills:
+            factor[k] = [technician.efficiency.of(o.skills) for o in orders]
     index = {t.id: k for k, t in enumerate(techs)}
     preferred = np.zeros((len(techs), len(orders)), dtype=bool)
     for o, order in enumerate(orders):
