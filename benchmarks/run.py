@@ -10,6 +10,8 @@
     python benchmarks/run.py rules --sizes 300,1000 --days 2 --seeds 0,1,2 --time-limit 30 --out results/rules
     python benchmarks/run.py rules --light --sizes 300,1000 --days 2 --seeds 0,1,2 --time-limit 30 --out results/light
     python benchmarks/run.py replan --sizes 300 --seeds 0,1,2 --time-limit 10 --out results/replan
+    python benchmarks/run.py offers --sizes 300 --technicians 25 --days 1 --seeds 0,1,2 --base-time-limit 30 \
+        --out results/offers
     python benchmarks/run.py scale --sizes 5000x200x1,10000x400x5 --time-limit 60 --out results/scale
     python benchmarks/run.py regions --sizes 20000x800x1 --workers 1,2 --time-limit 20 --unpartitioned \
         --out results/regions
@@ -173,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
             "parts",
             "rules",
             "replan",
+            "offers",
             "scale",
             "travel",
             "regions",
@@ -199,9 +202,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--count", type=int, default=1000, help="fuzz: malformed exports to plan (seeds from --seed)")
     parser.add_argument("--seeds", default="0,1,2", help="replan, rules: generated days")
-    parser.add_argument("--base-time-limit", type=float, default=30.0, help="replan: seconds for the morning plan")
+    parser.add_argument(
+        "--base-time-limit", type=float, default=30.0, help="replan, offers: seconds for the morning plan"
+    )
     parser.add_argument("--orders", type=int, default=150, help="travel: orders of the planned day")
-    parser.add_argument("--technicians", type=int, default=10, help="travel, rolling: technicians")
+    parser.add_argument("--technicians", type=int, default=10, help="travel, rolling, offers: technicians")
     parser.add_argument("--workers", default="1,2", help="regions: numbers of Dask workers")
     parser.add_argument("--region-technicians", type=int, default=60, help="regions: technicians per region")
     parser.add_argument(
@@ -226,7 +231,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.problem == "fieldservice":
         return fieldservice(args)
-    if args.problem in ("parts", "rules", "replan", "scale", "travel", "regions", "rolling", "trsp", "moves", "fuzz"):
+    if args.problem in (
+        "parts",
+        "rules",
+        "replan",
+        "offers",
+        "scale",
+        "travel",
+        "regions",
+        "rolling",
+        "trsp",
+        "moves",
+        "fuzz",
+    ):
         run = __import__(args.problem).run
         args.out.mkdir(parents=True, exist_ok=True)
         rows = run(args)

@@ -22,6 +22,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from optimizer.booking import Booking, SlotTakenError, book, offers
     from optimizer.check import CheckReport, Violation, check
     from optimizer.exceptions import InputIssue, InvalidProblemError, OptimizerError
     from optimizer.io import Reading, read_events, read_problem, read_tables
@@ -50,6 +51,7 @@ logging.getLogger("optimizer").addHandler(logging.NullHandler())
 __version__ = "0.1.0"
 
 _HOMES = {
+    **dict.fromkeys(("Booking", "SlotTakenError", "book", "offers"), "optimizer.booking"),
     "CheckReport": "optimizer.check",
     "Violation": "optimizer.check",
     "check": "optimizer.check",
@@ -122,6 +124,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "Booking",
     "CheckReport",
     "Delivery",
     "Depot",
@@ -135,6 +138,7 @@ __all__ = [
     "Plan",
     "Problem",
     "Reading",
+    "SlotTakenError",
     "SolveOptions",
     "Technician",
     "TravelSettings",
@@ -142,8 +146,10 @@ __all__ = [
     "Urgency",
     "Violation",
     "VisitReport",
+    "book",
     "check",
     "compare",
+    "offers",
     "read_events",
     "read_problem",
     "read_tables",

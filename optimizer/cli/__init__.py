@@ -1,6 +1,7 @@
 """Command line: ``optimizer plan`` writes a plan folder from order exports,
 ``optimizer validate`` checks the exports without solving, ``optimizer replan``
-re-plans a plan folder after the day's events, ``optimizer sweep`` solves scenarios
+re-plans a plan folder after the day's events, ``optimizer offer`` lists the
+appointment windows a plan can promise a new order, ``optimizer sweep`` solves scenarios
 side by side into a KPI table, ``optimizer calibrate`` fits the travel model to known
 trips, ``optimizer osrm`` installs and runs a local OSRM server.
 
@@ -35,6 +36,7 @@ COMMANDS = {
     "plan": "plan",
     "validate": "validate",
     "replan": "replan",
+    "offer": "offer",
     "sweep": "sweep",
     "calibrate": "calibrate_travel",
     "osrm": "osrm",

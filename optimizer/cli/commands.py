@@ -4,15 +4,17 @@ calls the library, prints, and returns the exit code. Only this package prints."
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from optimizer import scenarios
+from optimizer import booking, scenarios
 from optimizer.batch import (
     EXIT_FAILURE,
     EXIT_INVALID_INPUT,
@@ -31,7 +33,7 @@ from optimizer.batch import validate as batch_validate
 from optimizer.cli.parser import overrides
 from optimizer.cli.status_line import StatusLine
 from optimizer.exceptions import InputIssue, InvalidProblemError, TravelError
-from optimizer.io import Reading, write_table, write_validation_report
+from optimizer.io import Reading, cells, offers_frame, read_orders, read_plan, write_table, write_validation_report
 from optimizer.io.plan_folder import CHANGES_FILE, PLAN_FILES, REPORT_FILE
 from optimizer.models import Plan, Problem, Urgency
 from optimizer.outputs.manifest import command_line
@@ -141,6 +143,50 @@ def replan(args: argparse.Namespace) -> int:
             )
     except InvalidProblemError as error:
         return invalid(error)
+
+
+def offer(args: argparse.Namespace) -> int:
+    """``optimizer offer``: the windows a plan folder can promise a new order
+    (:func:`optimizer.booking.offers`), written to a CSV (:func:`optimizer.io.offers_frame`)."""
+    try:
+        problem, plan = read_plan(args.plan)
+        orders = read_orders(args.order, problem.tz)
+        if len(orders) != 1:
+            raise InvalidProblemError(
+                [InputIssue(Path(args.order).name, None, None, f"holds {len(orders)} orders; offers are for one")]
+            )
+        now = None if args.now is None else _instant(args.now, problem.zone)
+        found = booking.offers(
+            problem, plan, orders[0], slot_min=args.slot_min, days=args.days, now=now, step_min=args.step_min
+        )
+        write_table(offers_frame(found), args.out)
+    except InvalidProblemError as error:
+        return invalid(error)
+    except TravelError as error:
+        print(f"optimizer: no travel times, nothing written: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    except OSError as error:
+        print(f"optimizer: {args.out} cannot be written: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    count = f"{len(found.offers)} window{'s' if len(found.offers) != 1 else ''}"
+    print(f"{count} for order {found.order_id} written to {args.out}")
+    if found.offers:
+        best = found.offers[0]
+        print(
+            f"  cheapest: {best.start:%a %Y-%m-%d %H:%M}-{best.end:%H:%M} "
+            f"with {best.technician_id} (cost {best.cost:.2f})"
+        )
+    for day in found.closed:
+        print(f"  {day.date:%a %Y-%m-%d}: {day.reason}")
+    return EXIT_OK
+
+
+def _instant(text: str, zone: ZoneInfo) -> dt.datetime:
+    """The ``--now`` flag as an instant; naive: local in ``zone``."""
+    try:
+        return cells.instant(text, zone)
+    except ValueError as error:
+        raise InvalidProblemError([InputIssue("--now", None, None, str(error), value=text)]) from None
 
 
 def _written(call: Callable[[], BatchResult]) -> int:

@@ -174,6 +174,21 @@ def build_parser() -> argparse.ArgumentParser:
     for command in (plan, check, again):
         command.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
 
+    offer = commands.add_parser("offer", help="appointment windows a plan folder can promise a new order")
+    offer.add_argument("--plan", required=True, help="plan folder written by 'optimizer plan' or 'replan'")
+    offer.add_argument("--order", required=True, help="the new order (.csv, .parquet, .xlsx or .json, one row)")
+    offer.add_argument(
+        "--slot-min", type=_positive(float), default=120.0, help="minutes per offered window (default 120)"
+    )
+    offer.add_argument(
+        "--step-min", type=_positive(float), default=None, help="minutes between window starts (default: --slot-min)"
+    )
+    offer.add_argument("--days", type=_positive(int), default=5, help="days to offer, from --now (default 5)")
+    offer.add_argument(
+        "--now", default=None, help="the time of the call (ISO; naive: the plan's time zone; default: the clock)"
+    )
+    offer.add_argument("--out", required=True, help="CSV to write the offers into (offers.csv)")
+
     sweep = commands.add_parser("sweep", help="solve scenarios (variants of one run) side by side; write a KPI table")
     sweep.add_argument("--config", help="run configuration (TOML) of the base scenario; flags override its keys")
     _add(sweep, _INPUT_FLAGS)

@@ -6,7 +6,15 @@ DataFrames), plans out (DataFrames and the plan folder).
 """
 
 from optimizer.io.events import read_events
-from optimizer.io.frames import costs_frame, days_frame, technicians_frame, unassigned_frame, visits_frame
+from optimizer.io.frames import (
+    costs_frame,
+    days_frame,
+    offers_frame,
+    technicians_frame,
+    unassigned_frame,
+    visits_frame,
+)
+from optimizer.io.orders import read_orders
 from optimizer.io.plan_folder import read_plan, write_plan
 from optimizer.io.readers import Reading, read_problem, read_tables
 from optimizer.io.tables import write_table, write_validation_report
@@ -15,7 +23,9 @@ __all__ = [
     "Reading",
     "costs_frame",
     "days_frame",
+    "offers_frame",
     "read_events",
+    "read_orders",
     "read_plan",
     "read_problem",
     "read_tables",

@@ -14,6 +14,7 @@ import pandas as pd
 
 from optimizer.decode.costs import TERMS, cost_rows
 from optimizer.models import Order, Plan, Problem, TimeWindow
+from optimizer.models.booking import Offers
 from optimizer.models.objective import due_of, sla_anchor
 from optimizer.timeaxis import elapsed_s
 
@@ -218,3 +219,29 @@ def days_frame(plan: Plan) -> pd.DataFrame:
     return frame.astype(
         {**dict.fromkeys(counts, "int64"), **{c: "float64" for c in DAY_COLUMNS if c not in counts and c != "date"}}
     )
+
+
+OFFER_COLUMNS = ("rank", "start", "end", "technician_id", "cost", "sla_met", "planned_start", "date", "reason")
+"""The columns of ``offers.csv``: one row per offer, cheapest first (times ISO 8601
+with their offset), then one row per day without an offer, with its ``date`` and
+``reason`` and the other columns blank."""
+
+
+def offers_frame(offers: Offers) -> pd.DataFrame:
+    """``offers`` (of :func:`optimizer.offers`) as the rows of ``offers.csv``."""
+    rows: list[dict[str, object]] = [
+        {
+            "rank": o.rank,
+            "start": o.start.isoformat(),
+            "end": o.end.isoformat(),
+            "technician_id": o.technician_id,
+            "cost": o.cost,
+            "sla_met": o.sla_met,
+            "planned_start": o.planned_start.isoformat(),
+            "date": o.start.date().isoformat(),
+            "reason": "",
+        }
+        for o in offers.offers
+    ]
+    rows += [{"date": c.date.isoformat(), "reason": c.reason} for c in offers.closed]
+    return pd.DataFrame(rows, columns=list(OFFER_COLUMNS)).astype({"rank": "Int64"})

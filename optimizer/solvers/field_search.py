@@ -75,7 +75,7 @@ class FieldSearch:
         workers = self.workers
         running = threads(workers)
         turns = -(-workers // running)  # searches one after the other on each thread
-        best = _completed(problem, instance, routes, seed=seed, seconds=limits.seconds())  # reported before any search
+        best = completed(problem, instance, routes, seed=seed, seconds=limits.seconds())  # reported before any search
         limits.improved(_routes(best), best["cost"])
         initial = best["routes"]
         cooling = self.end_temperature / self.start_temperature
@@ -107,7 +107,7 @@ class FieldSearch:
             f"{workers} x {self.rounds} rounds, {iterations} iterations, {improvements} improvements, "
             f"{evaluations} routes timed"
         )
-        return _result(instance, best, status, time.perf_counter() - began)
+        return as_result(instance, best, status, time.perf_counter() - began)
 
     def complete(self, instance: Instance, result: SolveResult) -> SolveResult:
         """``result`` after changes made outside the search (multi-day visits added, their
@@ -116,13 +116,13 @@ class FieldSearch:
         from optimizer.solvers import _field_search as core
 
         began = time.perf_counter()
-        found = _completed(core.Problem(arrays(instance)), instance, result.routes, seed=0, seconds=None)
-        return _result(
+        found = completed(core.Problem(arrays(instance)), instance, result.routes, seed=0, seconds=None)
+        return as_result(
             instance, found, f"{result.status}; completed with pickups", result.solve_s + time.perf_counter() - began
         )
 
 
-def _completed(
+def completed(
     problem: Any, instance: Instance, routes: dict[int, tuple[int, ...]], *, seed: int, seconds: float | None
 ) -> dict[str, Any]:
     """The core's completion of ``routes`` (no search): kept where every rule holds, the
@@ -135,7 +135,7 @@ def _completed(
     return found
 
 
-def _result(instance: Instance, found: dict[str, Any], status: str, seconds: float) -> SolveResult:
+def as_result(instance: Instance, found: dict[str, Any], status: str, seconds: float) -> SolveResult:
     """A core result as the back-end's answer: routes, what each pickup collects, the
     objective recomputed by our scheduler."""
     plan = _routes(found)

@@ -12,7 +12,7 @@ import pytest
 import optimizer
 from optimizer import check
 from optimizer.cli import EXIT_FAILURE, EXIT_INVALID_INPUT, EXIT_OK, EXIT_ROWS_SET_ASIDE, EXIT_URGENT_UNPLANNED, main
-from optimizer.io.frames import ORDER_COLUMNS, VISIT_COLUMNS
+from optimizer.io.frames import OFFER_COLUMNS, ORDER_COLUMNS, VISIT_COLUMNS
 from optimizer.io.plan_folder import read_plan
 from optimizer.models import Plan, Problem
 from optimizer.outputs.diff import CHANGE_COLUMNS
@@ -210,6 +210,41 @@ def test_cli_replan_writes_the_new_plan_and_its_changes(tmp_path: Path, capsys) 
         main(["replan", "--plan", str(tmp_path / "nowhere"), "--events", str(events), "--out", str(third)])
         == EXIT_INVALID_INPUT
     )
+
+
+def test_cli_offer_writes_the_windows_of_a_plan_folder(tmp_path: Path, capsys) -> None:
+    """plan the sample's Monday, then ask at 10:00 for two-hour windows for a new order
+    over two days: exit 0, offers.csv ranked cheapest first with ISO windows after now,
+    the days without an offer given a reason; a bad order or two orders: exit 2,
+    nothing written."""
+    first = tmp_path / "plan"
+    args = [*sample_flags(1), "--time-limit", "5", "--solver", "insertion", "--out", str(first)]
+    assert main(["plan", *args]) in (EXIT_OK, EXIT_URGENT_UNPLANNED)
+    order = {"order_id": "CALL-1", "lat": 49.48, "lon": 8.46, "duration_min": 60, "type": "repair"}
+    (tmp_path / "order.json").write_text(json.dumps(order), encoding="utf-8")
+    out = tmp_path / "offers.csv"
+    offer = ["offer", "--plan", str(first), "--order", str(tmp_path / "order.json")]
+    assert main([*offer, "--now", "2026-11-23T10:00", "--days", "2", "--out", str(out)]) == EXIT_OK
+    assert "for order CALL-1 written to" in capsys.readouterr().out
+    frame = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(frame.columns) == list(OFFER_COLUMNS)
+    offered = frame[frame["rank"] != ""]
+    assert len(offered) > 0 and offered["rank"].astype(int).tolist() == list(range(1, len(offered) + 1))
+    assert offered["cost"].astype(float).is_monotonic_increasing
+    starts = pd.to_datetime(offered["start"], utc=True)
+    assert (starts >= pd.Timestamp("2026-11-23T09:00Z")).all()
+    assert ((pd.to_datetime(offered["end"], utc=True) - starts) == pd.Timedelta(hours=2)).all()
+    assert set(frame["date"]) <= {"2026-11-23", "2026-11-24"}
+    assert (frame.loc[frame["rank"] == "", "reason"] != "").all()
+
+    (tmp_path / "bad.json").write_text(json.dumps(order | {"lat": 123}), encoding="utf-8")
+    (tmp_path / "two.csv").write_text("order_id,lat,lon,duration_min\nA,49.5,8.5,30\nB,49.5,8.5,30\n")
+    for name, message in (("bad.json", "bad.json"), ("two.csv", "holds 2 orders")):
+        never = tmp_path / f"never-{name}.csv"
+        code = main(["offer", "--plan", str(first), "--order", str(tmp_path / name), "--out", str(never)])
+        assert code == EXIT_INVALID_INPUT
+        assert message in capsys.readouterr().err
+        assert not never.exists()
 
 
 def test_operator_mistakes_exit_2_without_a_traceback(tmp_path: Path, capsys) -> None:

@@ -1,0 +1,236 @@
+"""Appointment offers and bookings: the windows a plan can promise a new customer, and
+taking one.
+
+>>> found = optimizer.offers(problem, plan, order, slot_min=120, days=5, now=now)   # doctest: +SKIP
+>>> booked = optimizer.book(problem, plan, order, found.offers[0], now=now)          # doctest: +SKIP
+>>> booked.plan            # the plan with the order served in that window             # doctest: +SKIP
+
+Both see the plan as a re-plan does at ``now`` (:func:`optimizer.replan.replan_problem`):
+stops under way or done are fixed, every other visit is promised to its customer, and
+the horizon is widened to the days asked for (a day beyond the plan has no routes yet).
+The new order is added to the routes as they stand, where it costs least
+(:mod:`optimizer.solvers.slots`: with the depot pickups its parts or tools need,
+visits after it moved later as needed); nothing else changes, and orders the plan
+leaves out stay out.
+
+Slots: on each day, windows of ``slot_min`` minutes every ``step_min`` (default
+``slot_min``), from the whole hour at or before the earliest shift start of the day
+to the latest shift end, local wall-clock time; only those starting at or after
+``now``. An order with windows of its own is offered the parts of the slots inside
+them. A slot is offered where the order fits and serving it there costs less than
+leaving it out (else the plan would not keep it); its cost is the change of the
+objective, the stability price of visits it moves included (see :class:`Offer`).
+
+A booking is a promise: the order gets the offered window as its only window (within
+its own), so every later plan and re-plan serves it in that window or reports it
+unplanned with a reason; :func:`book` adds it at once, and raises
+:class:`SlotTakenError` where the window no longer fits (someone booked it first).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+from pydantic import Field
+
+from optimizer.decode import assemble_plan
+from optimizer.exceptions import OptimizerError
+from optimizer.instance import Instance, compile_instance
+from optimizer.instance.data import NO_DUE_S
+from optimizer.models import Events, Order, Plan, Problem, SolverInfo, TimeWindow
+from optimizer.models.base import Frozen
+from optimizer.models.booking import ClosedDay, Offer, Offers
+from optimizer.replan import replan_problem
+from optimizer.solvers.repair import promised_routes
+from optimizer.solvers.slots import SlotFit, add_order, fit_slots
+from optimizer.timeaxis import utc
+from optimizer.travel import TravelProvider
+
+
+class SlotTakenError(OptimizerError):
+    """The window asked for cannot be booked: the order no longer fits in it (another
+    booking took the room first) or it lies outside the order's own windows."""
+
+
+class Booking(Frozen):
+    """A booked order: the problem with the order in its window (a re-plan's problem at
+    the booking's ``now``: what was planned is promised), and the plan serving it."""
+
+    problem: Problem
+    plan: Plan
+    order: Order = Field(description="the order as booked: its windows inside the booked one")
+
+
+def offers(
+    problem: Problem,
+    plan: Plan,
+    order: Order,
+    slot_min: float = 120,
+    days: int = 5,
+    *,
+    now: dt.datetime | None = None,
+    step_min: float | None = None,
+    travel: TravelProvider | None = None,
+) -> Offers:
+    """Every window of ``slot_min`` minutes on the ``days`` days from ``now`` (default:
+    the clock; not before the plan's first day) that ``plan`` can take ``order`` in,
+    cheapest first, and why each day without an offer has none (see the module's
+    docstring). ``order`` is new (its id is not in ``problem``); ``travel`` is the
+    provider the plan was made with (default: the problem's)."""
+    if slot_min <= 0 or days < 1 or (step_min is not None and step_min <= 0):
+        raise ValueError("slot_min and step_min must be positive and days at least 1")
+    now = now or dt.datetime.now(problem.zone)
+    first = max(now.astimezone(problem.zone).date(), problem.start)
+    dates = [first + dt.timedelta(days=d) for d in range(days)]
+    situation = _situation(problem, plan, order, now, dates[-1], travel)
+    instance = compile_instance(situation, travel)
+    k = instance.order_ids.index(order.id)
+    now_s = instance.axis.seconds_from(now)
+    slots = {date: _slots(instance, date, slot_min, step_min or slot_min, now_s) for date in dates}
+    windows = {date: [_inside(instance, k, slot) for slot in day] for date, day in slots.items()}
+    asked = [(date, slot, pieces) for date in dates for slot, pieces in zip(slots[date], windows[date]) if len(pieces)]
+    fits = fit_slots(instance, promised_routes(instance), k, [pieces for _, _, pieces in asked])
+    value = float(instance.order_unplanned_cost[k])
+    found: list[tuple[float, int, Offer]] = []
+    fitting_days = set()
+    for (date, _, pieces), fit in zip(asked, fits):
+        if fit is None:
+            continue
+        fitting_days.add(date)
+        if fit.added_cost < value:
+            start_s, end_s = int(pieces[:, 0].min()), int(pieces[:, 1].max())
+            found.append((fit.added_cost, start_s, _offer(instance, k, start_s, end_s, fit)))
+    found.sort(key=lambda item: item[:2])
+    ranked = tuple(offer.model_copy(update={"rank": r}) for r, (_, _, offer) in enumerate(found, start=1))
+    offered = {utc(o.start).astimezone(problem.zone).date() for o in ranked}
+    closed = tuple(
+        ClosedDay(date=date, reason=_why_not(instance, k, date, slots[date], windows[date], date in fitting_days))
+        for date in dates
+        if date not in offered
+    )
+    return Offers(order_id=order.id, now=now, slot_min=slot_min, offers=ranked, closed=closed)
+
+
+def book(
+    problem: Problem,
+    plan: Plan,
+    order: Order,
+    window: Offer | TimeWindow,
+    *,
+    now: dt.datetime | None = None,
+    travel: TravelProvider | None = None,
+) -> Booking:
+    """Book ``order`` (new to ``problem``) in ``window`` (an offer of :func:`offers`, or
+    any window): the order with that window is added to ``plan`` as it stands at
+    ``now`` (default: the clock) where it costs least, whatever that costs. Raises
+    :class:`SlotTakenError` where it fits nowhere in the window."""
+    now = now or dt.datetime.now(problem.zone)
+    pieces = _within(order, window.start, window.end)
+    if not pieces:
+        raise SlotTakenError(
+            f"order {order.id}: {window.start.isoformat()} to {window.end.isoformat()} is outside its windows"
+        )
+    booked = Order.model_validate(order.model_dump() | {"windows": pieces})
+    last = utc(window.end).astimezone(problem.zone).date()
+    situation = _situation(problem, plan, booked, now, last, travel)
+    instance = compile_instance(situation, travel)
+    result = add_order(instance, promised_routes(instance), instance.order_ids.index(order.id))
+    if result is None:
+        raise SlotTakenError(
+            f"order {order.id} no longer fits between {window.start.isoformat()} and {window.end.isoformat()}"
+        )
+    info = SolverInfo(solver="booking", status=result.status, solver_objective=result.objective)
+    return Booking(problem=situation, plan=assemble_plan(situation, instance, result, info), order=booked)
+
+
+def _situation(
+    problem: Problem, plan: Plan, order: Order, now: dt.datetime, last: dt.date, travel: TravelProvider | None
+) -> Problem:
+    """``problem`` at ``now`` with ``order`` new, over a horizon reaching ``last``."""
+    days = max(problem.days, (last - problem.start).days + 1)
+    wider = problem if days == problem.days else problem.model_copy(update={"days": days})
+    return replan_problem(wider, plan, Events(now=now, new_orders=(order,)), source="order", travel=travel)
+
+
+def _slots(instance: Instance, date: dt.date, slot_min: float, step_min: float, now_s: int) -> list[tuple[int, int]]:
+    """The slots of ``date`` starting at or after ``now_s``: (start, end) seconds."""
+    if date not in instance.dates:
+        return []
+    on_day = instance.vehicle_day == instance.dates.index(date)
+    if not on_day.any():
+        return []
+    axis = instance.axis
+    opens = axis.instant(int(instance.vehicle_shift_start_s[on_day].min()))
+    closes_s = int(instance.vehicle_shift_end_s[on_day].max())
+    begin = opens.replace(minute=0, second=0, microsecond=0)
+    out: list[tuple[int, int]] = []
+    k = 0
+    while True:
+        start = (utc(begin) + dt.timedelta(minutes=step_min * k)).astimezone(axis.zone)
+        start_s = axis.seconds_from(start)
+        if start_s >= closes_s:
+            return out
+        if start_s >= now_s:
+            out.append((start_s, axis.seconds(start + dt.timedelta(minutes=slot_min))))
+        k += 1
+
+
+def _inside(instance: Instance, order: int, slot: tuple[int, int]) -> np.ndarray:
+    """The parts of ``slot`` inside ``order``'s start windows (release and horizon
+    applied): [k, 2] seconds, possibly empty."""
+    windows = instance.order_windows_s[order, : instance.order_n_windows[order]]
+    begin = np.maximum(windows[:, 0], slot[0])
+    end = np.minimum(windows[:, 1], slot[1])
+    return np.stack([begin, end], axis=1)[begin <= end]
+
+
+def _within(order: Order, start: dt.datetime, end: dt.datetime) -> tuple[TimeWindow, ...]:
+    """The parts of ``[start, end]`` inside ``order``'s windows (all of it where it has none)."""
+    if not order.windows:
+        return (TimeWindow(start=start, end=end),)
+    out = []
+    for window in order.windows:
+        begin, finish = max(utc(start), utc(window.start)), min(utc(end), utc(window.end))
+        if begin <= finish:
+            out.append(TimeWindow(start=begin.astimezone(start.tzinfo), end=finish.astimezone(start.tzinfo)))
+    return tuple(out)
+
+
+def _offer(instance: Instance, order: int, start_s: int, end_s: int, fit: SlotFit) -> Offer:
+    """The offer of the window ``start_s`` to ``end_s`` (a slot, or its part inside the
+    order's windows), ranked later."""
+    axis = instance.axis
+    due_s = int(instance.order_due_s[order])
+    return Offer(
+        rank=1,
+        start=axis.instant(start_s),
+        end=axis.instant(end_s),
+        technician_id=instance.technician_ids[instance.vehicle_technician[fit.vehicle]],
+        planned_start=axis.instant(fit.start_s),
+        cost=round(fit.added_cost, 6),
+        sla_met=due_s >= NO_DUE_S or fit.start_s <= due_s,
+    )
+
+
+def _why_not(
+    instance: Instance,
+    order: int,
+    date: dt.date,
+    slots: list[tuple[int, int]],
+    windows: list[np.ndarray],
+    fits: bool,
+) -> str:
+    """Why ``date`` has no offer, in a few words."""
+    if date not in instance.dates or not (instance.vehicle_day == instance.dates.index(date)).any():
+        return "nobody works that day"
+    if not slots:
+        return "the day's slots have begun"
+    if not any(len(pieces) for pieces in windows):
+        return "outside the order's windows"
+    on_day = instance.vehicle_day == instance.dates.index(date)
+    if not instance.supply_compatible[on_day, order].any():
+        return "no qualified technician works that day"
+    if fits:
+        return "serving it that day costs more than leaving it out"
+    return "no room: every technician who may serve it is fully booked"
