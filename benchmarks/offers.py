@@ -25,7 +25,6 @@ import numpy as np
 
 import optimizer
 from optimizer.models import Events, Order, Plan, Problem, TimeWindow, Urgency
-from optimizer.models.booking import Offers
 from optimizer.testing import problems as synthetic
 
 CALLS = 10

@@ -1,7 +1,8 @@
 """Command line: ``optimizer plan`` writes a plan folder from order exports,
 ``optimizer validate`` checks the exports without solving, ``optimizer replan``
 re-plans a plan folder after the day's events, ``optimizer offer`` lists the
-appointment windows a plan can promise a new order, ``optimizer sweep`` solves scenarios
+appointment windows a plan can promise a new order, ``optimizer serve`` answers for a
+plan over HTTP (plan, offers, bookings, events), ``optimizer sweep`` solves scenarios
 side by side into a KPI table, ``optimizer calibrate`` fits the travel model to known
 trips, ``optimizer osrm`` installs and runs a local OSRM server.
 
@@ -37,6 +38,7 @@ COMMANDS = {
     "validate": "validate",
     "replan": "replan",
     "offer": "offer",
+    "serve": "serve",
     "sweep": "sweep",
     "calibrate": "calibrate_travel",
     "osrm": "osrm",

@@ -181,6 +181,29 @@ def offer(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def serve(args: argparse.Namespace) -> int:
+    """``optimizer serve``: the HTTP service over a plan folder (:mod:`optimizer.service`)
+    until interrupted."""
+    import uvicorn
+
+    from optimizer.service import PlanState, create_app, read_token
+
+    try:
+        token = read_token(args.token_file)
+        state = PlanState.load(args.plan)
+    except InvalidProblemError as error:
+        return invalid(error)
+    limit = {} if args.time_limit is None else {"replan_time_limit": args.time_limit}
+    app = create_app(state, token, **limit)
+    print(
+        f"Serving {args.plan} on http://{args.host}:{args.port} (GET /plan, POST /offers, /bookings, /events; "
+        "bookings and events need the bearer token); Ctrl-C stops it",
+        flush=True,
+    )
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return EXIT_OK
+
+
 def _instant(text: str, zone: ZoneInfo) -> dt.datetime:
     """The ``--now`` flag as an instant; naive: local in ``zone``."""
     try:

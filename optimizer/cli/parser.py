@@ -189,6 +189,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     offer.add_argument("--out", required=True, help="CSV to write the offers into (offers.csv)")
 
+    service = commands.add_parser("serve", help="an HTTP service over a plan folder: plan, offers, bookings, events")
+    service.add_argument("--plan", required=True, help="plan folder written by 'optimizer plan' or 'replan'")
+    service.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine)")
+    service.add_argument("--port", type=_positive(int), default=8080, help="port (default 8080)")
+    service.add_argument(
+        "--token-file",
+        default=None,
+        help="file holding the bearer token that bookings and events need (default: $OPTIMIZER_TOKEN)",
+    )
+    service.add_argument(
+        "--time-limit", type=_positive(float), default=None, help="seconds per re-plan of events (default 10)"
+    )
+
     sweep = commands.add_parser("sweep", help="solve scenarios (variants of one run) side by side; write a KPI table")
     sweep.add_argument("--config", help="run configuration (TOML) of the base scenario; flags override its keys")
     _add(sweep, _INPUT_FLAGS)

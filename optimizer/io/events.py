@@ -8,7 +8,6 @@ column and is raised together, as for the other tables.
 
 from __future__ import annotations
 
-import json
 import os
 from collections import defaultdict
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from pydantic import ValidationError
 
 from optimizer.exceptions import InputIssue, InvalidProblemError
 from optimizer.io import cells
-from optimizer.io.readers import Source, read_source, read_table
+from optimizer.io.readers import Source, json_source, read_json, read_source, read_table
 from optimizer.io.schema import ORDERS
 from optimizer.models import Order, Unavailable
 from optimizer.models.events import Events, Pin, VisitReport
@@ -58,8 +57,9 @@ _PARSERS = {
 def read_events(path: str | os.PathLike[str], tz: str) -> Events:
     """The events in a ``.csv`` or ``.json`` file; naive times are local in ``tz``."""
     path = Path(path)
-    source = _read_json(path) if path.suffix.lower() == ".json" else read_source(path)
-    return events_from_source(source, ZoneInfo(tz))
+    if path.suffix.lower() == ".json":
+        return events_from_json(read_json(path), path.name, tz)
+    return events_from_source(read_source(path), ZoneInfo(tz))
 
 
 def events_from_frame(frame: pd.DataFrame, tz: str) -> Events:
@@ -67,20 +67,12 @@ def events_from_frame(frame: pd.DataFrame, tz: str) -> Events:
     return events_from_source(Source(frame, "events", "index"), ZoneInfo(tz))
 
 
-def _read_json(path: Path) -> Source:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InvalidProblemError([InputIssue(str(path), None, None, "file not found")]) from None
-    except (OSError, ValueError) as error:
-        raise InvalidProblemError([InputIssue(str(path), None, None, f"cannot be read: {error}")]) from None
+def events_from_json(data: Any, name: str, tz: str) -> Events:
+    """The events of parsed JSON ``data`` (a list of event objects, or ``{"events": [...]}``),
+    named ``name`` in messages; naive times are local in ``tz``."""
     records = data.get("events") if isinstance(data, dict) else data
-    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise InvalidProblemError(
-            [InputIssue(path.name, None, None, 'expected a list of event objects, or {"events": [...]}')]
-        )
-    frame = pd.DataFrame.from_records(records).astype(object) if records else pd.DataFrame(columns=["event"])
-    return Source(frame, path.name, "item", lines=list(range(1, len(records) + 1)))
+    source = json_source(records, name, 'a list of event objects, or {"events": [...]}', columns=["event"])
+    return events_from_source(source, ZoneInfo(tz))
 
 
 def events_from_source(source: Source, zone: ZoneInfo) -> Events:

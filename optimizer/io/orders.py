@@ -10,16 +10,13 @@ one. Every problem is raised together, naming the file or body, the row and the 
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pandas as pd
-
 from optimizer.exceptions import InputIssue, InvalidProblemError
-from optimizer.io.readers import Source, read_source, read_table
+from optimizer.io.readers import Source, json_source, read_json, read_source, read_table
 from optimizer.io.schema import ORDERS
 from optimizer.models import Order
 
@@ -28,13 +25,7 @@ def read_orders(path: str | os.PathLike[str], tz: str) -> tuple[Order, ...]:
     """The orders in a table file or a JSON file; naive times are local in ``tz``."""
     path = Path(path)
     if path.suffix.lower() == ".json":
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InvalidProblemError([InputIssue(str(path), None, None, "file not found")]) from None
-        except (OSError, ValueError) as error:
-            raise InvalidProblemError([InputIssue(str(path), None, None, f"cannot be read: {error}")]) from None
-        return orders_from_json(data, path.name, tz)
+        return orders_from_json(read_json(path), path.name, tz)
     return _orders(read_source(path), tz)
 
 
@@ -42,13 +33,9 @@ def orders_from_json(data: Any, name: str, tz: str) -> tuple[Order, ...]:
     """The orders of parsed JSON ``data`` (an object, a list of objects, or
     ``{"orders": [...]}``), named ``name`` in messages."""
     records = data.get("orders", [data]) if isinstance(data, dict) else data
-    if not isinstance(records, list) or not records or not all(isinstance(r, dict) for r in records):
-        raise InvalidProblemError(
-            [InputIssue(name, None, None, 'expected an order object, a list of them, or {"orders": [...]}')]
-        )
-    frame = pd.DataFrame.from_records(records).astype(object)
-    frame = frame.map(lambda v: v if v is None or isinstance(v, (str, bool, int, float)) else json.dumps(v))
-    return _orders(Source(frame, name, "item", lines=list(range(1, len(records) + 1))), tz)
+    if records == []:
+        raise InvalidProblemError([InputIssue(name, None, None, "holds no order")])
+    return _orders(json_source(records, name, 'an order object, a list of them, or {"orders": [...]}'), tz)
 
 
 def _orders(source: Source, tz: str) -> tuple[Order, ...]:

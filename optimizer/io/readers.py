@@ -24,6 +24,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import io
+import json
 import logging
 import os
 import re
@@ -201,6 +202,30 @@ def read_source(path: Path) -> Source:
     raise InvalidProblemError(
         [InputIssue(str(path), None, None, "unsupported file type (use .csv, .parquet or .xlsx)")]
     )
+
+
+def read_json(path: Path) -> Any:
+    """The parsed content of a JSON file; an error naming the file where it cannot be read."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InvalidProblemError([InputIssue(str(path), None, None, "file not found")]) from None
+    except (OSError, ValueError) as error:
+        raise InvalidProblemError([InputIssue(str(path), None, None, f"cannot be read: {error}")]) from None
+
+
+def json_source(records: Any, name: str, expected: str, columns: Sequence[str] = ()) -> Source:
+    """``records`` (parsed JSON: a list of objects, one per row) as a table named ``name``,
+    rows numbered from 1 (``item``); nested values become their JSON text, as a cell of
+    an export would hold them. ``expected`` says what else was wanted; ``columns`` are
+    the columns of a table without rows."""
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise InvalidProblemError([InputIssue(name, None, None, f"expected {expected}")])
+    if not records:
+        return Source(pd.DataFrame(columns=list(columns)), name, "item", lines=[])
+    frame = pd.DataFrame.from_records(records).astype(object)
+    frame = frame.map(lambda v: v if v is None or isinstance(v, (str, bool, int, float)) else json.dumps(v))
+    return Source(frame, name, "item", lines=list(range(1, len(records) + 1)))
 
 
 def _read_excel(path: Path) -> pd.DataFrame:

@@ -247,6 +247,16 @@ def test_cli_offer_writes_the_windows_of_a_plan_folder(tmp_path: Path, capsys) -
         assert not never.exists()
 
 
+def test_cli_serve_refuses_to_start_without_a_token_or_a_plan(tmp_path: Path, capsys, monkeypatch) -> None:
+    """No token (never a flag's value), or no plan folder: exit 2 before listening."""
+    monkeypatch.delenv("OPTIMIZER_TOKEN", raising=False)
+    assert main(["serve", "--plan", str(tmp_path)]) == EXIT_INVALID_INPUT
+    assert "no bearer token: set OPTIMIZER_TOKEN or give --token-file" in capsys.readouterr().err
+    monkeypatch.setenv("OPTIMIZER_TOKEN", "t")
+    assert main(["serve", "--plan", str(tmp_path / "nowhere")]) == EXIT_INVALID_INPUT
+    assert "is it a plan folder?" in capsys.readouterr().err
+
+
 def test_operator_mistakes_exit_2_without_a_traceback(tmp_path: Path, capsys) -> None:
     """A folder as config, log, report or plan target; a broken .xlsx; a section given
     as a plain value; an unknown start word: each exit 2 with a message, never a traceback."""

@@ -41,7 +41,9 @@ def test_bad_orders_are_named_by_source_row_and_column(tmp_path: Path) -> None:
     with pytest.raises(InvalidProblemError) as error:
         orders_from_json({"order_id": "N-1", "lat": 99, "lon": 8.48, "duration_min": 45}, "body", ZONE)
     assert "body" in str(error.value) and "lat" in str(error.value)
-    for data in ([], "text", [1, 2], {"orders": "x"}):
+    with pytest.raises(InvalidProblemError, match="holds no order"):
+        orders_from_json([], "body", ZONE)
+    for data in ("text", [1, 2], {"orders": "x"}):
         with pytest.raises(InvalidProblemError, match="expected an order object"):
             orders_from_json(data, "body", ZONE)
     with pytest.raises(InvalidProblemError, match="file not found"):
