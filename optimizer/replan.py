@@ -35,6 +35,7 @@ from optimizer.exceptions import InputIssue, InvalidProblemError
 from optimizer.models import (
     Appointment,
     Events,
+    Order,
     Plan,
     Problem,
     Progress,
@@ -98,7 +99,8 @@ def replan_problem(
     deadline, now stated as its ``due``) and its :class:`~optimizer.models.Progress`
     (fixed stops, unavailable technicians, promised visits, pickups still to come).
     A multi-day visit is a commitment: every day of it stays as planned (fixed), and
-    an interrupting break stays with its visit.
+    an interrupting break stays with its visit. Cancelling an order cancels the orders
+    that follow it (``after``) and are not under way or done.
     Errors name the events as ``source`` (e.g. the events file); ``travel`` is the
     provider the plan was made with (default: the problem's great-circle model)."""
     _check_references(problem, plan, events, source)
@@ -137,14 +139,12 @@ def replan_problem(
     ]
     if issues:
         raise InvalidProblemError(issues)
+    void = _with_followers(events.cancelled, (*problem.orders, *events.new_orders)) - served
     promised = tuple(
         Appointment(order_id=stop.order_id, technician_id=route.technician_id, start=stop.start)
         for route in plan.routes
         for stop in route.stops
-        if stop.kind is StopKind.ORDER
-        and stop.order_id
-        and stop.order_id not in served
-        and stop.order_id not in events.cancelled
+        if stop.kind is StopKind.ORDER and stop.order_id and stop.order_id not in served and stop.order_id not in void
     )
     fixed_at = {(r.technician_id, s.depot_id, s.start) for r in fixed for s in r.stops}
     pickups = tuple(
@@ -160,7 +160,7 @@ def replan_problem(
     known = [o.model_copy(update={"due": due_of(problem, o, anchor)}) if o.due is None else o for o in problem.orders]
     orders = []
     for order in (*known, *events.new_orders):
-        if order.id in events.cancelled:
+        if order.id in void:
             continue
         pin = pins.get(order.id)
         if pin is not None:
@@ -180,6 +180,18 @@ def replan_problem(
         progress=progress,
         **settings,
     )
+
+
+def _with_followers(cancelled: frozenset[str], orders: tuple[Order, ...]) -> set[str]:
+    """``cancelled`` and every order that follows one of them (``after``), directly or not:
+    a visit that follows a cancelled one is void too."""
+    void = set(cancelled)
+    grew = True
+    while grew:
+        before = len(void)
+        void |= {o.id for o in orders if o.after is not None and o.after.order_id in void}
+        grew = len(void) > before
+    return void
 
 
 def _multi_day_ends(plan: Plan) -> dict[tuple[str, dt.date], list[dt.datetime]]:

@@ -13,6 +13,7 @@ from optimizer.models import Plan, Problem, SolveOptions, SolverInfo
 from optimizer.solvers import SolveLimits, Solver
 from optimizer.solvers import backend as registered
 from optimizer.solvers.base import SupplyingSolver
+from optimizer.solvers.chains import has_links, hold_links
 from optimizer.solvers.multi_day import add_multi_day, with_multi_day
 from optimizer.solvers.prune import prune
 from optimizer.solvers.schedule import RouteSchedule
@@ -31,6 +32,9 @@ five days)."""
 _SUPPLY_SHARE = 0.1
 """Part of the time kept, where orders need parts or tools, for supplying the routes
 (van stock, depot pickups) and inserting the orders that became free."""
+_LINKS_SHARE = 0.05
+"""Part of the time kept, where orders follow orders, for moving whole chains where
+that costs less (see :mod:`optimizer.solvers.chains`)."""
 _MULTI_DAY_SHARE = 0.05
 """Part of the time kept, where jobs are longer than a day, for adding them as multi-day
 visits (see :mod:`optimizer.solvers.multi_day`)."""
@@ -134,9 +138,16 @@ def solve(
     )
     long_jobs = not instance.promises and bool(instance.multi_day_compatible.any())
     pass_needed = instance.needs_supply and not (isinstance(backend, SupplyingSolver) and backend.supplies(instance))
-    reserve = (_SUPPLY_SHARE if pass_needed else 0.0) + (_MULTI_DAY_SHARE if long_jobs else 0.0)
+    linked = has_links(instance)
+    reserve = (
+        (_SUPPLY_SHARE if pass_needed else 0.0)
+        + (_MULTI_DAY_SHARE if long_jobs else 0.0)
+        + (_LINKS_SHARE if linked else 0.0)
+    )
     result = backend.solve(instance, limits.share(1 - reserve) if reserve else limits, seed=chosen.seed)
     result = prune(instance, result)
+    if linked:
+        result, instance = hold_links(instance, result, limits.share(_LINKS_SHARE / reserve))
     multi_day: dict[int, RouteSchedule] = {}
     if long_jobs:
         result, multi_day, instance = add_multi_day(instance, result, limits.share(_MULTI_DAY_SHARE / reserve))

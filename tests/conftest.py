@@ -121,8 +121,8 @@ def solve_checked(problem: Problem, **options: Any) -> Plan:
 
 @pytest.fixture(scope="session")
 def sample_problem() -> Problem:
-    """The bundled Rhein-Neckar sample: 152 orders (one overdue, one nobody can serve),
-    12 technicians, 2 depots, 3 days."""
+    """The bundled Rhein-Neckar sample: 154 orders (one overdue, one nobody can serve, a
+    complaint and the repair that follows it), 12 technicians, 2 depots, 3 days."""
     return optimizer.read_problem(
         SAMPLES / "orders.csv",
         SAMPLES / "technicians.csv",

@@ -227,6 +227,7 @@ class _Checker:
         for order_id in set(unplanned_ids) - set(self.orders):
             self.flag("unknown_order", "unplanned order not in the problem", order=order_id)
         self.supplies(plan)
+        self.links(visited)
 
         unplanned = [self.orders[o] for o in unplanned_ids if o in self.orders]
         unplanned += [o for o in problem.orders if seen[o.id] + unplanned_ids[o.id] == 0]
@@ -471,6 +472,44 @@ class _Checker:
             flag("window", f"starts {self.clock(stop.start, True)}, outside every time window")
 
     # -- parts and tools over the horizon ------------------------------------------
+
+    def links(self, visited: dict[str, list[tuple[Route, Stop, Stop | None]]]) -> None:
+        """An order that follows another (``after``) is served only where that one is,
+        starting at least its gap and at most ``after_max`` minutes after that visit
+        ends (its last day's end), by the same technician where asked."""
+        for order in self.problem.orders:
+            if order.after is None or order.id not in visited:
+                continue
+            before = order.after.order_id
+            if not visited.get(before):
+                self.flag(
+                    "predecessor_unplanned", f"served, but the order it follows ({before}) is not", order=order.id
+                )
+                continue
+            ended = max(utc(stop.end) for _, stop, _ in visited[before])
+            begun = min(utc(stop.start) for _, stop, _ in visited[order.id])
+            waited_min = elapsed_s(begun, ended) / 60
+            if waited_min < order.after.gap_min - _TOLERANCE_S:
+                self.flag(
+                    "after",
+                    f"starts {waited_min:.1f} min after {before} ends ({self.clock(ended, True)}), "
+                    f"not the {order.after.gap_min:g} it must wait",
+                    order=order.id,
+                )
+            if order.after_max_min is not None and waited_min > order.after_max_min + _TOLERANCE_S:
+                self.flag(
+                    "after_max",
+                    f"starts {waited_min:.1f} min after {before} ends, more than its {order.after_max_min:g}",
+                    order=order.id,
+                )
+            mine = {route.technician_id for route, _, _ in visited[order.id]}
+            theirs = {route.technician_id for route, _, _ in visited[before]}
+            if order.same_technician and mine != theirs:
+                self.flag(
+                    "same_technician",
+                    f"served by {', '.join(sorted(mine))}, {before} by {', '.join(sorted(theirs))}",
+                    order=order.id,
+                )
 
     def supplies(self, plan: Plan) -> None:
         """Vans, pickups and depot stock (the rules of :mod:`optimizer.solvers.supply`):

@@ -27,6 +27,7 @@ from optimizer.models import UnplannedOrder
 from optimizer.models.base import URGENCIES
 from optimizer.models.reasons import EXPLANATION, Reason
 from optimizer.solvers.base import Pickup, SolveResult
+from optimizer.solvers.chains import fenced, has_links
 from optimizer.solvers.insertion import RouteSet
 from optimizer.solvers.multi_day import cheapest_run_cost, runs
 from optimizer.solvers.schedule import RouteSchedule
@@ -42,9 +43,41 @@ def unplanned_orders(
     out: reason code, sentence and, for parts arriving too late, when they arrive."""
     planned = {s for timed in schedules.values() for s in timed.visits}
     left = _Leftovers(instance, result, schedules)
-    state = RouteSet(instance, {v: timed.visits for v, timed in schedules.items() if v not in result.multi_day})
+    routes = {v: timed.visits for v, timed in schedules.items() if v not in result.multi_day}
+    state = RouteSet(instance, routes)
     busy = set(result.multi_day) | {v for v, seq in result.routes.items() if seq}
-    return tuple(_unplanned(instance, left, state, busy, o) for o in range(instance.n_orders) if o not in planned)
+    links = _Links(instance, schedules, routes) if has_links(instance) else None
+    return tuple(
+        _unplanned(instance, left, state, busy, o, links) for o in range(instance.n_orders) if o not in planned
+    )
+
+
+class _Links:
+    """Reasons of orders that follow another (``after``): from where they would fit in
+    the time their predecessor's visit leaves them (the chain pass's fenced instance)."""
+
+    def __init__(
+        self, instance: Instance, schedules: dict[int, RouteSchedule], routes: dict[int, tuple[int, ...]]
+    ) -> None:
+        self.instance = instance
+        self.planned = {s for timed in schedules.values() for s in timed.visits}
+        self.fence = fenced(instance, schedules)
+        self.state: RouteSet | None = None
+        self.routes = routes
+
+    def reason(self, order: int) -> tuple[Reason, str] | None:
+        """The reason of linked ``order`` (``None``: not linked)."""
+        before = int(self.instance.order_after[order])
+        if before < 0:
+            return None
+        if before not in self.planned:
+            return Reason.PREDECESSOR_UNPLANNED, f" ({self.instance.order_ids[before]})"
+        if self.state is None:
+            self.state = RouteSet(self.fence, self.routes)
+        reason, detail = _by_fit(self.fence, self.state, order, np.ones(self.instance.n_vehicles, dtype=bool))
+        if reason is Reason.NOT_ENOUGH_CAPACITY:
+            return Reason.NO_ROOM_AFTER_PREDECESSOR, f" ({self.instance.order_ids[before]})"
+        return reason, detail
 
 
 def _multi_day_reason(instance: Instance, order: int, busy: set[int]) -> tuple[Reason, str]:
@@ -103,11 +136,16 @@ def fit(
     return fits, None if best is None else best[0]
 
 
-def _unplanned(instance: Instance, left: _Leftovers, state: RouteSet, busy: set[int], order: int) -> UnplannedOrder:
+def _unplanned(
+    instance: Instance, left: _Leftovers, state: RouteSet, busy: set[int], order: int, links: _Links | None
+) -> UnplannedOrder:
     reason = instance.presolve_reason[order]
     until = None
     detail = ""
-    if reason is Reason.NO_SHIFT_FITS and not instance.promises and instance.multi_day_compatible[:, order].any():
+    linked = None if links is None else links.reason(order)
+    if linked is not None and (reason is None or linked[0] is Reason.PREDECESSOR_UNPLANNED):
+        reason, detail = linked
+    elif reason is Reason.NO_SHIFT_FITS and not instance.promises and instance.multi_day_compatible[:, order].any():
         reason, detail = _multi_day_reason(instance, order, busy)
     elif reason is Reason.PARTS_UNAVAILABLE_UNTIL:
         until = instance.axis.instant(int(instance.order_parts_ready_s[order]))

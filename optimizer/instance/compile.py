@@ -10,7 +10,9 @@ in named steps, each a module of this package:
 7. :mod:`~optimizer.instance.promises`: in a re-plan, what customers were told;
 8. :mod:`~optimizer.instance.prices`: what the objective charges per order;
 9. :mod:`~optimizer.instance.personal`: each technician's duration of each order, and
-   the customers' preferred technicians.
+   the customers' preferred technicians;
+10. :mod:`~optimizer.instance.links`: orders that follow other orders (their windows
+    are cut before step 6).
 
 This is the only place where ids become indices.
 """
@@ -24,6 +26,7 @@ import numpy as np
 
 from optimizer.instance.data import Instance
 from optimizer.instance.eligibility import compile_eligibility
+from optimizer.instance.links import compile_links, linked_windows
 from optimizer.instance.locations import location_arrays, travel_matrix
 from optimizer.instance.personal import compile_personal
 from optimizer.instance.prices import compile_prices
@@ -56,11 +59,14 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
     duration_min = np.array([o.duration_min for o in left.orders], dtype=np.float64).reshape(n_orders)
     duration_s = np.rint(60 * duration_min).astype(np.int64)
     personal = compile_personal(left, duration_min)
+    links = compile_links(left)
+    windows = order_windows(left, axis, horizon_s, not_before_s=working.now_s)
+    shortest_s = personal.technician_duration_s.min(axis=0, initial=np.iinfo(np.int64).max)
     eligibility = compile_eligibility(
         left,
         axis,
         vehicles=vehicles,
-        windows=order_windows(left, axis, horizon_s, not_before_s=working.now_s),
+        windows=linked_windows(problem, left, axis, windows, links, shortest_s),
         stock=stock,
         depots=depots,
         travel_s=matrix.duration_s,
@@ -108,6 +114,7 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
         **_columns(depots),
         **_columns(eligibility),
         **_columns(personal),
+        **_columns(links),
     )
 
 

@@ -112,6 +112,14 @@ class Instance:
     """[days] technicians who count for fair days that day without a vehicle (busy 0)."""
     balance_per_s2: float
     """The fair-days weight per squared second of deviation from a day's mean busy time."""
+    order_after: IntArray
+    """[O] the order each follows (``-1``: none left to plan; see :mod:`optimizer.instance.links`)."""
+    order_after_gap_s: IntArray
+    """[O] seconds it starts at least after that order's visit ends."""
+    order_after_max_s: IntArray
+    """[O] seconds it starts at most after that order's visit ends (``NEVER_S``: no bound)."""
+    order_same_technician: BoolArray
+    """[O] whether that order's technician must serve it."""
     compatible: BoolArray
     """[V, O] whether vehicle ``v`` may serve order ``o`` (qualified and reachable in
     time); where some vehicle's van carries the order's parts and tools, only those

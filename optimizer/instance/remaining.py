@@ -12,7 +12,8 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from optimizer.models import Delivery, Depot, Problem, Route, StopKind
+from optimizer.instance.links import fixed_ends
+from optimizer.models import Delivery, Depot, Order, Problem, Route, StopKind
 from optimizer.models.base import Located
 from optimizer.models.objective import busy_s
 from optimizer.timeaxis import utc
@@ -62,7 +63,8 @@ def resume_points(problem: Problem) -> dict[tuple[str, dt.date], Resume]:
 
 
 def remaining(problem: Problem) -> Problem:
-    """``problem`` without its progress: the orders no fixed stop serves, vans holding
+    """``problem`` without its progress: the orders no fixed stop serves (those following
+    a fixed visit with its technician where they must keep it), vans holding
     what the fixed stops left (parts used and collected, tools collected) and depots
     holding what the fixed pickups left (parts, and copies of counted tools)."""
     progress = problem.progress
@@ -93,14 +95,23 @@ def remaining(problem: Problem) -> Problem:
         )
         for t in problem.technicians
     )
+    ends = fixed_ends(problem)
     return problem.model_copy(
         update={
-            "orders": tuple(o for o in problem.orders if o.id not in served),
+            "orders": tuple(_after_fixed(o, ends) for o in problem.orders if o.id not in served),
             "technicians": technicians,
             "depots": tuple(_after_lending(_after_takes(d, takes[d.id]), lent[d.id]) for d in problem.depots),
             "progress": None,
         }
     )
+
+
+def _after_fixed(order: Order, ends: dict[str, tuple[dt.datetime, str]]) -> Order:
+    """``order``, served by the technician of the fixed visit it follows where
+    ``same_technician`` asks for it (its windows are cut in :mod:`optimizer.instance.links`)."""
+    if order.after is None or not order.same_technician or order.after.order_id not in ends:
+        return order
+    return order.model_copy(update={"technician": order.technician or ends[order.after.order_id][1]})
 
 
 def _positive(counts: Counter[str]) -> dict[str, int]:

@@ -292,6 +292,45 @@ def ordered_names(value: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_items(value)))
 
 
+def predecessor(value: Any) -> dict[str, Any]:
+    """The order an order follows: its id (``O-17``), with the minutes to wait after it
+    ends (``O-17+1440``)."""
+    written = text(value)
+    order_id, plus, gap = written.rpartition("+")
+    if plus and order_id.strip():
+        try:
+            return {"order_id": order_id.strip(), "gap_min": number(gap)}
+        except ValueError:
+            raise ValueError(
+                f"expected an order id, or an order id and minutes like O-17+1440, in {written!r}"
+            ) from None
+    return {"order_id": written}
+
+
+_YES = {
+    "yes": True,
+    "y": True,
+    "true": True,
+    "1": True,
+    "ja": True,
+    "no": False,
+    "n": False,
+    "false": False,
+    "0": False,
+    "nein": False,
+}
+
+
+def flag(value: Any) -> bool:
+    """Yes or no (``yes``/``no``, ``true``/``false``, ``1``/``0``; any case)."""
+    if isinstance(value, bool):
+        return value
+    answer = _YES.get(text(value).lower())
+    if answer is None:
+        raise ValueError("expected yes or no")
+    return answer
+
+
 def lowercase(value: Any) -> str:
     """A keyword, compared case-insensitively."""
     return str(value).strip().lower()

@@ -386,18 +386,22 @@ def _build(
 
     relation: list[InputIssue] = []
     dependents: list[UnplannedOrder] = []
-    set_aside = {i.entity_id: i for i in issues.get("technicians", ()) if i.entity_id is not None}
+    set_aside = {
+        column: {i.entity_id: i for i in issues.get(table, ()) if i.entity_id is not None}
+        for column, table in (("technician", "technicians"), ("after", "orders"))
+    }
+    what = {"technician": "its required technician", "after": "the order it follows"}
     orders_by_id = {o.id: o for o in parsed["orders"].items}
     for issue in relation_issues(*(parsed[name].items if name in parsed else [] for name in tables)):
-        rejected_technician = set_aside.get(issue.value or "") if issue.column == "technician" else None
-        if rejected_technician is not None and not strict:
+        rejected = set_aside.get(issue.column or "", {}).get(issue.value or "")
+        if rejected is not None and not strict:
             order = orders_by_id[issue.entity_id or ""]
             dependents.append(
                 UnplannedOrder(
                     order_id=order.id,
                     urgency=order.urgency,
                     reason=Reason.DEPENDS_ON_REJECTED_ROW.value,
-                    detail=f"its required technician {issue.value!r} was set aside ({rejected_technician})",
+                    detail=f"{what[issue.column or '']} {issue.value!r} was set aside ({rejected})",
                 )
             )
             continue
@@ -415,6 +419,7 @@ def _build(
     if relation and strict:
         raise InvalidProblemError(relation)
     dropped = {i.entity_id for i in relation} | {d.order_id for d in dependents}
+    dependents += _followers(parsed["orders"].items, dropped)
     orders = tuple(o for o in parsed["orders"].items if o.id not in dropped)
     technicians = tuple(parsed["technicians"].items)
     if not technicians:
@@ -443,6 +448,30 @@ def _build(
         tuple(warnings),
         tuple(orders_by_id[d.order_id] for d in dependents),
     )
+
+
+def _followers(orders: Sequence[Order], dropped: set[str | None]) -> list[UnplannedOrder]:
+    """The orders that follow (``after``), directly or not, an order in ``dropped``, each
+    as unplanned for depending on a row set aside; ``dropped`` grows by them."""
+    follows = {o.id: o for o in orders if o.after is not None}
+    out = []
+    grew = True
+    while grew:
+        grew = False
+        for order in follows.values():
+            assert order.after is not None
+            if order.id not in dropped and order.after.order_id in dropped:
+                dropped.add(order.id)
+                grew = True
+                out.append(
+                    UnplannedOrder(
+                        order_id=order.id,
+                        urgency=order.urgency,
+                        reason=Reason.DEPENDS_ON_REJECTED_ROW.value,
+                        detail=f"the order it follows, {order.after.order_id!r}, was set aside",
+                    )
+                )
+    return out
 
 
 def _in_wrong_slot(source: Source, table: Table, tables: Mapping[str, Table]) -> InputIssue | None:

@@ -10,7 +10,7 @@ from optimizer.models.base import (
 )
 from optimizer.models.depot import Delivery, Depot
 from optimizer.models.events import Events, Pin, VisitReport
-from optimizer.models.order import Order
+from optimizer.models.order import Order, Predecessor
 from optimizer.models.plan import (
     DayKpis,
     Kpis,
@@ -43,6 +43,7 @@ __all__ = [
     "OrderType",
     "Pin",
     "Plan",
+    "Predecessor",
     "Problem",
     "Progress",
     "Reason",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from pydantic import AwareDatetime, Field, ValidationInfo, field_validator
+from pydantic import AwareDatetime, Field, ValidationInfo, field_validator, model_validator
 
 from optimizer.models.base import (
     Frozen,
@@ -20,6 +20,14 @@ from optimizer.models.base import (
 from optimizer.timeaxis import utc
 
 
+class Predecessor(Frozen):
+    """The visit an order follows: it starts at least ``gap_min`` minutes after the visit
+    of ``order_id`` ends (a complaint inspected today, the repair tomorrow: ``1440``)."""
+
+    order_id: str = Field(min_length=1)
+    gap_min: float = Field(default=0.0, ge=0, le=366 * 24 * 60)
+
+
 class Order(Frozen):
     """One visit at a customer site.
 
@@ -28,7 +36,10 @@ class Order(Frozen):
     ``due`` is the SLA deadline for the start of service: starting later is allowed but
     costs the urgency's lateness weight per minute. ``preferred`` technicians serve it
     at no extra cost (ids not among the problem's technicians are ignored); ``excluded``
-    ones never do.
+    ones never do. ``after`` links it to the visit it follows (see :class:`Predecessor`):
+    it starts at most ``after_max_min`` minutes after that visit ends where given, by
+    the same technician with ``same_technician``; it is planned only where that visit
+    is.
     """
 
     id: str = Field(min_length=1)
@@ -54,12 +65,34 @@ class Order(Frozen):
         description="technician ids the customer prefers: served by anyone else costs weights.preferred_miss",
     )
     excluded: frozenset[str] = Field(default=frozenset(), description="technician ids who may never serve it")
+    after: Predecessor | None = Field(default=None, description="the visit it follows (an order id, or a Predecessor)")
+    after_max_min: float | None = Field(
+        default=None, ge=0, le=366 * 24 * 60, description="starts at most this many minutes after that visit ends"
+    )
+    same_technician: bool = Field(default=False, description="served by the technician of the visit it follows")
     region: str | None = Field(default=None, description="planning region, for solving regions apart")
     attributes: dict[str, str] = Field(
         default_factory=dict,
         description="columns of the input the engine does not use (customer, ticket, address...), "
         "passed through unchanged to the plan's visits, unplanned orders and costs",
     )
+
+    @field_validator("after", mode="before")
+    @classmethod
+    def _order_id(cls, after: object) -> object:
+        return {"order_id": after} if isinstance(after, str) else after
+
+    @model_validator(mode="after")
+    def _linked(self) -> Order:
+        if self.after is None:
+            if self.after_max_min is not None or self.same_technician:
+                raise ValueError("after_max and same_technician need an order it follows (after)")
+            return self
+        if self.after.order_id == self.id:
+            raise ValueError("an order cannot follow itself")
+        if self.after_max_min is not None and self.after_max_min < self.after.gap_min:
+            raise ValueError(f"after_max ({self.after_max_min:g}) is below the gap after ({self.after.gap_min:g})")
+        return self
 
     @field_validator("windows")
     @classmethod

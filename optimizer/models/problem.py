@@ -22,7 +22,8 @@ from optimizer.models.technician import Technician, narrowed
 def relation_issues(
     orders: Sequence[Order], technicians: Sequence[Technician], depots: Sequence[Depot]
 ) -> list[InputIssue]:
-    """Problems across objects: duplicate ids and unknown references (empty if none).
+    """Problems across objects: duplicate ids, unknown references and orders following
+    each other in a cycle (empty if none).
 
     Each issue names the table (``source``), the entity id and the model field.
     """
@@ -42,6 +43,37 @@ def relation_issues(
                     "required technician is not in the technicians table",
                     value=order.technician,
                     entity_id=order.id,
+                )
+            )
+    ids = {o.id for o in orders}
+    follows = {o.id: o.after.order_id for o in orders if o.after is not None}
+    for order_id, before in follows.items():
+        if before not in ids:
+            issues.append(
+                InputIssue(
+                    "orders",
+                    None,
+                    "after",
+                    "follows an order not in the orders table",
+                    value=before,
+                    entity_id=order_id,
+                )
+            )
+    for order_id in follows:
+        seen = {order_id}
+        step = follows.get(order_id)
+        while step is not None and step not in seen:
+            seen.add(step)
+            step = follows.get(step)
+        if step == order_id:
+            issues.append(
+                InputIssue(
+                    "orders",
+                    None,
+                    "after",
+                    "is part of a cycle of orders following each other",
+                    value=follows[order_id],
+                    entity_id=order_id,
                 )
             )
     return issues

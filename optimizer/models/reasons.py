@@ -29,6 +29,8 @@ class Reason(str, Enum):
     NOT_ENOUGH_CAPACITY = "not_enough_capacity"
     REGION_FAILED = "region_failed"
     DEPENDS_ON_REJECTED_ROW = "depends_on_rejected_row"
+    PREDECESSOR_UNPLANNED = "predecessor_unplanned"
+    NO_ROOM_AFTER_PREDECESSOR = "no_room_after_predecessor"
 
 
 EXPLANATION: dict[Reason, str] = {
@@ -73,6 +75,12 @@ EXPLANATION: dict[Reason, str] = {
     Reason.NOT_ENOUGH_CAPACITY: "every qualified technician-day was tried and is full: it fits nowhere",
     Reason.REGION_FAILED: "its region was planned apart and its plan failed twice",
     Reason.DEPENDS_ON_REJECTED_ROW: (
-        "an input row it depends on (its required technician) was set aside for a bad cell (see rejected.csv)"
+        "an input row it depends on (its required technician, or the order it follows) was set aside for a bad "
+        "cell (see rejected.csv)"
+    ),
+    Reason.PREDECESSOR_UNPLANNED: "the visit it follows (after) is not planned, so it cannot be either",
+    Reason.NO_ROOM_AFTER_PREDECESSOR: (
+        "no technician who may serve it has room for it in the time after the visit it follows "
+        "(its gap, after_max and same_technician)"
     ),
 }

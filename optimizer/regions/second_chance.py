@@ -5,7 +5,8 @@ already been offered to who is qualified for it, as a re-plan of that region's p
 at the start of the horizon with the order added, so that region's visits are kept
 where that costs less than changing them (the stability weights of a re-plan). What
 that region leaves unplanned in turn may go to the next region in a later round:
-one neighbour per round, so that no order is ever planned by two regions.
+one neighbour per round, so that no order is ever planned by two regions. Orders
+linked by ``after`` stay with their chain's region (a link holds within one plan).
 """
 
 from __future__ import annotations
@@ -67,7 +68,11 @@ def second_chances(
         for u in plans[r.name].unplanned
         if Reason(u.reason) in SECOND_CHANCE and u.order_id not in planned
     }
-    leftovers = [o for o in problem.orders if o.id in left and len(tried.get(o.id, ["own"])) <= neighbours]
+    linked = {o.id for o in problem.orders if o.after is not None}
+    linked |= {o.after.order_id for o in problem.orders if o.after is not None}
+    leftovers = [
+        o for o in problem.orders if o.id in left and o.id not in linked and len(tried.get(o.id, ["own"])) <= neighbours
+    ]
     if not leftovers:
         return []
     techs = problem.technicians

@@ -35,7 +35,7 @@ import numpy.typing as npt
 
 from optimizer.instance.eligibility import personal_qualification
 from optimizer.instance.partition import halves
-from optimizer.models import Problem, Technician
+from optimizer.models import Order, Problem, Technician
 from optimizer.regions.depots import shared_depots
 from optimizer.travel.haversine import haversine_m
 
@@ -110,7 +110,8 @@ def _order_regions(
     that region has a technician qualified for it; else that of its first preferred
     technician who is qualified (so the preference can be met); else that of the
     nearest qualified technician (of the nearest technician where nobody qualifies:
-    the region's plan then says why)."""
+    the region's plan then says why). An order following another goes with the first
+    order of its chain."""
     orders, techs = problem.orders, problem.technicians
     skilled, fits, allowed = personal_qualification(orders, techs)
     qualified = skilled & fits & allowed
@@ -135,7 +136,21 @@ def _order_regions(
             liked = [position[t] for t in order.preferred if t in position and able[o, position[t]]]
             if liked:
                 regions[first + o] = tech_region[liked[0]]
-    return regions
+    return _chains_together(orders, regions)
+
+
+def _chains_together(orders: tuple[Order, ...], regions: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """``regions`` with every order that follows another (``after``), directly or not,
+    in the region of the first order of its chain: a link holds only within one plan."""
+    index = {o.id: k for k, o in enumerate(orders)}
+    out = regions.copy()
+    for k, order in enumerate(orders):
+        head, seen = order, {order.id}
+        while head.after is not None and head.after.order_id in index and head.after.order_id not in seen:
+            head = orders[index[head.after.order_id]]
+            seen.add(head.id)
+        out[k] = regions[index[head.id]]
+    return out
 
 
 def _working_hours(problem: Problem, technician: Technician) -> float:

@@ -75,7 +75,7 @@ class FieldSearch:
         workers = self.workers
         running = threads(workers)
         turns = -(-workers // running)  # searches one after the other on each thread
-        best = completed(problem, instance, routes, seed=seed, seconds=limits.seconds())  # reported before any search
+        best = _completed(problem, instance, routes, seed=seed, seconds=limits.seconds())  # reported before any search
         limits.improved(_routes(best), best["cost"])
         initial = best["routes"]
         cooling = self.end_temperature / self.start_temperature
@@ -107,7 +107,7 @@ class FieldSearch:
             f"{workers} x {self.rounds} rounds, {iterations} iterations, {improvements} improvements, "
             f"{evaluations} routes timed"
         )
-        return as_result(instance, best, status, time.perf_counter() - began)
+        return _as_result(instance, best, status, time.perf_counter() - began)
 
     def complete(self, instance: Instance, result: SolveResult) -> SolveResult:
         """``result`` after changes made outside the search (multi-day visits added, their
@@ -116,13 +116,13 @@ class FieldSearch:
         from optimizer.solvers import _field_search as core
 
         began = time.perf_counter()
-        found = completed(core.Problem(arrays(instance)), instance, result.routes, seed=0, seconds=None)
-        return as_result(
+        found = _completed(core.Problem(arrays(instance)), instance, result.routes, seed=0, seconds=None)
+        return _as_result(
             instance, found, f"{result.status}; completed with pickups", result.solve_s + time.perf_counter() - began
         )
 
 
-def completed(
+def _completed(
     problem: Any, instance: Instance, routes: dict[int, tuple[int, ...]], *, seed: int, seconds: float | None
 ) -> dict[str, Any]:
     """The core's completion of ``routes`` (no search): kept where every rule holds, the
@@ -135,9 +135,23 @@ def completed(
     return found
 
 
-def as_result(instance: Instance, found: dict[str, Any], status: str, seconds: float) -> SolveResult:
+def completion(instance: Instance, routes: dict[int, tuple[int, ...]], status: str) -> tuple[SolveResult, float]:
+    """``routes`` completed by the core, no search and no time limit: kept where every
+    rule of ``instance`` holds, the orders they leave out inserted most valuable first
+    where that costs less than leaving them out, with their pickups; and its objective,
+    the core's (the same as our scheduler's, unrecomputed: this is called in loops)."""
+    from optimizer.solvers import _field_search as core
+
+    found = _completed(core.Problem(arrays(instance)), instance, routes, seed=0, seconds=None)
+    cost = float(found["cost"])
+    return _as_result(instance, found, status, 0.0, objective=cost), cost
+
+
+def _as_result(
+    instance: Instance, found: dict[str, Any], status: str, seconds: float, *, objective: float | None = None
+) -> SolveResult:
     """A core result as the back-end's answer: routes, what each pickup collects, the
-    objective recomputed by our scheduler."""
+    objective (recomputed by our scheduler unless given)."""
     plan = _routes(found)
     pickups = {
         (vehicle, instance.depot_of(found["routes"][vehicle][position])): Pickup(
@@ -145,7 +159,8 @@ def as_result(instance: Instance, found: dict[str, Any], status: str, seconds: f
         )
         for vehicle, position, parts, tools in found["collections"]
     }
-    return SolveResult(plan, routes_cost(instance, plan), status, seconds, pickups, supplied=True)
+    cost = routes_cost(instance, plan) if objective is None else objective
+    return SolveResult(plan, cost, status, seconds, pickups, supplied=True)
 
 
 def _routes(found: dict[str, Any]) -> dict[int, tuple[int, ...]]:

@@ -3,7 +3,7 @@ bookings ask of the search core (see :mod:`optimizer.booking`).
 
 The routes stay as they are (their stops, in their order); the new order goes where it
 adds the least to the exact objective, with the depot pickups its parts or tools need,
-by the core's completion (:func:`optimizer.solvers.field_search.completed`, no search).
+by the core's completion (:func:`optimizer.solvers.field_search.completion`, no search).
 Orders the routes leave out stay out: a booking changes nothing else.
 """
 
@@ -17,8 +17,8 @@ import numpy as np
 
 from optimizer.instance import Instance
 from optimizer.solvers.base import SolveResult
-from optimizer.solvers.field_search import arrays, as_result, completed
-from optimizer.solvers.schedule import schedule_route
+from optimizer.solvers.field_search import completion
+from optimizer.solvers.schedule import routes_cost, schedule_route
 
 _ALWAYS = 1.0e9
 """The price of leaving the new order out while its windows are tried: above any cost
@@ -43,24 +43,21 @@ def fit_slots(
     (``None`` where it fits nowhere). The added cost is the objective with the order
     served there less the objective with ``routes`` as they are and the order left out,
     plus the price of leaving it out: what serving it there costs."""
-    from optimizer.solvers import _field_search as core
-
     starts = {v: tuple(seq) for v, seq in routes.items()}
-    base = _only(instance, starts, order, windows=None)
-    without = completed(core.Problem(arrays(base)), base, starts, seed=0, seconds=None)
-    unserved = float(without["cost"]) - float(instance.order_unplanned_cost[order])
+    _, without = completion(_only(instance, starts, order, windows=None), starts, "as it is")
+    unserved = without - float(instance.order_unplanned_cost[order])
     fits: list[SlotFit | None] = []
     for windows in slots:
         variant = _only(instance, starts, order, windows=windows)
-        found = completed(core.Problem(arrays(variant)), variant, starts, seed=0, seconds=None)
-        vehicle = next((v for v, seq in enumerate(found["routes"]) if order in seq), None)
+        found, cost = completion(variant, starts, "with the order")
+        vehicle = next((v for v, seq in found.routes.items() if order in seq), None)
         if vehicle is None:
             fits.append(None)
             continue
-        timed = schedule_route(variant, vehicle, tuple(found["routes"][vehicle]))
+        timed = schedule_route(variant, vehicle, found.routes[vehicle])
         assert timed is not None, "the core's route has no schedule"
         start_s = int(timed.start_s[timed.visits.index(order)])
-        fits.append(SlotFit(vehicle, start_s, float(found["cost"]) - unserved))
+        fits.append(SlotFit(vehicle, start_s, cost - unserved))
     return fits
 
 
@@ -68,14 +65,26 @@ def add_order(instance: Instance, routes: dict[int, tuple[int, ...]], order: int
     """``routes`` with ``order`` added where it costs least, whatever that costs (a
     booking: the customer was promised its windows); ``None`` where it fits nowhere.
     The result's objective is the instance's own."""
-    from optimizer.solvers import _field_search as core
-
     starts = {v: tuple(seq) for v, seq in routes.items()}
     variant = _only(instance, starts, order, windows=instance.order_windows_s[order, : instance.order_n_windows[order]])
-    found = completed(core.Problem(arrays(variant)), variant, starts, seed=0, seconds=None)
-    if not any(order in seq for seq in found["routes"]):
+    found, _ = completion(variant, starts, "booked: one order added, the rest as it was")
+    if not any(order in seq for seq in found.routes.values()):
         return None
-    return as_result(instance, found, "booked: one order added, the rest as it was", 0.0)
+    return dataclasses.replace(found, objective=routes_cost(instance, found.routes))
+
+
+def routed_only(instance: Instance, routes: dict[int, tuple[int, ...]], *, also: int | None = None) -> Instance:
+    """``instance`` where no order off ``routes`` may be inserted but ``also``."""
+    routed = np.zeros(instance.n_orders, dtype=bool)
+    for seq in routes.values():
+        routed[[s for s in seq if not instance.is_pickup(s)]] = True
+    if also is not None:
+        routed[also] = True
+    return dataclasses.replace(
+        instance,
+        compatible=instance.compatible & routed[None, :],
+        supply_compatible=instance.supply_compatible & routed[None, :],
+    )
 
 
 def _only(
@@ -83,15 +92,8 @@ def _only(
 ) -> Instance:
     """``instance`` where nothing but ``order`` may join ``routes``: with start windows
     ``windows`` and served wherever it fits, or (``None``) not at all."""
-    served = np.zeros(instance.n_orders, dtype=bool)
-    for seq in routes.values():
-        served[[s for s in seq if not instance.is_pickup(s)]] = True
-    if windows is not None:
-        served[order] = True
-    compatible = instance.compatible & served[None, :]
-    supply_compatible = instance.supply_compatible & served[None, :]
     if windows is None:
-        return dataclasses.replace(instance, compatible=compatible, supply_compatible=supply_compatible)
+        return routed_only(instance, routes)
     order_windows = instance.order_windows_s.copy()
     order_windows[order] = -1
     order_windows[order, : len(windows)] = windows
@@ -100,9 +102,7 @@ def _only(
     unplanned = instance.order_unplanned_cost.copy()
     unplanned[order] = _ALWAYS
     return dataclasses.replace(
-        instance,
-        compatible=compatible,
-        supply_compatible=supply_compatible,
+        routed_only(instance, routes, also=order),
         order_windows_s=order_windows,
         order_n_windows=n_windows,
         order_unplanned_cost=unplanned,

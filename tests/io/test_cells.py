@@ -253,3 +253,25 @@ def test_cells_tool_counts_take_copies_and_add_repeats_up():
     assert cells.tool_counts("lift:2;lift") == cells.tool_counts("lift;lift:2") == {"lift": None}
     with pytest.raises(ValueError, match="whole number of copies"):
         cells.tool_counts("lift:two")
+
+
+def test_predecessor_and_flag_cells() -> None:
+    from optimizer.io import cells
+
+    assert cells.predecessor("O-17") == {"order_id": "O-17"}
+    assert cells.predecessor(" O-17+1440 ") == {"order_id": "O-17", "gap_min": 1440.0}
+    assert cells.predecessor("O-17+30.5") == {"order_id": "O-17", "gap_min": 30.5}
+    with pytest.raises(ValueError, match="O-17\\+1440"):
+        cells.predecessor("O-17+later")
+    assert [cells.flag(v) for v in ("yes", "No", "TRUE", "0", 1, 0.0, True, "ja")] == [
+        True,
+        False,
+        True,
+        False,
+        True,
+        False,
+        True,
+        True,
+    ]
+    with pytest.raises(ValueError, match="yes or no"):
+        cells.flag("maybe")

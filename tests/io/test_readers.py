@@ -54,11 +54,11 @@ def sample_frames() -> list[pd.DataFrame]:
 
 
 def test_from_files_sample_has_150_orders_12_technicians_2_depots(sample_problem: Problem):
-    """The bundled sample reads into 152 orders, 12 technicians and 2 depots over 3 days."""
-    assert len(sample_problem.orders) == 152
+    """The bundled sample reads into 154 orders, 12 technicians and 2 depots over 3 days."""
+    assert len(sample_problem.orders) == 154
     assert len(sample_problem.technicians) == 12
     assert [d.id for d in sample_problem.depots] == ["D-MA", "D-HD"]
-    assert sample_problem.orders[0].id == "O-001" and sample_problem.orders[-1].id == "O-152"
+    assert sample_problem.orders[0].id == "O-001" and sample_problem.orders[-1].id == "O-154"
     assert sample_problem.dates == [MONDAY, dt.date(2026, 11, 24), dt.date(2026, 11, 25)]
     assert sample_problem.tz == ZONE
 
@@ -490,6 +490,40 @@ def test_read_tables_reports_an_order_of_a_technician_set_aside_as_unplanned(tmp
         ("technicians.csv", 3, "shift"),
         ("orders.csv", 3, "technician"),
     ]
+
+
+def test_read_tables_reads_links_and_sets_aside_what_they_cannot_follow(tmp_path: Path) -> None:
+    """``after`` (with ``+minutes``), ``after_max`` and ``same_technician`` are read;
+    an order following one set aside for a bad cell leaves with it (and so does its own
+    follower), one following an unknown order or a cycle is set aside itself."""
+    orders = (
+        "order_id,lat,lon,duration_min,after,after_max,same_technician\n"
+        "K1,49.5,8.4,45,,,\n"
+        "R1,49.5,8.4,60,K1+1440,2880,yes\n"
+        "K2,49.5x,8.4,45,,,\n"
+        "R2,49.5,8.4,60,K2,,No\n"
+        "S2,49.5,8.4,60,R2,,\n"
+        "R3,49.5,8.4,60,K9,,\n"
+        "C1,49.5,8.4,60,C2,,\n"
+        "C2,49.5,8.4,60,C1,,\n"
+        "B1,49.5,8.4,60,K1+soon,,\n"
+        "B2,49.5,8.4,60,K1,,maybe\n"
+    )
+    reading = read_csv_tables(tmp_path, orders)
+    assert [o.id for o in reading.problem.orders] == ["K1", "R1"]
+    r1 = reading.problem.orders[1]
+    assert r1.after is not None and (r1.after.order_id, r1.after.gap_min) == ("K1", 1440)
+    assert (r1.after_max_min, r1.same_technician) == (2880, True)
+    assert {(d.order_id, d.reason) for d in reading.dependents} == {
+        ("R2", "depends_on_rejected_row"),
+        ("S2", "depends_on_rejected_row"),
+    }
+    assert "the order it follows 'K2' was set aside" in next(d.detail for d in reading.dependents if d.order_id == "R2")
+    rejected = {(i.entity_id, i.column): i.message for i in reading.rejected}
+    assert rejected[("R3", "after")] == "follows an order not in the orders table"
+    assert "cycle" in rejected[("C1", "after")] and "cycle" in rejected[("C2", "after")]
+    assert "O-17+1440" in rejected[("B1", "after")]
+    assert rejected[("B2", "same_technician")] == "expected yes or no"
 
 
 def test_read_tables_structural_problems_still_refuse_the_input(tmp_path: Path) -> None:

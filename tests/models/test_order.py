@@ -119,3 +119,20 @@ def test_order_rejects_contradicting_technicians(fields: dict[str, Any], message
     """Nobody can be required (or preferred) and excluded at once."""
     with pytest.raises(ValidationError, match=message):
         make_order(**fields)
+
+
+def test_a_link_names_another_order_and_bounds_that_add_up() -> None:
+    from optimizer.models import Order, Predecessor
+
+    base = {"id": "R", "lat": 49.5, "lon": 8.4, "duration_min": 60}
+    assert Order(**base, after="K").after == Predecessor(order_id="K", gap_min=0)
+    assert Order(**base, after={"order_id": "K", "gap_min": 90}, after_max_min=90).after_max_min == 90
+    for bad, message in (
+        ({"after": "R"}, "cannot follow itself"),
+        ({"after": Predecessor(order_id="K", gap_min=120), "after_max_min": 60}, "below the gap"),
+        ({"after_max_min": 60}, "need an order it follows"),
+        ({"same_technician": True}, "need an order it follows"),
+        ({"after": {"order_id": "K", "gap_min": -1}}, "greater than or equal"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            Order(**base, **bad)

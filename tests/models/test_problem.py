@@ -100,3 +100,22 @@ def test_a_horizon_near_the_calendars_end_is_refused_as_input() -> None:
 
     with pytest.raises(pydantic.ValidationError, match="start"):
         make_problem([make_order()], [make_technician()], start=dt.date(9999, 12, 31))
+
+
+def test_links_must_name_orders_of_the_problem_without_cycles() -> None:
+    from optimizer.models.problem import relation_issues
+
+    orders = [
+        make_order("A", after="B"),
+        make_order("B", after="C"),
+        make_order("C", after="A"),
+        make_order("D", after="Z"),
+        make_order("E", after="A"),
+    ]
+    found = {(i.entity_id, i.message) for i in relation_issues(orders, [make_technician("T1")], [])}
+    assert found == {
+        ("A", "is part of a cycle of orders following each other"),
+        ("B", "is part of a cycle of orders following each other"),
+        ("C", "is part of a cycle of orders following each other"),
+        ("D", "follows an order not in the orders table"),
+    }

@@ -37,3 +37,19 @@ def test_a_small_problem_is_one_region() -> None:
     problem = make_problem([make_order()], [make_technician()])
     assert [r.name for r in split(problem)] == ["R01"]
     solve_checked(split(problem)[0].problem)
+
+
+def test_a_chain_of_orders_stays_in_its_first_orders_region() -> None:
+    """K is in the north; R (after K) and S (after R) lie in the south: all three go
+    north, where K is, so that one plan holds both links."""
+    north = make_technician("T-N", lat=49.6, region="north")
+    south = make_technician("T-S", lat=49.3, region="south")
+    orders = [
+        make_order("K", lat=49.6, region="north"),
+        make_order("R", lat=49.3, region="south", after="K"),
+        make_order("S", lat=49.3, region="south", after="R"),
+        make_order("O", lat=49.3, region="south"),
+    ]
+    regions = {r.name: r.problem for r in split(make_problem(orders, [north, south]))}
+    assert sorted(o.id for o in regions["north"].orders) == ["K", "R", "S"]
+    assert [o.id for o in regions["south"].orders] == ["O"]
