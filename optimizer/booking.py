@@ -25,23 +25,32 @@ A booking is a promise: the order gets the offered window as its only window (wi
 its own), so every later plan and re-plan serves it in that window or reports it
 unplanned with a reason; :func:`book` adds it at once, and raises
 :class:`SlotTakenError` where the window no longer fits (someone booked it first).
+
+Offers and bookings are for a visit by one technician that follows no other. In a
+plan with crews or links, :func:`book` staffs the crews and holds the links again
+around the new visit (as :func:`optimizer.solve` does), and refuses the window where
+the new visit no longer fits then; the offers' costs leave those passes out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import numpy as np
 from pydantic import Field
 
 from optimizer.decode import assemble_plan
-from optimizer.exceptions import OptimizerError
+from optimizer.exceptions import InputIssue, InvalidProblemError, OptimizerError
 from optimizer.instance import Instance, compile_instance
 from optimizer.instance.data import NO_DUE_S
 from optimizer.models import Events, Order, Plan, Problem, SolverInfo, TimeWindow
 from optimizer.models.base import Frozen
 from optimizer.models.booking import ClosedDay, Offer, Offers
 from optimizer.replan import replan_problem
+from optimizer.solvers.base import SolveLimits, SolveResult
+from optimizer.solvers.chains import has_links, hold_links
+from optimizer.solvers.crews import has_crews, staff_crews
 from optimizer.solvers.repair import promised_routes
 from optimizer.solvers.slots import SlotFit, add_order, fit_slots
 from optimizer.timeaxis import utc
@@ -80,6 +89,7 @@ def offers(
     provider the plan was made with (default: the problem's)."""
     if slot_min <= 0 or days < 1 or (step_min is not None and step_min <= 0):
         raise ValueError("slot_min and step_min must be positive and days at least 1")
+    _one_visit(order)
     now = now or dt.datetime.now(problem.zone)
     first = max(now.astimezone(problem.zone).date(), problem.start)
     dates = [first + dt.timedelta(days=d) for d in range(days)]
@@ -125,6 +135,7 @@ def book(
     any window): the order with that window is added to ``plan`` as it stands at
     ``now`` (default: the clock) where it costs least, whatever that costs. Raises
     :class:`SlotTakenError` where it fits nowhere in the window."""
+    _one_visit(order)
     now = now or dt.datetime.now(problem.zone)
     pieces = _within(order, window.start, window.end)
     if not pieces:
@@ -135,13 +146,50 @@ def book(
     last = utc(window.end).astimezone(problem.zone).date()
     situation = _situation(problem, plan, booked, now, last, travel)
     instance = compile_instance(situation, travel)
-    result = add_order(instance, promised_routes(instance), instance.order_ids.index(order.id))
-    if result is None:
+    k = instance.order_ids.index(order.id)
+    result = add_order(instance, promised_routes(instance), k)
+    if result is not None and (has_links(instance) or has_crews(instance)):
+        result, instance = _passes(instance, result)  # crews re-staffed, links held around the new visit
+    if result is None or not any(k in seq for seq in result.routes.values()):
         raise SlotTakenError(
             f"order {order.id} no longer fits between {window.start.isoformat()} and {window.end.isoformat()}"
         )
     info = SolverInfo(solver="booking", status=result.status, solver_objective=result.objective)
     return Booking(problem=situation, plan=assemble_plan(situation, instance, result, info), order=booked)
+
+
+def _one_visit(order: Order) -> None:
+    """Offers and bookings are for a visit by one technician that follows no other."""
+    if order.crew > 1 or order.after is not None:
+        column = "crew" if order.crew > 1 else "after"
+        raise InvalidProblemError(
+            [
+                InputIssue(
+                    "order",
+                    None,
+                    column,
+                    "offers and bookings are for a visit by one technician that follows no other: "
+                    "plan this one with a re-plan (a new_order event)",
+                    entity_id=order.id,
+                )
+            ]
+        )
+
+
+def _passes(instance: Instance, result: SolveResult) -> tuple[SolveResult, Instance]:
+    """``result`` after the passes that hold links and staff crews (the plan's helpers
+    are not promised visits, so they are staffed again here), and the instance that
+    times it."""
+    limits = SolveLimits(deadline=time.perf_counter() + _PASSES_S)
+    if has_links(instance):
+        result, instance = hold_links(instance, result, limits)
+    if has_crews(instance):
+        result, instance = staff_crews(instance, result, limits)
+    return result, instance
+
+
+_PASSES_S = 2.0
+"""Seconds a booking gives the passes of links and crews to improve on what they must do."""
 
 
 def _situation(

@@ -144,7 +144,11 @@ def replan_problem(
         Appointment(order_id=stop.order_id, technician_id=route.technician_id, start=stop.start)
         for route in plan.routes
         for stop in route.stops
-        if stop.kind is StopKind.ORDER and stop.order_id and stop.order_id not in served and stop.order_id not in void
+        if stop.kind is StopKind.ORDER
+        and not stop.helper
+        and stop.order_id
+        and stop.order_id not in served
+        and stop.order_id not in void
     )
     fixed_at = {(r.technician_id, s.depot_id, s.start) for r in fixed for s in r.stops}
     pickups = tuple(

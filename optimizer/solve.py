@@ -14,6 +14,7 @@ from optimizer.solvers import SolveLimits, Solver
 from optimizer.solvers import backend as registered
 from optimizer.solvers.base import SupplyingSolver
 from optimizer.solvers.chains import has_links, hold_links
+from optimizer.solvers.crews import has_crews, staff_crews
 from optimizer.solvers.multi_day import add_multi_day, with_multi_day
 from optimizer.solvers.prune import prune
 from optimizer.solvers.schedule import RouteSchedule
@@ -35,6 +36,9 @@ _SUPPLY_SHARE = 0.1
 _LINKS_SHARE = 0.05
 """Part of the time kept, where orders follow orders, for moving whole chains where
 that costs less (see :mod:`optimizer.solvers.chains`)."""
+_CREWS_SHARE = 0.1
+"""Part of the time kept, where visits need several technicians at once, for staffing
+them (see :mod:`optimizer.solvers.crews`)."""
 _MULTI_DAY_SHARE = 0.05
 """Part of the time kept, where jobs are longer than a day, for adding them as multi-day
 visits (see :mod:`optimizer.solvers.multi_day`)."""
@@ -138,16 +142,20 @@ def solve(
     )
     long_jobs = not instance.promises and bool(instance.multi_day_compatible.any())
     pass_needed = instance.needs_supply and not (isinstance(backend, SupplyingSolver) and backend.supplies(instance))
-    linked = has_links(instance)
+    linked, crewed = has_links(instance), has_crews(instance)
     reserve = (
         (_SUPPLY_SHARE if pass_needed else 0.0)
         + (_MULTI_DAY_SHARE if long_jobs else 0.0)
         + (_LINKS_SHARE if linked else 0.0)
+        + (_CREWS_SHARE if crewed else 0.0)
     )
     result = backend.solve(instance, limits.share(1 - reserve) if reserve else limits, seed=chosen.seed)
     result = prune(instance, result)
     if linked:
         result, instance = hold_links(instance, result, limits.share(_LINKS_SHARE / reserve))
+    if crewed:
+        left = reserve - (_LINKS_SHARE if linked else 0.0)  # the part of the time still kept
+        result, instance = staff_crews(instance, result, limits.share(_CREWS_SHARE / left))
     multi_day: dict[int, RouteSchedule] = {}
     if long_jobs:
         result, multi_day, instance = add_multi_day(instance, result, limits.share(_MULTI_DAY_SHARE / reserve))

@@ -172,3 +172,21 @@ def test_a_booked_order_keeps_its_window_in_the_problem() -> None:
     assert booked.order.windows == (window("10:00", "12:00"),)
     assert booked.problem.order_by_id["N"].windows == booked.order.windows
     assert StopKind.ORDER in {s.kind for r in booked.plan.routes for s in r.stops}
+
+
+def test_a_booking_keeps_the_crews_of_the_plan_staffed() -> None:
+    """The plan has a crew of two (T1 and T2); a booked order leaves them in step, and
+    a crew order itself is not for offers."""
+    technicians = [make_technician("T1", skills={"elevator": 1}), make_technician("T2", skills={"elevator": 1})]
+    crew = make_order("E", duration_min=90, crew=2, crew_skills={"elevator": 1})
+    problem = make_problem([crew, make_order("O1", lat=49.53)], technicians)
+    plan = solve_checked(problem)
+    order = make_order("N", duration_min=45, **PLACE)
+    offer = offers(problem, plan, order, days=1, now=at("07:00")).offers[0]
+    booked = book(problem, plan, order, offer, now=at("07:00"))
+    report = optimizer.check(booked.problem, booked.plan)
+    assert report.ok, str(report)
+    members = [(r.technician_id, s.start) for r in booked.plan.routes for s in r.stops if s.order_id == "E"]
+    assert len(members) == 2 and members[0][1] == members[1][1]
+    with pytest.raises(optimizer.InvalidProblemError, match="one technician"):
+        offers(problem, plan, make_order("C", crew=2), now=at("07:00"))

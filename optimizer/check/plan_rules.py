@@ -180,7 +180,7 @@ class _Checker:
                     visited[stop.order_id].append((route, stop, pause))
         for order_id, stops in visited.items():
             self.first_start[order_id] = min(utc(stop.start) for _, stop, _ in stops)
-            if len(stops) > 1:
+            if len(stops) > 1 and self.orders[order_id].crew == 1:
                 self.days_of[order_id] = [route for route, _, _ in stops]
                 self.service_s[order_id] = sum(_work_s(stop, pause) for _, stop, pause in stops)
         for route in plan.routes:
@@ -205,7 +205,7 @@ class _Checker:
             for stop in route.stops:
                 if stop.kind is StopKind.ORDER and stop.order_id in self.orders:
                     seen[stop.order_id] += 1
-                    if utc(stop.start) == self.first_start[stop.order_id]:
+                    if utc(stop.start) == self.first_start[stop.order_id] and not stop.helper:
                         lateness += self.pricing.lateness(self.orders[stop.order_id], stop.start)
                         preferred += self.pricing.preference(self.orders[stop.order_id], route.technician_id)
         for key, count in route_keys.items():
@@ -216,7 +216,9 @@ class _Checker:
         unplanned_ids = Counter(u.order_id for u in plan.unplanned)
         for order in problem.orders:
             total = seen[order.id] + unplanned_ids[order.id]
-            if seen[order.id] > 1:
+            if order.crew > 1 and seen[order.id]:
+                self.crew(order, visited[order.id])
+            elif seen[order.id] > 1:
                 self.multi_day(order)
             if seen[order.id] and unplanned_ids[order.id]:
                 self.flag("duplicate_order", "both visited and reported unplanned", order=order.id)
@@ -235,7 +237,7 @@ class _Checker:
             s.order_id: (r.technician_id, utc(s.start))
             for r in plan.routes
             for s in r.stops
-            if s.kind is StopKind.ORDER and s.order_id
+            if s.kind is StopKind.ORDER and s.order_id and not s.helper
         }
         weights = problem.weights
         terms = {
@@ -429,11 +431,30 @@ class _Checker:
         if order.parts:
             self.flag("multi_day", "a multi-day visit may not use parts", order=order.id)
 
+    def crew(self, order: Order, stops: list[tuple[Route, Stop, Stop | None]]) -> None:
+        """A visit of several technicians: ``crew`` members, each a different technician,
+        one of them not a helper (the one with the order's skills, parts and tools), all
+        on one day, starting and ending at the same instants, no break inside."""
+        flag = lambda kind, msg: self.flag(kind, msg, order=order.id)  # noqa: E731
+        technicians = {route.technician_id for route, _, _ in stops}
+        if len(stops) != order.crew or len(technicians) != len(stops):
+            flag("crew", f"needs {order.crew} technicians at once, has {len(technicians)} on {len(stops)} visits")
+        leads = [stop for _, stop, _ in stops if not stop.helper]
+        if len(leads) != 1:
+            flag("crew", f"has {len(leads)} members who are not helpers, not one")
+        if len({route.date for route, _, _ in stops}) > 1 or len({(utc(s.start), utc(s.end)) for _, s, _ in stops}) > 1:
+            times = ", ".join(f"{self.clock(s.start, True)}-{self.clock(s.end)}" for _, s, _ in stops)
+            flag("crew_synchrony", f"its members do not start and end together ({times})")
+        if any(pause is not None for _, _, pause in stops):
+            flag("crew_synchrony", "a break interrupts a crew's visit")
+
     @staticmethod
     def needed_s(order: Order, tech: Technician) -> float:
         """Seconds of work ``order`` takes ``tech``: its minutes times his factor for its
         skills (the largest of them; his overall factor where a skill has none), to the
         nearest second."""
+        if order.crew > 1:
+            return float(round(60 * order.duration_min))  # a crew works the order's own minutes, together
         factors = [tech.efficiency.skills.get(skill, tech.efficiency.factor) for skill in order.skills]
         return float(round(60 * order.duration_min * max(factors or [tech.efficiency.factor])))
 
@@ -453,10 +474,16 @@ class _Checker:
     def visit(self, route: Route, tech: Technician, order: Order, stop: Stop, pause: Stop | None = None) -> None:
         """Qualification and timing of one visit (``pause``: a break that interrupts it)."""
         flag = lambda kind, msg: self.flag(kind, msg, route, order.id)  # noqa: E731
-        for skill, level in order.skills.items():
+        needs = dict(order.crew_skills) if stop.helper else {**order.skills}
+        if not stop.helper:
+            for skill, level in order.crew_skills.items():
+                needs[skill] = max(level, needs.get(skill, 0))
+        for skill, level in needs.items():
             if tech.skills.get(skill, 0) < level:
                 flag("skill", f"needs {skill}:{level}, technician has level {tech.skills.get(skill, 0)}")
-        if order.technician is not None and order.technician != tech.id:
+        if stop.helper and order.crew == 1:
+            flag("crew", "a helper at a visit of one technician")
+        if order.technician is not None and order.technician != tech.id and not stop.helper:
             flag("required_technician", f"must be served by {order.technician}")
         if tech.id in order.excluded:
             flag("excluded_technician", f"{tech.id} is excluded from serving it")
@@ -533,7 +560,7 @@ class _Checker:
                         takes[depot.id].append((utc(stop.start), stop, route))
                         van.update(stop.picked)
                         tools |= stop.picked_tools
-                    elif stop.kind is StopKind.ORDER and stop.order_id in self.orders:
+                    elif stop.kind is StopKind.ORDER and stop.order_id in self.orders and not stop.helper:
                         order = self.orders[stop.order_id]
                         history = stop.order_id in fixed_orders  # as reported, whatever the van held
                         for part, qty in sorted(order.parts.items()):

@@ -140,6 +140,7 @@ def _route(instance: Instance, timed: RouteSchedule, pickups: dict[tuple[int, in
                 order_id=instance.order_ids[stop],
                 late_min=timed.late_s[position] / 60,
                 late_cause=late_cause(instance, stop, timed.start_s[position]) if timed.late_s[position] else "",
+                helper=bool(instance.order_lead[stop] >= 0),
                 **times,
             )
         )

@@ -48,7 +48,9 @@ def unplanned_orders(
     busy = set(result.multi_day) | {v for v, seq in result.routes.items() if seq}
     links = _Links(instance, schedules, routes) if has_links(instance) else None
     return tuple(
-        _unplanned(instance, left, state, busy, o, links) for o in range(instance.n_orders) if o not in planned
+        _unplanned(instance, left, state, busy, o, links)
+        for o in range(instance.n_orders)
+        if o not in planned and instance.order_lead[o] < 0  # a crew's helpers are its lead's
     )
 
 
@@ -145,6 +147,8 @@ def _unplanned(
     linked = None if links is None else links.reason(order)
     if linked is not None and (reason is None or linked[0] is Reason.PREDECESSOR_UNPLANNED):
         reason, detail = linked
+    elif reason is None and instance.order_crew[order] > 1:
+        reason, detail = Reason.CREW_NOT_STAFFED, _crew_detail(instance, order)
     elif reason is Reason.NO_SHIFT_FITS and not instance.promises and instance.multi_day_compatible[:, order].any():
         reason, detail = _multi_day_reason(instance, order, busy)
     elif reason is Reason.PARTS_UNAVAILABLE_UNTIL:
@@ -175,6 +179,12 @@ def _unplanned(
         detail=detail,
         until=until,
     )
+
+
+def _crew_detail(instance: Instance, order: int) -> str:
+    """How many technicians could be the crew of ``order``, against how many it needs."""
+    crew, people = int(instance.order_crew[order]), int(instance.order_crew_people[order])
+    return f" (needs {crew} technicians at once; {people} may be part of its crew)"
 
 
 def late_cause(instance: Instance, order: int, start_s: int) -> str:

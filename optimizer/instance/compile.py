@@ -12,7 +12,9 @@ in named steps, each a module of this package:
 9. :mod:`~optimizer.instance.personal`: each technician's duration of each order, and
    the customers' preferred technicians;
 10. :mod:`~optimizer.instance.links`: orders that follow other orders (their windows
-    are cut before step 6).
+    are cut before step 6);
+11. :mod:`~optimizer.instance.crews`: a visit of several technicians as a lead order
+    and helper orders (before step 2).
 
 This is the only place where ids become indices.
 """
@@ -24,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from optimizer.instance.crews import crew_people, with_helpers
 from optimizer.instance.data import Instance
 from optimizer.instance.eligibility import compile_eligibility
 from optimizer.instance.links import compile_links, linked_windows
@@ -48,7 +51,7 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
     horizon_s = axis.seconds(problem.horizon_end)
     working = WorkingTime(problem, axis)
     resumes = resume_points(problem)
-    left = remaining(problem)
+    left, order_lead = with_helpers(remaining(problem))
     lat, lon = location_arrays(left, list(resumes.values()))
     matrix = travel_matrix(left, travel or travel_provider(left.travel), lat, lon)
     n_techs, n_orders = len(left.technicians), len(left.orders)
@@ -58,7 +61,8 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
     order_loc = n_techs + np.arange(n_orders, dtype=np.int64)
     duration_min = np.array([o.duration_min for o in left.orders], dtype=np.float64).reshape(n_orders)
     duration_s = np.rint(60 * duration_min).astype(np.int64)
-    personal = compile_personal(left, duration_min)
+    order_crew = np.array([o.crew for o in left.orders], dtype=np.int64).reshape(n_orders)
+    personal = compile_personal(left, duration_min, nominal=order_crew > 1)
     links = compile_links(left)
     windows = order_windows(left, axis, horizon_s, not_before_s=working.now_s)
     shortest_s = personal.technician_duration_s.min(axis=0, initial=np.iinfo(np.int64).max)
@@ -79,6 +83,8 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
     )
     prices = compile_prices(problem, left.orders, axis)
     weights = left.weights
+    helper = order_lead >= 0  # a crew's helpers: no price of their own
+    unpriced = np.where(helper, 0.0, 1.0)
     return Instance(
         order_ids=tuple(o.id for o in left.orders),
         technician_ids=tuple(t.id for t in left.technicians),
@@ -93,10 +99,15 @@ def compile_instance(problem: Problem, travel: TravelProvider | None = None) -> 
         order_duration_s=duration_s,
         order_due_s=prices.order_due_s,
         order_urgency=np.array([URGENCIES.index(o.urgency) for o in left.orders], dtype=np.int64),
-        order_unplanned_cost=prices.order_leave_out_cost + promises.reassign_cost,
-        order_late_base=prices.order_late_base,
-        order_sunk_late_cost=prices.order_sunk_late_cost,
-        order_deferrable=prices.order_deferrable,
+        order_unplanned_cost=unpriced * (prices.order_leave_out_cost + promises.reassign_cost),
+        order_late_base=unpriced * prices.order_late_base,
+        order_sunk_late_cost=unpriced * prices.order_sunk_late_cost,
+        order_deferrable=prices.order_deferrable & ~helper,
+        order_lead=order_lead,
+        order_crew=order_crew,
+        order_crew_people=crew_people(
+            order_lead, order_crew, eligibility.supply_compatible, vehicles.vehicle_technician
+        ),
         lateness=prices.lateness,
         order_load=np.array([o.load for o in left.orders], dtype=np.float64),
         overtime_cost_per_min=weights.overtime_per_min,

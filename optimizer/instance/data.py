@@ -112,6 +112,13 @@ class Instance:
     """[days] technicians who count for fair days that day without a vehicle (busy 0)."""
     balance_per_s2: float
     """The fair-days weight per squared second of deviation from a day's mean busy time."""
+    order_lead: IntArray
+    """[O] for a crew's helper, its lead's index; ``-1`` for every other order (see
+    :mod:`optimizer.instance.crews`)."""
+    order_crew: IntArray
+    """[O] technicians the order's visit needs at once (its lead's and helpers' alike)."""
+    order_crew_people: IntArray
+    """[O] for a crew's lead, the technicians who may be members of its crew; 0 otherwise."""
     order_after: IntArray
     """[O] the order each follows (``-1``: none left to plan; see :mod:`optimizer.instance.links`)."""
     order_after_gap_s: IntArray

@@ -99,7 +99,8 @@ def compile_eligibility(
     longer = duration_s[technician] > day_span[:, None]
     needs_parts = np.asarray(stock.order_parts.any(axis=1), dtype=bool)
     multi_day = qualified[technician] & on_van & longer & ~needs_parts[None, :] & ~vehicles.idle[:, None]
-    multi_day[:, [o for o, r in enumerate(presolve) if r is not Reason.NO_SHIFT_FITS]] = False
+    crewed = [o.crew > 1 for o in problem.orders]  # a crew is not split over days
+    multi_day[:, [o for o, r in enumerate(presolve) if r is not Reason.NO_SHIFT_FITS or crewed[o]]] = False
     return Eligibility(
         compatible=_van_first(supplied, on_van, vehicles.vehicle_day),
         supply_compatible=supplied,

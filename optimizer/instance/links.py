@@ -52,7 +52,9 @@ def fixed_ends(problem: Problem) -> dict[str, tuple[dt.datetime, str]]:
 
 def compile_links(left: Problem) -> Links:
     """The links among the orders left to plan."""
-    index = {o.id: k for k, o in enumerate(left.orders)}
+    index: dict[str, int] = {}
+    for k, o in enumerate(left.orders):
+        index.setdefault(o.id, k)  # a crew's lead, not its helpers
     n = len(left.orders)
     after = np.full(n, -1, dtype=np.int64)
     gap = np.zeros(n, dtype=np.int64)

@@ -22,14 +22,17 @@ class Personal:
     order_preferred_miss: FloatArray
 
 
-def compile_personal(problem: Problem, duration_min: FloatArray) -> Personal:
+def compile_personal(problem: Problem, duration_min: FloatArray, *, nominal: BoolArray | None = None) -> Personal:
     """Durations and preferences of ``problem`` (what is left of a re-plan); ``duration_min``
-    [O] are the orders' minutes of work."""
+    [O] are the orders' minutes of work; the orders marked ``nominal`` [O] (a crew's,
+    whose members end together) take them whoever serves them."""
     orders, techs = problem.orders, problem.technicians
     factor = np.ones((len(techs), len(orders)), dtype=np.float64)
     for k, technician in enumerate(techs):  # most work at the planned pace: their row stays 1
         if technician.efficiency.factor != 1.0 or technician.efficiency.skills:
             factor[k] = [technician.efficiency.of(o.skills) for o in orders]
+    if nominal is not None:
+        factor[:, nominal] = 1.0
     index = {t.id: k for k, t in enumerate(techs)}
     preferred = np.zeros((len(techs), len(orders)), dtype=bool)
     for o, order in enumerate(orders):

@@ -52,7 +52,9 @@ class Promises:
         weights = left.weights.stability
         now_s = axis.seconds_from(progress.now)
         vehicle_of = {(left.technicians[t].id, left.dates[d]): v for v, (t, d) in enumerate(vehicles) if usable[v]}
-        order_index = {o.id: i for i, o in enumerate(left.orders)}
+        order_index: dict[str, int] = {}
+        for i, order in enumerate(left.orders):
+            order_index.setdefault(order.id, i)  # a crew's lead, not its helpers (who follow every other order)
         for promise in progress.promised:
             o = order_index.get(promise.order_id)
             if o is None:

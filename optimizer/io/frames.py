@@ -35,6 +35,7 @@ VISIT_COLUMNS = (
     "late_cause",
     "picked",
     "picked_tools",
+    "helper",
 )
 UNASSIGNED_COLUMNS = ("order_id", "urgency", "reason", "detail", "until")
 ORDER_COLUMNS = ("technician_name", "order_type", "urgency", "windows", "due")
@@ -94,6 +95,7 @@ def visits_frame(plan: Plan, problem: Problem | None = None) -> pd.DataFrame:
             "late_cause": stop.late_cause,
             "picked": ";".join(f"{k}:{v}" for k, v in sorted(stop.picked.items())),
             "picked_tools": ";".join(sorted(stop.picked_tools)),
+            "helper": stop.helper,
         }
         for route in sorted(plan.routes, key=lambda r: (r.technician_id, r.date))
         for seq, stop in enumerate(route.stops)

@@ -106,6 +106,8 @@ ORDERS = Table(
         Column("after", "after", _plain(cells.predecessor)),
         Column("after_max", "after_max_min", _plain(cells.number), numeric=True),
         Column("same_technician", "same_technician", _plain(cells.flag)),
+        Column("crew", "crew", _plain(cells.whole), numeric=True),
+        Column("crew_skills", "crew_skills", _plain(cells.levels)),
         Column("region", "region", _plain(cells.text)),
     ),
     pass_through="attributes",

@@ -39,7 +39,7 @@ class Order(Frozen):
     ones never do. ``after`` links it to the visit it follows (see :class:`Predecessor`):
     it starts at most ``after_max_min`` minutes after that visit ends where given, by
     the same technician with ``same_technician``; it is planned only where that visit
-    is.
+    is. ``crew`` technicians serve it together (see the data contract, "Crew visits").
     """
 
     id: str = Field(min_length=1)
@@ -70,6 +70,10 @@ class Order(Frozen):
         default=None, ge=0, le=366 * 24 * 60, description="starts at most this many minutes after that visit ends"
     )
     same_technician: bool = Field(default=False, description="served by the technician of the visit it follows")
+    crew: int = Field(default=1, ge=1, le=10, description="technicians needed on site at once")
+    crew_skills: SkillLevels = Field(
+        default_factory=dict, description="skill levels every member of the crew must hold (crew > 1)"
+    )
     region: str | None = Field(default=None, description="planning region, for solving regions apart")
     attributes: dict[str, str] = Field(
         default_factory=dict,
@@ -81,6 +85,22 @@ class Order(Frozen):
     @classmethod
     def _order_id(cls, after: object) -> object:
         return {"order_id": after} if isinstance(after, str) else after
+
+    @field_validator("crew")
+    @classmethod
+    def _one_visit(cls, crew: int, info: ValidationInfo) -> int:
+        if crew > 1 and info.data.get("preferred"):
+            raise ValueError("preferred technicians apply to visits by one technician (crew 1)")
+        if crew > 1 and info.data.get("after") is not None:
+            raise ValueError("a visit of a crew cannot follow another visit (after) yet")
+        return crew
+
+    @field_validator("crew_skills")
+    @classmethod
+    def _of_a_crew(cls, skills: dict[str, int], info: ValidationInfo) -> dict[str, int]:
+        if skills and info.data.get("crew", 1) == 1:
+            raise ValueError("crew_skills need a crew of more than one technician")
+        return skills
 
     @model_validator(mode="after")
     def _linked(self) -> Order:

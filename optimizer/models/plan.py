@@ -41,6 +41,11 @@ class Stop(Frozen):
     picked: Quantities = Field(default_factory=dict, description="parts collected at a pickup")
     picked_tools: frozenset[str] = Field(default=frozenset(), description="tools collected at a pickup")
     late_cause: str = Field(default="", description="why a late visit could not start earlier")
+    helper: bool = Field(
+        default=False,
+        description="a crew member who assists at a visit of several technicians (holds the crew skills; "
+        "the one member without this flag holds the order's skills and brings its parts and tools)",
+    )
 
 
 class Route(Frozen):

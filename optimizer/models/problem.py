@@ -59,6 +59,19 @@ def relation_issues(
                     entity_id=order_id,
                 )
             )
+    crews = {o.id for o in orders if o.crew > 1}
+    for order_id, before in follows.items():
+        if before in crews:
+            issues.append(
+                InputIssue(
+                    "orders",
+                    None,
+                    "after",
+                    "follows a visit of a crew (not supported yet)",
+                    value=before,
+                    entity_id=order_id,
+                )
+            )
     for order_id in follows:
         seen = {order_id}
         step = follows.get(order_id)

@@ -31,6 +31,7 @@ class Reason(str, Enum):
     DEPENDS_ON_REJECTED_ROW = "depends_on_rejected_row"
     PREDECESSOR_UNPLANNED = "predecessor_unplanned"
     NO_ROOM_AFTER_PREDECESSOR = "no_room_after_predecessor"
+    CREW_NOT_STAFFED = "crew_not_staffed"
 
 
 EXPLANATION: dict[Reason, str] = {
@@ -79,6 +80,10 @@ EXPLANATION: dict[Reason, str] = {
         "cell (see rejected.csv)"
     ),
     Reason.PREDECESSOR_UNPLANNED: "the visit it follows (after) is not planned, so it cannot be either",
+    Reason.CREW_NOT_STAFFED: (
+        "it needs several technicians at once, and no start was found where enough of them who hold the crew "
+        "skills (one of them the order's skills, parts and tools) are free together, at less than leaving it out"
+    ),
     Reason.NO_ROOM_AFTER_PREDECESSOR: (
         "no technician who may serve it has room for it in the time after the visit it follows "
         "(its gap, after_max and same_technician)"

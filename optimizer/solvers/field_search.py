@@ -196,6 +196,7 @@ def arrays(instance: Instance) -> dict[str, Any]:
         "technician_duration_s": ints(instance.technician_duration_s),
         "preferred": np.ascontiguousarray(instance.preferred, dtype=np.uint8).ravel(),
         "order_preferred_miss": floats(instance.order_preferred_miss),
+        "order_unbroken": np.ascontiguousarray(instance.order_crew > 1, dtype=np.uint8).ravel(),
         "order_windows_s": ints(instance.order_windows_s),
         "order_n_windows": ints(instance.order_n_windows),
         "order_due_s": ints(instance.order_due_s),

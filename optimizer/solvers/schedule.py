@@ -20,7 +20,8 @@ gap the break starts as early as the window allows; if that is before the drive 
 end, it delays the arrival (a break at the origin or on the road), otherwise it is
 taken on site while waiting.
 
-Long jobs: the break may also interrupt an order (never a depot pickup), where that
+Long jobs: the break may also interrupt an order (never a depot pickup, nor the visit
+of a crew, whose members end together), where that
 costs less than every gap (a long job starting at 09:00 is not put off until after a
 lunch break at home): it starts within ``[break_start, break_end]``, no earlier than
 the service starts and before its work is done, and the visit ends ``d`` seconds later
@@ -136,7 +137,7 @@ def schedule_route(
     inside = (
         forward(instance, vehicle, visits, break_gap=k, inside=True)
         for k, stop in enumerate(visits)
-        if not instance.is_pickup(stop)
+        if not instance.is_pickup(stop) and instance.order_crew[stop] == 1  # a crew's members end together
     )
     return _cheapest(instance, itertools.chain(gaps, inside))
 

@@ -526,6 +526,22 @@ def test_read_tables_reads_links_and_sets_aside_what_they_cannot_follow(tmp_path
     assert rejected[("B2", "same_technician")] == "expected yes or no"
 
 
+def test_read_tables_reads_crews(tmp_path: Path) -> None:
+    orders = (
+        "order_id,lat,lon,duration_min,crew,crew_skills\n"
+        "E1,49.5,8.4,45,2,elevator:2\n"
+        "E2,49.5,8.4,45,1.5,\n"
+        "E3,49.5,8.4,45,1,elevator\n"
+        "O1,49.5,8.4,45,,\n"
+    )
+    reading = read_csv_tables(tmp_path, orders)
+    assert [(o.id, o.crew, o.crew_skills) for o in reading.problem.orders] == [
+        ("E1", 2, {"elevator": 2}),
+        ("O1", 1, {}),
+    ]
+    assert {(i.entity_id, i.column) for i in reading.rejected} == {("E2", "crew"), ("E3", "crew_skills")}
+
+
 def test_read_tables_structural_problems_still_refuse_the_input(tmp_path: Path) -> None:
     """A missing required column, and a technicians table whose every row is bad, stop
     the run: there is nothing sensible to plan."""

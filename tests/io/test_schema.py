@@ -27,7 +27,7 @@ def test_required_and_numeric_columns() -> None:
     assert [c.name for c in ORDERS.columns if c.required] == ["order_id", "lat", "lon", "duration_min"]
     assert [c.name for c in TECHNICIANS.columns if c.required] == ["technician_id", "lat", "lon"]
     assert [c.name for c in DEPOTS.columns if c.required] == ["depot_id", "lat", "lon", "hours"]
-    assert [c.name for c in ORDERS.columns if c.numeric] == ["lat", "lon", "duration_min", "load", "after_max"]
+    assert [c.name for c in ORDERS.columns if c.numeric] == ["lat", "lon", "duration_min", "load", "after_max", "crew"]
     assert [c.name for c in TECHNICIANS.columns if c.numeric] == [
         "lat",
         "lon",

@@ -136,3 +136,19 @@ def test_a_link_names_another_order_and_bounds_that_add_up() -> None:
     ):
         with pytest.raises(ValueError, match=message):
             Order(**base, **bad)
+
+
+def test_a_crew_needs_two_or_more_and_no_preferred_or_link() -> None:
+    from optimizer.models import Order
+
+    base = {"id": "E", "lat": 49.5, "lon": 8.4, "duration_min": 60}
+    assert Order(**base, crew=2, crew_skills={"elevator": 1}).crew == 2
+    for bad, message in (
+        ({"crew": 0}, "greater than or equal to 1"),
+        ({"crew": 11}, "less than or equal to 10"),
+        ({"crew_skills": {"elevator": 1}}, "crew of more than one"),
+        ({"crew": 2, "preferred": ("T1",)}, "visits by one technician"),
+        ({"crew": 2, "after": "K"}, "cannot follow another visit"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            Order(**base, **bad)

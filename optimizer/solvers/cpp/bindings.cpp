@@ -46,6 +46,7 @@ fs::Data make_data(const nb::dict& a) {
     d.duration = column<int64_t>(a, "technician_duration_s");
     d.preferred = column<uint8_t>(a, "preferred");
     d.preferred_miss = column<double>(a, "order_preferred_miss");
+    d.unbroken = column<uint8_t>(a, "order_unbroken");
     d.order_windows = column<int64_t>(a, "order_windows_s");
     d.order_n_windows = column<int64_t>(a, "order_n_windows");
     d.order_due = column<int64_t>(a, "order_due_s");
@@ -106,7 +107,7 @@ fs::Data make_data(const nb::dict& a) {
          d.depot_hours.size() == D * d.n_days * 2 &&
          d.kind_from.size() == S && d.kind_available.size() == S * P && d.vehicle_day.size() == V &&
          d.vehicle_technician.size() == V && d.duration.size() == T * O && d.preferred.size() == T * O &&
-         d.preferred_miss.size() == O && d.max_orders.size() == V && d.max_travel.size() == V &&
+         d.preferred_miss.size() == O && d.unbroken.size() == O && d.max_orders.size() == V && d.max_travel.size() == V &&
          d.busy_before.size() == V && d.day_others.size() == (size_t)d.n_days;
     for (const auto* column : {&d.order_duration, &d.order_n_windows, &d.order_due, &d.promised_vehicle, &d.promised_s})
         ok = ok && column->size() == O;

@@ -25,6 +25,7 @@ struct Data {
     std::vector<int64_t> duration;       // [T * O] seconds each technician works on each order (efficiency)
     std::vector<uint8_t> preferred;      // [T * O] serves the order at no preference cost
     std::vector<double> preferred_miss;  // [O] what a visit by a technician not preferred costs
+    std::vector<uint8_t> unbroken;       // [O] no break may interrupt it (a crew's visit: its members end together)
     std::vector<int64_t> order_windows;  // [O * W * 2], start windows sorted by opening
     std::vector<int64_t> order_n_windows;
     std::vector<int64_t> order_due;      // [O]

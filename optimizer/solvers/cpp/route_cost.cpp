@@ -104,7 +104,7 @@ double RouteCost::operator()(int vehicle, const int* stops, int n) {
         if (cost < best) best = cost;
     }
     for (int visit = 0; visit < n; ++visit) {  // or inside a long job, where that costs less
-        if (d_.is_pickup(stops[visit])) continue;  // a break never interrupts a pickup
+        if (d_.is_pickup(stops[visit]) || d_.unbroken[stops[visit]]) continue;  // nor a pickup, nor a crew's visit
         double cost = with_break_inside(vehicle, stops, n, visit);
         if (cost < best) best = cost;
     }

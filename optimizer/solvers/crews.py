@@ -1,0 +1,187 @@
+"""The crew pass: each visit of several technicians staffed at one start, or left out.
+
+A crew order is a lead and its helpers in the instance (:mod:`optimizer.instance.crews`);
+the back-ends plan the lead like any order and never the helpers, who carry no price.
+This pass then takes the crews one by one, most valuable first, from the routes with
+every helper taken out:
+
+1. the crew left out, as a baseline (the core's completion of the routes without it);
+2. the crew where the back-end put its lead: lead and helpers pinned to that start
+   (or a few minutes later, ``_NUDGES_MIN``), the helpers on other technicians' routes
+   of the same day (the *fenced* instance: every member's window is that one instant;
+   crews already staffed stay pinned);
+3. while the time lasts, the lead on each of the ``_CANDIDATES`` technician-days that
+   start nearest to it, at starts every ``_STEP_S`` within its windows and that day's
+   hours;
+
+and keeps the cheapest whole answer. Every member therefore starts at the same
+instant, works the order's own minutes with no break inside, and ends with the
+others; waiting on site for the crew is priced like any waiting. The last fenced
+instance times the plan.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from optimizer.instance import Instance
+from optimizer.instance.windows import clipped
+from optimizer.solvers.base import SolveLimits, SolveResult
+from optimizer.solvers.field_search import completion
+from optimizer.solvers.schedule import routes_cost, schedule_all
+
+_CANDIDATES = 12
+"""Technician-days tried for a crew's lead: those that start nearest to it."""
+_STEP_S = 1800
+"""Seconds between the starts tried for a crew on a technician-day."""
+_STARTS = 16
+"""Starts tried per technician-day at most (spread over its hours)."""
+_NUDGES_MIN = (0, 5, 10, 15, 20, 30, 45)
+"""Minutes after the start the back-end gave a crew's lead that are tried first (the
+helpers may need the time to get there)."""
+_ALWAYS = 1.0e9
+"""The price of leaving a member out while a crew is tried: it is served wherever it fits."""
+_EPSILON = 1e-6
+
+Staffed = dict[int, tuple[int, int]]
+"""Each staffed crew's lead -> (its vehicle, the crew's start second)."""
+
+
+def has_crews(instance: Instance) -> bool:
+    """Whether some order needs several technicians at once."""
+    return bool((instance.order_lead >= 0).any())
+
+
+def staff_crews(instance: Instance, result: SolveResult, limits: SolveLimits) -> tuple[SolveResult, Instance]:
+    """``result`` with every crew staffed at one start or left out (see the module
+    docstring), and the instance that times it."""
+    helpers = _helpers(instance)
+    routes = _without(dict(result.routes), {h for hs in helpers.values() for h in hs})
+    staffed: Staffed = {}
+    for lead in sorted(helpers, key=lambda o: (-float(instance.order_unplanned_cost[o]), o)):
+        members = {lead, *helpers[lead]}
+        base = _fenced(instance, routes, staffed, helpers)
+        placed = _where_is(base, routes, lead)
+        rest = _without(routes, members)
+        best, cost = completion(_fenced(instance, rest, staffed, helpers), rest, "crew left out")
+        best_routes, best_at = dict(best.routes), None
+        nudged = [] if placed is None else [(placed[0], placed[1] + 60 * m) for m in _NUDGES_MIN]
+        for k, (vehicle, start_s) in enumerate([*nudged, *_candidates(instance, lead)]):
+            if (k > 0 or placed is None) and limits.expired():
+                break
+            trial = _fenced(instance, rest, staffed, helpers, trying=(lead, vehicle, start_s))
+            found, price = completion(trial, rest, "crew tried")
+            served = {s for seq in found.routes.values() for s in seq}
+            if members <= served and price < cost - _EPSILON:
+                best_routes, cost, best_at = dict(found.routes), price, (vehicle, start_s)
+        routes = best_routes
+        if best_at is not None:
+            staffed[lead] = best_at
+    timing = _fenced(instance, routes, staffed, helpers)
+    final, _ = completion(timing, routes, "crews staffed")
+    return (
+        dataclasses.replace(
+            final,
+            objective=routes_cost(timing, final.routes),
+            status=f"{result.status}; {len(staffed)} of {len(helpers)} crews staffed",
+            solve_s=result.solve_s,
+            multi_day=result.multi_day,
+        ),
+        timing,
+    )
+
+
+def _helpers(instance: Instance) -> dict[int, list[int]]:
+    """Each crew's lead -> its helpers."""
+    out: dict[int, list[int]] = {}
+    for helper in np.flatnonzero(instance.order_lead >= 0).tolist():
+        out.setdefault(int(instance.order_lead[helper]), []).append(helper)
+    return out
+
+
+def _where_is(timing: Instance, routes: dict[int, tuple[int, ...]], order: int) -> tuple[int, int] | None:
+    """(vehicle, start second) of ``order`` on ``routes`` timed by ``timing``; ``None``
+    where no route serves it."""
+    for vehicle, seq in routes.items():
+        if order in seq:
+            timed = schedule_all(timing, {vehicle: list(seq)})[vehicle]
+            return vehicle, int(timed.start_s[timed.visits.index(order)])
+    return None
+
+
+def _candidates(instance: Instance, lead: int) -> list[tuple[int, int]]:
+    """(vehicle, start) pairs to try the crew at: the ``_CANDIDATES`` technician-days
+    that may serve the lead and start nearest to it, each at starts every ``_STEP_S``
+    within the lead's windows and the day's hours (at most ``_STARTS`` a day)."""
+    able = np.flatnonzero(instance.supply_compatible[:, lead]).tolist()
+    starts = instance.vehicle_start_loc
+    near = sorted(able, key=lambda v: (int(instance.travel_s[starts[v], instance.order_loc[lead]]), v))
+    windows = instance.order_windows_s[lead, : instance.order_n_windows[lead]].tolist()
+    out = []
+    for vehicle in near[:_CANDIDATES]:
+        opens = int(instance.vehicle_shift_start_s[vehicle])
+        closes = int(instance.vehicle_latest_end_s[vehicle]) - int(instance.technician_duration_s[0, lead])
+        times = [t for a, b in windows for t in range(max(a, opens), min(b, closes) + 1, _STEP_S)]
+        if len(times) > _STARTS:
+            times = [times[round(k * (len(times) - 1) / (_STARTS - 1))] for k in range(_STARTS)]
+        out += [(vehicle, t) for t in times]
+    return out
+
+
+def _fenced(
+    instance: Instance,
+    routes: dict[int, tuple[int, ...]],
+    staffed: Staffed,
+    helpers: dict[int, list[int]],
+    *,
+    trying: tuple[int, int, int] | None = None,
+) -> Instance:
+    """``instance`` with every staffed crew pinned (members to their vehicles and the
+    crew's start), the crew ``trying`` (lead, vehicle, start: ``-1`` for where the lead
+    starts on ``routes``) to be served at that start, its lead on that vehicle and its
+    helpers on other technicians' days of the same date, whatever it costs, and every
+    other crew left out."""
+    where = {s: v for v, seq in routes.items() for s in seq}
+    n = instance.n_orders
+    lo, hi = np.zeros(n, dtype=np.int64), np.full(n, np.iinfo(np.int64).max // 4, dtype=np.int64)
+    compatible, supply = instance.compatible.copy(), instance.supply_compatible.copy()
+    unplanned = instance.order_unplanned_cost.copy()
+    for lead, crew in helpers.items():
+        members = [lead, *crew]
+        if lead in staffed:
+            start_s = staffed[lead][1]
+            lo[members], hi[members] = start_s, start_s
+            for member in members:
+                alone = np.zeros(instance.n_vehicles, dtype=bool)
+                alone[where.get(member, staffed[lead][0])] = True
+                compatible[:, member] &= alone
+                supply[:, member] &= alone
+        elif trying is not None and trying[0] == lead:
+            vehicle, start_s = trying[1], trying[2]
+            lo[members], hi[members] = start_s, start_s
+            own = np.zeros(instance.n_vehicles, dtype=bool)
+            own[vehicle] = True
+            others = (instance.vehicle_day == instance.vehicle_day[vehicle]) & ~own
+            compatible[:, lead] &= own
+            supply[:, lead] &= own
+            compatible[:, crew] &= others[:, None]
+            supply[:, crew] &= others[:, None]
+            unplanned[members] = _ALWAYS
+        else:
+            compatible[:, members] = supply[:, members] = False
+    windows, counts = clipped(instance.order_windows_s, lo, hi)
+    return dataclasses.replace(
+        instance,
+        order_windows_s=windows,
+        order_n_windows=counts,
+        compatible=compatible,
+        supply_compatible=supply,
+        order_unplanned_cost=unplanned,
+    )
+
+
+def _without(routes: dict[int, tuple[int, ...]], orders: set[int]) -> dict[int, tuple[int, ...]]:
+    """``routes`` without ``orders`` (routes left empty dropped)."""
+    return {v: kept for v, seq in routes.items() if (kept := tuple(s for s in seq if s not in orders))}

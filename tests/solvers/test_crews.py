@@ -1,0 +1,129 @@
+"""Visits of several technicians at once (``crew``), with answers known by hand: who
+may be the lead and who a helper, the start they share, the reasons of a crew that
+cannot be staffed, the checker's synchrony rules, and a re-plan. Every plan is
+re-checked (``solve_checked``) for every back-end."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import optimizer
+from optimizer.models import Events, Plan
+
+from conftest import at, make_order, make_problem, make_technician, reasons, replanned, solve_checked, window
+
+SOLVERS = ("auto", "search", "insertion", "ortools", "vroom", "legacy")
+NEAR = {"lat": 49.52, "lon": 8.52}
+
+
+def members(plan: Plan, order_id: str) -> list[tuple[str, dt.datetime, dt.datetime, bool]]:
+    """(technician, start, end, helper) of each member's visit, by technician."""
+    return sorted(
+        (r.technician_id, s.start, s.end, s.helper) for r in plan.routes for s in r.stops if s.order_id == order_id
+    )
+
+
+def elevator_day() -> list:
+    """T1 (elevator and electrical), T2 (elevator), T3 (neither); E needs two with the
+    elevator skill, one of them an electrician."""
+    return [
+        make_technician("T1", skills={"elevator": 2, "electrical": 1}),
+        make_technician("T2", skills={"elevator": 1}, **NEAR),
+        make_technician("T3", lat=49.47, lon=8.45),
+    ]
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_a_crew_of_two_starts_and_ends_together(solver: str) -> None:
+    """T1 leads (the only electrician), T2 helps; both from the same instant for the
+    order's 120 minutes."""
+    order = make_order("E", duration_min=120, crew=2, skills={"electrical": 1}, crew_skills={"elevator": 1})
+    plan = solve_checked(make_problem([order, make_order("X", lat=49.53, lon=8.53)], elevator_day()), solver=solver)
+    crew = members(plan, "E")
+    assert [(t, helper) for t, _, _, helper in crew] == [("T1", False), ("T2", True)]
+    assert crew[0][1:3] == crew[1][1:3] and crew[0][2] - crew[0][1] == dt.timedelta(minutes=120)
+    assert plan.kpis.orders_planned == 2
+
+
+def test_the_crew_waits_for_its_slowest_member_and_counts_once() -> None:
+    """T2 lives about 7 minutes away: the crew starts when both can be there, lateness
+    and the order are counted once, and efficiency does not shorten a crew's visit."""
+    technicians = elevator_day()
+    technicians[0] = make_technician("T1", skills={"elevator": 2, "electrical": 1}, efficiency={"factor": 0.5})
+    order = make_order("E", duration_min=60, crew=2, crew_skills={"elevator": 1}, due=at("08:00"))
+    plan = solve_checked(make_problem([order], technicians))
+    crew = members(plan, "E")
+    assert {t for t, *_ in crew} == {"T1", "T2"}
+    assert crew[0][1] == crew[1][1] >= at("08:05")
+    assert crew[0][2] - crew[0][1] == dt.timedelta(minutes=60)
+    assert plan.kpis.late_visits == 1
+
+
+def test_a_crew_nobody_can_staff_is_unplanned_and_says_why() -> None:
+    """Three technicians are needed; only two hold the elevator skill."""
+    order = make_order("E", crew=3, crew_skills={"elevator": 1})
+    plan = solve_checked(make_problem([order], elevator_day()))
+    assert reasons(plan) == {"E": "crew_not_staffed"}
+    assert "needs 3 technicians at once; 2 may be part of its crew" in plan.unplanned[0].detail
+
+
+def test_a_crew_whose_members_are_never_free_together_is_unplanned() -> None:
+    """T2 is busy all morning with a fixed-time job; E must start 09:00 and needs both."""
+    busy = make_order("B", duration_min=180, windows=(window("08:30", "08:30"),), technician="T2", **NEAR)
+    order = make_order("E", crew=2, crew_skills={"elevator": 1}, windows=(window("09:00", "09:00"),))
+    plan = solve_checked(make_problem([busy, order], elevator_day()))
+    assert reasons(plan) == {"E": "crew_not_staffed"}
+
+
+def test_the_lead_brings_the_parts() -> None:
+    """Only T1's van holds the part: T1 leads, T2 helps, one unit is used."""
+    technicians = elevator_day()
+    technicians[0] = technicians[0].model_copy(update={"van_stock": {"P-1": 1}})
+    order = make_order("E", crew=2, crew_skills={"elevator": 1}, parts={"P-1": 1})
+    crew = members(solve_checked(make_problem([order], technicians)), "E")
+    assert [(t, helper) for t, _, _, helper in crew] == [("T1", False), ("T2", True)]
+
+
+def test_the_checker_rejects_a_crew_out_of_step() -> None:
+    order = make_order("E", duration_min=60, crew=2, crew_skills={"elevator": 1})
+    problem = make_problem([order], elevator_day())
+    plan = solve_checked(problem)
+
+    def shifted(minutes: int, *, helper: bool | None = None, drop: bool = False) -> Plan:
+        routes = []
+        for route in plan.routes:
+            stops = []
+            for s in route.stops:
+                if s.order_id == "E" and s.helper:
+                    if drop:
+                        continue
+                    moved = dt.timedelta(minutes=minutes)
+                    s = s.model_copy(
+                        update={
+                            "start": s.start + moved,
+                            "end": s.end + moved,
+                            "helper": s.helper if helper is None else helper,
+                        }
+                    )
+                stops.append(s)
+            routes.append(route.model_copy(update={"stops": tuple(stops)}))
+        return plan.model_copy(update={"routes": tuple(routes)})
+
+    assert "crew_synchrony" in optimizer.check(problem, shifted(10)).kinds()
+    assert "crew" in optimizer.check(problem, shifted(0, helper=False)).kinds()
+    assert "crew" in optimizer.check(problem, shifted(0, drop=True)).kinds()
+
+
+def test_a_replan_keeps_the_crew_together() -> None:
+    """At 07:00 T3 gets a new job near T2: the crew stays staffed and in step."""
+    order = make_order("E", duration_min=90, crew=2, crew_skills={"elevator": 1})
+    problem = make_problem([order, make_order("X", lat=49.53, lon=8.53)], elevator_day())
+    plan = solve_checked(problem)
+    new = replanned(
+        problem, plan, Events(now=at("07:00"), new_orders=(make_order("N", lat=49.521, lon=8.521, duration_min=30),))
+    )
+    crew = members(new, "E")
+    assert len(crew) == 2 and crew[0][1:3] == crew[1][1:3]
+    assert [h for *_, h in crew].count(True) == 1
