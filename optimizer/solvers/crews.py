@@ -10,11 +10,13 @@ every helper taken out:
    (or a few minutes later, ``_NUDGES_MIN``), the helpers on other technicians' routes
    of the same day (the *fenced* instance: every member's window is that one instant;
    crews already staffed stay pinned);
-3. while the time lasts, the lead on each of the ``_CANDIDATES`` technician-days that
-   start nearest to it, at starts every ``_STEP_S`` within its windows and that day's
-   hours;
+3. while its part of the time lasts (an equal share of what is left), the lead on each
+   of the ``_CANDIDATES`` technician-days that start nearest to it, at starts every
+   ``_STEP_S`` within its windows and that day's hours;
 
-and keeps the cheapest whole answer. Every member therefore starts at the same
+and keeps the cheapest whole answer. Crews reached after the deadline are left out.
+Under a work limit (no deadline) every candidate is tried: the same plan on any
+machine. Every member therefore starts at the same
 instant, works the order's own minutes with no break inside, and ends with the
 others; waiting on site for the crew is priced like any waiting. The last fenced
 instance times the plan.
@@ -60,8 +62,13 @@ def staff_crews(instance: Instance, result: SolveResult, limits: SolveLimits) ->
     helpers = _helpers(instance)
     routes = _without(dict(result.routes), {h for hs in helpers.values() for h in hs})
     staffed: Staffed = {}
-    for lead in sorted(helpers, key=lambda o: (-float(instance.order_unplanned_cost[o]), o)):
+    leads = sorted(helpers, key=lambda o: (-float(instance.order_unplanned_cost[o]), o))
+    for i, lead in enumerate(leads):
         members = {lead, *helpers[lead]}
+        if limits.expired():  # out of time: the crews not yet staffed are left out
+            routes = _without(routes, members)
+            continue
+        own = limits.share(1 / (len(leads) - i))  # an equal part of the time left to each crew
         base = _fenced(instance, routes, staffed, helpers)
         placed = _where_is(base, routes, lead)
         rest = _without(routes, members)
@@ -69,7 +76,7 @@ def staff_crews(instance: Instance, result: SolveResult, limits: SolveLimits) ->
         best_routes, best_at = dict(best.routes), None
         nudged = [] if placed is None else [(placed[0], placed[1] + 60 * m) for m in _NUDGES_MIN]
         for k, (vehicle, start_s) in enumerate([*nudged, *_candidates(instance, lead)]):
-            if (k > 0 or placed is None) and limits.expired():
+            if k > 0 and own.expired():
                 break
             trial = _fenced(instance, rest, staffed, helpers, trying=(lead, vehicle, start_s))
             found, price = completion(trial, rest, "crew tried")
