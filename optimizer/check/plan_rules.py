@@ -18,14 +18,17 @@ and the stability cost of changed promises is part of the objective.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from statistics import NormalDist
 
 import numpy as np
 
 from optimizer.check.pricing import Pricing, hours_of, waiting_minutes
 from optimizer.models import Depot, Order, Plan, Problem, Route, Stop, StopKind, Technician
 from optimizer.models.base import Located
+from optimizer.models.durations import DurationGroup
 from optimizer.timeaxis import elapsed_s, utc
 from optimizer.travel import TravelMatrix, TravelProvider, travel_provider
 
@@ -131,6 +134,10 @@ class _Checker:
         self.now = utc(problem.progress.now) if problem.progress else None
         self.violations: list[Violation] = []
         self.busy_s: dict[tuple[dt.date, str], float] = {}
+        model = problem.durations
+        self.duration_groups: dict[tuple[object, ...], DurationGroup] = (
+            {} if model is None else {(g.type, g.skills, g.technician_id): g for g in model.groups}
+        )
 
     def drive(self, technician_id: str, origin: int, destination: int) -> tuple[int, int]:
         """Seconds and metres from place ``origin`` to ``destination`` on the travel source.
@@ -448,13 +455,26 @@ class _Checker:
         if any(pause is not None for _, _, pause in stops):
             flag("crew_synchrony", "a break interrupts a crew's visit")
 
-    @staticmethod
-    def needed_s(order: Order, tech: Technician) -> float:
-        """Seconds of work ``order`` takes ``tech``: its minutes times his factor for its
-        skills (the largest of them; his overall factor where a skill has none), to the
-        nearest second."""
-        if order.crew > 1:
-            return float(round(60 * order.duration_min))  # a crew works the order's own minutes, together
+    def needed_s(self, order: Order, tech: Technician) -> float:
+        """Seconds of work ``order`` takes ``tech``, to the nearest second: its own minutes
+        for a crew (who work together) or where its duration is fixed; with learned
+        durations, its minutes times the problem's quantile of the spread of the most
+        specific group of the model; else times his efficiency factor for its skills
+        (the largest of them; his overall factor where a skill has none)."""
+        if order.crew > 1 or order.duration_fixed:
+            return float(round(60 * order.duration_min))
+        if self.duration_groups:
+            named = tuple(sorted(order.skills))
+            keys: list[tuple[object, ...]] = [
+                (order.type, named, tech.id),
+                (order.type, None, tech.id),
+                (order.type, None, None),
+                (None, None, tech.id),
+                (None, None, None),
+            ]
+            group = next(self.duration_groups[k] for k in keys if k in self.duration_groups)
+            z = NormalDist().inv_cdf(self.problem.duration_quantile)
+            return float(round(60 * order.duration_min * math.exp(group.mean_log + group.sd_log * z)))
         factors = [tech.efficiency.skills.get(skill, tech.efficiency.factor) for skill in order.skills]
         return float(round(60 * order.duration_min * max(factors or [tech.efficiency.factor])))
 

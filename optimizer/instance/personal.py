@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from optimizer.instance.arrays import BoolArray, FloatArray, IntArray
-from optimizer.models import Problem
+from optimizer.models import OrderType, Problem
 
 
 @dataclass(frozen=True)
@@ -22,15 +22,39 @@ class Personal:
     order_preferred_miss: FloatArray
 
 
+def _learned(problem: Problem) -> FloatArray:
+    """[T, O] each technician's learned factor on each order's planned minutes: the
+    problem's quantile of its duration model, one lookup per technician and kind of
+    order (type and skills)."""
+    model = problem.durations
+    assert model is not None
+    kinds: dict[tuple[OrderType, frozenset[str]], int] = {}
+    kind_of = [kinds.setdefault((o.type, frozenset(o.skills)), len(kinds)) for o in problem.orders]
+    table = np.array(
+        [
+            [model.minutes(1.0, kind[0], kind[1], t.id, problem.duration_quantile) for kind in kinds]
+            for t in problem.technicians
+        ],
+        dtype=np.float64,
+    ).reshape(len(problem.technicians), len(kinds))
+    return table[:, kind_of] if kind_of else np.ones((len(problem.technicians), 0))
+
+
 def compile_personal(problem: Problem, duration_min: FloatArray, *, nominal: BoolArray | None = None) -> Personal:
     """Durations and preferences of ``problem`` (what is left of a re-plan); ``duration_min``
-    [O] are the orders' minutes of work; the orders marked ``nominal`` [O] (a crew's,
-    whose members end together) take them whoever serves them."""
+    [O] are the orders' minutes of work: scaled per technician by the problem's learned
+    durations where it has them, else by the technicians' efficiency; orders whose
+    duration is fixed, and those marked ``nominal`` [O] (a crew's, whose members end
+    together), take them whoever serves them."""
     orders, techs = problem.orders, problem.technicians
     factor = np.ones((len(techs), len(orders)), dtype=np.float64)
-    for k, technician in enumerate(techs):  # most work at the planned pace: their row stays 1
-        if technician.efficiency.factor != 1.0 or technician.efficiency.skills:
-            factor[k] = [technician.efficiency.of(o.skills) for o in orders]
+    if problem.durations is not None:
+        factor = _learned(problem)
+    else:
+        for k, technician in enumerate(techs):  # most work at the planned pace: their row stays 1
+            if technician.efficiency.factor != 1.0 or technician.efficiency.skills:
+                factor[k] = [technician.efficiency.of(o.skills) for o in orders]
+    factor[:, [o.duration_fixed for o in orders]] = 1.0
     if nominal is not None:
         factor[:, nominal] = 1.0
     index = {t.id: k for k, t in enumerate(techs)}

@@ -51,6 +51,9 @@ class Order(Frozen):
         le=14 * 24 * 60,
         description="on-site work, minutes (whole seconds are kept); longer than a day: see multi-day visits",
     )
+    duration_fixed: bool = Field(
+        default=False, description="duration_min holds whoever serves it (no efficiency, no learned durations)"
+    )
     urgency: Urgency = Urgency.NORMAL
     windows: tuple[TimeWindow, ...] = ()
     due: AwareDatetime | None = None

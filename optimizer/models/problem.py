@@ -13,6 +13,7 @@ from pydantic import Field, model_validator
 from optimizer.exceptions import InputIssue
 from optimizer.models.base import Frozen, TimeZoneName
 from optimizer.models.depot import Depot
+from optimizer.models.durations import DurationModel
 from optimizer.models.order import Order
 from optimizer.models.progress import Progress
 from optimizer.models.settings import ObjectiveWeights, TravelSettings
@@ -113,6 +114,15 @@ class Problem(Frozen):
     weights: ObjectiveWeights = Field(default_factory=ObjectiveWeights)
     travel: TravelSettings = Field(default_factory=TravelSettings)
     progress: Progress | None = Field(default=None, description="the day so far, for a re-plan (see optimizer.replan)")
+    durations: DurationModel | None = Field(
+        default=None, description="durations learned from history; each order's minutes per technician come from it"
+    )
+    duration_quantile: float = Field(
+        default=0.5,
+        gt=0,
+        lt=1,
+        description="the quantile of the learned durations planned with (0.7: 70% take no longer)",
+    )
 
     @property
     def zone(self) -> ZoneInfo:
