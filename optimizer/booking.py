@@ -38,7 +38,7 @@ import datetime as dt
 import time
 
 import numpy as np
-from pydantic import Field
+from pydantic import Field, ValidationError
 
 from optimizer.decode import assemble_plan
 from optimizer.exceptions import InputIssue, InvalidProblemError, OptimizerError
@@ -47,12 +47,13 @@ from optimizer.instance.data import NO_DUE_S
 from optimizer.models import Events, Order, Plan, Problem, SolverInfo, TimeWindow
 from optimizer.models.base import Frozen
 from optimizer.models.booking import ClosedDay, Offer, Offers
+from optimizer.models.reasons import EXPLANATION
 from optimizer.replan import replan_problem
 from optimizer.solvers.base import SolveLimits, SolveResult
 from optimizer.solvers.chains import has_links, hold_links
 from optimizer.solvers.crews import has_crews, staff_crews
 from optimizer.solvers.repair import promised_routes
-from optimizer.solvers.slots import SlotFit, add_order, fit_slots
+from optimizer.solvers.slots import SlotFit, add_order, backlog_on, fit_slots
 from optimizer.timeaxis import utc
 from optimizer.travel import TravelProvider
 
@@ -97,10 +98,10 @@ def offers(
     instance = compile_instance(situation, travel)
     k = instance.order_ids.index(order.id)
     now_s = instance.axis.seconds_from(now)
-    slots = {date: _slots(instance, date, slot_min, step_min or slot_min, now_s) for date in dates}
+    slots = {date: _slots(problem, instance, date, slot_min, step_min or slot_min, now_s) for date in dates}
     windows = {date: [_inside(instance, k, slot) for slot in day] for date, day in slots.items()}
     asked = [(date, slot, pieces) for date in dates for slot, pieces in zip(slots[date], windows[date]) if len(pieces)]
-    fits = fit_slots(instance, promised_routes(instance), k, [pieces for _, _, pieces in asked])
+    fits = fit_slots(instance, _base(instance, k, problem.days), k, [pieces for _, _, pieces in asked])
     value = float(instance.order_unplanned_cost[k])
     found: list[tuple[float, int, Offer]] = []
     fitting_days = set()
@@ -115,7 +116,7 @@ def offers(
     ranked = tuple(offer.model_copy(update={"rank": r}) for r, (_, _, offer) in enumerate(found, start=1))
     offered = {utc(o.start).astimezone(problem.zone).date() for o in ranked}
     closed = tuple(
-        ClosedDay(date=date, reason=_why_not(instance, k, date, slots[date], windows[date], date in fitting_days))
+        ClosedDay(date=date, reason=_why_not(problem, instance, k, date, now, windows[date], date in fitting_days))
         for date in dates
         if date not in offered
     )
@@ -147,7 +148,7 @@ def book(
     situation = _situation(problem, plan, booked, now, last, travel)
     instance = compile_instance(situation, travel)
     k = instance.order_ids.index(order.id)
-    result = add_order(instance, promised_routes(instance), k)
+    result = add_order(instance, _base(instance, k, problem.days), k)
     if result is not None and (has_links(instance) or has_crews(instance)):
         result, instance = _passes(instance, result)  # crews re-staffed, links held around the new visit
     if result is None or not any(k in seq for seq in result.routes.values()):
@@ -195,33 +196,54 @@ _PASSES_S = 2.0
 def _situation(
     problem: Problem, plan: Plan, order: Order, now: dt.datetime, last: dt.date, travel: TravelProvider | None
 ) -> Problem:
-    """``problem`` at ``now`` with ``order`` new, over a horizon reaching ``last``."""
+    """``problem`` at ``now`` (the horizon's start, if earlier) with ``order`` new, over
+    a horizon reaching ``last``."""
     days = max(problem.days, (last - problem.start).days + 1)
+    if days > _MAX_DAYS:
+        raise InvalidProblemError(
+            [InputIssue("order", None, "now", f"offers reach {days} days past the plan's start; at most {_MAX_DAYS}")]
+        )
     wider = problem if days == problem.days else problem.model_copy(update={"days": days})
-    return replan_problem(wider, plan, Events(now=now, new_orders=(order,)), source="order", travel=travel)
+    at = max(now, wider.horizon_start, key=utc)
+    try:
+        return replan_problem(wider, plan, Events(now=at, new_orders=(order,)), source="order", travel=travel)
+    except ValidationError as error:
+        issues = [
+            InputIssue("order", None, ".".join(map(str, e["loc"])) or None, str(e["msg"]).removeprefix("Value error, "))
+            for e in error.errors()
+        ]
+        raise InvalidProblemError(issues) from None
 
 
-def _slots(instance: Instance, date: dt.date, slot_min: float, step_min: float, now_s: int) -> list[tuple[int, int]]:
-    """The slots of ``date`` starting at or after ``now_s``: (start, end) seconds."""
-    if date not in instance.dates:
-        return []
-    on_day = instance.vehicle_day == instance.dates.index(date)
-    if not on_day.any():
+_MAX_DAYS = 366
+"""The longest horizon a problem may have (``Problem.days``)."""
+
+
+def _base(instance: Instance, order: int, plan_days: int) -> dict[int, tuple[int, ...]]:
+    """The routes the new order joins: the plan's promised visits; on the days past the
+    plan's horizon (which it widens), also the orders the plan left out, where they fit
+    (a re-plan of the widened horizon would put them there first)."""
+    routes = promised_routes(instance)
+    if len(instance.dates) <= plan_days:
+        return routes
+    return backlog_on(instance, routes, order, from_day=plan_days)
+
+
+def _slots(
+    problem: Problem, instance: Instance, date: dt.date, slot_min: float, step_min: float, now_s: int
+) -> list[tuple[int, int]]:
+    """The slots of ``date`` starting at or after ``now_s``: (start, end) seconds, from
+    the whole hour at or before the earliest shift start of the technicians working
+    that day to the latest shift end (steps and lengths in elapsed time)."""
+    hours = [t.hours_on(date) for t in problem.technicians if t.works_on(date)]
+    if not hours:
         return []
     axis = instance.axis
-    opens = axis.instant(int(instance.vehicle_shift_start_s[on_day].min()))
-    closes_s = int(instance.vehicle_shift_end_s[on_day].max())
-    begin = opens.replace(minute=0, second=0, microsecond=0)
-    out: list[tuple[int, int]] = []
-    k = 0
-    while True:
-        start = (utc(begin) + dt.timedelta(minutes=step_min * k)).astimezone(axis.zone)
-        start_s = axis.seconds_from(start)
-        if start_s >= closes_s:
-            return out
-        if start_s >= now_s:
-            out.append((start_s, axis.seconds(start + dt.timedelta(minutes=slot_min))))
-        k += 1
+    opens = dt.datetime.combine(date, min(h.start for h in hours), tzinfo=problem.zone)
+    closes_s = axis.seconds(dt.datetime.combine(date, max(h.end for h in hours), tzinfo=problem.zone))
+    begin_s = axis.seconds_from(opens.replace(minute=0, second=0, microsecond=0))
+    step_s, length_s = round(60 * step_min), round(60 * slot_min)
+    return [(s, s + length_s) for s in range(begin_s, closes_s, step_s) if s >= now_s]
 
 
 def _inside(instance: Instance, order: int, slot: tuple[int, int]) -> np.ndarray:
@@ -262,22 +284,29 @@ def _offer(instance: Instance, order: int, start_s: int, end_s: int, fit: SlotFi
 
 
 def _why_not(
+    problem: Problem,
     instance: Instance,
     order: int,
     date: dt.date,
-    slots: list[tuple[int, int]],
+    now: dt.datetime,
     windows: list[np.ndarray],
     fits: bool,
 ) -> str:
     """Why ``date`` has no offer, in a few words."""
-    if date not in instance.dates or not (instance.vehicle_day == instance.dates.index(date)).any():
+    hours = [t.hours_on(date) for t in problem.technicians if t.works_on(date)]
+    if not hours:
         return "nobody works that day"
-    if not slots:
+    if utc(dt.datetime.combine(date, max(h.end for h in hours), tzinfo=problem.zone)) <= utc(now):
+        return "the day is over"
+    if not windows:
         return "the day's slots have begun"
+    reason = instance.presolve_reason[order]
+    if reason is not None:
+        return EXPLANATION[reason]
     if not any(len(pieces) for pieces in windows):
         return "outside the order's windows"
-    on_day = instance.vehicle_day == instance.dates.index(date)
-    if not instance.supply_compatible[on_day, order].any():
+    on_day = instance.vehicle_day == instance.dates.index(date) if date in instance.dates else None
+    if on_day is None or not instance.supply_compatible[on_day, order].any():
         return "no qualified technician works that day"
     if fits:
         return "serving it that day costs more than leaving it out"

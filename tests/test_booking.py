@@ -11,6 +11,7 @@ import pytest
 import optimizer
 from optimizer.booking import SlotTakenError, book, offers
 from optimizer.models import ClockInterval, Events, Order, Plan, Problem, StopKind, Weekday
+from optimizer.replan import replan_problem
 from optimizer.testing import problems as synthetic
 
 from conftest import at, make_order, make_problem, make_technician, replanned, solve_checked, window
@@ -190,3 +191,38 @@ def test_a_booking_keeps_the_crews_of_the_plan_staffed() -> None:
     assert len(members) == 2 and members[0][1] == members[1][1]
     with pytest.raises(optimizer.InvalidProblemError, match="one technician"):
         offers(problem, plan, make_order("C", crew=2), now=at("07:00"))
+
+
+def test_review_findings_of_offers_and_bookings() -> None:
+    """The second review's cases: a widened day holds the plan's backlog first; a day
+    that only drives home costs what the plan says; after mid-day the grid keeps the
+    shift's hours; a call the evening before is answered; a day that is over says so."""
+    from optimizer.models import ClockInterval
+
+    # the backlog fills the day past the plan before a new booking does
+    short = make_technician("T1", shift=ClockInterval(start=dt.time(8), end=dt.time(12)))
+    backlog = make_problem([make_order(f"O{k}", duration_min=110, urgency="high") for k in range(4)], [short])
+    plan = solve_checked(backlog)
+    found = offers(
+        backlog, plan, make_order("N", duration_min=110, urgency="low"), slot_min=240, days=2, now=at("07:00")
+    )
+    assert not [o for o in found.offers if o.start.date() == at("00:00", 1).date()]
+
+    # the cost of a day that only drives home is the change of the plan's objective
+    problem = make_problem([make_order("O1", lat=49.67, lon=8.47)], [make_technician("T1")])
+    plan = solve_checked(problem)
+    new = make_order("N", lat=49.67, lon=8.48, duration_min=30)
+    offer = offers(problem, plan, new, days=1, now=at("10:30")).offers[0]
+    booked = book(problem, plan, new, offer, now=at("10:30"))
+    before = optimizer.check(replan_problem(problem, plan, Events(now=at("10:30"))), plan).objective
+    assert offer.cost == pytest.approx(optimizer.check(booked.problem, booked.plan).objective - before, abs=1e-4)
+
+    # after mid-day the afternoon's windows are still offered, on the shift's grid
+    later = offers(problem, plan, make_order("M", duration_min=30), slot_min=240, days=1, now=at("13:10"))
+    assert [(o.start, o.end) for o in later.offers] == [(at("16:00"), at("20:00"))]
+
+    # a call the evening before the plan's first day, and a day already over
+    evening = offers(problem, plan, make_order("M", duration_min=30), days=2, now=at("18:00", -1))
+    assert evening.offers and min(o.start for o in evening.offers) >= at("08:00")
+    over = offers(problem, plan, make_order("M", duration_min=30), days=1, now=at("20:00"))
+    assert [c.reason for c in over.closed] == ["the day is over"]

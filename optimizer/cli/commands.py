@@ -162,6 +162,9 @@ def offer(args: argparse.Namespace) -> int:
         write_table(offers_frame(found), args.out)
     except InvalidProblemError as error:
         return invalid(error)
+    except ValueError as error:
+        print(f"optimizer: invalid input\n  - {str(error).splitlines()[0]}", file=sys.stderr)
+        return EXIT_INVALID_INPUT
     except TravelError as error:
         print(f"optimizer: no travel times, nothing written: {error}", file=sys.stderr)
         return EXIT_FAILURE

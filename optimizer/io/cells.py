@@ -292,6 +292,23 @@ def ordered_names(value: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_items(value)))
 
 
+def day(value: Any) -> dt.date:
+    """A calendar date (``2026-11-23``; the date of a date-time)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    written = text(value)
+    try:
+        return (
+            dt.date.fromisoformat(written[:10])
+            if len(written) > 10 and written[10] in "T "
+            else dt.date.fromisoformat(written)
+        )
+    except ValueError:
+        raise ValueError("expected a date like 2026-11-23") from None
+
+
 def predecessor(value: Any) -> dict[str, Any]:
     """The order an order follows: its id (``O-17``), with the minutes to wait after it
     ends (``O-17+1440``)."""

@@ -4,7 +4,8 @@ offers, bookings and the day's events, over one plan folder.
 ==============  ======  =====================================================================
 ``GET``         /plan   the plan as it stands (``plan.json``'s content)
 ``POST``        /offers an order in the contract's JSON form -> the windows the plan can take
-                        (query: ``slot_min``, ``days``, ``step_min``, ``now``)
+                        (query: ``slot_min`` and ``step_min`` of 15 minutes or more,
+                        ``days`` up to 14, ``now``)
 ``POST``        /bookings ``{"order": {...}, "start": ISO, "end": ISO}`` -> the order booked
                         in that window (201), or 409 where it no longer fits
 ``POST``        /events the contract's events (``{"events": [...]}``) -> the re-plan
@@ -69,6 +70,10 @@ def create_app(
     async def refused(_: Request, error: OptimizerError) -> JSONResponse:
         return JSONResponse({"error": str(error)}, status_code=422)
 
+    @app.exception_handler(ValueError)
+    async def unfit(_: Request, error: ValueError) -> JSONResponse:
+        return JSONResponse({"error": str(error).splitlines()[0]}, status_code=422)
+
     @app.exception_handler(Exception)
     async def failed(_: Request, error: Exception) -> JSONResponse:
         logger.error("request failed: %s: %s", type(error).__name__, error, extra={"event": "request_failed"})
@@ -81,9 +86,9 @@ def create_app(
     @app.post("/offers")
     def post_offers(
         body: Annotated[Any, Body()],
-        slot_min: Annotated[float, Query(gt=0, le=1440)] = 120.0,
-        days: Annotated[int, Query(ge=1, le=31)] = 5,
-        step_min: Annotated[float | None, Query(gt=0, le=1440)] = None,
+        slot_min: Annotated[float, Query(ge=15, le=1440)] = 120.0,
+        days: Annotated[int, Query(ge=1, le=14)] = 5,
+        step_min: Annotated[float | None, Query(ge=15, le=1440)] = None,
         now: str | None = None,
     ) -> dict[str, Any]:
         problem, plan = state.current

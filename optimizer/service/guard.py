@@ -48,14 +48,10 @@ def read_token(token_file: str | os.PathLike[str] | None) -> str:
     return token
 
 
-class _TooLarge(Exception):
-    """The body grew past the limit while it was read."""
-
-
 class Guard:
-    """ASGI middleware: 413 for a body over ``max_body_bytes`` (declared or as it
-    arrives), 401 for a request to one of ``protected`` (method, path) pairs without
-    ``Authorization: Bearer <token>``."""
+    """ASGI middleware: 401 for a request to one of ``protected`` (method, path) pairs
+    without ``Authorization: Bearer <token>``; 413 for a body over ``max_body_bytes``,
+    declared or as it arrives (the body is read whole, then handed on)."""
 
     def __init__(
         self, app: App, *, token: str, protected: frozenset[tuple[str, str]], max_body_bytes: int = MAX_BODY_BYTES
@@ -74,27 +70,24 @@ class Guard:
         if not declared.isdigit() or int(declared) > self.limit:
             await _answer(send, 413, f"the body may hold at most {self.limit} bytes")
             return
+        body, more = [], True
         received = 0
-        started = False
-
-        async def counted() -> Message:
-            nonlocal received
+        while more:  # read the whole body first: its size is known before the application sees it
             message = await receive()
-            received += len(message.get("body", b""))
+            if message["type"] != "http.request":
+                break
+            body.append(message.get("body", b""))
+            received += len(body[-1])
+            more = bool(message.get("more_body"))
             if received > self.limit:
-                raise _TooLarge
-            return message
-
-        async def watched(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, counted, watched)
-        except _TooLarge:
-            if not started:
                 await _answer(send, 413, f"the body may hold at most {self.limit} bytes")
+                return
+        replay = [{"type": "http.request", "body": b"".join(body), "more_body": False}]
+
+        async def replayed() -> Message:
+            return replay.pop() if replay else await receive()
+
+        await self.app(scope, replayed, send)
 
     def _authorised(self, headers: dict[str, bytes]) -> bool:
         scheme, _, given = headers.get("authorization", b"").partition(b" ")

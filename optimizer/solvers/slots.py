@@ -57,8 +57,37 @@ def fit_slots(
         timed = schedule_route(variant, vehicle, found.routes[vehicle])
         assert timed is not None, "the core's route has no schedule"
         start_s = int(timed.start_s[timed.visits.index(order)])
-        fits.append(SlotFit(vehicle, start_s, cost - unserved))
+        idle = 0.0 if starts.get(vehicle) else _idle_cost(instance, vehicle)
+        fits.append(SlotFit(vehicle, start_s, cost - unserved - idle))
     return fits
+
+
+def _idle_cost(instance: Instance, vehicle: int) -> float:
+    """What a technician-day without stops costs in the plan though no route holds it:
+    in a re-plan, the drive home from where the day resumes, and its overtime (the
+    objective of the routes leaves it out, the plan's does not)."""
+    drive_s = int(instance.travel_s[instance.vehicle_start_loc[vehicle], instance.vehicle_end_loc[vehicle]])
+    late_s = max(0, int(instance.vehicle_shift_start_s[vehicle]) + drive_s - int(instance.vehicle_shift_end_s[vehicle]))
+    return (drive_s * instance.travel_cost_per_min + late_s * instance.overtime_cost_per_min) / 60
+
+
+def backlog_on(
+    instance: Instance, routes: dict[int, tuple[int, ...]], order: int, *, from_day: int
+) -> dict[int, tuple[int, ...]]:
+    """``routes`` with the orders they leave out (but ``order``) inserted where they cost
+    least on the days from ``from_day`` on, and nowhere earlier (a horizon widened past
+    a plan: what it left out would fill those days first)."""
+    later = instance.vehicle_day >= from_day
+    routed = np.zeros(instance.n_orders, dtype=bool)
+    for seq in routes.values():
+        routed[[s for s in seq if not instance.is_pickup(s)]] = True
+    allowed = routed[None, :] | later[:, None]
+    allowed[:, order] = False
+    variant = dataclasses.replace(
+        instance, compatible=instance.compatible & allowed, supply_compatible=instance.supply_compatible & allowed
+    )
+    found, _ = completion(variant, routes, "the widened days filled")
+    return dict(found.routes)
 
 
 def add_order(instance: Instance, routes: dict[int, tuple[int, ...]], order: int) -> SolveResult | None:

@@ -158,7 +158,18 @@ def test_changes_without_the_token_or_with_bad_bodies_are_refused_and_change_not
         assert huge.status_code == 413
         unknown = client.post("/offers", params={"now": NOW}, json=order("O1"))  # already in the plan
         assert unknown.status_code == 422
-        for answer in (malformed, bad_cell, bad_time, reversed_window, huge, unknown):
+        nobody = client.post("/offers", params={"now": NOW}, json=order("N9", technician="T9"))
+        assert nobody.status_code == 422 and "technician" in nobody.text
+        far = client.post("/offers", params={"now": "2028-06-01T07:00"}, json=order("N9"))
+        assert far.status_code == 422 and "at most 366" in far.text
+        assert client.post("/offers", params={"now": NOW, "step_min": 1}, json=order("N9")).status_code == 422
+        chunked = client.post(
+            "/bookings",
+            content=iter([b" " * 600_000, b" " * 600_000]),
+            headers=AUTH | {"content-type": "application/json"},
+        )
+        assert chunked.status_code == 413
+        for answer in (malformed, bad_cell, bad_time, reversed_window, huge, unknown, nobody, far, chunked):
             assert "Traceback" not in answer.text
         assert client.get("/plan").json() == before
     assert not (server.folder / STATE_FILE).exists()

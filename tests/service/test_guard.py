@@ -75,5 +75,5 @@ def test_a_body_over_the_limit_is_refused_declared_or_as_it_arrives() -> None:
     assert (status, read) == (413, 0) and b"at most 10 bytes" in body
     assert call("POST", "/offers", [b"x"], {"content-length": "many"})[0] == 413
     status, _, read = call("POST", "/offers", [b"x" * 6, b"x" * 6], {})  # chunked: no length declared
-    assert status == 413 and read == 6
+    assert (status, read) == (413, 0)
     assert call("POST", "/offers", [b"x" * 5, b"x" * 5], {})[::2] == (200, 10)
