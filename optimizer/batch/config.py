@@ -28,7 +28,10 @@ class InputConfig(Frozen):
     maps, per table, the contract's column names to the export's headers
     (``[input.columns.orders] order_id = "Auftragsnummer"``); ``pass_through`` names the
     orders' own columns (customer, ticket, address...) that the outputs carry unchanged
-    without a warning (other unknown order columns are carried too, with one)."""
+    without a warning (other unknown order columns are carried too, with one);
+    ``durations`` is a model learned from history (``optimizer learn``): each order's
+    minutes per technician are then its ``duration_quantile`` (orders with
+    ``duration_fixed`` and crews keep their ``duration_min``)."""
 
     orders: Path
     technicians: Path
@@ -36,6 +39,10 @@ class InputConfig(Frozen):
     strict: bool = False
     columns: dict[str, dict[str, str]] = Field(default_factory=dict)
     pass_through: tuple[str, ...] = ()
+    durations: Path | None = Field(default=None, description="durations learned by 'optimizer learn' (JSON)")
+    duration_quantile: float = Field(
+        default=0.5, gt=0, lt=1, description="the quantile of the learned durations planned with"
+    )
 
 
 class HorizonConfig(Frozen):

@@ -14,6 +14,7 @@ command line (:mod:`optimizer.cli`) prints and turns them into exit codes.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -41,6 +42,7 @@ from optimizer.exits import (
 )
 from optimizer.instance import compile_instance
 from optimizer.io import Reading, read_events, read_plan, read_tables, write_plan
+from optimizer.io.durations import read_durations
 from optimizer.io.plan_folder import MANIFEST_FILE, CsvDialect
 from optimizer.models import Plan, Problem, Reason, UnplannedOrder, Urgency
 from optimizer.models.reasons import EXPLANATION
@@ -126,6 +128,10 @@ def read(config: RunConfig) -> Reading:
         weights=config.objective,
         travel=config.travel,
     )
+    if paths.durations is not None:
+        model = read_durations(paths.durations)
+        learned = reading.problem.model_copy(update={"durations": model, "duration_quantile": paths.duration_quantile})
+        reading = dataclasses.replace(reading, problem=learned)
     for issue in reading.rejected:
         logger.warning(str(issue), extra={"event": "row_set_aside", "source": issue.source, "row": issue.row})
     for order in reading.dependents:
@@ -204,7 +210,8 @@ def run(
                 "seconds": round(time.perf_counter() - began, 3),
             },
         )
-        inputs = [p for p in (config.input.orders, config.input.technicians, config.input.depots) if p is not None]
+        given = (config.input.orders, config.input.technicians, config.input.depots, config.input.durations)
+        inputs = [p for p in given if p is not None]
         return _plan_and_write(
             problem,
             config.solver,

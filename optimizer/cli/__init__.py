@@ -2,7 +2,8 @@
 ``optimizer validate`` checks the exports without solving, ``optimizer replan``
 re-plans a plan folder after the day's events, ``optimizer offer`` lists the
 appointment windows a plan can promise a new order, ``optimizer serve`` answers for a
-plan over HTTP (plan, offers, bookings, events), ``optimizer sweep`` solves scenarios
+plan over HTTP (plan, offers, bookings, events), ``optimizer learn`` learns
+durations from the history of completed visits, ``optimizer sweep`` solves scenarios
 side by side into a KPI table, ``optimizer calibrate`` fits the travel model to known
 trips, ``optimizer osrm`` installs and runs a local OSRM server.
 
@@ -39,6 +40,7 @@ COMMANDS = {
     "replan": "replan",
     "offer": "offer",
     "serve": "serve",
+    "learn": "learn",
     "sweep": "sweep",
     "calibrate": "calibrate_travel",
     "osrm": "osrm",

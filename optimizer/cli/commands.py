@@ -32,8 +32,10 @@ from optimizer.batch import unplannable as batch_unplannable
 from optimizer.batch import validate as batch_validate
 from optimizer.cli.parser import overrides
 from optimizer.cli.status_line import StatusLine
+from optimizer.durations import learn_durations
 from optimizer.exceptions import InputIssue, InvalidProblemError, TravelError
 from optimizer.io import Reading, cells, offers_frame, read_orders, read_plan, write_table, write_validation_report
+from optimizer.io.durations import read_history, write_durations
 from optimizer.io.plan_folder import CHANGES_FILE, PLAN_FILES, REPORT_FILE
 from optimizer.models import Plan, Problem, Urgency
 from optimizer.outputs.manifest import command_line
@@ -182,6 +184,38 @@ def offer(args: argparse.Namespace) -> int:
     for day in found.closed:
         print(f"  {day.date:%a %Y-%m-%d}: {day.reason}")
     return EXIT_OK
+
+
+def learn(args: argparse.Namespace) -> int:
+    """``optimizer learn``: a duration model from a history file
+    (:func:`optimizer.durations.learn_durations`), written to a JSON file."""
+    if not 0 <= args.holdout < 1:
+        return invalid(InvalidProblemError([InputIssue("--holdout", None, None, "must be at least 0 and below 1")]))
+    try:
+        visits, rejected = read_history(args.history)
+        if not visits:
+            raise InvalidProblemError([InputIssue(Path(args.history).name, None, None, "holds no valid visit")])
+        model = learn_durations(visits, holdout=args.holdout, half_life_days=args.half_life_days)
+        write_durations(model, args.out)
+    except InvalidProblemError as error:
+        return invalid(error)
+    except OSError as error:
+        print(f"optimizer: {args.out} cannot be written: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    print(
+        f"Learned from {len(visits)} visits up to {model.history_until}: "
+        f"{len(model.groups)} groups, written to {args.out}"
+    )
+    if model.holdout_error_learned is not None and model.holdout_error_planned is not None:
+        print(
+            f"  on the {model.holdout_visits} latest visits, held back: mean absolute error "
+            f"{model.holdout_error_learned:.1f} min learned, {model.holdout_error_planned:.1f} min planned"
+        )
+    for issue in rejected[:20]:
+        print(f"optimizer: row set aside: {issue}", file=sys.stderr)
+    if len(rejected) > 20:
+        print(f"optimizer: ... and {len(rejected) - 20} more cells", file=sys.stderr)
+    return EXIT_ROWS_SET_ASIDE if rejected else EXIT_OK
 
 
 def serve(args: argparse.Namespace) -> int:

@@ -79,6 +79,8 @@ _INPUT_FLAGS = (
     ("--tz", "horizon.tz", _zone, "IANA time zone of all times (default UTC)"),
     ("--pickup-min", "horizon.pickup_min", float, "minutes a depot pickup takes on site (default 10)"),
     ("--travel", "travel", _travel, "travel times: haversine (default), osrm=URL or osm=FILE.osm.pbf"),
+    ("--durations", "input.durations", str, "durations learned by 'optimizer learn' (JSON): per technician"),
+    ("--duration-quantile", "input.duration_quantile", float, "quantile of the learned durations (default 0.5)"),
 )
 _SOLVER_FLAGS = (
     (
@@ -188,6 +190,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--now", default=None, help="the time of the call (ISO; naive: the plan's time zone; default: the clock)"
     )
     offer.add_argument("--out", required=True, help="CSV to write the offers into (offers.csv)")
+
+    learn = commands.add_parser("learn", help="learn how long visits take from the history of completed ones")
+    learn.add_argument(
+        "--history",
+        required=True,
+        help="history (.csv, .parquet, .xlsx): order_id, type, technician_id, planned_min, actual_min, date",
+    )
+    learn.add_argument("--out", required=True, help="the model to write (durations.json)")
+    learn.add_argument(
+        "--holdout", type=float, default=0.2, help="share of the latest visits held back to measure the error (0.2)"
+    )
+    learn.add_argument(
+        "--half-life-days", type=_positive(float), default=180.0, help="a visit this old weighs half (180)"
+    )
 
     service = commands.add_parser("serve", help="an HTTP service over a plan folder: plan, offers, bookings, events")
     service.add_argument("--plan", required=True, help="plan folder written by 'optimizer plan' or 'replan'")
