@@ -3,7 +3,8 @@
 re-plans a plan folder after the day's events, ``optimizer offer`` lists the
 appointment windows a plan can promise a new order, ``optimizer serve`` answers for a
 plan over HTTP (plan, offers, bookings, events), ``optimizer learn`` learns
-durations from the history of completed visits, ``optimizer sweep`` solves scenarios
+durations from the history of completed visits, ``optimizer risk`` simulates the odds
+that a plan holds, ``optimizer sweep`` solves scenarios
 side by side into a KPI table, ``optimizer calibrate`` fits the travel model to known
 trips, ``optimizer osrm`` installs and runs a local OSRM server.
 
@@ -41,6 +42,7 @@ COMMANDS = {
     "offer": "offer",
     "serve": "serve",
     "learn": "learn",
+    "risk": "plan_risk",
     "sweep": "sweep",
     "calibrate": "calibrate_travel",
     "osrm": "osrm",

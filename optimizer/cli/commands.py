@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import logging
 import sys
 import time
@@ -32,13 +33,15 @@ from optimizer.batch import unplannable as batch_unplannable
 from optimizer.batch import validate as batch_validate
 from optimizer.cli.parser import overrides
 from optimizer.cli.status_line import StatusLine
-from optimizer.durations import learn_durations
+from optimizer.durations import learn_durations, risk
 from optimizer.exceptions import InputIssue, InvalidProblemError, TravelError
 from optimizer.io import Reading, cells, offers_frame, read_orders, read_plan, write_table, write_validation_report
-from optimizer.io.durations import read_history, write_durations
-from optimizer.io.plan_folder import CHANGES_FILE, PLAN_FILES, REPORT_FILE
+from optimizer.io.durations import read_durations, read_history, write_durations
+from optimizer.io.frames import risk_frames
+from optimizer.io.plan_folder import CHANGES_FILE, PLAN_FILES, REPORT_FILE, replace_files
 from optimizer.models import Plan, Problem, Urgency
 from optimizer.outputs.manifest import command_line
+from optimizer.outputs.report import html_report
 from optimizer.regions import dask_client
 from optimizer.travel import calibrate
 from optimizer.travel import osrm_server as local_osrm
@@ -216,6 +219,45 @@ def learn(args: argparse.Namespace) -> int:
     if len(rejected) > 20:
         print(f"optimizer: ... and {len(rejected) - 20} more cells", file=sys.stderr)
     return EXIT_ROWS_SET_ASIDE if rejected else EXIT_OK
+
+
+def plan_risk(args: argparse.Namespace) -> int:
+    """``optimizer risk``: the odds that a plan folder holds (:func:`optimizer.durations.risk`),
+    added to it: ``risk.csv``, ``risk_days.csv``, the expected late visits in
+    ``kpis.json`` and ``plan.json``, and the report's visits coloured by their odds."""
+    folder = Path(args.plan)
+    try:
+        problem, plan = read_plan(folder)
+        model = None if args.durations is None else read_durations(args.durations)
+    except InvalidProblemError as error:
+        return invalid(error)
+    odds = risk(problem, plan, model, samples=args.samples, seed=args.seed)
+    visits, days = risk_frames(odds)
+    kpis = plan.kpis.model_copy(update={"expected_late_visits": round(odds.expected_late_visits, 3)})
+    plan = plan.model_copy(update={"kpis": kpis})
+    files = {
+        "risk.csv": visits.to_csv(index=False),
+        "risk_days.csv": days.to_csv(index=False),
+        "kpis.json": json.dumps(kpis.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n",
+        "plan.json": json.dumps(plan.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n",
+    }
+    if (folder / REPORT_FILE).is_file():
+        on_time = {(v.order_id, v.technician_id): v.on_time for v in odds.visits}
+        files[REPORT_FILE] = html_report(plan, problem, title=f"Plan {problem.start} (with its odds)", on_time=on_time)
+    try:
+        replace_files(folder, files)
+    except OSError as error:
+        print(f"optimizer: {folder} cannot be written: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    late = sorted(odds.visits, key=lambda v: v.on_time)[:5]
+    print(
+        f"{len(odds.visits)} visits simulated {odds.samples} times: {odds.expected_late_visits:.1f} expected late; "
+        f"{sum(d.overtime > 0.5 for d in odds.days)} of {len(odds.days)} technician-days likely to run over"
+    )
+    for visit in late:
+        print(f"  {visit.order_id} ({visit.technician_id}, {visit.date}): on time in {100 * visit.on_time:.0f}%")
+    print(f"Written to {folder}: {', '.join(files)}")
+    return EXIT_OK
 
 
 def serve(args: argparse.Namespace) -> int:

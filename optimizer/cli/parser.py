@@ -205,6 +205,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--half-life-days", type=_positive(float), default=180.0, help="a visit this old weighs half (180)"
     )
 
+    odds = commands.add_parser(
+        "risk", help="the odds that a plan folder holds: its days simulated with sampled durations"
+    )
+    odds.add_argument("--plan", required=True, help="plan folder written by 'optimizer plan' or 'replan'")
+    odds.add_argument("--durations", default=None, help="durations learned by 'optimizer learn' (default: the plan's)")
+    odds.add_argument("--samples", type=_positive(int), default=500, help="simulated executions of each day (500)")
+    odds.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+
     service = commands.add_parser("serve", help="an HTTP service over a plan folder: plan, offers, bookings, events")
     service.add_argument("--plan", required=True, help="plan folder written by 'optimizer plan' or 'replan'")
     service.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine)")

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 
 from optimizer.decode.costs import TERMS, cost_rows
+from optimizer.durations.risk import Risk
 from optimizer.models import Order, Plan, Problem, TimeWindow
 from optimizer.models.booking import Offers
 from optimizer.models.objective import due_of, sla_anchor
@@ -247,3 +248,28 @@ def offers_frame(offers: Offers) -> pd.DataFrame:
     ]
     rows += [{"date": c.date.isoformat(), "reason": c.reason} for c in offers.closed]
     return pd.DataFrame(rows, columns=list(OFFER_COLUMNS)).astype({"rank": "Int64"})
+
+
+RISK_VISIT_COLUMNS = (
+    "order_id",
+    "technician_id",
+    "date",
+    "in_window",
+    "before_due",
+    "on_time",
+    "mean_start_delay_min",
+)
+RISK_DAY_COLUMNS = ("technician_id", "date", "overtime", "past_allowed", "mean_overtime_min")
+"""The columns of ``risk.csv`` (per visit) and ``risk_days.csv`` (per technician-day):
+probabilities from 0 to 1, minutes (see :mod:`optimizer.durations.risk`)."""
+
+
+def risk_frames(risk: Risk) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``risk`` as the rows of ``risk.csv`` and ``risk_days.csv``."""
+    visits = pd.DataFrame(
+        [{c: getattr(v, c) for c in RISK_VISIT_COLUMNS} for v in risk.visits], columns=list(RISK_VISIT_COLUMNS)
+    )
+    days = pd.DataFrame(
+        [{c: getattr(d, c) for c in RISK_DAY_COLUMNS} for d in risk.days], columns=list(RISK_DAY_COLUMNS)
+    )
+    return visits.round(4), days.round(4)

@@ -116,6 +116,22 @@ def write_plan(
     return tuple(names)
 
 
+def replace_files(folder: str | os.PathLike[str], files: dict[str, str]) -> tuple[str, ...]:
+    """Write each text of ``files`` (name -> content) into ``folder``, each atomically
+    (a temporary file beside it, then a rename): for adding to a plan folder (the odds of
+    ``optimizer risk``) without rewriting the rest. Returns the names written."""
+    target = Path(folder)
+    for name, text in files.items():
+        handle, staging = tempfile.mkstemp(prefix=f".{name}.", dir=target)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.replace(staging, target / name)
+        finally:
+            Path(staging).unlink(missing_ok=True)
+    return tuple(files)
+
+
 def _write_csv(frame: pd.DataFrame, path: Path, dialect: CsvDialect) -> None:
     """``frame`` as CSV in ``dialect``, timestamps in ISO 8601 with their offset (blank
     where none)."""

@@ -145,6 +145,9 @@ class Kpis(Frozen):
     """The same figures per day of the horizon (the objective only in total)."""
     technician_days: tuple[TechnicianDayKpis, ...] = ()
     """Per technician and working day, including days without a visit."""
+    expected_late_visits: float | None = Field(
+        default=None, description="visits expected to start outside their windows or after their due (optimizer risk)"
+    )
     rules: dict[str, RuleSummary] = Field(default_factory=dict)
     """Per term of the objective (the keys of ``objective_terms``): who carries it
     (see ``optimizer.io.costs_frame``)."""

@@ -66,11 +66,15 @@ def html_report(
     title: str = "Plan",
     changes: pd.DataFrame | None = None,
     roads: npt.NDArray[np.float64] | None = None,
+    on_time: dict[tuple[str, str], float] | None = None,
 ) -> str:
     """The report of ``plan`` for ``problem`` as one HTML document (clock times local
     in the problem's zone); ``changes`` (a re-plan's :func:`optimizer.compare` frame)
     is listed at the end; ``roads`` (rows ``lat1, lon1, lat2, lon2``, inside
-    :func:`map_box`) are drawn under every map."""
+    :func:`map_box`) are drawn under every map; with ``on_time`` ((order, technician)
+    -> the probability that the visit starts on time, see
+    :mod:`optimizer.durations.risk`) the board colours visits by it instead of by
+    urgency."""
     plan = _local(plan, problem)
     colours = technician_colours(problem)
     days = [day for day in problem.dates if any(r.date == day for r in plan.routes)]
@@ -88,7 +92,7 @@ def html_report(
         _kpis(plan),
         "</div>",
         *(
-            f"<section class='day'><h2>Day {day}</h2><div class='board'>{_board(plan, problem, day)}"
+            f"<section class='day'><h2>Day {day}</h2><div class='board'>{_board(plan, problem, day, on_time)}"
             f"<div class='aside'><h3>Unplanned orders</h3>{unplanned}</div></div>"
             f"<div class='screen'>{_map(plan, problem, day, colours, xy, places, bool(drawn))}</div>"
             "</section>"
@@ -298,7 +302,7 @@ def _window_text(orders: dict[str, Order], stop: Stop) -> str:
     return ", window " + "; ".join(shown)
 
 
-def _board(plan: Plan, problem: Problem, day: dt.date) -> str:
+def _board(plan: Plan, problem: Problem, day: dt.date, on_time: dict[tuple[str, str], float] | None = None) -> str:
     """The planning board of ``day``: one row per technician working that day (named,
     with the shift shaded and its end marked); drives, waiting, pickups and breaks as
     bars, visits coloured by urgency and labelled ``#n order type``; late visits outlined
@@ -348,7 +352,7 @@ def _board(plan: Plan, problem: Problem, day: dt.date) -> str:
         ]
         route = routes.get(technician.id)
         if route is not None:
-            cells.extend(_bars(route, orders, x, top))
+            cells.extend(_bars(route, orders, x, top, on_time))
             back = route.stops[-1].end
             if back > end:
                 cells.append(
@@ -376,7 +380,13 @@ def _board(plan: Plan, problem: Problem, day: dt.date) -> str:
     )
 
 
-def _bars(route: Route, orders: dict[str, Order], x: Callable[[dt.datetime], float], top: int) -> list[str]:
+def _bars(
+    route: Route,
+    orders: dict[str, Order],
+    x: Callable[[dt.datetime], float],
+    top: int,
+    on_time: dict[tuple[str, str], float] | None = None,
+) -> list[str]:
     """The bars of one route on the board; visits as groups with their labels."""
     out = []
     for kind, start, end, tip in segments(route):
@@ -398,15 +408,30 @@ def _bars(route: Route, orders: dict[str, Order], x: Callable[[dt.datetime], flo
         tip = f"{label}, {urgency}, {stop.start:%H:%M}-{stop.end:%H:%M}" + (
             f", {stop.late_min:.0f} min late" if late else ""
         )
+        fill = URGENCY_COLOURS.get(urgency, "#2e86c1")
+        odds = None if on_time is None else on_time.get((stop.order_id, route.technician_id))
+        if odds is not None:
+            fill = _odds_colour(odds)
+            tip += f", on time in {100 * odds:.0f}% of simulated days"
         shown = label if width >= 6 * len(label) else label[: max(0, int(width / 6))]
         out.append(
             f"<g class='visit{' late' if late else ''}' data-order='{_e(stop.order_id)}' data-number='{number}'>"
             f"<rect x='{x(stop.start):.1f}' y='{top}' width='{width:.1f}' height='{_ROW_H - 6}' "
-            f"fill='{URGENCY_COLOURS.get(urgency, '#2e86c1')}'{outline}/>"
+            f"fill='{fill}'{outline}/>"
             f"<text x='{x(stop.start) + 2:.1f}' y='{top + 11}' fill='white'>{_e(shown)}</text>"
             f"<title>{_e(tip)}</title></g>"
         )
     return out
+
+
+ODDS_COLOURS = ((0.9, "#1e8449"), (0.7, "#d4ac0d"), (0.5, "#e67e22"), (0.0, "#c0392b"))
+"""Colours of a visit on the board by its odds of starting on time: at least 90%, 70%,
+50%, below."""
+
+
+def _odds_colour(odds: float) -> str:
+    """The colour of a visit on time with probability ``odds``."""
+    return next(colour for floor, colour in ODDS_COLOURS if odds >= floor)
 
 
 def _route_sheet(route: Route, problem: Problem) -> str:

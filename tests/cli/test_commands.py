@@ -257,6 +257,42 @@ def test_cli_serve_refuses_to_start_without_a_token_or_a_plan(tmp_path: Path, ca
     assert "is it a plan folder?" in capsys.readouterr().err
 
 
+def test_cli_learn_plan_with_durations_and_risk(tmp_path: Path, capsys) -> None:
+    """learn from a generated history of the sample's technicians (one bad row: exit 5,
+    the rest learned), plan the sample's Monday with the 0.7 quantile, then add the
+    odds to the plan folder: risk.csv, risk_days.csv, expected late visits in kpis.json."""
+    from optimizer.testing import histories
+
+    technicians = pd.read_csv(SAMPLES / "technicians.csv")["technician_id"].tolist()
+    frame, _ = histories.generate(1500, technicians, seed=1)
+    frame = frame.astype({"actual_min": object})
+    frame.loc[3, "actual_min"] = "soon"
+    frame.to_csv(tmp_path / "history.csv", index=False)
+    model = tmp_path / "durations.json"
+    assert main(["learn", "--history", str(tmp_path / "history.csv"), "--out", str(model)]) == EXIT_ROWS_SET_ASIDE
+    out = capsys.readouterr()
+    assert "Learned from 1499 visits" in out.out and "held back: mean absolute error" in out.out
+    assert "actual_min" in out.err
+    folder = tmp_path / "plan"
+    args = [*sample_flags(1), "--time-limit", "5", "--solver", "insertion", "--out", str(folder)]
+    assert main(["plan", *args, "--durations", str(model), "--duration-quantile", "0.7"]) in (
+        EXIT_OK,
+        EXIT_URGENT_UNPLANNED,
+    )
+    problem, plan = read_plan(folder)
+    assert problem.durations is not None and problem.duration_quantile == 0.7 and check(problem, plan).ok
+    assert main(["risk", "--plan", str(folder), "--samples", "200"]) == EXIT_OK
+    assert "expected late" in capsys.readouterr().out
+    risk = pd.read_csv(folder / "risk.csv")
+    assert set(risk["order_id"]) == {o for r in plan.routes for o in r.order_ids}
+    assert risk["on_time"].between(0, 1).all()
+    assert json.loads((folder / "kpis.json").read_text())["expected_late_visits"] == pytest.approx(
+        (1 - risk["on_time"]).sum(), abs=0.01
+    )
+    assert "on time in" in (folder / "report.html").read_text()
+    assert main(["learn", "--history", str(tmp_path / "none.csv"), "--out", str(model)]) == EXIT_INVALID_INPUT
+
+
 def test_operator_mistakes_exit_2_without_a_traceback(tmp_path: Path, capsys) -> None:
     """A folder as config, log, report or plan target; a broken .xlsx; a section given
     as a plain value; an unknown start word: each exit 2 with a message, never a traceback."""
