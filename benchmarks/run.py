@@ -12,6 +12,8 @@
     python benchmarks/run.py replan --sizes 300 --seeds 0,1,2 --time-limit 10 --out results/replan
     python benchmarks/run.py offers --sizes 300 --technicians 25 --days 1 --seeds 0,1,2 --base-time-limit 30 \
         --out results/offers
+    python benchmarks/run.py durations --sizes 300 --technicians 25 --seeds 0,1,2 --time-limit 30 \
+        --out results/durations
     python benchmarks/run.py scale --sizes 5000x200x1,10000x400x5 --time-limit 60 --out results/scale
     python benchmarks/run.py regions --sizes 20000x800x1 --workers 1,2 --time-limit 20 --unpartitioned \
         --out results/regions
@@ -176,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
             "rules",
             "replan",
             "offers",
+            "durations",
             "scale",
             "travel",
             "regions",
@@ -206,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         "--base-time-limit", type=float, default=30.0, help="replan, offers: seconds for the morning plan"
     )
     parser.add_argument("--orders", type=int, default=150, help="travel: orders of the planned day")
-    parser.add_argument("--technicians", type=int, default=10, help="travel, rolling, offers: technicians")
+    parser.add_argument("--technicians", type=int, default=10, help="travel, rolling, offers, durations: technicians")
     parser.add_argument("--workers", default="1,2", help="regions: numbers of Dask workers")
     parser.add_argument("--region-technicians", type=int, default=60, help="regions: technicians per region")
     parser.add_argument(
@@ -236,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         "rules",
         "replan",
         "offers",
+        "durations",
         "scale",
         "travel",
         "regions",
