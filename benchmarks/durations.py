@@ -31,7 +31,6 @@ import numpy as np
 import optimizer
 from optimizer.durations import learn_durations
 from optimizer.models import Plan, Problem, StopKind
-from optimizer.models.durations import HistoryVisit
 from optimizer.models.objective import due_of, sla_anchor
 from optimizer.testing import histories
 from optimizer.testing import problems as synthetic
@@ -41,21 +40,6 @@ HISTORY = 6000
 RUNS = 100
 TRAVEL_SPREAD = 0.15
 PLANS = (("planned", None), ("learned 0.5", 0.5), ("learned 0.7", 0.7))
-
-
-def _visits(frame) -> list[HistoryVisit]:  # type: ignore[no-untyped-def]
-    return [
-        HistoryVisit(
-            order_id=r.order_id,
-            type=r.type,
-            skills=frozenset(r.skills.split(";")),
-            technician_id=r.technician_id,
-            planned_min=r.planned_min,
-            actual_min=r.actual_min,
-            date=r.date,
-        )
-        for r in frame.itertuples()
-    ]
 
 
 def execute(problem: Problem, plan: Plan, truth: histories.Truth, rng: np.random.Generator) -> tuple[int, int, float]:
@@ -112,7 +96,7 @@ def run(args: argparse.Namespace) -> list[dict]:
         for seed in map(int, args.seeds.split(",")):
             base = synthetic.problem(size, args.technicians, seed=seed)
             frame, truth = histories.generate(HISTORY, [t.id for t in base.technicians], seed=seed)
-            visits = _visits(frame)
+            visits = histories.as_visits(frame)
             model = learn_durations(visits)
             held = sorted(visits, key=lambda v: v.date)[-model.holdout_visits :]
             oracle = float(

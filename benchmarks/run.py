@@ -167,27 +167,26 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
         writer.writerows(rows)
 
 
+MODULES = (
+    "parts",
+    "rules",
+    "replan",
+    "offers",
+    "durations",
+    "scale",
+    "travel",
+    "regions",
+    "rolling",
+    "trsp",
+    "moves",
+    "fuzz",
+)
+"""Benchmarks that are a module of this folder with a ``run(args) -> rows`` function."""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark runner")
-    parser.add_argument(
-        "problem",
-        choices=[
-            "vrptw",
-            "fieldservice",
-            "parts",
-            "rules",
-            "replan",
-            "offers",
-            "durations",
-            "scale",
-            "travel",
-            "regions",
-            "rolling",
-            "trsp",
-            "moves",
-            "fuzz",
-        ],
-    )
+    parser.add_argument("problem", choices=["vrptw", "fieldservice", *MODULES])
     parser.add_argument(
         "--sizes",
         default="300,1000",
@@ -234,20 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.problem == "fieldservice":
         return fieldservice(args)
-    if args.problem in (
-        "parts",
-        "rules",
-        "replan",
-        "offers",
-        "durations",
-        "scale",
-        "travel",
-        "regions",
-        "rolling",
-        "trsp",
-        "moves",
-        "fuzz",
-    ):
+    if args.problem in MODULES:
         run = __import__(args.problem).run
         args.out.mkdir(parents=True, exist_ok=True)
         rows = run(args)

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.models import OrderType
+from optimizer.models.durations import HistoryVisit
 
 TYPE_RATIO = {
     OrderType.MAINTENANCE: 0.95,
@@ -99,3 +100,19 @@ def generate(
             }
         )
     return pd.DataFrame(rows).sort_values(["date", "order_id"], ignore_index=True), truth
+
+
+def as_visits(frame: pd.DataFrame) -> list[HistoryVisit]:
+    """The rows of a generated history as visits (skills split into names)."""
+    return [
+        HistoryVisit(
+            order_id=r.order_id,
+            type=r.type,
+            skills=frozenset(r.skills.split(";")),
+            technician_id=r.technician_id,
+            planned_min=r.planned_min,
+            actual_min=r.actual_min,
+            date=r.date,
+        )
+        for r in frame.itertuples()
+    ]

@@ -19,19 +19,7 @@ TECHNICIANS = [f"T-{k:02d}" for k in range(1, 13)]
 
 def visits(n: int, seed: int = 0, **options: object) -> tuple[list[HistoryVisit], histories.Truth]:
     frame, truth = histories.generate(n, TECHNICIANS, seed=seed, **options)  # type: ignore[arg-type]
-    rows = [
-        HistoryVisit(
-            order_id=r.order_id,
-            type=r.type,
-            skills=frozenset(r.skills.split(";")),
-            technician_id=r.technician_id,
-            planned_min=r.planned_min,
-            actual_min=r.actual_min,
-            date=r.date,
-        )
-        for r in frame.itertuples()
-    ]
-    return rows, truth
+    return histories.as_visits(frame), truth
 
 
 @pytest.fixture(scope="module")

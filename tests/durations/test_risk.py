@@ -13,7 +13,7 @@ import optimizer
 from optimizer.durations import learn_durations, risk
 from optimizer.durations.risk import TRAVEL_SPREAD
 from optimizer.models import OrderType, Plan, Problem, StopKind
-from optimizer.models.durations import DurationGroup, DurationModel, HistoryVisit
+from optimizer.models.durations import DurationGroup, DurationModel
 from optimizer.models.objective import due_of, sla_anchor
 from optimizer.testing import histories
 from optimizer.testing import problems as synthetic
@@ -103,20 +103,7 @@ def test_the_odds_match_the_frequencies_of_an_independent_simulation() -> None:
     problem = synthetic.problem(40, 5, seed=5)
     technicians = [t.id for t in problem.technicians]
     frame, _ = histories.generate(3000, technicians, seed=5)
-    model = learn_durations(
-        [
-            HistoryVisit(
-                order_id=r.order_id,
-                type=r.type,
-                skills=frozenset(r.skills.split(";")),
-                technician_id=r.technician_id,
-                planned_min=r.planned_min,
-                actual_min=r.actual_min,
-                date=r.date,
-            )
-            for r in frame.itertuples()
-        ]
-    )
+    model = learn_durations(histories.as_visits(frame))
     problem = problem.model_copy(update={"durations": model})
     plan = optimizer.solve(problem, time_limit=5, max_solutions=100)
     assert optimizer.check(problem, plan).ok
