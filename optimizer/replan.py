@@ -166,6 +166,8 @@ def replan_problem(
     for order in (*known, *events.new_orders):
         if order.id in void:
             continue
+        if order.after is not None and order.after.order_id in void:  # under way: its link is history
+            order = order.model_copy(update={"after": None, "after_max_min": None, "same_technician": False})
         pin = pins.get(order.id)
         if pin is not None:
             update: dict[str, object] = {"technician": pin.technician_id}

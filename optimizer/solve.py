@@ -151,22 +151,25 @@ def solve(
     )
     result = backend.solve(instance, limits.share(1 - reserve) if reserve else limits, seed=chosen.seed)
     result = prune(instance, result)
-    if linked:
-        result, instance = hold_links(instance, result, limits.share(_LINKS_SHARE / reserve))
-    if crewed:
-        left = reserve - (_LINKS_SHARE if linked else 0.0)  # the part of the time still kept
-        result, instance = staff_crews(instance, result, limits.share(_CREWS_SHARE / left))
+    left = reserve  # the part of the time still kept, shared out phase by phase
     multi_day: dict[int, RouteSchedule] = {}
     if long_jobs:
-        result, multi_day, instance = add_multi_day(instance, result, limits.share(_MULTI_DAY_SHARE / reserve))
+        result, multi_day, instance = add_multi_day(instance, result, limits.share(_MULTI_DAY_SHARE / left))
+        left -= _MULTI_DAY_SHARE
     if multi_day and result.supplied:
         # the work displaced by multi-day visits was re-inserted without pickups
         assert isinstance(backend, SupplyingSolver)
         result = backend.complete(instance, result)
     if instance.needs_supply and not result.supplied:
-        result = supply(instance, result, limits)
+        result = supply(instance, result, limits.share(_SUPPLY_SHARE / left) if pass_needed else limits)
+        left -= _SUPPLY_SHARE if pass_needed else 0.0
     if multi_day:
         result = with_multi_day(instance, result, multi_day)
+    if linked:  # last but crews: nothing after them moves a visit without knowing its link
+        result, instance = hold_links(instance, result, limits.share(_LINKS_SHARE / left))
+        left -= _LINKS_SHARE
+    if crewed:
+        result, instance = staff_crews(instance, result, limits.share(_CREWS_SHARE / left))
     status = result.status
     if chosen.max_solutions is not None and limits.expired():
         status += "; the time limit ended the search before its work limit, so another run may differ"

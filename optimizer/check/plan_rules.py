@@ -524,9 +524,10 @@ class _Checker:
         """An order that follows another (``after``) is served only where that one is,
         starting at least its gap and at most ``after_max`` minutes after that visit
         ends (its last day's end), by the same technician where asked."""
+        history = {o for route in self.fixed.values() for o in route.order_ids}
         for order in self.problem.orders:
-            if order.after is None or order.id not in visited:
-                continue
+            if order.after is None or order.id not in visited or order.id in history:
+                continue  # a re-plan's fixed stops are history, kept as they were
             before = order.after.order_id
             if not visited.get(before):
                 self.flag(

@@ -99,7 +99,10 @@ def compile_eligibility(
     longer = duration_s[technician] > day_span[:, None]
     needs_parts = np.asarray(stock.order_parts.any(axis=1), dtype=bool)
     multi_day = qualified[technician] & on_van & longer & ~needs_parts[None, :] & ~vehicles.idle[:, None]
-    crewed = [o.crew > 1 for o in problem.orders]  # a crew is not split over days
+    followed = {o.after.order_id for o in problem.orders if o.after is not None}
+    crewed = [  # a crew, or an order of a chain, is not split over days
+        o.crew > 1 or o.after is not None or o.id in followed for o in problem.orders
+    ]
     multi_day[:, [o for o, r in enumerate(presolve) if r is not Reason.NO_SHIFT_FITS or crewed[o]]] = False
     return Eligibility(
         compatible=_van_first(supplied, on_van, vehicles.vehicle_day),

@@ -49,18 +49,18 @@ def hold_links(instance: Instance, result: SolveResult, limits: SolveLimits) -> 
     times it: the last round's fenced instance, whose windows make the earliest start
     of each linked order wait for its predecessor (``instance`` where no round ran)."""
     routes = {v: tuple(seq) for v, seq in result.routes.items() if seq}
-    timing, routes, found = _settle(instance, instance, routes)
+    timing, routes, found = _settle(instance, instance, routes, limits)
     if found is None:
         return result, instance
     timing, routes, found = _moved_chains(instance, timing, routes, found, limits)
     broken = broken_links(instance, schedule_all(timing, _lists(routes)))
-    if broken:  # a last round left some: take them out, and let the core plan the pickups of what stays
+    if broken:  # the rounds ran out: what is still broken is left out (its pickups collect for nothing)
         routes = _without(routes, broken)
         timing = routed_only(fenced(instance, schedule_all(timing, _lists(routes))), routes)
-        found = _complete(timing, routes)
     held = dataclasses.replace(
         found[0],
-        objective=routes_cost(timing, found[0].routes),
+        routes=routes,
+        objective=routes_cost(timing, routes, result.multi_day),
         status=f"{result.status}; links held",
         solve_s=result.solve_s,
         multi_day=result.multi_day,
@@ -77,15 +77,19 @@ def _settle(
     instance: Instance,
     timing: Instance,
     routes: dict[int, tuple[int, ...]],
+    limits: SolveLimits,
     *,
     pin: tuple[int, int] | None = None,
 ) -> tuple[Instance, dict[int, tuple[int, ...]], Completed | None]:
     """Rounds of the pass from ``routes`` timed by ``timing``: (the fenced instance, the
-    routes, the core's last completion; ``None`` where nothing needed a round). With ``pin``
-    (order, vehicle) the first round runs whatever holds, with that order served by that
-    vehicle only."""
+    routes, the core's last completion; ``None`` where nothing needed a round). With
+    ``pin`` (order, vehicle) the first round runs whatever holds, with that order served
+    by that vehicle only. A round that changes nothing, or the deadline of ``limits``
+    after the first round, ends them."""
     found = None
     for round_ in range(_depth(instance) + 2):
+        if round_ > 0 and limits.expired():
+            break
         timed = schedule_all(timing, _lists(routes))
         broken = broken_links(instance, timed)
         if not broken and not (pin and round_ == 0) and not _waiting(instance, timed):
@@ -100,7 +104,10 @@ def _settle(
             supply[:, pin[0]] &= alone
             timing = dataclasses.replace(timing, compatible=compatible, supply_compatible=supply)
         found = _complete(timing, routes)
+        changed = dict(found[0].routes) != routes
         routes = dict(found[0].routes)
+        if not changed and not broken:
+            break
     return timing, routes, found
 
 
@@ -128,7 +135,7 @@ def _moved_chains(
         for vehicle in near[:_CANDIDATES]:
             if limits.expired():
                 return timing, routes, found
-            fence, tried, answer = _settle(instance, timing, rest, pin=(head, vehicle))
+            fence, tried, answer = _settle(instance, timing, rest, limits, pin=(head, vehicle))
             if answer is None or answer[1] >= found[1] - _EPSILON:
                 continue
             if not broken_links(instance, schedule_all(fence, _lists(tried))):

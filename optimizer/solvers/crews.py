@@ -91,7 +91,7 @@ def staff_crews(instance: Instance, result: SolveResult, limits: SolveLimits) ->
     return (
         dataclasses.replace(
             final,
-            objective=routes_cost(timing, final.routes),
+            objective=routes_cost(timing, final.routes, result.multi_day),
             status=f"{result.status}; {len(staffed)} of {len(helpers)} crews staffed",
             solve_s=result.solve_s,
             multi_day=result.multi_day,

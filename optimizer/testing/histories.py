@@ -104,15 +104,5 @@ def generate(
 
 def as_visits(frame: pd.DataFrame) -> list[HistoryVisit]:
     """The rows of a generated history as visits (skills split into names)."""
-    return [
-        HistoryVisit(
-            order_id=r.order_id,
-            type=r.type,
-            skills=frozenset(r.skills.split(";")),
-            technician_id=r.technician_id,
-            planned_min=r.planned_min,
-            actual_min=r.actual_min,
-            date=r.date,
-        )
-        for r in frame.itertuples()
-    ]
+    rows = frame.to_dict("records")
+    return [HistoryVisit.model_validate(row | {"skills": frozenset(str(row["skills"]).split(";"))}) for row in rows]

@@ -13,7 +13,7 @@ import optimizer
 from optimizer.models import Events, Order, Plan, Predecessor, Route, Stop, StopKind
 from optimizer.models.events import VisitReport
 
-from conftest import at, make_order, make_problem, make_technician, reasons, replanned, solve_checked
+from conftest import at, make_order, make_problem, make_technician, reasons, replanned, solve_checked, window
 
 SOLVERS = ("auto", "search", "insertion", "ortools", "vroom", "legacy")
 HOME_T2 = {"lat": 49.52, "lon": 8.52}
@@ -198,3 +198,67 @@ def test_the_samples_complaint_and_repair_plan_as_one_story(sample_problem: opti
     assert fix[0] == complaint[0]
     assert dt.timedelta(hours=24) <= fix[1] - complaint[2] <= dt.timedelta(hours=48)
     assert complaint[1].date() == at("00:00").date()
+
+
+@pytest.mark.parametrize("solver", ("insertion", "ortools", "vroom", "legacy", "auto"))
+def test_links_hold_with_a_multi_day_job_and_scarce_parts(solver: str) -> None:
+    """The review's cases: a job longer than a day beside a chain (the passes after
+    the back-end used to crash or move a pinned predecessor), and two orders wanting
+    the depot's one part, one of them followed (the supply pass used to drop the
+    predecessor and keep its follower)."""
+    from conftest import depot
+
+    orders = [
+        make_order("K", duration_min=45),
+        make_order("R", lat=49.505, after=Predecessor(order_id="K", gap_min=60)),
+        make_order("BIG", duration_min=900, lat=49.51),
+        make_order("K1", urgency="high", parts={"P": 1}, lat=49.52),
+        make_order("K2", urgency="low", parts={"P": 1}, lat=49.53),
+        make_order("R2", lat=49.53, after="K2"),
+    ]
+    problem = make_problem(
+        orders, [make_technician("T1"), make_technician("T2", **HOME_T2)], days=3, depots=(depot(stock={"P": 1}),)
+    )
+    plan = solve_checked(problem, solver=solver)
+    got = visits(plan)
+    assert "K2" in got or "R2" not in got
+
+
+def test_a_replan_after_an_overrun_keeps_the_follower_en_route_as_history() -> None:
+    """K (T1) overruns to 10:30; R, T2's next stop after a job, is on its way: kept as it
+    is (history), and the plan passes the checker."""
+    orders = [
+        make_order("K", duration_min=60),
+        make_order(
+            "X",
+            duration_min=150,
+            windows=(window13(),) and (optimizer.models.TimeWindow(start=at("08:00"), end=at("08:00")),),
+            **HOME_T2,
+        ),
+        make_order("R", lat=49.521, lon=8.521, after=Predecessor(order_id="K", gap_min=105)),
+    ]
+    problem = make_problem(orders, [make_technician("T1"), make_technician("T2", **HOME_T2)])
+    plan = solve_checked(problem)
+    started = visits(plan)["K"][1]
+    events = Events(now=at("10:30"), visits=(VisitReport(order_id="K", started=started, ended=at("10:30"), done=True),))
+    replanned(problem, plan, events)
+
+
+def test_cancelling_the_predecessor_of_a_visit_under_way_keeps_that_visit() -> None:
+    """T2 leaves X at 10:30 for R (which follows K, T1's at 11:00): R is on its way and
+    stays (its link is history) when K is cancelled at 10:30."""
+    orders = [
+        make_order("X", duration_min=150, **HOME_T2),
+        make_order("K", duration_min=30, windows=(window("11:00", "11:00"),)),
+        make_order("R", duration_min=60, lat=49.521, lon=8.521, after="K"),
+    ]
+    problem = make_problem(orders, [make_technician("T1"), make_technician("T2", **HOME_T2)])
+    plan = solve_checked(problem)
+    new = replanned(
+        problem,
+        plan,
+        Events(now=at("11:45"), cancelled=frozenset({"K"}))
+        if False
+        else Events(now=at("10:30"), cancelled=frozenset({"K"})),
+    )
+    assert "K" not in {o for r in new.routes for o in r.order_ids}
