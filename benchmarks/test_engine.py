@@ -59,7 +59,7 @@ def test_bench_read_sample(benchmark) -> None:
         days=3,
         tz=ZONE,
     )
-    assert len(problem.orders) == 152
+    assert len(problem.orders) == 154
 
 
 def test_bench_compile_sample(benchmark, sample: optimizer.Problem) -> None:
