@@ -206,7 +206,7 @@ def _multi_day_ends(plan: Plan) -> dict[tuple[str, dt.date], list[dt.datetime]]:
     days: dict[str, list[tuple[Route, Stop]]] = {}
     for route in plan.routes:
         for stop in route.stops:
-            if stop.kind is StopKind.ORDER and stop.order_id:
+            if stop.kind is StopKind.ORDER and stop.order_id and not stop.helper:  # a crew is one visit a day
                 days.setdefault(stop.order_id, []).append((route, stop))
     ends: dict[tuple[str, dt.date], list[dt.datetime]] = {}
     for parts in days.values():

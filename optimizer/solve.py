@@ -9,6 +9,7 @@ from typing import Any
 
 from optimizer.decode import assemble_plan
 from optimizer.instance import compile_instance
+from optimizer.instance.crews import without_helpers
 from optimizer.models import Plan, Problem, SolveOptions, SolverInfo
 from optimizer.solvers import SolveLimits, Solver
 from optimizer.solvers import backend as registered
@@ -149,7 +150,8 @@ def solve(
         + (_LINKS_SHARE if linked else 0.0)
         + (_CREWS_SHARE if crewed else 0.0)
     )
-    result = backend.solve(instance, limits.share(1 - reserve) if reserve else limits, seed=chosen.seed)
+    planned = without_helpers(instance) if crewed else instance  # the crew pass staffs the helpers
+    result = backend.solve(planned, limits.share(1 - reserve) if reserve else limits, seed=chosen.seed)
     result = prune(instance, result)
     left = reserve  # the part of the time still kept, shared out phase by phase
     multi_day: dict[int, RouteSchedule] = {}

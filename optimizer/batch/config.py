@@ -182,7 +182,11 @@ def _validated(model: type[Frozen], data: dict[str, Any], source: str, prefix: s
 
 def _resolve_paths(data: dict[str, Any], base: Path) -> None:
     """Make the file's relative paths relative to its folder."""
-    sections = (("input", ("orders", "technicians", "depots")), ("output", ("out", "log")), ("travel", ("osm_file",)))
+    sections = (
+        ("input", ("orders", "technicians", "depots", "durations")),
+        ("output", ("out", "log")),
+        ("travel", ("osm_file",)),
+    )
     for section, keys in sections:
         table = data.get(section)
         if isinstance(table, dict):

@@ -197,7 +197,9 @@ def learn(args: argparse.Namespace) -> int:
     try:
         visits, rejected = read_history(args.history)
         if not visits:
-            raise InvalidProblemError([InputIssue(Path(args.history).name, None, None, "holds no valid visit")])
+            raise InvalidProblemError(
+                [*rejected, InputIssue(Path(args.history).name, None, None, "holds no valid visit")]
+            )
         model = learn_durations(visits, holdout=args.holdout, half_life_days=args.half_life_days)
         write_durations(model, args.out)
     except InvalidProblemError as error:

@@ -39,6 +39,17 @@ def _positive(kind: type) -> Any:
     return parse
 
 
+def _natural(text: str) -> int:
+    """A whole number of 0 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {text!r}")
+    return value
+
+
 def _solver(text: str) -> str:
     """A back-end's name; a mistyped one is answered with the nearest."""
     if text in SOLVER_NAMES:
@@ -211,7 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     odds.add_argument("--plan", required=True, help="plan folder written by 'optimizer plan' or 'replan'")
     odds.add_argument("--durations", default=None, help="durations learned by 'optimizer learn' (default: the plan's)")
     odds.add_argument("--samples", type=_positive(int), default=500, help="simulated executions of each day (500)")
-    odds.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    odds.add_argument("--seed", type=_natural, default=0, help="random seed, 0 or more (default 0)")
 
     service = commands.add_parser("serve", help="an HTTP service over a plan folder: plan, offers, bookings, events")
     service.add_argument("--plan", required=True, help="plan folder written by 'optimizer plan' or 'replan'")

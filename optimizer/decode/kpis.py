@@ -75,7 +75,7 @@ def compute_kpis(problem: Problem, routes: tuple[Route, ...], unplanned: tuple[U
                 s.order_id: (r.technician_id, s.start)
                 for r in routes
                 for s in r.stops
-                if s.kind is StopKind.ORDER and s.order_id
+                if s.kind is StopKind.ORDER and s.order_id and not s.helper  # a crew's promise is its lead's
             },
         ),
     )

@@ -30,6 +30,7 @@ on those, and then it is fitted again on the whole history.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -41,6 +42,8 @@ from optimizer.models.durations import DurationGroup, DurationModel, HistoryVisi
 _PRIOR_VISITS = 5.0
 """Visits a parent group's standard deviation counts for when a group's is pooled with it."""
 _MIN_BETWEEN = 1e-4
+_MIN_WEIGHT = 1e-12
+"""The least weight a visit keeps, however old (no group's weights add up to nothing)."""
 """Floor of the variance between groups' means (log units): no level pools everything."""
 
 
@@ -50,11 +53,13 @@ def learn_durations(
     """The duration model of ``history`` (visits, or a frame of the history table's
     columns with ``skills`` as sets of names), with its error on the last ``holdout``
     share of the visits (0: none held back)."""
-    visits = (
-        [HistoryVisit.model_validate(row) for row in history.to_dict("records")]
-        if isinstance(history, pd.DataFrame)
-        else list(history)
-    )
+    if not 0 <= holdout < 1 or not 0 < half_life_days < math.inf:
+        raise ValueError("holdout must be in [0, 1) and half_life_days a positive number")
+    if isinstance(history, pd.DataFrame):
+        rows = history.astype(object).where(history.notna(), None).to_dict("records")
+        visits = [HistoryVisit.model_validate({k: v for k, v in row.items() if v is not None}) for row in rows]
+    else:
+        visits = list(history)
     if not visits:
         raise ValueError("the history holds no visit")
     frame = _frame(visits)
@@ -102,7 +107,7 @@ def _groups(frame: pd.DataFrame, half_life_days: float) -> tuple[DurationGroup, 
     """The groups of ``frame``, most specific first, everyone's last."""
     until: dt.date = frame["date"].max()
     age = np.array([(until - d).days for d in frame["date"]], dtype=np.float64)
-    frame = frame.assign(w=0.5 ** (age / half_life_days))
+    frame = frame.assign(w=np.maximum(0.5 ** (age / half_life_days), _MIN_WEIGHT))
     everyone = _stats(frame)
     mean0, sd0 = everyone["mean"], everyone["sd"]
     by_type = _level(frame, ["type"], lambda _: mean0, sd_prior=lambda _: sd0)

@@ -12,7 +12,11 @@ keeps depot pickups as long as planned, and drives home. A visit is **on
 time** when it starts inside one of its windows and not after its due; a day runs
 **over** when the technician is home after the shift ends (plus the overtime the
 technician may do: over that is past what was allowed). Stops of a re-plan that are
-history (before ``now``) are kept as reported.
+history (before ``now``) are kept as reported. A break that interrupts a visit
+lengthens it by its planned minutes. A day's part of a visit over several days draws
+its planned share of the work around itself (with the group's spread); only its first
+day is judged on windows and due. A crew's visit counts once (its lead's row); each
+member's day is simulated on its own, so members do not wait for one another here.
 """
 
 from __future__ import annotations
@@ -83,17 +87,32 @@ def risk(
     anchor = sla_anchor(problem)
     visits: list[VisitRisk] = []
     days: list[DayRisk] = []
+    starts: dict[str, list[dt.datetime]] = {}
+    for route in plan.routes:
+        for stop in route.stops:
+            if stop.kind is StopKind.ORDER and stop.order_id and not stop.helper:
+                starts.setdefault(stop.order_id, []).append(utc(stop.start))
+    later = {o for o, when in starts.items() for t in when if t > min(when)}  # multi-day visits
+    firsts = {(o, min(when)) for o, when in starts.items()}
     for route in sorted(plan.routes, key=lambda r: (r.date, r.technician_id)):
-        route_visits, day = _route(problem, route, model, rng, samples, anchor)
+        route_visits, day = _route(problem, route, model, rng, samples, anchor, (firsts, later))
         visits += route_visits
         days.append(day)
     return Risk(tuple(visits), tuple(days), float(sum(1 - v.on_time for v in visits)), samples)
 
 
 def _route(
-    problem: Problem, route: Route, model: DurationModel | None, rng: np.random.Generator, n: int, anchor: dt.datetime
+    problem: Problem,
+    route: Route,
+    model: DurationModel | None,
+    rng: np.random.Generator,
+    n: int,
+    anchor: dt.datetime,
+    parts: tuple[set[tuple[str, dt.datetime]], set[str]],
 ) -> tuple[list[VisitRisk], DayRisk]:
-    """One technician-day executed ``n`` times."""
+    """One technician-day executed ``n`` times; ``parts`` are the (order, start) of each
+    visit's first day and the orders visited over several days."""
+    firsts, multi_day = parts
     orders = problem.order_by_id
     technician = problem.technician_by_id[route.technician_id]
     now = utc(problem.progress.now) if problem.progress is not None else None
@@ -105,7 +124,8 @@ def _route(
         return (utc(instant) - origin).total_seconds()
 
     planned_end = origin
-    for stop in route.stops[1:]:
+    stops = route.stops
+    for k, stop in enumerate(stops[1:], start=1):
         inside_visit = stop.kind is StopKind.BREAK and utc(stop.start) < planned_end
         planned_end = max(planned_end, utc(stop.end))
         if inside_visit:
@@ -120,12 +140,21 @@ def _route(
             clock = np.maximum(arrival, seconds(stop.start)) + (utc(stop.end) - utc(stop.start)).total_seconds()
         elif stop.kind is StopKind.ORDER and stop.order_id in orders:
             order = orders[stop.order_id]
-            planned_s = (utc(stop.end) - utc(stop.start)).total_seconds()
-            start = _start(order, arrival, seconds)
+            pause = stops[k + 1] if k + 1 < len(stops) and stops[k + 1].kind is StopKind.BREAK else None
+            interrupts = pause is not None and utc(pause.start) < utc(stop.end)
+            pause_s = (utc(pause.end) - utc(pause.start)).total_seconds() if pause and interrupts else 0.0
+            planned_s = (utc(stop.end) - utc(stop.start)).total_seconds() - pause_s
+            first = (order.id, utc(stop.start)) in firsts
+            start = _start(order, arrival, seconds) if first else np.maximum(arrival, seconds(stop.start))
+            whole = order.id not in multi_day  # a day's part of a longer job: its planned share of the work
+            clock = (
+                start + _work(model if whole else None, order, route.technician_id, planned_s, rng, n, model) + pause_s
+            )
+            if stop.helper or not first:
+                continue  # a crew's visit is its lead's; a multi-day visit's, its first day's
             inside = _inside(order, start, seconds)
             due = due_of(problem, order, anchor)
             before = np.ones(n, dtype=bool) if due is None else start <= seconds(due)
-            clock = start + _work(model, order, route.technician_id, planned_s, rng, n)
             out.append(
                 VisitRisk(
                     order_id=order.id,
@@ -176,13 +205,23 @@ def _inside(order: Order, start: Samples, seconds: Callable[[dt.datetime], float
 
 
 def _work(
-    model: DurationModel | None, order: Order, technician_id: str, planned_s: float, rng: np.random.Generator, n: int
+    model: DurationModel | None,
+    order: Order,
+    technician_id: str,
+    planned_s: float,
+    rng: np.random.Generator,
+    n: int,
+    spread_of: DurationModel | None = None,
 ) -> Samples:
-    """``n`` draws of the seconds the visit takes: the learned spread of its group around
-    its learned median (the planned length where its duration is fixed, or a crew's),
-    else :data:`DEFAULT_SPREAD` around the planned length."""
+    """``n`` draws of the seconds of work at a visit: with ``model``, the learned spread of
+    its group around its learned median (the planned length where its duration is fixed,
+    or a crew's); without, around the planned length, with the spread of ``spread_of``'s
+    group (a part of a multi-day visit) or :data:`DEFAULT_SPREAD`."""
     if model is None:
-        return planned_s * np.exp(rng.normal(0.0, DEFAULT_SPREAD, n))
+        sd = DEFAULT_SPREAD
+        if spread_of is not None:
+            sd = spread_of.group_of(order.type, frozenset(order.skills), technician_id).sd_log
+        return planned_s * np.exp(rng.normal(0.0, sd, n))
     group = model.group_of(order.type, frozenset(order.skills), technician_id)
     median = planned_s if order.duration_fixed or order.crew > 1 else 60 * order.duration_min * np.exp(group.mean_log)
     return median * np.exp(rng.normal(0.0, group.sd_log, n))

@@ -13,9 +13,12 @@ members end together) and no break interrupts the visit.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from optimizer.instance.arrays import BoolArray, IntArray
+from optimizer.instance.data import Instance
 from optimizer.models import Order, Problem
 
 
@@ -62,3 +65,16 @@ def crew_people(
         able = supply_compatible[:, members].any(axis=1)
         out[lead] = len(set(vehicle_technician[able].tolist()))
     return out
+
+
+def without_helpers(instance: Instance) -> Instance:
+    """``instance`` as the back-ends see it: no technician may serve a crew's helper
+    (the crew pass staffs them; OR-tools and VROOM would otherwise carry them as nodes)."""
+    helper = instance.order_lead >= 0
+    if not helper.any():
+        return instance
+    return dataclasses.replace(
+        instance,
+        compatible=instance.compatible & ~helper[None, :],
+        supply_compatible=instance.supply_compatible & ~helper[None, :],
+    )

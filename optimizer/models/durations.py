@@ -14,9 +14,13 @@ import datetime as dt
 import math
 from statistics import NormalDist
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from optimizer.models.base import Frozen, OrderType
+
+MAX_RATIO = 20.0
+"""The most a visit may take over (or under) its planned minutes, as a factor: a history
+row beyond it is a typo, set aside."""
 
 
 class HistoryVisit(Frozen):
@@ -26,10 +30,19 @@ class HistoryVisit(Frozen):
     type: OrderType
     skills: frozenset[str] = frozenset()
     technician_id: str = Field(min_length=1)
-    planned_min: float = Field(gt=0, le=14 * 24 * 60)
+    planned_min: float = Field(ge=1, le=14 * 24 * 60)
     actual_min: float = Field(gt=0, le=14 * 24 * 60)
     date: dt.date
     site_id: str | None = None
+
+    @model_validator(mode="after")
+    def _plausible(self) -> HistoryVisit:
+        ratio = self.actual_min / self.planned_min
+        if not 1 / MAX_RATIO <= ratio <= MAX_RATIO:
+            raise ValueError(
+                f"took {ratio:.3g} times the planned minutes: outside 1/{MAX_RATIO:g} to {MAX_RATIO:g}, a typo?"
+            )
+        return self
 
 
 class DurationGroup(Frozen):
@@ -40,8 +53,8 @@ class DurationGroup(Frozen):
     type: OrderType | None = None
     skills: tuple[str, ...] | None = Field(default=None, description="sorted skill names")
     technician_id: str | None = None
-    mean_log: float
-    sd_log: float = Field(ge=0)
+    mean_log: float = Field(ge=-math.log(MAX_RATIO), le=math.log(MAX_RATIO), allow_inf_nan=False)
+    sd_log: float = Field(ge=0, le=math.log(MAX_RATIO), allow_inf_nan=False)
     visits: int = Field(ge=0, description="visits of the history in the group")
 
 
@@ -60,6 +73,12 @@ class DurationModel(Frozen):
     holdout_error_learned: float | None = Field(
         default=None, description="mean absolute error of the learned median on the held-back visits"
     )
+
+    @model_validator(mode="after")
+    def _everyone(self) -> DurationModel:
+        if not any(g.type is None and g.skills is None and g.technician_id is None for g in self.groups):
+            raise ValueError("a duration model needs the group of everyone (type, skills and technician all None)")
+        return self
 
     def group_of(self, type_: OrderType, skills: frozenset[str], technician_id: str) -> DurationGroup:
         """The most specific group a visit belongs to (everyone's where nothing closer

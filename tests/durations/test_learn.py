@@ -91,3 +91,16 @@ def test_recent_visits_weigh_more() -> None:
 def test_an_empty_history_is_refused() -> None:
     with pytest.raises(ValueError, match="no visit"):
         learn_durations([])
+
+
+def test_odd_histories_and_arguments() -> None:
+    """One old visit with a tiny half-life keeps a weight; bad arguments are refused."""
+    old = HistoryVisit(
+        order_id="O", type=OrderType.REPAIR, technician_id="T", planned_min=60, actual_min=90, date=dt.date(2020, 1, 1)
+    )
+    new = old.model_copy(update={"date": dt.date(2026, 11, 20), "technician_id": "U", "actual_min": 60})
+    model = learn_durations([old, new], holdout=0, half_life_days=0.5)
+    assert np.isfinite(model.group_of(OrderType.REPAIR, frozenset(), "T").mean_log)
+    for bad in ({"holdout": 3}, {"holdout": -0.1}, {"half_life_days": float("nan")}, {"half_life_days": 0}):
+        with pytest.raises(ValueError, match="holdout"):
+            learn_durations([old, new], **bad)  # type: ignore[arg-type]

@@ -69,10 +69,17 @@ def execute(problem: Problem, plan: Plan, model: DurationModel, rng: np.random.G
     for route in plan.routes:
         t = utc(route.stops[0].end)
         busy_until = t
-        for stop in route.stops[1:]:
+        stops = route.stops
+        for k, stop in enumerate(stops[1:], start=1):
             if stop.kind is StopKind.BREAK and utc(stop.start) < busy_until:
                 continue
             busy_until = max(busy_until, utc(stop.end))
+            after = stops[k + 1] if k + 1 < len(stops) else None
+            pause = (
+                utc(after.end) - utc(after.start)
+                if after is not None and after.kind is StopKind.BREAK and utc(after.start) < utc(stop.end)
+                else dt.timedelta(0)
+            )
             t = t + dt.timedelta(minutes=stop.travel_min * math.exp(rng.normal(0, TRAVEL_SPREAD)))
             if stop.kind in (StopKind.BREAK, StopKind.PICKUP):
                 t = max(t, utc(stop.start)) + (utc(stop.end) - utc(stop.start))
@@ -88,7 +95,7 @@ def execute(problem: Problem, plan: Plan, model: DurationModel, rng: np.random.G
                 on_time[order.id] = inside and (due is None or begin <= utc(due))
                 group = model.group_of(order.type, frozenset(order.skills), route.technician_id)
                 minutes = order.duration_min * math.exp(group.mean_log + rng.normal(0, group.sd_log))
-                t = begin + dt.timedelta(minutes=minutes)
+                t = begin + dt.timedelta(minutes=minutes) + pause
         hours = problem.technician_by_id[route.technician_id].hours_on(route.date)
         over[(route.technician_id, route.date)] = t > utc(
             dt.datetime.combine(route.date, hours.end, tzinfo=problem.zone)
@@ -117,3 +124,28 @@ def test_the_odds_match_the_frequencies_of_an_independent_simulation() -> None:
     assert any(0.05 < v.on_time < 0.95 for v in odds.visits)  # the test means something
     assert {v.order_id for v in odds.visits} == {o for r in plan.routes for o in r.order_ids}
     assert OrderType.REPAIR in {problem.order_by_id[v.order_id].type for v in odds.visits}
+
+
+def test_a_break_inside_a_visit_and_a_crew_count_as_planned() -> None:
+    """A deterministic model (no spread): a 300-minute job that the lunch break
+    interrupts ends as planned (on time, no overtime); a crew's visit has one row."""
+    from conftest import lunch
+
+    technicians = [
+        make_technician("T1", break_=lunch(), skills={"elevator": 1}),
+        make_technician("T2", skills={"elevator": 1}),
+    ]
+    orders = [
+        make_order("J", duration_min=300, windows=(window("08:05", "08:05"),)),
+        make_order("N", duration_min=30, due=at("13:50"), lat=49.51),
+        make_order("E", duration_min=60, crew=2, crew_skills={"elevator": 1}, lat=49.52),
+    ]
+    problem = make_problem(orders, technicians)
+    plan = solve_checked(problem)
+    odds = risk(problem, plan, flat(0.0), samples=50)
+    rows = [v.order_id for v in odds.visits]
+    assert rows.count("E") == 1 and sorted(rows) == ["E", "J", "N"]
+    planned_late = {s.order_id for r in plan.routes for s in r.stops if s.order_id and s.late_min > 0}
+    for visit in odds.visits:
+        if visit.order_id not in planned_late and visit.order_id != "E":
+            assert visit.before_due == pytest.approx(1.0, abs=0.05), visit

@@ -60,3 +60,23 @@ def test_a_history_visit_needs_positive_minutes() -> None:
     assert HistoryVisit.model_validate(base).actual_min == 75
     with pytest.raises(ValueError):
         HistoryVisit.model_validate(base | {"actual_min": 0})
+
+
+def test_absurd_history_rows_and_models_are_refused() -> None:
+    base = {"order_id": "H1", "type": "repair", "technician_id": "T1", "planned_min": 60, "date": "2026-11-20"}
+    for actual in (2, 1300):
+        with pytest.raises(ValueError, match="a typo"):
+            HistoryVisit.model_validate(base | {"actual_min": actual})
+    with pytest.raises(ValueError):
+        HistoryVisit.model_validate(base | {"planned_min": 1e-300, "actual_min": 1})
+    with pytest.raises(ValueError, match="group of everyone"):
+        DurationModel(
+            groups=(DurationGroup(technician_id="T1", mean_log=0.0, sd_log=0.1, visits=1),),
+            history_until=dt.date(2026, 11, 20),
+            half_life_days=1,
+            holdout_visits=0,
+        )
+    with pytest.raises(ValueError):
+        DurationGroup(mean_log=800.0, sd_log=0.1, visits=1)
+    with pytest.raises(ValueError):
+        DurationGroup(mean_log=float("nan"), sd_log=0.1, visits=1)

@@ -127,3 +127,28 @@ def test_a_replan_keeps_the_crew_together() -> None:
     crew = members(new, "E")
     assert len(crew) == 2 and crew[0][1:3] == crew[1][1:3]
     assert [h for *_, h in crew].count(True) == 1
+
+
+def test_review_findings_of_crews_in_replans() -> None:
+    """A crew visit later in the day is not fixed by a re-plan at 07:00 (an earlier
+    order can be cancelled; a helper who calls in sick is replaced or the crew left
+    out), and the promise of a crew is its lead's."""
+    from optimizer.models import Unavailable
+
+    technicians = [*elevator_day(), make_technician("T4", skills={"elevator": 1}, lat=49.48, lon=8.46)]
+    orders = [
+        make_order("A", windows=(window("09:00", "09:00"),)),
+        make_order("E", duration_min=60, crew=2, crew_skills={"elevator": 1}, windows=(window("14:00", "14:00"),)),
+    ]
+    problem = make_problem(orders, technicians)
+    plan = solve_checked(problem)
+    crew = members(plan, "E")
+    cancelled = replanned(problem, plan, Events(now=at("07:00"), cancelled=frozenset({"A"})))
+    assert "A" not in {o for r in cancelled.routes for o in r.order_ids}
+    helper = next(t for t, _, _, is_helper in crew if is_helper)
+    sick = replanned(
+        problem, plan, Events(now=at("07:00"), unavailable=(Unavailable(technician_id=helper, start=at("07:00")),))
+    )
+    again = members(sick, "E")
+    assert helper not in {t for t, *_ in again} and (len(again) in (0, 2))
+    assert sick.kpis.objective_terms["stability"] >= 0
