@@ -7,6 +7,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from optimizer.decode import assemble_plan
 from optimizer.instance import compile_instance
 from optimizer.instance.crews import without_helpers
@@ -37,9 +39,10 @@ _SUPPLY_SHARE = 0.1
 _LINKS_SHARE = 0.05
 """Part of the time kept, where orders follow orders, for moving whole chains where
 that costs less (see :mod:`optimizer.solvers.chains`)."""
-_CREWS_SHARE = 0.1
+_CREWS_SHARE = (0.1, 0.002, 0.4)
 """Part of the time kept, where visits need several technicians at once, for staffing
-them (see :mod:`optimizer.solvers.crews`)."""
+them (see :mod:`optimizer.solvers.crews`): 10%, plus 0.2% per crew, at most 40% (each
+crew tries its starts with the core's completion, whose time grows with the orders)."""
 _MULTI_DAY_SHARE = 0.05
 """Part of the time kept, where jobs are longer than a day, for adding them as multi-day
 visits (see :mod:`optimizer.solvers.multi_day`)."""
@@ -144,11 +147,17 @@ def solve(
     long_jobs = not instance.promises and bool(instance.multi_day_compatible.any())
     pass_needed = instance.needs_supply and not (isinstance(backend, SupplyingSolver) and backend.supplies(instance))
     linked, crewed = has_links(instance), has_crews(instance)
+    first, per_crew, most = _CREWS_SHARE
+    crews_share = (
+        min(most, first + per_crew * int(np.count_nonzero((instance.order_crew > 1) & (instance.order_lead < 0))))
+        if crewed
+        else 0.0
+    )
     reserve = (
         (_SUPPLY_SHARE if pass_needed else 0.0)
         + (_MULTI_DAY_SHARE if long_jobs else 0.0)
         + (_LINKS_SHARE if linked else 0.0)
-        + (_CREWS_SHARE if crewed else 0.0)
+        + crews_share
     )
     planned = without_helpers(instance) if crewed else instance  # the crew pass staffs the helpers
     result = backend.solve(planned, limits.share(1 - reserve) if reserve else limits, seed=chosen.seed)
@@ -171,7 +180,7 @@ def solve(
         result, instance = hold_links(instance, result, limits.share(_LINKS_SHARE / left))
         left -= _LINKS_SHARE
     if crewed:
-        result, instance = staff_crews(instance, result, limits.share(_CREWS_SHARE / left))
+        result, instance = staff_crews(instance, result, limits.share(crews_share / left))
     status = result.status
     if chosen.max_solutions is not None and limits.expired():
         status += "; the time limit ended the search before its work limit, so another run may differ"
