@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from optimizer.booking import Booking, SlotTakenError, book, offers
     from optimizer.check import CheckReport, Violation, check
+    from optimizer.durations import learn_durations, risk
     from optimizer.exceptions import InputIssue, InvalidProblemError, OptimizerError
     from optimizer.io import Reading, read_events, read_problem, read_tables
     from optimizer.models import (
@@ -52,6 +53,7 @@ __version__ = "0.1.0"
 
 _HOMES = {
     **dict.fromkeys(("Booking", "SlotTakenError", "book", "offers"), "optimizer.booking"),
+    **dict.fromkeys(("learn_durations", "risk"), "optimizer.durations"),
     "CheckReport": "optimizer.check",
     "Violation": "optimizer.check",
     "check": "optimizer.check",
@@ -149,10 +151,12 @@ __all__ = [
     "book",
     "check",
     "compare",
+    "learn_durations",
     "offers",
     "read_events",
     "read_problem",
     "read_tables",
     "replan",
+    "risk",
     "solve",
 ]
