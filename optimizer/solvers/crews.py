@@ -14,7 +14,12 @@ every helper taken out:
    of the ``_CANDIDATES`` technician-days that start nearest to it, at starts every
    ``_STEP_S`` within its windows and that day's hours;
 
-and keeps the cheapest whole answer. Crews reached after the deadline are left out.
+and keeps the cheapest whole answer; where the crew fits nowhere as the routes stand,
+4. the first ``_ROOM_TRIALS`` of those starts again, with the visits in the crew's way
+   (within half an hour of it, on the lead's route and on the helpers' technician-days
+   that have least in the way) taken off and free to go elsewhere or be left out.
+
+Crews reached after the deadline are left out.
 Under a work limit (no deadline) every candidate is tried: the same plan on any
 machine. Every member therefore starts at the same
 instant, works the order's own minutes with no break inside, and ends with the
@@ -43,6 +48,11 @@ _STARTS = 16
 _NUDGES_MIN = (0, 5, 10, 15, 20, 30, 45)
 """Minutes after the start the back-end gave a crew's lead that are tried first (the
 helpers may need the time to get there)."""
+_ROOM_TRIALS = 4
+"""Starts tried, where the crew fits nowhere as the routes stand, with the visits in its
+way moved (the first of those tried without)."""
+_ROOM_MARGIN_S = 1800
+"""Seconds before and after a crew's visit within which other visits are in its way."""
 _ALWAYS = 1.0e9
 """The price of leaving a member out while a crew is tried: it is served wherever it fits."""
 _EPSILON = 1e-6
@@ -83,6 +93,16 @@ def staff_crews(instance: Instance, result: SolveResult, limits: SolveLimits) ->
             served = {s for seq in found.routes.values() for s in seq}
             if members <= served and price < cost - _EPSILON:
                 best_routes, cost, best_at = dict(found.routes), price, (vehicle, start_s)
+        if best_at is None:  # nowhere free at once: make room by moving what is in the way
+            for k, (vehicle, start_s) in enumerate([*nudged, *_candidates(instance, lead)][:_ROOM_TRIALS]):
+                if k > 0 and own.expired():
+                    break
+                roomy = _room(instance, rest, staffed, helpers, lead, vehicle, start_s)
+                trial = _fenced(instance, roomy, staffed, helpers, trying=(lead, vehicle, start_s))
+                found, price = completion(trial, roomy, "crew given room")
+                served = {s for seq in found.routes.values() for s in seq}
+                if members <= served and price < cost - _EPSILON:
+                    best_routes, cost, best_at = dict(found.routes), price, (vehicle, start_s)
         routes = best_routes
         if best_at is not None:
             staffed[lead] = best_at
@@ -98,6 +118,52 @@ def staff_crews(instance: Instance, result: SolveResult, limits: SolveLimits) ->
         ),
         timing,
     )
+
+
+def _room(
+    instance: Instance,
+    routes: dict[int, tuple[int, ...]],
+    staffed: Staffed,
+    helpers: dict[int, list[int]],
+    lead: int,
+    vehicle: int,
+    start_s: int,
+) -> dict[int, tuple[int, ...]]:
+    """``routes`` without the visits in the way of ``lead``'s crew at ``start_s``: those
+    within ``_ROOM_MARGIN_S`` of the crew's visit on ``vehicle``'s route and on the routes
+    of the ``crew - 1`` other technician-days of that date where the least is in the way
+    (by the price of leaving it out). Crews, orders of a chain and pickups stay."""
+    timed = schedule_all(_fenced(instance, routes, staffed, helpers), {v: list(seq) for v, seq in routes.items()})
+    after = instance.order_after
+    linked = set(np.flatnonzero(after >= 0).tolist()) | set(after[after >= 0].tolist())
+    lo = start_s - _ROOM_MARGIN_S
+    hi = start_s + int(instance.technician_duration_s[0, lead]) + _ROOM_MARGIN_S
+
+    def in_way(v: int) -> set[int]:
+        schedule = timed.get(v)
+        if schedule is None:
+            return set()
+        return {
+            stop
+            for stop, begin, end in zip(schedule.visits, schedule.start_s, schedule.end_s)
+            if begin < hi
+            and end > lo
+            and not instance.is_pickup(stop)
+            and instance.order_crew[stop] == 1
+            and stop not in linked
+        }
+
+    day = instance.vehicle_day[vehicle]
+    others = [
+        v
+        for v in np.flatnonzero(
+            (instance.vehicle_day == day) & instance.supply_compatible[:, helpers[lead][0]]
+        ).tolist()
+        if v != vehicle
+    ]
+    price = {v: sum(float(instance.order_unplanned_cost[o]) for o in in_way(v)) for v in others}
+    chosen = sorted(others, key=lambda v: (price[v], v))[: len(helpers[lead])]
+    return _without(routes, in_way(vehicle).union(*(in_way(v) for v in chosen)))
 
 
 def _helpers(instance: Instance) -> dict[int, list[int]]:

@@ -152,3 +152,13 @@ def test_review_findings_of_crews_in_replans() -> None:
     again = members(sick, "E")
     assert helper not in {t for t, *_ in again} and (len(again) in (0, 2))
     assert sick.kpis.objective_terms["stability"] >= 0
+
+
+def test_a_crew_takes_the_place_of_a_cheaper_visit_in_its_way() -> None:
+    """E (high, two elevator technicians at 10:00) needs T2, who has X (low) from 09:30:
+    X makes way and the crew is staffed."""
+    order = make_order("E", urgency="high", crew=2, crew_skills={"elevator": 1}, windows=(window("10:00", "10:00"),))
+    busy = make_order("X", urgency="low", duration_min=60, windows=(window("09:30", "09:30"),), technician="T2", **NEAR)
+    plan = solve_checked(make_problem([order, busy], elevator_day()))
+    assert {t for t, *_ in members(plan, "E")} == {"T1", "T2"}
+    assert "X" in reasons(plan)
