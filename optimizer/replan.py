@@ -115,18 +115,31 @@ def replan_problem(
         **{("home", t.id): t for t in problem.technicians},
     }
     provider = travel or travel_provider(problem.travel)
-    fixed = []
-    multi_day = _multi_day_ends(plan)
-    for route in plan.routes:
-        away = [
-            utc(u.start)
-            for u in unavailable
-            if u.technician_id == route.technician_id and (u.end is None or utc(u.end) > now)
-        ]
-        cutoff = max([min([now, *away]), *multi_day.get((route.technician_id, route.date), [])])
-        part = _fixed_part(route, now=now, cutoff=cutoff, en_route=all(start > now for start in away), reports=reports)
-        if part is not None:
-            fixed.append(_restated(part, places, provider))
+    commitments = _multi_day_ends(plan)
+    parts: dict[int, Route] = {}
+    for _ in range(4):  # a crew visit one member is bound to binds them all: then again
+        parts = {}
+        for k, route in enumerate(plan.routes):
+            away = [
+                utc(u.start)
+                for u in unavailable
+                if u.technician_id == route.technician_id and (u.end is None or utc(u.end) > now)
+            ]
+            kept = [
+                end for end in commitments.get((route.technician_id, route.date), []) if all(end <= a for a in away)
+            ]
+            cutoff = max([min([now, *away]), *kept])
+            part = _fixed_part(
+                route, now=now, cutoff=cutoff, en_route=all(start > now for start in away), reports=reports
+            )
+            if part is not None:
+                parts[k] = part
+        bound = _crews_bound(plan, parts)
+        if not bound:
+            break
+        for key, ends in bound.items():
+            commitments.setdefault(key, []).extend(ends)
+    fixed = [_restated(part, places, provider) for _, part in sorted(parts.items())]
     served = {o for route in fixed for o in route.order_ids}
     issues = [
         InputIssue(source, None, "order_id", "cancels a visit that is already under way or done", value=order_id)
@@ -198,6 +211,28 @@ def _with_followers(cancelled: frozenset[str], orders: tuple[Order, ...]) -> set
         void |= {o.id for o in orders if o.after is not None and o.after.order_id in void}
         grew = len(void) > before
     return void
+
+
+def _crews_bound(plan: Plan, parts: dict[int, Route]) -> dict[tuple[str, dt.date], list[dt.datetime]]:
+    """For each technician-day with a member's stop of a crew visit that another member
+    is already bound to (a fixed stop: under way, or driven to) but it is not, when that
+    stop ends: the crew visit is kept whole, as it was planned."""
+    fixed = {(k, s.order_id) for k, part in parts.items() for s in part.stops if s.kind is StopKind.ORDER}
+    members: dict[str, list[tuple[int, Route, Stop]]] = {}
+    for k, route in enumerate(plan.routes):
+        for stop in route.stops:
+            if stop.kind is StopKind.ORDER and stop.order_id:
+                members.setdefault(stop.order_id, []).append((k, route, stop))
+    ends: dict[tuple[str, dt.date], list[dt.datetime]] = {}
+    for order_id, visits in members.items():
+        if not any(stop.helper for _, _, stop in visits):
+            continue
+        bound = [(k, order_id) in fixed for k, _, _ in visits]
+        if any(bound) and not all(bound):
+            for (_, route, stop), held in zip(visits, bound):
+                if not held:
+                    ends.setdefault((route.technician_id, route.date), []).append(utc(stop.end))
+    return ends
 
 
 def _multi_day_ends(plan: Plan) -> dict[tuple[str, dt.date], list[dt.datetime]]:

@@ -162,3 +162,31 @@ def test_a_crew_takes_the_place_of_a_cheaper_visit_in_its_way() -> None:
     plan = solve_checked(make_problem([order, busy], elevator_day()))
     assert {t for t, *_ in members(plan, "E")} == {"T1", "T2"}
     assert "X" in reasons(plan)
+
+
+def test_a_crew_one_member_drives_to_stays_whole_in_a_replan() -> None:
+    """E at 09:30: T2 lives about 40 minutes away and is on the road at 09:00, T1 next
+    door has not left yet. A re-plan at 09:00 keeps the crew as planned."""
+    technicians = [
+        make_technician("T1", skills={"elevator": 1}),
+        make_technician("T2", skills={"elevator": 1}, lat=49.70, lon=8.47),
+    ]
+    order = make_order("E", duration_min=60, crew=2, crew_skills={"elevator": 1}, windows=(window("09:30", "09:30"),))
+    problem = make_problem([order], technicians)
+    plan = solve_checked(problem)
+    new = replanned(problem, plan, Events(now=at("09:00")))
+    assert members(new, "E") == members(plan, "E")
+
+
+def test_a_technician_away_during_a_multi_day_job_keeps_only_what_was_done() -> None:
+    """A 12-hour job over Monday and Tuesday; T1 falls ill on Monday at 10:00: Tuesday's
+    part is not kept as history (Tuesday is off for him now)."""
+    from optimizer.models import Unavailable
+
+    problem = make_problem([make_order("J", duration_min=720)], [make_technician("T1")], days=2)
+    plan = solve_checked(problem)
+    assert len([r for r in plan.routes if "J" in r.order_ids]) == 2
+    new = replanned(
+        problem, plan, Events(now=at("10:00"), unavailable=(Unavailable(technician_id="T1", start=at("10:00")),))
+    )
+    assert [r.date for r in new.routes if "J" in r.order_ids] == [at("00:00").date()]
