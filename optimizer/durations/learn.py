@@ -9,7 +9,9 @@ as in empirical Bayes):
 * everyone: the weighted mean and deviation of ``y``;
 * per type and per technician: ``m = m0 + n / (n + k) x (mean - m0)``, ``n`` the
   group's weight of visits, ``k = var_within / var_between`` of the groups of that
-  level (method of moments), ``m0`` everyone's mean;
+  level (method of moments, each group's squared offset less its sampling noise,
+  averaged by the groups' weights: a group of one odd visit barely moves it), ``m0``
+  everyone's mean;
 * per type and technician: shrunk the same way towards ``m_type + m_technician - m0``;
 * per type, skills and technician: towards its type-and-technician group.
 
@@ -154,8 +156,9 @@ def _level(
         return {}
     within = float(np.mean([s["sd"] ** 2 for s in raw.values()]))
     offsets = np.array([s["mean"] - prior(k) for k, s in raw.items()])
-    noise = float(np.mean([within / max(s["weight"], 1e-9) for s in raw.values()]))
-    k = within / max(float(np.mean(offsets**2)) - noise, _MIN_BETWEEN)
+    weights = np.array([s["weight"] for s in raw.values()])
+    excess = offsets**2 - within / np.maximum(weights, 1e-9)  # each group's offset beyond its sampling noise
+    k = within / max(float(np.average(excess, weights=weights)), _MIN_BETWEEN)
     out: dict[Key, Group] = {}
     for key, s in raw.items():
         base, parent = prior(key), sd_prior(key)
