@@ -235,15 +235,27 @@ def _slots(
     """The slots of ``date`` starting at or after ``now_s``: (start, end) seconds, from
     the whole hour at or before the earliest shift start of the technicians working
     that day to the latest shift end (steps and lengths in elapsed time)."""
-    hours = [t.hours_on(date) for t in problem.technicians if t.works_on(date)]
-    if not hours:
+    hours = _day_hours(problem, date)
+    if hours is None:
         return []
     axis = instance.axis
-    opens = dt.datetime.combine(date, min(h.start for h in hours), tzinfo=problem.zone)
-    closes_s = axis.seconds(dt.datetime.combine(date, max(h.end for h in hours), tzinfo=problem.zone))
+    opens, closes = hours
+    closes_s = axis.seconds(closes)
     begin_s = axis.seconds_from(opens.replace(minute=0, second=0, microsecond=0))
     step_s, length_s = round(60 * step_min), round(60 * slot_min)
     return [(s, s + length_s) for s in range(begin_s, closes_s, step_s) if s >= now_s]
+
+
+def _day_hours(problem: Problem, date: dt.date) -> tuple[dt.datetime, dt.datetime] | None:
+    """The earliest shift start and the latest shift end of the technicians working on
+    ``date`` (``None``: nobody works)."""
+    hours = [t.hours_on(date) for t in problem.technicians if t.works_on(date)]
+    if not hours:
+        return None
+    return (
+        dt.datetime.combine(date, min(h.start for h in hours), tzinfo=problem.zone),
+        dt.datetime.combine(date, max(h.end for h in hours), tzinfo=problem.zone),
+    )
 
 
 def _inside(instance: Instance, order: int, slot: tuple[int, int]) -> np.ndarray:
@@ -293,10 +305,10 @@ def _why_not(
     fits: bool,
 ) -> str:
     """Why ``date`` has no offer, in a few words."""
-    hours = [t.hours_on(date) for t in problem.technicians if t.works_on(date)]
-    if not hours:
+    hours = _day_hours(problem, date)
+    if hours is None:
         return "nobody works that day"
-    if utc(dt.datetime.combine(date, max(h.end for h in hours), tzinfo=problem.zone)) <= utc(now):
+    if utc(hours[1]) <= utc(now):
         return "the day is over"
     if not windows:
         return "the day's slots have begun"

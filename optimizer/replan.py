@@ -35,7 +35,6 @@ from optimizer.exceptions import InputIssue, InvalidProblemError
 from optimizer.models import (
     Appointment,
     Events,
-    Order,
     Plan,
     Problem,
     Progress,
@@ -47,6 +46,7 @@ from optimizer.models import (
 )
 from optimizer.models.events import VisitReport
 from optimizer.models.objective import due_of, sla_anchor
+from optimizer.models.order import with_followers
 from optimizer.models.progress import PlannedPickup
 from optimizer.models.settings import REPLAN_TIME_LIMIT_S
 from optimizer.solve import solve, with_options
@@ -152,7 +152,7 @@ def replan_problem(
     ]
     if issues:
         raise InvalidProblemError(issues)
-    void = _with_followers(events.cancelled, (*problem.orders, *events.new_orders)) - served
+    void = with_followers((*problem.orders, *events.new_orders), events.cancelled) - served  # followers are void too
     promised = tuple(
         Appointment(order_id=stop.order_id, technician_id=route.technician_id, start=stop.start)
         for route in plan.routes
@@ -199,18 +199,6 @@ def replan_problem(
         progress=progress,
         **settings,
     )
-
-
-def _with_followers(cancelled: frozenset[str], orders: tuple[Order, ...]) -> set[str]:
-    """``cancelled`` and every order that follows one of them (``after``), directly or not:
-    a visit that follows a cancelled one is void too."""
-    void = set(cancelled)
-    grew = True
-    while grew:
-        before = len(void)
-        void |= {o.id for o in orders if o.after is not None and o.after.order_id in void}
-        grew = len(void) > before
-    return void
 
 
 def _crews_bound(plan: Plan, parts: dict[int, Route]) -> dict[tuple[str, dt.date], list[dt.datetime]]:

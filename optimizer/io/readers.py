@@ -44,6 +44,7 @@ from optimizer.io import cells
 from optimizer.io.repairs import Repair
 from optimizer.io.schema import DEPOTS, ORDERS, TECHNICIANS, Column, Table
 from optimizer.models import Order, Problem, Reason, UnplannedOrder
+from optimizer.models.order import with_followers
 from optimizer.models.problem import relation_issues
 from optimizer.timeaxis import time_zone
 
@@ -397,12 +398,7 @@ def _build(
         if rejected is not None and not strict:
             order = orders_by_id[issue.entity_id or ""]
             dependents.append(
-                UnplannedOrder(
-                    order_id=order.id,
-                    urgency=order.urgency,
-                    reason=Reason.DEPENDS_ON_REJECTED_ROW.value,
-                    detail=f"{what[issue.column or '']} {issue.value!r} was set aside ({rejected})",
-                )
+                _dependent(order, f"{what[issue.column or '']} {issue.value!r} was set aside ({rejected})")
             )
             continue
         relation.append(
@@ -453,25 +449,20 @@ def _build(
 def _followers(orders: Sequence[Order], dropped: set[str | None]) -> list[UnplannedOrder]:
     """The orders that follow (``after``), directly or not, an order in ``dropped``, each
     as unplanned for depending on a row set aside; ``dropped`` grows by them."""
-    follows = {o.id: o for o in orders if o.after is not None}
-    out = []
-    grew = True
-    while grew:
-        grew = False
-        for order in follows.values():
-            assert order.after is not None
-            if order.id not in dropped and order.after.order_id in dropped:
-                dropped.add(order.id)
-                grew = True
-                out.append(
-                    UnplannedOrder(
-                        order_id=order.id,
-                        urgency=order.urgency,
-                        reason=Reason.DEPENDS_ON_REJECTED_ROW.value,
-                        detail=f"the order it follows, {order.after.order_id!r}, was set aside",
-                    )
-                )
-    return out
+    gone = with_followers(orders, {d for d in dropped if d is not None}) - dropped
+    dropped |= gone
+    return [
+        _dependent(o, f"the order it follows, {o.after.order_id!r}, was set aside")
+        for o in orders
+        if o.id in gone and o.after is not None
+    ]
+
+
+def _dependent(order: Order, detail: str) -> UnplannedOrder:
+    """``order`` reported unplanned because a row it depends on was set aside."""
+    return UnplannedOrder(
+        order_id=order.id, urgency=order.urgency, reason=Reason.DEPENDS_ON_REJECTED_ROW.value, detail=detail
+    )
 
 
 def _in_wrong_slot(source: Source, table: Table, tables: Mapping[str, Table]) -> InputIssue | None:

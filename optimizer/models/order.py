@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Iterable
 
 from pydantic import AwareDatetime, Field, ValidationInfo, field_validator, model_validator
 
@@ -146,3 +147,16 @@ class Order(Frozen):
                 f"release {release.isoformat()} is after the last window ends ({windows[-1].end.isoformat()})"
             )
         return release
+
+
+def with_followers(orders: Iterable[Order], ids: Iterable[str]) -> set[str]:
+    """``ids`` and the ids of every order of ``orders`` that follows one of them
+    (``after``), directly or not."""
+    follows = [(o.id, o.after.order_id) for o in orders if o.after is not None]
+    out = set(ids)
+    grew = True
+    while grew:
+        before = len(out)
+        out |= {order_id for order_id, before_id in follows if before_id in out}
+        grew = len(out) > before
+    return out

@@ -33,7 +33,7 @@ from optimizer.instance.windows import clipped
 from optimizer.solvers.base import SolveLimits, SolveResult
 from optimizer.solvers.field_search import completion
 from optimizer.solvers.schedule import RouteSchedule, routes_cost, schedule_all
-from optimizer.solvers.slots import routed_only
+from optimizer.solvers.slots import routed_only, without
 
 Completed = tuple[SolveResult, float]
 """A completion by the core and its objective."""
@@ -55,7 +55,7 @@ def hold_links(instance: Instance, result: SolveResult, limits: SolveLimits) -> 
     timing, routes, found = _moved_chains(instance, timing, routes, found, limits)
     broken = broken_links(instance, schedule_all(timing, _lists(routes)))
     if broken:  # the rounds ran out: what is still broken is left out (its pickups collect for nothing)
-        routes = _without(routes, broken)
+        routes = without(routes, broken)
         timing = routed_only(fenced(instance, schedule_all(timing, _lists(routes))), routes)
     held = dataclasses.replace(
         found[0],
@@ -94,7 +94,7 @@ def _settle(
         broken = broken_links(instance, timed)
         if not broken and not (pin and round_ == 0) and not _waiting(instance, timed):
             break
-        routes = _without(routes, broken)
+        routes = without(routes, broken)
         timing = fenced(instance, schedule_all(timing, _lists(routes)))
         if pin is not None and round_ == 0:
             alone = np.zeros(instance.n_vehicles, dtype=bool)
@@ -128,7 +128,7 @@ def _moved_chains(
     )
     for head in heads:
         members = {head} | _followers(instance, head)
-        rest = _without(routes, members)
+        rest = without(routes, members)
         starts = instance.vehicle_start_loc
         able = np.flatnonzero(instance.supply_compatible[:, head]).tolist()
         near = sorted(able, key=lambda v: (int(instance.travel_s[starts[v], instance.order_loc[head]]), v))
@@ -161,11 +161,6 @@ def _complete(timing: Instance, routes: dict[int, tuple[int, ...]]) -> Completed
     """The core's completion of ``routes`` in ``timing`` (no search, no time limit: one
     insertion pass)."""
     return completion(timing, routes, "links held")
-
-
-def _without(routes: dict[int, tuple[int, ...]], orders: set[int]) -> dict[int, tuple[int, ...]]:
-    """``routes`` without ``orders`` (routes left empty dropped)."""
-    return {v: kept for v, seq in routes.items() if (kept := tuple(s for s in seq if s not in orders))}
 
 
 def _waiting(instance: Instance, schedules: dict[int, RouteSchedule]) -> bool:

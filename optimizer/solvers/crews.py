@@ -38,6 +38,7 @@ from optimizer.instance.windows import clipped
 from optimizer.solvers.base import SolveLimits, SolveResult
 from optimizer.solvers.field_search import completion
 from optimizer.solvers.schedule import routes_cost, schedule_all
+from optimizer.solvers.slots import without
 
 _CANDIDATES = 12
 """Technician-days tried for a crew's lead: those that start nearest to it."""
@@ -70,18 +71,18 @@ def staff_crews(instance: Instance, result: SolveResult, limits: SolveLimits) ->
     """``result`` with every crew staffed at one start or left out (see the module
     docstring), and the instance that times it."""
     helpers = _helpers(instance)
-    routes = _without(dict(result.routes), {h for hs in helpers.values() for h in hs})
+    routes = without(dict(result.routes), {h for hs in helpers.values() for h in hs})
     staffed: Staffed = {}
     leads = sorted(helpers, key=lambda o: (-float(instance.order_unplanned_cost[o]), o))
     for i, lead in enumerate(leads):
         members = {lead, *helpers[lead]}
         if limits.expired():  # out of time: the crews not yet staffed are left out
-            routes = _without(routes, members)
+            routes = without(routes, members)
             continue
         own = limits.share(1 / (len(leads) - i))  # an equal part of the time left to each crew
         base = _fenced(instance, routes, staffed, helpers)
         placed = _where_is(base, routes, lead)
-        rest = _without(routes, members)
+        rest = without(routes, members)
         best, cost = completion(_fenced(instance, rest, staffed, helpers), rest, "crew left out")
         best_routes, best_at = dict(best.routes), None
         nudged = [] if placed is None else [(placed[0], placed[1] + 60 * m) for m in _NUDGES_MIN]
@@ -163,7 +164,7 @@ def _room(
     ]
     price = {v: sum(float(instance.order_unplanned_cost[o]) for o in in_way(v)) for v in others}
     chosen = sorted(others, key=lambda v: (price[v], v))[: len(helpers[lead])]
-    return _without(routes, in_way(vehicle).union(*(in_way(v) for v in chosen)))
+    return without(routes, in_way(vehicle).union(*(in_way(v) for v in chosen)))
 
 
 def _helpers(instance: Instance) -> dict[int, list[int]]:
@@ -253,8 +254,3 @@ def _fenced(
         supply_compatible=supply,
         order_unplanned_cost=unplanned,
     )
-
-
-def _without(routes: dict[int, tuple[int, ...]], orders: set[int]) -> dict[int, tuple[int, ...]]:
-    """``routes`` without ``orders`` (routes left empty dropped)."""
-    return {v: kept for v, seq in routes.items() if (kept := tuple(s for s in seq if s not in orders))}

@@ -102,6 +102,11 @@ def add_order(instance: Instance, routes: dict[int, tuple[int, ...]], order: int
     return dataclasses.replace(found, objective=routes_cost(instance, found.routes))
 
 
+def without(routes: dict[int, tuple[int, ...]], orders: set[int]) -> dict[int, tuple[int, ...]]:
+    """``routes`` without ``orders`` (routes left empty dropped)."""
+    return {v: kept for v, seq in routes.items() if (kept := tuple(s for s in seq if s not in orders))}
+
+
 def routed_only(instance: Instance, routes: dict[int, tuple[int, ...]], *, also: int | None = None) -> Instance:
     """``instance`` where no order off ``routes`` may be inserted but ``also``."""
     routed = np.zeros(instance.n_orders, dtype=bool)
