@@ -18,7 +18,7 @@ from optimizer.solvers import backend as registered
 from optimizer.solvers.base import SupplyingSolver
 from optimizer.solvers.chains import has_links, hold_links
 from optimizer.solvers.crews import has_crews, staff_crews
-from optimizer.solvers.multi_day import add_multi_day, with_multi_day
+from optimizer.solvers.multi_day import add_multi_day, closed_days, with_multi_day
 from optimizer.solvers.prune import prune
 from optimizer.solvers.schedule import RouteSchedule
 from optimizer.solvers.supply import supply
@@ -144,7 +144,8 @@ def solve(
         max_solutions=chosen.max_solutions,
         on_improvement=_Timeline(began, instance.is_pickup, on_improvement),
     )
-    long_jobs = not instance.promises and bool(instance.multi_day_compatible.any())
+    searched = isinstance(backend, SupplyingSolver) and backend.plans_multi_day(instance)
+    multi_day_pass = not instance.promises and bool(instance.multi_day_compatible.any()) and not searched
     pass_needed = instance.needs_supply and not (isinstance(backend, SupplyingSolver) and backend.supplies(instance))
     linked, crewed = has_links(instance), has_crews(instance)
     first, per_crew, most = _CREWS_SHARE
@@ -155,7 +156,7 @@ def solve(
     )
     reserve = (
         (_SUPPLY_SHARE if pass_needed else 0.0)
-        + (_MULTI_DAY_SHARE if long_jobs else 0.0)
+        + (_MULTI_DAY_SHARE if multi_day_pass else 0.0)
         + (_LINKS_SHARE if linked else 0.0)
         + crews_share
     )
@@ -163,11 +164,13 @@ def solve(
     result = backend.solve(planned, limits.share(1 - reserve) if reserve else limits, seed=chosen.seed)
     result = prune(instance, result)
     left = reserve  # the part of the time still kept, shared out phase by phase
-    multi_day: dict[int, RouteSchedule] = {}
-    if long_jobs:
+    multi_day: dict[int, RouteSchedule] = result.multi_day  # where the back-end planned them
+    if multi_day:
+        instance = closed_days(instance, multi_day)
+    if multi_day_pass:
         result, multi_day, instance = add_multi_day(instance, result, limits.share(_MULTI_DAY_SHARE / left))
         left -= _MULTI_DAY_SHARE
-    if multi_day and result.supplied:
+    if multi_day_pass and multi_day and result.supplied:
         # the work displaced by multi-day visits was re-inserted without pickups
         assert isinstance(backend, SupplyingSolver)
         result = backend.complete(instance, result)

@@ -15,9 +15,20 @@ def route_cost(problem: Problem, vehicle: int, stops: list[int]) -> float:
     """The cost of one route in objective units (``inf`` where no schedule is feasible)."""
 
 def solve(
-    problem: Problem, initial: list[list[int]], seed: int, max_iterations: int, time_limit_s: float
+    problem: Problem,
+    initial: list[list[int]],
+    seed: int,
+    max_iterations: int,
+    time_limit_s: float,
+    start_temperature: float = 300.0,
+    end_temperature: float = 1.0,
+    mean_removed: float = 10.0,
+    retry_near: int = 20,
+    insert_left_out: bool = True,
+    runs: list[int] = ...,
 ) -> dict[str, Any]:
-    """Search from ``initial`` (stops per vehicle) until the work or time limit (-1: none):
-    ``routes``, ``collections`` (what each pickup collects), ``cost``, ``iterations``,
+    """Search from ``initial`` (stops per vehicle) and ``runs`` (multi-day runs taken)
+    until the work or time limit (-1: none): ``routes``, ``runs`` (those taken),
+    ``collections`` (what each pickup collects), ``cost``, ``iterations``,
     ``evaluations`` (routes timed), ``positions`` (insertion positions weighed),
     ``improvements``, ``timed_out``."""

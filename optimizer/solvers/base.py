@@ -154,3 +154,8 @@ class SupplyingSolver(Solver, Protocol):
         """Its own supplied ``result`` made whole again after multi-day visits changed
         its routes (the work they displaced was re-inserted without pickups)."""
         ...
+
+    def plans_multi_day(self, instance: Instance) -> bool:
+        """Whether it plans the multi-day visits of ``instance`` itself, in
+        ``SolveResult.multi_day`` (then :func:`optimizer.solve` adds none after it)."""
+        ...

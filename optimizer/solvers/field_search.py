@@ -31,6 +31,7 @@ import numpy as np
 from optimizer.instance import Instance
 from optimizer.solvers.base import Pickup, SolveLimits, SolveResult
 from optimizer.solvers.cores import threads
+from optimizer.solvers.multi_day import Run, candidate_runs
 from optimizer.solvers.schedule import routes_cost
 
 
@@ -59,19 +60,33 @@ class FieldSearch:
         """Whether this back-end plans the parts and pickups of ``instance`` itself: always."""
         return True
 
+    def plans_multi_day(self, instance: Instance) -> bool:
+        """Whether :meth:`solve` plans the multi-day visits of ``instance`` itself: where
+        it is no re-plan (a re-plan takes none)."""
+        return not instance.promises
+
     def solve(self, instance: Instance, limits: SolveLimits, *, seed: int = 0) -> SolveResult:
-        """Search from empty routes until the work or time limit of ``limits``."""
-        return self.improve(instance, {}, limits, seed=seed)
+        """Search from empty routes until the work or time limit of ``limits``, the runs
+        of days of multi-day jobs (:func:`~optimizer.solvers.multi_day.candidate_runs`)
+        weighed with the rest (``SolveResult.multi_day`` holds the parts of those taken)."""
+        jobs = candidate_runs(instance, limits) if self.plans_multi_day(instance) else []
+        return self._search(instance, {}, jobs, limits, seed)
 
     def improve(
         self, instance: Instance, routes: dict[int, tuple[int, ...]], limits: SolveLimits, *, seed: int = 0
     ) -> SolveResult:
         """Search from ``routes`` (orders and pickups; what they leave out, or what no
-        longer adds up, is inserted first)."""
+        longer adds up, is inserted first); no multi-day visits."""
+        return self._search(instance, routes, [], limits, seed)
+
+    def _search(
+        self, instance: Instance, routes: dict[int, tuple[int, ...]], jobs: list[Run], limits: SolveLimits, seed: int
+    ) -> SolveResult:
+        """Search from ``routes`` with the multi-day ``jobs`` to weigh."""
         from optimizer.solvers import _field_search as core
 
         began = time.perf_counter()
-        problem = core.Problem(arrays(instance))
+        problem = core.Problem(arrays(instance, jobs))
         workers = self.workers
         running = threads(workers)
         turns = -(-workers // running)  # searches one after the other on each thread
@@ -93,8 +108,9 @@ class FieldSearch:
                 "insert_left_out": False,  # the best plan's left-out orders had their chance
             }
             seeds = [(seed * 1_000 + round_) * 16 + worker for worker in range(workers)]
+            search = partial(core.solve, problem, initial, runs=best["runs"], **budget)
             with ThreadPoolExecutor(running) as pool:  # the core releases the GIL
-                found = list(pool.map(partial(core.solve, problem, initial, **budget), seeds))
+                found = list(pool.map(search, seeds))
             iterations += sum(f["iterations"] for f in found)
             improvements += sum(f["improvements"] for f in found)
             evaluations += sum(f["evaluations"] for f in found)
@@ -107,7 +123,7 @@ class FieldSearch:
             f"{workers} x {self.rounds} rounds, {iterations} iterations, {improvements} improvements, "
             f"{evaluations} routes timed"
         )
-        return _as_result(instance, best, status, time.perf_counter() - began)
+        return _as_result(instance, best, status, time.perf_counter() - began, jobs=jobs)
 
     def complete(self, instance: Instance, result: SolveResult) -> SolveResult:
         """``result`` after changes made outside the search (multi-day visits added, their
@@ -148,19 +164,27 @@ def completion(instance: Instance, routes: dict[int, tuple[int, ...]], status: s
 
 
 def _as_result(
-    instance: Instance, found: dict[str, Any], status: str, seconds: float, *, objective: float | None = None
+    instance: Instance,
+    found: dict[str, Any],
+    status: str,
+    seconds: float,
+    *,
+    objective: float | None = None,
+    jobs: list[Run] | None = None,
 ) -> SolveResult:
     """A core result as the back-end's answer: routes, what each pickup collects, the
-    objective (recomputed by our scheduler unless given)."""
+    parts of the multi-day runs it took of ``jobs``, the objective (recomputed by our
+    scheduler unless given)."""
     plan = _routes(found)
+    multi_day = {part.vehicle: part for run in found["runs"] for part in (jobs or [])[run].parts}
     pickups = {
         (vehicle, instance.depot_of(found["routes"][vehicle][position])): Pickup(
             parts=tuple((p, int(n)) for p, n in enumerate(parts) if n), tools=tuple(sorted(tools))
         )
         for vehicle, position, parts, tools in found["collections"]
     }
-    cost = routes_cost(instance, plan) if objective is None else objective
-    return SolveResult(plan, cost, status, seconds, pickups, supplied=True)
+    cost = routes_cost(instance, plan, multi_day) if objective is None else objective
+    return SolveResult(plan, cost, status, seconds, pickups, multi_day, supplied=True)
 
 
 def _routes(found: dict[str, Any]) -> dict[int, tuple[int, ...]]:
@@ -168,9 +192,12 @@ def _routes(found: dict[str, Any]) -> dict[int, tuple[int, ...]]:
     return {v: tuple(seq) for v, seq in enumerate(found["routes"]) if seq}
 
 
-def arrays(instance: Instance) -> dict[str, Any]:
-    """The instance as the core reads it: contiguous arrays of fixed types and scalars.
-    Who may serve what is ``supply_compatible``: the core plans the pickups itself."""
+def arrays(instance: Instance, jobs: list[Run] | None = None) -> dict[str, Any]:
+    """The instance as the core reads it: contiguous arrays of fixed types and scalars,
+    with the runs of multi-day ``jobs`` to weigh (each day's part priced here, by our
+    scheduler). Who may serve what is ``supply_compatible``: the core plans the pickups itself."""
+    runs = jobs or []
+    days = [part for run in runs for part in run.parts]
     weights = instance.lateness.weights
     stock = instance.stock
     arrived = stock.delivery_s[None, :] <= instance.pickup_from_s[:, None]  # [S, E]
@@ -248,4 +275,9 @@ def arrays(instance: Instance) -> dict[str, Any]:
         "balance_per_s2": float(instance.balance_per_s2),
         "vehicle_busy_before_s": ints(instance.vehicle_busy_before_s),
         "day_others": ints(instance.day_others),
+        "run_order": ints(np.array([run.order for run in runs], dtype=np.int64)),
+        "run_first": ints(np.array([run.parts[0].vehicle for run in runs], dtype=np.int64)),
+        "run_days": ints(np.array([len(run.parts) for run in runs], dtype=np.int64)),
+        "run_day_cost": floats([part.full_cost(instance) for part in days]),
+        "run_day_busy": ints(np.array([part.busy_s(instance) for part in days], dtype=np.int64)),
     }

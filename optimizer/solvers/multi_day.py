@@ -10,9 +10,11 @@ no other work; the next part is on the technician's next working day in the hori
 Only orders that need no parts and whose tools the technician carries qualify
 (``Instance.multi_day_compatible``): no pickup is planned for them.
 
-The routing back-ends plan everything else first; then each job, most valuable first,
-takes the run of days where the whole plan costs least with it, the work displaced
-from those days going elsewhere by insertion (:func:`add_multi_day`).
+Our search (:mod:`optimizer.solvers.field_search`) weighs the runs of
+:func:`candidate_runs` against the rest of the work as it searches. For the other
+back-ends, which plan everything else first, each job, most valuable first, then takes
+the run of days where the whole plan costs least with it, the work displaced from
+those days going elsewhere by insertion (:func:`add_multi_day`).
 """
 
 from __future__ import annotations
@@ -29,7 +31,38 @@ from optimizer.solvers.insertion import insert_orders
 from optimizer.solvers.schedule import Part, RouteSchedule, routes_cost, schedule_route
 
 RUNS_TRIED = 3
-"""Runs of days tried per multi-day job (those displacing least work)."""
+"""Runs of days tried per multi-day job by :func:`add_multi_day` (those displacing least work)."""
+RUN_TECHNICIANS = 8
+"""Technicians whose runs :func:`candidate_runs` gives per job: those whose runs cost
+least by the lower bound of :func:`cheapest_run_cost` (a nearer home, less lateness)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Run:
+    """One way to serve multi-day job ``order``: its ``parts`` (one per day, on
+    consecutive working days of one technician), costing ``cost`` in all (cost units,
+    fair days left out)."""
+
+    order: int
+    parts: tuple[RouteSchedule, ...]
+    cost: float
+
+
+def candidate_runs(instance: Instance, limits: SolveLimits) -> list[Run]:
+    """The runs of each multi-day job of ``instance`` (most valuable first) worth
+    weighing: every run of its :data:`RUN_TECHNICIANS` technicians of least bound, no
+    day taken. Jobs not reached by ``limits``' deadline get none."""
+    found: list[Run] = []
+    for order in sorted(
+        np.flatnonzero(instance.multi_day_compatible.any(axis=0)).tolist(),
+        key=lambda o: (-instance.order_unplanned_cost[o], o),
+    ):
+        if limits.expired():
+            break
+        most: dict[tuple[int, bool], tuple[int, RouteSchedule] | None] = {}
+        for _, _, days in _by_bound(instance, order)[:RUN_TECHNICIANS]:
+            found += [Run(order, tuple(parts), cost) for cost, parts in _runs_from(instance, order, days, (), most)]
+    return found
 
 
 def add_multi_day(
@@ -110,6 +143,19 @@ def cheapest_run_cost(instance: Instance, order: int, taken: Container[int]) -> 
     only grows); every other cost is at least 0. Technicians are tried by that bound,
     and the search ends where it reaches the best cost found."""
     most: dict[tuple[int, bool], tuple[int, RouteSchedule] | None] = {}
+    best: float | None = None
+    for bound, _, days in _by_bound(instance, order):
+        if best is not None and bound >= best:
+            break
+        for cost, _ in _runs_from(instance, order, days, taken, most):
+            best = cost if best is None else min(best, cost)
+    return best
+
+
+def _by_bound(instance: Instance, order: int) -> list[tuple[float, int, npt.NDArray[np.int64]]]:
+    """The days of each technician who may take multi-day ``order`` (see
+    :func:`_qualified_days`), as (a lower bound on the cost of their runs, their rank
+    there, the days), least bound first; technicians whose shifts hold no work are left out."""
     loc = int(instance.order_loc[order])
     due = int(instance.order_due_s[order])
     bounds = []
@@ -125,13 +171,7 @@ def cheapest_run_cost(instance: Instance, order: int, taken: Container[int]) -> 
         late = float(instance.order_late_base[order]) * instance.lateness.share(max(0, earliest - due))
         late -= float(instance.order_sunk_late_cost[order])
         bounds.append((fewest * int(drives.min()) * instance.travel_cost_per_min / 60 + late, rank, days))
-    best: float | None = None
-    for bound, _, days in sorted(bounds, key=lambda b: b[:2]):
-        if best is not None and bound >= best:
-            break
-        for cost, _ in _runs_from(instance, order, days, taken, most):
-            best = cost if best is None else min(best, cost)
-    return best
+    return sorted(bounds, key=lambda b: b[:2])
 
 
 def _qualified_days(instance: Instance, order: int) -> Iterator[npt.NDArray[np.int64]]:

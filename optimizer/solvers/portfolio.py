@@ -72,6 +72,12 @@ class Portfolio:
             return False
         return bool(instance.promises) or not models_exactly(instance) or instance.needs_supply
 
+    def plans_multi_day(self, instance: Instance) -> bool:
+        """Whether the back-end chosen for ``instance`` plans its multi-day visits: our
+        search, where it is chosen and plans them (not in a re-plan)."""
+        searched = not self.legacy and not instance.promises
+        return searched and not (models_exactly(instance) and not instance.needs_supply)
+
     def complete(self, instance: Instance, result: SolveResult) -> SolveResult:
         """A supplied ``result`` changed outside the search, made whole again by our search
         (:meth:`FieldSearch.complete`)."""

@@ -48,6 +48,6 @@ def prune(instance: Instance, result: SolveResult) -> SolveResult:
     return replace(
         result,
         routes=routes,
-        objective=routes_cost(instance, routes),
+        objective=routes_cost(instance, routes, result.multi_day),
         status=f"{result.status}; {removed} visit{'s' if removed != 1 else ''} worth less than their cost taken out",
     )

@@ -98,6 +98,11 @@ fs::Data make_data(const nb::dict& a) {
     d.balance_per_s2 = scalar<double>(a, "balance_per_s2");
     d.busy_before = column<int64_t>(a, "vehicle_busy_before_s");
     d.day_others = column<int64_t>(a, "day_others");
+    d.run_order = column<int64_t>(a, "run_order");
+    d.run_first = column<int64_t>(a, "run_first");
+    d.run_days = column<int64_t>(a, "run_days");
+    d.run_day_cost = column<double>(a, "run_day_cost");
+    d.run_day_busy = column<int64_t>(a, "run_day_busy");
     const size_t O = d.n_orders, V = d.n_vehicles, L = d.n_locations;
     bool ok = d.travel_s.size() == L * L && d.order_loc.size() == O && d.order_windows.size() == O * d.max_windows * 2 &&
               d.compatible.size() == V * O && d.shift_start.size() == V && d.late_shares.size() == d.late_spans_min.size();
@@ -128,6 +133,17 @@ fs::Data make_data(const nb::dict& a) {
          within(d.kind_depot, 0, (int64_t)D) && std::all_of(d.promised_vehicle.begin(), d.promised_vehicle.end(),
                                                             [&](int64_t v) { return v < (int64_t)V; });
     for (size_t v = 1; v < V; ++v) ok = ok && d.vehicle_technician[v - 1] <= d.vehicle_technician[v];
+    const size_t R = d.run_order.size();
+    ok = ok && d.run_first.size() == R && d.run_days.size() == R && within(d.run_order, 0, (int64_t)O);
+    int64_t run_total = 0;
+    for (size_t r = 0; ok && r < R; ++r) {
+        const int64_t first = d.run_first[r], last = first + d.run_days[r] - 1;
+        ok = d.run_days[r] >= 1 && first >= 0 && last < (int64_t)V &&
+             d.vehicle_technician[first] == d.vehicle_technician[last];
+        d.run_offset.push_back(run_total);
+        run_total += d.run_days[r];
+    }
+    ok = ok && d.run_day_cost.size() == (size_t)run_total && d.run_day_busy.size() == (size_t)run_total;
     if (!ok) throw std::invalid_argument("arrays of inconsistent sizes or indices out of range");
     d.near = fs::nearest_orders(d, NEIGHBOURS);
     return d;
@@ -161,7 +177,7 @@ NB_MODULE(_field_search, m) {
         "solve",
         [](const fs::Data& data, const std::vector<std::vector<int>>& initial, uint64_t seed, int64_t max_iterations,
            double time_limit_s, double start_temperature, double end_temperature, double mean_removed,
-           int retry_near, bool insert_left_out) {
+           int retry_near, bool insert_left_out, const std::vector<int>& runs) {
             if (max_iterations < 0 && time_limit_s < 0) throw std::invalid_argument("a search needs a limit");
             fs::Params params;
             params.seed = seed;
@@ -176,10 +192,11 @@ NB_MODULE(_field_search, m) {
             {
                 nb::gil_scoped_release release;
                 fs::Search search(data, params);
-                result = search.run(initial);
+                result = search.run(initial, runs);
             }
             nb::dict out;
             out["routes"] = result.routes;
+            out["runs"] = result.runs;
             nb::list collections;
             for (const fs::Collection& c : result.collections)
                 collections.append(nb::make_tuple(c.vehicle, c.position, c.parts, c.tools));
@@ -194,5 +211,7 @@ NB_MODULE(_field_search, m) {
         },
         "problem"_a, "initial"_a, "seed"_a, "max_iterations"_a, "time_limit_s"_a, "start_temperature"_a = 300.0,
         "end_temperature"_a = 1.0, "mean_removed"_a = 10.0, "retry_near"_a = 20, "insert_left_out"_a = true,
-        "Search from `initial` (orders per vehicle) until the work or time limit (-1: none).");
+        "runs"_a = std::vector<int>{},
+        "Search from `initial` (orders per vehicle) and `runs` (multi-day runs taken) until the work or time limit "
+        "(-1: none).");
 }

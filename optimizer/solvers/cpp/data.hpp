@@ -91,6 +91,17 @@ struct Data {
     std::vector<int64_t> busy_before;
     std::vector<int64_t> day_others;
 
+    // multi-day jobs (optimizer.solvers.multi_day): run r serves order run_order[r] on the
+    // run_days[r] consecutive vehicles (one technician's working days) from run_first[r],
+    // alone on each; day k of run r costs run_day_cost[run_offset[r] + k] (its part's
+    // full cost) and keeps the technician busy run_day_busy[...] seconds (fair days)
+    std::vector<int64_t> run_order;
+    std::vector<int64_t> run_first;
+    std::vector<int64_t> run_days;
+    std::vector<double> run_day_cost;
+    std::vector<int64_t> run_day_busy;
+    std::vector<int64_t> run_offset;  // [R] made from run_days
+
     double travel_per_min = 1.0;
     double overtime_per_min = 0.0;
     double waiting_per_min = 0.0;

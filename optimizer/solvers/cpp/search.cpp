@@ -133,6 +133,15 @@ Search::Search(const Data& data, Params params)
     for (int v = d_.n_vehicles - 1; v >= 0; --v) first_vehicle_[d_.vehicle_technician[v]] = v;
     for (int t = d_.n_technicians - 1; t >= 0; --t)
         first_vehicle_[t] = std::min(first_vehicle_[t], first_vehicle_[t + 1]);
+    runs_of_.resize(n);
+    for (int r = 0; r < (int)d_.run_order.size(); ++r) {
+        runs_of_[d_.run_order[r]].push_back(r);
+        double cost = 0.0;
+        for (int64_t k = 0; k < d_.run_days[r]; ++k) cost += d_.run_day_cost[d_.run_offset[r] + k];
+        run_cost_.push_back(cost);
+    }
+    for (int o = 0; o < n; ++o)
+        if (!runs_of_[o].empty()) jobs_.push_back(o);
     day_count_.assign(d_.n_days, 0.0);
     for (int day = 0; day < d_.n_days; ++day) day_count_[day] = (double)d_.day_others[day];
     for (int v = 0; v < d_.n_vehicles; ++v) day_count_[d_.vehicle_day[v]] += 1.0;
@@ -288,7 +297,96 @@ void Search::reprice(Solution& s, int vehicle, std::vector<int>& removed) {
     set_draws(s, t, std::vector<int64_t>(d_.supply_size(), 0));
 }
 
+bool Search::run_free(const Solution& s, int run) const {
+    for (int64_t v = d_.run_first[run]; v < d_.run_first[run] + d_.run_days[run]; ++v)
+        if (s.held[v] >= 0 || !s.routes[v].empty()) return false;
+    return true;
+}
+
+void Search::take_run(Solution& s, int run) {
+    const int order = (int)d_.run_order[run];
+    for (int64_t k = 0; k < d_.run_days[run]; ++k) {
+        const int v = (int)(d_.run_first[run] + k);
+        const int64_t busy = d_.busy_before[v] + d_.run_day_busy[d_.run_offset[run] + k];
+        s.held[v] = order;
+        s.cost[v] = d_.run_day_cost[d_.run_offset[run] + k];
+        s.day_busy[d_.vehicle_day[v]] += (double)(busy - s.busy[v]);
+        s.busy[v] = busy;
+    }
+    s.run[order] = run;
+    s.left_out -= d_.order_unplanned[order];
+}
+
+void Search::lift_run(Solution& s, int order) {
+    const int run = s.run[order];
+    for (int64_t v = d_.run_first[run]; v < d_.run_first[run] + d_.run_days[run]; ++v) {
+        s.held[v] = -1;
+        s.cost[v] = 0.0;  // an empty day
+        const int64_t busy = busy_of((int)v, s.routes[v]);
+        s.day_busy[d_.vehicle_day[v]] += (double)(busy - s.busy[v]);
+        s.busy[v] = busy;
+    }
+    s.run[order] = -1;
+    s.left_out += d_.order_unplanned[order];
+}
+
+void Search::insert_job(Solution& s, int order) {
+    double best = d_.order_unplanned[order];  // only a run that costs less than leaving the job out
+    int chosen = -1;
+    for (int run : runs_of_[order]) {
+        if (!run_free(s, run)) continue;
+        double delta = run_cost_[run];
+        if (d_.balance_per_s2 > 0.0)
+            for (int64_t k = 0; k < d_.run_days[run]; ++k) {
+                const int v = (int)(d_.run_first[run] + k);
+                delta += balance_delta(s, v, d_.busy_before[v] + d_.run_day_busy[d_.run_offset[run] + k]);
+            }
+        if (delta < best) {
+            best = delta;
+            chosen = run;
+        }
+    }
+    if (chosen >= 0) take_run(s, chosen);
+}
+
+int Search::ruin_job(Solution& s, std::vector<int>& removed, std::vector<int>& touched) {
+    const int order = jobs_[rng_.below((int)jobs_.size())];
+    if (s.run[order] >= 0) lift_run(s, order);
+    removed.push_back(order);
+    if (rng_.uniform() >= p_.job_room_rate) return order;
+    const std::vector<int>& runs = runs_of_[order];
+    int run = runs[rng_.below((int)runs.size())], other = runs[rng_.below((int)runs.size())];
+    if (run_cost_[other] < run_cost_[run]) run = other;
+    for (int64_t v = d_.run_first[run]; v < d_.run_first[run] + d_.run_days[run]; ++v)
+        if (s.held[v] >= 0) return order;  // another job's day
+    for (int64_t v = d_.run_first[run]; v < d_.run_first[run] + d_.run_days[run]; ++v) {
+        std::vector<int> kept;
+        for (int stop : s.routes[v]) {
+            if (d_.is_pickup(stop)) {
+                kept.push_back(stop);  // goes where nothing needs it any more
+                continue;
+            }
+            s.where[stop] = -1;
+            s.left_out += d_.order_unplanned[stop];
+            s.load[v] -= d_.order_load[stop];
+            removed.push_back(stop);
+        }
+        if (kept.size() == s.routes[v].size()) continue;
+        s.routes[v].swap(kept);
+        ruined_[v] = 1;
+        touched.push_back((int)v);
+    }
+    return order;
+}
+
 void Search::ruin(Solution& s, std::vector<int>& removed) {
+    std::fill(ruined_.begin(), ruined_.end(), 0);
+    std::vector<int> touched;
+    if (!jobs_.empty() && rng_.uniform() < p_.job_rate) {
+        const int job = ruin_job(s, removed, touched);
+        settle(s, touched, removed, job);  // the orders left out near the job get their chance
+        return;
+    }
     int assigned = 0, used = 0;
     for (int v = 0; v < d_.n_vehicles; ++v) {
         if (s.routes[v].empty()) continue;
@@ -299,8 +397,6 @@ void Search::ruin(Solution& s, std::vector<int>& removed) {
     double longest = std::max(1.0, std::min((double)p_.max_string, (double)assigned / used));
     double strings = 4.0 * p_.mean_removed / (1.0 + longest) - 1.0;
     int wanted = (int)(rng_.uniform() * strings) + 1;
-    std::fill(ruined_.begin(), ruined_.end(), 0);
-    std::vector<int> touched;
     auto ruin_route = [&](int v, int order) {
         ruined_[v] = 1;
         touched.push_back(v);
@@ -347,6 +443,10 @@ void Search::ruin(Solution& s, std::vector<int>& removed) {
             if (v >= 0 && !ruined_[v]) ruin_route(v, order);
         }
     }
+    settle(s, touched, removed, seed);
+}
+
+void Search::settle(Solution& s, const std::vector<int>& touched, std::vector<int>& removed, int seed) {
     for (int v : touched) reprice(s, v, removed);
     changed_.insert(changed_.end(), touched.begin(), touched.end());
     // fewer orders draw less: the technicians' draws shrink, and idle pickups go
@@ -366,7 +466,8 @@ void Search::ruin(Solution& s, std::vector<int>& removed) {
             std::find(removed.begin(), removed.end(), order) == removed.end())
             removed.push_back(order);
     };
-    for (int k = 0; k < (int)d_.near[seed].size() && k <= p_.retry_near; ++k) retry(d_.near[seed][k]);
+    if (seed >= 0)
+        for (int k = 0; k < (int)d_.near[seed].size() && k <= p_.retry_near; ++k) retry(d_.near[seed][k]);
     for (int k = 0; k < p_.left_out_tries; ++k) retry(rng_.below(d_.n_orders));
 }
 
@@ -438,8 +539,16 @@ void Search::recreate(Solution& s, std::vector<int>& removed) {
     }
     for (size_t i = 1; i < removed.size(); ++i)  // blinks in the order too
         if (rng_.uniform() < p_.blink_rate) std::swap(removed[i - 1], removed[i]);
+    // half the time multi-day jobs first (their runs need empty days), else in the order drawn
+    if (!jobs_.empty() && rng_.uniform() < 0.5)
+        std::stable_partition(removed.begin(), removed.end(), [&](int o) { return !runs_of_[o].empty(); });
     list_empty(s);
-    for (int order : removed) insert_best(s, order);
+    for (int order : removed) {
+        if (runs_of_[order].empty())
+            insert_best(s, order);
+        else
+            insert_job(s, order);
+    }
     removed.clear();
     std::sort(changed_.begin(), changed_.end());
     changed_.erase(std::unique(changed_.begin(), changed_.end()), changed_.end());
@@ -506,14 +615,14 @@ void Search::latest_arrivals(int vehicle, const std::vector<int>& route, std::ve
 void Search::list_empty(const Solution& s) {
     empty_.clear();
     for (int v = 0; v < d_.n_vehicles; ++v)
-        if (s.routes[v].empty()) empty_.push_back(v);
+        if (s.routes[v].empty() && s.held[v] < 0) empty_.push_back(v);
 }
 
 const std::vector<int>& Search::granular(const Solution& s, int order) {
     routes_.clear();
     ++stamp_;
     auto take = [&](int v) {
-        if (v < 0 || seen_[v] == stamp_ || !d_.allowed(v, order)) return;
+        if (v < 0 || seen_[v] == stamp_ || !d_.allowed(v, order) || s.held[v] >= 0) return;
         seen_[v] = stamp_;
         routes_.push_back(v);
     };
@@ -612,7 +721,7 @@ void Search::insert_best(Solution& s, int order) {
             if (needs_supply && earlier_of != v) {  // a new pickup on the previous working day, where it costs least there
                 earlier_of = v;
                 earlier.clear();
-                if (before >= 0 && d_.vehicle_technician[before] == d_.vehicle_technician[v]) {
+                if (before >= 0 && d_.vehicle_technician[before] == d_.vehicle_technician[v] && s.held[before] < 0) {
                     const std::vector<int>& prior = s.routes[before];
                     for (int pickup : kinds) {
                         if (has_depot(prior, pickup)) continue;
@@ -665,7 +774,7 @@ void Search::insert_best(Solution& s, int order) {
     if (needs_supply) set_draws(s, (int)d_.vehicle_technician[best_vehicle], best_draws);
 }
 
-Result Search::run(const std::vector<std::vector<int>>& initial) {
+Result Search::run(const std::vector<std::vector<int>>& initial, const std::vector<int>& runs) {
     auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - began_).count(); };
 
     Solution current;
@@ -679,9 +788,14 @@ Result Search::run(const std::vector<std::vector<int>>& initial) {
     }
     current.load.assign(d_.n_vehicles, 0.0);
     current.where.assign(d_.n_orders, -1);
+    current.run.assign(d_.n_orders, -1);
+    current.held.assign(d_.n_vehicles, -1);
     current.draws.assign(d_.n_technicians, {});
     current.drawn.assign(d_.supply_size(), 0);
     current.left_out = std::accumulate(d_.order_unplanned.begin(), d_.order_unplanned.end(), 0.0);
+    for (int run : runs)  // first: their days take nothing else
+        if (run >= 0 && run < (int)d_.run_order.size() && current.run[d_.run_order[run]] < 0 && run_free(current, run))
+            take_run(current, run);
     std::vector<int> removed;
     std::vector<uint8_t> taken_out(d_.n_orders, 0);  // in the start, but not kept
     // the start's routes as given (orders and pickups), where they keep every rule
@@ -689,17 +803,21 @@ Result Search::run(const std::vector<std::vector<int>>& initial) {
         for (int stop : initial[v]) {
             bool pickup = stop >= d_.n_orders && stop < d_.n_orders + d_.n_kinds();
             if (pickup) {
-                current.routes[v].push_back(stop);
+                if (current.held[v] < 0) current.routes[v].push_back(stop);
                 continue;
             }
             if (stop < 0 || stop >= d_.n_orders || current.where[stop] >= 0 || !d_.allowed(v, stop)) continue;
+            if (current.held[v] >= 0) {  // a multi-day job's day
+                taken_out[stop] = 1;
+                continue;
+            }
             if (current.load[v] + d_.order_load[stop] > d_.capacity[v]) continue;
             current.routes[v].push_back(stop);
             current.where[stop] = v;
             current.load[v] += d_.order_load[stop];
             current.left_out -= d_.order_unplanned[stop];
         }
-        reprice(current, v, removed);
+        if (current.held[v] < 0) reprice(current, v, removed);
     }
     std::vector<int> technicians;  // whose parts and tools do not add up: their supplied orders go back
     for (int t = 0; t < d_.n_technicians; ++t) {
@@ -723,7 +841,7 @@ Result Search::run(const std::vector<std::vector<int>>& initial) {
                 taken_out[stop] = 1;
             }
             current.routes[v] = kept;
-            reprice(current, v, removed);
+            if (current.held[v] < 0) reprice(current, v, removed);
         }
     }
     std::vector<int> all(d_.n_vehicles);
@@ -734,14 +852,20 @@ Result Search::run(const std::vector<std::vector<int>>& initial) {
     // orders the start leaves out (and those taken out above): most valuable first, until
     // the time limit; where the start is a plan of this search, they had their chance
     for (int order = 0; order < d_.n_orders; ++order)
-        if (current.where[order] < 0 && !vehicles_[order].empty()) removed.push_back(order);
-    std::stable_sort(removed.begin(), removed.end(),
-                     [&](int a, int b) { return d_.order_unplanned[a] > d_.order_unplanned[b]; });
+        if (current.where[order] < 0 && current.run[order] < 0 && (!vehicles_[order].empty() || !runs_of_[order].empty()))
+            removed.push_back(order);
+    std::stable_sort(removed.begin(), removed.end(), [&](int a, int b) {  // multi-day jobs first, then by value
+        const bool ja = !runs_of_[a].empty(), jb = !runs_of_[b].empty();
+        return ja != jb ? ja : d_.order_unplanned[a] > d_.order_unplanned[b];
+    });
     list_empty(current);
     for (int order : removed) {
-        if (!p_.insert_left_out && current.where[order] < 0 && !taken_out[order]) continue;
+        if (!p_.insert_left_out && !taken_out[order]) continue;
         if (p_.time_limit_s >= 0 && elapsed() >= p_.time_limit_s) break;
-        insert_best(current, order);
+        if (runs_of_[order].empty())
+            insert_best(current, order);
+        else
+            insert_job(current, order);
     }
     removed.clear();
 
@@ -776,6 +900,8 @@ Result Search::run(const std::vector<std::vector<int>>& initial) {
         }
     }
     result.routes = best.routes;
+    for (int order = 0; order < d_.n_orders; ++order)
+        if (best.run[order] >= 0) result.runs.push_back(best.run[order]);
     result.collections = collections(best);
     result.cost = total(best);
     result.evaluations = price_.evaluations();

@@ -20,6 +20,12 @@
 // there, everything drawn by pickups of kinds starting no later than k is at most
 // its stock plus the deliveries arrived by k's start (sufficient for the checker's
 // rule in time order, because a pickup of a kind starts no earlier than the kind).
+//
+// Multi-day jobs (a job longer than any day of its technicians) are placed on runs of
+// whole days made in Python (Data::run_*, each day's part timed and priced there): a run
+// is taken only where its days are empty, and its days then take nothing else. Some
+// ruins lift a job and clear the days of another of its runs (Search::ruin_job), so the
+// search weighs a job against the work it displaces.
 #pragma once
 
 #include <chrono>
@@ -54,6 +60,8 @@ struct Params {
     bool insert_left_out = true;  // insert the orders the start leaves out before searching
     double trouble_rate = 0.2;    // share of ruins that make room for a late or left-out order
     int pickup_depots = 2;        // nearest depots tried for a new pickup before an order
+    double job_rate = 0.05;       // share of ruins that lift a multi-day job (where there are any)
+    double job_room_rate = 0.5;   // share of those that also clear the days of another of its runs
 };
 
 // What one pickup collects: the stop's vehicle and position, units per part, tools.
@@ -66,6 +74,7 @@ struct Collection {
 
 struct Result {
     std::vector<std::vector<int>> routes;  // [V] stops per vehicle
+    std::vector<int> runs;                 // the multi-day runs taken (Data::run_*), by order
     std::vector<Collection> collections;   // one per pickup stop
     double cost = 0.0;                     // the full objective, unplanned orders included
     int64_t iterations = 0;
@@ -93,7 +102,9 @@ struct Solution {
     std::vector<int64_t> busy;             // [V] seconds driving and serving (with a re-plan's fixed stops)
     std::vector<double> day_busy;          // [days] busy summed over the day's vehicles
     std::vector<double> load;              // [V]
-    std::vector<int> where;                // [O] vehicle serving each order, -1: none
+    std::vector<int> where;                // [O] vehicle serving each order, -1: none (a multi-day job: see run)
+    std::vector<int> run;                  // [O] the run serving a multi-day job, -1: none
+    std::vector<int> held;                 // [V] the multi-day job holding the day, -1: none
     std::vector<std::vector<int64_t>> draws;  // [T] each technician's supply (Data::supply_size; empty: none)
     std::vector<int64_t> drawn;            // all technicians' supplies summed: units drawn, copies lent
     double left_out = 0.0;                 // leave-out costs of the orders not served
@@ -103,9 +114,10 @@ class Search {
 public:
     Search(const Data& data, Params params);
 
-    // Improve `initial` (orders per vehicle; orders it leaves out, and orders needing
-    // parts or tools, are inserted first).
-    Result run(const std::vector<std::vector<int>>& initial);
+    // Improve `initial` (orders per vehicle) with the multi-day `runs` taken (where their
+    // days are free; the days' orders of `initial` go elsewhere); orders it leaves out,
+    // and orders needing parts or tools, are inserted first (multi-day jobs before the rest).
+    Result run(const std::vector<std::vector<int>>& initial, const std::vector<int>& runs = {});
 
 private:
     // The full objective of `s`: its routes, the orders left out, and fair days.
@@ -119,11 +131,26 @@ private:
     // A lower bound on balance_delta for any busy time at least `more` seconds above now.
     double balance_bound(const Solution& s, int vehicle, int64_t more) const;
     void ruin(Solution& s, std::vector<int>& removed);
+    // After a ruin emptied (parts of) the `touched` routes: their costs, the technicians'
+    // draws, idle pickups off; orders left out get their chance again (those near `seed`,
+    // -1: none, and a few anywhere).
+    void settle(Solution& s, const std::vector<int>& touched, std::vector<int>& removed, int seed);
     // Takes `length` consecutive orders around `order` off its route (a split string
     // keeps some orders in the middle of a longer string); pickups stay.
     void remove_string(Solution& s, int vehicle, int order, int length, std::vector<int>& removed);
     void recreate(Solution& s, std::vector<int>& removed);
     void insert_best(Solution& s, int order);
+    // Multi-day jobs: a run is free where none of its days holds a stop or another job.
+    bool run_free(const Solution& s, int run) const;
+    void take_run(Solution& s, int run);
+    void lift_run(Solution& s, int order);
+    // Takes the free run where the plan costs least with it, or leaves `order` out where that is cheaper.
+    void insert_job(Solution& s, int order);
+    // Lifts a random multi-day job (its days free) and, at job_room_rate, clears the days of
+    // one of its runs (the cheaper of two drawn) of their orders, for the recreate to weigh
+    // the job there against that work (`touched`: the vehicles whose routes it emptied).
+    // Returns the job.
+    int ruin_job(Solution& s, std::vector<int>& removed, std::vector<int>& touched);
     // The vehicles worth trying for `order`, by index: those serving one of its nearest
     // orders, and the empty ones, that may serve it (granular insertion: the rest are far).
     const std::vector<int>& granular(const Solution& s, int order);
@@ -161,6 +188,9 @@ private:
     std::vector<std::vector<int>> far_kinds_;     // [O] those of farther depots, tried where the nearest fail
     std::vector<std::vector<int>> depot_kinds_;   // [D] kinds by start
     std::vector<int> first_vehicle_;          // [T + 1] vehicles of technician t: first_vehicle_[t] ..
+    std::vector<std::vector<int>> runs_of_;   // [O] the runs of each multi-day job (empty: not one)
+    std::vector<int> jobs_;                   // the orders with runs
+    std::vector<double> run_cost_;            // [R] what each run's days cost
     std::vector<double> day_count_;           // [days] technicians who count for fair days
     std::vector<int> scratch_;
     std::vector<int> earlier_scratch_;
