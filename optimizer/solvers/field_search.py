@@ -9,7 +9,8 @@ what, and the promises of a re-plan. Its search is slack induction by string rem
 (Christiaens & Vanden Berghe 2020): each iteration removes a few strings of nearby
 orders from neighbouring routes and re-inserts every removed order where it costs least
 or leaves it out where that is cheaper (the price of leaving out is part of the
-objective), accepting by simulated annealing.
+objective), accepting by simulated annealing. Jobs longer than a day take whole runs of
+days (:func:`~optimizer.solvers.multi_day.candidate_runs`), weighed in the same search.
 
 Determinism: the core draws from its own generator (xoshiro256**) and is compiled
 without machine-specific flags or contracted multiply-adds, so a work limit
