@@ -10,7 +10,8 @@ namespace fs {
 double Search::total(const Solution& s) const {
     double sum = std::accumulate(s.cost.begin(), s.cost.end(), 0.0) + s.left_out;
     if (d_.balance_per_s2 <= 0.0) return sum;
-    std::vector<double> squares(d_.n_days, 0.0);
+    std::vector<double>& squares = squares_;
+    squares.assign(d_.n_days, 0.0);
     for (int v = 0; v < d_.n_vehicles; ++v) squares[d_.vehicle_day[v]] += (double)s.busy[v] * (double)s.busy[v];
     for (int day = 0; day < d_.n_days; ++day)
         if (day_count_[day] > 0) sum += d_.balance_per_s2 * (squares[day] - s.day_busy[day] * s.day_busy[day] / day_count_[day]);

@@ -193,6 +193,7 @@ private:
     std::vector<double> run_cost_;            // [R] what each run's days cost
     std::vector<double> day_count_;           // [days] technicians who count for fair days
     std::vector<int> scratch_;
+    mutable std::vector<double> squares_;  // total()'s per-day sums of squared busy seconds
     std::vector<int> earlier_scratch_;
     std::vector<int64_t> draws_;
     std::vector<uint8_t> ruined_;
