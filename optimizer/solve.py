@@ -144,10 +144,11 @@ def solve(
         max_solutions=chosen.max_solutions,
         on_improvement=_Timeline(began, instance.is_pickup, on_improvement),
     )
-    searched = isinstance(backend, SupplyingSolver) and backend.plans_multi_day(instance)
-    multi_day_pass = not instance.promises and bool(instance.multi_day_compatible.any()) and not searched
-    pass_needed = instance.needs_supply and not (isinstance(backend, SupplyingSolver) and backend.supplies(instance))
     linked, crewed = has_links(instance), has_crews(instance)
+    planned = without_helpers(instance) if crewed else instance  # the crew pass staffs the helpers
+    searched = isinstance(backend, SupplyingSolver) and backend.plans_multi_day(planned)
+    multi_day_pass = not instance.promises and bool(instance.multi_day_compatible.any()) and not searched
+    pass_needed = instance.needs_supply and not (isinstance(backend, SupplyingSolver) and backend.supplies(planned))
     first, per_crew, most = _CREWS_SHARE
     crews_share = (
         min(most, first + per_crew * int(np.count_nonzero((instance.order_crew > 1) & (instance.order_lead < 0))))
@@ -160,7 +161,6 @@ def solve(
         + (_LINKS_SHARE if linked else 0.0)
         + crews_share
     )
-    planned = without_helpers(instance) if crewed else instance  # the crew pass staffs the helpers
     result = backend.solve(planned, limits.share(1 - reserve) if reserve else limits, seed=chosen.seed)
     result = prune(instance, result)
     left = reserve  # the part of the time still kept, shared out phase by phase

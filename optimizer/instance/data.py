@@ -174,6 +174,9 @@ class Instance:
     planned_pickups: tuple[tuple[int, int, int], ...]
     """The previous plan's pickups still to come, (vehicle, depot, start second): where
     a re-plan's routes start from."""
+    closed_days: tuple[int, ...] = ()
+    """Technician-days that take no stop at all, pickups included: the days of multi-day
+    visits already planned (:func:`optimizer.solvers.multi_day.closed_days`)."""
 
     def service_s(self, vehicle: int, stop: int) -> int:
         """Seconds ``vehicle``'s technician spends at route stop ``stop`` (an order's

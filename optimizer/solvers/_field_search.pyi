@@ -26,6 +26,7 @@ def solve(
     retry_near: int = 20,
     insert_left_out: bool = True,
     runs: list[int] = ...,
+    jobs_first: bool = False,
 ) -> dict[str, Any]:
     """Search from ``initial`` (stops per vehicle) and ``runs`` (multi-day runs taken)
     until the work or time limit (-1: none): ``routes``, ``runs`` (those taken),

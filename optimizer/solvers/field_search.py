@@ -83,7 +83,11 @@ class FieldSearch:
     def _search(
         self, instance: Instance, routes: dict[int, tuple[int, ...]], jobs: list[Run], limits: SolveLimits, seed: int
     ) -> SolveResult:
-        """Search from ``routes`` with the multi-day ``jobs`` to weigh."""
+        """Search from ``routes`` with the multi-day ``jobs`` to weigh. Where there are
+        jobs, the first round's searches start half from a completion that inserts them
+        first (their days taken before the work they would hold), half from one that
+        inserts them last (into the days left free): the search rarely crosses from one
+        to the other, since taking a job's days displaces a day's work at once."""
         from optimizer.solvers import _field_search as core
 
         began = time.perf_counter()
@@ -91,9 +95,13 @@ class FieldSearch:
         workers = self.workers
         running = threads(workers)
         turns = -(-workers // running)  # searches one after the other on each thread
-        best = _completed(problem, instance, routes, seed=seed, seconds=limits.seconds())  # reported before any search
+        starts = [
+            _completed(problem, instance, routes, seed=seed, seconds=limits.seconds(), jobs_first=first)
+            for first in ((True, False) if jobs else (False,))
+        ]
+        best = min(starts, key=lambda s: s["cost"])  # reported before any search
         limits.improved(_routes(best), best["cost"])
-        initial = best["routes"]
+        initial = [(start["routes"], start["runs"]) for start in starts]
         cooling = self.end_temperature / self.start_temperature
         iterations = improvements = 0
         evaluations = best["evaluations"]
@@ -109,9 +117,9 @@ class FieldSearch:
                 "insert_left_out": False,  # the best plan's left-out orders had their chance
             }
             seeds = [(seed * 1_000 + round_) * 16 + worker for worker in range(workers)]
-            search = partial(core.solve, problem, initial, runs=best["runs"], **budget)
+            begun = [initial[worker % len(initial)] for worker in range(workers)]
             with ThreadPoolExecutor(running) as pool:  # the core releases the GIL
-                found = list(pool.map(search, seeds))
+                found = list(pool.map(partial(_search_from, problem, budget), begun, seeds))
             iterations += sum(f["iterations"] for f in found)
             improvements += sum(f["improvements"] for f in found)
             evaluations += sum(f["evaluations"] for f in found)
@@ -119,7 +127,7 @@ class FieldSearch:
             if leader["cost"] < best["cost"]:
                 best = leader
                 limits.improved(_routes(best), best["cost"])
-            initial = best["routes"]
+            initial = [(best["routes"], best["runs"])]
         status = (
             f"{workers} x {self.rounds} rounds, {iterations} iterations, {improvements} improvements, "
             f"{evaluations} routes timed"
@@ -139,16 +147,36 @@ class FieldSearch:
         )
 
 
+def _search_from(
+    problem: Any, budget: dict[str, Any], start: tuple[list[list[int]], list[int]], seed: int
+) -> dict[str, Any]:
+    """One search of the core from ``start`` (its routes and multi-day runs) within ``budget``."""
+    from optimizer.solvers import _field_search as core
+
+    routes, runs = start
+    found: dict[str, Any] = core.solve(problem, routes, seed, runs=runs, **budget)
+    return found
+
+
 def _completed(
-    problem: Any, instance: Instance, routes: dict[int, tuple[int, ...]], *, seed: int, seconds: float | None
+    problem: Any,
+    instance: Instance,
+    routes: dict[int, tuple[int, ...]],
+    *,
+    seed: int,
+    seconds: float | None,
+    jobs_first: bool = False,
 ) -> dict[str, Any]:
     """The core's completion of ``routes`` (no search): kept where every rule holds, the
-    orders they leave out inserted most valuable first, until ``seconds`` (``None``: all)."""
+    orders they leave out inserted most valuable first (multi-day jobs first or last),
+    until ``seconds`` (``None``: all)."""
     from optimizer.solvers import _field_search as core
 
     starts = [list(routes.get(v, ())) for v in range(instance.n_vehicles)]
     limit = -1.0 if seconds is None else seconds
-    found: dict[str, Any] = core.solve(problem, starts, seed=seed, max_iterations=0, time_limit_s=limit)
+    found: dict[str, Any] = core.solve(
+        problem, starts, seed=seed, max_iterations=0, time_limit_s=limit, jobs_first=jobs_first
+    )
     return found
 
 
@@ -276,6 +304,7 @@ def arrays(instance: Instance, jobs: list[Run] | None = None) -> dict[str, Any]:
         "balance_per_s2": float(instance.balance_per_s2),
         "vehicle_busy_before_s": ints(instance.vehicle_busy_before_s),
         "day_others": ints(instance.day_others),
+        "vehicle_closed": np.isin(np.arange(instance.n_vehicles), instance.closed_days).astype(np.uint8),
         "run_order": ints(np.array([run.order for run in runs], dtype=np.int64)),
         "run_first": ints(np.array([run.parts[0].vehicle for run in runs], dtype=np.int64)),
         "run_days": ints(np.array([len(run.parts) for run in runs], dtype=np.int64)),

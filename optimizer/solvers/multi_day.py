@@ -113,7 +113,7 @@ def _displacing_least(
 
 
 def closed_days(instance: Instance, parts: dict[int, RouteSchedule]) -> Instance:
-    """``instance`` with the days of ``parts`` closed to every other order."""
+    """``instance`` with the days of ``parts`` closed to every other order and to pickups."""
     if not parts:
         return instance
     closed = np.zeros(instance.n_vehicles, dtype=bool)
@@ -122,6 +122,7 @@ def closed_days(instance: Instance, parts: dict[int, RouteSchedule]) -> Instance
         instance,
         compatible=instance.compatible & ~closed[:, None],
         supply_compatible=instance.supply_compatible & ~closed[:, None],
+        closed_days=tuple(sorted({*instance.closed_days, *parts})),
     )
 
 

@@ -4,17 +4,20 @@ plans pass the checker."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
+import optimizer
 from optimizer.instance import compile_instance
 from optimizer.solvers import _field_search as core
 from optimizer.solvers.base import SolveLimits
-from optimizer.solvers.field_search import FieldSearch, arrays
+from optimizer.solvers.field_search import FieldSearch, arrays, completion
 from optimizer.solvers.multi_day import candidate_runs
 from optimizer.solvers.schedule import routes_cost
 from optimizer.testing import problems as synthetic
 
-from conftest import make_order, make_problem, make_technician, solve_checked
+from conftest import at, depot, make_order, make_problem, make_technician, solve_checked, window
 
 
 def test_the_search_clears_days_of_cheaper_work_for_a_job() -> None:
@@ -51,7 +54,8 @@ def test_a_job_worth_less_than_the_work_on_its_days_stays_out() -> None:
 @pytest.mark.parametrize("seed", [0, 3, 4])
 def test_the_cores_objective_with_jobs_and_fair_days_is_the_schedulers(seed: int) -> None:
     """On generated three-day nights with long installations and a fair-days weight, the
-    core's objective of its plan (runs taken included) equals our scheduler's."""
+    core's objective of its plan (runs taken included) equals our scheduler's (started
+    with the jobs inserted first, so that some runs are taken)."""
     problem = synthetic.problem(120, 6, days=3, seed=seed, backlog=True, rules=True)
     instance = compile_instance(problem.with_changes(weights={"balance": 5.0}))
     jobs = candidate_runs(instance, SolveLimits.within(None, max_solutions=1))
@@ -61,6 +65,7 @@ def test_the_cores_objective_with_jobs_and_fair_days_is_the_schedulers(seed: int
         seed=seed,
         max_iterations=300,
         time_limit_s=-1.0,
+        jobs_first=True,
     )
     assert found["runs"], "the night should have a multi-day visit to price"
     routes = {v: tuple(seq) for v, seq in enumerate(found["routes"]) if seq}
@@ -80,3 +85,55 @@ def test_the_search_plans_multi_day_visits_itself_and_the_checker_agrees() -> No
     again = solve_checked(problem, solver="auto", max_solutions=200, time_limit=None, seed=2)
     assert first.routes == again.routes
     assert "multi-day visit" in first.info.status and first.info.status.startswith("search: ")
+
+
+def test_the_construction_takes_a_run_only_where_it_lowers_the_cost() -> None:
+    """With no iterations, the core's start inserts the other orders first and a job
+    only into days still free where that costs less than leaving it out: it never costs
+    more than the same start given no runs (a job inserted first used to take days worth
+    more to other work)."""
+    for seed in range(4):
+        instance = compile_instance(synthetic.problem(150, 6, days=5, seed=seed, backlog=True))
+        jobs = candidate_runs(instance, SolveLimits.within(None, max_solutions=1))
+        empty = [[]] * instance.n_vehicles
+        with_runs = core.solve(core.Problem(arrays(instance, jobs)), empty, seed=0, max_iterations=0, time_limit_s=-1.0)
+        without = core.solve(core.Problem(arrays(instance)), empty, seed=0, max_iterations=0, time_limit_s=-1.0)
+        assert with_runs["cost"] <= without["cost"] + 1e-6, seed
+
+
+def test_a_closed_day_takes_no_pickup() -> None:
+    """Tuesday's emergency needs a part only a depot opening after its window holds:
+    only a pickup on Monday serves it. With Monday closed (a multi-day visit planned
+    there before a crew or chain pass completes the plan), it stays out."""
+    early = make_order("E", parts={"A": 1}, urgency="emergency", windows=(window("07:01", "08:01", 1),))
+    technician = make_technician(shift={"start": "07:00", "end": "17:00"})
+    instance = compile_instance(
+        make_problem([early], [technician], days=2, depots=(depot(hours=(9, 17), stock={"A": 1}),))
+    )
+    result, _ = completion(instance, {}, "open")
+    assert result.routes.keys() == {0, 1}  # the pickup on Monday, the emergency on Tuesday
+    result, _ = completion(dataclasses.replace(instance, closed_days=(0,)), {}, "closed")
+    assert result.routes == {}
+
+
+def test_a_crew_order_does_not_hide_the_multi_day_job_from_the_back_end() -> None:
+    """A crew order whose helper's due time lies inside its window makes the whole
+    problem one PyVRP cannot model, while the problem the back-end plans (without
+    helpers) is one it can: the multi-day job must still be planned, by the pass after
+    PyVRP (it was dropped with a false reason)."""
+    technicians = [make_technician("T1", skills={"hvac": 1}), make_technician("T2", skills={"hvac": 1})]
+    job = make_order("JOB", duration_min=900, urgency="high", skills={"hvac": 1})
+    small = [make_order(f"S{k}", duration_min=60, lat=49.50 + 0.01 * k, skills={"hvac": 1}) for k in range(3)]
+    crew = make_order(
+        "CREW",
+        crew=2,
+        skills={"elec": 1},
+        crew_skills={"hvac": 1},
+        windows=(window("09:00", "13:00"),),
+        due=at("10:00"),
+    )
+    problem = make_problem([job, *small, crew], technicians, days=2).with_changes(weights={"balance": 0.0})
+    plan = solve_checked(problem, solver="auto", max_solutions=200, time_limit=None)
+    assert "JOB" in {o for r in plan.routes for o in r.order_ids}, plan.info.status
+    assert {u.order_id for u in plan.unplanned} == {"CREW"}
+    assert isinstance(optimizer.check(problem, plan).objective, float)

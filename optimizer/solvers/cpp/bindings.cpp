@@ -74,6 +74,7 @@ fs::Data make_data(const nb::dict& a) {
     d.max_orders = column<int64_t>(a, "vehicle_max_orders");
     d.max_travel = column<int64_t>(a, "vehicle_max_travel_s");
     d.compatible = column<uint8_t>(a, "compatible");
+    d.closed = column<uint8_t>(a, "vehicle_closed");
     d.n_parts = scalar<int>(a, "n_parts");
     d.n_tools = scalar<int>(a, "n_tools");
     d.n_technicians = scalar<int>(a, "n_technicians");
@@ -122,7 +123,7 @@ fs::Data make_data(const nb::dict& a) {
     for (const auto* column : {&d.vehicle_start_loc, &d.vehicle_end_loc, &d.shift_end, &d.latest_end, &d.break_open,
                                &d.break_close, &d.break_len})
         ok = ok && column->size() == V;
-    ok = ok && d.capacity.size() == V && d.depot_tools.size() == D * K;
+    ok = ok && d.capacity.size() == V && d.depot_tools.size() == D * K && d.closed.size() == V;
     auto within = [](const std::vector<int64_t>& values, int64_t low, int64_t high) {
         return std::all_of(values.begin(), values.end(), [&](int64_t x) { return x >= low && x < high; });
     };
@@ -177,7 +178,7 @@ NB_MODULE(_field_search, m) {
         "solve",
         [](const fs::Data& data, const std::vector<std::vector<int>>& initial, uint64_t seed, int64_t max_iterations,
            double time_limit_s, double start_temperature, double end_temperature, double mean_removed,
-           int retry_near, bool insert_left_out, const std::vector<int>& runs) {
+           int retry_near, bool insert_left_out, const std::vector<int>& runs, bool jobs_first) {
             if (max_iterations < 0 && time_limit_s < 0) throw std::invalid_argument("a search needs a limit");
             fs::Params params;
             params.seed = seed;
@@ -188,6 +189,7 @@ NB_MODULE(_field_search, m) {
             params.mean_removed = mean_removed;
             params.retry_near = retry_near;
             params.insert_left_out = insert_left_out;
+            params.jobs_first = jobs_first;
             fs::Result result;
             {
                 nb::gil_scoped_release release;
@@ -211,7 +213,7 @@ NB_MODULE(_field_search, m) {
         },
         "problem"_a, "initial"_a, "seed"_a, "max_iterations"_a, "time_limit_s"_a, "start_temperature"_a = 300.0,
         "end_temperature"_a = 1.0, "mean_removed"_a = 10.0, "retry_near"_a = 20, "insert_left_out"_a = true,
-        "runs"_a = std::vector<int>{},
+        "runs"_a = std::vector<int>{}, "jobs_first"_a = false,
         "Search from `initial` (orders per vehicle) and `runs` (multi-day runs taken) until the work or time limit "
         "(-1: none).");
 }

@@ -355,9 +355,17 @@ int Search::ruin_job(Solution& s, std::vector<int>& removed, std::vector<int>& t
     if (s.run[order] >= 0) lift_run(s, order);
     removed.push_back(order);
     if (rng_.uniform() >= p_.job_room_rate) return order;
+    // of two runs drawn, the one that displaces least: its cost plus the leave-out prices
+    // of the orders its days hold
     const std::vector<int>& runs = runs_of_[order];
+    auto displacing = [&](int r) {
+        double value = run_cost_[r];
+        for (int64_t v = d_.run_first[r]; v < d_.run_first[r] + d_.run_days[r]; ++v)
+            for (int stop : s.routes[v]) value += d_.is_pickup(stop) ? 0.0 : d_.order_unplanned[stop];
+        return value;
+    };
     int run = runs[rng_.below((int)runs.size())], other = runs[rng_.below((int)runs.size())];
-    if (run_cost_[other] < run_cost_[run]) run = other;
+    if (displacing(other) < displacing(run)) run = other;
     for (int64_t v = d_.run_first[run]; v < d_.run_first[run] + d_.run_days[run]; ++v)
         if (s.held[v] >= 0) return order;  // another job's day
     for (int64_t v = d_.run_first[run]; v < d_.run_first[run] + d_.run_days[run]; ++v) {
@@ -463,7 +471,7 @@ void Search::settle(Solution& s, const std::vector<int>& touched, std::vector<in
     // orders left out before get their chance too: those among the seed's nearest, and
     // a few anywhere
     auto retry = [&](int order) {
-        if (s.where[order] < 0 && !vehicles_[order].empty() &&
+        if (s.where[order] < 0 && s.run[order] < 0 && (!vehicles_[order].empty() || !runs_of_[order].empty()) &&
             std::find(removed.begin(), removed.end(), order) == removed.end())
             removed.push_back(order);
     };
@@ -791,6 +799,8 @@ Result Search::run(const std::vector<std::vector<int>>& initial, const std::vect
     current.where.assign(d_.n_orders, -1);
     current.run.assign(d_.n_orders, -1);
     current.held.assign(d_.n_vehicles, -1);
+    for (int v = 0; v < d_.n_vehicles; ++v)
+        if (d_.closed[v]) current.held[v] = d_.n_orders;  // held by a multi-day visit planned outside the search
     current.draws.assign(d_.n_technicians, {});
     current.drawn.assign(d_.supply_size(), 0);
     current.left_out = std::accumulate(d_.order_unplanned.begin(), d_.order_unplanned.end(), 0.0);
@@ -851,14 +861,14 @@ Result Search::run(const std::vector<std::vector<int>>& initial, const std::vect
     for (int order : removed) taken_out[order] = 1;  // their routes had no schedule left
     removed.clear();
     // orders the start leaves out (and those taken out above): most valuable first, until
-    // the time limit; where the start is a plan of this search, they had their chance
+    // the time limit; where the start is a plan of this search, they had their chance.
+    // Multi-day jobs go last (into the days still free) or first (Params::jobs_first)
     for (int order = 0; order < d_.n_orders; ++order)
         if (current.where[order] < 0 && current.run[order] < 0 && (!vehicles_[order].empty() || !runs_of_[order].empty()))
             removed.push_back(order);
-    std::stable_sort(removed.begin(), removed.end(), [&](int a, int b) {  // multi-day jobs first, then by value
-        const bool ja = !runs_of_[a].empty(), jb = !runs_of_[b].empty();
-        return ja != jb ? ja : d_.order_unplanned[a] > d_.order_unplanned[b];
-    });
+    std::stable_sort(removed.begin(), removed.end(),
+                     [&](int a, int b) { return d_.order_unplanned[a] > d_.order_unplanned[b]; });
+    std::stable_partition(removed.begin(), removed.end(), [&](int o) { return runs_of_[o].empty() != p_.jobs_first; });
     list_empty(current);
     for (int order : removed) {
         if (!p_.insert_left_out && !taken_out[order]) continue;

@@ -62,6 +62,7 @@ struct Params {
     int pickup_depots = 2;        // nearest depots tried for a new pickup before an order
     double job_rate = 0.05;       // share of ruins that lift a multi-day job (where there are any)
     double job_room_rate = 0.5;   // share of those that also clear the days of another of its runs
+    bool jobs_first = false;      // the start inserts multi-day jobs before the other orders (else after them)
 };
 
 // What one pickup collects: the stop's vehicle and position, units per part, tools.
@@ -116,7 +117,7 @@ public:
 
     // Improve `initial` (orders per vehicle) with the multi-day `runs` taken (where their
     // days are free; the days' orders of `initial` go elsewhere); orders it leaves out,
-    // and orders needing parts or tools, are inserted first (multi-day jobs before the rest).
+    // and orders needing parts or tools, are inserted first (multi-day jobs last, where days are free).
     Result run(const std::vector<std::vector<int>>& initial, const std::vector<int>& runs = {});
 
 private:
