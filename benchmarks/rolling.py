@@ -14,8 +14,8 @@ orders never served (arrived at least three days before the end and still open),
 travel per served order and overtime.
 
 Policies: this checkout (``new``) and, with ``--baseline REV``, the engine at git
-revision ``REV`` (``old``: a worktree of it, run in a subprocess with its own
-``optimizer`` first on the path). The stream and the simulation are this file's own
+revision ``REV`` (``old``: installed with its own compiled core in a throwaway
+environment, :func:`baseline.engine_at`, and run in a subprocess). The stream and the simulation are this file's own
 code, so both engines face the same nights.
 """
 
@@ -24,16 +24,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from baseline import engine_at
 
-ROOT = Path(__file__).resolve().parents[1]
 FIRST = dt.date(2026, 11, 23)
 ZONE = "Europe/Berlin"
 CENTRE = (49.45, 8.55)
@@ -173,35 +171,25 @@ def simulate(days: int, technicians: int, seed: int, time_limit: float) -> dict[
     return result
 
 
-def _policy(root: Path, args: argparse.Namespace) -> dict[str, Any]:
-    """:func:`simulate` in a subprocess whose ``optimizer`` is the one under ``root``."""
-    env = os.environ | {"PYTHONPATH": str(root)}
+def _policy(python: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """:func:`simulate` in a subprocess of ``python``, whose ``optimizer`` it runs."""
     command = [
-        sys.executable,
+        str(python),
         str(Path(__file__).resolve()),
         json.dumps(
             {"days": args.days, "technicians": args.technicians, "seed": args.seed, "time_limit": args.time_limit}
         ),
     ]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def run(args: argparse.Namespace) -> list[dict[str, Any]]:
     """Rows of the table: one per policy; prints it."""
-    rows = [{"policy": "new", **_policy(ROOT, args)}]
+    rows = [{"policy": "new", **_policy(Path(sys.executable), args)}]
     if args.baseline:
-        with tempfile.TemporaryDirectory() as folder:
-            tree = Path(folder) / "baseline"
-            subprocess.run(
-                ["git", "-C", str(ROOT), "worktree", "add", "-f", "--detach", str(tree), args.baseline],
-                check=True,
-                capture_output=True,
-            )
-            try:
-                rows.insert(0, {"policy": f"old ({args.baseline})", **_policy(tree, args)})
-            finally:
-                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False)
+        with engine_at(args.baseline) as old:
+            rows.insert(0, {"policy": f"old ({args.baseline})", **_policy(old, args)})
     columns = [c for c in rows[0] if c != "policy"]
     print(f"{'figure':<22}" + "".join(f" {r['policy']:>16}" for r in rows))
     for column in columns:

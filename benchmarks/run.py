@@ -33,12 +33,16 @@ Instances come from ``../shared/instances`` (beside the project checkout).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from baseline import engine_at, solve_with
 
 import optimizer
 from optimizer.decode.assemble import assemble_plan
@@ -90,11 +94,8 @@ def _shown(value: float | None) -> str:
 
 
 def fieldservice(args: argparse.Namespace) -> int:
-    """Generated field-service instances: our objective against peers at equal time."""
-    from bound import lower_bound
-
-    from optimizer.testing import problems as synthetic
-
+    """Generated field-service instances: our objective against peers (and, with
+    ``--baseline REV``, this engine at that revision) at equal time."""
     from fieldservice import ortools_plain, vroom_alone
 
     peers = {"vroom": vroom_alone, "ortools": ortools_plain}
@@ -103,6 +104,24 @@ def fieldservice(args: argparse.Namespace) -> int:
     if unknown:
         raise SystemExit(f"unknown peers {sorted(unknown)}: choose from legacy, {', '.join(peers)}")
     args.out.mkdir(parents=True, exist_ok=True)
+    with engine_at(args.baseline) if args.baseline else contextlib.nullcontext() as old:
+        rows = _fieldservice_rows(args, chosen, peers, old)
+    _write_csv(args.out / "results.csv", rows)
+    return 0
+
+
+def _fieldservice_rows(
+    args: argparse.Namespace, chosen: list[str], peers: dict[str, Any], old: Path | None
+) -> list[dict[str, Any]]:
+    """One row per generated size: ours, each peer and (with ``old``, the python of the
+    engine at ``--baseline``) the previous version, all scored by our checker; printed as
+    they come."""
+    from bound import lower_bound
+
+    from optimizer.testing import problems as synthetic
+
+    if old is not None:
+        chosen = [*chosen, "before"]
     rows = []
     print(
         f"{'size':<16} {'objective':>11} {'planned':>9} {'sec':>6} valid {'bound':>11}"
@@ -129,6 +148,12 @@ def fieldservice(args: argparse.Namespace) -> int:
             try:
                 if peer == "legacy":  # the whole engine as it was: VROOM, OR-tools, the supply pass
                     peer_plan = optimizer.solve(problem, time_limit=args.time_limit, seed=args.seed, solver="legacy")
+                elif peer == "before":  # this engine at --baseline
+                    assert old is not None
+                    before = solve_with(old, problem, time_limit=args.time_limit, seed=args.seed)
+                    if before is None:
+                        raise ValueError("the baseline's plan cannot be read by this version")
+                    peer_plan = before
                 else:
                     found = peers[peer](instance, args.time_limit)
                     peer_plan = assemble_plan(problem, instance, found, SolverInfo(solver=peer))
@@ -155,8 +180,7 @@ def fieldservice(args: argparse.Namespace) -> int:
             ),
             flush=True,
         )
-    _write_csv(args.out / "results.csv", rows)
-    return 0
+    return rows
 
 
 def _write_csv(path: Path, rows: list[dict]) -> None:
@@ -219,7 +243,9 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="regions: also solve the whole instance in one process for as long as 2 workers took",
     )
-    parser.add_argument("--baseline", help="rolling: a git revision whose engine runs as the old policy")
+    parser.add_argument(
+        "--baseline", help="fieldservice, rolling: a git revision whose engine runs beside this one (column 'before')"
+    )
     parser.add_argument(
         "--backlog",
         action="store_true",

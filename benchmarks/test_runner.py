@@ -119,6 +119,26 @@ def test_fieldservice_run_scores_ours_and_peers(tmp_path: Path) -> None:
     assert float(row["excess_vroom"]) == pytest.approx((ours - bound) / (vroom - bound), abs=1e-3)
 
 
+def test_a_baseline_engine_plans_the_same_problem_and_our_checker_scores_it(tmp_path: Path) -> None:
+    """``--baseline``'s path without installing an old revision: this environment's own
+    engine stands in for it, run in a subprocess on the problem written as JSON; its
+    plan is read back and scored by the checker, beside ours, in the same row."""
+    import argparse
+
+    from baseline import solve_with
+
+    import optimizer
+    from optimizer.testing import problems as synthetic
+
+    problem = synthetic.problem(30, 3, days=2, seed=1, backlog=True)
+    plan = solve_with(Path(sys.executable), problem, time_limit=2.0, seed=0)
+    assert isinstance(plan, optimizer.Plan) and optimizer.check(problem, plan).ok
+    args = argparse.Namespace(sizes="30", days=2, seed=1, backlog=True, time_limit=2.0)
+    (row,) = run._fieldservice_rows(args, [], {}, Path(sys.executable))
+    assert row["valid"] and row["before_valid"]
+    assert row["ratio_before"] == pytest.approx(row["objective"] / row["before_objective"], abs=1e-3)
+
+
 def test_rules_run_scores_both_variants_by_one_objective(tmp_path: Path) -> None:
     """The rules runner plans each size with the soft rules unpriced and priced, scores
     both by the default objective, and measures spread and preferred hits."""

@@ -1,0 +1,78 @@
+"""The engine at an earlier git revision, for benchmarks that compare against the
+previous version in the same run (``--baseline REV``).
+
+The revision is checked out in a temporary worktree and installed, with its own
+compiled search core, into a throwaway virtual environment (about a minute on the
+2-core machine; the packages come from the same registries as the project's). Its
+``python`` then runs this file's entry point on a problem written as JSON by the
+current checkout, so both engines plan the very same problem; the old plan is read
+back and scored by the current checker.
+
+    with engine_at("940fa63") as old:
+        plan = solve_with(old, problem, time_limit=30, seed=0)
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import venv
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@contextmanager
+def engine_at(revision: str) -> Iterator[Path]:
+    """The ``python`` of a virtual environment holding the engine at git ``revision``,
+    removed (with its worktree) on exit."""
+    with tempfile.TemporaryDirectory(prefix="baseline-") as folder:
+        tree, environment = Path(folder) / "tree", Path(folder) / "venv"
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "-f", "--detach", str(tree), revision],
+            check=True,
+            capture_output=True,
+        )
+        try:
+            venv.create(environment, with_pip=True)
+            python = environment / "bin" / "python"
+            print(f"installing the engine at {revision} (about a minute) ...", file=sys.stderr, flush=True)
+            subprocess.run([str(python), "-m", "pip", "install", "-q", str(tree)], check=True, capture_output=True)
+            yield python
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False)
+
+
+def solve_with(python: Path, problem: object, *, time_limit: float, seed: int) -> object | None:
+    """``optimizer.solve(problem, time_limit=..., seed=...)`` run by the engine of
+    ``python`` (see :func:`engine_at`), its plan read back by the current models
+    (``None`` where the two versions' plan formats differ)."""
+    import optimizer
+
+    assert isinstance(problem, optimizer.Problem)
+    with tempfile.TemporaryDirectory(prefix="baseline-run-") as folder:
+        given, answer = Path(folder) / "problem.json", Path(folder) / "plan.json"
+        given.write_text(problem.model_dump_json(), encoding="utf-8")
+        request = json.dumps({"problem": str(given), "plan": str(answer), "time_limit": time_limit, "seed": seed})
+        subprocess.run([str(python), str(Path(__file__).resolve()), request], check=True, cwd=folder)
+        try:
+            return optimizer.Plan.model_validate_json(answer.read_text(encoding="utf-8"))
+        except ValueError:
+            return None
+
+
+def _solve(request: dict[str, object]) -> None:
+    """The entry point run by the old engine: plan the JSON problem, write the JSON plan."""
+    import optimizer
+
+    problem = optimizer.Problem.model_validate_json(Path(str(request["problem"])).read_text(encoding="utf-8"))
+    plan = optimizer.solve(problem, time_limit=float(str(request["time_limit"])), seed=int(str(request["seed"])))
+    Path(str(request["plan"])).write_text(plan.model_dump_json(), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    _solve(json.loads(sys.argv[1]))
