@@ -4,8 +4,8 @@
     python benchmarks/run.py vrptw --set homberger --instances C1_10_1,R1_10_1 --time-limit 60 \
         --peers pyvrp,vroom,ortools --out results/gh1000
     python benchmarks/run.py vrptw --files path/to/X.txt --time-limit 5 --out results/x
-    python benchmarks/run.py fieldservice --sizes 300,1000 --time-limit 30 \
-        --peers legacy,vroom,ortools --out results/fs
+    python benchmarks/run.py fieldservice --backlog --sizes 300,1000 --days 5 --time-limit 30 \
+        --peers legacy,vroom,ortools --baseline 940fa63 --out results/fs
     python benchmarks/run.py parts --sizes 300 --days 5 --time-limit 60 --out results/parts
     python benchmarks/run.py rules --sizes 300,1000 --days 2 --seeds 0,1,2 --time-limit 30 --out results/rules
     python benchmarks/run.py rules --light --sizes 300,1000 --days 2 --seeds 0,1,2 --time-limit 30 --out results/light
