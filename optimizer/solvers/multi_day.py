@@ -32,26 +32,34 @@ from optimizer.solvers.schedule import Part, RouteSchedule, routes_cost, schedul
 
 RUNS_TRIED = 3
 """Runs of days tried per multi-day job by :func:`add_multi_day` (those displacing least work)."""
-RUN_TECHNICIANS = 8
-"""Technicians whose runs :func:`candidate_runs` gives per job: those whose runs cost
-least by the lower bound of :func:`cheapest_run_cost` (a nearer home, less lateness)."""
+RUN_TECHNICIANS = (8, 4)
+"""Technicians whose runs :func:`candidate_runs` gives per job: the first number of
+those whose runs cost least by the lower bound of :func:`cheapest_run_cost` (a nearer
+home, less lateness), then the second number of the others, those who may serve the
+fewest other orders first (whose days are likeliest to be free)."""
 
 
 @dataclasses.dataclass(frozen=True)
 class Run:
     """One way to serve multi-day job ``order``: its ``parts`` (one per day, on
-    consecutive working days of one technician), costing ``cost`` in all (cost units,
-    fair days left out)."""
+    consecutive working days of one technician), what each day costs (cost units, fair
+    days left out) and how long it keeps the technician busy (seconds driving and
+    working, for fair days)."""
 
     order: int
     parts: tuple[RouteSchedule, ...]
-    cost: float
+    day_costs: tuple[float, ...]
+    day_busy: tuple[int, ...]
 
 
 def candidate_runs(instance: Instance, limits: SolveLimits) -> list[Run]:
     """The runs of each multi-day job of ``instance`` (most valuable first) worth
-    weighing: every run of its :data:`RUN_TECHNICIANS` technicians of least bound, no
-    day taken. Jobs not reached by ``limits``' deadline get none."""
+    weighing: every run of its technicians of :data:`RUN_TECHNICIANS`, no day taken.
+    Jobs not reached by ``limits``' deadline get none."""
+    nearest, spare = RUN_TECHNICIANS
+    served = np.zeros((instance.n_technicians, instance.n_orders), dtype=bool)
+    np.logical_or.at(served, instance.vehicle_technician, instance.compatible)
+    demand = served.sum(axis=1)  # orders each technician may serve on some day
     found: list[Run] = []
     for order in sorted(
         np.flatnonzero(instance.multi_day_compatible.any(axis=0)).tolist(),
@@ -59,9 +67,13 @@ def candidate_runs(instance: Instance, limits: SolveLimits) -> list[Run]:
     ):
         if limits.expired():
             break
+        ranked = _by_bound(instance, order)
+        others = sorted(ranked[nearest:], key=lambda b: (demand[instance.vehicle_technician[b[2][0]]], b[:2]))
         most: dict[tuple[int, bool], tuple[int, RouteSchedule] | None] = {}
-        for _, _, days in _by_bound(instance, order)[:RUN_TECHNICIANS]:
-            found += [Run(order, tuple(parts), cost) for cost, parts in _runs_from(instance, order, days, (), most)]
+        for _, _, days in [*ranked[:nearest], *others[:spare]]:
+            for costs, parts in _priced_runs_from(instance, order, days, (), most):
+                busy = tuple(p.busy_s(instance) for p in parts)
+                found.append(Run(order, tuple(parts), tuple(costs), busy))
     return found
 
 
@@ -200,6 +212,18 @@ def _runs_from(
     most: dict[tuple[int, bool], tuple[int, RouteSchedule] | None],
 ) -> Iterator[tuple[float, list[RouteSchedule]]]:
     """:func:`runs` over one technician's ``days``, by first day."""
+    for costs, parts in _priced_runs_from(instance, order, days, taken, most):
+        yield sum(costs), parts
+
+
+def _priced_runs_from(
+    instance: Instance,
+    order: int,
+    days: npt.NDArray[np.int64],
+    taken: Container[int],
+    most: dict[tuple[int, bool], tuple[int, RouteSchedule] | None],
+) -> Iterator[tuple[list[float], list[RouteSchedule]]]:
+    """:func:`_runs_from` with the cost of each part."""
     work = _work(instance, days, order)
     room = np.cumsum(_shifts(instance, days)[::-1])[::-1]  # the most work the days from each on can hold
     for k in range(len(days)):
@@ -207,7 +231,7 @@ def _runs_from(
             break
         parts = _parts(instance, order, days[k:].tolist(), taken, most)
         if parts is not None:
-            yield sum(p.full_cost(instance) for p in parts), parts
+            yield [p.full_cost(instance) for p in parts], parts
 
 
 def with_multi_day(instance: Instance, result: SolveResult, parts: dict[int, RouteSchedule]) -> SolveResult:
@@ -257,14 +281,36 @@ def _most_work(
     instance: Instance, vehicle: int, order: int, continuing: bool, below: int
 ) -> tuple[int, RouteSchedule] | None:
     """The most seconds of work (less than ``below``) that one day of ``vehicle`` holds
-    without overtime, and its schedule; ``None`` if not a minute."""
+    without overtime, and its schedule; ``None`` if not a minute. What a day holds
+    shrinks as the work grows, so the most is the work that fits where one second more
+    does not: first tried at the shift less the drives (and the break, taken inside the
+    work), which is the answer unless windows or the release start the work later;
+    else found by bisection."""
+
+    def timed(work: int) -> RouteSchedule | None:
+        schedule = schedule_route(instance, vehicle, (order,), part=Part(work, continuing))
+        return schedule if schedule is not None and schedule.overtime_s == 0 else None
+
+    loc = instance.order_loc[order]
+    drives = (
+        instance.travel_s[instance.vehicle_start_loc[vehicle], loc]
+        + instance.travel_s[loc, instance.vehicle_end_loc[vehicle]]
+    )
+    room = int(instance.vehicle_shift_end_s[vehicle] - instance.vehicle_shift_start_s[vehicle] - drives)
+    for guess in (room - int(instance.vehicle_break_duration_s[vehicle]), room):
+        if (
+            60 <= guess < below
+            and (fits := timed(guess)) is not None
+            and (guess + 1 == below or timed(guess + 1) is None)
+        ):
+            return guess, fits
     lo, hi = 60, below - 1
     best: tuple[int, RouteSchedule] | None = None
     while lo <= hi:
         mid = (lo + hi) // 2
-        timed = schedule_route(instance, vehicle, (order,), part=Part(mid, continuing))
-        if timed is not None and timed.overtime_s == 0:
-            best, lo = (mid, timed), mid + 1
+        fitted = timed(mid)
+        if fitted is not None:
+            best, lo = (mid, fitted), mid + 1
         else:
             hi = mid - 1
     return best

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 
 import optimizer
@@ -101,3 +102,33 @@ def test_an_overdue_multi_day_job_counts_its_sunk_lateness_once() -> None:
     assert plan.kpis.orders_planned == 1
     assert plan.info.solver_objective == pytest.approx(report.objective, abs=1e-6)
     assert {r.technician_id for r in plan.routes} == {"NEAR"}
+
+
+def test_the_most_work_a_day_holds_is_what_bisection_finds() -> None:
+    """The shortcut of ``_most_work`` (the shift less the drives and the break, checked
+    with one second more) gives the bisection's answer on every day and job of
+    generated five-day nights with windows, breaks and releases."""
+    from optimizer.instance import compile_instance
+    from optimizer.solvers.multi_day import _most_work
+    from optimizer.solvers.schedule import Part, schedule_route
+    from optimizer.testing import problems as synthetic
+
+    checked = 0
+    for seed in range(3):
+        instance = compile_instance(synthetic.problem(200, 8, days=5, seed=seed, backlog=True, rules=True))
+        for order in np.flatnonzero(instance.multi_day_compatible.any(axis=0)).tolist():
+            work = int(instance.technician_duration_s[:, order].max())
+            for vehicle in np.flatnonzero(instance.multi_day_compatible[:, order]).tolist()[:12]:
+                for continuing in (False, True):
+                    found = _most_work(instance, vehicle, order, continuing, work)
+                    lo, hi, most = 60, work - 1, None
+                    while lo <= hi:
+                        mid = (lo + hi) // 2
+                        timed = schedule_route(instance, vehicle, (order,), part=Part(mid, continuing))
+                        if timed is not None and timed.overtime_s == 0:
+                            most, lo = mid, mid + 1
+                        else:
+                            hi = mid - 1
+                    assert (None if found is None else found[0]) == most, (seed, order, vehicle, continuing)
+                    checked += 1
+    assert checked > 100

@@ -137,3 +137,26 @@ def test_a_crew_order_does_not_hide_the_multi_day_job_from_the_back_end() -> Non
     assert "JOB" in {o for r in plan.routes for o in r.order_ids}, plan.info.status
     assert {u.order_id for u in plan.unplanned} == {"CREW"}
     assert isinstance(optimizer.check(problem, plan).objective, float)
+
+
+def test_a_job_goes_to_the_free_days_of_a_technician_beyond_the_nearest() -> None:
+    """Eight technicians at home do both kinds of work and are kept busy by 250 urgent
+    small orders; a ninth, 15 km away, does only the job's kind: his free days hold
+    the job, although he is not among the eight of least bound (who tie on it)."""
+    near = [make_technician(f"T{k}", skills={"hvac": 1, "elec": 1}) for k in range(8)]
+    far = make_technician("FAR", skills={"hvac": 1}, lat=49.60, lon=8.60)
+    job = make_order("JOB", duration_min=900, skills={"hvac": 1})
+    small = [
+        make_order(
+            f"S{k}",
+            duration_min=50,
+            urgency="high",
+            skills={"elec": 1},
+            lat=49.49 + 0.002 * (k % 10),
+            lon=8.47 + 0.002 * (k // 10),
+        )
+        for k in range(250)
+    ]
+    problem = make_problem([job, *small], [*near, far], days=2).with_changes(weights={"balance": 0.0})
+    plan = solve_checked(problem, solver="search", max_solutions=200, time_limit=None)
+    assert [r.technician_id for r in plan.routes if "JOB" in r.order_ids] == ["FAR", "FAR"]
