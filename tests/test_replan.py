@@ -381,6 +381,21 @@ def test_a_replan_keeps_every_day_of_a_multi_day_visit(now: dt.datetime) -> None
     assert not new.unplanned
 
 
+def test_a_new_job_longer_than_a_day_says_a_replan_plans_no_multi_day_visit() -> None:
+    """A 20-hour job arriving at 11:00 on Monday, with a visit promised for Tuesday
+    afternoon: a re-plan with promises plans no new multi-day visit, and the job's reason
+    says so (it used to say only that no single day fits, which a region's second
+    chance, a re-plan, then put in place of the region's truthful reason)."""
+    promised = make_order("SMALL", duration_min=60, windows=(window("14:00", "16:00", 1),))
+    problem = make_problem([promised], [make_technician(break_=lunch())], days=3)
+    plan = solve_checked(problem, solver="insertion")
+    events = optimizer.Events(now=at("11:00"), new_orders=(make_order("BIG", duration_min=1200),))
+    new = optimizer.replan(problem, plan, events, time_limit=2)
+    assert optimizer.check(replan_problem(problem, plan, events), new).ok
+    (big,) = [u for u in new.unplanned if u.order_id == "BIG"]
+    assert big.reason == "no_shift_fits" and "a re-plan plans no new multi-day visit" in big.detail
+
+
 def test_a_replan_keeps_the_break_inside_a_long_visit() -> None:
     problem = make_problem([make_order("JOB", duration_min=420)], [make_technician(break_=lunch())])
     plan = solve_checked(problem, solver="insertion")

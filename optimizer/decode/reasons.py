@@ -82,6 +82,13 @@ class _Links:
         return reason, detail
 
 
+_REPLANNED_MULTI_DAY = (
+    " (it needs consecutive working days of one technician, and a re-plan plans no new multi-day visit: "
+    "plan it in a nightly run)"
+)
+"""What a re-plan (or a region's second chance, which is one) says of a job longer than a day."""
+
+
 def _multi_day_reason(instance: Instance, order: int, busy: set[int]) -> tuple[Reason, str]:
     """The reason of a job longer than a day the plan leaves out, from the runs of
     consecutive working days that could hold it (:mod:`optimizer.solvers.multi_day`);
@@ -149,8 +156,11 @@ def _unplanned(
         reason, detail = linked
     elif reason is None and instance.order_crew[order] > 1:
         reason, detail = Reason.CREW_NOT_STAFFED, _crew_detail(instance, order)
-    elif reason is Reason.NO_SHIFT_FITS and not instance.promises and instance.multi_day_compatible[:, order].any():
-        reason, detail = _multi_day_reason(instance, order, busy)
+    elif reason is Reason.NO_SHIFT_FITS and instance.multi_day_compatible[:, order].any():
+        if instance.promises:
+            detail = _REPLANNED_MULTI_DAY
+        else:
+            reason, detail = _multi_day_reason(instance, order, busy)
     elif reason is Reason.PARTS_UNAVAILABLE_UNTIL:
         until = instance.axis.instant(int(instance.order_parts_ready_s[order]))
     elif reason is None and not left.cover(order):
