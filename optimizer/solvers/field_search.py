@@ -111,7 +111,8 @@ class FieldSearch:
         ]
         best = min(starts, key=lambda s: s["cost"])  # reported before any search
         limits.improved(_routes(best), best["cost"])
-        initial = [(s["routes"], s["runs"]) for s in starts if s["cost"] <= _JOBS_FIRST_MOST * starts[-1]["cost"]]
+        last = starts[-1]  # the jobs-last start (the only one without jobs)
+        initial = [(s["routes"], s["runs"]) for s in starts if s["cost"] <= _JOBS_FIRST_MOST * last["cost"]]
         cooling = self.end_temperature / self.start_temperature
         iterations = improvements = 0
         evaluations = best["evaluations"]

@@ -56,15 +56,15 @@ def candidate_runs(instance: Instance, limits: SolveLimits) -> list[Run]:
     """The runs of each multi-day job of ``instance`` (most valuable first) worth
     weighing: every run of its technicians of :data:`RUN_TECHNICIANS`, no day taken.
     Jobs not reached by ``limits``' deadline get none."""
+    jobs = np.flatnonzero(instance.multi_day_compatible.any(axis=0)).tolist()
+    if not jobs:
+        return []
     nearest, spare = RUN_TECHNICIANS
     served = np.zeros((instance.n_technicians, instance.n_orders), dtype=bool)
     np.logical_or.at(served, instance.vehicle_technician, instance.compatible)
     demand = served.sum(axis=1)  # orders each technician may serve on some day
     found: list[Run] = []
-    for order in sorted(
-        np.flatnonzero(instance.multi_day_compatible.any(axis=0)).tolist(),
-        key=lambda o: (-instance.order_unplanned_cost[o], o),
-    ):
+    for order in sorted(jobs, key=lambda o: (-instance.order_unplanned_cost[o], o)):
         if limits.expired():
             break
         ranked = _by_bound(instance, order)
@@ -168,15 +168,17 @@ def cheapest_run_cost(instance: Instance, order: int, taken: Container[int]) -> 
 def _by_bound(instance: Instance, order: int) -> list[tuple[float, int, npt.NDArray[np.int64]]]:
     """The days of each technician who may take multi-day ``order`` (see
     :func:`_qualified_days`), as (a lower bound on the cost of their runs, their rank
-    there, the days), least bound first; technicians whose shifts hold no work are left out."""
+    there, the days), least bound first; technicians whose shifts cannot hold the work
+    in all (who have no run, see :func:`_priced_runs_from`) are left out."""
     loc = int(instance.order_loc[order])
     due = int(instance.order_due_s[order])
     bounds = []
     for rank, days in enumerate(_qualified_days(instance, order)):
         work = _work(instance, days, order)
-        longest = int(_shifts(instance, days).max())
-        if longest <= 0:
+        shifts = _shifts(instance, days)
+        if int(shifts.sum()) < work:
             continue
+        longest = int(shifts.max())
         out = instance.travel_s[instance.vehicle_start_loc[days], loc]
         drives = out + instance.travel_s[loc, instance.vehicle_end_loc[days]]
         fewest = -(-work // longest)

@@ -30,8 +30,10 @@ int64_t Search::busy_of(int vehicle, const std::vector<int>& route) const {
 
 void Search::set_cost(Solution& s, int vehicle, double cost) const {
     s.cost[vehicle] = cost;
-    if (d_.balance_per_s2 <= 0.0) return;
-    const int64_t busy = busy_of(vehicle, s.routes[vehicle]);
+    if (d_.balance_per_s2 > 0.0) set_busy(s, vehicle, busy_of(vehicle, s.routes[vehicle]));
+}
+
+void Search::set_busy(Solution& s, int vehicle, int64_t busy) const {
     s.day_busy[d_.vehicle_day[vehicle]] += (double)(busy - s.busy[vehicle]);
     s.busy[vehicle] = busy;
 }
@@ -308,11 +310,9 @@ void Search::take_run(Solution& s, int run) {
     const int order = (int)d_.run_order[run];
     for (int64_t k = 0; k < d_.run_days[run]; ++k) {
         const int v = (int)(d_.run_first[run] + k);
-        const int64_t busy = d_.busy_before[v] + d_.run_day_busy[d_.run_offset[run] + k];
         s.held[v] = order;
         s.cost[v] = d_.run_day_cost[d_.run_offset[run] + k];
-        s.day_busy[d_.vehicle_day[v]] += (double)(busy - s.busy[v]);
-        s.busy[v] = busy;
+        set_busy(s, v, d_.busy_before[v] + d_.run_day_busy[d_.run_offset[run] + k]);
     }
     s.run[order] = run;
     s.left_out -= d_.order_unplanned[order];
@@ -323,9 +323,7 @@ void Search::lift_run(Solution& s, int order) {
     for (int64_t v = d_.run_first[run]; v < d_.run_first[run] + d_.run_days[run]; ++v) {
         s.held[v] = -1;
         s.cost[v] = 0.0;  // an empty day
-        const int64_t busy = busy_of((int)v, s.routes[v]);
-        s.day_busy[d_.vehicle_day[v]] += (double)(busy - s.busy[v]);
-        s.busy[v] = busy;
+        set_busy(s, (int)v, busy_of((int)v, s.routes[v]));
     }
     s.run[order] = -1;
     s.left_out += d_.order_unplanned[order];

@@ -125,6 +125,8 @@ private:
     double total(const Solution& s) const;
     // Sets the cost of `vehicle`'s route (after it changed) and its busy time.
     void set_cost(Solution& s, int vehicle, double cost) const;
+    // Sets `vehicle`'s busy seconds, and its day's sum.
+    void set_busy(Solution& s, int vehicle, int64_t busy) const;
     // Seconds `vehicle` drives and serves on `route` (its re-plan's fixed stops included).
     int64_t busy_of(int vehicle, const std::vector<int>& route) const;
     // What fair days would cost more with `vehicle` busy `busy` seconds instead.
