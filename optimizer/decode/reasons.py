@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from optimizer.instance import Instance
+from optimizer.instance import UNLIMITED, Instance
 from optimizer.instance.arrays import BoolArray
 from optimizer.instance.promises import GONE
 from optimizer.instance.stock import latest_pickup_start
@@ -116,10 +116,12 @@ def _by_fit(instance: Instance, state: RouteSet, order: int, vehicles: BoolArray
         return Reason.DEFERRED, f" (leaving it out costs {price:.1f})"
     if fits:
         return Reason.TOO_COSTLY, f" (leaving it out costs {price:.1f})"
-    tried = np.flatnonzero(instance.supply_compatible[:, order] & vehicles).tolist()
+    limited = np.flatnonzero(  # days with a limit of orders, of those tried
+        instance.supply_compatible[:, order] & vehicles & (instance.vehicle_max_orders != UNLIMITED)
+    ).tolist()
     at_limit = sum(
         1
-        for v in tried
+        for v in limited
         if v in state.schedules
         and sum(not instance.is_pickup(s) for s in state.schedules[v].visits) >= instance.vehicle_max_orders[v]
     )

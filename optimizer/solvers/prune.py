@@ -5,6 +5,11 @@ Back-ends that keep every order required for part of their search (PyVRP's first
 worker) or model the objective approximately (VROOM, OR-tools) can return such
 visits; the dispatcher's objective would rather leave a low order 200 km away out.
 Removing a visit never makes a route infeasible, only earlier.
+
+A visit is re-timed without its order only where removing it could save enough: what
+the rest of the day costs is never negative, so removing it saves at most the day's
+timing cost (lateness, overtime, waiting, preference, stability) plus the drive it
+adds. At 5,000 orders over five days that skips all but a few of the 5,000 re-timings.
 """
 
 from __future__ import annotations
@@ -13,8 +18,9 @@ from dataclasses import replace
 
 from optimizer.instance import Instance
 from optimizer.solvers.base import SolveResult
+from optimizer.solvers.cost import travel_cost
 from optimizer.solvers.insertion import RouteSet
-from optimizer.solvers.schedule import routes_cost
+from optimizer.solvers.schedule import RouteSchedule, routes_cost, stop_location
 
 _EPSILON = 1e-9
 
@@ -33,6 +39,9 @@ def prune(instance: Instance, result: SolveResult) -> SolveResult:
                 continue
             orders = [s for s in timed.visits if not instance.is_pickup(s)]
             for order in sorted(orders, key=lambda o: (instance.order_unplanned_cost[o], o)):
+                timed = state.schedules[vehicle]
+                if _most_saved(instance, timed, order) <= instance.order_unplanned_cost[order] + _EPSILON:
+                    continue
                 before = state.cost(vehicle)
                 old = state.remove(order, vehicle)
                 if old is None:
@@ -51,3 +60,17 @@ def prune(instance: Instance, result: SolveResult) -> SolveResult:
         objective=routes_cost(instance, routes, result.multi_day),
         status=f"{result.status}; {removed} visit{'s' if removed != 1 else ''} worth less than their cost taken out",
     )
+
+
+def _most_saved(instance: Instance, timed: RouteSchedule, order: int) -> float:
+    """An upper bound on what taking ``order`` off the route ``timed`` saves: the route's
+    timing cost (the rest of the day's is never negative) plus the drive the visit adds."""
+    k = timed.visits.index(order)
+    before = stop_location(instance, timed.visits[k - 1]) if k else int(instance.vehicle_start_loc[timed.vehicle])
+    after = (
+        stop_location(instance, timed.visits[k + 1])
+        if k + 1 < len(timed.visits)
+        else int(instance.vehicle_end_loc[timed.vehicle])
+    )
+    detour_s = timed.travel_s[k] + timed.travel_s[k + 1] - int(instance.travel_s[before, after])
+    return timed.cost(instance) + travel_cost(instance, [detour_s])
