@@ -103,8 +103,9 @@ def solve(
         the back-end (where orders need parts or tools, a tenth of its time goes to
         supplying the routes with van stock and depot pickups, see
         :mod:`optimizer.solvers.supply`) and assembling the plan, for which a reserve
-        of 0.4 ms per order is kept (at most 30% of what compiling leaves). One deadline is set here and every back-end asks
-        it how much is left; a back-end may overrun it by a fraction of a second.
+        of 0.4 ms per order is kept (at most 30% of what compiling leaves). One
+        deadline is set here and every back-end asks it how much is left; a back-end
+        may overrun it by a fraction of a second.
         Default 30 s, or none under a work limit.
     seed
         Random seed for back-ends that use one (PyVRP's search and the choice of parts

@@ -110,7 +110,7 @@ class FieldSearch:
             for first in ((True, False) if jobs else (False,))
         ]
         best = min(starts, key=lambda s: s["cost"])  # reported before any search
-        limits.improved(_routes(best), best["cost"])
+        limits.improved(_progress(best, jobs), best["cost"])
         last = starts[-1]  # the jobs-last start (the only one without jobs)
         initial = [(s["routes"], s["runs"]) for s in starts if s["cost"] <= _JOBS_FIRST_MOST * last["cost"]]
         cooling = self.end_temperature / self.start_temperature
@@ -137,7 +137,7 @@ class FieldSearch:
             leader = min(found, key=lambda f: f["cost"])  # ties: the first worker's
             if leader["cost"] < best["cost"]:
                 best = leader
-                limits.improved(_routes(best), best["cost"])
+                limits.improved(_progress(best, jobs), best["cost"])
             initial = [(best["routes"], best["runs"])]
         status = (
             f"{workers} x {self.rounds} rounds, {iterations} iterations, {improvements} improvements, "
@@ -230,6 +230,12 @@ def _as_result(
 def _routes(found: dict[str, Any]) -> dict[int, tuple[int, ...]]:
     """The non-empty routes of a core result, by vehicle."""
     return {v: tuple(seq) for v, seq in enumerate(found["routes"]) if seq}
+
+
+def _progress(found: dict[str, Any], jobs: list[Run]) -> dict[int, tuple[int, ...]]:
+    """The routes of a core result as progress reports them: each multi-day job it took
+    as the route of its first day (its other days hold nothing else)."""
+    return _routes(found) | {jobs[run].parts[0].vehicle: (jobs[run].order,) for run in found["runs"]}
 
 
 def arrays(instance: Instance, jobs: list[Run] | None = None) -> dict[str, Any]:

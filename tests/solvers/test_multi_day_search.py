@@ -160,3 +160,15 @@ def test_a_job_goes_to_the_free_days_of_a_technician_beyond_the_nearest() -> Non
     problem = make_problem([job, *small], [*near, far], days=2).with_changes(weights={"balance": 0.0})
     plan = solve_checked(problem, solver="search", max_solutions=200, time_limit=None)
     assert [r.technician_id for r in plan.routes if "JOB" in r.order_ids] == ["FAR", "FAR"]
+
+
+def test_progress_counts_the_multi_day_visits_the_search_holds() -> None:
+    """``on_improvement``'s orders planned include the multi-day jobs of the search's
+    plan: the last report counts what the plan holds, jobs included."""
+    problem = synthetic.problem(150, 10, days=5, seed=3, backlog=True)
+    reported: list[int] = []
+    plan = solve_checked(
+        problem, max_solutions=200, time_limit=None, seed=2, on_improvement=lambda s, cost, n: reported.append(n)
+    )
+    assert "multi-day visit" in plan.info.status
+    assert reported[-1] == plan.kpis.orders_planned
