@@ -47,8 +47,8 @@ def engine_at(revision: str) -> Iterator[Path]:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False)
 
 
-def solve_with(python: Path, problem: object, *, time_limit: float, seed: int) -> object | None:
-    """``optimizer.solve(problem, time_limit=..., seed=...)`` run by the engine of
+def solve_with(python: Path, problem: object, *, time_limit: float, seed: int, solver: str = "auto") -> object | None:
+    """``optimizer.solve(problem, time_limit=..., seed=..., solver=...)`` run by the engine of
     ``python`` (see :func:`engine_at`), its plan read back by the current models
     (``None`` where the two versions' plan formats differ)."""
     import optimizer
@@ -57,7 +57,9 @@ def solve_with(python: Path, problem: object, *, time_limit: float, seed: int) -
     with tempfile.TemporaryDirectory(prefix="baseline-run-") as folder:
         given, answer = Path(folder) / "problem.json", Path(folder) / "plan.json"
         given.write_text(problem.model_dump_json(), encoding="utf-8")
-        request = json.dumps({"problem": str(given), "plan": str(answer), "time_limit": time_limit, "seed": seed})
+        request = json.dumps(
+            {"problem": str(given), "plan": str(answer), "time_limit": time_limit, "seed": seed, "solver": solver}
+        )
         subprocess.run([str(python), str(Path(__file__).resolve()), request], check=True, cwd=folder)
         try:
             return optimizer.Plan.model_validate_json(answer.read_text(encoding="utf-8"))
@@ -70,7 +72,12 @@ def _solve(request: dict[str, object]) -> None:
     import optimizer
 
     problem = optimizer.Problem.model_validate_json(Path(str(request["problem"])).read_text(encoding="utf-8"))
-    plan = optimizer.solve(problem, time_limit=float(str(request["time_limit"])), seed=int(str(request["seed"])))
+    plan = optimizer.solve(
+        problem,
+        time_limit=float(str(request["time_limit"])),
+        seed=int(str(request["seed"])),
+        solver=str(request["solver"]),
+    )
     Path(str(request["plan"])).write_text(plan.model_dump_json(), encoding="utf-8")
 
 

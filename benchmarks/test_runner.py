@@ -258,3 +258,13 @@ def test_a_workers_peak_memory_is_its_own_not_its_parents() -> None:
         child = pool.apply(worker_peak_mb)
     assert held.sum() and worker_peak_mb() > 1000
     assert child < 500
+
+
+def test_time_limit_runner_tabulates_generated_nights(capsys) -> None:
+    """``time_limit.py --generated``: one row per night and limit, the plan checked."""
+    import time_limit
+
+    time_limit.main(["--generated", "40x3x1,30x2x2", "--limits", "1", "--solver", "auto"])
+    rows = capsys.readouterr().out.splitlines()[1:]
+    assert [row.split()[:3] for row in rows] == [["backlog", "40x3x1d", "1.0"], ["backlog", "30x2x2d", "1.0"]]
+    assert all(row.split()[-1] == "True" for row in rows)
