@@ -268,17 +268,3 @@ def test_time_limit_runner_tabulates_generated_nights(capsys) -> None:
     rows = capsys.readouterr().out.splitlines()[1:]
     assert [row.split()[:3] for row in rows] == [["backlog", "40x3x1d", "1.0"], ["backlog", "30x2x2d", "1.0"]]
     assert all(row.split()[-1] == "True" for row in rows)
-
-
-@pytest.mark.parametrize(("name", "rounds"), [("R1_10_1", 8), ("C2_10_1", 4)])
-def test_pyvrp_runs_more_rounds_where_routes_are_short(instances: Path, name: str, rounds: int) -> None:
-    """Gehring-Homberger 1,000 under a work limit: about 10 customers a route (R1) get
-    PyVRP's short-route rounds, about 33 (C2) the usual ones; both plans check."""
-    import optimizer
-
-    from vrptw import to_problem
-
-    problem, travel = to_problem(read(instances / "homberger" / f"{name}.vrp"))
-    plan = optimizer.solve(problem, max_solutions=40, seed=0, travel=travel)
-    assert f"{rounds} rounds)" in plan.info.status
-    assert optimizer.check(problem, plan, travel=travel).ok

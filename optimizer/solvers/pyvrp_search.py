@@ -49,20 +49,12 @@ _PROBE_SHARE = 0.1
 """Part of the budget (time, and iterations under a work limit) spent with every order
 required, to learn whether all of them can be served."""
 _ROUNDS = 4
-"""Rounds after the probe on large instances whose routes are long; each starts every
-worker from the best plan so far. Gehring-Homberger 1,000 at 60 s: mean gap 1.108%
-against 1.206% for PyVRP alone in the same run (two independent runs had been level
-with it)."""
-_SHORT_ROUTE_ROUNDS = 8
-"""Rounds after the probe where routes are short (:func:`_most_per_route` at most
-:data:`_SHORT_ROUTE_ORDERS`). Gehring-Homberger 1,000 at 60 s
-(2-core Intel Xeon, one run each): on R1 and RC1 (about 10 customers a route) 2 rounds
-2.66%, 4 rounds 2.35%, 8 rounds 2.09%, 12 rounds 2.10%, 16 rounds 2.36%; C1 level; but
-C2_10_2 (about 33 a route) 1.98% with 8 rounds against 0.07% with 4, twice, and R2_10_2
-1.30% against 1.10%."""
-_SHORT_ROUTE_ORDERS = 20
-"""Most orders a route of a short-route instance holds by :func:`_most_per_route`
-(Gehring-Homberger 1,000: C1, R1, RC1 at most 11.2; C2, R2, RC2 at least 36.6)."""
+"""Rounds after the probe on large instances; each starts every worker from the best
+plan so far. Gehring-Homberger 1,000 at 60 s: mean gap 1.108% against 1.206% for
+PyVRP alone in the same run (two independent runs had been level with it). More rounds
+were tried on the 2-core Intel Xeon (2026-12-07): 8 rounds gave 1.351% (C2_10_2 at 1.98%
+against 0.07% with 4, twice), and 8 rounds only where routes are short (C1, R1, RC1)
+1.247%, within the spread of 4 rounds' runs (1.238%, 1.266%, 1.278%)."""
 _ROUNDS_FROM_ORDERS = 400
 """Below this many plannable orders one round follows the probe: on Solomon's 100
 customers at 10 s, four rounds lost to PyVRP alone on 11 of 56 instances (R1 most)."""
@@ -135,8 +127,7 @@ class PyVrpSearch:
        optional, each worth its unplanned cost as prize.
     3. Each round starts every worker from the best plan so far with a seed of its
        own, so both cores work on the most promising plan rather than on two
-       independent runs: on large instances :data:`_SHORT_ROUTE_ROUNDS` rounds where
-       routes are short, :data:`_ROUNDS` where they are long; one on small instances.
+       independent runs: :data:`_ROUNDS` rounds on large instances, one on small ones.
     """
 
     workers: int = field(default_factory=threads)
@@ -153,9 +144,7 @@ class PyVrpSearch:
             return SolveResult({}, routes_cost(instance, {}), "nothing to plan", time.perf_counter() - began)
         model = _Model(instance, plannable)
         iterations = limits.max_solutions
-        rounds = 1
-        if plannable.size >= _ROUNDS_FROM_ORDERS:
-            rounds = _SHORT_ROUTE_ROUNDS if _most_per_route(instance, plannable) <= _SHORT_ROUTE_ORDERS else _ROUNDS
+        rounds = _ROUNDS if plannable.size >= _ROUNDS_FROM_ORDERS else 1
         probe_iterations, round_iterations = None, None
         if iterations is not None:
             probe_iterations = max(1, math.ceil(_PROBE_SHARE * iterations))
@@ -181,16 +170,6 @@ class PyVrpSearch:
             f"({kind}, {self.workers} worker(s), {rounds} round{'s' if rounds > 1 else ''})"
         )
         return SolveResult(routes, cost, status, time.perf_counter() - began)
-
-
-def _most_per_route(instance: Instance, plannable: np.ndarray) -> float:
-    """About how many of the ``plannable`` orders one route can hold at most: the
-    largest van capacity over the mean load, or the longest working span over the mean
-    duration, whichever is fewer (travel left out)."""
-    load = float(instance.order_load[plannable].mean())
-    by_load = float(instance.vehicle_capacity.max()) / load if load > 0 else math.inf
-    span = float((instance.vehicle_latest_end_s - instance.vehicle_shift_start_s).max())
-    return min(by_load, span / max(1.0, float(instance.order_duration_s[plannable].mean())))
 
 
 def _seconds(limits: SolveLimits) -> float | None:
