@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bound import lower_bound
+from bound import lower_bound, shortest_drives_in
 
 import optimizer
 from optimizer.instance import compile_instance
@@ -54,3 +54,18 @@ def test_bound_saves_nothing_without_working_time() -> None:
     )
     assert lower_bound(no_time) == pytest.approx(total)
     assert lower_bound(instance) < total - 1.0
+
+
+def test_no_visit_is_reached_by_a_shorter_drive_than_the_bound_allows() -> None:
+    """Every visit of a checked plan (breaks, depots, overdue orders over two days) is
+    reached by a drive at least as long as the bound's shortest drive into it."""
+    problem = synthetic.problem(80, 5, days=2, seed=5, backlog=True)
+    instance = compile_instance(problem)
+    shortest = shortest_drives_in(instance)
+    plan = optimizer.solve(problem, time_limit=2, seed=0, solver="search")
+    assert optimizer.check(problem, plan).ok
+    index = {order_id: k for k, order_id in enumerate(instance.order_ids)}
+    visits = [stop for route in plan.routes for stop in route.stops if stop.kind == "order"]
+    assert len(visits) > 40
+    for stop in visits:
+        assert stop.travel_min * 60 >= shortest[index[stop.order_id]] - 1.0  # minutes are rounded
