@@ -36,6 +36,10 @@ _ASSEMBLY_MOST_SHARE = 0.3
 """Most of the time left after compiling that the reserve takes: under a short limit on
 many orders a reserve by orders alone would leave the search no time to build its first
 plan (5,000 orders at 5 s: 315 planned, and 12 s more to explain the rest)."""
+_EXPLAIN_LEAST_S = 0.25
+"""Seconds the reasons of unplanned orders get at least, even past the time limit;
+until the limit they get what is left (what they reach after it is said without a
+search: :mod:`optimizer.decode.reasons`)."""
 _SUPPLY_SHARE = 0.1
 """Part of the time kept, where orders need parts or tools, for supplying the routes
 (van stock, depot pickups) and inserting the orders that became free."""
@@ -209,7 +213,8 @@ def solve(
         status=status,
         solver_objective=result.objective,
     )
-    plan = assemble_plan(problem, instance, result, info)
+    explain_until = None if seconds is None else max(began + seconds, time.perf_counter() + _EXPLAIN_LEAST_S)
+    plan = assemble_plan(problem, instance, result, info, explain_until=explain_until)
     return plan.model_copy(update={"info": info.model_copy(update={"total_s": time.perf_counter() - began})})
 
 

@@ -19,8 +19,12 @@ from optimizer.solvers.schedule import RouteSchedule, schedule_all
 from optimizer.timeaxis import utc
 
 
-def assemble_plan(problem: Problem, instance: Instance, result: SolveResult, info: SolverInfo) -> Plan:
-    """Times, stops, unplanned reasons and KPIs for ``result``; raises if a route is infeasible."""
+def assemble_plan(
+    problem: Problem, instance: Instance, result: SolveResult, info: SolverInfo, *, explain_until: float | None = None
+) -> Plan:
+    """Times, stops, unplanned reasons and KPIs for ``result``; raises if a route is
+    infeasible. Unplanned orders are explained until ``explain_until`` (a
+    :func:`time.perf_counter` value; ``None``: all; see :mod:`optimizer.decode.reasons`)."""
     schedules = schedule_all(instance, {v: list(seq) for v, seq in result.routes.items()}) | result.multi_day
     fixed = fixed_routes(problem)
     routes = []
@@ -32,7 +36,7 @@ def assemble_plan(problem: Problem, instance: Instance, result: SolveResult, inf
             routes.append(route if prefix is None else _after(prefix, route))
         elif prefix is not None:
             routes.append(_home_after(problem, instance, v, prefix))
-    unplanned = unplanned_orders(instance, result, schedules)
+    unplanned = unplanned_orders(instance, result, schedules, until=explain_until)
     kpis = compute_kpis(problem, tuple(routes), unplanned)
     return Plan(routes=tuple(routes), unplanned=unplanned, kpis=kpis, info=info, tz=problem.tz)
 

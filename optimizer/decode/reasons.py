@@ -9,6 +9,11 @@ where the order would fit. Every qualified technician-day is tried (:func:`fit`)
   due after the horizon: its deferral price is what it costs to wait);
 * it fits for less: the search stopped before placing it, ``not_reached``.
 
+Orders are explained most valuable first. Where the time limit leaves no time to
+explain them all (a short limit on thousands of orders the search never reached), those
+left get what is known without searching: their reason before solving, or
+``not_reached`` saying that where they would fit was not worked out.
+
 A fit is tried without the pickup detour of orders that need parts a van lacks (a
 relaxation: parts are judged by what vans and depots have left). Causes of lateness
 name the binding constraint where it is a part, a release or a window, so planners
@@ -16,6 +21,8 @@ know whom to call.
 """
 
 from __future__ import annotations
+
+import time
 
 import numpy as np
 
@@ -37,21 +44,25 @@ _ROUNDING_S = 60
 
 
 def unplanned_orders(
-    instance: Instance, result: SolveResult, schedules: dict[int, RouteSchedule]
+    instance: Instance, result: SolveResult, schedules: dict[int, RouteSchedule], *, until: float | None = None
 ) -> tuple[UnplannedOrder, ...]:
     """The unplanned record of every order the routes (with their ``schedules``) leave
-    out: reason code, sentence and, for parts arriving too late, when they arrive."""
+    out: reason code, sentence and, for parts arriving too late, when they arrive.
+    Orders are explained most valuable first until ``until`` (a
+    :func:`time.perf_counter` value; ``None``: all), the rest without a search."""
     planned = {s for timed in schedules.values() for s in timed.visits}
     left = _Leftovers(instance, result, schedules)
     routes = {v: timed.visits for v, timed in schedules.items() if v not in result.multi_day}
     state = RouteSet(instance, routes)
     busy = set(result.multi_day) | {v for v, seq in result.routes.items() if seq}
     links = _Links(instance, schedules, routes) if has_links(instance) else None
-    return tuple(
-        _unplanned(instance, left, state, busy, o, links)
-        for o in range(instance.n_orders)
-        if o not in planned and instance.order_lead[o] < 0  # a crew's helpers are its lead's
-    )
+    # a crew's helpers are its lead's
+    out = [o for o in range(instance.n_orders) if o not in planned and instance.order_lead[o] < 0]
+    records = {}
+    for o in sorted(out, key=lambda o: (-instance.order_unplanned_cost[o], o)):
+        explain = until is None or time.perf_counter() < until
+        records[o] = _unplanned(instance, left, state, busy, o, links, explain=explain)
+    return tuple(records[o] for o in out)
 
 
 class _Links:
@@ -111,7 +122,10 @@ def _by_fit(instance: Instance, state: RouteSet, order: int, vehicles: BoolArray
     days = int(np.count_nonzero(instance.supply_compatible[:, order] & vehicles))
     fits, cheapest = fit(instance, state, order, price, vehicles)
     if cheapest is not None:
-        return Reason.NOT_REACHED, f" (adds {cheapest:.1f} against {price:.1f} for leaving it out)"
+        return Reason.NOT_REACHED, (
+            ": it fits into a qualified technician's day at less than leaving it out costs, and the search stopped "
+            f"before placing it (adds {cheapest:.1f} against {price:.1f} for leaving it out)"
+        )
     if instance.order_deferrable[order]:
         return Reason.DEFERRED, f" (leaving it out costs {price:.1f})"
     if fits:
@@ -147,18 +161,34 @@ def fit(
     return fits, None if best is None else best[0]
 
 
+_UNEXAMINED = ": no time was left to work out where it would fit (more time may place it, or say why not)"
+"""The detail of ``not_reached`` for an order the time limit left no time to explain."""
+
+
 def _unplanned(
-    instance: Instance, left: _Leftovers, state: RouteSet, busy: set[int], order: int, links: _Links | None
+    instance: Instance,
+    left: _Leftovers,
+    state: RouteSet,
+    busy: set[int],
+    order: int,
+    links: _Links | None,
+    *,
+    explain: bool = True,
 ) -> UnplannedOrder:
+    """The record of ``order``, left out; without ``explain``, only what is known
+    without searching where it would fit (see the module's docstring)."""
     reason = instance.presolve_reason[order]
     until = None
     detail = ""
-    linked = None if links is None else links.reason(order)
+    linked = None if links is None or not explain else links.reason(order)
+    multi_day = reason is Reason.NO_SHIFT_FITS and bool(instance.multi_day_compatible[:, order].any())
     if linked is not None and (reason is None or linked[0] is Reason.PREDECESSOR_UNPLANNED):
         reason, detail = linked
     elif reason is None and instance.order_crew[order] > 1:
         reason, detail = Reason.CREW_NOT_STAFFED, _crew_detail(instance, order)
-    elif reason is Reason.NO_SHIFT_FITS and instance.multi_day_compatible[:, order].any():
+    elif not explain and (reason is None or (multi_day and not instance.promises)):
+        reason, detail = Reason.NOT_REACHED, _UNEXAMINED
+    elif reason is Reason.NO_SHIFT_FITS and multi_day:
         if instance.promises:
             detail = _REPLANNED_MULTI_DAY
         else:

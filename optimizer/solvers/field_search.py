@@ -105,13 +105,15 @@ class FieldSearch:
         workers = self.workers
         running = threads(workers)
         turns = -(-workers // running)  # searches one after the other on each thread
-        starts = [
-            _completed(problem, instance, routes, seed=seed, seconds=limits.seconds(), jobs_first=first)
-            for first in ((True, False) if jobs else (False,))
-        ]
+        # the jobs-last start first: under a short limit the other gets only what is left
+        last = _completed(problem, instance, routes, seed=seed, seconds=limits.seconds())
+        starts = [last]
+        if jobs:
+            starts.insert(
+                0, _completed(problem, instance, routes, seed=seed, seconds=limits.seconds(), jobs_first=True)
+            )
         best = min(starts, key=lambda s: s["cost"])  # reported before any search
         limits.improved(_progress(best, jobs), best["cost"])
-        last = starts[-1]  # the jobs-last start (the only one without jobs)
         initial = [(s["routes"], s["runs"]) for s in starts if s["cost"] <= _JOBS_FIRST_MOST * last["cost"]]
         cooling = self.end_temperature / self.start_temperature
         iterations = improvements = 0

@@ -139,12 +139,18 @@ class RouteSet:
         if room_slack_s is not None:
             work_s = instance.technician_duration_s[instance.vehicle_technician[vehicles], order]
             rooms = self.free_s[vehicles] - work_s + room_slack_s
-        out: list[tuple[int, int, int]] = []
-        for v, room in zip(vehicles, rooms.tolist()):
+        routed = np.array([v in self.schedules for v in vehicles], dtype=bool)
+        # empty days at once: one position each, from home and back
+        empty, empty_rooms = np.asarray(vehicles, dtype=np.int64)[~routed], rooms[~routed]
+        starts, ends = instance.vehicle_start_loc[empty], instance.vehicle_end_loc[empty]
+        detours = travel[starts, loc].astype(np.int64) + travel[loc, ends] - travel[starts, ends]
+        fitting = (empty_rooms >= 0) & (detours <= empty_rooms)
+        fitting &= instance.order_load[order] <= instance.vehicle_capacity[empty]
+        out = [(a, v, 0) for a, v in zip(detours[fitting].tolist(), empty[fitting].tolist())]
+        for v, room in zip(np.asarray(vehicles)[routed].tolist(), rooms[routed].tolist()):
             if room < 0:
                 continue
-            old = self.schedules.get(v)
-            sequence = old.visits if old else ()
+            sequence = self.schedules[v].visits
             load = float(instance.order_load[[s for s in sequence if not instance.is_pickup(s)]].sum())
             if load + instance.order_load[order] > instance.vehicle_capacity[v]:
                 continue

@@ -9,7 +9,11 @@ import datetime as dt
 import pytest
 
 import optimizer
-from optimizer.models import ClockInterval, Delivery, StopKind, Urgency
+from optimizer.decode.assemble import assemble_plan
+from optimizer.instance import compile_instance
+from optimizer.models import ClockInterval, Delivery, SolverInfo, StopKind, Urgency
+from optimizer.solvers.base import SolveResult
+from optimizer.solvers.schedule import routes_cost
 
 from conftest import at, depot, make_order, make_problem, make_technician, reasons, solve_checked, stops_of, window
 
@@ -40,6 +44,22 @@ def test_not_reached_when_the_search_stops_first() -> None:
     assert report.ok, str(report)
     assert reasons(plan) == {"EASY": "not_reached"}
     assert "adds" in plan.unplanned[0].detail
+
+
+def test_orders_the_time_limit_leaves_unexplained_say_so_and_keep_what_is_known() -> None:
+    """Past the explaining deadline, an order nobody is skilled for keeps that reason
+    (known before solving) and one that would fit is ``not_reached`` saying that where
+    it fits was not worked out; with time, the same order says what it would add."""
+    orders = [make_order("EASY"), make_order("GAS", skills={"gas": 1})]
+    problem = make_problem(orders, [make_technician()])
+    instance = compile_instance(problem)
+    empty = SolveResult({}, routes_cost(instance, {}), "nothing", 0.0)
+    rushed = assemble_plan(problem, instance, empty, SolverInfo(solver="none"), explain_until=0.0)
+    assert reasons(rushed) == {"EASY": "not_reached", "GAS": "no_skilled_technician"}
+    assert "no time was left to work out where it would fit" in rushed.unplanned[0].detail
+    explained = assemble_plan(problem, instance, empty, SolverInfo(solver="none"))
+    assert reasons(explained) == reasons(rushed)
+    assert "adds" in explained.unplanned[0].detail and "no time was left" not in explained.unplanned[0].detail
 
 
 def test_mirror_an_order_that_cannot_be_served_keeps_its_reason() -> None:
