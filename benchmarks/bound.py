@@ -11,7 +11,8 @@ or is served at its earliest possible start (its first window's opening, no earl
 than the first shift start of anyone who may serve it) and costs the lateness at that
 start plus the drive into it, using its duration (the fastest qualified technician's)
 and that drive out of the technicians' total working time (latest end minus shift
-start minus break, summed over technician-days). The drive into a visit is at least
+start minus break, or to the latest break start for a day that takes none, summed over
+technician-days). The drive into a visit is at least
 the shortest drive to its place from any other place a route may come from: another
 order's, a depot, a home (zero where another order shares the place). Which orders to
 serve is then a fractional knapsack, solved exactly by value per second of work.
@@ -44,9 +45,7 @@ def lower_bound(instance: Instance) -> float:
         values.append(unplanned[order] - served)  # what serving it saves against leaving it out
         duration = int(instance.technician_duration_s[instance.vehicle_technician[who], order].min())
         work.append(duration + int(drive_in[order]))
-    capacity = float(
-        (instance.vehicle_latest_end_s - instance.vehicle_shift_start_s - instance.vehicle_break_duration_s).sum()
-    )
+    capacity = float(working_seconds(instance).sum())
     saved, left = 0.0, capacity
     for value, seconds in sorted(zip(values, work), key=lambda vw: -vw[0] / max(vw[1], 1)):
         if left <= 0:
@@ -55,6 +54,17 @@ def lower_bound(instance: Instance) -> float:
         saved += share * value
         left -= share * seconds
     return cost + sum(values) - saved
+
+
+def working_seconds(instance: Instance) -> np.ndarray:
+    """[V] the most seconds each technician-day can drive and work: to its latest end
+    less the break, or, with no break at all, to the latest break start (a day home by
+    then takes none)."""
+    span = instance.vehicle_latest_end_s - instance.vehicle_shift_start_s
+    with_break = span - instance.vehicle_break_duration_s
+    has_break = instance.vehicle_break_duration_s > 0
+    no_break = np.minimum(instance.vehicle_latest_end_s, instance.vehicle_break_end_s) - instance.vehicle_shift_start_s
+    return np.where(has_break, np.maximum(with_break, no_break), span)
 
 
 def shortest_drives_in(instance: Instance) -> np.ndarray:

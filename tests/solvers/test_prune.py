@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import pytest
 
+import optimizer
+from optimizer.decode.assemble import assemble_plan
 from optimizer.instance import compile_instance
-from optimizer.models import Urgency
+from optimizer.models import Events, SolverInfo, Urgency
+from optimizer.replan import replan_problem
 from optimizer.solvers.base import SolveLimits, SolveResult
 from optimizer.solvers.insertion import CheapestInsertion, RouteSet
 from optimizer.solvers.prune import _most_saved, prune
 from optimizer.solvers.schedule import routes_cost
 from optimizer.testing import problems as synthetic
 
-from conftest import make_order, make_problem, make_technician
+from conftest import at, make_order, make_problem, make_technician
 
 
 @pytest.fixture(scope="module")
@@ -60,3 +63,26 @@ def test_what_a_visit_could_save_bounds_what_taking_it_out_saves(seed: int) -> N
             assert _most_saved(instance, old, order) >= saved - 1e-9
             compared += 1
     assert compared > 50
+
+
+def test_a_resumed_day_keeps_its_only_visit_where_the_drive_home_remains() -> None:
+    """A re-plan at 11:00 resumes the day at a fixed visit 38 km east; a low order lies
+    on the way home. Taking it out saves only its detour, not the drive home (which
+    remains), so prune keeps it, and the checker agrees that keeping it costs less."""
+    technician = make_technician()
+    far = make_order("FAR", lat=49.49, lon=9.0, duration_min=120, urgency=Urgency.HIGH)
+    problem = make_problem([far], [technician])
+    plan = optimizer.solve(problem, solver="insertion", max_solutions=1, time_limit=None)
+    on_the_way = make_order("MID", lat=49.49, lon=8.73, duration_min=20, urgency=Urgency.LOW)
+    later = replan_problem(problem, plan, Events(now=at("11:00"), new_orders=(on_the_way,)))
+    instance = compile_instance(later)
+    routes = {0: (instance.order_ids.index("MID"),)}
+    assert instance.vehicle_start_loc[0] != instance.vehicle_end_loc[0]
+    pruned = prune(instance, SolveResult(routes, routes_cost(instance, routes), "given", 0.0))
+    assert pruned.routes == routes
+    kept = optimizer.check(later, assemble_plan(later, instance, pruned, SolverInfo(solver="given")))
+    dropped = optimizer.check(
+        later, assemble_plan(later, instance, SolveResult({}, 0.0, "", 0.0), SolverInfo(solver="given"))
+    )
+    assert kept.ok and dropped.ok
+    assert kept.objective < dropped.objective
