@@ -78,13 +78,16 @@ class _Links:
         self.state: RouteSet | None = None
         self.routes = routes
 
-    def reason(self, order: int) -> tuple[Reason, str] | None:
-        """The reason of linked ``order`` (``None``: not linked)."""
+    def reason(self, order: int, *, explain: bool = True) -> tuple[Reason, str] | None:
+        """The reason of linked ``order`` (``None``: not linked, or without ``explain``
+        not known without searching where it would fit)."""
         before = int(self.instance.order_after[order])
         if before < 0:
             return None
         if before not in self.planned:
             return Reason.PREDECESSOR_UNPLANNED, f" ({self.instance.order_ids[before]})"
+        if not explain:
+            return None
         if self.state is None:
             self.state = RouteSet(self.fence, self.routes)
         reason, detail = _by_fit(self.fence, self.state, order, np.ones(self.instance.n_vehicles, dtype=bool))
@@ -100,12 +103,17 @@ _REPLANNED_MULTI_DAY = (
 """What a re-plan (or a region's second chance, which is one) says of a job longer than a day."""
 
 
+def _has_runs(instance: Instance, order: int) -> bool:
+    """Whether some run of consecutive working days could hold multi-day job ``order``."""
+    return next(runs(instance, order, {}), None) is not None
+
+
 def _multi_day_reason(instance: Instance, order: int, busy: set[int]) -> tuple[Reason, str]:
     """The reason of a job longer than a day the plan leaves out, from the runs of
     consecutive working days that could hold it (:mod:`optimizer.solvers.multi_day`);
     ``busy`` are the days with work."""
     cost = cheapest_run_cost(instance, order, busy)  # through free days only
-    if cost is None and next(runs(instance, order, {}), None) is None:
+    if cost is None and not _has_runs(instance, order):
         return Reason.NO_SHIFT_FITS, " (nor over consecutive working days of one technician)"
     if cost is None:
         return Reason.NOT_ENOUGH_CAPACITY, " (the days that could hold it over consecutive days went to other work)"
@@ -180,13 +188,13 @@ def _unplanned(
     reason = instance.presolve_reason[order]
     until = None
     detail = ""
-    linked = None if links is None or not explain else links.reason(order)
+    linked = None if links is None else links.reason(order, explain=explain)
     multi_day = reason is Reason.NO_SHIFT_FITS and bool(instance.multi_day_compatible[:, order].any())
     if linked is not None and (reason is None or linked[0] is Reason.PREDECESSOR_UNPLANNED):
         reason, detail = linked
     elif reason is None and instance.order_crew[order] > 1:
         reason, detail = Reason.CREW_NOT_STAFFED, _crew_detail(instance, order)
-    elif not explain and (reason is None or (multi_day and not instance.promises)):
+    elif not explain and (reason is None or (multi_day and not instance.promises and _has_runs(instance, order))):
         reason, detail = Reason.NOT_REACHED, _UNEXAMINED
     elif reason is Reason.NO_SHIFT_FITS and multi_day:
         if instance.promises:

@@ -69,7 +69,7 @@ EXPLANATION: dict[Reason, str] = {
         "it fits into a qualified technician's day (a job longer than a day: over consecutive days) only at a "
         "cost above leaving it out (a long drive, overtime, other visits made late, or days made less fair)"
     ),
-    Reason.NOT_REACHED: "not reached in the time limit",
+    Reason.NOT_REACHED: "not reached within the time or work limit",
     Reason.NOT_ENOUGH_CAPACITY: "every qualified technician-day was tried and is full: it fits nowhere",
     Reason.REGION_FAILED: "its region was planned apart and its plan failed twice",
     Reason.DEPENDS_ON_REJECTED_ROW: (

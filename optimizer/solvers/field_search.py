@@ -77,7 +77,11 @@ class FieldSearch:
     def solve(self, instance: Instance, limits: SolveLimits, *, seed: int = 0) -> SolveResult:
         """Search from empty routes until the work or time limit of ``limits``, the runs
         of days of multi-day jobs (:func:`~optimizer.solvers.multi_day.candidate_runs`)
-        weighed with the rest (``SolveResult.multi_day`` holds the parts of those taken)."""
+        weighed with the rest (``SolveResult.multi_day`` holds the parts of those taken).
+        Where the deadline has passed before it begins (compiling took the whole limit),
+        it returns no routes at once."""
+        if limits.expired():
+            return SolveResult({}, routes_cost(instance, {}), "no time left to search", 0.0, supplied=True)
         jobs = candidate_runs(instance, limits.share(_RUNS_SHARE)) if self.plans_multi_day(instance) else []
         return self._search(instance, {}, jobs, limits, seed)
 

@@ -48,14 +48,19 @@ def test_not_reached_when_the_search_stops_first() -> None:
 
 def test_orders_the_time_limit_leaves_unexplained_say_so_and_keep_what_is_known() -> None:
     """Past the explaining deadline, an order nobody is skilled for keeps that reason
-    (known before solving) and one that would fit is ``not_reached`` saying that where
-    it fits was not worked out; with time, the same order says what it would add."""
-    orders = [make_order("EASY"), make_order("GAS", skills={"gas": 1})]
+    (known before solving), so does the order that follows it, and one that would fit
+    is ``not_reached`` saying that where it fits was not worked out; with time, the same
+    order says what it would add."""
+    orders = [make_order("EASY"), make_order("GAS", skills={"gas": 1}), make_order("NEXT", after="GAS")]
     problem = make_problem(orders, [make_technician()])
     instance = compile_instance(problem)
     empty = SolveResult({}, routes_cost(instance, {}), "nothing", 0.0)
     rushed = assemble_plan(problem, instance, empty, SolverInfo(solver="none"), explain_until=0.0)
-    assert reasons(rushed) == {"EASY": "not_reached", "GAS": "no_skilled_technician"}
+    assert reasons(rushed) == {
+        "EASY": "not_reached",
+        "GAS": "no_skilled_technician",
+        "NEXT": "predecessor_unplanned",  # known without a search
+    }
     assert "no time was left to work out where it would fit" in rushed.unplanned[0].detail
     explained = assemble_plan(problem, instance, empty, SolverInfo(solver="none"))
     assert reasons(explained) == reasons(rushed)

@@ -5,6 +5,8 @@ as flat arrays of fixed types. Every plan is re-checked by the independent check
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -177,3 +179,12 @@ def test_a_multi_day_job_keeps_the_pickups_the_search_planned() -> None:
     for orders in ([tuesday_early], [tuesday_early, long_job]):
         plan = solve_checked(make_problem(orders, technicians, days=3, depots=(store,)), solver="search")
         assert plan.kpis.orders_planned == len(orders), plan.info.status
+
+
+def test_no_time_left_returns_no_routes_at_once() -> None:
+    """Where compiling took the whole limit, the search builds nothing (a start of 5,000
+    orders over five days took 2 s past such a deadline) and says why."""
+    instance = compile_instance(synthetic.problem(40, 3, days=2, seed=0, backlog=True))
+    result = FieldSearch().solve(instance, SolveLimits(deadline=time.perf_counter() - 1.0))
+    assert result.routes == {} and result.status == "no time left to search"
+    assert result.objective == pytest.approx(float(instance.order_unplanned_cost.sum()))
