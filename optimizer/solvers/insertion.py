@@ -17,6 +17,7 @@ import numpy as np
 
 from optimizer.instance import Instance
 from optimizer.solvers.base import SolveLimits, SolveResult
+from optimizer.solvers.cost import travel_cost
 from optimizer.solvers.schedule import RouteSchedule, routes_cost, schedule_route, stop_location
 
 
@@ -96,9 +97,14 @@ class RouteSet:
         return {v: timed.visits for v, timed in self.schedules.items() if timed.visits}
 
     def cost(self, vehicle: int) -> float:
-        """Travel, lateness, overtime and stability cost of ``vehicle``'s route (0 if empty)."""
+        """Travel, lateness, overtime and stability cost of ``vehicle``'s route; with no
+        route, the drive home a re-plan's day still takes where it resumes away from home
+        (after its fixed visits), else 0."""
         timed = self.schedules.get(vehicle)
-        return 0.0 if timed is None else timed.full_cost(self.instance)
+        if timed is not None:
+            return timed.full_cost(self.instance)
+        start, end = int(self.instance.vehicle_start_loc[vehicle]), int(self.instance.vehicle_end_loc[vehicle])
+        return travel_cost(self.instance, [int(self.instance.travel_s[start, end])]) if start != end else 0.0
 
     def put(self, timed: RouteSchedule) -> None:
         """Make ``timed`` the route of its vehicle."""

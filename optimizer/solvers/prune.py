@@ -39,15 +39,16 @@ def prune(instance: Instance, result: SolveResult) -> SolveResult:
                 continue
             orders = [s for s in timed.visits if not instance.is_pickup(s)]
             for order in sorted(orders, key=lambda o: (instance.order_unplanned_cost[o], o)):
-                timed = state.schedules[vehicle]
-                if _most_saved(instance, timed, order) <= instance.order_unplanned_cost[order] + _EPSILON:
+                if (
+                    _most_saved(instance, state.schedules[vehicle], order)
+                    <= instance.order_unplanned_cost[order] + _EPSILON
+                ):
                     continue
                 before = state.cost(vehicle)
                 old = state.remove(order, vehicle)
                 if old is None:
                     continue
-                after = state.cost(vehicle) if vehicle in state.schedules else _empty_day_cost(instance, vehicle)
-                if before - after > instance.order_unplanned_cost[order] + _EPSILON:
+                if before - state.cost(vehicle) > instance.order_unplanned_cost[order] + _EPSILON:
                     removed += 1
                     changed = True
                 else:
@@ -75,10 +76,3 @@ def _most_saved(instance: Instance, timed: RouteSchedule, order: int) -> float:
     )
     detour_s = timed.travel_s[k] + timed.travel_s[k + 1] - int(instance.travel_s[before, after])
     return timed.cost(instance) + travel_cost(instance, [detour_s])
-
-
-def _empty_day_cost(instance: Instance, vehicle: int) -> float:
-    """What a day left without new work still costs: in a re-plan whose day resumes away
-    from home (after its fixed visits), the drive home; 0 where it starts at home."""
-    start, end = int(instance.vehicle_start_loc[vehicle]), int(instance.vehicle_end_loc[vehicle])
-    return travel_cost(instance, [int(instance.travel_s[start, end])]) if start != end else 0.0
