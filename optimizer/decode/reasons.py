@@ -238,17 +238,25 @@ def _crew_detail(instance: Instance, order: int) -> str:
 
 
 def late_cause(instance: Instance, order: int, start_s: int) -> str:
-    """Why ``order``, starting at ``start_s`` after its due time, could not start earlier."""
+    """Why ``order``, starting at ``start_s`` after its due time, could not start earlier:
+    the first that holds of its parts arriving, or its earliest start (release or first
+    window) lying, after both its due time and the plan's first shift start; its being
+    overdue before that shift starts; or the time of the technicians who could
+    serve it going to other orders."""
     due = int(instance.order_due_s[order])
     if start_s <= due:
         return ""
+    begins = int(instance.vehicle_shift_start_s.min())
+    needed = np.flatnonzero(instance.stock.order_parts[order])
     ready = int(instance.order_parts_ready_s[order])
-    if ready > due:
-        parts = ", ".join(instance.stock.part_ids[p] for p in np.flatnonzero(instance.stock.order_parts[order]))
+    if len(needed) and ready > max(due, begins):
+        parts = ", ".join(instance.stock.part_ids[p] for p in needed)
         return f"waiting for part {parts}: not to be had before {instance.axis.instant(ready):%Y-%m-%d %H:%M}"
     opens = int(instance.order_windows_s[order, 0, 0]) if instance.order_n_windows[order] else 0
-    if opens > due:
+    if opens > max(due, begins):
         return "its earliest start (release or first time window) is after its due time"
+    if due < begins:
+        return f"already overdue when the plan begins (due {instance.axis.instant(due):%Y-%m-%d %H:%M})"
     return "no earlier slot: the qualified technicians' time went to other orders"
 
 

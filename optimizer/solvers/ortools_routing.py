@@ -50,8 +50,6 @@ _LOAD_SCALE = 1000
 _MIN_SEARCH_S = 0.05
 _UNBOUNDED_S = 7 * 24 * 3600.0
 """OR-tools' time limit where the solve has none (a week)."""
-_UNBOUNDED_S = 7 * 24 * 3600.0
-"""OR-tools' time limit where the solve has none (a week)."""
 
 
 def _per_second(weight_per_min: float) -> int:

@@ -72,6 +72,20 @@ def test_a_late_visit_says_why_it_could_not_start_earlier() -> None:
     assert visit.late_cause == "its earliest start (release or first time window) is after its due time"
 
 
+@pytest.mark.parametrize("van_stock", [{}, {"P-1": 1}])
+def test_a_visit_overdue_before_the_plan_begins_says_so(van_stock: dict[str, int]) -> None:
+    """Due last Friday 17:00, with or without a part the van carries: late because it
+    was overdue before the first shift, not because of a part (the cause once named
+    an empty part for such orders)."""
+    parts = {"P-1": 1} if van_stock else {}
+    problem = make_problem(
+        [make_order("A", due=at("17:00", day=-3), parts=parts)], [make_technician(van_stock=van_stock)]
+    )
+    visit = assembled(problem, {0: (0,)}).routes[0].stops[1]
+    assert visit.late_min >= 63 * 60  # Friday 17:00 to Monday 08:00, the shift start
+    assert visit.late_cause == "already overdue when the plan begins (due 2026-11-20 17:00)"
+
+
 def test_orders_no_route_serves_are_unplanned_with_their_reason() -> None:
     problem = make_problem([make_order("A"), make_order("GAS", skills={"gas": 1})], [make_technician()])
     plan = assembled(problem, {0: (0,)})
