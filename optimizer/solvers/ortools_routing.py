@@ -160,6 +160,7 @@ class OrToolsRouting:
         params.log_search = self.log_search
         if limits.max_solutions is not None:
             params.solution_limit = limits.max_solutions
+        _time_limit(params, limits)  # closing a model with a guided local search and no limit warns on stderr
         return params
 
 
@@ -172,8 +173,7 @@ def _plannable(instance: Instance) -> tuple[np.ndarray, float]:
 
 def _time_limit(params: pywrapcp.RoutingSearchParameters, limits: SolveLimits) -> None:
     """OR-tools' time limit: the time left (at least a token search); without a deadline
-    :data:`_UNBOUNDED_S` (the work limit ends the search long before; OR-tools warns on
-    stderr about a guided local search without any time limit)."""
+    :data:`_UNBOUNDED_S` (the work limit ends the search long before)."""
     seconds = limits.seconds(floor=_MIN_SEARCH_S)
     params.time_limit.FromMilliseconds(int((_UNBOUNDED_S if seconds is None else seconds) * 1000))
 

@@ -58,3 +58,12 @@ def test_a_work_limit_gives_the_same_plan_on_every_run() -> None:
     first = solve_checked(day(), solver="ortools", max_solutions=40, time_limit=None)
     second = solve_checked(day(), solver="ortools", max_solutions=40, time_limit=None, seed=7)
     assert first.routes == second.routes and first.info.solver == "ortools"
+
+
+def test_its_guided_local_search_closes_with_a_time_limit(capfd: pytest.CaptureFixture[str]) -> None:
+    """OR-tools warns on stderr ("GUIDED_LOCAL_SEARCH specified without sane timeout")
+    when a model is closed with a guided local search and no time limit, as ours were
+    before their search set one; under a deadline and under a work limit alike."""
+    for limits in (SolveLimits.within(1.0), SolveLimits.within(None, max_solutions=20)):
+        OrToolsRouting().solve(compile_instance(day()), limits)
+    assert "sane timeout" not in capfd.readouterr().err
