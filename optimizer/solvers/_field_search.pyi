@@ -27,9 +27,11 @@ def solve(
     insert_left_out: bool = True,
     runs: list[int] = ...,
     jobs_first: bool = False,
+    patience: int = -1,
 ) -> dict[str, Any]:
     """Search from ``initial`` (stops per vehicle) and ``runs`` (multi-day runs taken)
-    until the work or time limit (-1: none): ``routes``, ``runs`` (those taken),
-    ``collections`` (what each pickup collects), ``cost``, ``iterations``,
-    ``evaluations`` (routes timed), ``positions`` (insertion positions weighed),
-    ``improvements``, ``timed_out``."""
+    until the work or time limit (-1: none), or ``patience`` iterations without a
+    better plan (-1: never): ``routes``, ``runs`` (those taken), ``collections`` (what
+    each pickup collects), ``cost``, ``iterations``, ``evaluations`` (routes timed),
+    ``positions`` (insertion positions weighed), ``improvements``, ``timed_out``,
+    ``converged`` (ended by ``patience``)."""

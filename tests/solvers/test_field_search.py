@@ -188,3 +188,28 @@ def test_no_time_left_returns_no_routes_at_once() -> None:
     result = FieldSearch().solve(instance, SolveLimits(deadline=time.perf_counter() - 1.0))
     assert result.routes == {} and result.status == "no time left to search"
     assert result.objective == pytest.approx(float(instance.order_unplanned_cost.sum()))
+
+
+def test_the_core_ends_after_patience_iterations_without_a_better_plan() -> None:
+    """With ``patience`` the core stops that many iterations after its best plan last
+    improved, far below a work limit it would otherwise run to, and says so; without
+    it, the work limit ends the search."""
+    orders = [make_order(f"O{k}", lat=49.49 + 0.005 * k) for k in range(4)]
+    instance = compile_instance(make_problem(orders, [make_technician(break_=lunch())]))
+    problem, empty = core.Problem(arrays(instance)), [[] for _ in range(instance.n_vehicles)]
+    patient = core.solve(problem, empty, 0, max_iterations=10**9, time_limit_s=-1.0, patience=500)
+    assert patient["converged"] and 500 <= patient["iterations"] < 10_000
+    bounded = core.solve(problem, empty, 0, max_iterations=2_000, time_limit_s=-1.0)
+    assert not bounded["converged"] and bounded["iterations"] == 2_000
+
+
+def test_a_small_night_converges_long_before_its_limits() -> None:
+    """Ten orders under a work limit of ten million iterations (hours without an end on
+    convergence) and under a minute's time limit: the search ends once no round finds
+    a better plan, with the same plan for the same seed."""
+    problem = synthetic.problem(10, 2, seed=0)
+    first = solve_checked(problem, solver="search", max_solutions=10**7, time_limit=None, seed=3)
+    again = solve_checked(problem, solver="search", max_solutions=10**7, time_limit=None, seed=3)
+    assert first.routes == again.routes and "(converged)" in first.info.status
+    timed = solve_checked(problem, solver="search", max_solutions=None, time_limit=60.0, seed=3)
+    assert "(converged)" in timed.info.status

@@ -178,7 +178,7 @@ NB_MODULE(_field_search, m) {
         "solve",
         [](const fs::Data& data, const std::vector<std::vector<int>>& initial, uint64_t seed, int64_t max_iterations,
            double time_limit_s, double start_temperature, double end_temperature, double mean_removed,
-           int retry_near, bool insert_left_out, const std::vector<int>& runs, bool jobs_first) {
+           int retry_near, bool insert_left_out, const std::vector<int>& runs, bool jobs_first, int64_t patience) {
             if (max_iterations < 0 && time_limit_s < 0) throw std::invalid_argument("a search needs a limit");
             fs::Params params;
             params.seed = seed;
@@ -190,6 +190,7 @@ NB_MODULE(_field_search, m) {
             params.retry_near = retry_near;
             params.insert_left_out = insert_left_out;
             params.jobs_first = jobs_first;
+            params.patience = patience;
             fs::Result result;
             {
                 nb::gil_scoped_release release;
@@ -209,11 +210,12 @@ NB_MODULE(_field_search, m) {
             out["positions"] = result.positions;
             out["improvements"] = result.improvements;
             out["timed_out"] = result.timed_out;
+            out["converged"] = result.converged;
             return out;
         },
         "problem"_a, "initial"_a, "seed"_a, "max_iterations"_a, "time_limit_s"_a, "start_temperature"_a = 300.0,
         "end_temperature"_a = 1.0, "mean_removed"_a = 10.0, "retry_near"_a = 20, "insert_left_out"_a = true,
-        "runs"_a = std::vector<int>{}, "jobs_first"_a = false,
+        "runs"_a = std::vector<int>{}, "jobs_first"_a = false, "patience"_a = -1,
         "Search from `initial` (orders per vehicle) and `runs` (multi-day runs taken) until the work or time limit "
-        "(-1: none).");
+        "(-1: none), or `patience` iterations without a better plan (-1: never).");
 }

@@ -881,7 +881,12 @@ Result Search::run(const std::vector<std::vector<int>>& initial, const std::vect
     Solution best = current;
     Result result;
     const double t0 = p_.start_temperature, t1 = p_.end_temperature;
+    int64_t since_best = 0;  // iterations since the best plan last improved
     while (true) {
+        if (p_.patience >= 0 && since_best >= p_.patience) {
+            result.converged = true;
+            break;
+        }
         double progress;
         if (p_.max_iterations >= 0) {
             if (result.iterations >= p_.max_iterations) break;
@@ -900,11 +905,13 @@ Result Search::run(const std::vector<std::vector<int>>& initial, const std::vect
         ruin(candidate, removed);
         recreate(candidate, removed);
         ++result.iterations;
+        ++since_best;
         if (total(candidate) < total(current) - temperature * std::log(1.0 - rng_.uniform())) {
             current = std::move(candidate);
             if (total(current) < total(best) - 1e-9) {
                 best = current;
                 ++result.improvements;
+                since_best = 0;
             }
         }
     }

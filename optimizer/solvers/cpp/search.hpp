@@ -63,6 +63,7 @@ struct Params {
     double job_rate = 0.05;       // share of ruins that lift a multi-day job (where there are any)
     double job_room_rate = 0.5;   // share of those that also clear the days of another of its runs
     bool jobs_first = false;      // the start inserts multi-day jobs before the other orders (else after them)
+    int64_t patience = -1;        // iterations without a better plan after which the search ends (-1: never)
 };
 
 // What one pickup collects: the stop's vehicle and position, units per part, tools.
@@ -83,6 +84,7 @@ struct Result {
     int64_t positions = 0;    // insertion positions weighed (reachability and added travel, O(1) each)
     int64_t improvements = 0;
     bool timed_out = false;
+    bool converged = false;  // ended by Params::patience
 };
 
 // Candidate routes of up to two vehicles of one technician, in place of the solution's.
