@@ -241,8 +241,12 @@ def late_cause(instance: Instance, order: int, start_s: int) -> str:
     """Why ``order``, starting at ``start_s`` after its due time, could not start earlier:
     the first that holds of its parts arriving, or its earliest start (release or first
     window) lying, after both its due time and the plan's first shift start; its being
-    overdue before that shift starts; or the time of the technicians who could
-    serve it going to other orders."""
+    overdue before that shift starts; no technician who may serve it being able to get
+    there by its due time (shifts, days off, absences, the drive); or the time of those
+    technicians going to other orders. A crew's helper gives its lead's cause."""
+    lead = int(instance.order_lead[order])
+    if lead >= 0:  # the helper's copy carries neither the parts nor the windows
+        order = lead
     due = int(instance.order_due_s[order])
     if start_s <= due:
         return ""
@@ -257,7 +261,21 @@ def late_cause(instance: Instance, order: int, start_s: int) -> str:
         return "its earliest start (release or first time window) is after its due time"
     if due < begins:
         return f"already overdue when the plan begins (due {instance.axis.instant(due):%Y-%m-%d %H:%M})"
+    reach = _earliest_arrival_s(instance, order)
+    if reach > due:
+        return f"no technician who may serve it could be there before {instance.axis.instant(reach):%Y-%m-%d %H:%M}"
     return "no earlier slot: the qualified technicians' time went to other orders"
+
+
+def _earliest_arrival_s(instance: Instance, order: int) -> int:
+    """The earliest second any technician-day that may serve ``order`` (fetching parts
+    or over several days included) could arrive there: its day's start plus the drive
+    from where the day begins."""
+    who = np.flatnonzero(instance.supply_compatible[:, order] | instance.multi_day_compatible[:, order])
+    if who.size == 0:
+        return int(instance.order_due_s[order])
+    drive = instance.travel_s[instance.vehicle_start_loc[who], instance.order_loc[order]]
+    return int((instance.vehicle_shift_start_s[who] + drive).min())
 
 
 class _Leftovers:

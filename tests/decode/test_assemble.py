@@ -13,6 +13,7 @@ import optimizer
 from optimizer.decode import assemble_plan
 from optimizer.instance import compile_instance
 from optimizer.models import Plan, Problem, Progress, Route, SolverInfo, StopKind
+from optimizer.models.depot import Delivery
 from optimizer.solvers.base import Pickup, SolveResult
 from optimizer.travel import HaversineTravel
 
@@ -84,6 +85,43 @@ def test_a_visit_overdue_before_the_plan_begins_says_so(van_stock: dict[str, int
     visit = assembled(problem, {0: (0,)}).routes[0].stops[1]
     assert visit.late_min >= 63 * 60  # Friday 17:00 to Monday 08:00, the shift start
     assert visit.late_cause == "already overdue when the plan begins (due 2026-11-20 17:00)"
+
+
+@pytest.mark.parametrize(
+    ("technician", "days", "due", "cause"),
+    [
+        ({"shift": {"start": "11:00", "end": "17:00"}}, 1, at("09:00"), "2026-11-23 11:0"),  # starts later
+        ({"absent": frozenset({MONDAY})}, 2, at("12:00"), "2026-11-24 08:0"),  # off on Monday
+    ],
+)
+def test_a_visit_no_one_could_reach_by_its_due_time_says_so(
+    technician: dict, days: int, due: dt.datetime, cause: str
+) -> None:
+    """The only gas technician works later than the order's due time: no one's time went
+    to other orders (the cause once said so), no one could be there earlier."""
+    gas = make_order("GAS", skills={"gas": 1}, due=due)
+    techs = [make_technician("T1"), make_technician("T2", skills={"gas": 1}, **technician)]
+    problem = make_problem([gas], techs, days=days)
+    plan = optimizer.solve(problem, solver="insertion", time_limit=None)
+    assert optimizer.check(problem, plan).ok
+    (visit,) = [s for r in plan.routes for s in r.stops if s.order_id == "GAS"]
+    assert visit.late_min > 0
+    assert visit.late_cause.startswith(f"no technician who may serve it could be there before {cause}")
+
+
+def test_a_crews_rows_give_the_leads_cause() -> None:
+    """A crew of two waits for a part delivered at 11:00: the helper's row (its copy of
+    the order carries no parts) says so too, not that a window opened late."""
+    order = make_order("A", crew=2, due=at("09:00"), parts={"P-1": 1})
+    delivery = Delivery(part="P-1", quantity=1, at=at("11:00"))
+    problem = make_problem(
+        [order], [make_technician("T1"), make_technician("T2")], depots=(depot(stock={}, incoming=(delivery,)),)
+    )
+    plan = optimizer.solve(problem, solver="insertion", time_limit=None)
+    assert optimizer.check(problem, plan).ok
+    causes = [(s.helper, s.late_cause) for r in plan.routes for s in r.stops if s.order_id == "A"]
+    assert sorted(helper for helper, _ in causes) == [False, True]
+    assert all(cause.startswith("waiting for part P-1: not to be had before 2026-11-23 11:") for _, cause in causes)
 
 
 def test_orders_no_route_serves_are_unplanned_with_their_reason() -> None:

@@ -213,3 +213,15 @@ def test_a_small_night_converges_long_before_its_limits() -> None:
     assert first.routes == again.routes and "(converged)" in first.info.status
     timed = solve_checked(problem, solver="search", max_solutions=None, time_limit=60.0, seed=3)
     assert "(converged)" in timed.info.status
+
+
+def test_rounding_does_not_count_as_a_better_plan() -> None:
+    """Twelve orders whose best plan is found at once: the core's running cost then
+    drifts by about 1e-10 of itself (a route driven in reverse costs the same), which
+    once restarted the patience count again and again (2.5 million iterations, a minute,
+    where 12,000 after the last real improvement were meant)."""
+    instance = compile_instance(synthetic.problem(12, 2, seed=150, backlog=True, parts_share=0.0))
+    problem = core.Problem(arrays(instance))
+    start = core.solve(problem, [[] for _ in range(instance.n_vehicles)], 0, max_iterations=0, time_limit_s=-1.0)
+    found = core.solve(problem, start["routes"], 7, max_iterations=2_000_000, time_limit_s=-1.0, patience=12_000)
+    assert found["converged"] and found["iterations"] < 200_000

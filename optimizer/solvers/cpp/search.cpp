@@ -881,7 +881,8 @@ Result Search::run(const std::vector<std::vector<int>>& initial, const std::vect
     Solution best = current;
     Result result;
     const double t0 = p_.start_temperature, t1 = p_.end_temperature;
-    int64_t since_best = 0;  // iterations since the best plan last improved
+    int64_t since_best = 0;      // iterations since the best plan last improved by more than rounding
+    double marked = total(best);  // its cost then
     while (true) {
         if (p_.patience >= 0 && since_best >= p_.patience) {
             result.converged = true;
@@ -911,7 +912,10 @@ Result Search::run(const std::vector<std::vector<int>>& initial, const std::vect
             if (total(current) < total(best) - 1e-9) {
                 best = current;
                 ++result.improvements;
-                since_best = 0;
+                if (total(best) < marked - ROUNDING * (1.0 + std::abs(marked))) {
+                    since_best = 0;
+                    marked = total(best);
+                }
             }
         }
     }
