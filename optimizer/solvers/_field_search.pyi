@@ -4,6 +4,9 @@ from typing import Any
 
 import numpy as np
 
+ROUNDING: float
+"""A better plan by less than this share of its cost is rounding, not progress."""
+
 class Problem:
     """The arrays of :func:`optimizer.solvers.field_search.arrays`, copied into the core."""
 

@@ -38,9 +38,6 @@ from optimizer.solvers.schedule import routes_cost
 _RUNS_SHARE = 0.2
 """Most of the time that finding the runs of days of multi-day jobs may take (jobs it
 does not reach get none): 1.3 s at 5,000 orders over five days (75 jobs)."""
-_ROUNDING = 1e-6
-"""A round's best plan beats the solve's only by more than this share of its cost (the
-core's running cost drifts by rounding; the core's ``ROUNDING`` is the same share)."""
 _JOBS_FIRST_MOST = 1.5
 """The start with multi-day jobs inserted first is searched from only where it costs at
 most this many times the other start: on a night with many jobs and few technicians,
@@ -154,7 +151,7 @@ class FieldSearch:
             evaluations += sum(f["evaluations"] for f in found)
             searched += 1
             leader = min(found, key=lambda f: f["cost"])  # ties: the first worker's
-            beaten = leader["cost"] < best["cost"] - _ROUNDING * (1.0 + abs(best["cost"]))
+            beaten = leader["cost"] < best["cost"] - core.ROUNDING * (1.0 + abs(best["cost"]))  # not by rounding
             converged = all(f["converged"] for f in found) and not beaten
             if leader["cost"] < best["cost"]:
                 best = leader

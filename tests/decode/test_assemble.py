@@ -17,7 +17,19 @@ from optimizer.models.depot import Delivery
 from optimizer.solvers.base import Pickup, SolveResult
 from optimizer.travel import HaversineTravel
 
-from conftest import HOME, MONDAY, at, depot, lunch, make_order, make_problem, make_stop, make_technician, window
+from conftest import (
+    HOME,
+    MONDAY,
+    at,
+    depot,
+    lunch,
+    make_order,
+    make_problem,
+    make_stop,
+    make_technician,
+    solve_checked,
+    window,
+)
 
 INFO = SolverInfo(solver="by hand")
 
@@ -102,8 +114,7 @@ def test_a_visit_no_one_could_reach_by_its_due_time_says_so(
     gas = make_order("GAS", skills={"gas": 1}, due=due)
     techs = [make_technician("T1"), make_technician("T2", skills={"gas": 1}, **technician)]
     problem = make_problem([gas], techs, days=days)
-    plan = optimizer.solve(problem, solver="insertion", time_limit=None)
-    assert optimizer.check(problem, plan).ok
+    plan = solve_checked(problem, solver="insertion", time_limit=None)
     (visit,) = [s for r in plan.routes for s in r.stops if s.order_id == "GAS"]
     assert visit.late_min > 0
     assert visit.late_cause.startswith(f"no technician who may serve it could be there before {cause}")
@@ -117,8 +128,7 @@ def test_a_crews_rows_give_the_leads_cause() -> None:
     problem = make_problem(
         [order], [make_technician("T1"), make_technician("T2")], depots=(depot(stock={}, incoming=(delivery,)),)
     )
-    plan = optimizer.solve(problem, solver="insertion", time_limit=None)
-    assert optimizer.check(problem, plan).ok
+    plan = solve_checked(problem, solver="insertion", time_limit=None)
     causes = [(s.helper, s.late_cause) for r in plan.routes for s in r.stops if s.order_id == "A"]
     assert sorted(helper for helper, _ in causes) == [False, True]
     assert all(cause.startswith("waiting for part P-1: not to be had before 2026-11-23 11:") for _, cause in causes)

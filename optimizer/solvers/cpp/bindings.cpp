@@ -156,6 +156,7 @@ double as_python(double cost) { return cost >= fs::INF ? INFINITY : cost; }
 
 NB_MODULE(_field_search, m) {
     m.doc() = "Ruin-and-recreate search over the exact field-service objective (C++).";
+    m.attr("ROUNDING") = fs::ROUNDING;
 
     nb::class_<fs::Data>(m, "Problem")
         .def("__init__", [](fs::Data* self, const nb::dict& arrays) { new (self) fs::Data(make_data(arrays)); },

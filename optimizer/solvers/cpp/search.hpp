@@ -45,7 +45,7 @@ std::vector<std::vector<int>> nearest_orders(const Data& data, int count);
 constexpr int64_t NO_ARRIVAL = std::numeric_limits<int64_t>::min();
 // A better plan by less than this share of its cost does not restart Params::patience:
 // the running cost drifts by rounding (about 1e-10 of it), and a route driven in reverse
-// costs the same (field_search._ROUNDING is the same share).
+// costs the same (exported as _field_search.ROUNDING for the rounds' check).
 constexpr double ROUNDING = 1e-6;
 
 struct Params {
