@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -47,19 +49,28 @@ def engine_at(revision: str) -> Iterator[Path]:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False)
 
 
-def solve_with(python: Path, problem: object, *, time_limit: float, seed: int, solver: str = "auto") -> object | None:
-    """``optimizer.solve(problem, time_limit=..., seed=..., solver=...)`` run by the engine of
-    ``python`` (see :func:`engine_at`), its plan read back by the current models
-    (``None`` where the two versions' plan formats differ)."""
+def solve_with(
+    python: Path, problem: object, *, time_limit: float, seed: int, solver: str = "auto", travel: object = None
+) -> object | None:
+    """``optimizer.solve(problem, time_limit=..., seed=..., solver=..., travel=...)`` run by
+    the engine of ``python`` (see :func:`engine_at`), its plan read back by the current
+    models (``None`` where the two versions' plan formats differ). ``travel``, if given, is
+    a ``PrecomputedTravel``: its points and matrix go along as numpy arrays."""
     import optimizer
+    from optimizer.travel import PrecomputedTravel
 
     assert isinstance(problem, optimizer.Problem)
     with tempfile.TemporaryDirectory(prefix="baseline-run-") as folder:
         given, answer = Path(folder) / "problem.json", Path(folder) / "plan.json"
         given.write_text(problem.model_dump_json(), encoding="utf-8")
-        request = json.dumps(
-            {"problem": str(given), "plan": str(answer), "time_limit": time_limit, "seed": seed, "solver": solver}
-        )
+        order: dict[str, object] = {"problem": str(given), "plan": str(answer)}
+        if travel is not None:
+            assert isinstance(travel, PrecomputedTravel)
+            matrix = Path(folder) / "travel.npz"
+            full = travel.full
+            np.savez(matrix, lat=travel.lat, lon=travel.lon, duration_s=full.duration_s, distance_m=full.distance_m)
+            order["travel"] = str(matrix)
+        request = json.dumps(order | {"time_limit": time_limit, "seed": seed, "solver": solver})
         subprocess.run([str(python), str(Path(__file__).resolve()), request], check=True, cwd=folder)
         try:
             return optimizer.Plan.model_validate_json(answer.read_text(encoding="utf-8"))
@@ -68,15 +79,22 @@ def solve_with(python: Path, problem: object, *, time_limit: float, seed: int, s
 
 
 def _solve(request: dict[str, object]) -> None:
-    """The entry point run by the old engine: plan the JSON problem, write the JSON plan."""
+    """The entry point run by the old engine: plan the JSON problem (with the travel
+    matrix of ``travel``, if any), write the JSON plan."""
     import optimizer
+    from optimizer.travel import PrecomputedTravel
 
     problem = optimizer.Problem.model_validate_json(Path(str(request["problem"])).read_text(encoding="utf-8"))
+    travel = None
+    if "travel" in request:
+        with np.load(str(request["travel"])) as arrays:
+            travel = PrecomputedTravel(arrays["lat"], arrays["lon"], arrays["duration_s"], arrays["distance_m"])
     plan = optimizer.solve(
         problem,
         time_limit=float(str(request["time_limit"])),
         seed=int(str(request["seed"])),
         solver=str(request["solver"]),
+        travel=travel,
     )
     Path(str(request["plan"])).write_text(plan.model_dump_json(), encoding="utf-8")
 

@@ -2,7 +2,7 @@
 
     python benchmarks/run.py vrptw --set solomon --time-limit 10 --out results/solomon
     python benchmarks/run.py vrptw --set homberger --instances C1_10_1,R1_10_1 --time-limit 60 \
-        --peers pyvrp,vroom,ortools --out results/gh1000
+        --peers pyvrp,vroom,ortools --baseline fac384d --out results/gh1000
     python benchmarks/run.py vrptw --files path/to/X.txt --time-limit 5 --out results/x
     python benchmarks/run.py fieldservice --backlog --sizes 300,1000 --days 5 --time-limit 30 \
         --peers legacy,vroom,ortools --baseline 940fa63 --out results/fs
@@ -86,6 +86,17 @@ def ours(bench: Benchmark, seconds: float, seed: int) -> list[list[int]]:
     """Our engine's routes (customer numbers), default back-end."""
     problem, travel = to_problem(bench)
     plan = optimizer.solve(problem, time_limit=seconds, seed=seed, travel=travel)
+    return [[int(o) for o in route.order_ids] for route in plan.routes]
+
+
+def before(python: Path, bench: Benchmark, seconds: float, seed: int) -> list[list[int]]:
+    """The routes (customer numbers) of the engine whose ``python`` :func:`engine_at` gave,
+    default back-end, on the same problem and matrix as :func:`ours`."""
+    problem, travel = to_problem(bench)
+    plan = solve_with(python, problem, time_limit=seconds, seed=seed, travel=travel)
+    if plan is None:
+        return []
+    assert isinstance(plan, optimizer.Plan)
     return [[int(o) for o in route.order_ids] for route in plan.routes]
 
 
@@ -244,7 +255,8 @@ def main(argv: list[str] | None = None) -> int:
         help="regions: also solve the whole instance in one process for as long as 2 workers took",
     )
     parser.add_argument(
-        "--baseline", help="fieldservice, rolling: a git revision whose engine runs beside this one (column 'before')"
+        "--baseline",
+        help="vrptw, fieldservice, rolling: a git revision whose engine runs beside this one (column 'before')",
     )
     parser.add_argument(
         "--backlog",
@@ -281,9 +293,23 @@ def main(argv: list[str] | None = None) -> int:
         if args.instances:
             wanted = args.instances.split(",")
             files = [f for f in files if f.stem in wanted]
+    with engine_at(args.baseline) if args.baseline else contextlib.nullcontext() as old:
+        rows = _vrptw_rows(args, files, bks, old)
+    _write_csv(args.out / "results.csv", rows)
+    return 0
+
+
+def _vrptw_rows(args: argparse.Namespace, files: list[Path], bks: dict[str, float], old: Path | None) -> list[dict]:
+    """One row per instance file: ours, each peer and (with ``old``, the python of the engine
+    at ``--baseline``) the previous version, all re-checked; printed as they come, then a
+    summary line per solver."""
     from peers import PEERS
 
     peers = [p for p in args.peers.split(",") if p]
+    solvers = dict(PEERS)
+    if old is not None:
+        peers.append("before")
+        solvers["before"] = lambda bench, seconds, seed: before(old, bench, seconds, seed)
     args.out.mkdir(parents=True, exist_ok=True)
     rows = []
     header = f"{'instance':<10} {'bks':>9} {'cost':>9} {'gap%':>6} {'routes':>6} {'sec':>6} valid"
@@ -306,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
             "valid": valid,
         }
         for peer in peers:
-            peer_routes = PEERS[peer](bench, args.time_limit, args.seed)
+            peer_routes = solvers[peer](bench, args.time_limit, args.seed)
             peer_cost, peer_valid = checked(bench, peer_routes) if peer_routes else (None, False)
             row |= {
                 f"{peer}_cost": peer_cost,
@@ -322,10 +348,9 @@ def main(argv: list[str] | None = None) -> int:
             + "".join(f" {_shown(row[f'{p}_cost']):>9} {_shown(row[f'ratio_{p}']):>11}" for p in peers),
             flush=True,
         )
-    _write_csv(args.out / "results.csv", rows)
     for who in ["ours", *peers]:
         print(_summary(who, rows, "" if who == "ours" else f"{who}_"))
-    return 0
+    return rows
 
 
 def _gap(cost: float, known: float | None) -> float | None:

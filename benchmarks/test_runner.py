@@ -139,6 +139,20 @@ def test_a_baseline_engine_plans_the_same_problem_and_our_checker_scores_it(tmp_
     assert row["ratio_before"] == pytest.approx(row["objective"] / row["before_objective"], abs=1e-3)
 
 
+def test_a_baseline_engine_plans_a_vrptw_instance_on_the_same_matrix(instances: Path, tmp_path: Path) -> None:
+    """``vrptw --baseline``'s path, this environment's engine standing in for the old one:
+    the problem and its precomputed matrix go to a subprocess, and its routes are
+    re-checked and priced beside ours, in the same row."""
+    import argparse
+
+    args = argparse.Namespace(peers="", time_limit=1.0, seed=0, out=tmp_path)
+    (row,) = run._vrptw_rows(args, [instances / "solomon" / "C101.txt"], {}, Path(sys.executable))
+    assert row["valid"] and row["before_valid"]
+    bench = read(instances / "solomon" / "C101.txt")
+    assert row["before_cost"] >= route_distance(bench, read_sol(instances / "solomon" / "dimacs_routes" / "C101.sol"))
+    assert row["ratio_before"] == pytest.approx(row["cost"] / row["before_cost"], abs=1e-3)
+
+
 def test_rules_run_scores_both_variants_by_one_objective(tmp_path: Path) -> None:
     """The rules runner plans each size with the soft rules unpriced and priced, scores
     both by the default objective, and measures spread and preferred hits."""

@@ -22,12 +22,13 @@ class PrecomputedTravel:
         duration_s: npt.ArrayLike,
         distance_m: npt.ArrayLike,
     ) -> None:
-        self._full = TravelMatrix(np.asarray(duration_s), np.asarray(distance_m))
-        lat_a, lon_a = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
-        if lat_a.shape != (self._full.size,) or lon_a.shape != (self._full.size,):
+        self.full = TravelMatrix(np.asarray(duration_s), np.asarray(distance_m))
+        """The whole matrix, rows and columns in the order of ``lat`` and ``lon``."""
+        self.lat, self.lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
+        if self.lat.shape != (self.full.size,) or self.lon.shape != (self.full.size,):
             raise ValueError("need one coordinate pair per matrix row")
         self._row: dict[tuple[float, float], int] = {}
-        for row, key in enumerate(zip(lat_a.tolist(), lon_a.tolist())):
+        for row, key in enumerate(zip(self.lat.tolist(), self.lon.tolist())):
             self._row.setdefault(key, row)
 
     def matrix(self, lat: npt.ArrayLike, lon: npt.ArrayLike) -> TravelMatrix:
@@ -38,4 +39,4 @@ class PrecomputedTravel:
         except KeyError as missing:
             raise KeyError(f"point {missing.args[0]} is not in the precomputed matrix") from None
         pick = np.ix_(rows, rows)
-        return TravelMatrix(self._full.duration_s[pick], self._full.distance_m[pick])
+        return TravelMatrix(self.full.duration_s[pick], self.full.distance_m[pick])
