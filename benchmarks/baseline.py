@@ -22,6 +22,7 @@ import venv
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -84,7 +85,7 @@ def _solve(request: dict[str, object]) -> None:
     import optimizer
     from optimizer.travel import PrecomputedTravel
 
-    problem = optimizer.Problem.model_validate_json(Path(str(request["problem"])).read_text(encoding="utf-8"))
+    problem = _known_fields(json.loads(Path(str(request["problem"])).read_text(encoding="utf-8")))
     travel = None
     if "travel" in request:
         with np.load(str(request["travel"])) as arrays:
@@ -97,6 +98,33 @@ def _solve(request: dict[str, object]) -> None:
         travel=travel,
     )
     Path(str(request["plan"])).write_text(plan.model_dump_json(), encoding="utf-8")
+
+
+def _known_fields(data: dict[str, object]) -> object:
+    """The old engine's ``Problem`` from the current one's JSON ``data``, less the fields
+    the old models do not know (features the old engine did not have; named on stderr)."""
+    import pydantic
+
+    import optimizer
+
+    dropped: set[str] = set()
+    while True:
+        try:
+            problem = optimizer.Problem.model_validate(data)
+            break
+        except pydantic.ValidationError as error:
+            unknown = [e["loc"] for e in error.errors() if e["type"] == "extra_forbidden"]
+            if not unknown:
+                raise
+            for loc in unknown:
+                holder: Any = data
+                for key in loc[:-1]:
+                    holder = holder[key]
+                holder.pop(loc[-1], None)
+                dropped.add(str(loc[-1]))
+    if dropped:
+        print(f"fields the engine at this revision does not know, left out: {sorted(dropped)}", file=sys.stderr)
+    return problem
 
 
 if __name__ == "__main__":

@@ -153,6 +153,27 @@ def test_a_baseline_engine_plans_a_vrptw_instance_on_the_same_matrix(instances: 
     assert row["ratio_before"] == pytest.approx(row["cost"] / row["before_cost"], abs=1e-3)
 
 
+def test_an_older_engine_reads_a_newer_problem_without_the_fields_it_does_not_know(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Fields of a newer model (here invented ones, on an order and on the problem) are
+    left out for the old engine and named; everything else reads as it was."""
+    import json
+
+    from baseline import _known_fields
+
+    from optimizer.testing import problems as synthetic
+
+    problem = synthetic.problem(5, 2, seed=3)
+    data = json.loads(problem.model_dump_json())
+    data["orders"][1]["feature_of_tomorrow"] = 1
+    data["planning_mood"] = "sunny"
+    assert _known_fields(data) == problem
+    assert "['feature_of_tomorrow', 'planning_mood']" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="days"):  # a field it knows, badly given: the error stands
+        _known_fields({**json.loads(problem.model_dump_json()), "days": "many"})
+
+
 def test_rules_run_scores_both_variants_by_one_objective(tmp_path: Path) -> None:
     """The rules runner plans each size with the soft rules unpriced and priced, scores
     both by the default objective, and measures spread and preferred hits."""
