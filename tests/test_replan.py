@@ -222,9 +222,16 @@ ALL_SOLVERS = ("repair", "insertion", "ortools", "vroom", "auto")
 
 
 def replanned_by_all(problem: Problem, plan: Plan, events: Events, solvers: tuple[str, ...] = ALL_SOLVERS) -> None:
-    """Every back-end's re-plan passes the checker."""
+    """Every back-end's re-plan passes the checker, and each back-end's own objective is
+    the checker's less the same amount: what the stops before ``now`` cost, which no
+    back-end prices (a day resumed away from home and left without new stops is priced,
+    its drive home included)."""
+    history = []
     for solver in solvers:
-        replanned(problem, plan, events, solver=solver)
+        new = replanned(problem, plan, events, solver=solver)
+        assert new.info.solver_objective is not None
+        history.append(new.kpis.objective - new.info.solver_objective)
+    assert history == pytest.approx([history[0]] * len(history), abs=1e-6)
 
 
 def test_an_absence_ending_after_the_lunch_window_forgoes_the_break() -> None:
@@ -268,6 +275,40 @@ def test_the_way_home_after_the_fixed_stops_takes_the_break_unless_the_day_is_cu
     )
     assert StopKind.BREAK not in [s.kind for s in sick.routes[0].stops]
     replanned_by_all(problem, plan, Events(now=at("12:30"), cancelled=frozenset({"B"})))
+
+
+def test_a_day_resumed_at_its_shift_end_drives_home_in_overtime_as_the_solver_priced_it() -> None:
+    """The visit 25 km from home ends at 17:00, the end of the shift (90 minutes of
+    overtime allowed), and the re-plan comes at 17:05: the drive home is all overtime,
+    and every back-end's own objective counts it as the checker does."""
+    far = make_order("A", lat=49.70, windows=(window("15:00", "15:00"),), duration_min=120)
+    problem = make_problem([far], [make_technician("T1", max_overtime_min=90)])
+    plan = solve_checked(problem, solver="insertion")
+    events = Events(now=at("17:05"), visits=(VisitReport(order_id="A", done=True),))
+    for solver in ALL_SOLVERS:
+        new = replanned(problem, plan, events, solver=solver)
+        assert new.kpis.overtime_min > 20
+        costs = optimizer.io.costs_frame(replan_problem(problem, plan, events), new)
+        history = costs.loc[costs["order_id"] == "A", "total"].sum()  # the drive to A, before now
+        assert new.info.solver_objective == pytest.approx(new.kpis.objective - history, abs=1e-6)
+
+
+def test_a_new_order_on_the_way_home_of_a_resumed_day_goes_to_that_technician() -> None:
+    """T1 finished a visit (his alone) 23 km north of home at 13:00; a new order lies on his way
+    home, about 10 km from T2's home. T1's day drives home anyway, so serving it costs
+    him the service alone; leaving his day's drive home out of the search's prices made
+    T2's round trip look cheaper."""
+    problem = make_problem(
+        [make_order("A", lat=49.70, windows=(window("11:00", "11:05"),), duration_min=120, technician="T1")],
+        [make_technician("T1"), make_technician("T2", lat=49.60, lon=8.60)],
+    )
+    plan = solve_checked(problem, solver="insertion")
+    assert [r.technician_id for r in plan.routes if any(s.order_id == "A" for s in r.stops)] == ["T1"]
+    new_order = make_order("N", lat=49.60, lon=8.47, duration_min=30)
+    events = Events(now=at("13:00"), new_orders=(new_order,), visits=(VisitReport(order_id="A", done=True),))
+    new = replanned(problem, plan, events, solver="auto")
+    (route,) = [r for r in new.routes if any(s.order_id == "N" for s in r.stops)]
+    assert route.technician_id == "T1"
 
 
 def test_no_break_is_placed_before_a_day_resumes_in_the_break_window() -> None:

@@ -185,6 +185,11 @@ class Instance:
             return self.pickup_duration_s
         return int(self.technician_duration_s[self.vehicle_technician[vehicle], stop])
 
+    def resumes_away(self, vehicle: int) -> bool:
+        """Whether ``vehicle`` is a re-plan's day resumed away from home (after its fixed
+        stops): without new stops it still drives home."""
+        return bool(self.vehicle_start_loc[vehicle] != self.vehicle_end_loc[vehicle])
+
     def is_pickup(self, stop: int) -> bool:
         """Whether route stop ``stop`` is a depot pickup (else it is an order)."""
         return stop >= len(self.order_ids)

@@ -17,7 +17,6 @@ import numpy as np
 
 from optimizer.instance import Instance
 from optimizer.solvers.base import SolveLimits, SolveResult
-from optimizer.solvers.cost import travel_cost
 from optimizer.solvers.schedule import RouteSchedule, routes_cost, schedule_route, stop_location
 
 
@@ -98,13 +97,10 @@ class RouteSet:
 
     def cost(self, vehicle: int) -> float:
         """Travel, lateness, overtime and stability cost of ``vehicle``'s route; with no
-        route, the drive home a re-plan's day still takes where it resumes away from home
-        (after its fixed visits), else 0."""
-        timed = self.schedules.get(vehicle)
-        if timed is not None:
-            return timed.full_cost(self.instance)
-        start, end = int(self.instance.vehicle_start_loc[vehicle]), int(self.instance.vehicle_end_loc[vehicle])
-        return travel_cost(self.instance, [int(self.instance.travel_s[start, end])]) if start != end else 0.0
+        route, of the drive home a re-plan's day still takes where it resumes away from
+        home (:func:`~optimizer.solvers.schedule.schedule_route`), else 0."""
+        timed = self.schedules.get(vehicle) or schedule_route(self.instance, vehicle, ())
+        return 0.0 if timed is None else timed.full_cost(self.instance)
 
     def put(self, timed: RouteSchedule) -> None:
         """Make ``timed`` the route of its vehicle."""

@@ -96,7 +96,7 @@ class OrToolsRouting:
         began = time.perf_counter()
         plannable, excluded_cost = _plannable(instance)
         if plannable.size == 0 or instance.n_vehicles == 0:
-            return SolveResult({}, excluded_cost, "nothing to plan", time.perf_counter() - began)
+            return SolveResult({}, routes_cost(instance, {}), "nothing to plan", time.perf_counter() - began)
 
         params = self._parameters(limits)
         model = _Model(instance, plannable, params)
@@ -122,7 +122,7 @@ class OrToolsRouting:
         began = time.perf_counter()
         plannable, excluded_cost = _plannable(instance)
         if plannable.size == 0 or instance.n_vehicles == 0:
-            return SolveResult({}, excluded_cost, "nothing to plan", time.perf_counter() - began)
+            return SolveResult({}, routes_cost(instance, {}), "nothing to plan", time.perf_counter() - began)
         start = (routes_cost(instance, routes) - excluded_cost, routes)
         params = self._parameters(limits)
         return self._improve(instance, plannable, excluded_cost, params, start, limits, began)

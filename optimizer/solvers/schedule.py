@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -123,13 +123,19 @@ def schedule_route(
 
     Tries the break in every gap and inside each order visit (the long-job rule) and
     keeps the cheapest schedule (ties: the earliest gap, then a gap before a visit).
+
+    A day without ``visits`` is ``None`` (nothing happens), but for a re-plan's day resumed
+    away from home: its drive home is timed like any route, break and overtime included,
+    and its latest end and driving limit do not apply (the fixed stops took it there).
     """
     visits = tuple(int(o) for o in visits)
-    if not visits or sum(not instance.is_pickup(s) for s in visits) > instance.vehicle_max_orders[vehicle]:
+    if not visits and not instance.resumes_away(vehicle):
+        return None
+    if sum(not instance.is_pickup(s) for s in visits) > instance.vehicle_max_orders[vehicle]:
         return None
     forward = functools.partial(_forward, part=part)
     plain = forward(instance, vehicle, visits, break_gap=None)
-    if plain is None or sum(plain.travel_s) > instance.vehicle_max_travel_s[vehicle]:
+    if plain is None or (visits and sum(plain.travel_s) > instance.vehicle_max_travel_s[vehicle]):
         return None  # a break only delays: no schedule with one can be feasible either
     if instance.vehicle_break_duration_s[vehicle] <= 0 or plain.return_s <= instance.vehicle_break_end_s[vehicle]:
         return plain
@@ -215,7 +221,7 @@ def _forward(
         prev_loc, prev_end = loc, finish
 
     back = end[-1]
-    if back > instance.vehicle_latest_end_s[vehicle]:
+    if visits and back > instance.vehicle_latest_end_s[vehicle]:
         return None
     if instance.waiting_cost_per_min > 0:
         fixed = len(visits) if break_gap is None else break_gap if inside else break_gap - 1
@@ -325,16 +331,26 @@ def schedule_all(instance: Instance, routes: dict[int, list[int]]) -> dict[int, 
     return out
 
 
+def idle_days(instance: Instance, taken: Collection[int]) -> dict[int, RouteSchedule]:
+    """The drive home of every re-plan's day resumed away from home (see
+    :func:`schedule_route`) but those of the vehicles ``taken`` (with new stops, or a day
+    of a multi-day visit), by vehicle."""
+    away = np.flatnonzero(instance.vehicle_start_loc != instance.vehicle_end_loc).tolist()
+    return {v: timed for v in away if v not in taken and (timed := schedule_route(instance, v, ())) is not None}
+
+
 def routes_cost(
     instance: Instance, routes: dict[int, tuple[int, ...]], parts: Mapping[int, RouteSchedule] | None = None
 ) -> float:
     """The full objective of ``routes`` (orders and pickups) and the days of multi-day
-    visits (``parts``, by vehicle) in cost units, unplanned orders and fair days
-    included; raises ``ValueError`` if a route has no feasible schedule."""
+    visits (``parts``, by vehicle) in cost units, unplanned orders, fair days and the
+    re-plan's resumed days without new stops (:func:`idle_days`) included; raises
+    ``ValueError`` if a route has no feasible schedule."""
     served = np.zeros(instance.n_orders, dtype=bool)
     total = 0.0
     timed_days = list(schedule_all(instance, {v: list(seq) for v, seq in routes.items()}).values())
-    for timed in [*timed_days, *(parts or {}).values()]:
+    taken = {v for v, seq in routes.items() if seq} | set(parts or {})
+    for timed in [*timed_days, *(parts or {}).values(), *idle_days(instance, taken).values()]:
         served[[s for s in timed.visits if not instance.is_pickup(s)]] = True
         total += timed.full_cost(instance)
     busy = {timed.vehicle: timed.busy_s(instance) for timed in [*timed_days, *(parts or {}).values()]}

@@ -57,18 +57,8 @@ def fit_slots(
         timed = schedule_route(variant, vehicle, found.routes[vehicle])
         assert timed is not None, "the core's route has no schedule"
         start_s = int(timed.start_s[timed.visits.index(order)])
-        idle = 0.0 if starts.get(vehicle) else _idle_cost(instance, vehicle)
-        fits.append(SlotFit(vehicle, start_s, cost - unserved - idle))
+        fits.append(SlotFit(vehicle, start_s, cost - unserved))
     return fits
-
-
-def _idle_cost(instance: Instance, vehicle: int) -> float:
-    """What a technician-day without stops costs in the plan though no route holds it:
-    in a re-plan, the drive home from where the day resumes, and its overtime (the
-    objective of the routes leaves it out, the plan's does not)."""
-    drive_s = int(instance.travel_s[instance.vehicle_start_loc[vehicle], instance.vehicle_end_loc[vehicle]])
-    late_s = max(0, int(instance.vehicle_shift_start_s[vehicle]) + drive_s - int(instance.vehicle_shift_end_s[vehicle]))
-    return (drive_s * instance.travel_cost_per_min + late_s * instance.overtime_cost_per_min) / 60
 
 
 def backlog_on(

@@ -43,7 +43,7 @@ def test_the_core_prices_every_route_as_the_scheduler_does(seed: int, rules: boo
         allowed = np.flatnonzero(instance.supply_compatible[vehicle])
         if allowed.size == 0:
             continue
-        stops = [int(o) for o in rng.choice(allowed, int(rng.integers(1, min(6, allowed.size) + 1)), replace=False)]
+        stops = [int(o) for o in rng.choice(allowed, int(rng.integers(1, min(10, allowed.size) + 1)), replace=False)]
         stops.sort(key=lambda o: int(instance.order_windows_s[o, 0, 0]))
         if rng.random() < 0.3:
             stops.insert(int(rng.integers(len(stops) + 1)), int(rng.choice(kinds)))

@@ -61,7 +61,11 @@ double RouteCost::total(int vehicle, const State& s, int64_t back, int64_t later
 
 double RouteCost::operator()(int vehicle, const int* stops, int n) {
     ++evaluations_;
-    if (n == 0) return 0.0;
+    // a day without stops stays home, but a re-plan's day resumed away from home (after
+    // its fixed stops) drives home: timed like any route, without its latest end and
+    // driving limit (the fixed stops took it there), as optimizer/solvers/schedule.py does
+    const bool idle = n == 0;
+    if (idle && d_.vehicle_start_loc[vehicle] == d_.vehicle_end_loc[vehicle]) return 0.0;
     if (n > d_.max_orders[vehicle]) {  // pickups do not count: the count is only needed near the limit
         int orders = 0;
         for (int i = 0; i < n; ++i) orders += !d_.is_pickup(stops[i]);
@@ -90,37 +94,73 @@ double RouteCost::operator()(int vehicle, const int* stops, int n) {
     prefix_[n] = s;
     int32_t drive = d_.travel(s.loc, d_.vehicle_end_loc[vehicle]);
     int64_t back = s.end + drive;
-    if (back > d_.latest_end[vehicle]) return INF;  // a break only delays
-    if (s.travel + drive > d_.max_travel[vehicle]) return INF;  // nor does it change the driving
+    if (!idle && back > d_.latest_end[vehicle]) return INF;  // a break only delays
+    if (!idle && s.travel + drive > d_.max_travel[vehicle]) return INF;  // nor does it change the driving
     State home = s;
     home.travel += drive;
     if (d_.break_len[vehicle] <= 0 || back <= d_.break_close[vehicle])
         return total(vehicle, home, back, priced_wait ? std::min(s.slack, s.wait) : 0);
 
+    home_ = home;
+    home_back_ = back;
+    reference_.valid = false;
     double best = INF;
     for (int gap = 0; gap <= n; ++gap) {
         if (std::max(prefix_[gap].end, d_.break_open[vehicle]) > d_.break_close[vehicle]) break;  // and every later gap
-        double cost = with_break_in_gap(vehicle, stops, n, gap);
+        double cost = with_break(vehicle, stops, n, gap, false);
         if (cost < best) best = cost;
     }
     for (int visit = 0; visit < n; ++visit) {  // or inside a long job, where that costs less
         if (d_.is_pickup(stops[visit]) || d_.unbroken[stops[visit]]) continue;  // nor a pickup, nor a crew's visit
-        double cost = with_break_inside(vehicle, stops, n, visit);
+        double cost = with_break(vehicle, stops, n, visit, true);
         if (cost < best) best = cost;
     }
     return best;
 }
 
-double RouteCost::with_break_in_gap(int vehicle, const int* stops, int n, int gap) {
-    State s = prefix_[gap];
+double RouteCost::rejoined(int vehicle, const State& s, int i, int64_t later) const {
+    // the schedule without a break
+    if (s.end == prefix_[i].end) return total(vehicle, joined(s, prefix_[i], home_), home_back_, later);
+    const Trail& r = reference_;
+    if (!r.valid || i < r.first || i > r.last || s.end != r.states[i].end) return -1.0;
+    return r.infeasible ? INF : total(vehicle, joined(s, r.states[i], r.final_state), r.back, later);
+}
+
+RouteCost::State RouteCost::joined(const State& s, const State& at, const State& final_state) {
+    State out = s;
+    out.cost += final_state.cost - at.cost;
+    out.wait += final_state.wait - at.wait;
+    out.travel += final_state.travel - at.travel;
+    return out;
+}
+
+double RouteCost::with_break(int vehicle, const int* stops, int n, int at, bool inside) {
+    State s = prefix_[at];
     const int64_t len = d_.break_len[vehicle];
-    // the stop before the break stays, those before it may move later
-    const int64_t later = gap > 0 && d_.waiting_per_min > 0 ? std::min(prefix_[gap - 1].slack, s.wait) : 0;
-    for (int i = gap; i <= n; ++i) {
+    const bool priced_wait = d_.waiting_per_min > 0;
+    // the stops before the break may move later: up to the one before a gap, up to the interrupted visit
+    int64_t later = !inside && at > 0 && priced_wait ? std::min(prefix_[at - 1].slack, s.wait) : 0;
+    Trail& mine = trail_;
+    mine.states.resize(n + 1);
+    mine.first = at + 1;  // the states from here on are after the break
+    auto keep = [&](int last, bool infeasible, int64_t back) {
+        mine.valid = true;
+        mine.last = last;
+        mine.infeasible = infeasible;
+        mine.final_state = s;
+        mine.back = back;
+        std::swap(trail_, reference_);
+    };
+    for (int i = at; i <= n; ++i) {
+        if (i > at) {
+            double cost = rejoined(vehicle, s, i, later);
+            if (cost >= 0.0) return cost;
+            mine.states[i] = s;
+        }
         int64_t loc = i < n ? d_.stop_loc(stops[i]) : d_.vehicle_end_loc[vehicle];
         int32_t drive = d_.travel(s.loc, loc);
         int64_t reach = s.end + drive, earliest = reach, on_site = 0;
-        if (i == gap) {
+        if (i == at && !inside) {
             int64_t start = std::max(s.end, d_.break_open[vehicle]);
             if (start < reach) {  // at the origin or on the road: arrives later
                 reach += len;
@@ -132,44 +172,32 @@ double RouteCost::with_break_in_gap(int vehicle, const int* stops, int n, int ga
         }
         s.travel += drive;
         if (i == n) {
-            if (earliest > d_.latest_end[vehicle]) return INF;
+            if (n > 0 && earliest > d_.latest_end[vehicle]) {
+                keep(i, true, 0);
+                return INF;
+            }
+            keep(i, false, earliest);
             return total(vehicle, s, earliest, later);
         }
         int order = stops[i];
         int64_t begin = begin_at(vehicle, order, earliest);
-        if (begin < 0) return INF;
-        s.cost += stop_cost(vehicle, order, begin);
-        s.wait += begin - reach - on_site;  // stop 0 here means gap 0: the technician left at shift start
-        s.loc = loc;
-        s.end = begin + d_.service(vehicle, order);
-    }
-    return INF;  // not reached
-}
-
-double RouteCost::with_break_inside(int vehicle, const int* stops, int n, int visit) {
-    State s = prefix_[visit];
-    int64_t later = 0;  // the interrupted visit stays, those before it may move later
-    for (int i = visit; i <= n; ++i) {
-        int64_t loc = i < n ? d_.stop_loc(stops[i]) : d_.vehicle_end_loc[vehicle];
-        int32_t drive = d_.travel(s.loc, loc);
-        int64_t reach = s.end + drive;
-        s.travel += drive;
-        if (i == n) {
-            if (reach > d_.latest_end[vehicle]) return INF;
-            return total(vehicle, s, reach, later);
+        if (begin < 0) {
+            keep(i, true, 0);
+            return INF;
         }
-        int order = stops[i];
-        int64_t begin = begin_at(vehicle, order, reach);
-        if (begin < 0) return INF;
         s.cost += stop_cost(vehicle, order, begin);
-        if (i > 0) s.wait += begin - reach;
-        if (i == visit && visit > 0 && d_.waiting_per_min > 0) later = std::min(prefix_[visit].slack, s.wait);
+        // stop 0 after the break in gap 0: the technician left at shift start, and waits
+        if (i > 0 || !inside) s.wait += begin - reach - on_site;
+        if (inside && i == at && at > 0 && priced_wait) later = std::min(prefix_[at].slack, s.wait);
         s.loc = loc;
         s.end = begin + d_.service(vehicle, order);
-        if (i == visit) {
+        if (inside && i == at) {
             int64_t start = std::max(begin, d_.break_open[vehicle]);
-            if (start > d_.break_close[vehicle] || start >= s.end) return INF;
-            s.end += d_.break_len[vehicle];
+            if (start > d_.break_close[vehicle] || start >= s.end) {
+                mine.valid = false;  // no state after this break: nothing to re-join
+                return INF;
+            }
+            s.end += len;
         }
     }
     return INF;  // not reached

@@ -322,7 +322,7 @@ void Search::lift_run(Solution& s, int order) {
     const int run = s.run[order];
     for (int64_t v = d_.run_first[run]; v < d_.run_first[run] + d_.run_days[run]; ++v) {
         s.held[v] = -1;
-        s.cost[v] = 0.0;  // an empty day
+        s.cost[v] = price_(v, nullptr, 0);  // an empty day
         set_busy(s, (int)v, busy_of((int)v, s.routes[v]));
     }
     s.run[order] = -1;
@@ -335,11 +335,12 @@ void Search::insert_job(Solution& s, int order) {
     for (int run : runs_of_[order]) {
         if (!run_free(s, run)) continue;
         double delta = run_cost_[run];
-        if (d_.balance_per_s2 > 0.0)
-            for (int64_t k = 0; k < d_.run_days[run]; ++k) {
-                const int v = (int)(d_.run_first[run] + k);
+        for (int64_t k = 0; k < d_.run_days[run]; ++k) {
+            const int v = (int)(d_.run_first[run] + k);
+            delta -= s.cost[v];  // an empty day's: 0, or a re-plan's resumed day's drive home
+            if (d_.balance_per_s2 > 0.0)
                 delta += balance_delta(s, v, d_.busy_before[v] + d_.run_day_busy[d_.run_offset[run] + k]);
-            }
+        }
         if (delta < best) {
             best = delta;
             chosen = run;
@@ -797,8 +798,12 @@ Result Search::run(const std::vector<std::vector<int>>& initial, const std::vect
     current.where.assign(d_.n_orders, -1);
     current.run.assign(d_.n_orders, -1);
     current.held.assign(d_.n_vehicles, -1);
-    for (int v = 0; v < d_.n_vehicles; ++v)
-        if (d_.closed[v]) current.held[v] = d_.n_orders;  // held by a multi-day visit planned outside the search
+    for (int v = 0; v < d_.n_vehicles; ++v) {
+        if (d_.closed[v])
+            current.held[v] = d_.n_orders;  // held by a multi-day visit planned outside the search
+        else
+            current.cost[v] = price_(v, nullptr, 0);  // a re-plan's resumed day drives home
+    }
     current.draws.assign(d_.n_technicians, {});
     current.drawn.assign(d_.supply_size(), 0);
     current.left_out = std::accumulate(d_.order_unplanned.begin(), d_.order_unplanned.end(), 0.0);
