@@ -98,8 +98,9 @@ def replan_problem(
     ones removed, pins applied; an emergency that had the default SLA keeps its
     deadline, now stated as its ``due``) and its :class:`~optimizer.models.Progress`
     (fixed stops, unavailable technicians, promised visits, pickups still to come).
-    A multi-day visit is a commitment: every day of it stays as planned (fixed), and
-    an interrupting break stays with its visit. Cancelling an order cancels the orders
+    A multi-day visit is a commitment: every day of it stays as planned (fixed), but
+    for the days after it was reported done, which are free; an interrupting break stays
+    with its visit. Cancelling an order cancels the orders
     that follow it (``after``) and are not under way or done.
     Errors name the events as ``source`` (e.g. the events file); ``travel`` is the
     provider the plan was made with (default: the problem's great-circle model)."""
@@ -115,6 +116,7 @@ def replan_problem(
         **{("home", t.id): t for t in problem.technicians},
     }
     provider = travel or travel_provider(problem.travel)
+    plan = _without_parts_after_done(plan, reports, now)
     commitments = _multi_day_ends(plan)
     parts: dict[int, Route] = {}
     for _ in range(4):  # a crew visit one member is bound to binds them all: then again
@@ -221,6 +223,26 @@ def _crews_bound(plan: Plan, parts: dict[int, Route]) -> dict[tuple[str, dt.date
                 if not held:
                     ends.setdefault((route.technician_id, route.date), []).append(utc(stop.end))
     return ends
+
+
+def _without_parts_after_done(plan: Plan, reports: dict[str, VisitReport], now: dt.datetime) -> Plan:
+    """``plan`` without the days of a multi-day visit that begin after it was reported
+    done (at its reported end, else by ``now``): the job finished early, so those
+    days are free."""
+    done_by = {k: utc(r.ended) if r.ended else now for k, r in reports.items() if r.done}
+    days: dict[str, set[dt.date]] = {}
+    for route in plan.routes:
+        for order_id in set(route.order_ids) & done_by.keys():
+            days.setdefault(order_id, set()).add(route.date)
+    finished = {k for k, dates in days.items() if len(dates) > 1}
+    if not finished:
+        return plan
+
+    def later_part(stop: Stop) -> bool:
+        return stop.order_id in finished and utc(stop.start) >= done_by[stop.order_id]
+
+    routes = [r.model_copy(update={"stops": tuple(s for s in r.stops if not later_part(s))}) for r in plan.routes]
+    return plan.model_copy(update={"routes": tuple(routes)})
 
 
 def _multi_day_ends(plan: Plan) -> dict[tuple[str, dt.date], list[dt.datetime]]:

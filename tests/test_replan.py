@@ -275,6 +275,29 @@ def test_the_way_home_after_the_fixed_stops_takes_the_break_unless_the_day_is_cu
     )
     assert StopKind.BREAK not in [s.kind for s in sick.routes[0].stops]
     replanned_by_all(problem, plan, Events(now=at("12:30"), cancelled=frozenset({"B"})))
+    # an absence from 13:50, after the lunch window: still home early, no break on the way
+    later = Events(
+        now=at("12:30"), cancelled=frozenset({"B"}), unavailable=(Unavailable(technician_id="T1", start=at("13:50")),)
+    )
+    replanned_by_all(problem, plan, later)
+    assert StopKind.BREAK not in [s.kind for s in replanned(problem, plan, later).routes[0].stops]
+
+
+def test_a_visit_overrunning_into_the_shift_end_still_takes_the_break_on_the_way_home() -> None:
+    """Shift 08:00-14:00 without overtime, lunch 12:00-13:30: the visit far from home ends
+    at 13:00 instead of 11:30. The break rule asks for the break, and the drive home after
+    it ends past the shift: that is the fixed stops' doing, not new work, for every back-end
+    and the checker."""
+    far = make_order("A", lat=49.70, windows=(window("10:00", "10:05"),), duration_min=90)
+    short = make_technician(
+        "T1", shift=ClockInterval(start=dt.time(8), end=dt.time(14)), break_=lunch("12:00", "13:30", 30)
+    )
+    problem = make_problem([far], [short])
+    plan = solve_checked(problem, solver="insertion")
+    events = Events(now=at("12:30"), visits=(VisitReport(order_id="A", started=at("10:00"), ended=at("13:00")),))
+    replanned_by_all(problem, plan, events)
+    stops = replanned(problem, plan, events).routes[0].stops
+    assert [s.kind for s in stops[-2:]] == [StopKind.BREAK, StopKind.END] and stops[-1].arrival > at("14:00")
 
 
 def test_a_day_resumed_at_its_shift_end_drives_home_in_overtime_as_the_solver_priced_it() -> None:
@@ -385,6 +408,24 @@ def test_sunk_lateness_is_charged_once_for_a_multi_day_job() -> None:
     report = optimizer.check(replan_problem(problem, plan, events), new)
     assert report.ok, str(report)
     assert new.info.solver_objective == pytest.approx(report.objective)
+
+
+def test_a_multi_day_job_reported_done_on_its_first_day_frees_the_next() -> None:
+    """A 15-hour job over Monday and Tuesday, reported done on Monday at 16:55: it
+    finished early, so Tuesday is free for a new order, for every back-end (Tuesday's
+    part stayed, zero minutes long, and the checker found the job too short)."""
+    problem = make_problem([make_order("BIG", duration_min=900)], [make_technician()], days=3)
+    plan = solve_checked(problem, solver="insertion")
+    assert sorted(r.date.day for r in plan.routes if "BIG" in r.order_ids) == [23, 24]
+    events = optimizer.Events(
+        now=at("16:55"),
+        new_orders=[make_order("N", windows=(window("08:00", "10:00", day=1),))],
+        visits=(VisitReport(order_id="BIG", done=True),),
+    )
+    replanned_by_all(problem, plan, events)
+    new = replanned(problem, plan, events)
+    assert [r.date.day for r in new.routes if "BIG" in r.order_ids] == [23]
+    assert [r.date.day for r in new.routes if "N" in r.order_ids] == [24]
 
 
 def test_a_visit_before_now_has_no_lateness_in_a_replan() -> None:

@@ -303,8 +303,10 @@ class _Checker:
                         route,
                         stop.order_id,
                     )
-        day_from, cut = self.availability(route, tech, new, stops[-1], shift_start, latest_end)
-        if stops[-1].arrival > latest_end and new:
+        # the drive home after the fixed stops (with the break the break rule asks for) is no new work
+        works_on = any(s.kind in (StopKind.ORDER, StopKind.PICKUP) for s in new)
+        day_from, cut = self.availability(route, tech, new if works_on else (), stops[-1], shift_start, latest_end)
+        if stops[-1].arrival > latest_end and works_on:
             self.flag(
                 "shift",
                 f"back home at {self.clock(stops[-1].arrival)}, after shift end plus allowed "
@@ -358,7 +360,6 @@ class _Checker:
         if tech.max_travel_min is not None and travelled > round(60 * tech.max_travel_min) + _TOLERANCE_S:
             self.flag("max_travel", f"drives {travelled / 60:.1f} min, at most {tech.max_travel_min:g} a day", route)
         resumes = max([day_from, *([self.now] if self.now else []), *(s.end for s in stops[1:n_fixed])])
-        works_on = any(s.kind in (StopKind.ORDER, StopKind.PICKUP) for s in new)
         self.breaks(route, tech, stops, resumes=resumes, home_early=cut and not works_on)
         overtime = max(0.0, elapsed_s(stops[-1].arrival, shift_end) / 60)
         return travelled, overtime

@@ -108,6 +108,9 @@ class Instance:
     """Seconds of driving the day may take at most (``UNLIMITED``: no limit)."""
     vehicle_busy_before_s: IntArray
     """[V] seconds of driving and work a re-plan's fixed stops already hold that day."""
+    vehicle_cut_short: BoolArray
+    """[V] days an absence ends before shift end plus overtime: without new stops, the
+    technician goes home early and takes no break on the way (the checker's rule)."""
     day_others: IntArray
     """[days] technicians who count for fair days that day without a vehicle (busy 0)."""
     balance_per_s2: float

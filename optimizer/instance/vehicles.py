@@ -72,6 +72,7 @@ class Vehicles:
     vehicle_max_orders: IntArray
     vehicle_max_travel_s: IntArray
     vehicle_busy_before_s: IntArray
+    vehicle_cut_short: BoolArray
     day_others: IntArray
 
     @property
@@ -126,6 +127,7 @@ def compile_vehicles(
     ).reshape(count)
     busy_before = np.zeros(count, dtype=np.int64)
     start_loc = technician.copy()
+    full_end = latest_end.copy()
     for v, (t, _) in enumerate(keys):
         if techs[t].away and working.now_s is None:  # a re-plan narrows below, with ``now``
             shift_start[v], latest_end[v] = working.bounds(techs[t], int(shift_start[v]), int(latest_end[v]))
@@ -145,6 +147,7 @@ def compile_vehicles(
                     max_orders[v] = max(0, max_orders[v] - resume.orders)
                 if max_travel_s[v] != UNLIMITED:
                     max_travel_s[v] = max(0, max_travel_s[v] - round(60 * resume.travel_min))
+    cut_short = latest_end < full_end  # by an absence (the checker's "home early")
     # A day that resumes too late for new work keeps its vehicle (for the drive home
     # after the fixed stops) with an empty working time.
     latest_end = np.maximum(latest_end, shift_start)
@@ -177,6 +180,7 @@ def compile_vehicles(
         vehicle_max_orders=max_orders,
         vehicle_max_travel_s=max_travel_s,
         vehicle_busy_before_s=busy_before,
+        vehicle_cut_short=cut_short,
         day_others=_others(working.problem, keys, resumes),
     )
 

@@ -337,6 +337,7 @@ def arrays(instance: Instance, jobs: list[Run] | None = None) -> dict[str, Any]:
         "waiting_cost_per_min": float(instance.waiting_cost_per_min),
         "balance_per_s2": float(instance.balance_per_s2),
         "vehicle_busy_before_s": ints(instance.vehicle_busy_before_s),
+        "vehicle_cut_short": instance.vehicle_cut_short.astype(np.uint8),
         "day_others": ints(instance.day_others),
         "vehicle_closed": np.isin(np.arange(instance.n_vehicles), instance.closed_days).astype(np.uint8),
         "run_order": ints(np.array([run.order for run in runs], dtype=np.int64)),

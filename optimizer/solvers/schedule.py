@@ -125,8 +125,9 @@ def schedule_route(
     keeps the cheapest schedule (ties: the earliest gap, then a gap before a visit).
 
     A day without ``visits`` is ``None`` (nothing happens), but for a re-plan's day resumed
-    away from home: its drive home is timed like any route, break and overtime included,
-    and its latest end and driving limit do not apply (the fixed stops took it there).
+    away from home: its drive home is timed like any route, break and overtime included
+    (no break where an absence cuts the day short), and its latest end and driving limit
+    do not apply (the fixed stops took it there).
     """
     visits = tuple(int(o) for o in visits)
     if not visits and not instance.resumes_away(vehicle):
@@ -139,6 +140,8 @@ def schedule_route(
         return None  # a break only delays: no schedule with one can be feasible either
     if instance.vehicle_break_duration_s[vehicle] <= 0 or plain.return_s <= instance.vehicle_break_end_s[vehicle]:
         return plain
+    if not visits and instance.vehicle_cut_short[vehicle]:
+        return plain  # going home early after an absence cut the day: no break is due on the way
     gaps = (forward(instance, vehicle, visits, break_gap=gap) for gap in range(len(visits) + 1))
     inside = (
         forward(instance, vehicle, visits, break_gap=k, inside=True)

@@ -98,7 +98,7 @@ double RouteCost::operator()(int vehicle, const int* stops, int n) {
     if (!idle && s.travel + drive > d_.max_travel[vehicle]) return INF;  // nor does it change the driving
     State home = s;
     home.travel += drive;
-    if (d_.break_len[vehicle] <= 0 || back <= d_.break_close[vehicle])
+    if (d_.break_len[vehicle] <= 0 || back <= d_.break_close[vehicle] || (idle && d_.cut_short[vehicle]))
         return total(vehicle, home, back, priced_wait ? std::min(s.slack, s.wait) : 0);
 
     home_ = home;
