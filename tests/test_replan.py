@@ -334,6 +334,22 @@ def test_a_new_order_on_the_way_home_of_a_resumed_day_goes_to_that_technician() 
     assert route.technician_id == "T1"
 
 
+def test_a_day_resuming_at_the_break_windows_close_just_before_an_absence_is_planned_by_every_back_end() -> None:
+    """The morning visit overran until 13:30, the lunch window's close, and the technician
+    is away from 13:40: the 30-minute break cannot end within the day. VROOM refused such
+    a vehicle ("Inconsistent breaks"); every back-end plans the re-plan now."""
+    lunch_break = lunch("12:00", "13:30", 30)
+    problem = make_problem(
+        [make_order("A", windows=(window("09:00", "09:05"),), duration_min=120), make_order("B", lat=49.52)],
+        [make_technician("T1", break_=lunch_break), make_technician("T2", lat=49.53, break_=lunch_break)],
+    )
+    plan = solve_checked(problem, solver="insertion")
+    overran = VisitReport(order_id="A", started=at("09:00"), ended=at("13:30"))
+    away = Unavailable(technician_id="T1", start=at("13:40"))
+    events = Events(now=at("13:30"), visits=(overran,), unavailable=(away,), new_orders=(make_order("N", lat=49.51),))
+    replanned_by_all(problem, plan, events)
+
+
 def test_no_break_is_placed_before_a_day_resumes_in_the_break_window() -> None:
     """A visit under way until 12:11 inside the 12:00-13:30 window: OR-tools and VROOM
     put the break after it, as the scheduler does."""

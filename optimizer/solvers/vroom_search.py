@@ -284,7 +284,10 @@ def _input(instance: Instance, vehicles: np.ndarray, orders: np.ndarray, top: fl
         if loads:
             capacity = instance.vehicle_capacity[v]
             extra["capacity"] = [int(np.floor(capacity * _LOAD_SCALE)) if np.isfinite(capacity) else big]
-        if instance.vehicle_break_duration_s[v] > 0:
+        break_end_s = instance.vehicle_break_start_s[v] + instance.vehicle_break_duration_s[v]
+        # VROOM refuses a break that cannot end within the day (a re-plan resuming in the
+        # break window just before an absence): left out, our scheduler re-times the routes
+        if instance.vehicle_break_duration_s[v] > 0 and break_end_s <= instance.vehicle_latest_end_s[v]:
             extra["breaks"] = [
                 vroom.Break(
                     v + 1,
