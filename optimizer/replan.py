@@ -226,22 +226,23 @@ def _crews_bound(plan: Plan, parts: dict[int, Route]) -> dict[tuple[str, dt.date
 
 
 def _without_parts_after_done(plan: Plan, reports: dict[str, VisitReport], now: dt.datetime) -> Plan:
-    """``plan`` without the days of a multi-day visit that begin after it was reported
-    done (at its reported end, else by ``now``): the job finished early, so those
-    days are free."""
+    """``plan`` without the days of a multi-day visit, but its first, that begin after it
+    was reported done (at its reported end, else by ``now``): the job finished early,
+    so those days are free."""
     done_by = {k: utc(r.ended) if r.ended else now for k, r in reports.items() if r.done}
     days: dict[str, set[dt.date]] = {}
     for route in plan.routes:
         for order_id in set(route.order_ids) & done_by.keys():
             days.setdefault(order_id, set()).add(route.date)
-    finished = {k for k, dates in days.items() if len(dates) > 1}
-    if not finished:
+    first_day = {k: min(dates) for k, dates in days.items() if len(dates) > 1}
+    if not first_day:
         return plan
 
-    def later_part(stop: Stop) -> bool:
-        return stop.order_id in finished and utc(stop.start) >= done_by[stop.order_id]
+    def later_part(route: Route, stop: Stop) -> bool:  # the first day's part stays: the job was done
+        order_id = stop.order_id or ""
+        return order_id in first_day and route.date > first_day[order_id] and utc(stop.start) >= done_by[order_id]
 
-    routes = [r.model_copy(update={"stops": tuple(s for s in r.stops if not later_part(s))}) for r in plan.routes]
+    routes = [r.model_copy(update={"stops": tuple(s for s in r.stops if not later_part(r, s))}) for r in plan.routes]
     return plan.model_copy(update={"routes": tuple(routes)})
 
 

@@ -296,8 +296,14 @@ def test_a_visit_overrunning_into_the_shift_end_still_takes_the_break_on_the_way
     plan = solve_checked(problem, solver="insertion")
     events = Events(now=at("12:30"), visits=(VisitReport(order_id="A", started=at("10:00"), ended=at("13:00")),))
     replanned_by_all(problem, plan, events)
-    stops = replanned(problem, plan, events).routes[0].stops
+    new = replanned(problem, plan, events)
+    stops = new.routes[0].stops
     assert [s.kind for s in stops[-2:]] == [StopKind.BREAK, StopKind.END] and stops[-1].arrival > at("14:00")
+    # but the way home is the drive after the break: coming home hours later is flagged
+    late = stops[-1].model_copy(update={"arrival": at("22:00"), "start": at("22:00"), "end": at("22:00")})
+    dawdled = new.model_copy(update={"routes": (new.routes[0].model_copy(update={"stops": (*stops[:-1], late)}),)})
+    report = optimizer.check(replan_problem(problem, plan, events), dawdled)
+    assert any(v.kind == "shift" and "nothing new after the fixed stops" in v.message for v in report.violations)
 
 
 def test_a_day_resumed_at_its_shift_end_drives_home_in_overtime_as_the_solver_priced_it() -> None:
@@ -442,6 +448,31 @@ def test_a_multi_day_job_reported_done_on_its_first_day_frees_the_next() -> None
     new = replanned(problem, plan, events)
     assert [r.date.day for r in new.routes if "BIG" in r.order_ids] == [23]
     assert [r.date.day for r in new.routes if "N" in r.order_ids] == [24]
+
+
+def test_a_multi_day_job_reported_done_before_its_first_day_is_not_planned_again() -> None:
+    """Planned Tuesday and Wednesday, reported done on Monday evening: its first day's
+    part stays as the record of the visit; it is neither planned again nor left out."""
+    big = make_order("BIG", duration_min=900, windows=(window("08:00", "09:00", day=1),))
+    problem = make_problem([big], [make_technician()], days=3)
+    plan = solve_checked(problem, solver="insertion")
+    assert sorted(r.date.day for r in plan.routes if "BIG" in r.order_ids) == [24, 25]
+    events = optimizer.Events(now=at("16:55"), visits=(VisitReport(order_id="BIG", done=True),))
+    replanned_by_all(problem, plan, events)
+    new = replanned(problem, plan, events)
+    assert [r.date.day for r in new.routes if "BIG" in r.order_ids] == [24] and not new.unplanned
+
+
+def test_a_three_day_job_reported_done_on_its_second_day_is_done() -> None:
+    """A job of three days reported done on Tuesday at 15:00: Wednesday is free, and the
+    two days worked are history, shorter than planned (the checker found the job too
+    short for every back-end)."""
+    problem = make_problem([make_order("BIG", duration_min=1300)], [make_technician()], days=3)
+    plan = solve_checked(problem, solver="insertion")
+    assert sorted(r.date.day for r in plan.routes if "BIG" in r.order_ids) == [23, 24, 25]
+    events = optimizer.Events(now=at("15:00", day=1), visits=(VisitReport(order_id="BIG", done=True),))
+    replanned_by_all(problem, plan, events)
+    assert [r.date.day for r in replanned(problem, plan, events).routes if "BIG" in r.order_ids] == [23, 24]
 
 
 def test_a_visit_before_now_has_no_lateness_in_a_replan() -> None:

@@ -303,10 +303,12 @@ class _Checker:
                         route,
                         stop.order_id,
                     )
-        # the drive home after the fixed stops (with the break the break rule asks for) is no new work
         works_on = any(s.kind in (StopKind.ORDER, StopKind.PICKUP) for s in new)
-        day_from, cut = self.availability(route, tech, new if works_on else (), stops[-1], shift_start, latest_end)
-        if stops[-1].arrival > latest_end and works_on:
+        # after fixed stops and nothing new, the way home (with the break the break rule
+        # asks for) is no new work: it is bounded by the drive instead (going_home below)
+        going_home = n_fixed > 0 and not works_on
+        day_from, cut = self.availability(route, tech, () if going_home else new, stops[-1], shift_start, latest_end)
+        if stops[-1].arrival > latest_end and new and not going_home:
             self.flag(
                 "shift",
                 f"back home at {self.clock(stops[-1].arrival)}, after shift end plus allowed "
@@ -361,6 +363,8 @@ class _Checker:
             self.flag("max_travel", f"drives {travelled / 60:.1f} min, at most {tech.max_travel_min:g} a day", route)
         resumes = max([day_from, *([self.now] if self.now else []), *(s.end for s in stops[1:n_fixed])])
         self.breaks(route, tech, stops, resumes=resumes, home_early=cut and not works_on)
+        if going_home:
+            self.straight_home(route, new, stops[-1], resumes)
         overtime = max(0.0, elapsed_s(stops[-1].arrival, shift_end) / 60)
         return travelled, overtime
 
@@ -429,7 +433,11 @@ class _Checker:
                 f"{day_min:g} min",
                 order=order.id,
             )
-        if self.service_s[order.id] < self.needed_s(order, tech) - _TOLERANCE_S:
+        fixed = [self.fixed.get((r.technician_id, r.date)) for r in routes]
+        history = all(prefix is not None and order.id in prefix.order_ids for prefix in fixed)
+        if (
+            not history and self.service_s[order.id] < self.needed_s(order, tech) - _TOLERANCE_S
+        ):  # a job done early is done
             self.flag(
                 "duration",
                 f"multi-day service of {self.service_s[order.id] / 60:.1f} min, "
@@ -655,6 +663,20 @@ class _Checker:
                     f"{depot.id} lends {tool!r} to {len(technicians)} technicians ({', '.join(sorted(technicians))}), "
                     f"it has {copies}",
                 )
+
+    def straight_home(self, route: Route, breaks: tuple[Stop, ...], end: Stop, resumes: dt.datetime) -> None:
+        """A day with nothing new after its fixed stops goes home when it ``resumes``: it
+        arrives after its drive (stated on ``end``) and ``breaks``, not later."""
+        drive = dt.timedelta(minutes=end.travel_min)
+        paused = dt.timedelta(seconds=sum(elapsed_s(b.end, b.start) for b in breaks))
+        home_by = max([resumes + drive + paused, *(utc(b.end) + drive for b in breaks)])
+        if elapsed_s(end.arrival, home_by) > _TOLERANCE_S:
+            self.flag(
+                "shift",
+                f"back home at {self.clock(end.arrival)} with nothing new after the fixed stops, "
+                f"where the drive home brings the technician back by {self.clock(home_by)}",
+                route,
+            )
 
     def fixed_prefix(self, route: Route, stops: tuple[Stop, ...]) -> int:
         """How many of the route's first stops are its fixed stops (0 if it has none);
