@@ -99,9 +99,10 @@ def replan_problem(
     deadline, now stated as its ``due``) and its :class:`~optimizer.models.Progress`
     (fixed stops, unavailable technicians, promised visits, pickups still to come).
     A multi-day visit is a commitment: every day of it stays as planned (fixed), but
-    for the days after it was reported done, which are free; an interrupting break stays
-    with its visit. Cancelling an order cancels the orders
-    that follow it (``after``) and are not under way or done.
+    for the days after it was reported done, which are free; reports on it apply to its
+    last day's part (the day they are given on); an interrupting break stays with its
+    visit. Cancelling an order cancels the orders that follow it (``after``) and are not
+    under way or done.
     Errors name the events as ``source`` (e.g. the events file); ``travel`` is the
     provider the plan was made with (default: the problem's great-circle model)."""
     _check_references(problem, plan, events, source)
@@ -117,6 +118,7 @@ def replan_problem(
     }
     provider = travel or travel_provider(problem.travel)
     plan = _without_parts_after_done(plan, reports, now)
+    reported_day = {o: r.date for r in plan.routes for o in r.order_ids}  # a multi-day visit's last (_check_reports)
     commitments = _multi_day_ends(plan)
     parts: dict[int, Route] = {}
     for _ in range(4):  # a crew visit one member is bound to binds them all: then again
@@ -131,8 +133,9 @@ def replan_problem(
                 end for end in commitments.get((route.technician_id, route.date), []) if all(end <= a for a in away)
             ]
             cutoff = max([min([now, *away]), *kept])
+            on_day = {o: r for o, r in reports.items() if reported_day.get(o) == route.date}
             part = _fixed_part(
-                route, now=now, cutoff=cutoff, en_route=all(start > now for start in away), reports=reports
+                route, now=now, cutoff=cutoff, en_route=all(start > now for start in away), reports=on_day
             )
             if part is not None:
                 parts[k] = part

@@ -475,6 +475,24 @@ def test_a_three_day_job_reported_done_on_its_second_day_is_done() -> None:
     assert [r.date.day for r in replanned(problem, plan, events).routes if "BIG" in r.order_ids] == [23, 24]
 
 
+def test_days_before_now_keep_their_own_dates_in_a_replan() -> None:
+    """A job over Tuesday and Wednesday reported done on Wednesday at 10:00, re-planned at
+    11:00: Monday's and Tuesday's routes end on their own days (Monday's drive home left
+    at Wednesday's 'now', 3,600 minutes of overtime; Tuesday's part took Wednesday's
+    reported end)."""
+    problem = make_problem(
+        [make_order("BIG", duration_min=900), make_order("X", lat=49.52)], [make_technician()], days=3
+    )
+    plan = solve_checked(problem, solver="insertion")
+    assert sorted(r.date.day for r in plan.routes if "BIG" in r.order_ids) == [24, 25]
+    done = VisitReport(order_id="BIG", done=True, ended=at("10:00", day=2))
+    events = optimizer.Events(now=at("11:00", day=2), visits=(done,))
+    replanned_by_all(problem, plan, events)
+    new = replanned(problem, plan, events)
+    assert all(s.end.astimezone(ZoneInfo(problem.tz)).date() == r.date for r in new.routes for s in r.stops)
+    assert new.kpis.overtime_min == 0
+
+
 def test_a_visit_before_now_has_no_lateness_in_a_replan() -> None:
     """A visit done late before ``now`` is history: no (negative) lateness term."""
     order = make_order("A", due=at("09:00"), windows=(window("09:30", "09:31"),))

@@ -108,9 +108,14 @@ class Instance:
     """Seconds of driving the day may take at most (``UNLIMITED``: no limit)."""
     vehicle_busy_before_s: IntArray
     """[V] seconds of driving and work a re-plan's fixed stops already hold that day."""
-    vehicle_cut_short: BoolArray
-    """[V] days an absence ends before shift end plus overtime: without new stops, the
-    technician goes home early and takes no break on the way (the checker's rule)."""
+    vehicle_home_early: BoolArray
+    """[V] re-plan days whose working time an absence ends before shift end plus
+    overtime, or that ended before ``now``: without new stops, the technician takes no
+    break on the way home (the checker's rule)."""
+    vehicle_home_from_s: IntArray
+    """[V] when a re-plan's day resumed away from home leaves for home if it gets no new
+    stop: its shift start (``now`` or the end of its fixed stops, the later), but where
+    its working time ended before ``now``, the end of its fixed stops (that is history)."""
     day_others: IntArray
     """[days] technicians who count for fair days that day without a vehicle (busy 0)."""
     balance_per_s2: float

@@ -72,7 +72,8 @@ class Vehicles:
     vehicle_max_orders: IntArray
     vehicle_max_travel_s: IntArray
     vehicle_busy_before_s: IntArray
-    vehicle_cut_short: BoolArray
+    vehicle_home_early: BoolArray
+    vehicle_home_from_s: IntArray
     day_others: IntArray
 
     @property
@@ -128,6 +129,7 @@ def compile_vehicles(
     busy_before = np.zeros(count, dtype=np.int64)
     start_loc = technician.copy()
     full_end = latest_end.copy()
+    resumed_s = np.full(count, -1, dtype=np.int64)  # when a resumed day's fixed stops end
     for v, (t, _) in enumerate(keys):
         if techs[t].away and working.now_s is None:  # a re-plan narrows below, with ``now``
             shift_start[v], latest_end[v] = working.bounds(techs[t], int(shift_start[v]), int(latest_end[v]))
@@ -139,6 +141,7 @@ def compile_vehicles(
             shift_start[v], latest_end[v] = working.bounds(techs[t], int(shift_start[v]), int(latest_end[v]))
             shift_start[v] = max(shift_start[v], free_s)
             if resume is not None:
+                resumed_s[v] = axis.seconds_from(resume.at)
                 start_loc[v] = loc_of[(techs[t].id, problem.dates[d])]
                 busy_before[v] = resume.busy_s
                 if resume.break_taken:
@@ -147,7 +150,10 @@ def compile_vehicles(
                     max_orders[v] = max(0, max_orders[v] - resume.orders)
                 if max_travel_s[v] != UNLIMITED:
                     max_travel_s[v] = max(0, max_travel_s[v] - round(60 * resume.travel_min))
-    cut_short = latest_end < full_end  # by an absence (the checker's "home early")
+    # without new stops: a day ended before now went home after its fixed stops (history)
+    over = (resumed_s >= 0) & (latest_end <= (working.now_s or 0))
+    home_from = np.where(over, resumed_s, np.maximum(shift_start, resumed_s))
+    home_early = (latest_end < full_end) | over  # by an absence (the checker's "home early"), or over
     # A day that resumes too late for new work keeps its vehicle (for the drive home
     # after the fixed stops) with an empty working time.
     latest_end = np.maximum(latest_end, shift_start)
@@ -180,7 +186,8 @@ def compile_vehicles(
         vehicle_max_orders=max_orders,
         vehicle_max_travel_s=max_travel_s,
         vehicle_busy_before_s=busy_before,
-        vehicle_cut_short=cut_short,
+        vehicle_home_early=home_early,
+        vehicle_home_from_s=home_from,
         day_others=_others(working.problem, keys, resumes),
     )
 

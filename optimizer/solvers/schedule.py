@@ -140,7 +140,7 @@ def schedule_route(
         return None  # a break only delays: no schedule with one can be feasible either
     if instance.vehicle_break_duration_s[vehicle] <= 0 or plain.return_s <= instance.vehicle_break_end_s[vehicle]:
         return plain
-    if not visits and instance.vehicle_cut_short[vehicle]:
+    if not visits and instance.vehicle_home_early[vehicle]:
         return plain  # going home early after an absence cut the day: no break is due on the way
     gaps = (forward(instance, vehicle, visits, break_gap=gap) for gap in range(len(visits) + 1))
     inside = (
@@ -172,7 +172,8 @@ def _forward(
     """One forward pass with the break in gap ``break_gap`` (or none), or with
     ``inside`` during visit ``break_gap``."""
     home = int(instance.vehicle_end_loc[vehicle])
-    shift_start = int(instance.vehicle_shift_start_s[vehicle])
+    # a day without new stops leaves for home when it may (see Instance.vehicle_home_from_s)
+    shift_start = int((instance.vehicle_shift_start_s if visits else instance.vehicle_home_from_s)[vehicle])
     break_open = int(instance.vehicle_break_start_s[vehicle])
     break_close = int(instance.vehicle_break_end_s[vehicle])
     break_len = int(instance.vehicle_break_duration_s[vehicle])

@@ -98,7 +98,8 @@ fs::Data make_data(const nb::dict& a) {
     d.waiting_per_min = scalar<double>(a, "waiting_cost_per_min");
     d.balance_per_s2 = scalar<double>(a, "balance_per_s2");
     d.busy_before = column<int64_t>(a, "vehicle_busy_before_s");
-    d.cut_short = column<uint8_t>(a, "vehicle_cut_short");
+    d.home_early = column<uint8_t>(a, "vehicle_home_early");
+    d.home_from = column<int64_t>(a, "vehicle_home_from_s");
     d.day_others = column<int64_t>(a, "day_others");
     d.run_order = column<int64_t>(a, "run_order");
     d.run_first = column<int64_t>(a, "run_first");
@@ -115,7 +116,7 @@ fs::Data make_data(const nb::dict& a) {
          d.kind_from.size() == S && d.kind_available.size() == S * P && d.vehicle_day.size() == V &&
          d.vehicle_technician.size() == V && d.duration.size() == T * O && d.preferred.size() == T * O &&
          d.preferred_miss.size() == O && d.unbroken.size() == O && d.max_orders.size() == V && d.max_travel.size() == V &&
-         d.busy_before.size() == V && d.cut_short.size() == V && d.day_others.size() == (size_t)d.n_days;
+         d.busy_before.size() == V && d.home_early.size() == V && d.home_from.size() == V && d.day_others.size() == (size_t)d.n_days;
     for (const auto* column : {&d.order_duration, &d.order_n_windows, &d.order_due, &d.promised_vehicle, &d.promised_s})
         ok = ok && column->size() == O;
     for (const auto* column : {&d.order_late_base, &d.order_sunk, &d.order_unplanned, &d.order_load, &d.reassign_cost,

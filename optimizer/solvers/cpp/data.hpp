@@ -58,7 +58,8 @@ struct Data {
     std::vector<int64_t> max_travel; // [V] seconds a day may drive
     std::vector<uint8_t> compatible; // [V * O]
     std::vector<uint8_t> closed;     // [V] takes no stop at all, pickups included (a multi-day visit planned outside)
-    std::vector<uint8_t> cut_short;  // [V] an absence ends the day early: without new stops, no break on the way home
+    std::vector<uint8_t> home_early;  // [V] without new stops, no break on the way home (an absence ends the day early, or it ended before now)
+    std::vector<int64_t> home_from;   // [V] when a day resumed away from home leaves for home without new stops
 
     // parts and tools: route stops n_orders + k are depot pickups of kind k (a depot,
     // from the start or from a delivery's arrival on)

@@ -75,7 +75,7 @@ double RouteCost::operator()(int vehicle, const int* stops, int n) {
     // The schedule without a break; its state before each stop is also the state of a
     // schedule with the break in a later gap.
     const bool priced_wait = d_.waiting_per_min > 0;
-    State s{d_.vehicle_start_loc[vehicle], d_.shift_start[vehicle], 0.0, 0, 0, INT64_MAX};
+    State s{d_.vehicle_start_loc[vehicle], idle ? d_.home_from[vehicle] : d_.shift_start[vehicle], 0.0, 0, 0, INT64_MAX};
     for (int i = 0; i < n; ++i) {
         prefix_[i] = s;
         int order = stops[i];
@@ -98,7 +98,7 @@ double RouteCost::operator()(int vehicle, const int* stops, int n) {
     if (!idle && s.travel + drive > d_.max_travel[vehicle]) return INF;  // nor does it change the driving
     State home = s;
     home.travel += drive;
-    if (d_.break_len[vehicle] <= 0 || back <= d_.break_close[vehicle] || (idle && d_.cut_short[vehicle]))
+    if (d_.break_len[vehicle] <= 0 || back <= d_.break_close[vehicle] || (idle && d_.home_early[vehicle]))
         return total(vehicle, home, back, priced_wait ? std::min(s.slack, s.wait) : 0);
 
     home_ = home;
