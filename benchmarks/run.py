@@ -85,8 +85,7 @@ def checked(bench: Benchmark, routes: list[list[int]]) -> tuple[float, bool]:
 def ours(bench: Benchmark, seconds: float, seed: int) -> list[list[int]]:
     """Our engine's routes (customer numbers), default back-end."""
     problem, travel = to_problem(bench)
-    plan = optimizer.solve(problem, time_limit=seconds, seed=seed, travel=travel)
-    return [[int(o) for o in route.order_ids] for route in plan.routes]
+    return _customers(optimizer.solve(problem, time_limit=seconds, seed=seed, travel=travel))
 
 
 def before(python: Path, bench: Benchmark, seconds: float, seed: int) -> list[list[int]]:
@@ -97,6 +96,11 @@ def before(python: Path, bench: Benchmark, seconds: float, seed: int) -> list[li
     if plan is None:
         return []
     assert isinstance(plan, optimizer.Plan)
+    return _customers(plan)
+
+
+def _customers(plan: optimizer.Plan) -> list[list[int]]:
+    """A plan's routes as customer numbers (the benchmark's order ids)."""
     return [[int(o) for o in route.order_ids] for route in plan.routes]
 
 

@@ -118,7 +118,7 @@ def replan_problem(
     }
     provider = travel or travel_provider(problem.travel)
     plan = _without_parts_after_done(plan, reports, now)
-    reported_day = {o: r.date for r in plan.routes for o in r.order_ids}  # a multi-day visit's last (_check_reports)
+    reported_day = _visit_days(plan)
     commitments = _multi_day_ends(plan)
     parts: dict[int, Route] = {}
     for _ in range(4):  # a crew visit one member is bound to binds them all: then again
@@ -389,10 +389,16 @@ def _check_references(problem: Problem, plan: Plan, events: Events, source: str)
         raise InvalidProblemError(issues)
 
 
+def _visit_days(plan: Plan) -> dict[str, dt.date]:
+    """The day each visited order is planned on, the day its reports are given on (a
+    multi-day visit's last)."""
+    return {o: r.date for r in plan.routes for o in r.order_ids}
+
+
 def _check_reports(problem: Problem, plan: Plan, events: Events, source: str) -> None:
     """Reported times fit ``now`` and the day the visit is planned on; raises listing
     every report that does not."""
-    day_of = {o: r.date for r in plan.routes for o in r.order_ids}
+    day_of = _visit_days(plan)
     now = utc(events.now)
     issues = []
     for report in events.visits:

@@ -433,11 +433,10 @@ class _Checker:
                 f"{day_min:g} min",
                 order=order.id,
             )
+        # every day of it a fixed stop: history, and a job reported done early is done
         fixed = [self.fixed.get((r.technician_id, r.date)) for r in routes]
         history = all(prefix is not None and order.id in prefix.order_ids for prefix in fixed)
-        if (
-            not history and self.service_s[order.id] < self.needed_s(order, tech) - _TOLERANCE_S
-        ):  # a job done early is done
+        if not history and self.service_s[order.id] < self.needed_s(order, tech) - _TOLERANCE_S:
             self.flag(
                 "duration",
                 f"multi-day service of {self.service_s[order.id] / 60:.1f} min, "

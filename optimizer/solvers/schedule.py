@@ -126,8 +126,8 @@ def schedule_route(
 
     A day without ``visits`` is ``None`` (nothing happens), but for a re-plan's day resumed
     away from home: its drive home is timed like any route, break and overtime included
-    (no break where an absence cuts the day short), and its latest end and driving limit
-    do not apply (the fixed stops took it there).
+    (leaving at ``Instance.vehicle_home_from_s``; no break where ``vehicle_home_early``),
+    and its latest end and driving limit do not apply (the fixed stops took it there).
     """
     visits = tuple(int(o) for o in visits)
     if not visits and not instance.resumes_away(vehicle):
@@ -141,7 +141,7 @@ def schedule_route(
     if instance.vehicle_break_duration_s[vehicle] <= 0 or plain.return_s <= instance.vehicle_break_end_s[vehicle]:
         return plain
     if not visits and instance.vehicle_home_early[vehicle]:
-        return plain  # going home early after an absence cut the day: no break is due on the way
+        return plain  # an absence cut the day short, or it is over: no break is due on the way home
     gaps = (forward(instance, vehicle, visits, break_gap=gap) for gap in range(len(visits) + 1))
     inside = (
         forward(instance, vehicle, visits, break_gap=k, inside=True)
