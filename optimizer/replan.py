@@ -12,7 +12,9 @@ What is fixed at ``events.now`` (history, kept exactly):
 * the stop a technician is driving to (and a break planned on the way): they left
   the previous stop before now and they are available now;
 * for a technician unavailable from some time on, only stops started before that time
-  (a visit under way is finished; then they drive home).
+  (a visit under way is finished; then they drive home);
+* a crew visit only as a whole: where a member cannot be held to it (away before it
+  begins, or reported at another visit then), it is planned anew.
 
 Everything else is open: the orders no fixed stop serves and the new orders. The
 visits of the plan that are not fixed are *promised* (the customer was told the
@@ -144,6 +146,7 @@ def replan_problem(
             break
         for key, ends in bound.items():
             commitments.setdefault(key, []).extend(ends)
+    parts = _without_broken_crews(parts, set(_crews_split(plan, parts)))
     fixed = [_restated(part, places, provider) for _, part in sorted(parts.items())]
     served = {o for route in fixed for o in route.order_ids}
     issues = [
@@ -210,22 +213,39 @@ def _crews_bound(plan: Plan, parts: dict[int, Route]) -> dict[tuple[str, dt.date
     """For each technician-day with a member's stop of a crew visit that another member
     is already bound to (a fixed stop: under way, or driven to) but it is not, when that
     stop ends: the crew visit is kept whole, as it was planned."""
+    ends: dict[tuple[str, dt.date], list[dt.datetime]] = {}
+    for visits in _crews_split(plan, parts).values():
+        for route, stop, held in visits:
+            if not held:
+                ends.setdefault((route.technician_id, route.date), []).append(utc(stop.end))
+    return ends
+
+
+def _crews_split(plan: Plan, parts: dict[int, Route]) -> dict[str, list[tuple[Route, Stop, bool]]]:
+    """Each crew visit that some members are bound to (a fixed stop in ``parts``) and
+    others are not: its members' route, stop and whether they are bound."""
     fixed = {(k, s.order_id) for k, part in parts.items() for s in part.stops if s.kind is StopKind.ORDER}
     members: dict[str, list[tuple[int, Route, Stop]]] = {}
     for k, route in enumerate(plan.routes):
         for stop in route.stops:
             if stop.kind is StopKind.ORDER and stop.order_id:
                 members.setdefault(stop.order_id, []).append((k, route, stop))
-    ends: dict[tuple[str, dt.date], list[dt.datetime]] = {}
+    split = {}
     for order_id, visits in members.items():
-        if not any(stop.helper for _, _, stop in visits):
-            continue
         bound = [(k, order_id) in fixed for k, _, _ in visits]
-        if any(bound) and not all(bound):
-            for (_, route, stop), held in zip(visits, bound):
-                if not held:
-                    ends.setdefault((route.technician_id, route.date), []).append(utc(stop.end))
-    return ends
+        if any(stop.helper for _, _, stop in visits) and any(bound) and not all(bound):
+            split[order_id] = [(route, stop, held) for (_, route, stop), held in zip(visits, bound)]
+    return split
+
+
+def _without_broken_crews(parts: dict[int, Route], broken: set[str]) -> dict[int, Route]:
+    """``parts`` without the stops of the ``broken`` crew visits: a member cannot be
+    held to one (away before it begins, or reported at another visit then), so it did
+    not take place as planned; no member reported it, and it is planned anew."""
+    return {
+        k: part.model_copy(update={"stops": tuple(s for s in part.stops if s.order_id not in broken)})
+        for k, part in parts.items()
+    }
 
 
 def _without_parts_after_done(plan: Plan, reports: dict[str, VisitReport], now: dt.datetime) -> Plan:

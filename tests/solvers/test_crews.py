@@ -11,6 +11,7 @@ import pytest
 
 import optimizer
 from optimizer.models import Events, Plan
+from optimizer.replan import replan_problem
 
 from conftest import at, make_order, make_problem, make_technician, reasons, replanned, solve_checked, window
 
@@ -176,6 +177,53 @@ def test_a_crew_one_member_drives_to_stays_whole_in_a_replan() -> None:
     plan = solve_checked(problem)
     new = replanned(problem, plan, Events(now=at("09:00")))
     assert members(new, "E") == members(plan, "E")
+
+
+def test_a_crew_one_member_drives_to_is_planned_anew_when_the_other_falls_ill() -> None:
+    """E between 09:30 and 12:00: T2 (40 minutes away) is on the road to it at 09:00
+    when T1 falls ill. T2 is no longer held to E (a reviewer's fuzzer found his stop
+    kept and E with a crew of one); E is planned anew, with T3 where there is one (T2
+    then starts again from his last fixed place, home)."""
+    from optimizer.models import Unavailable
+
+    technicians = [
+        make_technician("T1", skills={"elevator": 1}),
+        make_technician("T2", skills={"elevator": 1}, lat=49.70, lon=8.47),
+        make_technician("T3", skills={"elevator": 1}, lat=49.47, lon=8.45),
+    ]
+    order = make_order("E", duration_min=60, crew=2, crew_skills={"elevator": 1}, windows=(window("09:30", "12:00"),))
+    problem = make_problem([order], technicians[:2])
+    plan = solve_checked(problem)
+    assert {t for t, *_ in members(plan, "E")} == {"T1", "T2"} and members(plan, "E")[0][1] == at("09:30")
+    ill = Events(now=at("09:00"), unavailable=(Unavailable(technician_id="T1", start=at("09:00")),))
+    fixed = replan_problem(problem, plan, ill).progress
+    assert fixed is not None and "E" not in fixed.fixed_order_ids()
+    assert members(replanned(problem, plan, ill), "E") == []
+    with_t3 = problem.with_changes(add_technicians=technicians[2:])
+    again = members(replanned(with_t3, plan, ill), "E")
+    assert {t for t, *_ in again} == {"T2", "T3"} and again[0][1:3] == again[1][1:3]
+
+
+def test_a_crew_visit_a_member_was_reported_away_from_is_planned_anew() -> None:
+    """T1 does A from 08:30, then E with T2 at 09:30. At 12:00 A is reported done at
+    10:00: T1 was not at E when it was to begin, so E did not take place as planned
+    (T2's stop of it is not history either) and is planned again after 12:00 (a
+    reviewer's fuzzer found T2's stop kept and E with a crew of one)."""
+    from optimizer.models import VisitReport
+
+    technicians = [make_technician("T1", skills={"elevator": 1}), make_technician("T2", skills={"elevator": 1})]
+    orders = [
+        make_order("A", windows=(window("08:30", "08:30"),), technician="T1"),
+        make_order("E", duration_min=60, crew=2, crew_skills={"elevator": 1}, windows=(window("09:30", "16:00"),)),
+    ]
+    problem = make_problem(orders, technicians)
+    plan = solve_checked(problem)
+    assert members(plan, "E")[0][1] < at("10:00")
+    events = Events(now=at("12:00"), visits=(VisitReport(order_id="A", ended=at("10:00"), done=True),))
+    progress = replan_problem(problem, plan, events).progress
+    assert progress is not None and progress.fixed_order_ids() == {"A"}
+    again = members(replanned(problem, plan, events), "E")
+    assert {t for t, *_ in again} == {"T1", "T2"} and again[0][1] >= at("12:00")
 
 
 def test_a_technician_away_during_a_multi_day_job_keeps_only_what_was_done() -> None:
