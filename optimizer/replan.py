@@ -8,7 +8,8 @@ What is fixed at ``events.now`` (history, kept exactly):
 
 * a technician's start, once they have left home;
 * every stop that started before now, with the times reported for it (a visit under
-  way ends at its reported end, else at its planned length from its start);
+  way ends at its reported end, else at its planned length from its start; one done
+  without a time is taken to have ended by now, see :func:`_timed`);
 * the stop a technician is driving to (and a break planned on the way): they left
   the previous stop before now and they are available now;
 * for a technician unavailable from some time on, only stops started before that time
@@ -49,7 +50,7 @@ from optimizer.models import (
 from optimizer.models.events import VisitReport
 from optimizer.models.objective import due_of, sla_anchor
 from optimizer.models.order import with_followers
-from optimizer.models.progress import PlannedPickup
+from optimizer.models.progress import PlannedPickup, Unavailable
 from optimizer.models.settings import REPLAN_TIME_LIMIT_S
 from optimizer.solve import solve, with_options
 from optimizer.solvers import Solver
@@ -119,7 +120,9 @@ def replan_problem(
         **{("home", t.id): t for t in problem.technicians},
     }
     provider = travel or travel_provider(problem.travel)
-    plan = _without_parts_after_done(plan, reports, now)
+    done_by = _done_by(plan, reports, unavailable, now)
+    plan = _without_parts_after_done(plan, done_by)
+    reports = _timed(plan, reports, done_by, problem.zone)
     reported_day = _visit_days(plan)
     commitments = _multi_day_ends(plan)
     parts: dict[int, Route] = {}
@@ -248,11 +251,68 @@ def _without_broken_crews(parts: dict[int, Route], broken: set[str]) -> dict[int
     }
 
 
-def _without_parts_after_done(plan: Plan, reports: dict[str, VisitReport], now: dt.datetime) -> Plan:
+def _last_parts(plan: Plan, order_ids: set[str]) -> dict[str, list[tuple[Route, int]]]:
+    """For each of ``order_ids`` the plan visits, its members' stops (route, index) on
+    the last day it is visited (a crew's several, a multi-day visit's last part)."""
+    parts: dict[str, list[tuple[Route, int]]] = {}
+    for route in sorted(plan.routes, key=lambda r: r.date):
+        for k, stop in enumerate(route.stops):
+            if stop.kind is StopKind.ORDER and stop.order_id in order_ids:
+                known = parts.setdefault(stop.order_id, [])
+                if known and known[0][0].date < route.date:
+                    known.clear()
+                known.append((route, k))
+    return parts
+
+
+def _done_by(
+    plan: Plan, reports: dict[str, VisitReport], unavailable: tuple[Unavailable, ...], now: dt.datetime
+) -> dict[str, dt.datetime]:
+    """When each visit reported done was over: at its reported end; without one, by
+    ``now``, or by the start of an absence of a member during its last day's part (the
+    technician was away then: it was done before)."""
+    done = {k for k, r in reports.items() if r.done and r.ended is None}
+    done_by = {k: utc(r.ended) for k, r in reports.items() if r.done and r.ended is not None}
+    for order_id, members in _last_parts(plan, done).items():
+        away = [
+            utc(u.start)
+            for route, k in members
+            for u in unavailable
+            if u.technician_id == route.technician_id
+            and utc(u.start) < min(now, utc(route.stops[k].end))
+            and (u.end is None or utc(u.end) > utc(route.stops[k].start))
+        ]
+        done_by[order_id] = min([now, *away])
+    return done_by
+
+
+def _timed(
+    plan: Plan, reports: dict[str, VisitReport], done_by: dict[str, dt.datetime], zone: dt.tzinfo
+) -> dict[str, VisitReport]:
+    """``reports`` with the times a visit reported done without them is taken to have
+    had: begun as planned and over by ``done_by`` (its planned end, if earlier); done
+    before it was planned to begin, that day, its planned length before ``done_by``, but
+    not before the members' stops before it ended. One done on an earlier day than
+    planned keeps its planned start."""
+    timeless = {k for k, r in reports.items() if r.done and r.started is None and r.ended is None}
+    timed = dict(reports)
+    for order_id, members in _last_parts(plan, timeless).items():
+        route, k = members[0]
+        stop = route.stops[k]
+        end = min(utc(stop.end), done_by[order_id])
+        if utc(stop.start) < end:
+            timed[order_id] = reports[order_id].model_copy(update={"ended": end})
+        elif end.astimezone(zone).date() == route.date:
+            before = [utc(s.end) for r, j in members for s in r.stops[:j] if utc(s.end) <= end]
+            start = max([end - (utc(stop.end) - utc(stop.start)), *before])
+            timed[order_id] = reports[order_id].model_copy(update={"started": start, "ended": end})
+    return timed
+
+
+def _without_parts_after_done(plan: Plan, done_by: dict[str, dt.datetime]) -> Plan:
     """``plan`` without the days of a multi-day visit, but its first, that begin after it
-    was reported done (at its reported end, else by ``now``): the job finished early,
-    so those days are free."""
-    done_by = {k: utc(r.ended) if r.ended else now for k, r in reports.items() if r.done}
+    was over (``done_by``, see :func:`_done_by`): the job finished early, so those days
+    are free."""
     days: dict[str, set[dt.date]] = {}
     for route in plan.routes:
         for order_id in set(route.order_ids) & done_by.keys():

@@ -146,6 +146,29 @@ def test_a_visit_reported_done_early_frees_the_technician() -> None:
     assert again[second.order_id].start <= second.start
 
 
+def test_a_visit_reported_done_before_its_planned_start_frees_the_technician() -> None:
+    """B was planned at 15:00 and is reported done, without a time, at 11:00: it took
+    place just before, after A, and new work starts at 11:00 (B stayed at 15:00, zero
+    minutes long, and the technician waited for it until 15:00)."""
+    orders = [
+        make_order("A", windows=(window("09:00", "09:00"),)),
+        make_order("B", windows=(window("15:00", "15:00"),)),
+    ]
+    problem = make_problem(orders, [make_technician()])
+    plan = solve_checked(problem)
+    events = Events(
+        now=at("11:00"), visits=(VisitReport(order_id="B", done=True),), new_orders=(make_order("N", lat=49.51),)
+    )
+    progress = replan_problem(problem, plan, events).progress
+    assert progress is not None
+    assert [(s.order_id, s.start, s.end) for s in progress.fixed[0].stops[1:]] == [
+        ("A", at("09:00"), at("10:00")),
+        ("B", at("10:00"), at("11:00")),
+    ]
+    new = replanned(problem, plan, events)
+    assert {s.order_id: s.start for s in new.routes[0].stops}["N"] < at("11:30")
+
+
 def test_cancelled_orders_leave_and_pins_hold() -> None:
     """A cancelled order is gone from the plan; a pinned order goes to its technician at its time."""
     orders = [make_order("KEEP"), make_order("VOID", lat=49.47), make_order("PIN", lon=8.40)]
@@ -473,6 +496,30 @@ def test_a_three_day_job_reported_done_on_its_second_day_is_done() -> None:
     events = optimizer.Events(now=at("15:00", day=1), visits=(VisitReport(order_id="BIG", done=True),))
     replanned_by_all(problem, plan, events)
     assert [r.date.day for r in replanned(problem, plan, events).routes if "BIG" in r.order_ids] == [23, 24]
+
+
+def test_a_multi_day_job_reported_done_by_a_technician_away_since_the_day_before() -> None:
+    """A job over Monday and Tuesday; the technician is away from Monday at 16:00 and
+    the job is reported done, without a time, on Tuesday: it was over when he left, so
+    Monday's part ends at 16:00 and Tuesday's is gone (Tuesday's part was kept until
+    now, on a day he was away, and the checker found the days not working days). With
+    its times reported on Tuesday instead, the report is history and stands."""
+    problem = make_problem([make_order("BIG", duration_min=900)], [make_technician()], days=3)
+    plan = solve_checked(problem, solver="insertion")
+    assert sorted(r.date.day for r in plan.routes if "BIG" in r.order_ids) == [23, 24]
+    away = (Unavailable(technician_id="T1", start=at("16:00")),)
+    events = optimizer.Events(
+        now=at("10:00", day=1), unavailable=away, visits=(VisitReport(order_id="BIG", done=True),)
+    )
+    replanned_by_all(problem, plan, events)
+    new = replanned(problem, plan, events)
+    assert [(r.date.day, s.end) for r in new.routes for s in r.stops if s.order_id == "BIG"] == [(23, at("16:00"))]
+    reported = VisitReport(order_id="BIG", done=True, ended=at("09:30", day=1))
+    told = replanned(problem, plan, events.model_copy(update={"visits": (reported,)}))
+    assert [(r.date.day, s.end) for r in told.routes for s in r.stops if s.order_id == "BIG"][1] == (
+        24,
+        at("09:30", day=1),
+    )
 
 
 def test_days_before_now_keep_their_own_dates_in_a_replan() -> None:

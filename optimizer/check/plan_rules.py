@@ -421,8 +421,12 @@ class _Checker:
             self.flag("duplicate_order", f"visited {len(routes)} times, not as one multi-day visit", order=order.id)
             return
         tech = self.technicians[routes[0].technician_id]
+        # every day of it a fixed stop: history (as reported, whatever the absences say),
+        # and a job reported done early is done
+        fixed = [self.fixed.get((r.technician_id, r.date)) for r in routes]
+        history = all(prefix is not None and order.id in prefix.order_ids for prefix in fixed)
         working = [d for d in self.problem.dates if dates[0] <= d <= dates[-1] and self.time_on(tech, d)]
-        if working != dates:
+        if working != dates and not history:
             self.flag("multi_day", "the days of a multi-day visit are not consecutive working days", order=order.id)
         span = self.time_on(tech, dates[0])
         day_min = elapsed_s(span[1], span[0]) / 60 if span else 0.0
@@ -433,9 +437,6 @@ class _Checker:
                 f"{day_min:g} min",
                 order=order.id,
             )
-        # every day of it a fixed stop: history, and a job reported done early is done
-        fixed = [self.fixed.get((r.technician_id, r.date)) for r in routes]
-        history = all(prefix is not None and order.id in prefix.order_ids for prefix in fixed)
         if not history and self.service_s[order.id] < self.needed_s(order, tech) - _TOLERANCE_S:
             self.flag(
                 "duration",
