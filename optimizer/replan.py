@@ -9,7 +9,7 @@ What is fixed at ``events.now`` (history, kept exactly):
 * a technician's start, once they have left home;
 * every stop that started before now, with the times reported for it (a visit under
   way ends at its reported end, else at its planned length from its start; one done
-  without a time is taken to have ended by now, see :func:`_timed`);
+  without times follows what was done before it, see :func:`_timed`);
 * the stop a technician is driving to (and a break planned on the way): they left
   the previous stop before now and they are available now;
 * for a technician unavailable from some time on, only stops started before that time
@@ -122,12 +122,12 @@ def replan_problem(
     provider = travel or travel_provider(problem.travel)
     done_by = _done_by(plan, reports, unavailable, now)
     plan = _without_parts_after_done(plan, done_by)
-    reports = _timed(plan, reports, done_by, problem.zone)
+    reports = _timed(plan, reports, done_by, now)
     reported_day = _visit_days(plan)
     commitments = _multi_day_ends(plan)
     parts: dict[int, Route] = {}
-    for _ in range(4):  # a crew visit one member is bound to binds them all: then again
-        parts = {}
+    while True:  # a crew visit one member is bound to binds them all: then again, until none is added
+        settled, parts = parts, {}
         for k, route in enumerate(plan.routes):
             away = [
                 utc(u.start)
@@ -145,7 +145,7 @@ def replan_problem(
             if part is not None:
                 parts[k] = part
         bound = _crews_bound(plan, parts)
-        if not bound:
+        if not bound or parts == settled:
             break
         for key, ends in bound.items():
             commitments.setdefault(key, []).extend(ends)
@@ -251,62 +251,96 @@ def _without_broken_crews(parts: dict[int, Route], broken: set[str]) -> dict[int
     }
 
 
-def _last_parts(plan: Plan, order_ids: set[str]) -> dict[str, list[tuple[Route, int]]]:
-    """For each of ``order_ids`` the plan visits, its members' stops (route, index) on
-    the last day it is visited (a crew's several, a multi-day visit's last part)."""
-    parts: dict[str, list[tuple[Route, int]]] = {}
-    for route in sorted(plan.routes, key=lambda r: r.date):
-        for k, stop in enumerate(route.stops):
-            if stop.kind is StopKind.ORDER and stop.order_id in order_ids:
-                known = parts.setdefault(stop.order_id, [])
-                if known and known[0][0].date < route.date:
-                    known.clear()
-                known.append((route, k))
-    return parts
+def _visits(plan: Plan) -> dict[str, list[tuple[int, int]]]:
+    """Each visited order's stops as (route index, stop index), by day: a crew's
+    several a day, a multi-day visit's parts over its days."""
+    visits: dict[str, list[tuple[int, int]]] = {}
+    for r in sorted(range(len(plan.routes)), key=lambda r: plan.routes[r].date):
+        for k, stop in enumerate(plan.routes[r].stops):
+            if stop.kind is StopKind.ORDER and stop.order_id:
+                visits.setdefault(stop.order_id, []).append((r, k))
+    return visits
 
 
 def _done_by(
     plan: Plan, reports: dict[str, VisitReport], unavailable: tuple[Unavailable, ...], now: dt.datetime
 ) -> dict[str, dt.datetime]:
     """When each visit reported done was over: at its reported end; without one, by
-    ``now``, or by the start of an absence of a member during its last day's part (the
-    technician was away then: it was done before)."""
-    done = {k for k, r in reports.items() if r.done and r.ended is None}
-    done_by = {k: utc(r.ended) for k, r in reports.items() if r.done and r.ended is not None}
-    for order_id, members in _last_parts(plan, done).items():
+    ``now``, and where no time at all is reported, by the start of a member's absence
+    that began after the visit began and still runs (the technician left the job: it
+    was done before)."""
+    visits = _visits(plan)
+    done_by = {}
+    for order_id, report in reports.items():
+        if not report.done:
+            continue
+        if report.ended is not None:
+            done_by[order_id] = utc(report.ended)
+            continue
+        members = visits.get(order_id, [])
+        began = min((utc(plan.routes[r].stops[k].start) for r, k in members), default=now)
+        technicians = {plan.routes[r].technician_id for r, _ in members}
         away = [
             utc(u.start)
-            for route, k in members
             for u in unavailable
-            if u.technician_id == route.technician_id
-            and utc(u.start) < min(now, utc(route.stops[k].end))
-            and (u.end is None or utc(u.end) > utc(route.stops[k].start))
+            if report.started is None
+            and u.technician_id in technicians
+            and began < utc(u.start) < now
+            and (u.end is None or utc(u.end) > now)
         ]
         done_by[order_id] = min([now, *away])
     return done_by
 
 
 def _timed(
-    plan: Plan, reports: dict[str, VisitReport], done_by: dict[str, dt.datetime], zone: dt.tzinfo
+    plan: Plan, reports: dict[str, VisitReport], done_by: dict[str, dt.datetime], now: dt.datetime
 ) -> dict[str, VisitReport]:
-    """``reports`` with the times a visit reported done without them is taken to have
-    had: begun as planned and over by ``done_by`` (its planned end, if earlier); done
-    before it was planned to begin, that day, its planned length before ``done_by``, but
-    not before the members' stops before it ended. One done on an earlier day than
-    planned keeps its planned start."""
-    timeless = {k for k, r in reports.items() if r.done and r.started is None and r.ended is None}
+    """``reports`` with the times of each visit reported done without a start (on its
+    last day's part): it began as planned, or when its technicians were done with what
+    they did before it (their departure, the stops before it begun before now, the
+    visits so timed), whichever is later; and if it was over before it was planned to
+    begin, when they were done. It lasts its planned length, over by ``done_by`` (no
+    length where there is no room), or ends at its reported end."""
+    visits = _visits(plan)
     timed = dict(reports)
-    for order_id, members in _last_parts(plan, timeless).items():
-        route, k = members[0]
-        stop = route.stops[k]
-        end = min(utc(stop.end), done_by[order_id])
-        if utc(stop.start) < end:
-            timed[order_id] = reports[order_id].model_copy(update={"ended": end})
-        elif end.astimezone(zone).date() == route.date:
-            before = [utc(s.end) for r, j in members for s in r.stops[:j] if utc(s.end) <= end]
-            start = max([end - (utc(stop.end) - utc(stop.start)), *before])
-            timed[order_id] = reports[order_id].model_copy(update={"started": start, "ended": end})
+    told = []
+    for order_id, report in reports.items():
+        if report.done and report.started is None and order_id in visits:
+            day = plan.routes[visits[order_id][-1][0]].date
+            members = [(r, k) for r, k in visits[order_id] if plan.routes[r].date == day]
+            told.append((utc(plan.routes[members[0][0]].stops[members[0][1]].start), order_id, members))
+    placed = {order_id for _, order_id, _ in told}
+    free: dict[int, dt.datetime] = {}
+    for planned, order_id, members in sorted(told):
+        floor = max(
+            [
+                *(_busy_until(plan.routes[r], k, placed, reports, now) for r, k in members),
+                *(free[r] for r, _ in members if r in free),
+            ]
+        )
+        stop = plan.routes[members[0][0]].stops[members[0][1]]
+        length = utc(stop.end) - utc(stop.start)
+        start = max(planned, floor) if planned < done_by[order_id] else floor
+        ended = reports[order_id].ended
+        if ended is None:
+            end = max(start, min(start + length, done_by[order_id]))
+        else:
+            end = utc(ended)
+            start = min(end, start if planned < end else max(floor, end - length))
+        timed[order_id] = reports[order_id].model_copy(update={"started": start, "ended": end})
+        for r, _ in members:
+            free[r] = end
     return timed
+
+
+def _busy_until(
+    route: Route, position: int, placed: set[str], reports: dict[str, VisitReport], now: dt.datetime
+) -> dt.datetime:
+    """When ``route``'s technician was done with the stops before ``position`` that
+    began before ``now`` (as reported; ``placed`` visits left out), or left home."""
+    before = route.stops[1:position]
+    begun = [_as_reported(s, reports.get(s.order_id or ""), now) for s in before if s.order_id not in placed]
+    return max([utc(route.stops[0].end), *(utc(s.end) for s in begun if utc(s.start) < now)])
 
 
 def _without_parts_after_done(plan: Plan, done_by: dict[str, dt.datetime]) -> Plan:

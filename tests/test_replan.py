@@ -169,6 +169,42 @@ def test_a_visit_reported_done_before_its_planned_start_frees_the_technician() -
     assert {s.order_id: s.start for s in new.routes[0].stops}["N"] < at("11:30")
 
 
+def fixed_times(problem: Problem, plan: Plan, events: Events) -> list[tuple[str | None, str, str]]:
+    """The fixed stops of the re-plan's first route: (order, start, end) as HH:MM."""
+    progress = replan_problem(problem, plan, events).progress
+    assert progress is not None and progress.fixed
+    return [(s.order_id, f"{s.start:%H:%M}", f"{s.end:%H:%M}") for s in progress.fixed[0].stops]
+
+
+def test_visits_reported_done_before_their_planned_start_follow_what_was_done() -> None:
+    """A at 09:00, B at 13:00, C at 15:00, each an hour (a reviewer's cases): done
+    reports without a time place B and C one after the other after A, no length where
+    there is no room; reported before the technician left home, at his departure; with
+    an end, they end there (and he drives on to C, as planned). An absence that began
+    before a visit does not cut it short. Every back-end's plan passes the checker (B
+    and C overlapped each other, or lay before the departure, and the way home failed
+    the checker)."""
+    orders = [make_order(k, windows=(window(t, t),)) for k, t in (("A", "09:00"), ("B", "13:00"), ("C", "15:00"))]
+    problem = make_problem(orders, [make_technician()])
+    plan = solve_checked(problem)
+    assert f"{plan.routes[0].stops[0].end:%H:%M}" == "08:57"  # leaves home
+    both = Events(now=at("11:00"), visits=tuple(VisitReport(order_id=k, done=True) for k in "BC"))
+    assert fixed_times(problem, plan, both)[1:] == [
+        ("A", "09:00", "10:00"),
+        ("B", "10:00", "11:00"),
+        ("C", "11:00", "11:00"),
+    ]
+    replanned_by_all(problem, plan, both)
+    early = Events(now=at("07:00"), visits=(VisitReport(order_id="B", done=True),))
+    assert fixed_times(problem, plan, early) == [(None, "08:57", "08:57"), ("B", "08:57", "08:57")]
+    replanned_by_all(problem, plan, early)
+    ended = Events(now=at("11:00"), visits=(VisitReport(order_id="B", done=True, ended=at("10:45")),))
+    assert fixed_times(problem, plan, ended)[1:3] == [("A", "09:00", "10:00"), ("B", "10:00", "10:45")]
+    away = (Unavailable(technician_id="T1", start=at("08:30"), end=at("12:00")),)
+    back = Events(now=at("13:30"), unavailable=away, visits=(VisitReport(order_id="B", done=True),))
+    assert fixed_times(problem, plan, back)[-1] == ("B", "13:00", "13:30")
+
+
 def test_cancelled_orders_leave_and_pins_hold() -> None:
     """A cancelled order is gone from the plan; a pinned order goes to its technician at its time."""
     orders = [make_order("KEEP"), make_order("VOID", lat=49.47), make_order("PIN", lon=8.40)]
@@ -519,6 +555,23 @@ def test_a_multi_day_job_reported_done_by_a_technician_away_since_the_day_before
     assert [(r.date.day, s.end) for r in told.routes for s in r.stops if s.order_id == "BIG"][1] == (
         24,
         at("09:30", day=1),
+    )
+
+
+def test_a_multi_day_job_reported_started_on_its_last_day_keeps_that_day() -> None:
+    """The job above, away from Monday 16:00, reported done on Tuesday at 10:00 with the
+    time it started on Tuesday: the start is what happened, so Tuesday's part stays
+    (it was dropped, and Monday's route ran into Tuesday; a reviewer's case)."""
+    problem = make_problem([make_order("BIG", duration_min=900)], [make_technician()], days=3)
+    plan = solve_checked(problem, solver="insertion")
+    tuesday = next(s for r in plan.routes for s in r.stops if s.order_id == "BIG" and r.date.day == 24)
+    report = VisitReport(order_id="BIG", done=True, started=tuesday.start)
+    away = (Unavailable(technician_id="T1", start=at("16:00")),)
+    events = optimizer.Events(now=at("10:00", day=1), unavailable=away, visits=(report,))
+    new = replanned(problem, plan, events)
+    assert [(r.date.day, s.end) for r in new.routes for s in r.stops if s.order_id == "BIG"][1] == (
+        24,
+        at("10:00", day=1),
     )
 
 
