@@ -205,6 +205,24 @@ def test_visits_reported_done_before_their_planned_start_follow_what_was_done() 
     assert fixed_times(problem, plan, back)[-1] == ("B", "13:00", "13:30")
 
 
+def test_a_visit_reported_done_without_a_start_waits_for_the_visit_before_it() -> None:
+    """A at 09:00 reported done at 10:40, twenty minutes late; B, planned right after
+    it, reported done without a time: B began when A ended (it kept its planned start,
+    inside A; a reviewer's fuzzer)."""
+    orders = [
+        make_order("A", windows=(window("09:00", "09:00"),)),
+        make_order("B", windows=(window("10:20", "10:20"),)),
+    ]
+    problem = make_problem(orders, [make_technician()])
+    plan = solve_checked(problem)
+    events = Events(
+        now=at("12:00"),
+        visits=(VisitReport(order_id="A", done=True, ended=at("10:40")), VisitReport(order_id="B", done=True)),
+    )
+    assert fixed_times(problem, plan, events)[1:] == [("A", "09:00", "10:40"), ("B", "10:40", "11:40")]
+    replanned_by_all(problem, plan, events)
+
+
 def test_cancelled_orders_leave_and_pins_hold() -> None:
     """A cancelled order is gone from the plan; a pinned order goes to its technician at its time."""
     orders = [make_order("KEEP"), make_order("VOID", lat=49.47), make_order("PIN", lon=8.40)]
