@@ -570,9 +570,10 @@ class _Checker:
 
     def supplies(self, plan: Plan) -> None:
         """Vans, pickups and depot stock (the rules of :mod:`optimizer.solvers.supply`):
-        each technician's van over their days in order, and each depot's stock over time."""
+        each technician's van over their days in order (in a re-plan, after what the fixed
+        stops used and collected, which happened before now), and each depot's stock over
+        time."""
         depots = {d.id: d for d in self.problem.depots}
-        fixed_orders = {o for route in self.fixed.values() for o in route.order_ids}
         takes: dict[str, list[tuple[dt.datetime, Stop, Route]]] = defaultdict(list)
         by_technician: dict[str, list[Route]] = defaultdict(list)
         for route in plan.routes:
@@ -580,32 +581,49 @@ class _Checker:
                 by_technician[route.technician_id].append(route)
         for tech_id, routes in by_technician.items():
             tech = self.technicians[tech_id]
+            stops = [
+                (
+                    route,
+                    stop,
+                    k < len(self.fixed[(tech_id, route.date)].stops) if (tech_id, route.date) in self.fixed else False,
+                )
+                for route in sorted(routes, key=lambda r: r.date)
+                for k, stop in enumerate(route.stops)
+            ]
+            for route, stop, _ in stops:
+                if stop.kind is StopKind.PICKUP and stop.depot_id in depots:
+                    self.pickup(route, depots[stop.depot_id], _in_utc(stop))
+                    takes[stop.depot_id].append((utc(stop.start), stop, route))
+            # history (the fixed stops, as reported, whatever the van held) happened before
+            # now, wherever it stands in the days: before every new stop
             van: Counter[str] = Counter(tech.van_stock)
+            used: Counter[str] = Counter()
             tools = set(tech.tools)
-            for route in sorted(routes, key=lambda r: r.date):
-                for stop in route.stops:
-                    if stop.kind is StopKind.PICKUP and stop.depot_id in depots:
-                        depot = depots[stop.depot_id]
-                        self.pickup(route, depot, _in_utc(stop))
-                        takes[depot.id].append((utc(stop.start), stop, route))
-                        van.update(stop.picked)
-                        tools |= stop.picked_tools
-                    elif stop.kind is StopKind.ORDER and stop.order_id in self.orders and not stop.helper:
-                        order = self.orders[stop.order_id]
-                        history = stop.order_id in fixed_orders  # as reported, whatever the van held
-                        for part, qty in sorted(order.parts.items()):
-                            if van[part] < qty and not history:
-                                self.flag(
-                                    "parts", f"needs {qty} x {part}, the van holds {van[part]} by then", route, order.id
-                                )
-                            van[part] = max(0, van[part] - qty)
-                        for tool in sorted(order.tools - tools if not history else ()):
+            for _, stop, history in stops:
+                if history and stop.kind is StopKind.PICKUP:
+                    van.update(stop.picked)
+                    tools |= stop.picked_tools
+                elif history and stop.kind is StopKind.ORDER and stop.order_id in self.orders and not stop.helper:
+                    used.update(self.orders[stop.order_id].parts)
+            van -= used
+            for route, stop, history in stops:
+                if history:
+                    continue
+                if stop.kind is StopKind.PICKUP and stop.depot_id in depots:
+                    van.update(stop.picked)
+                    tools |= stop.picked_tools
+                elif stop.kind is StopKind.ORDER and stop.order_id in self.orders and not stop.helper:
+                    order = self.orders[stop.order_id]
+                    for part, qty in sorted(order.parts.items()):
+                        if van[part] < qty:
                             self.flag(
-                                "tools",
-                                f"needs tool {tool!r}, which the technician has not got by then",
-                                route,
-                                order.id,
+                                "parts", f"needs {qty} x {part}, the van holds {van[part]} by then", route, order.id
                             )
+                        van[part] = max(0, van[part] - qty)
+                    for tool in sorted(order.tools - tools):
+                        self.flag(
+                            "tools", f"needs tool {tool!r}, which the technician has not got by then", route, order.id
+                        )
         for depot_id, taken in takes.items():
             self.depot_stock(depots[depot_id], taken)
             self.tool_copies(depots[depot_id], taken)
