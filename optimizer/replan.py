@@ -228,16 +228,12 @@ def _crews_split(plan: Plan, parts: dict[int, Route]) -> dict[str, list[tuple[Ro
     """Each crew visit that some members are bound to (a fixed stop in ``parts``) and
     others are not: its members' route, stop and whether they are bound."""
     fixed = {(k, s.order_id) for k, part in parts.items() for s in part.stops if s.kind is StopKind.ORDER}
-    members: dict[str, list[tuple[int, Route, Stop]]] = {}
-    for k, route in enumerate(plan.routes):
-        for stop in route.stops:
-            if stop.kind is StopKind.ORDER and stop.order_id:
-                members.setdefault(stop.order_id, []).append((k, route, stop))
     split = {}
-    for order_id, visits in members.items():
-        bound = [(k, order_id) in fixed for k, _, _ in visits]
-        if any(stop.helper for _, _, stop in visits) and any(bound) and not all(bound):
-            split[order_id] = [(route, stop, held) for (_, route, stop), held in zip(visits, bound)]
+    for order_id, visits in _visits(plan).items():
+        members = [(plan.routes[r], plan.routes[r].stops[k], (r, order_id) in fixed) for r, k in visits]
+        held = [bound for _, _, bound in members]
+        if any(stop.helper for _, stop, _ in members) and any(held) and not all(held):
+            split[order_id] = members
     return split
 
 
@@ -277,16 +273,16 @@ def _done_by(
         if report.ended is not None:
             done_by[order_id] = utc(report.ended)
             continue
+        if report.started is not None:
+            done_by[order_id] = now
+            continue
         members = visits.get(order_id, [])
         began = min((utc(plan.routes[r].stops[k].start) for r, k in members), default=now)
         technicians = {plan.routes[r].technician_id for r, _ in members}
         away = [
             utc(u.start)
             for u in unavailable
-            if report.started is None
-            and u.technician_id in technicians
-            and began < utc(u.start) < now
-            and (u.end is None or utc(u.end) > now)
+            if u.technician_id in technicians and began < utc(u.start) < now and (u.end is None or utc(u.end) > now)
         ]
         done_by[order_id] = min([now, *away])
     return done_by
@@ -506,7 +502,7 @@ def _check_references(problem: Problem, plan: Plan, events: Events, source: str)
 def _visit_days(plan: Plan) -> dict[str, dt.date]:
     """The day each visited order is planned on, the day its reports are given on (a
     multi-day visit's last)."""
-    return {o: r.date for r in plan.routes for o in r.order_ids}
+    return {order_id: plan.routes[visits[-1][0]].date for order_id, visits in _visits(plan).items()}
 
 
 def _check_reports(problem: Problem, plan: Plan, events: Events, source: str) -> None:
