@@ -146,16 +146,17 @@ def test_a_visit_reported_done_early_frees_the_technician() -> None:
     assert again[second.order_id].start <= second.start
 
 
+def planned_at(*times: tuple[str, str]) -> tuple[Problem, Plan]:
+    """One technician's Monday of one-hour orders, each at its time: (id, "HH:MM")."""
+    problem = make_problem([make_order(k, windows=(window(t, t),)) for k, t in times], [make_technician()])
+    return problem, solve_checked(problem)
+
+
 def test_a_visit_reported_done_before_its_planned_start_frees_the_technician() -> None:
     """B was planned at 15:00 and is reported done, without a time, at 11:00: it took
     place just before, after A, and new work starts at 11:00 (B stayed at 15:00, zero
     minutes long, and the technician waited for it until 15:00)."""
-    orders = [
-        make_order("A", windows=(window("09:00", "09:00"),)),
-        make_order("B", windows=(window("15:00", "15:00"),)),
-    ]
-    problem = make_problem(orders, [make_technician()])
-    plan = solve_checked(problem)
+    problem, plan = planned_at(("A", "09:00"), ("B", "15:00"))
     events = Events(
         now=at("11:00"), visits=(VisitReport(order_id="B", done=True),), new_orders=(make_order("N", lat=49.51),)
     )
@@ -184,9 +185,7 @@ def test_visits_reported_done_before_their_planned_start_follow_what_was_done() 
     before a visit does not cut it short. Every back-end's plan passes the checker (B
     and C overlapped each other, or lay before the departure, and the way home failed
     the checker)."""
-    orders = [make_order(k, windows=(window(t, t),)) for k, t in (("A", "09:00"), ("B", "13:00"), ("C", "15:00"))]
-    problem = make_problem(orders, [make_technician()])
-    plan = solve_checked(problem)
+    problem, plan = planned_at(("A", "09:00"), ("B", "13:00"), ("C", "15:00"))
     assert f"{plan.routes[0].stops[0].end:%H:%M}" == "08:57"  # leaves home
     both = Events(now=at("11:00"), visits=tuple(VisitReport(order_id=k, done=True) for k in "BC"))
     assert fixed_times(problem, plan, both)[1:] == [
@@ -209,12 +208,7 @@ def test_a_visit_reported_done_without_a_start_waits_for_the_visit_before_it() -
     """A at 09:00 reported done at 10:40, twenty minutes late; B, planned right after
     it, reported done without a time: B began when A ended (it kept its planned start,
     inside A; a reviewer's fuzzer)."""
-    orders = [
-        make_order("A", windows=(window("09:00", "09:00"),)),
-        make_order("B", windows=(window("10:20", "10:20"),)),
-    ]
-    problem = make_problem(orders, [make_technician()])
-    plan = solve_checked(problem)
+    problem, plan = planned_at(("A", "09:00"), ("B", "10:20"))
     events = Events(
         now=at("12:00"),
         visits=(VisitReport(order_id="A", done=True, ended=at("10:40")), VisitReport(order_id="B", done=True)),
