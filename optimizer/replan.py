@@ -121,7 +121,8 @@ def replan_problem(
     }
     provider = travel or travel_provider(problem.travel)
     done_by = _done_by(plan, reports, unavailable, now)
-    plan = _without_parts_after_done(plan, done_by)
+    told_on = {k: t.astimezone(problem.zone).date() for k, r in reports.items() if (t := r.started or r.ended)}
+    plan = _without_parts_after_done(plan, done_by, told_on)
     reports = _timed(plan, reports, done_by, now)
     reported_day = _visit_days(plan)
     commitments = _multi_day_ends(plan)
@@ -150,7 +151,7 @@ def replan_problem(
         for key, ends in bound.items():
             commitments.setdefault(key, []).extend(ends)
     parts = _without_broken_crews(parts, set(_crews_split(plan, parts)))
-    fixed = [_restated(part, places, provider) for _, part in sorted(parts.items())]
+    fixed = [_left_in_time(_restated(part, places, provider)) for _, part in sorted(parts.items())]
     served = {o for route in fixed for o in route.order_ids}
     issues = [
         InputIssue(source, None, "order_id", "cancels a visit that is already under way or done", value=order_id)
@@ -292,11 +293,13 @@ def _timed(
     plan: Plan, reports: dict[str, VisitReport], done_by: dict[str, dt.datetime], now: dt.datetime
 ) -> dict[str, VisitReport]:
     """``reports`` with the times of each visit reported done without a start (on its
-    last day's part): it began as planned, or when its technicians were done with what
-    they did before it (their departure, the stops before it begun before now, the
-    visits so timed), whichever is later; and if it was over before it was planned to
-    begin, when they were done. It lasts its planned length, over by ``done_by`` (no
-    length where there is no room), or ends at its reported end."""
+    last day's part), taken in the order they began by plan and report. Each began as
+    planned or, if later, when its technicians were done with what they did before it
+    (their departure, the stops before it begun before now, the visits so timed). One
+    with a reported end ends there; if that is before it was planned to begin, it began
+    its planned length earlier, once they were done. One without an end began by
+    ``done_by`` and lasts its planned length, cut short by ``done_by`` and by the next
+    stop reported started (no length where there is no room)."""
     visits = _visits(plan)
     timed = dict(reports)
     told = []
@@ -304,10 +307,13 @@ def _timed(
         if report.done and report.started is None and order_id in visits:
             day = plan.routes[visits[order_id][-1][0]].date
             members = [(r, k) for r, k in visits[order_id] if plan.routes[r].date == day]
-            told.append((utc(plan.routes[members[0][0]].stops[members[0][1]].start), order_id, members))
-    placed = {order_id for _, order_id, _ in told}
+            stop = plan.routes[members[0][0]].stops[members[0][1]]
+            planned, ended = utc(stop.start), utc(report.ended) if report.ended else None
+            begun = planned if ended is None or planned < ended else ended - (utc(stop.end) - planned)
+            told.append((begun, planned, order_id, members))
+    placed = {order_id for *_, order_id, _ in told}
     free: dict[int, dt.datetime] = {}
-    for planned, order_id, members in sorted(told):
+    for _, planned, order_id, members in sorted(told):
         floor = max(
             [
                 *(_busy_until(plan.routes[r], k, placed, reports, now) for r, k in members),
@@ -316,17 +322,27 @@ def _timed(
         )
         stop = plan.routes[members[0][0]].stops[members[0][1]]
         length = utc(stop.end) - utc(stop.start)
-        start = max(planned, floor) if planned < done_by[order_id] else floor
         ended = reports[order_id].ended
         if ended is None:
-            end = max(start, min(start + length, done_by[order_id]))
+            start = min(max(planned, floor) if planned < done_by[order_id] else floor, done_by[order_id])
+            started_next = [
+                utc(r.started)
+                for r in reports.values()
+                if r.started is not None and utc(r.started) > start and r.order_id in _order_ids(plan, members)
+            ]
+            end = max(start, min([start + length, done_by[order_id], *started_next]))
         else:
             end = utc(ended)
-            start = min(end, start if planned < end else max(floor, end - length))
+            start = min(end, max(planned, floor) if planned < end else max(floor, end - length))
         timed[order_id] = reports[order_id].model_copy(update={"started": start, "ended": end})
         for r, _ in members:
             free[r] = end
     return timed
+
+
+def _order_ids(plan: Plan, members: list[tuple[int, int]]) -> set[str]:
+    """The orders on the routes of ``members`` (route index, stop index)."""
+    return {o for r, _ in members for o in plan.routes[r].order_ids}
 
 
 def _busy_until(
@@ -339,10 +355,10 @@ def _busy_until(
     return max([utc(route.stops[0].end), *(utc(s.end) for s in begun if utc(s.start) < now)])
 
 
-def _without_parts_after_done(plan: Plan, done_by: dict[str, dt.datetime]) -> Plan:
-    """``plan`` without the days of a multi-day visit, but its first, that begin after it
-    was over (``done_by``, see :func:`_done_by`): the job finished early, so those days
-    are free."""
+def _without_parts_after_done(plan: Plan, done_by: dict[str, dt.datetime], told_on: dict[str, dt.date]) -> Plan:
+    """``plan`` without the days of a multi-day visit, but its first and the one its
+    report's times fall on (``told_on``), that begin after it was over (``done_by``, see
+    :func:`_done_by`): the job finished early, so those days are free."""
     days: dict[str, set[dt.date]] = {}
     for route in plan.routes:
         for order_id in set(route.order_ids) & done_by.keys():
@@ -353,7 +369,12 @@ def _without_parts_after_done(plan: Plan, done_by: dict[str, dt.datetime]) -> Pl
 
     def later_part(route: Route, stop: Stop) -> bool:  # the first day's part stays: the job was done
         order_id = stop.order_id or ""
-        return order_id in first_day and route.date > first_day[order_id] and utc(stop.start) >= done_by[order_id]
+        return (
+            order_id in first_day
+            and route.date > first_day[order_id]
+            and route.date != told_on.get(order_id)
+            and utc(stop.start) >= done_by[order_id]
+        )
 
     routes = [r.model_copy(update={"stops": tuple(s for s in r.stops if not later_part(r, s))}) for r in plan.routes]
     return plan.model_copy(update={"routes": tuple(routes)})
@@ -432,6 +453,21 @@ def _restated(route: Route, places: dict[object, Any], travel: TravelProvider) -
             }
         )
     return route.model_copy(update={"stops": tuple(stops)})
+
+
+def _left_in_time(route: Route) -> Route:
+    """``route`` leaving home no later than its first fixed stop's drive before it: a
+    visit reported before the planned departure shows the technician had left."""
+    first, *rest = route.stops
+    if not rest:
+        return route
+    leave = utc(rest[0].start) - dt.timedelta(minutes=rest[0].travel_min)
+    if leave >= utc(first.end):
+        return route
+    left = leave.astimezone(first.start.tzinfo)
+    return route.model_copy(
+        update={"stops": (first.model_copy(update={"arrival": left, "start": left, "end": left}), *rest)}
+    )
 
 
 def _as_reported(stop: Stop, report: VisitReport | None, now: dt.datetime) -> Stop:

@@ -180,7 +180,7 @@ def fixed_times(problem: Problem, plan: Plan, events: Events) -> list[tuple[str 
 def test_visits_reported_done_before_their_planned_start_follow_what_was_done() -> None:
     """A at 09:00, B at 13:00, C at 15:00, each an hour (a reviewer's cases): done
     reports without a time place B and C one after the other after A, no length where
-    there is no room; reported before the technician left home, at his departure; with
+    there is no room; reported done at 07:00, before his planned departure, by 07:00 (he had left); with
     an end, they end there (and he drives on to C, as planned). An absence that began
     before a visit does not cut it short. Every back-end's plan passes the checker (B
     and C overlapped each other, or lay before the departure, and the way home failed
@@ -195,7 +195,7 @@ def test_visits_reported_done_before_their_planned_start_follow_what_was_done() 
     ]
     replanned_by_all(problem, plan, both)
     early = Events(now=at("07:00"), visits=(VisitReport(order_id="B", done=True),))
-    assert fixed_times(problem, plan, early) == [(None, "08:57", "08:57"), ("B", "08:57", "08:57")]
+    assert fixed_times(problem, plan, early) == [(None, "06:57", "06:57"), ("B", "07:00", "07:00")]
     replanned_by_all(problem, plan, early)
     ended = Events(now=at("11:00"), visits=(VisitReport(order_id="B", done=True, ended=at("10:45")),))
     assert fixed_times(problem, plan, ended)[1:3] == [("A", "09:00", "10:00"), ("B", "10:00", "10:45")]
@@ -252,6 +252,57 @@ def test_the_checker_counts_the_parts_history_used_before_any_new_stop() -> None
         update={"routes": (monday.model_copy(update={"stops": (monday.stops[0], short, monday.stops[2])}), without)}
     )
     assert "parts" in optimizer.check(replan_problem(problem, plan, events), none).kinds()
+
+
+def test_visits_reported_in_another_order_or_before_the_departure_stand_apart() -> None:
+    """A second reviewer's cases. B (13:00) and C (15:00) reported done at 11:30 and
+    10:45: C then B, after A, not C inside B. A visit at 12:00 reported done at 08:30,
+    before the planned departure at 11:57: the technician had left, and every back-end's
+    plan passes the checker (the drive home was timed from 11:57). B reported done by
+    11:00 while A (10:00-12:00, unreported) was under way: B is over by 11:00, and A,
+    which its report contradicts, is planned anew."""
+    problem, plan = planned_at(("A", "09:00"), ("B", "13:00"), ("C", "15:00"))
+    swapped = Events(
+        now=at("12:00"),
+        visits=(
+            VisitReport(order_id="B", done=True, ended=at("11:30")),
+            VisitReport(order_id="C", done=True, ended=at("10:45")),
+        ),
+    )
+    assert fixed_times(problem, plan, swapped)[1:] == [
+        ("A", "09:00", "10:00"),
+        ("C", "10:00", "10:45"),
+        ("B", "10:45", "11:30"),
+    ]
+    problem, plan = planned_at(("A", "12:00"))
+    for report in (
+        VisitReport(order_id="A", done=True, ended=at("08:30")),
+        VisitReport(order_id="A", done=True, started=at("08:00"), ended=at("08:30")),
+    ):
+        early = Events(now=at("09:00"), visits=(report,))
+        assert fixed_times(problem, plan, early)[0][1] < "08:30"
+        replanned_by_all(problem, plan, early)
+    long_a = make_order("A", duration_min=120, windows=(window("10:00", "10:00"),))
+    problem = make_problem([long_a, make_order("B", windows=(window("13:00", "13:00"),))], [make_technician()])
+    plan = solve_checked(problem)
+    events = Events(now=at("11:00"), visits=(VisitReport(order_id="B", done=True),))
+    assert fixed_times(problem, plan, events)[1:] == [("B", "11:00", "11:00")]
+    replanned_by_all(problem, plan, events)
+
+
+def test_a_crew_helper_uses_no_parts_in_a_replan() -> None:
+    """X (a crew of two, one part) under way, N for T2 with the same part: the lead
+    brought X's part, so T2's van still holds one for N (the re-plan took it from both
+    vans and left N out; a second reviewer's case)."""
+    orders = [
+        make_order("X", crew=2, parts={"P": 1}, windows=(window("09:00", "09:00"),)),
+        make_order("N", technician="T2", parts={"P": 1}, lat=49.47, windows=(window("14:00", "14:00"),)),
+    ]
+    technicians = [make_technician("T1", van_stock={"P": 1}), make_technician("T2", van_stock={"P": 1})]
+    problem = make_problem(orders, technicians)
+    plan = solve_checked(problem)
+    events = Events(now=at("10:00"), visits=(VisitReport(order_id="X", started=at("09:00")),))
+    assert not replanned(problem, plan, events).unplanned
 
 
 def test_cancelled_orders_leave_and_pins_hold() -> None:
@@ -622,6 +673,24 @@ def test_a_multi_day_job_reported_started_on_its_last_day_keeps_that_day() -> No
         24,
         at("10:00", day=1),
     )
+
+
+def test_a_multi_day_job_reported_before_its_last_part_began_keeps_that_part() -> None:
+    """The job above reported done on Tuesday with times a little before its Tuesday
+    part was planned to begin: the report is Tuesday's, so that part stays and Monday's
+    keeps its day (the report went to Monday's part, which then ran into Tuesday; a
+    second reviewer's case)."""
+    problem = make_problem([make_order("BIG", duration_min=900)], [make_technician()], days=3)
+    plan = solve_checked(problem, solver="insertion")
+    tuesday = next(s for r in plan.routes for s in r.stops if s.order_id == "BIG" and r.date.day == 24)
+    minutes = dt.timedelta(minutes=1)
+    for report, now in (
+        (VisitReport(order_id="BIG", done=True, started=tuesday.start - 20 * minutes), tuesday.start - 5 * minutes),
+        (VisitReport(order_id="BIG", done=True, ended=tuesday.start - 10 * minutes), tuesday.start + 60 * minutes),
+    ):
+        new = replanned(problem, plan, optimizer.Events(now=now, visits=(report,)))
+        days = [(r.date.day, s.start.day, s.end.day) for r in new.routes for s in r.stops if s.order_id == "BIG"]
+        assert days == [(23, 23, 23), (24, 24, 24)]
 
 
 def test_days_before_now_keep_their_own_dates_in_a_replan() -> None:

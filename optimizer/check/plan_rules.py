@@ -292,7 +292,7 @@ class _Checker:
         n_fixed = self.fixed_prefix(route, stops)
         new = stops[n_fixed:-1]
         day_from, cut = shift_start, False
-        if stops[0].end < shift_start:
+        if stops[0].end < shift_start and n_fixed == 0:  # a fixed start is history, as reported
             self.flag("shift", f"leaves home at {self.clock(stops[0].end)}, before the shift starts", route)
         if self.now is not None:
             for stop in new:

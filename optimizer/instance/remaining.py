@@ -79,7 +79,7 @@ def remaining(problem: Problem) -> Problem:
     lent: dict[str, set[tuple[str, str]]] = {d.id: set() for d in problem.depots}  # (technician, tool)
     for route in progress.fixed:
         for stop in route.stops:
-            if stop.kind is StopKind.ORDER and stop.order_id:
+            if stop.kind is StopKind.ORDER and stop.order_id and not stop.helper:  # the lead brings the parts
                 used[route.technician_id].update(orders[stop.order_id].parts)
             elif stop.kind is StopKind.PICKUP and stop.depot_id:
                 collected[route.technician_id].update(stop.picked)
