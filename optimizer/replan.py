@@ -324,7 +324,9 @@ def _timed(
         length = utc(stop.end) - utc(stop.start)
         ended = reports[order_id].ended
         if ended is None:
-            start = min(max(planned, floor) if planned < done_by[order_id] else floor, done_by[order_id])
+            start = max(planned, floor) if planned < done_by[order_id] else floor
+            if done_by[order_id].astimezone(stop.start.tzinfo).date() == plan.routes[members[0][0]].date:
+                start = min(start, done_by[order_id])  # over by then, that day
             started_next = [
                 utc(r.started)
                 for r in reports.values()
