@@ -620,6 +620,7 @@ def test_a_multi_day_job_reported_done_before_its_first_day_is_not_planned_again
     replanned_by_all(problem, plan, events)
     new = replanned(problem, plan, events)
     assert [r.date.day for r in new.routes if "BIG" in r.order_ids] == [24] and not new.unplanned
+    assert all(s.start.date() == r.date for r in new.routes for s in r.stops)  # not on Monday
 
 
 def test_a_three_day_job_reported_done_on_its_second_day_is_done() -> None:
