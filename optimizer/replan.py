@@ -11,7 +11,7 @@ What is fixed at ``events.now`` (history, kept exactly):
   way ends at its reported end, else at its planned length from its start; one done
   without times follows what was done before it, see :func:`_timed`);
 * the stop a technician is driving to (and a break planned on the way): they left
-  the previous stop before now and they are available now;
+  the previous stop before now and they are available now (a cancelled one is not);
 * for a technician unavailable from some time on, only stops started before that time
   (a visit under way is finished; then they drive home);
 * a crew visit only as a whole: where a member cannot be held to it (away before it
@@ -120,6 +120,7 @@ def replan_problem(
         **{("home", t.id): t for t in problem.technicians},
     }
     provider = travel or travel_provider(problem.travel)
+    plan = _without_cancelled_to_come(plan, events.cancelled, reports, now)
     done_by = _done_by(plan, reports, unavailable, now)
     told_on = {k: t.astimezone(problem.zone).date() for k, r in reports.items() if (t := r.started or r.ended)}
     plan = _without_parts_after_done(plan, done_by, told_on)
@@ -246,6 +247,20 @@ def _without_broken_crews(parts: dict[int, Route], broken: set[str]) -> dict[int
         k: part.model_copy(update={"stops": tuple(s for s in part.stops if s.order_id not in broken)})
         for k, part in parts.items()
     }
+
+
+def _without_cancelled_to_come(
+    plan: Plan, cancelled: frozenset[str], reports: dict[str, VisitReport], now: dt.datetime
+) -> Plan:
+    """``plan`` without the stops of ``cancelled`` orders that begin at or after ``now``
+    and are not reported: the technician may be on his way there, but nothing of them
+    happened (only a visit under way or done cannot be cancelled)."""
+
+    def to_come(stop: Stop) -> bool:
+        return stop.order_id in cancelled and stop.order_id not in reports and utc(stop.start) >= now
+
+    routes = tuple(r.model_copy(update={"stops": tuple(s for s in r.stops if not to_come(s))}) for r in plan.routes)
+    return plan.model_copy(update={"routes": routes})
 
 
 def _visits(plan: Plan) -> dict[str, list[tuple[int, int]]]:

@@ -305,6 +305,16 @@ def test_a_crew_helper_uses_no_parts_in_a_replan() -> None:
     assert not replanned(problem, plan, events).unplanned
 
 
+def test_the_visit_a_technician_drives_to_can_be_cancelled() -> None:
+    """A done at 10:00, B planned at 13:00: at 12:00 the technician counts as on his way
+    to B, and B is cancelled: it is gone (the events were refused, "cancels a visit that
+    is already under way or done"; a second reviewer's note)."""
+    problem, plan = planned_at(("A", "09:00"), ("B", "13:00"))
+    events = Events(now=at("12:00"), cancelled=frozenset({"B"}))
+    new = replanned(problem, plan, events)
+    assert [r.order_ids for r in new.routes] == [["A"]]
+
+
 def test_cancelled_orders_leave_and_pins_hold() -> None:
     """A cancelled order is gone from the plan; a pinned order goes to its technician at its time."""
     orders = [make_order("KEEP"), make_order("VOID", lat=49.47), make_order("PIN", lon=8.40)]
