@@ -30,6 +30,8 @@ checker verifies its plans like any other.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -243,10 +245,7 @@ def _without_broken_crews(parts: dict[int, Route], broken: set[str]) -> dict[int
     """``parts`` without the stops of the ``broken`` crew visits: a member cannot be
     held to one (away before it begins, or reported at another visit then), so it did
     not take place as planned; no member reported it, and it is planned anew."""
-    return {
-        k: part.model_copy(update={"stops": tuple(s for s in part.stops if s.order_id not in broken)})
-        for k, part in parts.items()
-    }
+    return {k: _without_stops(part, lambda s: s.order_id in broken) for k, part in parts.items()}
 
 
 def _without_cancelled_to_come(
@@ -259,8 +258,12 @@ def _without_cancelled_to_come(
     def to_come(stop: Stop) -> bool:
         return stop.order_id in cancelled and stop.order_id not in reports and utc(stop.start) >= now
 
-    routes = tuple(r.model_copy(update={"stops": tuple(s for s in r.stops if not to_come(s))}) for r in plan.routes)
-    return plan.model_copy(update={"routes": routes})
+    return plan.model_copy(update={"routes": tuple(_without_stops(r, to_come) for r in plan.routes)})
+
+
+def _without_stops(route: Route, dropped: Callable[[Stop], bool]) -> Route:
+    """``route`` without the stops ``dropped`` picks."""
+    return route.model_copy(update={"stops": tuple(s for s in route.stops if not dropped(s))})
 
 
 def _visits(plan: Plan) -> dict[str, list[tuple[int, int]]]:
@@ -342,10 +345,11 @@ def _timed(
             start = max(planned, floor) if planned < done_by[order_id] else floor
             if done_by[order_id].astimezone(stop.start.tzinfo).date() == plan.routes[members[0][0]].date:
                 start = min(start, done_by[order_id])  # over by then, that day
+            on_routes = {o for r, _ in members for o in plan.routes[r].order_ids}
             started_next = [
                 utc(r.started)
                 for r in reports.values()
-                if r.started is not None and utc(r.started) > start and r.order_id in _order_ids(plan, members)
+                if r.started is not None and utc(r.started) > start and r.order_id in on_routes
             ]
             end = max(start, min([start + length, done_by[order_id], *started_next]))
         else:
@@ -355,11 +359,6 @@ def _timed(
         for r, _ in members:
             free[r] = end
     return timed
-
-
-def _order_ids(plan: Plan, members: list[tuple[int, int]]) -> set[str]:
-    """The orders on the routes of ``members`` (route index, stop index)."""
-    return {o for r, _ in members for o in plan.routes[r].order_ids}
 
 
 def _busy_until(
@@ -393,8 +392,8 @@ def _without_parts_after_done(plan: Plan, done_by: dict[str, dt.datetime], told_
             and utc(stop.start) >= done_by[order_id]
         )
 
-    routes = [r.model_copy(update={"stops": tuple(s for s in r.stops if not later_part(r, s))}) for r in plan.routes]
-    return plan.model_copy(update={"routes": tuple(routes)})
+    routes = tuple(_without_stops(r, partial(later_part, r)) for r in plan.routes)
+    return plan.model_copy(update={"routes": routes})
 
 
 def _multi_day_ends(plan: Plan) -> dict[tuple[str, dt.date], list[dt.datetime]]:

@@ -582,11 +582,7 @@ class _Checker:
         for tech_id, routes in by_technician.items():
             tech = self.technicians[tech_id]
             stops = [
-                (
-                    route,
-                    stop,
-                    k < len(self.fixed[(tech_id, route.date)].stops) if (tech_id, route.date) in self.fixed else False,
-                )
+                (route, stop, k < self.n_fixed(route))
                 for route in sorted(routes, key=lambda r: r.date)
                 for k, stop in enumerate(route.stops)
             ]
@@ -695,6 +691,11 @@ class _Checker:
                 f"where the drive home brings the technician back by {self.clock(home_by)}",
                 route,
             )
+
+    def n_fixed(self, route: Route) -> int:
+        """How many fixed stops (history) the route's technician-day has, its start included."""
+        prefix = self.fixed.get((route.technician_id, route.date))
+        return 0 if prefix is None else len(prefix.stops)
 
     def fixed_prefix(self, route: Route, stops: tuple[Stop, ...]) -> int:
         """How many of the route's first stops are its fixed stops (0 if it has none);
