@@ -148,6 +148,9 @@ fs::Data make_data(const nb::dict& a) {
     }
     ok = ok && d.run_day_cost.size() == (size_t)run_total && d.run_day_busy.size() == (size_t)run_total;
     if (!ok) throw std::invalid_argument("arrays of inconsistent sizes or indices out of range");
+    d.travel_in.resize(L * L);
+    for (size_t from = 0; from < L; ++from)
+        for (size_t to = 0; to < L; ++to) d.travel_in[to * L + from] = d.travel_s[from * L + to];
     d.near = fs::nearest_orders(d, NEIGHBOURS);
     return d;
 }

@@ -19,7 +19,11 @@ struct Data {
     int n_locations = 0;
     int max_windows = 0;
 
-    std::vector<int32_t> travel_s;       // [L * L]
+    std::vector<int32_t> travel_s;       // [L * L] from * L + to
+    // [L * L] the same drives by destination, to * L + from: insertion reads the drives
+    // into one order from many places, which lie together here (a row, in cache) rather
+    // than a row apart (a cache miss each)
+    std::vector<int32_t> travel_in;
     std::vector<int64_t> order_loc;      // [O]
     std::vector<int64_t> order_duration; // [O] planned seconds of work (orders recreated by it; visits last `duration`)
     std::vector<int64_t> duration;       // [T * O] seconds each technician works on each order (efficiency)
@@ -126,6 +130,7 @@ struct Data {
     }
 
     int32_t travel(int64_t from, int64_t to) const { return travel_s[from * n_locations + to]; }
+    int32_t travel_into(int64_t to, int64_t from) const { return travel_in[to * n_locations + from]; }
     bool allowed(int vehicle, int order) const { return compatible[(int64_t)vehicle * n_orders + order] != 0; }
 
     // The share of U a service late_s seconds late costs (0 if not late): the curve of

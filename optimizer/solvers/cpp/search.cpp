@@ -86,6 +86,7 @@ Search::Search(const Data& data, Params params)
       seen_(data.n_vehicles, 0),
       began_(std::chrono::steady_clock::now()) {  // the time limit counts from here
     const int n = d_.n_orders;
+    times_.resize(d_.n_vehicles);
     vehicles_.resize(n);
     last_close_.assign(n, -1);
     for (int o = 0; o < n; ++o) {
@@ -486,13 +487,12 @@ int Search::troubled(const Solution& s) {
     for (int order = 0; order < d_.n_orders; ++order)
         if (s.where[order] < 0 && !vehicles_[order].empty()) trouble_.push_back(order);
     for (int v = 0; v < d_.n_vehicles; ++v) {
-        int64_t loc = d_.vehicle_start_loc[v], end = d_.shift_start[v];
-        for (int stop : s.routes[v]) {
-            int64_t begin = price_.begin_at(v, stop, end + d_.travel(loc, d_.stop_loc(stop)));
-            if (begin < 0) break;  // not on a feasible route
-            if (!d_.is_pickup(stop) && begin > d_.order_due[stop]) trouble_.push_back(stop);
-            loc = d_.stop_loc(stop);
-            end = begin + d_.service(v, stop);
+        if (s.routes[v].empty()) continue;
+        const RouteTimes& times = times_of(v, s.routes[v]);
+        for (int p = 0; p < times.reachable; ++p) {  // (a stop that cannot begin is not on a feasible route)
+            const int stop = s.routes[v][p];
+            if (!d_.is_pickup(stop) && times.leave[p + 1] - d_.service(v, stop) > d_.order_due[stop])
+                trouble_.push_back(stop);
         }
     }
     if (trouble_.empty()) return -1;
@@ -593,17 +593,39 @@ void Search::move_pickups(Solution& s, int vehicle) {
     }
 }
 
-void Search::latest_arrivals(int vehicle, const std::vector<int>& route, std::vector<int64_t>& out) const {
+const Search::RouteTimes& Search::times_of(int vehicle, const std::vector<int>& route) {
+    RouteTimes& t = times_[vehicle];
+    if (t.reachable >= 0 && t.route == route) return t;
     const int n = (int)route.size();
-    out.resize(n + 1);
-    out[n] = d_.latest_end[vehicle];
+    t.route = route;
+    t.leave.resize(n + 1);
+    t.latest.resize(n + 1);
+    t.drive.resize(n + 1);
+    // forward: when each stop is left, breaks left out (they only delay)
+    int64_t loc = d_.vehicle_start_loc[vehicle], end = d_.shift_start[vehicle];
+    t.reachable = n;
+    for (int p = 0; p <= n; ++p) {
+        t.leave[p] = end;
+        if (p == n) break;
+        const int64_t to = d_.stop_loc(route[p]);
+        const int64_t begin = price_.begin_at(vehicle, route[p], end + d_.travel(loc, to));
+        if (begin < 0) {  // cannot happen on a feasible route
+            t.reachable = p;
+            break;
+        }
+        loc = to;
+        end = begin + d_.service(vehicle, route[p]);
+    }
+    // backward: the latest arrivals
+    t.latest[n] = d_.latest_end[vehicle];
     int64_t next_loc = d_.vehicle_end_loc[vehicle];
     for (int i = n - 1; i >= 0; --i) {
         const int stop = route[i];
-        const int64_t loc = d_.stop_loc(stop);
+        const int64_t here = d_.stop_loc(stop);
+        t.drive[i + 1] = d_.travel(here, next_loc);
         // the latest start that reaches the next stop in time
-        const bool reachable = out[i + 1] != NO_ARRIVAL;
-        const int64_t start = reachable ? out[i + 1] - d_.travel(loc, next_loc) - d_.service(vehicle, stop) : 0;
+        const bool reachable = t.latest[i + 1] != NO_ARRIVAL;
+        const int64_t start = reachable ? t.latest[i + 1] - d_.travel(here, next_loc) - d_.service(vehicle, stop) : 0;
         int64_t arrival = NO_ARRIVAL;
         if (reachable && d_.is_pickup(stop)) {
             const int kind = stop - d_.n_orders;
@@ -615,9 +637,11 @@ void Search::latest_arrivals(int vehicle, const std::vector<int>& route, std::ve
             for (int64_t k = 0; k < d_.order_n_windows[stop]; ++k)
                 if (w[2 * k] <= start) arrival = std::min(w[2 * k + 1], start);
         }
-        out[i] = arrival;
-        next_loc = loc;
+        t.latest[i] = arrival;
+        next_loc = here;
     }
+    t.drive[0] = d_.travel(d_.vehicle_start_loc[vehicle], next_loc);
+    return t;
 }
 
 void Search::list_empty(const Solution& s) {
@@ -695,25 +719,20 @@ void Search::insert_best(Solution& s, int order) {
     for (int v : granular(s, order)) {
         if (s.load[v] + d_.order_load[order] > d_.capacity[v]) continue;
         const std::vector<int>& route = s.routes[v];
+        const RouteTimes& times = times_of(v, route);
         const int n = (int)route.size();
-        latest_arrivals(v, route, latest_);
-        int64_t loc = d_.vehicle_start_loc[v], end = d_.shift_start[v];
         positions_ += n + 1;
-        for (int p = 0; p <= n; ++p) {
+        for (int p = 0; p <= times.reachable; ++p) {
+            const int64_t from = p > 0 ? d_.stop_loc(route[p - 1]) : d_.vehicle_start_loc[v];
             const int64_t to = p < n ? d_.stop_loc(route[p]) : d_.vehicle_end_loc[v];
-            const int64_t start = price_.begin_at(v, order, end + d_.travel(loc, order_loc));
-            if (start >= 0 && start + d_.service(v, order) + d_.travel(order_loc, to) <= latest_[p] &&
-                rng_.uniform() >= p_.blink_rate) {
-                int64_t added = (int64_t)d_.travel(loc, order_loc) + d_.travel(order_loc, to) - d_.travel(loc, to);
+            const int32_t in = d_.travel_into(order_loc, from), out = d_.travel(order_loc, to);
+            const int64_t start = price_.begin_at(v, order, times.leave[p] + in);
+            if (start >= 0 && start + d_.service(v, order) + out <= times.latest[p] && rng_.uniform() >= p_.blink_rate) {
+                int64_t added = (int64_t)in + out - times.drive[p];
                 const double bound = (double)added * d_.travel_per_min / 60.0 +
                                      balance_bound(s, v, added + d_.service(v, order));
                 candidates_.push_back({bound_holds_ ? bound : -INF, v, p});
             }
-            if (p == n) break;
-            int64_t begin = price_.begin_at(v, route[p], end + d_.travel(loc, to));
-            if (begin < 0) break;  // cannot happen on a feasible route
-            loc = to;
-            end = begin + d_.service(v, route[p]);
         }
     }
     std::sort(candidates_.begin(), candidates_.end());

@@ -221,12 +221,23 @@ private:
         }
     };
     std::vector<Candidate> candidates_;
-    // The latest arrival at each stop of `route` (and, last, at home) from which the rest
-    // of `vehicle`'s day can still keep its windows, depot hours and latest end, breaks
-    // left out (they only delay); NO_ARRIVAL: none. An insertion that reaches a stop later is
-    // infeasible, so it is never timed.
-    void latest_arrivals(int vehicle, const std::vector<int>& route, std::vector<int64_t>& out) const;
-    std::vector<int64_t> latest_;
+    // What insertion reads of a route's times without a break (the forward and backward
+    // time-window data of Vidal et al., kept per route): `leave[p]` is when the technician
+    // leaves the stop before position p (home: the shift start); `latest[p]` the latest
+    // arrival at stop p (n: home) from which the rest of the day can still keep its windows,
+    // depot hours and latest end (NO_ARRIVAL: none), so an insertion that reaches a stop
+    // later is infeasible and never timed; `drive[p]` the drive into stop p (n: home).
+    // Positions after `reachable` are none (a stop there cannot begin: not on a feasible
+    // route). Made for `route` and kept while the vehicle's route equals it: a route is
+    // walked once per change, not once per order weighed on it.
+    struct RouteTimes {
+        std::vector<int> route;
+        std::vector<int64_t> leave, latest;
+        std::vector<int32_t> drive;
+        int reachable = -1;
+    };
+    const RouteTimes& times_of(int vehicle, const std::vector<int>& route);
+    std::vector<RouteTimes> times_;  // [V]
     int64_t positions_ = 0;  // insertion positions weighed so far (O(1) each)
     bool bound_holds_ = true;  // the added travel bounds an insertion's cost (no waiting price, no promises)
 };
