@@ -598,49 +598,46 @@ const Search::RouteTimes& Search::times_of(int vehicle, const std::vector<int>& 
     if (t.reachable >= 0 && t.route == route) return t;
     const int n = (int)route.size();
     t.route = route;
-    t.leave.resize(n + 1);
-    t.latest.resize(n + 1);
+    t.place.resize(n + 2);
+    t.place[0] = d_.vehicle_start_loc[vehicle];
+    for (int p = 0; p < n; ++p) t.place[p + 1] = d_.stop_loc(route[p]);
+    t.place[n + 1] = d_.vehicle_end_loc[vehicle];
     t.drive.resize(n + 1);
+    for (int p = 0; p <= n; ++p) t.drive[p] = d_.travel(t.place[p], t.place[p + 1]);
     // forward: when each stop is left, breaks left out (they only delay)
-    int64_t loc = d_.vehicle_start_loc[vehicle], end = d_.shift_start[vehicle];
+    t.leave.resize(n + 1);
+    t.leave[0] = d_.shift_start[vehicle];
     t.reachable = n;
-    for (int p = 0; p <= n; ++p) {
-        t.leave[p] = end;
-        if (p == n) break;
-        const int64_t to = d_.stop_loc(route[p]);
-        const int64_t begin = price_.begin_at(vehicle, route[p], end + d_.travel(loc, to));
+    for (int p = 0; p < n; ++p) {
+        const int64_t begin = price_.begin_at(vehicle, route[p], t.leave[p] + t.drive[p]);
         if (begin < 0) {  // cannot happen on a feasible route
             t.reachable = p;
             break;
         }
-        loc = to;
-        end = begin + d_.service(vehicle, route[p]);
+        t.leave[p + 1] = begin + d_.service(vehicle, route[p]);
     }
     // backward: the latest arrivals
+    t.latest.resize(n + 1);
     t.latest[n] = d_.latest_end[vehicle];
-    int64_t next_loc = d_.vehicle_end_loc[vehicle];
-    for (int i = n - 1; i >= 0; --i) {
-        const int stop = route[i];
-        const int64_t here = d_.stop_loc(stop);
-        t.drive[i + 1] = d_.travel(here, next_loc);
-        // the latest start that reaches the next stop in time
-        const bool reachable = t.latest[i + 1] != NO_ARRIVAL;
-        const int64_t start = reachable ? t.latest[i + 1] - d_.travel(here, next_loc) - d_.service(vehicle, stop) : 0;
+    for (int p = n - 1; p >= 0; --p) {
+        const int stop = route[p];
         int64_t arrival = NO_ARRIVAL;
-        if (reachable && d_.is_pickup(stop)) {
-            const int kind = stop - d_.n_orders;
-            const int64_t* hours = &d_.depot_hours[(d_.kind_depot[kind] * d_.n_days + d_.vehicle_day[vehicle]) * 2];
-            const int64_t last = std::min(start, hours[1] - d_.pickup_duration);
-            if (std::max(hours[0], d_.kind_from[kind]) <= last) arrival = last;
-        } else if (reachable) {  // the last window opening by then; arrivals up to its close (or start) begin in time
-            const int64_t* w = &d_.order_windows[(int64_t)stop * d_.max_windows * 2];
-            for (int64_t k = 0; k < d_.order_n_windows[stop]; ++k)
-                if (w[2 * k] <= start) arrival = std::min(w[2 * k + 1], start);
+        if (t.latest[p + 1] != NO_ARRIVAL) {
+            // the latest start that reaches the next stop in time
+            const int64_t start = t.latest[p + 1] - t.drive[p + 1] - d_.service(vehicle, stop);
+            if (d_.is_pickup(stop)) {
+                const int kind = stop - d_.n_orders;
+                const int64_t* hours = &d_.depot_hours[(d_.kind_depot[kind] * d_.n_days + d_.vehicle_day[vehicle]) * 2];
+                const int64_t last = std::min(start, hours[1] - d_.pickup_duration);
+                if (std::max(hours[0], d_.kind_from[kind]) <= last) arrival = last;
+            } else {  // the last window opening by then; arrivals up to its close (or start) begin in time
+                const int64_t* w = &d_.order_windows[(int64_t)stop * d_.max_windows * 2];
+                for (int64_t k = 0; k < d_.order_n_windows[stop]; ++k)
+                    if (w[2 * k] <= start) arrival = std::min(w[2 * k + 1], start);
+            }
         }
-        t.latest[i] = arrival;
-        next_loc = here;
+        t.latest[p] = arrival;
     }
-    t.drive[0] = d_.travel(d_.vehicle_start_loc[vehicle], next_loc);
     return t;
 }
 
@@ -722,15 +719,14 @@ void Search::insert_best(Solution& s, int order) {
         const RouteTimes& times = times_of(v, route);
         const int n = (int)route.size();
         positions_ += n + 1;
+        const int64_t service = d_.service(v, order);
         for (int p = 0; p <= times.reachable; ++p) {
-            const int64_t from = p > 0 ? d_.stop_loc(route[p - 1]) : d_.vehicle_start_loc[v];
-            const int64_t to = p < n ? d_.stop_loc(route[p]) : d_.vehicle_end_loc[v];
-            const int32_t in = d_.travel_into(order_loc, from), out = d_.travel(order_loc, to);
+            const int32_t in = d_.travel_into(order_loc, times.place[p]), out = d_.travel(order_loc, times.place[p + 1]);
             const int64_t start = price_.begin_at(v, order, times.leave[p] + in);
-            if (start >= 0 && start + d_.service(v, order) + out <= times.latest[p] && rng_.uniform() >= p_.blink_rate) {
+            if (start >= 0 && start + service + out <= times.latest[p] && rng_.uniform() >= p_.blink_rate) {
                 int64_t added = (int64_t)in + out - times.drive[p];
-                const double bound = (double)added * d_.travel_per_min / 60.0 +
-                                     balance_bound(s, v, added + d_.service(v, order));
+                const double bound =
+                    (double)added * d_.travel_per_min / 60.0 + balance_bound(s, v, added + service);
                 candidates_.push_back({bound_holds_ ? bound : -INF, v, p});
             }
         }

@@ -222,17 +222,19 @@ private:
     };
     std::vector<Candidate> candidates_;
     // What insertion reads of a route's times without a break (the forward and backward
-    // time-window data of Vidal et al., kept per route): `leave[p]` is when the technician
-    // leaves the stop before position p (home: the shift start); `latest[p]` the latest
-    // arrival at stop p (n: home) from which the rest of the day can still keep its windows,
-    // depot hours and latest end (NO_ARRIVAL: none), so an insertion that reaches a stop
-    // later is infeasible and never timed; `drive[p]` the drive into stop p (n: home).
-    // Positions after `reachable` are none (a stop there cannot begin: not on a feasible
-    // route). Made for `route` and kept while the vehicle's route equals it: a route is
-    // walked once per change, not once per order weighed on it.
+    // time-window data of Vidal et al., kept per route), for positions p = 0..n (before
+    // stop p; n: before home): `place[p]` is where the technician comes from (home at the
+    // start, then the stops; place[n + 1]: home at the end), `drive[p]` the drive from
+    // place[p] to place[p + 1], `leave[p]` when he leaves place[p] (home: the shift start),
+    // `latest[p]` the latest arrival at stop p (n: home) from which the rest of the day can
+    // still keep its windows, depot hours and latest end (NO_ARRIVAL: none), so an
+    // insertion that reaches a stop later is infeasible and never timed. Positions after
+    // `reachable` are none (a stop there cannot begin: not on a feasible route). Made for
+    // `route` and kept while the vehicle's route equals it: a route is walked once per
+    // change, not once per order weighed on it.
     struct RouteTimes {
         std::vector<int> route;
-        std::vector<int64_t> leave, latest;
+        std::vector<int64_t> leave, latest, place;
         std::vector<int32_t> drive;
         int reachable = -1;
     };
