@@ -650,10 +650,10 @@ void Search::list_empty(const Solution& s) {
 const std::vector<int>& Search::granular(const Solution& s, int order) {
     routes_.clear();
     ++stamp_;
-    auto take = [&](int v) {
-        if (v < 0 || seen_[v] == stamp_ || !d_.allowed(v, order) || s.held[v] >= 0) return;
+    auto take = [&](int v) {  // each vehicle weighed once (seen, taken or not)
+        if (seen_[v] == stamp_) return;
         seen_[v] = stamp_;
-        routes_.push_back(v);
+        if (d_.allowed(v, order) && s.held[v] < 0) routes_.push_back(v);
     };
     for (int other : d_.near[order]) {  // every day of the technician serving it
         if (s.where[other] < 0) continue;
