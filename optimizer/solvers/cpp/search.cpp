@@ -402,7 +402,10 @@ void Search::ruin(Solution& s, std::vector<int>& removed) {
         ++used;
         for (int stop : s.routes[v]) assigned += !d_.is_pickup(stop);
     }
-    if (assigned == 0) return;
+    if (assigned == 0) {  // nothing to ruin: orders left out get their chance
+        settle(s, touched, removed, -1);
+        return;
+    }
     double longest = std::max(1.0, std::min((double)p_.max_string, (double)assigned / used));
     double strings = 4.0 * p_.mean_removed / (1.0 + longest) - 1.0;
     int wanted = (int)(rng_.uniform() * strings) + 1;
@@ -411,8 +414,8 @@ void Search::ruin(Solution& s, std::vector<int>& removed) {
         touched.push_back(v);
         int orders = 0;
         for (int stop : s.routes[v]) orders += !d_.is_pickup(stop);
-        int cap = std::max(1, (int)std::min((double)orders, longest));
-        remove_string(s, v, order, (int)(rng_.uniform() * cap) + 1, removed);
+        // SISR's string length: uniform in [1, min(orders, longest) + 1), rounded down
+        remove_string(s, v, order, (int)(rng_.uniform() * std::min((double)orders, longest)) + 1, removed);
     };
     auto random_order = [&](int v) {
         int order;
@@ -551,12 +554,17 @@ void Search::recreate(Solution& s, std::vector<int>& removed) {
     if (!jobs_.empty() && rng_.uniform() < 0.5)
         std::stable_partition(removed.begin(), removed.end(), [&](int o) { return !runs_of_[o].empty(); });
     list_empty(s);
+    const bool together = rng_.uniform() < p_.together_rate;
+    std::vector<int> dear;  // inserted though dearer than left out
     for (int order : removed) {
-        if (runs_of_[order].empty())
-            insert_best(s, order);
-        else
+        if (!runs_of_[order].empty()) {
             insert_job(s, order);
+            continue;
+        }
+        const double added = insert_best(s, order, together ? INF : d_.order_unplanned[order]);
+        if (added < INF && added >= d_.order_unplanned[order]) dear.push_back(order);
     }
+    take_out_dear(s, dear);
     removed.clear();
     std::sort(changed_.begin(), changed_.end());
     changed_.erase(std::unique(changed_.begin(), changed_.end()), changed_.end());
@@ -666,9 +674,43 @@ const std::vector<int>& Search::granular(const Solution& s, int order) {
     return routes_;
 }
 
-void Search::insert_best(Solution& s, int order) {
-    // only an insertion that costs less than leaving the order out is worth having
-    double best_delta = d_.order_unplanned[order], best_cost = INF, best_other_cost = 0.0;
+void Search::take_out_dear(Solution& s, const std::vector<int>& orders) {
+    while (true) {
+        int worst = -1;
+        double most = 1e-9;  // saved by leaving it out
+        std::vector<int> kept;
+        for (int order : orders) {
+            const int v = s.where[order];
+            if (v < 0) continue;
+            scratch_ = s.routes[v];
+            scratch_.erase(std::find(scratch_.begin(), scratch_.end(), order));
+            const double cost = price_(v, scratch_.data(), (int)scratch_.size());  // fewer stops: feasible
+            const double saved =
+                s.cost[v] - cost - balance_delta(s, v, busy_of(v, scratch_)) - d_.order_unplanned[order];
+            if (saved > most) {
+                most = saved;
+                worst = order;
+                kept = scratch_;
+            }
+        }
+        if (worst < 0) return;
+        const int v = s.where[worst];
+        s.routes[v].swap(kept);
+        set_cost(s, v, price_(v, s.routes[v].data(), (int)s.routes[v].size()));
+        s.where[worst] = -1;
+        s.left_out += d_.order_unplanned[worst];
+        s.load[v] -= d_.order_load[worst];
+        if (!needs_[worst].empty() || !tools_[worst].empty()) {  // it draws no more; its pickup may idle
+            const int t = (int)d_.vehicle_technician[v];
+            walk(s, t, Changes{}, draws_, nullptr);
+            set_draws(s, t, draws_);
+            drop_idle_pickups(s, {v});
+        }
+    }
+}
+
+double Search::insert_best(Solution& s, int order, double most) {
+    double best_delta = most, best_cost = INF, best_other_cost = 0.0;
     int best_vehicle = -1, best_other = -1;
     std::vector<int> best_route, best_other_route;
     std::vector<int64_t> best_draws;
@@ -782,7 +824,7 @@ void Search::insert_best(Solution& s, int order) {
     };
     try_candidates(pickup_kinds_[order]);
     if (best_vehicle < 0 && !far_kinds_[order].empty()) try_candidates(far_kinds_[order]);
-    if (best_vehicle < 0) return;  // cheaper left out
+    if (best_vehicle < 0) return INF;  // cheaper left out, or fits nowhere
     changed_.push_back(best_vehicle);
     if (best_other >= 0) changed_.push_back(best_other);
     s.routes[best_vehicle].swap(best_route);
@@ -795,6 +837,7 @@ void Search::insert_best(Solution& s, int order) {
     s.where[order] = best_vehicle;
     s.left_out -= d_.order_unplanned[order];
     if (needs_supply) set_draws(s, (int)d_.vehicle_technician[best_vehicle], best_draws);
+    return best_delta;
 }
 
 Result Search::run(const std::vector<std::vector<int>>& initial, const std::vector<int>& runs) {
@@ -892,7 +935,7 @@ Result Search::run(const std::vector<std::vector<int>>& initial, const std::vect
         if (!p_.insert_left_out && !taken_out[order]) continue;
         if (p_.time_limit_s >= 0 && elapsed() >= p_.time_limit_s) break;
         if (runs_of_[order].empty())
-            insert_best(current, order);
+            insert_best(current, order, d_.order_unplanned[order]);
         else
             insert_job(current, order);
     }

@@ -68,6 +68,10 @@ struct Params {
     double job_room_rate = 0.5;   // share of those that also clear the days of another of its runs
     bool jobs_first = false;      // the start inserts multi-day jobs before the other orders (else after them)
     int64_t patience = -1;        // iterations without a better plan after which the search ends (-1: never)
+    // share of recreates that insert every order where it costs least, dearer than leaving it
+    // out or not, then take out again those whose leaving out alone saves (orders that pay
+    // only together: two far from everyone, near one another)
+    double together_rate = 0.05;
 };
 
 // What one pickup collects: the stop's vehicle and position, units per part, tools.
@@ -148,7 +152,11 @@ private:
     // keeps some orders in the middle of a longer string); pickups stay.
     void remove_string(Solution& s, int vehicle, int order, int length, std::vector<int>& removed);
     void recreate(Solution& s, std::vector<int>& removed);
-    void insert_best(Solution& s, int order);
+    // Inserts `order` where the plan costs least, if that adds less than `most` (a multiple
+    // of its leave-out price, or INF: anywhere it fits); returns what it added (INF: not inserted).
+    double insert_best(Solution& s, int order, double most);
+    // Takes out, one at a time, the one of `orders` whose leaving out saves most, while one saves.
+    void take_out_dear(Solution& s, const std::vector<int>& orders);
     // Multi-day jobs: a run is free where none of its days holds a stop or another job.
     bool run_free(const Solution& s, int run) const;
     void take_run(Solution& s, int run);
