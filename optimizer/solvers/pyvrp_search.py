@@ -122,9 +122,10 @@ class PyVrpSearch:
        ``seed + 1``, ...) for a tenth of the budget. With every order required, PyVRP
        searches better (no moves that drop clients), but it needs a plan that serves
        them all.
-    2. If a probe served every order feasibly (the VRPTW benchmarks, lightly loaded
-       days), the rounds keep them required; otherwise (overloaded days) orders are
-       optional, each worth its unplanned cost as prize.
+    2. If a probe served every order feasibly and no order's leave-out price is below
+       what a visit to it could add (the VRPTW benchmarks), the rounds keep them
+       required; otherwise (overloaded days, orders cheaper left out than served) orders
+       are optional, each worth its unplanned cost as prize.
     3. Each round starts every worker from the best plan so far with a seed of its
        own, so both cores work on the most promising plan rather than on two
        independent runs: :data:`_ROUNDS` rounds on large instances, one on small ones.
@@ -152,7 +153,7 @@ class PyVrpSearch:
         seeds = iter(range(seed, seed + self.workers * (rounds + 1)))
         with _Workers(self.workers, (model.required, model.optional)) as workers:
             probes = workers.run(True, _seconds(limits.share(_PROBE_SHARE)), probe_iterations, seeds, None)
-            required = any(feasible for feasible, _ in probes)
+            required = any(feasible for feasible, _ in probes) and not may_leave_out(instance, plannable)
             best = _best(instance, model, probes)
             limits.improved(best[3], best[0])
             for k in range(rounds):
@@ -170,6 +171,24 @@ class PyVrpSearch:
             f"({kind}, {self.workers} worker(s), {rounds} round{'s' if rounds > 1 else ''})"
         )
         return SolveResult(routes, cost, status, time.perf_counter() - began)
+
+
+def may_leave_out(instance: Instance, plannable: np.ndarray) -> bool:
+    """Whether leaving one of the ``plannable`` orders out could cost less than serving it:
+    its leave-out price below the most a visit to it can add to a plan (the longest drives
+    into and out of its place, and its longest service, all in overtime; waiting for a
+    whole day). Where none could, a plan serving every order is as good as any, and the
+    search with every order required searches better."""
+    places = instance.order_loc[plannable]
+    drives = instance.travel_s[:, places].max(axis=0).astype(float) + instance.travel_s[places, :].max(axis=1)
+    service = instance.technician_duration_s[:, plannable].max(axis=0)
+    day = float((instance.vehicle_latest_end_s - instance.vehicle_shift_start_s).max())
+    most_s = (
+        instance.travel_cost_per_min * drives
+        + instance.overtime_cost_per_min * (drives + service)
+        + instance.waiting_cost_per_min * day
+    )
+    return bool((instance.order_unplanned_cost[plannable] < most_s / 60).any())
 
 
 def _seconds(limits: SolveLimits) -> float | None:

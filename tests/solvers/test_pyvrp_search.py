@@ -39,6 +39,18 @@ def test_pyvrp_solves_routing_core() -> None:
     assert loads.get("A", 0) <= 4 and loads.get("B", 0) <= 6
 
 
+def test_pyvrp_leaves_out_an_order_cheaper_left_out_though_all_fit() -> None:
+    """Every order fits, but the far one's leave-out price (10) is below the hour of
+    driving it takes: orders stay optional and it is left out (it was served while every
+    order was kept required once a probe served them all)."""
+    orders = [make_order("NEAR"), make_order("FAR", urgency=Urgency.LOW, **FAR)]
+    weights = {"unplanned": {"emergency": 10_000, "high": 3_000, "normal": 1_000, "low": 10}}
+    plan = solve_checked(make_problem(orders, [make_technician()], weights=weights), solver="pyvrp", max_solutions=300)
+    assert [r.order_ids for r in plan.routes if r.order_ids] == [["NEAR"]]
+    assert [u.order_id for u in plan.unplanned] == ["FAR"]
+    assert "orders optional" in plan.info.status
+
+
 def test_pyvrp_deterministic_with_iteration_limit() -> None:
     """Same problem, seed and iteration limit: the same routes."""
     first = solve_checked(routing_core(), solver="pyvrp", max_solutions=200, seed=3, time_limit=None)
