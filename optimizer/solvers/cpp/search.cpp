@@ -700,11 +700,13 @@ void Search::take_out_dear(Solution& s, const std::vector<int>& orders) {
         s.where[worst] = -1;
         s.left_out += d_.order_unplanned[worst];
         s.load[v] -= d_.order_load[worst];
-        if (!needs_[worst].empty() || !tools_[worst].empty()) {  // it draws no more; its pickup may idle
+        if (!needs_[worst].empty() || !tools_[worst].empty()) {  // it draws no more; its pickups may idle
             const int t = (int)d_.vehicle_technician[v];
             walk(s, t, Changes{}, draws_, nullptr);
             set_draws(s, t, draws_);
-            drop_idle_pickups(s, {v});
+            std::vector<int> days(first_vehicle_[t + 1] - first_vehicle_[t]);  // (one may be on an earlier day)
+            std::iota(days.begin(), days.end(), first_vehicle_[t]);
+            drop_idle_pickups(s, days);
         }
     }
 }
