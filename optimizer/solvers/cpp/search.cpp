@@ -677,26 +677,27 @@ const std::vector<int>& Search::granular(const Solution& s, int order) {
 void Search::take_out_dear(Solution& s, const std::vector<int>& orders) {
     while (true) {
         int worst = -1;
-        double most = 1e-9;  // saved by leaving it out
+        double most = 1e-9, kept_cost = 0.0;  // saved by leaving it out; the route's cost without it
         std::vector<int> kept;
         for (int order : orders) {
             const int v = s.where[order];
             if (v < 0) continue;
             scratch_ = s.routes[v];
             scratch_.erase(std::find(scratch_.begin(), scratch_.end(), order));
-            const double cost = price_(v, scratch_.data(), (int)scratch_.size());  // fewer stops: feasible
+            const double cost = price_(v, scratch_.data(), (int)scratch_.size());  // (INF: saves nothing)
             const double saved =
                 s.cost[v] - cost - balance_delta(s, v, busy_of(v, scratch_)) - d_.order_unplanned[order];
             if (saved > most) {
                 most = saved;
                 worst = order;
                 kept = scratch_;
+                kept_cost = cost;
             }
         }
         if (worst < 0) return;
         const int v = s.where[worst];
         s.routes[v].swap(kept);
-        set_cost(s, v, price_(v, s.routes[v].data(), (int)s.routes[v].size()));
+        set_cost(s, v, kept_cost);
         s.where[worst] = -1;
         s.left_out += d_.order_unplanned[worst];
         s.load[v] -= d_.order_load[worst];
