@@ -26,12 +26,16 @@ from optimizer.travel import TravelProvider
 
 logger = logging.getLogger("optimizer")
 
-_ASSEMBLY_S_PER_ORDER = 0.4e-3
-"""Seconds per order kept from the time limit for what follows the back-end: the prune
-pass, multi-day visits being completed, and assembling the plan, whose reasons search
-where each unplanned order would fit (measured after the search, generated nights with
-a backlog: 0.93 s for 5,000 orders on one day with 2,898 unplanned, 1.1 s for 5,000 over
-five days with 161 unplanned; about twice that is kept)."""
+_ASSEMBLY_S_PER_ORDER = 0.6e-3
+_ASSEMBLY_S_PER_VEHICLE = 1e-3
+"""Seconds per order and per technician-day kept from the time limit for what follows
+the back-end's deadline: its last step, the prune pass, multi-day visits being completed,
+and assembling the plan, whose reasons search where each unplanned order would fit.
+Measured on the 2-core AMD EPYC (generated nights with a backlog, 30 s): 5,000 orders on
+one day (333 technician-days) 2.7 s from the search's deadline to the plan, over five
+days (1,665) 4.1 s, of which the prune pass 0.8 and 1.3 s; kept: 3.3 and 4.7 s (on the
+Intel Xeon it had been 0.93 and 1.1 s, and 0.4 ms per order was kept: five days ended 2 s
+late here)."""
 _ASSEMBLY_MOST_SHARE = 0.3
 """Most of the time left after compiling that the reserve takes: under a short limit on
 many orders a reserve by orders alone would leave the search no time to build its first
@@ -107,7 +111,8 @@ def solve(
         the back-end (where orders need parts or tools, a tenth of its time goes to
         supplying the routes with van stock and depot pickups, see
         :mod:`optimizer.solvers.supply`) and assembling the plan, for which a reserve
-        of 0.4 ms per order is kept (at most 30% of what compiling leaves). One
+        of 0.6 ms per order and 1 ms per technician-day is kept (at most 30% of what
+        compiling leaves). One
         deadline is set here and every back-end asks it how much is left; a back-end
         may overrun it by a fraction of a second.
         Default 30 s, or none under a work limit.
@@ -149,7 +154,10 @@ def solve(
     reserve_s = (
         0.0
         if seconds is None
-        else min(_ASSEMBLY_S_PER_ORDER * len(problem.orders), _ASSEMBLY_MOST_SHARE * max(0.0, seconds - compiled_s))
+        else min(
+            _ASSEMBLY_S_PER_ORDER * len(problem.orders) + _ASSEMBLY_S_PER_VEHICLE * instance.n_vehicles,
+            _ASSEMBLY_MOST_SHARE * max(0.0, seconds - compiled_s),
+        )
     )
     limits = SolveLimits(
         deadline=None if seconds is None else began + seconds - reserve_s,
