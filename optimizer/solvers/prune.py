@@ -10,6 +10,8 @@ A visit is re-timed without its order only where removing it could save enough: 
 the rest of the day costs is never negative, so removing it saves at most the day's
 timing cost (lateness, overtime, waiting, preference, stability) plus the drive it
 adds. At 5,000 orders over five days that skips all but a few of the 5,000 re-timings.
+A removal is kept only where the whole plan costs less, fair days included (taking a
+visit off a light day can unbalance the days by more than its drive saves).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import replace
 
 from optimizer.instance import Instance
 from optimizer.solvers.base import SolveResult
-from optimizer.solvers.cost import travel_cost
+from optimizer.solvers.cost import balance_cost, travel_cost
 from optimizer.solvers.insertion import RouteSet
 from optimizer.solvers.schedule import RouteSchedule, routes_cost, stop_location
 
@@ -26,9 +28,16 @@ _EPSILON = 1e-9
 
 
 def prune(instance: Instance, result: SolveResult) -> SolveResult:
-    """``result`` without the visits that cost more than leaving their orders out,
-    cheapest orders first, until none is left; unchanged if there is none."""
+    """``result`` without the visits that cost more than leaving their orders out (fair
+    days included), cheapest orders first, until none is left; unchanged if there is none."""
     state = RouteSet(instance, result.routes)
+    parts_busy = {v: timed.busy_s(instance) for v, timed in result.multi_day.items()}
+
+    def fair_days() -> float:  # the whole plan's fair-days term (0 without its weight)
+        if instance.balance_per_s2 <= 0:
+            return 0.0
+        return balance_cost(instance, parts_busy | {v: t.busy_s(instance) for v, t in state.schedules.items()})
+
     removed = 0
     changed = True
     while changed:
@@ -44,11 +53,11 @@ def prune(instance: Instance, result: SolveResult) -> SolveResult:
                     <= instance.order_unplanned_cost[order] + _EPSILON
                 ):
                     continue
-                before = state.cost(vehicle)
+                before = state.cost(vehicle) + fair_days()
                 old = state.remove(order, vehicle)
                 if old is None:
                     continue
-                if before - state.cost(vehicle) > instance.order_unplanned_cost[order] + _EPSILON:
+                if before - state.cost(vehicle) - fair_days() > instance.order_unplanned_cost[order] + _EPSILON:
                     removed += 1
                     changed = True
                 else:

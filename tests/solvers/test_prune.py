@@ -14,6 +14,7 @@ from optimizer.solvers.insertion import CheapestInsertion, RouteSet
 from optimizer.solvers.prune import _most_saved, prune
 from optimizer.solvers.schedule import routes_cost
 from optimizer.testing import problems as synthetic
+from optimizer.testing.tiny import tiny_problem
 
 from conftest import at, make_order, make_problem, make_technician
 
@@ -86,3 +87,16 @@ def test_a_resumed_day_keeps_its_only_visit_where_the_drive_home_remains() -> No
     )
     assert kept.ok and dropped.ok
     assert kept.objective < dropped.objective
+
+
+def test_a_visit_whose_removal_unbalances_the_days_stays() -> None:
+    """O-00004 alone on T-002's day: leaving it out saves 31.5 of driving against its
+    price of 30, but leaves T-002 idle beside a full day, and fair days cost 3.6 more: the
+    whole plan would cost more, so it stays (it was taken out)."""
+    problem = tiny_problem("base", 30, 4, 3).with_changes(weights={"balance": 1.0})
+    instance = compile_instance(problem)
+    order = {order_id: k for k, order_id in enumerate(instance.order_ids)}
+    routes = {0: (order["O-00002"], order["O-00001"], order["O-00003"]), 1: (order["O-00004"],)}
+    pruned = prune(instance, SolveResult(routes=routes, objective=None, status="", solve_s=0.0))
+    assert pruned.routes == routes
+    assert routes_cost(instance, routes) == pytest.approx(124.232, abs=1e-3)  # the optimum (enumerated)
