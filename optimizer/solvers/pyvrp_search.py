@@ -176,16 +176,17 @@ class PyVrpSearch:
 def may_leave_out(instance: Instance, plannable: np.ndarray) -> bool:
     """Whether leaving one of the ``plannable`` orders out could cost less than serving it:
     its leave-out price below the most a visit to it can add to a plan (the longest drives
-    into and out of its place, and its longest service, all in overtime; waiting for a
-    whole day). Where none could, a plan serving every order is as good as any, and the
-    search with every order required searches better."""
+    into and out of its place, the most overtime any day allows, waiting for a whole day;
+    nothing is late where PyVRP models the problem, every due time being after its window).
+    Where none could, a plan serving every order is as good as any, and the search with
+    every order required searches better."""
     places = instance.order_loc[plannable]
     drives = instance.travel_s[:, places].max(axis=0).astype(float) + instance.travel_s[places, :].max(axis=1)
-    service = instance.technician_duration_s[:, plannable].max(axis=0)
     day = float((instance.vehicle_latest_end_s - instance.vehicle_shift_start_s).max())
+    overtime = float((instance.vehicle_latest_end_s - instance.vehicle_shift_end_s).max())
     most_s = (
         instance.travel_cost_per_min * drives
-        + instance.overtime_cost_per_min * (drives + service)
+        + instance.overtime_cost_per_min * overtime
         + instance.waiting_cost_per_min * day
     )
     return bool((instance.order_unplanned_cost[plannable] < most_s / 60).any())
