@@ -12,7 +12,9 @@ class Problem:
 
     n_orders: int
     n_vehicles: int
-    def __init__(self, arrays: dict[str, np.ndarray | int | float]) -> None: ...
+    def __init__(self, arrays: dict[str, np.ndarray | int | float], by_destination: bool = True) -> None:
+        """With ``by_destination``, also the travel matrix by destination, which a long
+        search reads (a completion without search does without it: faster to build)."""
 
 def route_cost(problem: Problem, vehicle: int, stops: list[int]) -> float:
     """The cost of one route in objective units (``inf`` where no schedule is feasible)."""

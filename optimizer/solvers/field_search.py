@@ -170,7 +170,9 @@ class FieldSearch:
         from optimizer.solvers import _field_search as core
 
         began = time.perf_counter()
-        found = _completed(core.Problem(arrays(instance)), instance, result.routes, seed=0, seconds=None)
+        found = _completed(
+            core.Problem(arrays(instance), by_destination=False), instance, result.routes, seed=0, seconds=None
+        )
         return _as_result(
             instance, found, f"{result.status}; completed with pickups", result.solve_s + time.perf_counter() - began
         )
@@ -216,7 +218,7 @@ def completion(instance: Instance, routes: dict[int, tuple[int, ...]], status: s
     the core's (the same as our scheduler's, unrecomputed: this is called in loops)."""
     from optimizer.solvers import _field_search as core
 
-    found = _completed(core.Problem(arrays(instance)), instance, routes, seed=0, seconds=None)
+    found = _completed(core.Problem(arrays(instance), by_destination=False), instance, routes, seed=0, seconds=None)
     cost = float(found["cost"])
     return _as_result(instance, found, status, 0.0, objective=cost), cost
 

@@ -34,7 +34,7 @@ T scalar(const nb::dict& arrays, const char* name) {
     return nb::cast<T>(arrays[name]);
 }
 
-fs::Data make_data(const nb::dict& a) {
+fs::Data make_data(const nb::dict& a, bool by_destination) {
     fs::Data d;
     d.n_orders = scalar<int>(a, "n_orders");
     d.n_vehicles = scalar<int>(a, "n_vehicles");
@@ -148,9 +148,11 @@ fs::Data make_data(const nb::dict& a) {
     }
     ok = ok && d.run_day_cost.size() == (size_t)run_total && d.run_day_busy.size() == (size_t)run_total;
     if (!ok) throw std::invalid_argument("arrays of inconsistent sizes or indices out of range");
-    d.travel_in.resize(L * L);
-    for (size_t from = 0; from < L; ++from)
-        for (size_t to = 0; to < L; ++to) d.travel_in[to * L + from] = d.travel_s[from * L + to];
+    if (by_destination) {
+        d.travel_in.resize(L * L);
+        for (size_t from = 0; from < L; ++from)
+            for (size_t to = 0; to < L; ++to) d.travel_in[to * L + from] = d.travel_s[from * L + to];
+    }
     d.near = fs::nearest_orders(d, NEIGHBOURS);
     return d;
 }
@@ -164,8 +166,14 @@ NB_MODULE(_field_search, m) {
     m.attr("ROUNDING") = fs::ROUNDING;
 
     nb::class_<fs::Data>(m, "Problem")
-        .def("__init__", [](fs::Data* self, const nb::dict& arrays) { new (self) fs::Data(make_data(arrays)); },
-             "arrays"_a, "The arrays of optimizer.solvers.field_search.arrays(instance).")
+        .def(
+            "__init__",
+            [](fs::Data* self, const nb::dict& arrays, bool by_destination) {
+                new (self) fs::Data(make_data(arrays, by_destination));
+            },
+            "arrays"_a, "by_destination"_a = true,
+            "The arrays of optimizer.solvers.field_search.arrays(instance); with by_destination, also the travel "
+            "matrix by destination, which a long search reads.")
         .def_ro("n_orders", &fs::Data::n_orders)
         .def_ro("n_vehicles", &fs::Data::n_vehicles);
 

@@ -22,7 +22,8 @@ struct Data {
     std::vector<int32_t> travel_s;       // [L * L] from * L + to
     // [L * L] the same drives by destination, to * L + from: insertion reads the drives
     // into one order from many places, which lie together here (a row, in cache) rather
-    // than a row apart (a cache miss each)
+    // than a row apart (a cache miss each). Empty where only a completion runs (building
+    // it takes about a quarter of the problem's construction): travel_s is read instead.
     std::vector<int32_t> travel_in;
     std::vector<int64_t> order_loc;      // [O]
     std::vector<int64_t> order_duration; // [O] planned seconds of work (orders recreated by it; visits last `duration`)
@@ -130,7 +131,9 @@ struct Data {
     }
 
     int32_t travel(int64_t from, int64_t to) const { return travel_s[from * n_locations + to]; }
-    int32_t travel_into(int64_t to, int64_t from) const { return travel_in[to * n_locations + from]; }
+    int32_t travel_into(int64_t to, int64_t from) const {
+        return travel_in.empty() ? travel(from, to) : travel_in[to * n_locations + from];
+    }
     bool allowed(int vehicle, int order) const { return compatible[(int64_t)vehicle * n_orders + order] != 0; }
 
     // The share of U a service late_s seconds late costs (0 if not late): the curve of
