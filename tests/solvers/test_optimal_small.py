@@ -19,7 +19,8 @@ from optimizer.models import SolverInfo
 from optimizer.solvers.base import SolveResult
 from optimizer.testing.oracle import optimum
 from optimizer.testing.tiny import KINDS, tiny_problem
-from tests.conftest import solve_checked
+
+from conftest import solve_checked
 
 LOST = [  # (kind, seed, orders, technicians, days) the engine lost before, by what it missed
     ("base", 16, 4, 2, 2),  # orders that pay only together
